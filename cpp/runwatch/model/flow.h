@@ -1,0 +1,133 @@
+#pragma once
+// A loaded flow: plain data, validated by flow/ against the type catalog.
+#include <map>
+#include <optional>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "runwatch/model/time.h"
+#include "runwatch/model/value.h"
+
+namespace runwatch {
+
+// Where a definition stands in its source file (1-based; 0 when unknown).
+struct SourcePos {
+  int line = 0;
+  int column = 0;
+};
+
+struct RetryPolicy {
+  enum class Kind { Constant, Exponential, Random };
+  enum class Behavior { RetryFailedTask, CreateNewExecution };
+  Kind kind = Kind::Constant;
+  Behavior behavior = Behavior::RetryFailedTask;
+  std::optional<int> max_attempt;        // total attempts, the first one included
+  std::optional<Duration> max_duration;  // since the first attempt started
+  Duration interval{};                   // constant; first interval of exponential
+  Duration min_interval{};               // random
+  Duration max_interval{};               // exponential cap, random upper bound
+  double delay_factor = 2.0;             // exponential growth
+  bool warning_on_retry = false;         // a success after retries ends WARNING
+};
+
+struct TaskDef;
+
+// A named list of child tasks of a flowable task: "tasks", "errors", "then", "else",
+// "defaults", or "cases" with the case's key.
+struct TaskBranch {
+  std::string property;
+  std::string key;
+  std::vector<TaskDef> tasks;
+};
+
+struct TaskDef {
+  std::string id;
+  std::string type;  // the canonical (full Kestra) type name
+  std::string description;
+  Value properties = Value::object();  // the type's own properties, child task lists excluded
+  std::vector<TaskBranch> branches;    // child task lists of flowable tasks
+  std::optional<RetryPolicy> retry;
+  std::optional<Duration> timeout;
+  bool allow_failure = false;
+  bool allow_warning = false;
+  bool disabled = false;
+  std::string path;  // property path in the flow, e.g. "tasks[1]"
+  SourcePos pos;
+
+  const TaskBranch* branch(std::string_view property, std::string_view key = {}) const {
+    for (const auto& b : branches)
+      if (b.property == property && b.key == key) return &b;
+    return nullptr;
+  }
+};
+
+struct ConditionDef {
+  std::string type;  // canonical name
+  Value properties = Value::object();
+  std::vector<ConditionDef> conditions;  // children of Or / Not / And
+  std::string path;
+  SourcePos pos;
+};
+
+struct TriggerDef {
+  std::string id;
+  std::string type;  // canonical name
+  std::string description;
+  Value properties = Value::object();
+  std::vector<ConditionDef> conditions;
+  bool disabled = false;
+  std::string path;
+  SourcePos pos;
+};
+
+struct InputDef {
+  std::string id;
+  std::string type;  // STRING, INT, FLOAT, BOOLEAN, DATETIME, DATE, TIME, DURATION, JSON, ...
+  bool required = true;
+  std::optional<Value> defaults;
+  std::string description;
+  Value properties = Value::object();  // type-specific: validator, min, max, values, itemType ...
+  std::string path;
+  SourcePos pos;
+};
+
+struct Label {
+  std::string key;
+  std::string value;
+  bool operator==(const Label&) const = default;
+};
+
+struct Flow {
+  std::string id;
+  std::string ns;  // namespace
+  int revision = 1;
+  std::string description;
+  std::vector<Label> labels;
+  std::vector<InputDef> inputs;
+  Value variables = Value::object();
+  std::vector<TaskDef> tasks;
+  std::vector<TaskDef> errors;
+  std::vector<TriggerDef> triggers;
+  bool disabled = false;
+  std::string source_file;  // empty for flows given as text
+  std::string source;       // the YAML text it was loaded from
+
+  std::string key() const { return ns + "." + id; }
+};
+
+// Calls fn(task) for every task of the flow, depth first, children included.
+template <typename Fn>
+void for_each_task(const std::vector<TaskDef>& tasks, Fn&& fn) {
+  for (const auto& t : tasks) {
+    fn(t);
+    for (const auto& b : t.branches) for_each_task(b.tasks, fn);
+  }
+}
+template <typename Fn>
+void for_each_task(const Flow& flow, Fn&& fn) {
+  for_each_task(flow.tasks, fn);
+  for_each_task(flow.errors, fn);
+}
+
+}  // namespace runwatch

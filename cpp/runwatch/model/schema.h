@@ -1,0 +1,68 @@
+#pragma once
+// The property schemas of plugin types (tasks, triggers, conditions), and the catalog
+// interface through which the flow loader looks types up without depending on the
+// modules that implement them.
+#include <string>
+#include <vector>
+
+#include "runwatch/model/value.h"
+
+namespace runwatch {
+
+enum class PluginKind { Task, Trigger, Condition };
+std::string_view to_string(PluginKind kind);
+
+enum class PropertyType {
+  String,
+  Integer,
+  Number,
+  Boolean,
+  Duration,     // ISO-8601 text such as PT5M
+  State,        // one of Kestra's state names
+  List,         // a list of any values
+  StringList,   // a list of strings (a single string is accepted as a one-item list)
+  StateList,    // a list of state names
+  Map,          // a mapping of any values
+  Any,          // anything, including a JSON text
+  Tasks,        // a list of task definitions (flowable tasks' children)
+  TaskMap,      // a mapping of names to task lists (Switch cases)
+  Conditions,   // a list of condition definitions
+};
+std::string_view to_string(PropertyType type);
+
+struct PropertySpec {
+  std::string name;
+  PropertyType type = PropertyType::String;
+  bool required = false;
+  std::string description;
+  Value default_value = nullptr;            // null: no default
+  std::vector<std::string> allowed_values;  // for String: an enumeration (case-sensitive)
+};
+
+struct TypeSchema {
+  PluginKind kind = PluginKind::Task;
+  std::string name;                  // full Kestra name
+  std::vector<std::string> aliases;  // other names that resolve to this type
+  std::string description;
+  std::vector<PropertySpec> properties;
+  // At least one of these properties must be given and non-empty (Switch: cases or
+  // defaults). Empty: no such rule.
+  std::vector<std::string> requires_any;
+
+  const PropertySpec* property(std::string_view name) const {
+    for (const auto& p : properties)
+      if (p.name == name) return &p;
+    return nullptr;
+  }
+};
+
+// Lookup of plugin schemas by name or alias.
+class TypeCatalog {
+ public:
+  virtual ~TypeCatalog() = default;
+  virtual const TypeSchema* find(PluginKind kind, std::string_view name) const = 0;
+  // Every name and alias of that kind (for "did you mean" suggestions).
+  virtual std::vector<std::string> names(PluginKind kind) const = 0;
+};
+
+}  // namespace runwatch

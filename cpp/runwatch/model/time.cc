@@ -1,0 +1,168 @@
+#include "runwatch/model/time.h"
+
+#include <cctype>
+#include <charconv>
+#include <cstdio>
+
+namespace runwatch {
+namespace {
+
+using std::chrono::duration_cast;
+using std::chrono::microseconds;
+
+// Reads a decimal number with an optional fraction; returns the value in units of
+// `scale` (nanoseconds per unit). Advances `pos`.
+std::optional<long double> read_number(std::string_view s, size_t& pos) {
+  size_t start = pos;
+  while (pos < s.size() && (std::isdigit(static_cast<unsigned char>(s[pos])) || s[pos] == '.' || s[pos] == ','))
+    ++pos;
+  if (pos == start) return std::nullopt;
+  std::string digits(s.substr(start, pos - start));
+  for (auto& c : digits)
+    if (c == ',') c = '.';
+  if (digits.find('.') != digits.rfind('.')) return std::nullopt;
+  try {
+    size_t used = 0;
+    long double v = std::stold(digits, &used);
+    if (used != digits.size()) return std::nullopt;
+    return v;
+  } catch (...) {
+    return std::nullopt;
+  }
+}
+
+}  // namespace
+
+std::optional<Duration> parse_duration(std::string_view text) {
+  size_t pos = 0;
+  bool negative = false;
+  if (pos < text.size() && (text[pos] == '-' || text[pos] == '+')) negative = text[pos++] == '-';
+  if (pos >= text.size() || std::toupper(static_cast<unsigned char>(text[pos])) != 'P') return std::nullopt;
+  ++pos;
+  long double nanos = 0;
+  bool in_time = false, any = false;
+  while (pos < text.size()) {
+    char c = static_cast<char>(std::toupper(static_cast<unsigned char>(text[pos])));
+    if (c == 'T') {
+      if (in_time) return std::nullopt;
+      in_time = true;
+      ++pos;
+      continue;
+    }
+    auto number = read_number(text, pos);
+    if (!number || pos >= text.size()) return std::nullopt;
+    char unit = static_cast<char>(std::toupper(static_cast<unsigned char>(text[pos++])));
+    long double scale = 0;
+    if (!in_time && unit == 'D') scale = 86400e9L;
+    else if (!in_time && unit == 'W') scale = 7 * 86400e9L;
+    else if (in_time && unit == 'H') scale = 3600e9L;
+    else if (in_time && unit == 'M') scale = 60e9L;
+    else if (in_time && unit == 'S') scale = 1e9L;
+    else return std::nullopt;
+    nanos += *number * scale;
+    any = true;
+  }
+  if (!any) return std::nullopt;
+  auto d = duration_cast<Duration>(std::chrono::nanoseconds(static_cast<long long>(nanos + 0.5L)));
+  return negative ? -d : d;
+}
+
+std::string format_duration(Duration d) {
+  auto us = duration_cast<microseconds>(d).count();
+  std::string out = us < 0 ? "-PT" : "PT";
+  if (us < 0) us = -us;
+  long long hours = us / 3'600'000'000LL;
+  long long minutes = (us / 60'000'000LL) % 60;
+  long long micros = us % 60'000'000LL;
+  if (hours) out += std::to_string(hours) + "H";
+  if (minutes) out += std::to_string(minutes) + "M";
+  if (micros || (!hours && !minutes)) {
+    out += std::to_string(micros / 1'000'000);
+    if (long long frac = micros % 1'000'000) {
+      char buf[8];
+      std::snprintf(buf, sizeof buf, "%06lld", frac);
+      std::string f(buf);
+      while (!f.empty() && f.back() == '0') f.pop_back();
+      out += "." + f;
+    }
+    out += "S";
+  }
+  return out;
+}
+
+std::string format_instant(TimePoint t) {
+  auto us = duration_cast<microseconds>(t.time_since_epoch()).count();
+  auto secs = us / 1'000'000;
+  auto frac = us % 1'000'000;
+  if (frac < 0) {
+    frac += 1'000'000;
+    --secs;
+  }
+  std::time_t tt = static_cast<std::time_t>(secs);
+  std::tm tm{};
+  gmtime_r(&tt, &tm);
+  char buf[40];
+  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
+  std::string out(buf);
+  if (frac) {
+    char f[8];
+    std::snprintf(f, sizeof f, "%06lld", static_cast<long long>(frac));
+    std::string s(f);
+    while (!s.empty() && s.back() == '0') s.pop_back();
+    out += "." + s;
+  }
+  return out + "Z";
+}
+
+std::optional<TimePoint> parse_instant(std::string_view text) {
+  // YYYY-MM-DDTHH:MM[:SS[.fraction]](Z|±HH:MM)
+  int y, mo, d, h, mi;
+  int consumed = 0;
+  std::string s(text);
+  if (std::sscanf(s.c_str(), "%4d-%2d-%2d%*1[Tt ]%2d:%2d%n", &y, &mo, &d, &h, &mi, &consumed) != 5)
+    return std::nullopt;
+  if (consumed != 16) return std::nullopt;
+  size_t pos = 16;
+  int sec = 0;
+  long long micros = 0;
+  if (pos < s.size() && s[pos] == ':') {
+    if (pos + 3 > s.size() || !std::isdigit(static_cast<unsigned char>(s[pos + 1])) ||
+        !std::isdigit(static_cast<unsigned char>(s[pos + 2])))
+      return std::nullopt;
+    sec = (s[pos + 1] - '0') * 10 + (s[pos + 2] - '0');
+    pos += 3;
+    if (pos < s.size() && s[pos] == '.') {
+      ++pos;
+      long long scale = 100000;
+      size_t start = pos;
+      while (pos < s.size() && std::isdigit(static_cast<unsigned char>(s[pos]))) {
+        micros += (s[pos] - '0') * scale;
+        scale /= 10;
+        ++pos;
+      }
+      if (pos == start) return std::nullopt;
+    }
+  }
+  long long offset_seconds = 0;
+  if (pos < s.size() && (s[pos] == 'Z' || s[pos] == 'z')) {
+    ++pos;
+  } else if (pos < s.size() && (s[pos] == '+' || s[pos] == '-')) {
+    int oh = 0, om = 0, n = 0;
+    if (std::sscanf(s.c_str() + pos + 1, "%2d:%2d%n", &oh, &om, &n) != 2 || n != 5) return std::nullopt;
+    offset_seconds = (oh * 3600LL + om * 60LL) * (s[pos] == '+' ? 1 : -1);
+    pos += 6;
+  } else {
+    return std::nullopt;
+  }
+  if (pos != s.size()) return std::nullopt;
+  if (mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || sec > 60) return std::nullopt;
+  using namespace std::chrono;
+  year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
+  if (!ymd.ok()) return std::nullopt;
+  auto tp = sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec} + microseconds{micros} - seconds{offset_seconds};
+  return time_point_cast<Duration>(tp);
+}
+
+double to_seconds(Duration d) { return std::chrono::duration<double>(d).count(); }
+
+}  // namespace runwatch

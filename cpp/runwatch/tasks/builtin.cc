@@ -1,0 +1,16 @@
+#include "runwatch/tasks/builtin.h"
+
+#include "runwatch/condition/schemas.h"
+#include "runwatch/tasks/registry.h"
+#include "runwatch/trigger/schemas.h"
+
+namespace runwatch {
+
+void register_builtin_plugins(PluginRegistry& registry) {
+  register_core_tasks(registry);
+  register_flowable_tasks(registry);
+  for (auto& schema : condition_schemas()) registry.add_schema(std::move(schema));
+  for (auto& schema : trigger_schemas()) registry.add_schema(std::move(schema));
+}
+
+}  // namespace runwatch

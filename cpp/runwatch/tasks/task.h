@@ -1,0 +1,51 @@
+#pragma once
+// A task type: its schema (name, aliases, properties) and, for runnable tasks, what it
+// does on a worker. Flowable tasks (Sequential, Parallel, If, Switch, AllowFailure)
+// only declare their schema: the executor walks their children.
+#include <stdexcept>
+#include <string>
+
+#include "runwatch/model/schema.h"
+#include "runwatch/model/state.h"
+#include "runwatch/tasks/run_context.h"
+
+namespace runwatch {
+
+struct TaskResult {
+  State state = State::SUCCESS;  // SUCCESS, WARNING or FAILED
+  Value outputs = Value::object();
+  std::string error;  // why it failed, when it did
+};
+
+// Thrown by a task to fail with a message (any std::exception fails the task too).
+class TaskFailure : public std::runtime_error {
+ public:
+  using std::runtime_error::runtime_error;
+};
+
+class TaskType {
+ public:
+  explicit TaskType(TypeSchema schema) : schema_(std::move(schema)) { schema_.kind = PluginKind::Task; }
+  virtual ~TaskType() = default;
+
+  const TypeSchema& schema() const { return schema_; }
+  const std::string& name() const { return schema_.name; }
+  virtual bool flowable() const { return false; }
+  // Runs on a worker thread with the task's rendered properties (defaults filled in).
+  virtual TaskResult run(RunContext& ctx, const Value& properties) const = 0;
+
+ private:
+  TypeSchema schema_;
+};
+
+// The schema of a flowable task; running it is the executor's job.
+class FlowableTaskType final : public TaskType {
+ public:
+  using TaskType::TaskType;
+  bool flowable() const override { return true; }
+  TaskResult run(RunContext&, const Value&) const override {
+    throw std::logic_error("flowable tasks are run by the executor");
+  }
+};
+
+}  // namespace runwatch
