@@ -1,5 +1,12 @@
-// Placeholder until the core tasks land.
 #include "runwatch/tasks/builtin.h"
+#include "runwatch/tasks/core/core_tasks.h"
+#include "runwatch/tasks/registry.h"
+
 namespace runwatch {
-void register_core_tasks(PluginRegistry&) {}
+
+void register_core_tasks(PluginRegistry& registry) {
+  for (auto make : {make_log_task, make_echo_task, make_return_task, make_fail_task})
+    registry.add_task(make());
 }
+
+}  // namespace runwatch

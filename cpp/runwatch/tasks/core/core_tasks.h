@@ -1,0 +1,18 @@
+#pragma once
+// The core runnable task types, one factory per type; register_core_tasks adds them all.
+#include <memory>
+
+#include "runwatch/tasks/task.h"
+
+namespace runwatch {
+
+std::shared_ptr<const TaskType> make_log_task();
+std::shared_ptr<const TaskType> make_echo_task();
+std::shared_ptr<const TaskType> make_return_task();
+std::shared_ptr<const TaskType> make_fail_task();
+std::shared_ptr<const TaskType> make_output_values_task();
+std::shared_ptr<const TaskType> make_sleep_task();
+std::shared_ptr<const TaskType> make_labels_task();
+std::shared_ptr<const TaskType> make_shell_commands_task();
+
+}  // namespace runwatch

@@ -1,0 +1,80 @@
+#include "runwatch/tasks/core/properties.h"
+
+#include "runwatch/tasks/task.h"
+
+namespace runwatch {
+namespace {
+
+std::string quoted(std::string_view name) { return "'" + std::string(name) + "'"; }
+
+}  // namespace
+
+const Value* find_property(const Value& properties, std::string_view name) {
+  if (!properties.is_object()) return nullptr;
+  auto it = properties.find(name);
+  if (it == properties.end() || it->is_null()) return nullptr;
+  return &*it;
+}
+
+const Value& required_property(const Value& properties, std::string_view name) {
+  const Value* value = find_property(properties, name);
+  if (!value) throw TaskFailure("Missing required property " + quoted(name));
+  return *value;
+}
+
+std::string to_text(const Value& value) {
+  if (value.is_string()) return value.get<std::string>();
+  return value.dump();
+}
+
+std::vector<std::string> to_string_list(const Value& value, std::string_view property_name) {
+  if (value.is_array()) {
+    std::vector<std::string> items;
+    for (const auto& item : value) {
+      if (item.is_structured())
+        throw TaskFailure("Property " + quoted(property_name) + " must be a string or a list of strings");
+      items.push_back(to_text(item));
+    }
+    return items;
+  }
+  if (value.is_structured())
+    throw TaskFailure("Property " + quoted(property_name) + " must be a string or a list of strings");
+  return {to_text(value)};
+}
+
+std::optional<std::string> optional_string(const Value& properties, std::string_view name) {
+  const Value* value = find_property(properties, name);
+  if (!value) return std::nullopt;
+  return to_text(*value);
+}
+
+std::string string_or(const Value& properties, std::string_view name, std::string fallback) {
+  return optional_string(properties, name).value_or(std::move(fallback));
+}
+
+bool bool_or(const Value& properties, std::string_view name, bool fallback) {
+  const Value* value = find_property(properties, name);
+  if (!value) return fallback;
+  if (value->is_boolean()) return value->get<bool>();
+  if (value->is_string()) {
+    if (*value == "true") return true;
+    if (*value == "false") return false;
+  }
+  throw TaskFailure("Property " + quoted(name) + " must be true or false, got " + to_text(*value));
+}
+
+Duration duration_of(const Value& properties, std::string_view name) {
+  std::string text = to_text(required_property(properties, name));
+  auto duration = parse_duration(text);
+  if (!duration) throw TaskFailure("Property " + quoted(name) + " is not an ISO-8601 duration: '" + text + "'");
+  return *duration;
+}
+
+LogLevel log_level_of(const Value& properties) {
+  std::string name = string_or(properties, "level", "INFO");
+  auto level = parse_log_level(name);
+  if (!level) throw TaskFailure("Invalid log level '" + name + "'");
+  return *level;
+}
+
+}  // namespace runwatch
