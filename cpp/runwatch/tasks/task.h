@@ -4,7 +4,9 @@
 // only declare their schema: the executor walks their children.
 #include <stdexcept>
 #include <string>
+#include <vector>
 
+#include "runwatch/model/flow.h"
 #include "runwatch/model/schema.h"
 #include "runwatch/model/state.h"
 #include "runwatch/tasks/run_context.h"
@@ -15,6 +17,7 @@ struct TaskResult {
   State state = State::SUCCESS;  // SUCCESS, WARNING or FAILED
   Value outputs = Value::object();
   std::string error;  // why it failed, when it did
+  std::vector<Label> labels;  // labels to set on the execution (Labels task)
 };
 
 // Thrown by a task to fail with a message (any std::exception fails the task too).

@@ -11,12 +11,11 @@ class FailTask final : public TaskType {
  public:
   FailTask() : TaskType(schema()) {}
 
-  TaskResult run(RunContext& ctx, const Value& properties) const override {
+  TaskResult run(RunContext&, const Value& properties) const override {
     const Value* condition = find_property(properties, "condition");
     if (condition && !is_truthy(to_text(*condition))) return {};
-    std::string message = string_or(properties, "errorMessage", kDefaultMessage);
-    ctx.log(LogLevel::ERROR, message);
-    throw TaskFailure(message);
+    // No log line of its own: the worker logs every failure's message at ERROR.
+    throw TaskFailure(string_or(properties, "errorMessage", kDefaultMessage));
   }
 
  private:
