@@ -30,6 +30,11 @@ bool Clock::sleep_until(TimePoint deadline, Cancellation* cancellation) const {
   Subscription advanced = on_advance(wake);
   auto cancelled = cancellation ? cancellation->on_cancel(wake) : Cancellation::Subscription();
   std::unique_lock lock(mutex);
+  ++sleepers_;
+  struct Awake {
+    std::atomic<int>& count;
+    ~Awake() { --count; }
+  } awake{sleepers_};
   while (now() < deadline) {
     if (cancellation && cancellation->cancelled()) return false;
     wait_until(lock, cv, deadline);

@@ -1,0 +1,85 @@
+#include "runwatch/engine.h"
+
+#include <algorithm>
+#include <thread>
+
+#include "runwatch/runtime/ids.h"
+#include "runwatch/runtime/inputs.h"
+
+namespace runwatch {
+namespace {
+
+int default_worker_threads() { return std::max(8, 4 * static_cast<int>(std::thread::hardware_concurrency())); }
+
+}  // namespace
+
+Engine::Engine(EngineOptions options)
+    : clock_(options.clock ? std::move(options.clock) : system_clock()),
+      executor_(*clock_, PluginRegistry::global(), board_,
+                options.worker_threads > 0 ? options.worker_threads : default_worker_threads()) {}
+
+Engine::~Engine() { stop(); }
+
+std::shared_ptr<const Flow> Engine::add_flow(std::string_view yaml, std::string_view file) {
+  return flows_.put(parse_flow(yaml, file, plugins()));
+}
+
+std::vector<std::shared_ptr<const Flow>> Engine::load_flows(const std::filesystem::path& path) {
+  std::vector<std::shared_ptr<Flow>> loaded;
+  std::vector<ValidationIssue> errors;
+  for (const auto& file : flow_files(path)) {
+    auto result = load_flow_file(file, plugins());
+    for (auto& issue : result.issues)
+      if (issue.severity == ValidationIssue::Severity::Error) errors.push_back(std::move(issue));
+    if (result.flow) loaded.push_back(std::move(result.flow));
+  }
+  if (!errors.empty()) throw FlowValidationError(std::move(errors));
+  std::vector<std::shared_ptr<const Flow>> out;
+  for (auto& flow : loaded) out.push_back(flows_.put(std::move(flow)));
+  return out;
+}
+
+std::shared_ptr<const Flow> Engine::flow(const std::string& ns, const std::string& id) const {
+  return flows_.find(ns, id);
+}
+
+Engine::Snapshot Engine::submit(const std::string& ns, const std::string& flow_id, const Value& inputs,
+                                const std::vector<Label>& labels) {
+  auto flow = flows_.find(ns, flow_id);
+  if (!flow) throw NotFoundError("Flow '" + ns + "." + flow_id + "' not found");
+  if (flow->disabled) throw Error("Flow '" + flow->key() + "' is disabled");
+  auto resolved = resolve_inputs(*flow, inputs);
+  Execution execution;
+  execution.id = new_id();
+  execution.ns = flow->ns;
+  execution.flow_id = flow->id;
+  execution.flow_revision = flow->revision;
+  execution.state = StateHistory(State::CREATED, clock_->now());
+  execution.inputs = std::move(resolved.values);
+  execution.labels = flow->labels;
+  for (const auto& label : labels) {
+    auto same = std::find_if(execution.labels.begin(), execution.labels.end(),
+                             [&](const Label& l) { return l.key == label.key; });
+    if (same != execution.labels.end()) same->value = label.value;
+    else execution.labels.push_back(label);
+  }
+  for (auto& warning : resolved.warnings)
+    execution.logs.push_back(LogEntry{clock_->now(), LogLevel::WARN, "", "", 0, std::move(warning)});
+  auto snapshot = std::make_shared<const Execution>(execution);
+  board_.publish(snapshot);
+  executor_.start(std::move(flow), std::move(execution));
+  return snapshot;
+}
+
+Engine::Snapshot Engine::wait(const std::string& execution_id, WaitTime timeout) const {
+  return board_.wait_terminal(execution_id, timeout);
+}
+
+bool Engine::kill(const std::string& execution_id) {
+  auto snapshot = board_.find(execution_id);
+  if (!snapshot || is_terminal(snapshot->state.current())) return false;
+  executor_.kill(execution_id);
+  return true;
+}
+
+}  // namespace runwatch

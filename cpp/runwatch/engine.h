@@ -1,0 +1,69 @@
+#pragma once
+// The facade that wires the modules together: flows in, executions out. The one thing
+// the Python bindings and the CLI use.
+#include <chrono>
+#include <filesystem>
+#include <memory>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runwatch/flow/loader.h"
+#include "runwatch/model/clock.h"
+#include "runwatch/model/execution.h"
+#include "runwatch/runtime/execution_board.h"
+#include "runwatch/runtime/executor.h"
+#include "runwatch/runtime/flow_registry.h"
+#include "runwatch/tasks/registry.h"
+
+namespace runwatch {
+
+struct EngineOptions {
+  std::shared_ptr<Clock> clock;  // default: the system clock
+  int worker_threads = 0;        // default: 4 per core, at least 8
+};
+
+class Engine {
+ public:
+  using Snapshot = std::shared_ptr<const Execution>;
+  using WaitTime = std::optional<std::chrono::steady_clock::duration>;
+
+  explicit Engine(EngineOptions options = {});
+  ~Engine();
+  Engine(const Engine&) = delete;
+  Engine& operator=(const Engine&) = delete;
+
+  // Throws FlowValidationError with every problem of the text.
+  std::shared_ptr<const Flow> add_flow(std::string_view yaml, std::string_view file = {});
+  // Every flow file under path; all or nothing: any invalid file throws with the
+  // problems of every file, and none is added.
+  std::vector<std::shared_ptr<const Flow>> load_flows(const std::filesystem::path& path);
+  std::shared_ptr<const Flow> flow(const std::string& ns, const std::string& id) const;
+  std::vector<std::shared_ptr<const Flow>> flows() const { return flows_.all(); }
+
+  // Starts an execution; returns once it is recorded (CREATED). Throws NotFoundError
+  // for an unknown flow, Error for a disabled one, InputError for bad inputs.
+  Snapshot submit(const std::string& ns, const std::string& flow_id, const Value& inputs = Value::object(),
+                  const std::vector<Label>& labels = {});
+  // The latest snapshot once terminal, or when the wait runs out.
+  Snapshot wait(const std::string& execution_id, WaitTime timeout = std::nullopt) const;
+  Snapshot execution(const std::string& execution_id) const { return board_.find(execution_id); }
+  std::vector<Snapshot> executions(const ExecutionFilter& filter = {}) const { return board_.list(filter); }
+  // False when no such execution is running.
+  bool kill(const std::string& execution_id);
+  // True once nothing more can happen without the clock moving.
+  bool wait_idle(WaitTime timeout = std::nullopt) { return executor_.wait_idle(timeout); }
+  void stop() { executor_.stop(); }
+
+  const Clock& clock() const { return *clock_; }
+  PluginRegistry& plugins() const { return PluginRegistry::global(); }
+  int worker_threads() const { return executor_.worker_threads(); }
+
+ private:
+  std::shared_ptr<Clock> clock_;
+  FlowRegistry flows_;
+  ExecutionBoard board_;
+  Executor executor_;
+};
+
+}  // namespace runwatch

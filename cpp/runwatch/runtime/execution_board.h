@@ -1,0 +1,42 @@
+#pragma once
+// The latest snapshot of every execution, live or finished, for readers outside the
+// executor (API, Python, CLI). The executor publishes; everyone else reads or waits.
+#include <condition_variable>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <unordered_map>
+#include <vector>
+
+#include "runwatch/model/execution.h"
+
+namespace runwatch {
+
+struct ExecutionFilter {
+  std::optional<std::string> ns;
+  std::optional<std::string> flow_id;
+  std::optional<State> state;
+};
+
+class ExecutionBoard {
+ public:
+  using Snapshot = std::shared_ptr<const Execution>;
+
+  void publish(Snapshot execution);
+  Snapshot find(const std::string& id) const;
+  // Oldest first.
+  std::vector<Snapshot> list(const ExecutionFilter& filter) const;
+  size_t size() const;
+  // Waits until the execution is terminal, or the deadline passes (real time); returns
+  // the latest snapshot either way (null if unknown).
+  Snapshot wait_terminal(const std::string& id, std::optional<std::chrono::steady_clock::duration> timeout) const;
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::condition_variable terminal_cv_;
+  std::unordered_map<std::string, size_t> index_;
+  std::vector<Snapshot> executions_;  // in order of first publication
+};
+
+}  // namespace runwatch

@@ -1,0 +1,480 @@
+#include "runwatch/runtime/executor.h"
+
+#include <algorithm>
+
+#include "runwatch/runtime/ids.h"
+#include "runwatch/runtime/retry.h"
+#include "runwatch/runtime/thread_name.h"
+
+namespace runwatch {
+namespace {
+
+constexpr std::string_view kSequential = "io.kestra.plugin.core.flow.Sequential";
+constexpr std::string_view kParallel = "io.kestra.plugin.core.flow.Parallel";
+constexpr std::string_view kIf = "io.kestra.plugin.core.flow.If";
+constexpr std::string_view kSwitch = "io.kestra.plugin.core.flow.Switch";
+constexpr std::string_view kAllowFailure = "io.kestra.plugin.core.flow.AllowFailure";
+
+// Kestra's truthiness for If: false, 0, null, the empty string and "false" are false.
+bool truthy(const Value& v) {
+  if (v.is_null()) return false;
+  if (v.is_boolean()) return v.get<bool>();
+  if (v.is_number()) return v.get<double>() != 0;
+  if (v.is_string()) {
+    const auto& s = v.get_ref<const std::string&>();
+    return !(s.empty() || s == "false" || s == "0" || s == "-0" || s == "null");
+  }
+  return true;
+}
+
+const std::vector<TaskDef>& branch_tasks(const TaskDef& task, std::string_view property, std::string_view key = {}) {
+  static const std::vector<TaskDef> none;
+  const auto* b = task.branch(property, key);
+  return b ? b->tasks : none;
+}
+
+}  // namespace
+
+struct Executor::Live {
+  std::shared_ptr<const Flow> flow;
+  Execution exec;
+  std::unordered_map<std::string, const TaskDef*> tasks;         // task id -> definition
+  std::unordered_map<std::string, size_t> runs;                  // task id -> index in exec.task_runs
+  std::unordered_map<std::string, std::shared_ptr<Cancellation>> running;  // task run id -> its signal
+  std::unordered_map<std::string, const TaskBranch*> chosen;     // If/Switch task run id -> its branch
+  std::unordered_map<std::string, TimerKey> timeouts;            // task run id -> its running attempt's timeout
+  std::vector<TimerKey> timers;                                  // every timer scheduled for it
+  bool dirty = false;
+
+  TaskRun* run_of(const std::string& task_id) {
+    auto it = runs.find(task_id);
+    return it == runs.end() ? nullptr : &exec.task_runs[it->second];
+  }
+  TaskRun* run_by_id(const std::string& task_run_id) {
+    for (auto& tr : exec.task_runs)
+      if (tr.id == task_run_id) return &tr;
+    return nullptr;
+  }
+};
+
+Executor::Executor(const Clock& clock, const PluginRegistry& plugins, ExecutionBoard& board, int worker_threads)
+    : clock_(clock),
+      plugins_(plugins),
+      board_(board),
+      workers_(worker_threads, clock, [this](WorkerResult r) { post(std::move(r)); }) {
+  thread_ = std::thread([this] { loop(); });
+}
+
+Executor::~Executor() { stop(); }
+
+void Executor::post(Message message) {
+  {
+    std::lock_guard lock(mutex_);
+    inbox_.push_back(std::move(message));
+  }
+  cv_.notify_one();
+}
+
+void Executor::start(std::shared_ptr<const Flow> flow, Execution execution) {
+  post(StartMessage{std::move(flow), std::move(execution)});
+}
+
+void Executor::kill(const std::string& execution_id) { post(KillMessage{execution_id}); }
+
+void Executor::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopped_) return;
+  }
+  post(ShutdownMessage{});
+  if (thread_.joinable()) thread_.join();
+  workers_.stop();
+}
+
+bool Executor::idle_locked() const {
+  if (processing_ || !inbox_.empty()) return false;
+  if (jobs_in_flight_.load() > clock_.sleepers()) return false;
+  if (!next_deadline_) return true;
+  return clock_.is_manual() && clock_.now() < *next_deadline_;
+}
+
+bool Executor::wait_idle(std::optional<std::chrono::steady_clock::duration> timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout.value_or(std::chrono::hours(24 * 365));
+  std::unique_lock lock(mutex_);
+  // Workers that park on a manual clock do not report it, so look again every millisecond.
+  while (!idle_locked()) {
+    if (stopped_ || std::chrono::steady_clock::now() >= deadline) return idle_locked();
+    idle_cv_.wait_for(lock, std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+void Executor::loop() {
+  set_thread_name("executor");
+  auto advanced = clock_.on_advance([this] {
+    std::lock_guard lock(mutex_);
+    cv_.notify_all();
+  });
+  std::deque<Message> batch;
+  for (;;) {
+    {
+      std::unique_lock lock(mutex_);
+      processing_ = false;
+      next_deadline_ = timers_.empty() ? std::nullopt : std::optional(timers_.begin()->first.first);
+      idle_cv_.notify_all();
+      while (inbox_.empty()) {
+        if (next_deadline_ && clock_.now() >= *next_deadline_) break;
+        if (next_deadline_) clock_.wait_until(lock, cv_, *next_deadline_);
+        else cv_.wait(lock);
+      }
+      batch.swap(inbox_);
+      processing_ = true;
+    }
+    for (auto& message : batch) {
+      std::visit([this](auto& m) { handle(m); }, message);
+      if (std::holds_alternative<ShutdownMessage>(message)) {
+        std::lock_guard lock(mutex_);
+        stopped_ = true;
+        processing_ = false;
+        idle_cv_.notify_all();
+        return;
+      }
+    }
+    batch.clear();
+    fire_due_timers();
+    publish_dirty();
+  }
+}
+
+void Executor::handle(StartMessage& m) {
+  auto live = std::make_unique<Live>();
+  live->flow = std::move(m.flow);
+  live->exec = std::move(m.execution);
+  for_each_task(*live->flow, [&](const TaskDef& t) { live->tasks.emplace(t.id, &t); });
+  live->exec.state.transition(State::RUNNING, clock_.now());
+  live->dirty = true;
+  auto& ref = *live;
+  live_.emplace(ref.exec.id, std::move(live));
+  advance(ref);
+}
+
+void Executor::handle(WorkerResult& m) {
+  --jobs_in_flight_;
+  auto it = live_.find(m.identity.execution_id);
+  if (it == live_.end()) return;
+  Live& live = *it->second;
+  for (auto& entry : m.logs) live.exec.logs.push_back(std::move(entry));
+  live.dirty = true;
+  TaskRun* run = live.run_of(m.identity.task_id);
+  // A result for an attempt that already ended (timed out, killed) changes nothing more.
+  if (!run || run->id != m.identity.task_run_id || run->state.current() != State::RUNNING ||
+      run->attempts.size() != static_cast<size_t>(m.identity.attempt))
+    return;
+  live.running.erase(run->id);
+  if (auto t = live.timeouts.find(run->id); t != live.timeouts.end()) {
+    timers_.erase(t->second);
+    live.timeouts.erase(t);
+  }
+  const TaskDef& task = *live.tasks.at(run->task_id);
+  auto& result = m.result;
+  for (auto it2 = result.outputs.begin(); it2 != result.outputs.end(); ++it2) run->outputs[it2.key()] = it2.value();
+  for (auto& label : result.labels) {
+    auto& labels = live.exec.labels;
+    auto same = std::find_if(labels.begin(), labels.end(), [&](const Label& l) { return l.key == label.key; });
+    if (same != labels.end()) same->value = label.value;
+    else labels.push_back(label);
+  }
+  run->attempts.back().state.transition(result.state, clock_.now());
+  if (result.state == State::FAILED) {
+    attempt_failed(live, task, *run);
+  } else {
+    State state = result.state;
+    if (state == State::SUCCESS && task.retry && task.retry->warning_on_retry && run->attempts.size() > 1)
+      state = State::WARNING;
+    complete(live, task, *run, state);
+  }
+  advance(live);
+}
+
+void Executor::handle(KillMessage& m) {
+  auto it = live_.find(m.execution_id);
+  if (it == live_.end()) return;
+  Live& live = *it->second;
+  auto now = clock_.now();
+  live.exec.state.transition(State::KILLING, now);
+  for (auto& [id, cancellation] : live.running) cancellation->cancel("Execution killed");
+  live.running.clear();
+  for (auto& run : live.exec.task_runs) {
+    if (is_terminal(run.state.current())) continue;
+    if (!run.attempts.empty() && !is_terminal(run.attempts.back().state.current()))
+      run.attempts.back().state.transition(State::KILLED, now);
+    run.state.transition(State::KILLED, now);
+  }
+  log(live, LogLevel::WARN, "Execution killed");
+  finish(live, State::KILLED);
+}
+
+void Executor::handle(ShutdownMessage&) {
+  for (auto& [id, live] : live_)
+    for (auto& [run_id, cancellation] : live->running) cancellation->cancel("Engine stopped");
+}
+
+void Executor::schedule(Live& live, TimePoint deadline, Timer timer) {
+  TimerKey key{deadline, next_timer_seq_++};
+  if (timer.kind == Timer::Kind::Timeout) live.timeouts[timer.task_run_id] = key;
+  timers_.emplace(key, std::move(timer));
+  live.timers.push_back(key);
+}
+
+void Executor::cancel_timers(Live& live) {
+  for (const auto& key : live.timers) timers_.erase(key);
+  live.timers.clear();
+  live.timeouts.clear();
+}
+
+void Executor::fire_due_timers() {
+  auto now = clock_.now();
+  while (!timers_.empty() && timers_.begin()->first.first <= now) {
+    Timer timer = std::move(timers_.begin()->second);
+    timers_.erase(timers_.begin());
+    fire(timer);
+  }
+}
+
+void Executor::fire(const Timer& timer) {
+  auto it = live_.find(timer.execution_id);
+  if (it == live_.end()) return;
+  Live& live = *it->second;
+  TaskRun* run = live.run_by_id(timer.task_run_id);
+  if (!run || run->attempts.size() != timer.attempt) return;
+  const TaskDef& task = *live.tasks.at(run->task_id);
+  if (timer.kind == Timer::Kind::Retry) {
+    if (run->state.current() != State::RETRYING) return;
+    dispatch_attempt(live, task, *run);
+    return;
+  }
+  if (run->state.current() != State::RUNNING) return;
+  live.timeouts.erase(run->id);
+  std::string reason = "Timeout after " + format_duration(*task.timeout);
+  if (auto c = live.running.find(run->id); c != live.running.end()) {
+    c->second->cancel(reason);
+    live.running.erase(c);
+  }
+  log(live, LogLevel::ERROR, reason, run);
+  run->attempts.back().state.transition(State::FAILED, clock_.now());
+  attempt_failed(live, task, *run);
+  advance(live);
+}
+
+void Executor::publish_dirty() {
+  for (auto it = live_.begin(); it != live_.end();) {
+    Live& live = *it->second;
+    bool terminal = is_terminal(live.exec.state.current());
+    if (live.dirty) {
+      board_.publish(std::make_shared<const Execution>(live.exec));
+      live.dirty = false;
+    }
+    if (terminal) it = live_.erase(it);
+    else ++it;
+  }
+}
+
+void Executor::advance(Live& live) {
+  State current = live.exec.state.current();
+  if (is_terminal(current) || current == State::KILLING) return;
+  auto result = walk(live, live.flow->tasks, "", "tasks", false, 0);
+  if (!result) return;
+  if (*result == State::FAILED && !live.flow->errors.empty()) {
+    auto errors = walk(live, live.flow->errors, "", "errors", false, 0);
+    if (!errors) return;
+  }
+  finish(live, *result);
+}
+
+std::optional<State> Executor::walk(Live& live, const std::vector<TaskDef>& tasks, const std::string& parent_id,
+                                    const std::string& branch, bool parallel, int concurrent) {
+  bool warning = false, failed = false, killed = false;
+  int active = 0;
+  for (const auto& task : tasks) {
+    if (task.disabled) continue;
+    TaskRun* run = live.run_of(task.id);
+    if (!run) {
+      if (failed || killed) break;
+      if (parallel && concurrent > 0 && active >= concurrent) continue;
+      run = &create_task_run(live, task, parent_id, branch);
+    } else if (!is_terminal(run->state.current()) && !run->attempts.empty()) {
+      // A runnable task still running or waiting for its retry.
+    } else if (!is_terminal(run->state.current())) {
+      resolve_flowable(live, task, *run);
+      run = live.run_of(task.id);  // children may have been added: the vector may have moved
+    }
+    State state = run->state.current();
+    if (!is_terminal(state)) {
+      ++active;
+      if (!parallel) return std::nullopt;
+      continue;
+    }
+    failed = failed || state == State::FAILED;
+    killed = killed || state == State::KILLED;
+    warning = warning || state == State::WARNING;
+    if (!parallel && (failed || killed)) break;
+  }
+  if (active > 0) return std::nullopt;
+  if (killed) return State::KILLED;
+  if (failed) return State::FAILED;
+  return warning ? State::WARNING : State::SUCCESS;
+}
+
+TaskRun& Executor::create_task_run(Live& live, const TaskDef& task, const std::string& parent_id,
+                                   const std::string& branch) {
+  TaskRun run;
+  run.id = new_id();
+  run.task_id = task.id;
+  run.parent_task_run_id = parent_id;
+  run.branch = branch;
+  run.state = StateHistory(State::CREATED, clock_.now());
+  live.runs[task.id] = live.exec.task_runs.size();
+  live.exec.task_runs.push_back(std::move(run));
+  live.dirty = true;
+  // Taken again after the push: recursion below may grow task_runs.
+  auto index = live.runs[task.id];
+  auto type = plugins_.task(task.type);
+  if (type && type->flowable()) {
+    live.exec.task_runs[index].state.transition(State::RUNNING, clock_.now());
+    choose_branch(live, task, live.exec.task_runs[index]);
+    resolve_flowable(live, task, live.exec.task_runs[index]);
+  } else {
+    dispatch_attempt(live, task, live.exec.task_runs[index]);
+  }
+  return live.exec.task_runs[live.runs[task.id]];
+}
+
+void Executor::choose_branch(Live& live, const TaskDef& task, TaskRun& run) {
+  if (task.type != kIf && task.type != kSwitch) return;
+  RunContext ctx(TaskIdentity{}, variables(live, task, run), clock_, nullptr);
+  if (task.type == kIf) {
+    bool condition = truthy(ctx.render(task.properties.value("condition", Value())));
+    live.chosen[run.id] = task.branch(condition ? "then" : "else");
+    return;
+  }
+  Value rendered = ctx.render(task.properties.value("value", Value("")));
+  std::string value = rendered.is_string() ? rendered.get<std::string>() : rendered.dump();
+  const TaskBranch* chosen = task.branch("cases", value);
+  run.outputs["value"] = value;
+  run.outputs["defaults"] = chosen == nullptr;
+  live.chosen[run.id] = chosen ? chosen : task.branch("defaults");
+}
+
+void Executor::resolve_flowable(Live& live, const TaskDef& task, TaskRun& run) {
+  // `run` may move while children are created: keep its id, not the reference.
+  const std::string run_id = run.id;
+  auto run_ref = [&]() -> TaskRun& { return live.exec.task_runs[live.runs.at(task.id)]; };
+  std::optional<State> result;
+  if (task.type == kIf || task.type == kSwitch) {
+    const TaskBranch* chosen = live.chosen[run_id];
+    result = chosen ? walk(live, chosen->tasks, run_id, chosen->property, false, 0) : std::optional(State::SUCCESS);
+  } else if (task.type == kParallel) {
+    int concurrent = task.properties.value("concurrent", 0);
+    result = walk(live, branch_tasks(task, "tasks"), run_id, "tasks", true, concurrent);
+  } else {
+    result = walk(live, branch_tasks(task, "tasks"), run_id, "tasks", false, 0);
+  }
+  if (!result) return;
+  if (*result == State::FAILED && task.branch("errors")) {
+    auto errors = walk(live, branch_tasks(task, "errors"), run_id, "errors", false, 0);
+    if (!errors) return;
+  }
+  State state = *result;
+  if (task.type == kAllowFailure && state == State::FAILED) state = State::WARNING;
+  complete(live, task, run_ref(), state);
+}
+
+void Executor::dispatch_attempt(Live& live, const TaskDef& task, TaskRun& run) {
+  auto now = clock_.now();
+  run.attempts.push_back(Attempt{StateHistory(State::RUNNING, now)});
+  run.state.transition(State::RUNNING, now);
+  live.dirty = true;
+  auto type = plugins_.task(task.type);
+  if (!type) {
+    log(live, LogLevel::ERROR, "No task type '" + task.type + "' is registered", &run);
+    run.attempts.back().state.transition(State::FAILED, now);
+    complete(live, task, run, State::FAILED);
+    return;
+  }
+  auto cancellation = std::make_shared<Cancellation>();
+  live.running[run.id] = cancellation;
+  TaskIdentity identity{live.exec.id,  live.exec.ns, live.exec.flow_id,
+                        live.exec.flow_revision, task.id, task.type, run.id, static_cast<int>(run.attempts.size())};
+  if (task.timeout) schedule(live, now + *task.timeout, Timer{Timer::Kind::Timeout, live.exec.id, run.id, run.attempts.size()});
+  ++jobs_in_flight_;
+  workers_.submit(WorkerJob{std::move(identity), std::move(type), task.properties, variables(live, task, run),
+                            std::move(cancellation)});
+}
+
+void Executor::attempt_failed(Live& live, const TaskDef& task, TaskRun& run) {
+  if (task.retry && live.exec.state.current() == State::RUNNING) {
+    auto now = clock_.now();
+    auto first_start = run.attempts.front().state.start_date();
+    if (auto next = next_retry_date(*task.retry, static_cast<int>(run.attempts.size()), first_start, now)) {
+      run.state.transition(State::RETRYING, now);
+      schedule(live, *next, Timer{Timer::Kind::Retry, live.exec.id, run.id, run.attempts.size()});
+      live.dirty = true;
+      return;
+    }
+  }
+  complete(live, task, run, State::FAILED);
+}
+
+void Executor::complete(Live& live, const TaskDef& task, TaskRun& run, State state) {
+  if (state == State::FAILED && task.allow_failure) state = State::WARNING;
+  if (state == State::WARNING && task.allow_warning) state = State::SUCCESS;
+  run.state.transition(state, clock_.now());
+  live.chosen.erase(run.id);
+  live.dirty = true;
+}
+
+void Executor::finish(Live& live, State state) {
+  cancel_timers(live);
+  live.exec.state.transition(state, clock_.now());
+  live.dirty = true;
+}
+
+Value Executor::variables(const Live& live, const TaskDef& task, const TaskRun& run) const {
+  const auto& exec = live.exec;
+  const auto& flow = *live.flow;
+  Value labels = Value::object();
+  for (const auto& l : exec.labels) labels[l.key] = l.value;
+  Value v = {
+      {"flow", {{"id", flow.id}, {"namespace", flow.ns}, {"revision", flow.revision}}},
+      {"execution",
+       {{"id", exec.id},
+        {"startDate", format_instant(exec.state.start_date())},
+        {"originalId", exec.id},
+        {"state", to_string(exec.state.current())}}},
+      {"task", {{"id", task.id}, {"type", task.type}}},
+      {"taskrun",
+       {{"id", run.id},
+        {"startDate", format_instant(run.state.start_date())},
+        {"attemptsCount", run.attempts.size()},
+        {"parentId", run.parent_task_run_id.empty() ? Value() : Value(run.parent_task_run_id)}}},
+      {"inputs", exec.inputs},
+      {"outputs", exec.outputs()},
+      {"labels", std::move(labels)},
+      {"vars", flow.variables},
+  };
+  if (!exec.trigger.is_null()) v["trigger"] = exec.trigger;
+  return v;
+}
+
+void Executor::log(Live& live, LogLevel level, std::string message, const TaskRun* run) {
+  LogEntry entry{clock_.now(), level, "", "", 0, std::move(message)};
+  if (run) {
+    entry.task_id = run->task_id;
+    entry.task_run_id = run->id;
+    entry.attempt = static_cast<int>(run->attempts.size());
+  }
+  live.exec.logs.push_back(std::move(entry));
+  live.dirty = true;
+}
+
+}  // namespace runwatch

@@ -1,0 +1,112 @@
+#pragma once
+// The executor: one thread, the only writer of execution state. It turns a flow and its
+// task runs into the next steps (worker jobs, flowable resolution, retries, timeouts,
+// errors branches), and publishes a snapshot of every execution it changes.
+#include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <thread>
+#include <unordered_map>
+#include <variant>
+
+#include "runwatch/model/clock.h"
+#include "runwatch/model/execution.h"
+#include "runwatch/runtime/execution_board.h"
+#include "runwatch/runtime/worker_pool.h"
+#include "runwatch/tasks/registry.h"
+
+namespace runwatch {
+
+class Executor {
+ public:
+  Executor(const Clock& clock, const PluginRegistry& plugins, ExecutionBoard& board, int worker_threads);
+  ~Executor();
+  Executor(const Executor&) = delete;
+  Executor& operator=(const Executor&) = delete;
+
+  // Takes a CREATED execution of flow (already published to the board) and runs it.
+  void start(std::shared_ptr<const Flow> flow, Execution execution);
+  // Stops the execution's running tasks and ends it KILLED. False if it is not running.
+  void kill(const std::string& execution_id);
+  // True once nothing can happen without the clock moving (see docs/ARCHITECTURE.md).
+  bool wait_idle(std::optional<std::chrono::steady_clock::duration> timeout);
+  // Cancels every running task, then stops the executor thread and the workers.
+  void stop();
+  int worker_threads() const { return workers_.thread_count(); }
+
+ private:
+  struct StartMessage {
+    std::shared_ptr<const Flow> flow;
+    Execution execution;
+  };
+  struct KillMessage {
+    std::string execution_id;
+  };
+  struct ShutdownMessage {};
+  using Message = std::variant<StartMessage, WorkerResult, KillMessage, ShutdownMessage>;
+
+  struct Timer {
+    enum class Kind { Retry, Timeout } kind;
+    std::string execution_id;
+    std::string task_run_id;
+    size_t attempt;  // 1-based attempt the timer belongs to
+  };
+
+  using TimerKey = std::pair<TimePoint, uint64_t>;
+  struct Live;
+
+  void post(Message message);
+  void loop();
+  void handle(StartMessage& m);
+  void handle(WorkerResult& m);
+  void handle(KillMessage& m);
+  void handle(ShutdownMessage& m);
+  void schedule(Live& live, TimePoint deadline, Timer timer);
+  void cancel_timers(Live& live);
+  void fire_due_timers();
+  void fire(const Timer& timer);
+  void publish_dirty();
+  bool idle_locked() const;
+
+  // Execution progress.
+  void advance(Live& live);
+  std::optional<State> walk(Live& live, const std::vector<TaskDef>& tasks, const std::string& parent_id,
+                            const std::string& branch, bool parallel, int concurrent);
+  TaskRun& create_task_run(Live& live, const TaskDef& task, const std::string& parent_id, const std::string& branch);
+  void resolve_flowable(Live& live, const TaskDef& task, TaskRun& run);
+  void choose_branch(Live& live, const TaskDef& task, TaskRun& run);
+  void dispatch_attempt(Live& live, const TaskDef& task, TaskRun& run);
+  void attempt_failed(Live& live, const TaskDef& task, TaskRun& run);
+  void complete(Live& live, const TaskDef& task, TaskRun& run, State state);
+  void finish(Live& live, State state);
+  Value variables(const Live& live, const TaskDef& task, const TaskRun& run) const;
+  void log(Live& live, LogLevel level, std::string message, const TaskRun* run = nullptr);
+
+  const Clock& clock_;
+  const PluginRegistry& plugins_;
+  ExecutionBoard& board_;
+
+  // Guarded by mutex_: the inbox and what wait_idle looks at.
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  mutable std::condition_variable idle_cv_;
+  std::deque<Message> inbox_;
+  bool processing_ = false;
+  bool stopped_ = false;
+  std::optional<TimePoint> next_deadline_;
+
+  // Executor thread only.
+  std::unordered_map<std::string, std::unique_ptr<Live>> live_;
+  std::map<TimerKey, Timer> timers_;
+  uint64_t next_timer_seq_ = 0;
+  std::atomic<int> jobs_in_flight_{0};
+
+  WorkerPool workers_;
+  std::thread thread_;
+};
+
+}  // namespace runwatch

@@ -1,0 +1,19 @@
+#pragma once
+// Checks and types the inputs given to an execution against the flow's declarations.
+#include <string>
+#include <vector>
+
+#include "runwatch/model/flow.h"
+#include "runwatch/model/value.h"
+
+namespace runwatch {
+
+struct ResolvedInputs {
+  Value values = Value::object();     // typed values; dotted ids nest ("a.b" -> {"a": {"b": ...}})
+  std::vector<std::string> warnings;  // inputs given that the flow does not declare
+};
+
+// Throws InputError naming the input and what is wrong with it.
+ResolvedInputs resolve_inputs(const Flow& flow, const Value& given);
+
+}  // namespace runwatch

@@ -1,0 +1,71 @@
+#include "runwatch/runtime/worker_pool.h"
+
+#include "runwatch/runtime/thread_name.h"
+
+namespace runwatch {
+namespace {
+TaskResult failed(std::string error) {
+  TaskResult result;
+  result.state = State::FAILED;
+  result.error = std::move(error);
+  return result;
+}
+}  // namespace
+
+WorkerPool::WorkerPool(int threads, const Clock& clock, ResultSink sink) : clock_(clock), sink_(std::move(sink)) {
+  for (int i = 0; i < threads; ++i) threads_.emplace_back([this, i] { loop(i); });
+}
+
+WorkerPool::~WorkerPool() { stop(); }
+
+void WorkerPool::submit(WorkerJob job) {
+  {
+    std::lock_guard lock(mutex_);
+    queue_.push_back(std::move(job));
+  }
+  cv_.notify_one();
+}
+
+void WorkerPool::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_ && threads_.empty()) return;
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  for (auto& t : threads_)
+    if (t.joinable()) t.join();
+  threads_.clear();
+}
+
+void WorkerPool::loop(int index) {
+  set_thread_name("worker-" + std::to_string(index));
+  for (;;) {
+    WorkerJob job;
+    {
+      std::unique_lock lock(mutex_);
+      cv_.wait(lock, [&] { return stopping_ || !queue_.empty(); });
+      if (queue_.empty()) return;
+      job = std::move(queue_.front());
+      queue_.pop_front();
+    }
+    sink_(run(job));
+  }
+}
+
+WorkerResult WorkerPool::run(WorkerJob& job) const {
+  RunContext ctx(job.identity, std::move(job.variables), clock_, job.cancellation);
+  TaskResult result;
+  try {
+    if (ctx.cancelled()) throw TaskFailure(ctx.cancellation().reason());
+    result = job.type->run(ctx, ctx.render(job.properties));
+  } catch (const std::exception& e) {
+    result = failed(e.what());
+  } catch (...) {
+    result = failed("unknown error");
+  }
+  if (result.state == State::FAILED) ctx.log(LogLevel::ERROR, result.error.empty() ? "Task failed" : result.error);
+  return WorkerResult{std::move(job.identity), std::move(result), ctx.take_logs()};
+}
+
+}  // namespace runwatch

@@ -1,0 +1,57 @@
+#pragma once
+// The worker pool: N named threads that run one task attempt each at a time and hand
+// the result back. Workers never touch execution state.
+#include <condition_variable>
+#include <deque>
+#include <functional>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "runwatch/model/clock.h"
+#include "runwatch/tasks/task.h"
+
+namespace runwatch {
+
+struct WorkerJob {
+  TaskIdentity identity;
+  std::shared_ptr<const TaskType> type;
+  Value properties;  // as written in the flow; rendered by the worker
+  Value variables;   // what templates see
+  std::shared_ptr<Cancellation> cancellation;
+};
+
+struct WorkerResult {
+  TaskIdentity identity;
+  TaskResult result;
+  std::vector<LogEntry> logs;
+};
+
+class WorkerPool {
+ public:
+  using ResultSink = std::function<void(WorkerResult)>;
+  WorkerPool(int threads, const Clock& clock, ResultSink sink);
+  ~WorkerPool();
+  WorkerPool(const WorkerPool&) = delete;
+  WorkerPool& operator=(const WorkerPool&) = delete;
+
+  void submit(WorkerJob job);
+  // Stops taking jobs, lets running ones finish, joins the threads.
+  void stop();
+  int thread_count() const { return static_cast<int>(threads_.size()); }
+
+ private:
+  void loop(int index);
+  WorkerResult run(WorkerJob& job) const;
+
+  const Clock& clock_;
+  ResultSink sink_;
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::deque<WorkerJob> queue_;
+  bool stopping_ = false;
+  std::vector<std::thread> threads_;
+};
+
+}  // namespace runwatch
