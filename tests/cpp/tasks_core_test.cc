@@ -1,11 +1,52 @@
 // The core runnable tasks, run directly through RunContext as a worker would.
 #include <gtest/gtest.h>
 
+#include <future>
+#include <thread>
+
 #include "runwatch/tasks/builtin.h"
 #include "runwatch/tasks/registry.h"
 
 namespace runwatch {
 namespace {
+
+// A manual clock that also tells a test when a task has started waiting on it, so the
+// test advances time only once the task's deadline is set.
+class WaitAwareClock final : public Clock {
+ public:
+  explicit WaitAwareClock(TimePoint start) : now_(start) {}
+  TimePoint now() const override {
+    std::lock_guard lock(mutex_);
+    return now_;
+  }
+  bool is_manual() const override { return true; }
+  void wait_until(std::unique_lock<std::mutex>& lock, std::condition_variable& cv, TimePoint deadline) const override {
+    {
+      std::lock_guard guard(mutex_);
+      ++waits_;
+    }
+    waited_.notify_all();
+    if (now() < deadline) cv.wait(lock);
+  }
+  void advance(Duration d) {
+    {
+      std::lock_guard lock(mutex_);
+      now_ += d;
+    }
+    notify_advance();
+  }
+  // Blocks until the clock's waiters have waited `count` times in all.
+  void await_waits(int count) const {
+    std::unique_lock lock(mutex_);
+    waited_.wait(lock, [&] { return waits_ >= count; });
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  mutable std::condition_variable waited_;
+  mutable int waits_ = 0;
+  TimePoint now_;
+};
 
 struct LogLine {
   LogLevel level;
@@ -162,6 +203,108 @@ TEST_F(TaskCoreTest, FailSucceedsWhenTheConditionIsFalsy) {
     EXPECT_EQ(result.state, State::SUCCESS);
     EXPECT_TRUE(logs_.empty());
   }
+}
+
+// ---- OutputValues ----------------------------------------------------------------------
+
+TEST_F(TaskCoreTest, OutputValuesReturnsTheValuesMap) {
+  Value values = {{"name", "disk"}, {"count", 42}, {"items", {"a", "b"}}, {"nested", {{"k", "v"}}}};
+  auto result = run("io.kestra.plugin.core.output.OutputValues", {{"values", values}});
+  EXPECT_EQ(result.state, State::SUCCESS);
+  EXPECT_EQ(result.outputs, (Value{{"values", values}}));
+}
+
+TEST_F(TaskCoreTest, OutputValuesParsesAJsonText) {
+  auto result = run("io.kestra.plugin.core.output.OutputValues", {{"values", R"({"a": 1, "b": "two"})"}});
+  EXPECT_EQ(result.outputs, (Value{{"values", {{"a", 1}, {"b", "two"}}}}));
+}
+
+TEST_F(TaskCoreTest, OutputValuesWithoutValuesReturnsAnEmptyMap) {
+  EXPECT_EQ(run("io.kestra.plugin.core.output.OutputValues", Value::object()).outputs,
+            (Value{{"values", Value::object()}}));
+}
+
+TEST_F(TaskCoreTest, OutputValuesFailsOnTextThatIsNotAJsonMap) {
+  EXPECT_EQ(failure("io.kestra.plugin.core.output.OutputValues", {{"values", "[1, 2]"}}),
+            "Unable to parse `values` as a map: [1, 2]");
+  EXPECT_EQ(failure("io.kestra.plugin.core.output.OutputValues", {{"values", 3}}),
+            "`values` must be a map or a JSON string");
+}
+
+// ---- Sleep -----------------------------------------------------------------------------
+
+TEST_F(TaskCoreTest, SleepWaitsForTheDurationOnTheEngineClock) {
+  WaitAwareClock clock(TimePoint{});
+  auto ctx = context(clock);
+  auto done = std::async(std::launch::async, [&] { return type("io.kestra.plugin.core.flow.Sleep")->run(ctx, {{"duration", "PT10S"}}); });
+  clock.await_waits(1);
+  clock.advance(std::chrono::seconds(9));
+  clock.await_waits(2);  // woke, found it early, and waits again
+  EXPECT_EQ(done.wait_for(std::chrono::seconds(0)), std::future_status::timeout);
+  clock.advance(std::chrono::seconds(1));
+  EXPECT_EQ(done.get().state, State::SUCCESS);
+  EXPECT_EQ(lines(ctx), (std::vector<LogLine>{{LogLevel::INFO, "Waiting for PT10S"}}));
+}
+
+TEST_F(TaskCoreTest, SleepEndsWithTheCancellationReason) {
+  WaitAwareClock clock(TimePoint{});
+  auto ctx = context(clock);
+  auto done = std::async(std::launch::async, [&] { return type("io.kestra.plugin.core.flow.Sleep")->run(ctx, {{"duration", "PT1H"}}); });
+  clock.await_waits(1);
+  cancellation_->cancel("Execution killed");
+  try {
+    done.get();
+    ADD_FAILURE() << "Sleep did not fail";
+  } catch (const TaskFailure& e) {
+    EXPECT_STREQ(e.what(), "Execution killed");
+  }
+}
+
+TEST_F(TaskCoreTest, SleepFailsAtOnceWhenAlreadyCancelled) {
+  cancellation_->cancel("Timeout after PT1S");
+  EXPECT_EQ(failure("io.kestra.plugin.core.flow.Sleep", {{"duration", "PT1H"}}), "Timeout after PT1S");
+}
+
+TEST_F(TaskCoreTest, SleepFailsOnAMissingOrBadDuration) {
+  EXPECT_EQ(failure("io.kestra.plugin.core.flow.Sleep", Value::object()), "Missing required property 'duration'");
+  EXPECT_EQ(failure("io.kestra.plugin.core.flow.Sleep", {{"duration", "5 seconds"}}),
+            "Property 'duration' is not an ISO-8601 duration: '5 seconds'");
+}
+
+// ---- Labels ----------------------------------------------------------------------------
+
+TEST_F(TaskCoreTest, LabelsFromAMap) {
+  auto result = run("io.kestra.plugin.core.execution.Labels",
+                    {{"labels", {{"team", "ops"}, {"count", 3}, {"meta", {{"a", 1}}}}}});
+  EXPECT_EQ(result.state, State::SUCCESS);
+  EXPECT_EQ(result.outputs, Value::object());
+  EXPECT_EQ(result.labels, (std::vector<Label>{{"team", "ops"}, {"count", "3"}, {"meta", R"({"a":1})"}}));
+}
+
+TEST_F(TaskCoreTest, LabelsFromAListWhereTheLastOfAKeyWins) {
+  Value list = Value::array({{{"key", "order"}, {"value", "1"}}, {{"key", "type"}, {"value", "x"}},
+                             {{"key", "order"}, {"value", "2"}}});
+  auto result = run("io.kestra.core.tasks.executions.Labels", {{"labels", list}});
+  EXPECT_EQ(result.labels, (std::vector<Label>{{"order", "2"}, {"type", "x"}}));
+}
+
+TEST_F(TaskCoreTest, LabelsFromAJsonText) {
+  auto result = run("io.kestra.plugin.core.execution.Labels", {{"labels", R"({"customer": "acme"})"}});
+  EXPECT_EQ(result.labels, (std::vector<Label>{{"customer", "acme"}}));
+}
+
+TEST_F(TaskCoreTest, LabelsRefusesSystemLabels) {
+  EXPECT_EQ(failure("io.kestra.plugin.core.execution.Labels", {{"labels", {{"system.correlationId", "42"}}}}),
+            "System labels can only be set by Kestra itself, offending label: system.correlationId=42");
+}
+
+TEST_F(TaskCoreTest, LabelsFailsOnMissingOrMalformedLabels) {
+  const char* labels = "io.kestra.plugin.core.execution.Labels";
+  EXPECT_EQ(failure(labels, Value::object()), "Missing required property 'labels'");
+  EXPECT_EQ(failure(labels, {{"labels", "not json"}}), "Unable to parse `labels` as a map: not json");
+  EXPECT_EQ(failure(labels, {{"labels", 7}}), "`labels` must be a map, a list of labels or a JSON string");
+  EXPECT_EQ(failure(labels, {{"labels", Value::array({"a"})}}),
+            "Each item of `labels` must be a map with a key and a value, got \"a\"");
 }
 
 }  // namespace
