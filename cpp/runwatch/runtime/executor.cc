@@ -163,7 +163,10 @@ void Executor::handle(WorkerResult& m) {
   auto it = live_.find(m.identity.execution_id);
   if (it == live_.end()) return;
   Live& live = *it->second;
-  for (auto& entry : m.logs) live.exec.logs.push_back(std::move(entry));
+  const TaskDef* def = live.tasks.count(m.identity.task_id) ? live.tasks.at(m.identity.task_id) : nullptr;
+  auto min_level = def && !def->log_level.empty() ? parse_log_level(def->log_level) : std::nullopt;
+  for (auto& entry : m.logs)
+    if (!min_level || entry.level >= *min_level) live.exec.logs.push_back(std::move(entry));
   live.dirty = true;
   TaskRun* run = live.run_of(m.identity.task_id);
   // A result for an attempt that already ended (timed out, killed) changes nothing more.
@@ -338,6 +341,10 @@ TaskRun& Executor::create_task_run(Live& live, const TaskDef& task, const std::s
   live.dirty = true;
   // Taken again after the push: recursion below may grow task_runs.
   auto index = live.runs[task.id];
+  if (!task.run_if.empty() && !should_run(live, task, live.exec.task_runs[index])) {
+    live.exec.task_runs[index].state.transition(State::SKIPPED, clock_.now());
+    return live.exec.task_runs[index];
+  }
   auto type = plugins_.task(task.type);
   if (type && type->flowable()) {
     live.exec.task_runs[index].state.transition(State::RUNNING, clock_.now());
@@ -347,6 +354,11 @@ TaskRun& Executor::create_task_run(Live& live, const TaskDef& task, const std::s
     dispatch_attempt(live, task, live.exec.task_runs[index]);
   }
   return live.exec.task_runs[live.runs[task.id]];
+}
+
+bool Executor::should_run(const Live& live, const TaskDef& task, const TaskRun& run) const {
+  RunContext ctx(TaskIdentity{}, variables(live, task, run), clock_, nullptr);
+  return truthy(ctx.render(Value(task.run_if)));
 }
 
 void Executor::choose_branch(Live& live, const TaskDef& task, TaskRun& run) {

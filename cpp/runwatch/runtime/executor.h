@@ -78,6 +78,7 @@ class Executor {
                             const std::string& branch, bool parallel, int concurrent);
   TaskRun& create_task_run(Live& live, const TaskDef& task, const std::string& parent_id, const std::string& branch);
   void resolve_flowable(Live& live, const TaskDef& task, TaskRun& run);
+  bool should_run(const Live& live, const TaskDef& task, const TaskRun& run) const;
   void choose_branch(Live& live, const TaskDef& task, TaskRun& run);
   void dispatch_attempt(Live& live, const TaskDef& task, TaskRun& run);
   void attempt_failed(Live& live, const TaskDef& task, TaskRun& run);

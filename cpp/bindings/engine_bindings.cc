@@ -1,0 +1,125 @@
+// The engine and the clocks. Blocking calls release the GIL.
+#include <pybind11/stl.h>
+
+#include "bindings.h"
+#include "python_task.h"
+#include "runwatch/engine.h"
+#include "value_cast.h"
+
+namespace runwatch::bindings {
+namespace {
+
+using Seconds = std::optional<double>;
+
+Engine::WaitTime wait_time(Seconds seconds) {
+  if (!seconds) return std::nullopt;
+  if (*seconds < 0) throw py::value_error("timeout must be >= 0 seconds");
+  return std::chrono::duration_cast<std::chrono::steady_clock::duration>(std::chrono::duration<double>(*seconds));
+}
+
+Duration duration_of(double seconds) {
+  return std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds));
+}
+
+std::vector<Label> labels_from(const py::dict& labels) {
+  std::vector<Label> out;
+  for (auto [key, value] : labels) out.push_back({py::str(key), py::str(value)});
+  return out;
+}
+
+// Executions are immutable snapshots; Python only reads them.
+std::shared_ptr<Execution> view(Engine::Snapshot s) { return std::const_pointer_cast<Execution>(std::move(s)); }
+
+std::vector<std::shared_ptr<Execution>> views(const std::vector<Engine::Snapshot>& snapshots) {
+  std::vector<std::shared_ptr<Execution>> out;
+  out.reserve(snapshots.size());
+  for (const auto& s : snapshots) out.push_back(view(s));
+  return out;
+}
+
+}  // namespace
+
+void bind_engine(py::module_& m) {
+  py::class_<Clock, std::shared_ptr<Clock>>(m, "Clock")
+      .def("now", [](const Clock& c) { return to_datetime(c.now()); })
+      .def_property_readonly("is_manual", &Clock::is_manual);
+
+  py::class_<ManualClock, Clock, std::shared_ptr<ManualClock>>(m, "ManualClock")
+      .def(py::init([](py::object start) {
+             auto t = start.is_none() ? std::chrono::system_clock::now() : from_datetime(start);
+             return std::make_shared<ManualClock>(t);
+           }),
+           py::arg("start") = py::none())
+      .def(
+          "advance",
+          [](ManualClock& c, double seconds) {
+            if (seconds < 0) throw py::value_error("a manual clock only moves forward");
+            py::gil_scoped_release release;
+            c.advance(duration_of(seconds));
+          },
+          py::arg("seconds"))
+      .def(
+          "set",
+          [](ManualClock& c, py::object when) {
+            auto t = from_datetime(when);
+            py::gil_scoped_release release;
+            c.set(t);
+          },
+          py::arg("when"));
+
+  py::class_<Engine>(m, "Engine")
+      .def(py::init([](std::shared_ptr<Clock> clock, int worker_threads) {
+             return std::make_unique<Engine>(EngineOptions{std::move(clock), worker_threads});
+           }),
+           py::arg("clock") = nullptr, py::arg("worker_threads") = 0)
+      .def("add_flow", &Engine::add_flow, py::arg("yaml"), py::arg("file") = "")
+      .def(
+          "load_flows", [](Engine& e, const std::string& path) { return e.load_flows(path); }, py::arg("path"))
+      .def("flow", &Engine::flow, py::arg("namespace"), py::arg("flow_id"))
+      .def("flows", &Engine::flows)
+      .def(
+          "submit",
+          [](Engine& e, const std::string& ns, const std::string& flow_id, py::object inputs, py::dict labels) {
+            Value given = inputs.is_none() ? Value::object() : from_python(inputs);
+            auto label_list = labels_from(labels);
+            py::gil_scoped_release release;
+            return view(e.submit(ns, flow_id, given, label_list));
+          },
+          py::arg("namespace"), py::arg("flow_id"), py::arg("inputs") = py::none(), py::arg("labels") = py::dict())
+      .def(
+          "wait",
+          [](Engine& e, const std::string& id, Seconds timeout) {
+            auto t = wait_time(timeout);
+            py::gil_scoped_release release;
+            return view(e.wait(id, t));
+          },
+          py::arg("execution_id"), py::arg("timeout") = py::none())
+      .def(
+          "execution", [](const Engine& e, const std::string& id) { return view(e.execution(id)); },
+          py::arg("execution_id"))
+      .def(
+          "executions",
+          [](Engine& e, std::optional<std::string> ns, std::optional<std::string> flow_id,
+             std::optional<std::string> state) {
+            ExecutionFilter filter{std::move(ns), std::move(flow_id), std::nullopt};
+            if (state) {
+              filter.state = parse_state(*state);
+              if (!filter.state) throw py::value_error("unknown state '" + *state + "'");
+            }
+            return views(e.executions(filter));
+          },
+          py::arg("namespace") = py::none(), py::arg("flow_id") = py::none(), py::arg("state") = py::none())
+      .def("kill", &Engine::kill, py::arg("execution_id"))
+      .def(
+          "wait_idle",
+          [](Engine& e, Seconds timeout) {
+            auto t = wait_time(timeout);
+            py::gil_scoped_release release;
+            return e.wait_idle(t);
+          },
+          py::arg("timeout") = py::none())
+      .def("stop", &Engine::stop, py::call_guard<py::gil_scoped_release>())
+      .def_property_readonly("worker_threads", &Engine::worker_threads);
+}
+
+}  // namespace runwatch::bindings

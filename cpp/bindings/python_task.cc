@@ -1,0 +1,112 @@
+#include "python_task.h"
+
+#include <pybind11/stl.h>
+
+#include "runwatch/tasks/registry.h"
+#include "value_cast.h"
+
+namespace runwatch::bindings {
+namespace {
+
+// What a Python task receives as `ctx`: valid only during its run.
+class PythonTaskContext {
+ public:
+  explicit PythonTaskContext(RunContext& ctx) : ctx_(ctx) {}
+  const TaskIdentity& identity() const { return ctx_.identity(); }
+  void log(const std::string& level, const std::string& message) {
+    auto parsed = parse_log_level(level);
+    if (!parsed) throw py::value_error("unknown log level '" + level + "' (TRACE, DEBUG, INFO, WARN or ERROR)");
+    ctx_.log(*parsed, message);
+  }
+  py::object render(py::handle value) const { return to_python(ctx_.render(from_python(value))); }
+  py::object variables() const { return to_python(ctx_.variables()); }
+  bool sleep(double seconds) {
+    py::gil_scoped_release release;
+    return ctx_.sleep_for(std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds)));
+  }
+  bool cancelled() const { return ctx_.cancelled(); }
+
+ private:
+  RunContext& ctx_;
+};
+
+class PythonTaskType final : public TaskType {
+ public:
+  PythonTaskType(TypeSchema schema, py::object fn) : TaskType(std::move(schema)), fn_(std::move(fn)) {}
+  ~PythonTaskType() override {
+    if (!Py_IsInitialized()) {
+      fn_.release();  // the interpreter is gone: nothing left to release
+      return;
+    }
+    py::gil_scoped_acquire gil;
+    fn_ = py::object();
+  }
+
+  TaskResult run(RunContext& ctx, const Value& properties) const override {
+    py::gil_scoped_acquire gil;
+    PythonTaskContext context(ctx);
+    try {
+      py::object returned = fn_(py::cast(&context, py::return_value_policy::reference), to_python(properties));
+      TaskResult result;
+      if (returned.is_none()) return result;
+      if (!py::isinstance<py::dict>(returned))
+        throw TaskFailure("task " + name() + " returned a " +
+                          py::str(py::type::handle_of(returned).attr("__name__")).cast<std::string>() +
+                          "; a task returns a dict of outputs or None");
+      result.outputs = from_python(returned);
+      return result;
+    } catch (py::error_already_set& e) {
+      std::string type = py::str(e.type().attr("__name__"));
+      std::string message = py::str(e.value());
+      throw TaskFailure(message.empty() ? type : type + ": " + message);
+    }
+  }
+
+ private:
+  py::object fn_;
+};
+
+}  // namespace
+
+void register_python_task(TypeSchema schema, py::object fn) {
+  PluginRegistry::global().add_task(std::make_shared<PythonTaskType>(std::move(schema), std::move(fn)));
+}
+
+void bind_python_tasks(py::module_& m) {
+  py::class_<PythonTaskContext>(m, "TaskContext")
+      .def_property_readonly("execution_id", [](const PythonTaskContext& c) { return c.identity().execution_id; })
+      .def_property_readonly("namespace", [](const PythonTaskContext& c) { return c.identity().ns; })
+      .def_property_readonly("flow_id", [](const PythonTaskContext& c) { return c.identity().flow_id; })
+      .def_property_readonly("task_id", [](const PythonTaskContext& c) { return c.identity().task_id; })
+      .def_property_readonly("task_type", [](const PythonTaskContext& c) { return c.identity().task_type; })
+      .def_property_readonly("task_run_id", [](const PythonTaskContext& c) { return c.identity().task_run_id; })
+      .def_property_readonly("attempt", [](const PythonTaskContext& c) { return c.identity().attempt; })
+      .def_property_readonly("variables", &PythonTaskContext::variables)
+      .def_property_readonly("cancelled", &PythonTaskContext::cancelled)
+      .def("log", &PythonTaskContext::log, py::arg("level"), py::arg("message"))
+      .def("render", &PythonTaskContext::render, py::arg("value"))
+      .def("sleep", &PythonTaskContext::sleep, py::arg("seconds"));
+
+  m.def(
+      "register_task",
+      [](const std::string& name, const std::vector<std::string>& aliases, const std::string& description,
+         const std::vector<py::tuple>& properties, py::object fn) {
+        TypeSchema schema;
+        schema.name = name;
+        schema.aliases = aliases;
+        schema.description = description;
+        for (const auto& p : properties) {
+          PropertySpec spec;
+          spec.name = p[0].cast<std::string>();
+          spec.type = p[1].cast<PropertyType>();
+          spec.required = p[2].cast<bool>();
+          spec.default_value = from_python(p[3]);
+          spec.description = p[4].cast<std::string>();
+          schema.properties.push_back(std::move(spec));
+        }
+        register_python_task(std::move(schema), std::move(fn));
+      },
+      py::arg("name"), py::arg("aliases"), py::arg("description"), py::arg("properties"), py::arg("fn"));
+}
+
+}  // namespace runwatch::bindings

@@ -1,0 +1,27 @@
+"""runwatch: a Kestra-compatible alerting and monitoring engine for workflow executions."""
+
+from __future__ import annotations
+
+from ._core import Flow, LogEntry, ManualClock, TaskRun, __version__
+from .engine import Engine
+from .errors import Error, ExecutionTimeout, FlowValidationError, InputError, NotFoundError, ValidationIssue
+from .execution import Execution
+from .tasks import TaskContext, task
+
+__all__ = [
+    "Engine",
+    "Error",
+    "Execution",
+    "ExecutionTimeout",
+    "Flow",
+    "FlowValidationError",
+    "InputError",
+    "LogEntry",
+    "ManualClock",
+    "NotFoundError",
+    "TaskContext",
+    "TaskRun",
+    "ValidationIssue",
+    "__version__",
+    "task",
+]

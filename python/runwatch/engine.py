@@ -1,0 +1,131 @@
+"""The engine: load flows, run executions, wait for them, kill them."""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Mapping
+from typing import Any, Optional, Union
+
+from . import _core
+from .errors import ExecutionTimeout
+from .execution import Execution
+
+ManualClock = _core.ManualClock
+Flow = _core.Flow
+
+
+def _worker_threads_from(config: Optional[Mapping[str, Any]]) -> int:
+    """Reads `kestra.worker.threads`, the only configuration key the engine takes so far."""
+    if config is None:
+        return 0
+    if not isinstance(config, Mapping):
+        raise TypeError(f"config must be a mapping, got {type(config).__name__}")
+    unknown = set(config) - {"kestra"}
+    kestra = config.get("kestra", {})
+    unknown |= {f"kestra.{k}" for k in set(kestra) - {"worker"}}
+    worker = kestra.get("worker", {})
+    unknown |= {f"kestra.worker.{k}" for k in set(worker) - {"threads"}}
+    if unknown:
+        raise _core.Error(f"unsupported configuration keys: {', '.join(sorted(unknown))}")
+    threads = worker.get("threads", 0)
+    if not isinstance(threads, int) or isinstance(threads, bool) or threads < 0:
+        raise _core.Error(f"kestra.worker.threads must be a positive integer, got {threads!r}")
+    return threads
+
+
+class Engine:
+    """A runwatch engine: an executor thread, a pool of worker threads and its flows.
+
+    Use it as a context manager, or call `stop()`, so its threads end cleanly.
+    """
+
+    def __init__(
+        self,
+        config: Optional[Mapping[str, Any]] = None,
+        clock: Optional[_core.ManualClock] = None,
+        worker_threads: Optional[int] = None,
+    ) -> None:
+        threads = worker_threads if worker_threads is not None else _worker_threads_from(config)
+        if threads < 0:
+            raise ValueError("worker_threads must be >= 0 (0 picks the default)")
+        self._core = _core.Engine(clock=clock, worker_threads=threads)
+        self.clock = clock
+
+    def __enter__(self) -> "Engine":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    def stop(self) -> None:
+        """Cancels running tasks and stops the engine's threads. Safe to call twice."""
+        self._core.stop()
+
+    @property
+    def worker_threads(self) -> int:
+        return self._core.worker_threads
+
+    def add_flow(self, yaml_text: str, file: str = "") -> Flow:
+        """Loads one flow from YAML text; raises FlowValidationError with every problem."""
+        return self._core.add_flow(yaml_text, file)
+
+    def load_flows(self, path: Union[str, os.PathLike[str]]) -> list[Flow]:
+        """Loads every *.yaml / *.yml flow under `path` (a file or a folder), all or nothing."""
+        return self._core.load_flows(os.fspath(path))
+
+    def flow(self, namespace: str, flow_id: str) -> Optional[Flow]:
+        return self._core.flow(namespace, flow_id)
+
+    def flows(self) -> list[Flow]:
+        return self._core.flows()
+
+    def run(
+        self,
+        namespace: str,
+        flow_id: str,
+        inputs: Optional[Mapping[str, Any]] = None,
+        labels: Optional[Mapping[str, str]] = None,
+        wait: bool = True,
+        timeout: Optional[float] = None,
+    ) -> Execution:
+        """Starts an execution; with `wait`, returns once it ends (ExecutionTimeout after `timeout` s)."""
+        created = self._core.submit(namespace, flow_id, dict(inputs or {}), dict(labels or {}))
+        if not wait:
+            return Execution(created)
+        return self.wait(created.id, timeout)
+
+    def wait(self, execution_id: str, timeout: Optional[float] = None) -> Execution:
+        """Waits until the execution ends; raises ExecutionTimeout when `timeout` seconds pass first."""
+        snapshot = self._core.wait(execution_id, timeout)
+        if snapshot is None:
+            raise _core.NotFoundError(f"Execution '{execution_id}' not found")
+        execution = Execution(snapshot)
+        if not execution.is_terminal:
+            raise ExecutionTimeout(
+                f"execution {execution_id} is still {execution.state} after {timeout} s", execution
+            )
+        return execution
+
+    def execution(self, execution_id: str) -> Execution:
+        snapshot = self._core.execution(execution_id)
+        if snapshot is None:
+            raise _core.NotFoundError(f"Execution '{execution_id}' not found")
+        return Execution(snapshot)
+
+    def executions(
+        self, namespace: Optional[str] = None, flow_id: Optional[str] = None, state: Optional[str] = None
+    ) -> list[Execution]:
+        """Executions, oldest first, optionally filtered."""
+        return [Execution(s) for s in self._core.executions(namespace, flow_id, state)]
+
+    def kill(self, execution_id: str) -> bool:
+        """Stops the execution's running tasks and ends it KILLED; False if it is not running."""
+        return self._core.kill(execution_id)
+
+    def wait_idle(self, timeout: Optional[float] = None) -> bool:
+        """Waits until nothing more can happen without time passing; False if `timeout` s pass first.
+
+        With a ManualClock, tasks sleeping or waiting for a retry count as idle: advance the
+        clock, then wait_idle again.
+        """
+        return self._core.wait_idle(timeout)
