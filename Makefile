@@ -1,0 +1,54 @@
+# runwatch: `make run` runs the main job, `make test` runs every test.
+SHELL := /bin/bash
+VENV ?= .venv
+PY := $(VENV)/bin/python
+JOBS ?= 2
+CMAKE_FLAGS := -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRUNWATCH_TESTS=ON -DRUNWATCH_BENCH=ON
+export CMAKE_BUILD_PARALLEL_LEVEL := $(JOBS)
+
+.PHONY: run test deps install cpp-test py-test sanitize bench clean
+
+run: install
+	$(VENV)/bin/runwatch validate examples/flows
+	$(VENV)/bin/runwatch run --flows examples/flows company.team hello --input name=runwatch
+	$(VENV)/bin/runwatch run --flows examples/flows company.team retry_then_warn
+	@# This one fails on purpose: its errors branch runs, and the execution ends FAILED.
+	-$(VENV)/bin/runwatch run --flows examples/flows company.team on_failure
+
+test: install cpp-test py-test
+
+deps:
+	@scripts/install-deps.sh
+
+$(PY):
+	python3 -m venv $(VENV)
+	$(PY) -m pip install -q --upgrade pip
+
+# Non-isolated so the wheel's CMake build directory (build/wheel-*) is reused between runs.
+install: deps $(PY)
+	$(PY) -m pip install -q "scikit-build-core>=0.10" "pybind11>=2.12" "pytest>=7"
+	$(PY) -m pip install -q --no-build-isolation ".[test]"
+
+build/cpp/Makefile: deps
+	cmake -S . -B build/cpp $(CMAKE_FLAGS)
+
+cpp-test: build/cpp/Makefile
+	cmake --build build/cpp
+	build/cpp/runwatch_tests
+
+py-test: install
+	cd tests/python && ../../$(VENV)/bin/python -m pytest -q -p no:cacheprovider .
+
+sanitize: deps
+	cmake -S . -B build/sanitize -DCMAKE_BUILD_TYPE=Debug -DRUNWATCH_TESTS=ON -DRUNWATCH_SANITIZE=ON
+	cmake --build build/sanitize
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		build/sanitize/runwatch_tests
+
+bench: install build/cpp/Makefile
+	cmake --build build/cpp
+	build/cpp/bench_engine --benchmark_min_time=2
+	$(PY) bench/bench_engine.py
+
+clean:
+	rm -rf build $(VENV)

@@ -1,0 +1,104 @@
+"""The `runwatch` command: validate flows, run one execution."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Optional, TextIO
+
+from . import _core
+from .engine import Engine
+from .errors import Error, FlowValidationError
+from .execution import Execution
+
+
+def _validate(args: argparse.Namespace, out: TextIO) -> int:
+    files: list[str] = []
+    for path in args.paths:
+        found = _core.flow_files(path)
+        if not found:
+            print(f"{path}: error: no flow file (*.yaml, *.yml) found", file=out)
+            return 1
+        files.extend(found)
+    errors = warnings = 0
+    for file in files:
+        _, issues = _core.check_flow_file(file)
+        for issue in issues:
+            print(str(issue), file=out)
+            if issue.severity == "error":
+                errors += 1
+            else:
+                warnings += 1
+    print(f"{len(files)} file(s) checked: {errors} error(s), {warnings} warning(s)", file=out)
+    return 1 if errors else 0
+
+
+def _parse_inputs(pairs: Sequence[str]) -> dict[str, str]:
+    inputs: dict[str, str] = {}
+    for pair in pairs:
+        key, sep, value = pair.partition("=")
+        if not sep or not key:
+            raise Error(f"--input takes key=value, got {pair!r}")
+        inputs[key] = value
+    return inputs
+
+
+def print_execution(execution: Execution, out: TextIO) -> None:
+    duration = execution.duration.total_seconds() if execution.duration else 0.0
+    print(f"execution {execution.id} {execution.namespace}.{execution.flow_id}: {execution.state} "
+          f"in {duration:.3f}s", file=out)
+    for run in execution.task_runs:
+        attempts = len(run.attempts)
+        suffix = f" ({attempts} attempts)" if attempts > 1 else ""
+        print(f"  task {run.task_id}: {run.state}{suffix}", file=out)
+        if run.outputs:
+            print(f"    outputs: {run.outputs}", file=out)
+    for entry in execution.logs():
+        where = entry.task_id or "-"
+        print(f"  {entry.timestamp.isoformat()} {entry.level:5} {where}: {entry.message}", file=out)
+
+
+def _run(args: argparse.Namespace, out: TextIO) -> int:
+    inputs = _parse_inputs(args.input)
+    with Engine() as engine:
+        engine.load_flows(args.flows)
+        execution = engine.run(args.namespace, args.flow_id, inputs=inputs, timeout=args.timeout)
+    print_execution(execution, out)
+    return 0 if execution.state in ("SUCCESS", "WARNING") else 1
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="runwatch", description="Kestra-compatible alerting and monitoring engine")
+    parser.add_argument("--version", action="version", version=f"runwatch {_core.__version__}")
+    commands = parser.add_subparsers(dest="command", required=True)
+
+    validate = commands.add_parser("validate", help="check flow files; exit 1 when one has an error")
+    validate.add_argument("paths", nargs="+", help="flow files or folders")
+    validate.set_defaults(handler=_validate)
+
+    run = commands.add_parser("run", help="run one execution and print it; exit 0 on SUCCESS or WARNING")
+    run.add_argument("--flows", required=True, help="a flow file or a folder of flows")
+    run.add_argument("--input", action="append", default=[], metavar="KEY=VALUE", help="an input (repeatable)")
+    run.add_argument("--timeout", type=float, default=None, help="seconds to wait for the execution")
+    run.add_argument("namespace")
+    run.add_argument("flow_id")
+    run.set_defaults(handler=_run)
+    return parser
+
+
+def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return int(args.handler(args, out))
+    except FlowValidationError as e:
+        for issue in e.issues:
+            print(str(issue), file=sys.stderr)
+        return 1
+    except Error as e:
+        print(f"runwatch: error: {e}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
