@@ -52,6 +52,8 @@ struct TaskDef {
   bool allow_failure = false;
   bool allow_warning = false;
   bool disabled = false;
+  std::string run_if;     // Kestra's runIf expression; empty: always run
+  std::string log_level;  // Kestra's logLevel (TRACE..ERROR); empty: no filter
   std::string path;  // property path in the flow, e.g. "tasks[1]"
   SourcePos pos;
 
@@ -64,6 +66,7 @@ struct TaskDef {
 
 struct ConditionDef {
   std::string type;  // canonical name
+  std::string key;   // its name in a MultipleCondition's `conditions` map; empty in a list
   Value properties = Value::object();
   std::vector<ConditionDef> conditions;  // children of Or / Not / And
   std::string path;

@@ -1,0 +1,76 @@
+#include "runwatch/flow/loader.h"
+
+#include <algorithm>
+#include <fstream>
+#include <sstream>
+
+#include <yaml-cpp/yaml.h>
+
+#include "runwatch/flow/duplicate_keys.h"
+#include "runwatch/flow/flow_parser.h"
+#include "runwatch/flow/issues.h"
+
+namespace runwatch {
+
+FlowLoadResult load_flow(std::string_view yaml, std::string_view file, const TypeCatalog& catalog) {
+  IssueList issues{std::string(file)};
+  YAML::Node root;
+  try {
+    root = YAML::Load(std::string(yaml));
+  } catch (const YAML::ParserException& e) {
+    issues.error("", {e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
+    return {nullptr, issues.sorted()};
+  }
+  report_duplicate_keys(root, issues);
+  std::shared_ptr<Flow> flow;
+  try {
+    flow = build_flow(root, catalog, issues);
+  } catch (const std::exception& e) {  // a value beyond what a check foresaw: still no crash
+    issues.error("", {}, std::string("cannot load the flow: ") + e.what());
+  }
+  FlowLoadResult result{nullptr, issues.sorted()};
+  if (!issues.has_errors()) {
+    flow->source_file = std::string(file);
+    flow->source = std::string(yaml);
+    result.flow = std::move(flow);
+  }
+  return result;
+}
+
+FlowLoadResult load_flow_file(const std::filesystem::path& path, const TypeCatalog& catalog) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) {
+    ValidationIssue issue;
+    issue.file = path.string();
+    issue.message = "cannot read the file";
+    return {nullptr, {issue}};
+  }
+  std::stringstream text;
+  text << in.rdbuf();
+  return load_flow(text.str(), path.string(), catalog);
+}
+
+std::shared_ptr<Flow> parse_flow(std::string_view yaml, std::string_view file, const TypeCatalog& catalog) {
+  auto result = load_flow(yaml, file, catalog);
+  if (result.ok()) return result.flow;
+  std::vector<ValidationIssue> errors;
+  std::copy_if(result.issues.begin(), result.issues.end(), std::back_inserter(errors),
+               [](const auto& issue) { return issue.severity == ValidationIssue::Severity::Error; });
+  throw FlowValidationError(std::move(errors));
+}
+
+std::vector<std::filesystem::path> flow_files(const std::filesystem::path& path) {
+  auto is_flow = [](const std::filesystem::path& p) { return p.extension() == ".yaml" || p.extension() == ".yml"; };
+  std::vector<std::filesystem::path> out;
+  if (std::filesystem::is_regular_file(path)) {
+    if (is_flow(path)) out.push_back(path);
+    return out;
+  }
+  if (!std::filesystem::is_directory(path)) return out;
+  for (const auto& entry : std::filesystem::recursive_directory_iterator(path))
+    if (entry.is_regular_file() && is_flow(entry.path())) out.push_back(entry.path());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+}  // namespace runwatch

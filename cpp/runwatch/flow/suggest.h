@@ -1,0 +1,19 @@
+#pragma once
+// "Did you mean": the known names closest to a misspelt one.
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace runwatch {
+
+// The candidates nearest to `name` (at most `limit`, best first), or none when nothing is
+// close. Dotted names are compared by their last segment (the class name), a different
+// package counting as one more edit, so `...core.log.Logg` finds `...core.log.Log` and
+// `...core.flow.Log` finds it too.
+std::vector<std::string> closest_names(std::string_view name, const std::vector<std::string>& candidates,
+                                       size_t limit = 3);
+
+// "; did you mean a, b?" or "" when there is nothing to suggest.
+std::string did_you_mean(const std::vector<std::string>& suggestions);
+
+}  // namespace runwatch

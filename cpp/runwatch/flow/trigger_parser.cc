@@ -1,0 +1,67 @@
+// Trigger definitions: common properties, then the type's own.
+#include <regex>
+
+#include "runwatch/flow/parser.h"
+#include "runwatch/flow/path.h"
+
+namespace runwatch {
+namespace {
+
+// Properties every Kestra trigger has, besides id, type, description and disabled.
+const std::vector<PropertySpec>& common_trigger_properties() {
+  static const std::vector<PropertySpec> specs = {
+      {"conditions", PropertyType::Conditions, false, "Conditions that must all hold for the trigger to fire.", nullptr, {}},
+      {"stopAfter", PropertyType::StateList, false, "Disables the trigger once an execution it started ends in one of these states.", nullptr, {}},
+      {"logLevel", PropertyType::String, false, "The minimum level of the trigger's logs.", nullptr, {"TRACE", "DEBUG", "INFO", "WARN", "ERROR"}},
+      {"logToFile", PropertyType::Boolean, false, "Where Kestra stores the trigger's logs; runwatch keeps them alike.", nullptr, {}},
+  };
+  return specs;
+}
+
+TypeSchema with_common_properties(const TypeSchema& schema) {
+  TypeSchema out = schema;
+  for (const auto& spec : common_trigger_properties())
+    if (!out.property(spec.name)) out.properties.push_back(spec);
+  return out;
+}
+
+}  // namespace
+
+std::optional<TriggerDef> DefinitionParser::trigger(const YAML::Node& node, const std::string& path) {
+  static const std::regex id_pattern("[a-zA-Z0-9][a-zA-Z0-9_-]*");
+  auto pos = position_of(node);
+  if (!node.IsMap()) {
+    issues_.error(path, pos, "a trigger must be a mapping with an id and a type, not " + describe(node));
+    return std::nullopt;
+  }
+  TriggerDef trigger;
+  trigger.path = path;
+  trigger.pos = pos;
+  auto entries = entries_of(node);
+  if (const auto* id = find_entry(entries, "id"); !id || is_null(id->value)) {
+    issues_.error(key_path(path, "id"), id ? id->value_pos() : pos, "missing required property 'id'");
+  } else {
+    trigger.id = scalar_text(id->value);
+    if (!std::regex_match(trigger.id, id_pattern))
+      issues_.error(key_path(path, "id"), id->value_pos(),
+                    "invalid trigger id '" + trigger.id + "': it must match ^[a-zA-Z0-9][a-zA-Z0-9_-]*$");
+  }
+
+  const auto* schema = schema_of(PluginKind::Trigger, entries, path, pos);
+  std::vector<MappingEntry> own;
+  for (const auto& entry : entries) {
+    if (entry.key == "id" || entry.key == "type" || entry.key == "version") continue;
+    if (entry.key == "description") trigger.description = scalar_text(entry.value);
+    else if (entry.key == "disabled") trigger.disabled = literal_bool(entry, path).value_or(false);
+    else if (entry.key == "workerGroup") not_supported(entry, path, "worker groups are an Enterprise Edition feature of Kestra");
+    else own.push_back(entry);
+  }
+  if (!schema) return trigger;
+  auto parsed = properties(with_common_properties(*schema), own, path, pos);
+  trigger.type = schema->name;
+  trigger.properties = std::move(parsed.values);
+  trigger.conditions = std::move(parsed.conditions);
+  return trigger;
+}
+
+}  // namespace runwatch
