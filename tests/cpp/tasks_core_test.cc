@@ -1,10 +1,20 @@
 // The core runnable tasks, run directly through RunContext as a worker would.
 #include <gtest/gtest.h>
 
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
 #include <future>
 #include <thread>
 
 #include "runwatch/tasks/builtin.h"
+#include "runwatch/tasks/core/child_process.h"
 #include "runwatch/tasks/registry.h"
 
 namespace runwatch {
@@ -83,7 +93,7 @@ class TaskCoreTest : public ::testing::Test {
     auto ctx = context();
     try {
       type(name)->run(ctx, properties);
-    } catch (const TaskFailure& e) {
+    } catch (const std::exception& e) {
       logs_ = lines(ctx);
       return e.what();
     }
@@ -94,6 +104,14 @@ class TaskCoreTest : public ::testing::Test {
   static std::vector<LogLine> lines(const RunContext& ctx) {
     std::vector<LogLine> out;
     for (const auto& entry : ctx.logs()) out.push_back({entry.level, entry.message});
+    return out;
+  }
+
+  // The messages logged at one level, in order.
+  std::vector<std::string> messages(LogLevel level) const {
+    std::vector<std::string> out;
+    for (const auto& line : logs_)
+      if (line.level == level) out.push_back(line.message);
     return out;
   }
 
@@ -305,6 +323,209 @@ TEST_F(TaskCoreTest, LabelsFailsOnMissingOrMalformedLabels) {
   EXPECT_EQ(failure(labels, {{"labels", 7}}), "`labels` must be a map, a list of labels or a JSON string");
   EXPECT_EQ(failure(labels, {{"labels", Value::array({"a"})}}),
             "Each item of `labels` must be a map with a key and a value, got \"a\"");
+}
+
+// ---- shell Commands --------------------------------------------------------------------
+
+constexpr const char* kCommands = "io.kestra.plugin.scripts.shell.Commands";
+
+bool process_exists(pid_t pid) { return ::kill(pid, 0) == 0 || errno != ESRCH; }
+
+size_t open_descriptor_count() {
+  return static_cast<size_t>(std::distance(std::filesystem::directory_iterator("/proc/self/fd"),
+                                           std::filesystem::directory_iterator()));
+}
+
+// A named pipe a command writes a line to, so the test learns when the command has got
+// that far (and what it wrote) without waiting on time.
+class Fifo {
+ public:
+  Fifo() : dir_(std::filesystem::temp_directory_path() / ("runwatch-test-" + std::to_string(::getpid()))) {
+    std::filesystem::create_directories(dir_);
+    path_ = (dir_ / "fifo").string();
+    ::unlink(path_.c_str());
+    if (::mkfifo(path_.c_str(), 0600) != 0) throw std::runtime_error("mkfifo failed");
+    fd_ = ::open(path_.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+  }
+  ~Fifo() {
+    ::close(fd_);
+    std::filesystem::remove_all(dir_);
+  }
+  const std::string& path() const { return path_; }
+  // The first line written, or "" when none comes within the safety limit.
+  std::string read_line() {
+    std::string line;
+    for (;;) {
+      pollfd fd{fd_, POLLIN, 0};
+      if (::poll(&fd, 1, 10'000) <= 0) return line;
+      char c;
+      ssize_t n = ::read(fd_, &c, 1);
+      if (n == 1 && c == '\n') return line;
+      if (n == 1) line += c;
+    }
+  }
+
+ private:
+  std::filesystem::path dir_;
+  std::string path_;
+  int fd_ = -1;
+};
+
+TEST_F(TaskCoreTest, CommandsLogsStdoutAtInfoAndStderrAtWarn) {
+  auto result = run(kCommands, {{"commands", {"echo out1", "echo err1 >&2", "echo out2", "printf 'no newline'"}}});
+  EXPECT_EQ(result.state, State::SUCCESS);  // stderr alone does not make a WARNING by default
+  EXPECT_EQ(result.outputs, (Value{{"vars", Value::object()}, {"exitCode", 0}}));
+  EXPECT_EQ(messages(LogLevel::INFO), (std::vector<std::string>{"out1", "out2", "no newline"}));
+  EXPECT_EQ(messages(LogLevel::WARN), (std::vector<std::string>{"err1"}));
+}
+
+TEST_F(TaskCoreTest, CommandsSchemaHasKestraDefaultsAndNoAliases) {
+  const auto& schema = type(kCommands)->schema();
+  EXPECT_TRUE(schema.aliases.empty());
+  EXPECT_TRUE(schema.property("commands")->required);
+  EXPECT_EQ(schema.property("interpreter")->default_value, Value::array({"/bin/sh", "-c"}));
+  EXPECT_EQ(schema.property("failFast")->default_value, true);
+  EXPECT_EQ(schema.property("containerImage")->default_value, "ubuntu");
+}
+
+TEST_F(TaskCoreTest, CommandsOutputLinesSetVarsAndAreNotLogged) {
+  auto result = run(kCommands, {{"commands",
+                                 {R"(echo '::{"outputs":{"test":"value","int":2,"bool":true,"float":3.65}}::')",
+                                  R"(echo '::{"outputs":{"test":"replaced","more":[1]}}::' >&2)"}}});
+  EXPECT_EQ(result.outputs["vars"],
+            (Value{{"test", "replaced"}, {"int", 2}, {"bool", true}, {"float", 3.65}, {"more", {1}}}));
+  EXPECT_TRUE(logs_.empty());
+}
+
+TEST_F(TaskCoreTest, CommandsOutputLinesCanLog) {
+  run(kCommands, {{"commands", {R"(echo '::{"logs":[{"level":"ERROR","message":"bad disk"},{"level":"LOUD","message":"x"}]}::')"}}});
+  EXPECT_EQ(logs_, (std::vector<LogLine>{{LogLevel::ERROR, "bad disk"},
+                                         {LogLevel::WARN, R"(Invalid log '{"level":"LOUD","message":"x"}')"}}));
+}
+
+TEST_F(TaskCoreTest, CommandsWarnsOnAnInvalidOutputLine) {
+  auto result = run(kCommands, {{"commands", {"echo '::{not json}::'", R"(echo '::{"outputs":[1]}::')"}}});
+  EXPECT_EQ(result.state, State::SUCCESS);
+  ASSERT_EQ(messages(LogLevel::WARN).size(), 2u);
+  EXPECT_TRUE(messages(LogLevel::WARN)[0].starts_with("Invalid outputs '")) << messages(LogLevel::WARN)[0];
+  EXPECT_EQ(messages(LogLevel::WARN)[1], R"(Invalid outputs '{"outputs":[1]}')");
+}
+
+TEST_F(TaskCoreTest, CommandsGetsEnvOnTopOfTheParentEnvironment) {
+  ::setenv("RUNWATCH_TEST_INHERITED", "from parent", 1);
+  ::setenv("RUNWATCH_TEST_REPLACED", "old", 1);
+  run(kCommands, {{"commands", {"echo \"$RUNWATCH_TEST_INHERITED|$RUNWATCH_TEST_REPLACED|$GREETING\""}},
+                  {"env", {{"GREETING", "hello"}, {"RUNWATCH_TEST_REPLACED", "new"}}}});
+  EXPECT_EQ(messages(LogLevel::INFO), (std::vector<std::string>{"from parent|new|hello"}));
+}
+
+TEST_F(TaskCoreTest, CommandsRunsInAFreshWorkingDirectoryRemovedAfterwards) {
+  run(kCommands, {{"commands", {"touch made-here.txt", "pwd", "ls"}}});
+  auto info = messages(LogLevel::INFO);
+  ASSERT_EQ(info.size(), 2u);
+  std::filesystem::path dir = info[0];
+  EXPECT_EQ(dir.parent_path(), std::filesystem::temp_directory_path());
+  EXPECT_TRUE(dir.filename().string().starts_with("runwatch-commands-")) << dir;
+  EXPECT_EQ(info[1], "made-here.txt");
+  EXPECT_FALSE(std::filesystem::exists(dir));
+}
+
+TEST_F(TaskCoreTest, CommandsFailsOnANonZeroExitAndKeepsItsOutputs) {
+  auto result = run(kCommands, {{"commands", {R"(echo '::{"outputs":{"step":1}}::')", "exit 3"}}});
+  EXPECT_EQ(result.state, State::FAILED);
+  EXPECT_EQ(result.error, "Command failed with code 3");
+  EXPECT_EQ(result.outputs, (Value{{"vars", {{"step", 1}}}, {"exitCode", 3}}));
+}
+
+TEST_F(TaskCoreTest, CommandsStopsAtTheFirstFailingCommandUnlessFailFastIsOff) {
+  auto result = run(kCommands, {{"commands", {"false", "echo after"}}});
+  EXPECT_EQ(result.error, "Command failed with code 1");
+  EXPECT_TRUE(messages(LogLevel::INFO).empty());
+
+  result = run(kCommands, {{"commands", {"false", "echo after"}}, {"failFast", false}});
+  EXPECT_EQ(result.state, State::SUCCESS);
+  EXPECT_EQ(messages(LogLevel::INFO), (std::vector<std::string>{"after"}));
+}
+
+TEST_F(TaskCoreTest, CommandsRunsBeforeCommandsFirst) {
+  run(kCommands, {{"beforeCommands", {"echo setup"}}, {"commands", "echo main"}});
+  EXPECT_EQ(messages(LogLevel::INFO), (std::vector<std::string>{"setup", "main"}));
+}
+
+TEST_F(TaskCoreTest, CommandsHandsTheScriptToTheInterpreterAsItsLastArgument) {
+  run(kCommands, {{"interpreter", {"/bin/echo", "script:"}}, {"beforeCommands", {"b"}}, {"commands", {"c1", "c2"}}});
+  EXPECT_EQ(messages(LogLevel::INFO), (std::vector<std::string>{"script: set -e", "b", "c1", "c2"}));
+}
+
+TEST_F(TaskCoreTest, CommandsEndsWarningOnStderrWhenAsked) {
+  EXPECT_EQ(run(kCommands, {{"commands", "echo oops >&2"}, {"warningOnStdErr", true}}).state, State::WARNING);
+  EXPECT_EQ(run(kCommands, {{"commands", "echo fine"}, {"warningOnStdErr", true}}).state, State::SUCCESS);
+}
+
+TEST_F(TaskCoreTest, CommandsReapsItsChildAndLeaksNoDescriptor) {
+  size_t descriptors = open_descriptor_count();
+  run(kCommands, {{"commands", "echo $$"}});
+  ASSERT_EQ(messages(LogLevel::INFO).size(), 1u);
+  EXPECT_FALSE(process_exists(std::stoi(messages(LogLevel::INFO)[0])));
+  EXPECT_EQ(open_descriptor_count(), descriptors);
+}
+
+TEST_F(TaskCoreTest, CommandsCancellationKillsTheProcessGroupPromptly) {
+  Fifo started;
+  auto ctx = context();
+  auto begin = std::chrono::steady_clock::now();
+  auto done = std::async(std::launch::async, [&] {
+    return type(kCommands)->run(ctx, {{"commands", {"echo before", "echo $$ > \"$STARTED\"", "sleep 30"}},
+                                      {"env", {{"STARTED", started.path()}}}});
+  });
+  std::string pid = started.read_line();
+  ASSERT_FALSE(pid.empty()) << "the command did not start";
+  cancellation_->cancel("Execution killed");
+  try {
+    done.get();
+    ADD_FAILURE() << "Commands did not fail";
+  } catch (const TaskFailure& e) {
+    EXPECT_STREQ(e.what(), "Execution killed");
+  }
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, std::chrono::seconds(10));
+  EXPECT_FALSE(process_exists(std::stoi(pid)));
+  EXPECT_EQ(lines(ctx), (std::vector<LogLine>{{LogLevel::INFO, "before"}}));
+}
+
+TEST(TaskChildProcessTest, StopKillsAChildThatIgnoresSigtermAfterTheGracePeriod) {
+  Fifo started;
+  Cancellation cancellation;
+  ChildProcessSpec spec;
+  spec.argv = {"/bin/sh", "-c", "trap '' TERM; echo $$ > \"$STARTED\"; sleep 30"};
+  spec.env = {{"STARTED", started.path()}};
+  spec.stop_grace = std::chrono::milliseconds(100);
+  auto done = std::async(std::launch::async, [&] { return run_child_process(spec, cancellation, [](OutputStream, std::string) {}); });
+  std::string pid = started.read_line();
+  ASSERT_FALSE(pid.empty()) << "the command did not start";
+  cancellation.cancel("stop");
+  ChildProcessExit exit = done.get();
+  EXPECT_TRUE(exit.stopped);
+  EXPECT_EQ(exit.exit_code, 128 + SIGKILL);
+  EXPECT_FALSE(process_exists(std::stoi(pid)));
+}
+
+TEST_F(TaskCoreTest, CommandsDoesNotStartWhenAlreadyCancelled) {
+  cancellation_->cancel("Timeout after PT1S");
+  EXPECT_EQ(failure(kCommands, {{"commands", "echo never"}}), "Timeout after PT1S");
+  EXPECT_TRUE(logs_.empty());
+}
+
+TEST_F(TaskCoreTest, CommandsFailsOnMissingOrEmptyCommandsOrInterpreter) {
+  EXPECT_EQ(failure(kCommands, Value::object()), "Missing required property 'commands'");
+  EXPECT_EQ(failure(kCommands, {{"commands", Value::array()}}), "Property 'commands' must not be empty");
+  EXPECT_EQ(failure(kCommands, {{"commands", "true"}, {"interpreter", Value::array()}}),
+            "Property 'interpreter' must not be empty");
+  EXPECT_EQ(failure(kCommands, {{"commands", "true"}, {"env", "A=1"}}), "Property 'env' must be a map of names to values");
+}
+
+TEST_F(TaskCoreTest, CommandsFailsWhenTheInterpreterCannotStart) {
+  EXPECT_EQ(failure(kCommands, {{"commands", "true"}, {"interpreter", {"/nonexistent/sh", "-c"}}}),
+            "Unable to start '/nonexistent/sh': No such file or directory");
 }
 
 }  // namespace

@@ -1,0 +1,122 @@
+#include <utility>
+
+#include "runwatch/tasks/core/cancelled.h"
+#include "runwatch/tasks/core/child_process.h"
+#include "runwatch/tasks/core/core_tasks.h"
+#include "runwatch/tasks/core/properties.h"
+#include "runwatch/tasks/core/script_lines.h"
+#include "runwatch/tasks/core/temp_directory.h"
+
+namespace runwatch {
+namespace {
+
+const Value kDefaultInterpreter = Value::array({"/bin/sh", "-c"});
+constexpr bool kDefaultFailFast = true;
+
+std::vector<std::string> string_list_or(const Value& properties, std::string_view name, const Value& fallback) {
+  const Value* value = find_property(properties, name);
+  return to_string_list(value ? *value : fallback, name);
+}
+
+std::vector<std::string> non_empty(std::vector<std::string> items, std::string_view name) {
+  if (items.empty()) throw TaskFailure("Property '" + std::string(name) + "' must not be empty");
+  return items;
+}
+
+std::map<std::string, std::string> environment_of(const Value& properties) {
+  std::map<std::string, std::string> env;
+  const Value* value = find_property(properties, "env");
+  if (!value) return env;
+  if (!value->is_object()) throw TaskFailure("Property 'env' must be a map of names to values");
+  for (auto it = value->begin(); it != value->end(); ++it) env[it.key()] = to_text(it.value());
+  return env;
+}
+
+// Kestra's script: `set -e` first when failFast, then beforeCommands and commands, one per
+// line, handed to the interpreter as its last argument.
+std::vector<std::string> command_line(const Value& properties) {
+  std::vector<std::string> lines;
+  if (bool_or(properties, "failFast", kDefaultFailFast)) lines.push_back("set -e");
+  for (auto& line : string_list_or(properties, "beforeCommands", Value::array())) lines.push_back(std::move(line));
+  auto commands = to_string_list(required_property(properties, "commands"), "commands");
+  for (auto& line : non_empty(std::move(commands), "commands")) lines.push_back(std::move(line));
+  std::string script;
+  for (const auto& line : lines) script += (script.empty() ? "" : "\n") + line;
+
+  auto argv = non_empty(string_list_or(properties, "interpreter", kDefaultInterpreter), "interpreter");
+  argv.push_back(std::move(script));
+  return argv;
+}
+
+class ShellCommandsTask final : public TaskType {
+ public:
+  ShellCommandsTask() : TaskType(schema()) {}
+
+  TaskResult run(RunContext& ctx, const Value& properties) const override {
+    if (ctx.cancelled()) throw cancelled_failure(ctx);
+    TempDirectory working_directory("runwatch-commands-");
+    ChildProcessSpec spec;
+    spec.argv = command_line(properties);
+    spec.env = environment_of(properties);
+    spec.working_directory = working_directory.path();
+    ScriptLineConsumer consumer(ctx);
+    ChildProcessExit exit = run_child_process(
+        spec, ctx.cancellation(), [&](OutputStream stream, std::string line) { consumer.accept(stream, std::move(line)); });
+    if (exit.stopped) throw cancelled_failure(ctx);
+
+    TaskResult result;
+    result.outputs = {{"vars", consumer.vars()}, {"exitCode", exit.exit_code}};
+    if (exit.exit_code != 0) {
+      // Returned rather than thrown, so that the outputs stay on the failed task run.
+      result.state = State::FAILED;
+      result.error = "Command failed with code " + std::to_string(exit.exit_code);
+    } else if (bool_or(properties, "warningOnStdErr", false) && consumer.stderr_lines() > 0) {
+      result.state = State::WARNING;
+    }
+    return result;
+  }
+
+ private:
+  static PropertySpec ignored(std::string name, PropertyType type, std::string why, Value default_value = nullptr) {
+    return {std::move(name), type, false, "Accepted and ignored: " + std::move(why), std::move(default_value), {}};
+  }
+
+  static TypeSchema schema() {
+    TypeSchema s;
+    s.name = "io.kestra.plugin.scripts.shell.Commands";
+    s.description =
+        "Runs shell commands as a local child process (runwatch has no container task runner: containerImage, "
+        "taskRunner and docker are ignored). Lines on stdout are logged at INFO, on stderr at WARN; a line "
+        "`::{\"outputs\":{...}}::` sets the `vars` output instead. Outputs: vars, exitCode. A non-zero exit code "
+        "fails the task; a kill or a timeout stops the process group (SIGTERM, then SIGKILL).";
+    s.properties = {
+        {"commands", PropertyType::StringList, true, "The shell commands, run one after the other.", nullptr, {}},
+        {"interpreter", PropertyType::StringList, false, "The interpreter; the script is its last argument.",
+         kDefaultInterpreter, {}},
+        {"beforeCommands", PropertyType::StringList, false, "Commands run before `commands`.", nullptr, {}},
+        {"env", PropertyType::Map, false, "Environment variables added to the process's environment.", nullptr, {}},
+        {"failFast", PropertyType::Boolean, false,
+         "Stop at the first command with a non-zero status (`set -e` runs first).", kDefaultFailFast, {}},
+        {"warningOnStdErr", PropertyType::Boolean, false,
+         "End WARNING when anything is written to stderr. Deprecated and ignored by Kestra; honoured when true.",
+         nullptr, {}},
+        {"targetOS", PropertyType::String, false, "Accepted; runwatch always runs the commands on this host.", "AUTO",
+         {"LINUX", "WINDOWS", "AUTO"}},
+        ignored("containerImage", PropertyType::String, "commands run as local processes.", "ubuntu"),
+        ignored("taskRunner", PropertyType::Map, "commands run as local processes."),
+        ignored("docker", PropertyType::Map, "commands run as local processes (deprecated in Kestra)."),
+        ignored("runner", PropertyType::String, "commands run as local processes (deprecated in Kestra)."),
+        ignored("inputFiles", PropertyType::Any, "no internal storage yet."),
+        ignored("outputFiles", PropertyType::StringList, "no internal storage yet."),
+        ignored("namespaceFiles", PropertyType::Map, "no namespace files."),
+        ignored("outputDirectory", PropertyType::Boolean, "no internal storage yet (deprecated in Kestra)."),
+    };
+    return s;
+  }
+};
+
+}  // namespace
+
+std::shared_ptr<const TaskType> make_shell_commands_task() { return std::make_shared<ShellCommandsTask>(); }
+
+}  // namespace runwatch
