@@ -492,6 +492,14 @@ TEST_F(TaskCoreTest, CommandsCancellationKillsTheProcessGroupPromptly) {
   EXPECT_EQ(lines(ctx), (std::vector<LogLine>{{LogLevel::INFO, "before"}}));
 }
 
+TEST_F(TaskCoreTest, CommandsDoesNotWaitForABackgroundProcessHoldingItsOutput) {
+  auto begin = std::chrono::steady_clock::now();
+  run(kCommands, {{"commands", {"sleep 30 &", "echo $!"}}});
+  EXPECT_LT(std::chrono::steady_clock::now() - begin, std::chrono::seconds(10));
+  ASSERT_EQ(messages(LogLevel::INFO).size(), 1u);
+  ::kill(std::stoi(messages(LogLevel::INFO)[0]), SIGKILL);
+}
+
 TEST(TaskChildProcessTest, StopKillsAChildThatIgnoresSigtermAfterTheGracePeriod) {
   Fifo started;
   Cancellation cancellation;

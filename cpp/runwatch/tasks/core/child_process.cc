@@ -4,6 +4,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <spawn.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -102,23 +103,30 @@ struct OutputPipe {
   FileDescriptor fd;
   LineSplitter lines;
 
-  // One read; false when nothing more is available now.
-  bool read_some() {
-    if (!fd.is_open()) return false;
+  // One read; the number of bytes read, 0 when nothing is available now or at the end.
+  size_t read_some() {
+    if (!fd.is_open()) return 0;
     char buffer[65536];
     ssize_t n;
     do n = ::read(fd.get(), buffer, sizeof buffer);
     while (n < 0 && errno == EINTR);
     if (n > 0) {
       lines.feed(std::string_view(buffer, static_cast<size_t>(n)));
-      return true;
+      return static_cast<size_t>(n);
     }
-    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return false;
+    if (n < 0 && (errno == EAGAIN || errno == EWOULDBLOCK)) return 0;
     close();  // end of file, or an error that ends the stream all the same
-    return false;
+    return 0;
   }
+  // Reads what the pipe holds now and no more, so that a grandchild still writing to it
+  // cannot hold the run.
   void drain() {
-    while (read_some()) {
+    int pending = 0;
+    if (!fd.is_open() || ::ioctl(fd.get(), FIONREAD, &pending) != 0) return;
+    for (size_t left = static_cast<size_t>(pending); left > 0;) {
+      size_t n = read_some();
+      if (n == 0) break;
+      left -= std::min(n, left);
     }
   }
   void close() {
