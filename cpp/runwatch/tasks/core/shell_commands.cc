@@ -54,22 +54,22 @@ class ShellCommandsTask final : public TaskType {
 
   TaskResult run(RunContext& ctx, const Value& properties) const override {
     if (ctx.cancelled()) throw cancelled_failure(ctx);
-    TempDirectory working_directory("runwatch-commands-");
     ChildProcessSpec spec;
     spec.argv = command_line(properties);
     spec.env = environment_of(properties);
+    TempDirectory working_directory("runwatch-commands-");
     spec.working_directory = working_directory.path();
     ScriptLineConsumer consumer(ctx);
-    ChildProcessExit exit = run_child_process(
+    ChildProcessExit process = run_child_process(
         spec, ctx.cancellation(), [&](OutputStream stream, std::string line) { consumer.accept(stream, std::move(line)); });
-    if (exit.stopped) throw cancelled_failure(ctx);
+    if (process.stopped) throw cancelled_failure(ctx);
 
     TaskResult result;
-    result.outputs = {{"vars", consumer.vars()}, {"exitCode", exit.exit_code}};
-    if (exit.exit_code != 0) {
+    result.outputs = {{"vars", consumer.vars()}, {"exitCode", process.exit_code}};
+    if (process.exit_code != 0) {
       // Returned rather than thrown, so that the outputs stay on the failed task run.
       result.state = State::FAILED;
-      result.error = "Command failed with code " + std::to_string(exit.exit_code);
+      result.error = "Command failed with code " + std::to_string(process.exit_code);
     } else if (bool_or(properties, "warningOnStdErr", false) && consumer.stderr_lines() > 0) {
       result.state = State::WARNING;
     }
