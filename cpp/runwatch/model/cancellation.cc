@@ -10,15 +10,10 @@ Cancellation::Subscription::~Subscription() {
 
 void Cancellation::cancel(std::string reason) {
   std::lock_guard lock(mutex_);
-  if (cancelled_) return;
-  cancelled_ = true;
+  if (cancelled_.load()) return;
   reason_ = std::move(reason);
+  cancelled_.store(true, std::memory_order_release);
   for (auto& [id, fn] : callbacks_) fn();
-}
-
-bool Cancellation::cancelled() const {
-  std::lock_guard lock(mutex_);
-  return cancelled_;
 }
 
 std::string Cancellation::reason() const {
@@ -28,7 +23,7 @@ std::string Cancellation::reason() const {
 
 Cancellation::Subscription Cancellation::on_cancel(std::function<void()> fn) {
   std::lock_guard lock(mutex_);
-  if (cancelled_) fn();
+  if (cancelled_.load()) fn();
   int id = ++next_id_;
   callbacks_.emplace(id, std::move(fn));
   return Subscription(this, id);

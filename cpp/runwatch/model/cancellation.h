@@ -1,6 +1,7 @@
 #pragma once
 // A cancellation signal shared by the executor and a running task: a kill or a timeout
 // sets it, and whatever the task waits on (a sleep, a child process) is woken.
+#include <atomic>
 #include <functional>
 #include <map>
 #include <mutex>
@@ -26,7 +27,8 @@ class Cancellation {
 
   // First call wins; later calls keep the first reason.
   void cancel(std::string reason);
-  bool cancelled() const;
+  // Lock-free, so waiters may check it while holding their own locks.
+  bool cancelled() const { return cancelled_.load(std::memory_order_acquire); }
   std::string reason() const;
   // Calls fn when cancelled (at once if already). fn runs under an internal lock: it must
   // be short and must not touch this Cancellation.
@@ -34,7 +36,7 @@ class Cancellation {
 
  private:
   mutable std::mutex mutex_;
-  bool cancelled_ = false;
+  std::atomic<bool> cancelled_{false};
   std::string reason_;
   int next_id_ = 0;
   std::map<int, std::function<void()>> callbacks_;
