@@ -95,11 +95,17 @@ class FlowBuilder {
     return entry->value.Scalar();
   }
 
+  std::string optional_text(const MappingEntry& entry) {
+    if (!entry.value.IsScalar() && !is_null(entry.value))
+      issues_.error(entry.key, entry.value_pos(), "'" + entry.key + "' must be a string, not " + describe(entry.value));
+    return scalar_text(entry.value);
+  }
+
   void property(Flow& flow, const MappingEntry& entry) {
     const auto& key = entry.key;
     if (key == "id" || key == "namespace" || is_tolerated(key)) return;
     if (key == "tasks") tasks(flow, entry);
-    else if (key == "description") flow.description = scalar_text(entry.value);
+    else if (key == "description") flow.description = optional_text(entry);
     else if (key == "revision") revision(flow, entry);
     else if (key == "labels") flow.labels = parse_labels(entry, issues_);
     else if (key == "inputs") flow.inputs = parse_inputs(entry, issues_);

@@ -102,7 +102,7 @@ std::optional<InputDef> InputParser::parse(const YAML::Node& node, const std::st
     for (const auto& s : *type_specs)
       if (s.required && !find_entry(entries, s.name))
         issues_.error(key_path(path, s.name), input.pos,
-                      "missing required property '" + s.name + "' of a " + input.type + " input");
+                      "missing required property '" + s.name + "' of an input of type " + input.type);
     type_rules(input, entries);
   }
   return input;
@@ -166,7 +166,7 @@ void InputParser::property(InputDef& input, const MappingEntry& entry, const std
     for (const auto& s : common_properties()) names.push_back(s.name);
     for (const auto& s : *type_specs) names.push_back(s.name);
     issues_.error(path, entry.key_pos(),
-                  "unknown property '" + key + "' of a " + input.type + " input" + did_you_mean(closest_names(key, names)));
+                  "unknown property '" + key + "' of an input of type " + input.type + did_you_mean(closest_names(key, names)));
     return;
   }
   if (is_null(entry.value)) return;

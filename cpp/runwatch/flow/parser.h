@@ -54,6 +54,8 @@ class DefinitionParser {
   std::vector<TaskBranch> task_map(const PropertySpec& spec, const MappingEntry& entry, const std::string& path);
   // A boolean as Kestra's plain (non-templated) boolean fields take it.
   std::optional<bool> literal_bool(const MappingEntry& entry, const std::string& path);
+  // A scalar's text; reports anything else.
+  std::string text(const MappingEntry& entry, const std::string& path);
   void not_supported(const MappingEntry& entry, const std::string& path, const std::string& why);
 
   const TypeCatalog& catalog_;

@@ -73,14 +73,15 @@ bool DefinitionParser::task_common_property(TaskDef& task, const MappingEntry& e
   const auto& key = entry.key;
   auto property_path = key_path(path, key);
   if (key == "description") {
-    task.description = scalar_text(entry.value);
+    task.description = text(entry, path);
   } else if (key == "retry") {
     task.retry = retry(entry, path);
   } else if (key == "timeout") {
     auto duration = parse_duration(scalar_text(entry.value));
     if (duration) task.timeout = duration;
     else issues_.error(property_path, entry.value_pos(),
-                       "'timeout' must be an ISO-8601 duration such as PT5M, not " + describe(entry.value));
+                       "'timeout' must be an ISO-8601 duration such as PT5M, not " +
+                           (entry.value.IsScalar() ? "'" + entry.value.Scalar() + "'" : describe(entry.value)));
   } else if (key == "disabled" || key == "allowFailure" || key == "allowWarning" || key == "logToFile") {
     auto value = literal_bool(entry, path).value_or(false);
     if (key == "disabled") task.disabled = value;
@@ -115,6 +116,13 @@ std::optional<bool> DefinitionParser::literal_bool(const MappingEntry& entry, co
   issues_.error(key_path(path, entry.key), entry.value_pos(),
                 "'" + entry.key + "' must be true or false, not " + describe(entry.value));
   return std::nullopt;
+}
+
+std::string DefinitionParser::text(const MappingEntry& entry, const std::string& path) {
+  if (!entry.value.IsScalar() && !is_null(entry.value))
+    issues_.error(key_path(path, entry.key), entry.value_pos(),
+                  "'" + entry.key + "' must be a string, not " + describe(entry.value));
+  return scalar_text(entry.value);
 }
 
 void DefinitionParser::not_supported(const MappingEntry& entry, const std::string& path, const std::string& why) {

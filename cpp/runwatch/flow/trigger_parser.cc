@@ -51,7 +51,7 @@ std::optional<TriggerDef> DefinitionParser::trigger(const YAML::Node& node, cons
   std::vector<MappingEntry> own;
   for (const auto& entry : entries) {
     if (entry.key == "id" || entry.key == "type" || entry.key == "version") continue;
-    if (entry.key == "description") trigger.description = scalar_text(entry.value);
+    if (entry.key == "description") trigger.description = text(entry, path);
     else if (entry.key == "disabled") trigger.disabled = literal_bool(entry, path).value_or(false);
     else if (entry.key == "workerGroup") not_supported(entry, path, "worker groups are an Enterprise Edition feature of Kestra");
     else own.push_back(entry);

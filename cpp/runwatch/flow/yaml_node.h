@@ -21,8 +21,8 @@ struct MappingEntry {
   YAML::Node key_node;
   YAML::Node value;
   SourcePos key_pos() const { return position_of(key_node); }
-  // The value's position, or the key's when the value is empty.
-  SourcePos value_pos() const { return position_of(value, key_pos()); }
+  // The value's position; the key's for a null value, which yaml-cpp places at the next token.
+  SourcePos value_pos() const { return value.IsNull() ? key_pos() : position_of(value, key_pos()); }
 };
 
 std::vector<MappingEntry> entries_of(const YAML::Node& mapping);
