@@ -15,6 +15,15 @@ Clock::Subscription Clock::on_advance(std::function<void()> fn) const {
   return Subscription(this, id);
 }
 
+int Clock::parked_sleepers() const {
+  auto t = now();
+  std::lock_guard lock(subscribers_mutex_);
+  int parked = 0;
+  for (const auto& [id, s] : sleepers_)
+    if (s.deadline > t && !(s.cancellation && s.cancellation->cancelled())) ++parked;
+  return parked;
+}
+
 void Clock::notify_advance() const {
   std::lock_guard lock(subscribers_mutex_);
   for (auto& [id, fn] : subscribers_) fn();
@@ -29,12 +38,21 @@ bool Clock::sleep_until(TimePoint deadline, Cancellation* cancellation) const {
   };
   Subscription advanced = on_advance(wake);
   auto cancelled = cancellation ? cancellation->on_cancel(wake) : Cancellation::Subscription();
-  std::unique_lock lock(mutex);
-  ++sleepers_;
+  int id;
+  {
+    std::lock_guard l(subscribers_mutex_);
+    id = ++next_id_;
+    sleepers_.emplace(id, Sleeper{deadline, cancellation});
+  }
   struct Awake {
-    std::atomic<int>& count;
-    ~Awake() { --count; }
-  } awake{sleepers_};
+    const Clock& clock;
+    int id;
+    ~Awake() {
+      std::lock_guard l(clock.subscribers_mutex_);
+      clock.sleepers_.erase(id);
+    }
+  } awake{*this, id};
+  std::unique_lock lock(mutex);
   while (now() < deadline) {
     if (cancellation && cancellation->cancelled()) return false;
     wait_until(lock, cv, deadline);

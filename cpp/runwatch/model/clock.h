@@ -2,7 +2,6 @@
 // The source of time for everything that schedules, waits or measures. The system clock
 // follows real time; the manual clock moves only when told, so tests drive schedules,
 // retries, timeouts and sleeps without waiting.
-#include <atomic>
 #include <condition_variable>
 #include <functional>
 #include <map>
@@ -46,9 +45,10 @@ class Clock {
 
   // Sleeps until the clock reaches deadline. Returns false if cancelled first.
   bool sleep_until(TimePoint deadline, Cancellation* cancellation = nullptr) const;
-  // How many threads are in sleep_until now: on a manual clock they wait for the test
-  // to move time, so the engine counts them as idle.
-  int sleepers() const { return sleepers_.load(); }
+  // How many threads sleep in sleep_until towards a deadline still ahead, uncancelled:
+  // on a manual clock they wait for the test to move time, so the engine counts them as
+  // idle. A sleeper whose deadline has passed is awake even before its thread runs.
+  int parked_sleepers() const;
 
  protected:
   void notify_advance() const;
@@ -57,7 +57,11 @@ class Clock {
   mutable std::mutex subscribers_mutex_;
   mutable int next_id_ = 0;
   mutable std::map<int, std::function<void()>> subscribers_;
-  mutable std::atomic<int> sleepers_{0};
+  struct Sleeper {
+    TimePoint deadline;
+    const Cancellation* cancellation;
+  };
+  mutable std::map<int, Sleeper> sleepers_;  // guarded by subscribers_mutex_
 };
 
 class SystemClock final : public Clock {

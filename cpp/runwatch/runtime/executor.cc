@@ -93,7 +93,7 @@ void Executor::stop() {
 
 bool Executor::idle_locked() const {
   if (processing_ || !inbox_.empty()) return false;
-  if (jobs_in_flight_.load() > clock_.sleepers()) return false;
+  if (jobs_in_flight_.load() > clock_.parked_sleepers()) return false;
   if (!next_deadline_) return true;
   return clock_.is_manual() && clock_.now() < *next_deadline_;
 }
