@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "runwatch/model/execution.h"
+#include "runwatch/tasks/run_context.h"
 
 namespace runwatch {
 
@@ -19,12 +20,15 @@ struct ExecutionFilter {
   std::optional<State> state;
 };
 
-class ExecutionBoard {
+class ExecutionBoard final : public ExecutionReader {
  public:
   using Snapshot = std::shared_ptr<const Execution>;
 
   void publish(Snapshot execution);
-  Snapshot find(const std::string& id) const;
+  Snapshot find(const std::string& id) const override;
+  Snapshot wait_terminal(const std::string& id, Duration timeout) const override {
+    return wait_terminal(id, std::optional(std::chrono::duration_cast<std::chrono::steady_clock::duration>(timeout)));
+  }
   // Oldest first.
   std::vector<Snapshot> list(const ExecutionFilter& filter) const;
   size_t size() const;

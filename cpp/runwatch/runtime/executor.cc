@@ -61,7 +61,7 @@ Executor::Executor(const Clock& clock, const PluginRegistry& plugins, ExecutionB
     : clock_(clock),
       plugins_(plugins),
       board_(board),
-      workers_(worker_threads, clock, [this](WorkerResult r) { post(std::move(r)); }) {
+      workers_(worker_threads, clock, &board, [this](WorkerResult r) { post(std::move(r)); }) {
   thread_ = std::thread([this] { loop(); });
 }
 

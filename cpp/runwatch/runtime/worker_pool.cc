@@ -12,7 +12,8 @@ TaskResult failed(std::string error) {
 }
 }  // namespace
 
-WorkerPool::WorkerPool(int threads, const Clock& clock, ResultSink sink) : clock_(clock), sink_(std::move(sink)) {
+WorkerPool::WorkerPool(int threads, const Clock& clock, const ExecutionReader* executions, ResultSink sink)
+    : clock_(clock), executions_(executions), sink_(std::move(sink)) {
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this, i] { loop(i); });
 }
 
@@ -54,7 +55,7 @@ void WorkerPool::loop(int index) {
 }
 
 WorkerResult WorkerPool::run(WorkerJob& job) const {
-  RunContext ctx(job.identity, std::move(job.variables), clock_, job.cancellation);
+  RunContext ctx(job.identity, std::move(job.variables), clock_, job.cancellation, executions_);
   TaskResult result;
   try {
     if (ctx.cancelled()) throw TaskFailure(ctx.cancellation().reason());

@@ -31,7 +31,7 @@ struct WorkerResult {
 class WorkerPool {
  public:
   using ResultSink = std::function<void(WorkerResult)>;
-  WorkerPool(int threads, const Clock& clock, ResultSink sink);
+  WorkerPool(int threads, const Clock& clock, const ExecutionReader* executions, ResultSink sink);
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
@@ -46,6 +46,7 @@ class WorkerPool {
   WorkerResult run(WorkerJob& job) const;
 
   const Clock& clock_;
+  const ExecutionReader* executions_;
   ResultSink sink_;
   std::mutex mutex_;
   std::condition_variable cv_;

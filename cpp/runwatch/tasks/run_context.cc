@@ -3,11 +3,12 @@
 namespace runwatch {
 
 RunContext::RunContext(TaskIdentity identity, Value variables, const Clock& clock,
-                       std::shared_ptr<Cancellation> cancellation)
+                       std::shared_ptr<Cancellation> cancellation, const ExecutionReader* executions)
     : identity_(std::move(identity)),
       variables_(std::move(variables)),
       clock_(clock),
-      cancellation_(cancellation ? std::move(cancellation) : std::make_shared<Cancellation>()) {}
+      cancellation_(cancellation ? std::move(cancellation) : std::make_shared<Cancellation>()),
+      executions_(executions) {}
 
 std::string RunContext::render(const std::string& text) const { return text; }
 

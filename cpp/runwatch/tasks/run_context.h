@@ -23,10 +23,20 @@ struct TaskIdentity {
   int attempt = 1;
 };
 
+// Read access to executions, for tasks that report on one (SlackExecution and others).
+class ExecutionReader {
+ public:
+  virtual ~ExecutionReader() = default;
+  virtual std::shared_ptr<const Execution> find(const std::string& id) const = 0;
+  // Waits, at most `timeout` of real time, until the execution is terminal; returns its
+  // latest snapshot either way (null when unknown).
+  virtual std::shared_ptr<const Execution> wait_terminal(const std::string& id, Duration timeout) const = 0;
+};
+
 class RunContext {
  public:
   RunContext(TaskIdentity identity, Value variables, const Clock& clock,
-             std::shared_ptr<Cancellation> cancellation);
+             std::shared_ptr<Cancellation> cancellation, const ExecutionReader* executions = nullptr);
 
   const TaskIdentity& identity() const { return identity_; }
   // The variables templates see (flow, execution, inputs, outputs, labels, vars, ...).
@@ -42,6 +52,8 @@ class RunContext {
   std::vector<LogEntry> take_logs() { return std::move(logs_); }
 
   const Clock& clock() const { return clock_; }
+  // Null when the task runs outside an engine (unit tests of a task).
+  const ExecutionReader* executions() const { return executions_; }
   Cancellation& cancellation() { return *cancellation_; }
   bool cancelled() const { return cancellation_->cancelled(); }
   // Sleeps on the engine's clock; false when the task was cancelled first.
@@ -52,6 +64,7 @@ class RunContext {
   Value variables_;
   const Clock& clock_;
   std::shared_ptr<Cancellation> cancellation_;
+  const ExecutionReader* executions_;
   std::vector<LogEntry> logs_;
 };
 
