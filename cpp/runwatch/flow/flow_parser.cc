@@ -47,7 +47,8 @@ const std::vector<std::string>& known_keys() {
 
 class FlowBuilder {
  public:
-  FlowBuilder(const TypeCatalog& catalog, IssueList& issues) : issues_(issues), parser_(catalog, issues) {}
+  FlowBuilder(const TypeCatalog& catalog, IssueList& issues, const TemplateScan* scan)
+      : issues_(issues), parser_(catalog, issues, scan) {}
 
   std::shared_ptr<Flow> build(const YAML::Node& root) {
     auto flow = std::make_shared<Flow>();
@@ -172,8 +173,9 @@ class FlowBuilder {
 
 }  // namespace
 
-std::shared_ptr<Flow> build_flow(const YAML::Node& root, const TypeCatalog& catalog, IssueList& issues) {
-  return FlowBuilder(catalog, issues).build(root);
+std::shared_ptr<Flow> build_flow(const YAML::Node& root, const TypeCatalog& catalog, IssueList& issues,
+                                 const TemplateScan* scan) {
+  return FlowBuilder(catalog, issues, scan).build(root);
 }
 
 }  // namespace runwatch

@@ -5,6 +5,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "runwatch/flow/issues.h"
+#include "runwatch/flow/template_scan.h"
 #include "runwatch/model/flow.h"
 #include "runwatch/model/schema.h"
 
@@ -12,6 +13,8 @@ namespace runwatch {
 
 // The flow described by `root`, every problem reported into `issues`; the flow is only
 // meaningful when no error was reported.
-std::shared_ptr<Flow> build_flow(const YAML::Node& root, const TypeCatalog& catalog, IssueList& issues);
+// With a scan, templated property values are compiled as they are read.
+std::shared_ptr<Flow> build_flow(const YAML::Node& root, const TypeCatalog& catalog, IssueList& issues,
+                                 const TemplateScan* scan);
 
 }  // namespace runwatch

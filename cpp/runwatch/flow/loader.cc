@@ -1,6 +1,7 @@
 #include "runwatch/flow/loader.h"
 
 #include <algorithm>
+#include <optional>
 #include <fstream>
 #include <sstream>
 
@@ -9,10 +10,12 @@
 #include "runwatch/flow/duplicate_keys.h"
 #include "runwatch/flow/flow_parser.h"
 #include "runwatch/flow/issues.h"
+#include "runwatch/flow/template_scan.h"
 
 namespace runwatch {
 
-FlowLoadResult load_flow(std::string_view yaml, std::string_view file, const TypeCatalog& catalog) {
+FlowLoadResult load_flow(std::string_view yaml, std::string_view file, const TypeCatalog& catalog,
+                         const TemplateChecker* templates) {
   IssueList issues{std::string(file)};
   YAML::Node root;
   try {
@@ -24,7 +27,9 @@ FlowLoadResult load_flow(std::string_view yaml, std::string_view file, const Typ
   report_duplicate_keys(root, issues);
   std::shared_ptr<Flow> flow;
   try {
-    flow = build_flow(root, catalog, issues);
+    std::optional<TemplateScan> scan;
+    if (templates) scan.emplace(*templates, yaml);
+    flow = build_flow(root, catalog, issues, scan ? &*scan : nullptr);
   } catch (const std::exception& e) {  // a value beyond what a check foresaw: still no crash
     issues.error("", {}, std::string("cannot load the flow: ") + e.what());
   }
@@ -37,7 +42,8 @@ FlowLoadResult load_flow(std::string_view yaml, std::string_view file, const Typ
   return result;
 }
 
-FlowLoadResult load_flow_file(const std::filesystem::path& path, const TypeCatalog& catalog) {
+FlowLoadResult load_flow_file(const std::filesystem::path& path, const TypeCatalog& catalog,
+                              const TemplateChecker* templates) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     ValidationIssue issue;
@@ -47,11 +53,12 @@ FlowLoadResult load_flow_file(const std::filesystem::path& path, const TypeCatal
   }
   std::stringstream text;
   text << in.rdbuf();
-  return load_flow(text.str(), path.string(), catalog);
+  return load_flow(text.str(), path.string(), catalog, templates);
 }
 
-std::shared_ptr<Flow> parse_flow(std::string_view yaml, std::string_view file, const TypeCatalog& catalog) {
-  auto result = load_flow(yaml, file, catalog);
+std::shared_ptr<Flow> parse_flow(std::string_view yaml, std::string_view file, const TypeCatalog& catalog,
+                                 const TemplateChecker* templates) {
+  auto result = load_flow(yaml, file, catalog, templates);
   if (result.ok()) return result.flow;
   std::vector<ValidationIssue> errors;
   std::copy_if(result.issues.begin(), result.issues.end(), std::back_inserter(errors),

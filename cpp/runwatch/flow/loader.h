@@ -11,6 +11,7 @@
 #include "runwatch/model/error.h"
 #include "runwatch/model/flow.h"
 #include "runwatch/model/schema.h"
+#include "runwatch/model/template_check.h"
 
 namespace runwatch {
 
@@ -20,14 +21,18 @@ struct FlowLoadResult {
   bool ok() const { return flow != nullptr; }
 };
 
-// Never throws for bad input: every problem is an issue. `file` names the source in issues.
-FlowLoadResult load_flow(std::string_view yaml, std::string_view file, const TypeCatalog& catalog);
+// Never throws for bad input: every problem is an issue. `file` names the source in
+// issues. With a template checker, every templated property value is compiled too.
+FlowLoadResult load_flow(std::string_view yaml, std::string_view file, const TypeCatalog& catalog,
+                         const TemplateChecker* templates = nullptr);
 
 // Reads and loads one file; an unreadable file is an issue too.
-FlowLoadResult load_flow_file(const std::filesystem::path& path, const TypeCatalog& catalog);
+FlowLoadResult load_flow_file(const std::filesystem::path& path, const TypeCatalog& catalog,
+                              const TemplateChecker* templates = nullptr);
 
 // Same, but throws FlowValidationError (all error issues) when the flow is invalid.
-std::shared_ptr<Flow> parse_flow(std::string_view yaml, std::string_view file, const TypeCatalog& catalog);
+std::shared_ptr<Flow> parse_flow(std::string_view yaml, std::string_view file, const TypeCatalog& catalog,
+                                 const TemplateChecker* templates = nullptr);
 
 // The *.yaml and *.yml files under path (or path itself), sorted.
 std::vector<std::filesystem::path> flow_files(const std::filesystem::path& path);

@@ -9,6 +9,7 @@
 #include <yaml-cpp/yaml.h>
 
 #include "runwatch/flow/issues.h"
+#include "runwatch/flow/template_scan.h"
 #include "runwatch/flow/yaml_node.h"
 #include "runwatch/model/flow.h"
 #include "runwatch/model/schema.h"
@@ -17,7 +18,8 @@ namespace runwatch {
 
 class DefinitionParser {
  public:
-  DefinitionParser(const TypeCatalog& catalog, IssueList& issues) : catalog_(catalog), issues_(issues) {}
+  DefinitionParser(const TypeCatalog& catalog, IssueList& issues, const TemplateScan* scan)
+      : catalog_(catalog), issues_(issues), scan_(scan) {}
 
   // A list of task definitions at `path` (e.g. "tasks" or "tasks[2].then").
   std::vector<TaskDef> tasks(const YAML::Node& list, const std::string& path, SourcePos pos);
@@ -60,6 +62,7 @@ class DefinitionParser {
 
   const TypeCatalog& catalog_;
   IssueList& issues_;
+  const TemplateScan* scan_;  // null: templates are not checked
   std::vector<TaskIdUse> task_ids_;
 };
 

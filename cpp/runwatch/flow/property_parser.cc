@@ -82,10 +82,12 @@ void DefinitionParser::property(const PropertySpec& spec, const MappingEntry& en
       out.conditions = conditions(entry.value, property_path, entry.value_pos());
       break;
     default:
-      if (auto error = type_error(spec, entry.value); !error.empty())
+      if (auto error = type_error(spec, entry.value); !error.empty()) {
         issues_.error(property_path, entry.value_pos(), error);
-      else
+      } else {
         out.values[spec.name] = to_value(entry.value);
+        if (scan_) scan_->check(entry.value, property_path, issues_);
+      }
   }
 }
 

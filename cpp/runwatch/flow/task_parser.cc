@@ -89,7 +89,10 @@ bool DefinitionParser::task_common_property(TaskDef& task, const MappingEntry& e
     if (key == "allowWarning") task.allow_warning = value;
     // logToFile only chooses where Kestra stores the task's logs: runwatch keeps them all alike.
   } else if (key == "runIf") {
-    if (entry.value.IsScalar()) task.run_if = entry.value.Scalar();
+    if (entry.value.IsScalar()) {
+      task.run_if = entry.value.Scalar();
+      if (scan_) scan_->check(entry.value, property_path, issues_);
+    }
     else issues_.error(property_path, entry.value_pos(), "'runIf' must be an expression, not " + describe(entry.value));
   } else if (key == "logLevel") {
     if (auto error = type_error(log_level_spec(), entry.value); !error.empty())
