@@ -1,0 +1,74 @@
+#include "runwatch/expr/render_context.h"
+
+#include "runwatch/expr/errors.h"
+#include "runwatch/expr/source_position.h"
+
+namespace runwatch::expr {
+
+ScopeChain::ScopeChain(const Value& variables) : variables_(variables) {
+  scopes_.reserve(8);
+  scopes_.emplace_back();
+}
+
+void ScopeChain::push(bool isolated) {
+  scopes_.emplace_back();
+  scopes_.back().isolated = isolated;
+}
+
+void ScopeChain::pop() { scopes_.pop_back(); }
+
+ScopeChain::Entry* ScopeChain::find_in(Scope& scope, std::string_view name) {
+  for (auto& entry : scope.entries)
+    if (entry.name == name) return &entry;
+  return nullptr;
+}
+
+Operand ScopeChain::find(std::string_view name) const {
+  for (auto scope = scopes_.rbegin(); scope != scopes_.rend(); ++scope) {
+    for (const auto& entry : scope->entries)
+      if (entry.name == name) return Operand::borrowed(entry.value.value(), true);
+    if (scope->isolated) return Operand::undefined(std::string(name), 0);
+  }
+  if (variables_.is_object()) {
+    auto it = variables_.find(name);
+    if (it != variables_.end()) return Operand::borrowed(*it);
+  }
+  return Operand::undefined(std::string(name), 0);
+}
+
+void ScopeChain::bind(std::string_view name, Operand value) {
+  auto& scope = scopes_.back();
+  if (Entry* entry = find_in(scope, name)) entry->value = std::move(value);
+  else scope.entries.push_back({name, std::move(value)});
+}
+
+void ScopeChain::assign(std::string_view name, Value value) {
+  for (auto scope = scopes_.rbegin(); scope != scopes_.rend(); ++scope) {
+    if (Entry* entry = find_in(*scope, name)) {
+      entry->value = Operand::owned(std::move(value));
+      return;
+    }
+    if (scope->isolated) {
+      scopes_.back().entries.push_back({name, Operand::owned(std::move(value))});
+      return;
+    }
+  }
+  // Shadowing a caller's variable keeps it visible after the scope that set it ends.
+  bool shadows_variable = variables_.is_object() && variables_.contains(name);
+  auto& scope = shadows_variable ? scopes_.front() : scopes_.back();
+  scope.entries.push_back({name, Operand::owned(std::move(value))});
+}
+
+void RenderContext::fail(size_t offset, const std::string& message) const {
+  int line = position_of(tmpl.source, offset).line;
+  throw RenderError(line, message, message + " (" + tmpl.source + ":" + std::to_string(line) + ")");
+}
+
+void RenderContext::fail_undefined(std::string_view name, size_t offset) const {
+  int line = position_of(tmpl.source, offset).line;
+  std::string message = "Unable to find `" + std::string(name) + "`";
+  throw UndefinedVariableError(line, std::string(name), message,
+                               message + " used in the expression `" + tmpl.source + "` at line " + std::to_string(line));
+}
+
+}  // namespace runwatch::expr

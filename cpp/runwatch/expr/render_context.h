@@ -1,0 +1,57 @@
+#pragma once
+// The mutable state of one render: the variables, the scopes that {% for %}, {% set %}
+// and macros add on top of them, and the error helpers that name the template.
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runwatch/expr/ast.h"
+#include "runwatch/expr/functions.h"
+
+namespace runwatch::expr {
+
+// Pebble's scope chain: lookups walk from the innermost scope outwards and stop at an
+// isolated scope (a macro sees its arguments only); below all scopes lie the variables.
+class ScopeChain {
+ public:
+  explicit ScopeChain(const Value& variables);
+  void push(bool isolated);
+  void pop();
+  Operand find(std::string_view name) const;
+  // Binds a name in the innermost scope (loop variables, macro arguments).
+  void bind(std::string_view name, Operand value);
+  // {% set %}: updates the nearest scope holding the name, else the innermost one.
+  void assign(std::string_view name, Value value);
+
+ private:
+  struct Entry {
+    std::string_view name;
+    Operand value;
+  };
+  struct Scope {
+    std::vector<Entry> entries;
+    bool isolated = false;
+  };
+  static Entry* find_in(Scope& scope, std::string_view name);
+  const Value& variables_;
+  std::vector<Scope> scopes_;
+};
+
+struct RenderContext {
+  RenderContext(const CompiledTemplate& tmpl, const Value& variables, const Functions& functions)
+      : tmpl(tmpl), variables(variables), functions(functions), scopes(variables) {}
+
+  // RenderError at `offset`, Pebble/Kestra style: "message (template:line)".
+  [[noreturn]] void fail(size_t offset, const std::string& message) const;
+  // Kestra's "Unable to find `name` used in the expression `template` at line N".
+  [[noreturn]] void fail_undefined(std::string_view name, size_t offset) const;
+
+  const CompiledTemplate& tmpl;
+  const Value& variables;
+  const Functions& functions;
+  ScopeChain scopes;
+  int macro_depth = 0;
+  const std::string* block_text = nullptr;  // the body of the innermost {% filter %} block
+};
+
+}  // namespace runwatch::expr

@@ -1,0 +1,42 @@
+#pragma once
+// Kestra's Pebble dialect: a template is compiled once into an immutable tree and
+// rendered many times, from any number of threads at once.
+//
+//   auto t = Template::compile("Hello {{ inputs.name | upper }}");
+//   std::string text = t->render(variables, builtin_functions());
+#include <memory>
+#include <string>
+#include <string_view>
+
+#include "runwatch/expr/errors.h"
+#include "runwatch/expr/functions.h"
+#include "runwatch/model/value.h"
+
+namespace runwatch::expr {
+
+struct CompiledTemplate;
+class Expr;
+
+class Template {
+ public:
+  // Throws TemplateError.
+  static std::shared_ptr<const Template> compile(std::string_view text);
+  ~Template();
+
+  // No {{ }}, {% %} nor {# #}: render returns the text as it is.
+  bool is_constant() const { return constant_; }
+  // Throws RenderError (UndefinedVariableError for an undefined variable).
+  std::string render(const Value& variables, const Functions& functions) const;
+  // For a template that is a single "{{ expr }}" (whitespace around allowed), the raw
+  // value of expr: a number, list or map stays one. Otherwise the rendered text.
+  Value evaluate(const Value& variables, const Functions& functions) const;
+  const std::string& text() const;
+
+ private:
+  explicit Template(std::unique_ptr<const CompiledTemplate> compiled);
+  std::unique_ptr<const CompiledTemplate> compiled_;
+  bool constant_;
+  const Expr* single_expression_;  // set when the template is one {{ expr }}
+};
+
+}  // namespace runwatch::expr
