@@ -1,7 +1,6 @@
 #include "runwatch/expr/date_format.h"
 
 #include <array>
-#include <cstdio>
 #include <stdexcept>
 
 #include "runwatch/model/time.h"

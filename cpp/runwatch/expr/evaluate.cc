@@ -11,16 +11,23 @@ namespace {
 
 constexpr int kMaxMacroDepth = 64;
 
-// Runs `step`; a std::exception from value semantics becomes a RenderError at `offset`.
+// Runs `step`; a std::exception from value semantics becomes a RenderError at `offset`,
+// its message prefixed by `what` and `name` (e.g. Filter "date": ...) when given.
 template <typename Step>
-auto guarded(const RenderContext& ctx, size_t offset, std::string_view prefix, Step step) {
+auto guarded(const RenderContext& ctx, size_t offset, std::string_view what, std::string_view name, Step step) {
   try {
     return step();
   } catch (const RenderError&) {
     throw;
   } catch (const std::exception& e) {
-    ctx.fail(offset, std::string(prefix) + e.what());
+    std::string prefix = what.empty() ? "" : std::string(what) + " \"" + std::string(name) + "\": ";
+    ctx.fail(offset, prefix + e.what());
   }
+}
+
+template <typename Step>
+auto guarded(const RenderContext& ctx, size_t offset, Step step) {
+  return guarded(ctx, offset, "", "", step);
 }
 
 // A member of a value borrowed or owned like the value it comes from.
@@ -78,23 +85,28 @@ bool contains(const Value& haystack, const Value& needle) {
   throw std::invalid_argument("contains needs a list, a map or a string on its left");
 }
 
+const char* comparison_name(BinaryOp op) {
+  switch (op) {
+    case BinaryOp::Less: return "less than";
+    case BinaryOp::Greater: return "greater than";
+    case BinaryOp::LessEqual: return "less than or equals";
+    default: return "greater than or equals";
+  }
+}
+
 bool compare_op(BinaryOp op, const Value& a, const Value& b) {
   if (a.is_null() || b.is_null()) return false;
-  int c = compare(a, b);
+  int c;
+  try {
+    c = compare(a, b);
+  } catch (const std::invalid_argument& e) {
+    throw std::invalid_argument(std::string("Could not perform ") + comparison_name(op) + " comparison: " + e.what());
+  }
   switch (op) {
     case BinaryOp::Less: return c < 0;
     case BinaryOp::Greater: return c > 0;
     case BinaryOp::LessEqual: return c <= 0;
     default: return c >= 0;
-  }
-}
-
-const char* comparison_name(BinaryOp op) {
-  switch (op) {
-    case BinaryOp::Less: return "Could not perform less than comparison: ";
-    case BinaryOp::Greater: return "Could not perform greater than comparison: ";
-    case BinaryOp::LessEqual: return "Could not perform less than or equals comparison: ";
-    default: return "Could not perform greater than or equals comparison: ";
   }
 }
 
@@ -163,7 +175,7 @@ Operand MapLiteral::resolve(RenderContext& ctx) const {
 
 Operand Unary::resolve(RenderContext& ctx) const {
   Operand operand = operand_->evaluate(ctx);
-  return guarded(ctx, offset(), "", [&] {
+  return guarded(ctx, offset(), [&] {
     switch (op_) {
       case UnaryOp::Not: return Operand::owned(!condition_truth(operand.value(), "not operator"));
       case UnaryOp::Minus: return Operand::owned(negate(operand.value()));
@@ -176,9 +188,9 @@ Operand Unary::resolve(RenderContext& ctx) const {
 Operand Binary::resolve(RenderContext& ctx) const {
   if (op_ == BinaryOp::And || op_ == BinaryOp::Or) {
     const char* where = op_ == BinaryOp::And ? "and operator" : "or operator";
-    bool left = guarded(ctx, offset(), "", [&] { return condition_truth(left_->evaluate(ctx).value(), where); });
+    bool left = guarded(ctx, offset(), [&] { return condition_truth(left_->evaluate(ctx).value(), where); });
     if (left == (op_ == BinaryOp::Or)) return Operand::owned(left);
-    return Operand::owned(guarded(ctx, offset(), "", [&] { return condition_truth(right_->evaluate(ctx).value(), where); }));
+    return Operand::owned(guarded(ctx, offset(), [&] { return condition_truth(right_->evaluate(ctx).value(), where); }));
   }
   Operand left_operand = left_->evaluate(ctx);
   Operand right_operand = right_->evaluate(ctx);
@@ -191,22 +203,22 @@ Operand Binary::resolve(RenderContext& ctx) const {
     case BinaryOp::Divide:
     case BinaryOp::Modulus: {
       auto op = static_cast<Arithmetic>(static_cast<int>(op_) - static_cast<int>(BinaryOp::Add));
-      return guarded(ctx, offset(), "", [&] { return Operand::owned(arithmetic(op, a, b)); });
+      return guarded(ctx, offset(), [&] { return Operand::owned(arithmetic(op, a, b)); });
     }
     case BinaryOp::Concat: {
       std::string text = a.is_null() ? "" : java_string(a);
       if (!b.is_null()) text += java_string(b);
       return Operand::owned(std::move(text));
     }
-    case BinaryOp::Range: return guarded(ctx, offset(), "", [&] { return Operand::owned(range_of(a, b)); });
+    case BinaryOp::Range: return guarded(ctx, offset(), [&] { return Operand::owned(range_of(a, b)); });
     case BinaryOp::Equal: return Operand::owned(loosely_equal(a, b));
     case BinaryOp::NotEqual: return Operand::owned(!loosely_equal(a, b));
     case BinaryOp::Less:
     case BinaryOp::Greater:
     case BinaryOp::LessEqual:
     case BinaryOp::GreaterEqual:
-      return guarded(ctx, offset(), comparison_name(op_), [&] { return Operand::owned(compare_op(op_, a, b)); });
-    case BinaryOp::Contains: return guarded(ctx, offset(), "", [&] { return Operand::owned(contains(a, b)); });
+      return guarded(ctx, offset(), [&] { return Operand::owned(compare_op(op_, a, b)); });
+    case BinaryOp::Contains: return guarded(ctx, offset(), [&] { return Operand::owned(contains(a, b)); });
     case BinaryOp::In: return Operand::owned(is_in(a, b));
     case BinaryOp::NotIn: return Operand::owned(!is_in(a, b));
     default: return Operand::owned(nullptr);
@@ -225,7 +237,7 @@ Operand Coalesce::resolve(RenderContext& ctx) const {
 Operand Ternary::resolve(RenderContext& ctx) const {
   Operand condition = condition_->evaluate(ctx);
   bool truth = !condition.value().is_null() &&
-               guarded(ctx, offset(), "", [&] { return condition_truth(condition.value(), "ternary operator"); });
+               guarded(ctx, offset(), [&] { return condition_truth(condition.value(), "ternary operator"); });
   return (truth ? then_ : otherwise_)->resolve(ctx);
 }
 
@@ -235,14 +247,12 @@ Operand FilterCall::resolve(RenderContext& ctx) const {
   arguments.reserve(arguments_.size());
   for (const auto& argument : arguments_)
     arguments.push_back(argument ? argument->evaluate(ctx).take() : Value(Value::value_t::discarded));
-  std::string prefix = "Filter \"" + std::string(filter_.name) + "\": ";
-  return guarded(ctx, offset(), prefix, [&] { return Operand::owned(filter_.apply(input.value(), FilterArgs(arguments))); });
+  return guarded(ctx, offset(), "Filter", filter_.name, [&] { return Operand::owned(filter_.apply(input.value(), FilterArgs(arguments))); });
 }
 
 Operand TestCall::resolve(RenderContext& ctx) const {
   Operand input = test_.accepts_undefined ? resolve_or_null(*input_, ctx) : input_->evaluate(ctx);
-  std::string prefix = "Test \"" + std::string(test_.name) + "\": ";
-  bool result = guarded(ctx, offset(), prefix, [&] { return test_.apply(input.value()); });
+  bool result = guarded(ctx, offset(), "Test", test_.name, [&] { return test_.apply(input.value()); });
   return Operand::owned(result != negated_);
 }
 
@@ -257,8 +267,7 @@ Operand Call::resolve(RenderContext& ctx) const {
   for (const auto& argument : positional_) positional.push_back(argument->evaluate(ctx).take());
   Value named;
   for (const auto& argument : named_) named[argument.name] = argument.value->evaluate(ctx).take();
-  return guarded(ctx, offset(), "Function \"" + name_ + "\": ",
-                 [&] { return Operand::owned((*function)(positional, named)); });
+  return guarded(ctx, offset(), "Function", name_, [&] { return Operand::owned((*function)(positional, named)); });
 }
 
 Operand Call::call_macro(RenderContext& ctx) const {

@@ -24,6 +24,15 @@ constexpr std::string_view kPunctuation = "()[]{}?:.,=";
 
 enum class Closer { Print, Tag, Interpolation };
 
+std::string unclosed_message(Closer closer) {
+  switch (closer) {
+    case Closer::Print: return "Unclosed \"{{\": expected \"}}\"";
+    case Closer::Tag: return "Unclosed \"{%\": expected \"%}\"";
+    case Closer::Interpolation: return "Unclosed \"#{\": expected \"}\"";
+  }
+  return "";
+}
+
 class Lexer {
  public:
   explicit Lexer(std::string_view source) : src_(source) {}
@@ -144,11 +153,9 @@ class Lexer {
       while (pos_ < src_.size() && is_space(src_[pos_])) ++pos_;
       if (pos_ >= src_.size()) {
         if (!brackets.empty()) fail(brackets.back().second, std::string("Unclosed \"") + brackets.back().first + "\"");
-        fail(open, closer == Closer::Print   ? "Unclosed \"{{\": expected \"}}\""
-                   : closer == Closer::Tag   ? "Unclosed \"{%\": expected \"%}\""
-                                             : "Unclosed \"#{\": expected \"}\"");
+        fail(open, unclosed_message(closer));
       }
-      if (brackets.empty() && closer == Closer::Interpolation && src_[pos_] == '"') fail(open, "Unclosed \"#{\": expected \"}\"");
+      if (brackets.empty() && closer == Closer::Interpolation && src_[pos_] == '"') fail(open, unclosed_message(closer));
       if (brackets.empty()) {
         bool trim = closer != Closer::Interpolation && src_[pos_] == '-' && src_.substr(pos_ + 1, close.size()) == close;
         if (trim || src_.substr(pos_, close.size()) == close) {

@@ -17,11 +17,11 @@ struct BinaryOperator {
 };
 
 // Pebble's precedences, with Kestra's ??, ??? and in / not in.
-constexpr std::array<BinaryOperator, 25> kBinaryOperators = {{
+constexpr std::array<BinaryOperator, 24> kBinaryOperators = {{
     {"or", 10}, {"and", 15}, {"is", 20}, {"is not", 20}, {"contains", 20}, {"in", 20}, {"not in", 20},
     {"==", 30}, {"equals", 30}, {"!=", 30}, {">", 30}, {"<", 30}, {">=", 30}, {"<=", 30},
     {"+", 40}, {"-", 40}, {"*", 60}, {"/", 60}, {"%", 60}, {"|", 100}, {"~", 110},
-    {"..", 120}, {"??", 120}, {"???", 120}, {"not", -1},  // "not" is unary only
+    {"..", 120}, {"??", 120}, {"???", 120},
 }};
 constexpr int kUnaryPrecedence = 500;
 
@@ -242,7 +242,7 @@ class Parser {
   static const BinaryOperator* binary_operator(const Token& token) {
     if (token.kind != TokenKind::Operator) return nullptr;
     for (const auto& op : kBinaryOperators)
-      if (op.symbol == token.text && op.precedence > 0) return &op;
+      if (op.symbol == token.text) return &op;
     return nullptr;
   }
 

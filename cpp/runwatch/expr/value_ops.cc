@@ -3,6 +3,7 @@
 #include <charconv>
 #include <cmath>
 #include <cstdint>
+#include <cstdio>
 #include <stdexcept>
 
 namespace runwatch::expr {
@@ -177,13 +178,9 @@ std::string to_json(const Value& value, bool include_nulls) {
   return out;
 }
 
-bool is_number(const Value& value) { return value.is_number(); }
-
-double as_double(const Value& value) { return value.get<double>(); }
-
 bool loosely_equal(const Value& a, const Value& b) {
   if (a.is_number() && b.is_number()) {
-    if (a.is_number_float() || b.is_number_float()) return as_double(a) == as_double(b);
+    if (a.is_number_float() || b.is_number_float()) return a.get<double>() == b.get<double>();
     if (a.is_number_unsigned() || b.is_number_unsigned()) return a.get<std::uint64_t>() == b.get<std::uint64_t>();
     return a.get<std::int64_t>() == b.get<std::int64_t>();
   }
@@ -212,7 +209,7 @@ int compare(const Value& a, const Value& b) {
   }
   if (!a.is_number() || !b.is_number()) fail("cannot compare " + java_string(a) + " with " + java_string(b));
   if (a.is_number_float() || b.is_number_float()) {
-    double x = as_double(a), y = as_double(b);
+    double x = a.get<double>(), y = b.get<double>();
     return (x > y) - (x < y);
   }
   auto x = a.get<std::int64_t>(), y = b.get<std::int64_t>();
@@ -231,7 +228,7 @@ Value arithmetic(Arithmetic op, const Value& a, const Value& b) {
   }
   if (!a.is_number() || !b.is_number()) fail(std::string("Could not perform ") + operation_name(op));
   if (a.is_number_float() || b.is_number_float()) {
-    double x = as_double(a), y = as_double(b);
+    double x = a.get<double>(), y = b.get<double>();
     switch (op) {
       case Arithmetic::Add: return x + y;
       case Arithmetic::Subtract: return x - y;

@@ -39,7 +39,4 @@ Value negate(const Value& a);
 // (non-empty). `where` names the construct in the error for null or a list or map.
 bool condition_truth(const Value& value, const char* where);
 
-bool is_number(const Value& value);
-double as_double(const Value& value);
-
 }  // namespace runwatch::expr
