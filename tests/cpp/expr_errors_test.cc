@@ -77,7 +77,7 @@ constexpr SyntaxErrorRow kSyntaxErrors[] = {
     {"{{ a ? b }}", 1, 10, R"(Unexpected "}}", expected ":")"},
 };
 
-INSTANTIATE_TEST_SUITE_P(All, ExprSyntaxError, testing::ValuesIn(kSyntaxErrors));
+INSTANTIATE_TEST_SUITE_P(Expr, ExprSyntaxError, testing::ValuesIn(kSyntaxErrors));
 
 const Value& variables() {
   static const Value v = Value::parse(R"({"name": "world", "nothing": null, "list": [1, 2],
@@ -162,7 +162,7 @@ constexpr RenderErrorRow kRenderErrors[] = {
      R"(Macro "m" calls itself too deeply ({% macro m() %}{{ m() }}{% endmacro %}{{ m() }}:1))"},
 };
 
-INSTANTIATE_TEST_SUITE_P(All, ExprRenderError, testing::ValuesIn(kRenderErrors));
+INSTANTIATE_TEST_SUITE_P(Expr, ExprRenderError, testing::ValuesIn(kRenderErrors));
 
 TEST(ExprRenderErrors, UndefinedVariableErrorNamesTheVariable) {
   auto t = Template::compile("{{ inputs.invalid }}");

@@ -407,7 +407,7 @@ TEST_P(ExprNotificationTemplate, RendersExactly) {
   EXPECT_NO_THROW(Value::parse(rendered)) << "the message is JSON";
 }
 
-INSTANTIATE_TEST_SUITE_P(Kestra, ExprNotificationTemplate, testing::ValuesIn(kCases),
+INSTANTIATE_TEST_SUITE_P(ExprKestra, ExprNotificationTemplate, testing::ValuesIn(kCases),
                          [](const testing::TestParamInfo<Case>& info) { return std::string(info.param.name); });
 
 // Not a timed test: prints the figure the design asks for (well under 10 us in Release).

@@ -348,17 +348,17 @@ constexpr Row kTags[] = {
     {"{% filter lower | capitalize %}HELLO{% endfilter %}", "Hello"},
 };
 
-INSTANTIATE_TEST_SUITE_P(Literals, ExprRender, testing::ValuesIn(kLiteralsAndOutput));
-INSTANTIATE_TEST_SUITE_P(Access, ExprRender, testing::ValuesIn(kAccess));
-INSTANTIATE_TEST_SUITE_P(Arithmetic, ExprRender, testing::ValuesIn(kArithmetic));
-INSTANTIATE_TEST_SUITE_P(ComparisonAndLogic, ExprRender, testing::ValuesIn(kComparisonAndLogic));
-INSTANTIATE_TEST_SUITE_P(TernaryAndCoalescing, ExprRender, testing::ValuesIn(kTernaryAndCoalescing));
-INSTANTIATE_TEST_SUITE_P(Tests, ExprRender, testing::ValuesIn(kTests));
-INSTANTIATE_TEST_SUITE_P(ContainsInConcatRange, ExprRender, testing::ValuesIn(kContainsInConcatRange));
-INSTANTIATE_TEST_SUITE_P(Filters, ExprRender, testing::ValuesIn(kFilters));
-INSTANTIATE_TEST_SUITE_P(Dates, ExprRender, testing::ValuesIn(kDates));
-INSTANTIATE_TEST_SUITE_P(Functions, ExprRender, testing::ValuesIn(kFunctions));
-INSTANTIATE_TEST_SUITE_P(Tags, ExprRender, testing::ValuesIn(kTags));
+INSTANTIATE_TEST_SUITE_P(ExprLiterals, ExprRender, testing::ValuesIn(kLiteralsAndOutput));
+INSTANTIATE_TEST_SUITE_P(ExprAccess, ExprRender, testing::ValuesIn(kAccess));
+INSTANTIATE_TEST_SUITE_P(ExprArithmetic, ExprRender, testing::ValuesIn(kArithmetic));
+INSTANTIATE_TEST_SUITE_P(ExprComparisonAndLogic, ExprRender, testing::ValuesIn(kComparisonAndLogic));
+INSTANTIATE_TEST_SUITE_P(ExprTernaryAndCoalescing, ExprRender, testing::ValuesIn(kTernaryAndCoalescing));
+INSTANTIATE_TEST_SUITE_P(ExprTests, ExprRender, testing::ValuesIn(kTests));
+INSTANTIATE_TEST_SUITE_P(ExprContainsInConcatRange, ExprRender, testing::ValuesIn(kContainsInConcatRange));
+INSTANTIATE_TEST_SUITE_P(ExprFilters, ExprRender, testing::ValuesIn(kFilters));
+INSTANTIATE_TEST_SUITE_P(ExprDates, ExprRender, testing::ValuesIn(kDates));
+INSTANTIATE_TEST_SUITE_P(ExprFunctions, ExprRender, testing::ValuesIn(kFunctions));
+INSTANTIATE_TEST_SUITE_P(ExprTags, ExprRender, testing::ValuesIn(kTags));
 
 }  // namespace
 }  // namespace runwatch::expr
