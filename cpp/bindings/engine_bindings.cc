@@ -68,10 +68,15 @@ void bind_engine(py::module_& m) {
           py::arg("when"));
 
   py::class_<Engine>(m, "Engine")
-      .def(py::init([](std::shared_ptr<Clock> clock, int worker_threads) {
-             return std::make_unique<Engine>(EngineOptions{std::move(clock), worker_threads});
+      .def(py::init([](std::shared_ptr<Clock> clock, int worker_threads, std::map<std::string, std::string> secrets) {
+             EngineOptions options;
+             options.clock = std::move(clock);
+             options.worker_threads = worker_threads;
+             options.secrets = std::move(secrets);
+             return std::make_unique<Engine>(std::move(options));
            }),
-           py::arg("clock") = nullptr, py::arg("worker_threads") = 0)
+           py::arg("clock") = nullptr, py::arg("worker_threads") = 0,
+           py::arg("secrets") = std::map<std::string, std::string>{})
       .def("add_flow", &Engine::add_flow, py::arg("yaml"), py::arg("file") = "")
       .def(
           "load_flows", [](Engine& e, const std::string& path) { return e.load_flows(path); }, py::arg("path"))

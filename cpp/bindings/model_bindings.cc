@@ -2,6 +2,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings.h"
+#include "runwatch/engine.h"
 #include "runwatch/flow/loader.h"
 #include "runwatch/model/execution.h"
 #include "runwatch/tasks/registry.h"
@@ -96,12 +97,12 @@ void bind_flow(py::module_& m) {
                              })
       .def_static(
           "from_yaml",
-          [](const std::string& yaml, const std::string& file) { return parse_flow(yaml, file, PluginRegistry::global()); },
+          [](const std::string& yaml, const std::string& file) { return parse_flow(yaml, file, PluginRegistry::global(), &Engine::templates()); },
           py::arg("text"), py::arg("file") = "", "Parses a flow; raises FlowValidationError with every problem.")
       .def_static(
           "from_file",
           [](const std::string& path) {
-            auto result = load_flow_file(path, PluginRegistry::global());
+            auto result = load_flow_file(path, PluginRegistry::global(), &Engine::templates());
             if (!result.ok()) {
               std::vector<ValidationIssue> errors;
               for (auto& issue : result.issues)
@@ -115,7 +116,7 @@ void bind_flow(py::module_& m) {
   m.def(
       "check_flow_file",
       [](const std::string& path) {
-        auto result = load_flow_file(path, PluginRegistry::global());
+        auto result = load_flow_file(path, PluginRegistry::global(), &Engine::templates());
         return py::make_tuple(result.flow ? py::cast(result.flow) : py::none(), issues_to_python(result.issues));
       },
       py::arg("path"), "Loads one flow file; returns (flow or None, [ValidationIssue]).");

@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <thread>
 
+#include <cctype>
+#include <unistd.h>
+
+#include "runwatch/expr/template_cache.h"
 #include "runwatch/runtime/ids.h"
 #include "runwatch/runtime/inputs.h"
 
@@ -11,24 +15,40 @@ namespace {
 
 int default_worker_threads() { return std::max(8, 4 * static_cast<int>(std::thread::hardware_concurrency())); }
 
+Value env_vars(const std::string& prefix) {
+  Value envs = Value::object();
+  for (char** entry = environ; *entry; ++entry) {
+    std::string_view text(*entry);
+    auto equals = text.find('=');
+    if (equals == std::string_view::npos || text.substr(0, prefix.size()) != prefix) continue;
+    std::string name(text.substr(prefix.size(), equals - prefix.size()));
+    for (auto& c : name) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    envs[name] = std::string(text.substr(equals + 1));
+  }
+  return envs;
+}
+
 }  // namespace
 
 Engine::Engine(EngineOptions options)
     : clock_(options.clock ? std::move(options.clock) : system_clock()),
-      executor_(*clock_, PluginRegistry::global(), board_,
+      secrets_(std::move(options.secrets)),
+      executor_(*clock_, PluginRegistry::global(), secrets_, env_vars(options.env_vars_prefix), board_,
                 options.worker_threads > 0 ? options.worker_threads : default_worker_threads()) {}
+
+const TemplateChecker& Engine::templates() { return expr::TemplateCache::global(); }
 
 Engine::~Engine() { stop(); }
 
 std::shared_ptr<const Flow> Engine::add_flow(std::string_view yaml, std::string_view file) {
-  return flows_.put(parse_flow(yaml, file, plugins()));
+  return flows_.put(parse_flow(yaml, file, plugins(), &templates()));
 }
 
 std::vector<std::shared_ptr<const Flow>> Engine::load_flows(const std::filesystem::path& path) {
   std::vector<std::shared_ptr<Flow>> loaded;
   std::vector<ValidationIssue> errors;
   for (const auto& file : flow_files(path)) {
-    auto result = load_flow_file(file, plugins());
+    auto result = load_flow_file(file, plugins(), &templates());
     for (auto& issue : result.issues)
       if (issue.severity == ValidationIssue::Severity::Error) errors.push_back(std::move(issue));
     if (result.flow) loaded.push_back(std::move(result.flow));

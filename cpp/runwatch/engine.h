@@ -15,12 +15,18 @@
 #include "runwatch/runtime/executor.h"
 #include "runwatch/runtime/flow_registry.h"
 #include "runwatch/tasks/registry.h"
+#include "runwatch/tasks/secrets.h"
+#include <map>
 
 namespace runwatch {
 
 struct EngineOptions {
   std::shared_ptr<Clock> clock;  // default: the system clock
   int worker_threads = 0;        // default: 4 per core, at least 8
+  // Secrets given by the host; secret() also reads SECRET_<NAME> (base64) from the environment.
+  std::map<std::string, std::string> secrets;
+  // Environment variables with this prefix are the `envs` templates see (lower case, prefix removed).
+  std::string env_vars_prefix = "KESTRA_";
 };
 
 class Engine {
@@ -57,10 +63,13 @@ class Engine {
 
   const Clock& clock() const { return *clock_; }
   PluginRegistry& plugins() const { return PluginRegistry::global(); }
+  // What the loader compiles templates with.
+  static const TemplateChecker& templates();
   int worker_threads() const { return executor_.worker_threads(); }
 
  private:
   std::shared_ptr<Clock> clock_;
+  SecretStore secrets_;
   FlowRegistry flows_;
   ExecutionBoard board_;
   Executor executor_;

@@ -36,6 +36,9 @@ def _worker_threads_from(config: Optional[Mapping[str, Any]]) -> int:
 class Engine:
     """A runwatch engine: an executor thread, a pool of worker threads and its flows.
 
+    `secrets` are what `{{ secret('NAME') }}` returns before the environment variable
+    SECRET_NAME (base64-encoded, as Kestra reads it) is looked up.
+
     Use it as a context manager, or call `stop()`, so its threads end cleanly.
     """
 
@@ -44,11 +47,12 @@ class Engine:
         config: Optional[Mapping[str, Any]] = None,
         clock: Optional[_core.ManualClock] = None,
         worker_threads: Optional[int] = None,
+        secrets: Optional[Mapping[str, str]] = None,
     ) -> None:
         threads = worker_threads if worker_threads is not None else _worker_threads_from(config)
         if threads < 0:
             raise ValueError("worker_threads must be >= 0 (0 picks the default)")
-        self._core = _core.Engine(clock=clock, worker_threads=threads)
+        self._core = _core.Engine(clock=clock, worker_threads=threads, secrets=dict(secrets or {}))
         self.clock = clock
 
     def __enter__(self) -> "Engine":

@@ -14,7 +14,15 @@ inline TimePoint test_epoch() { return TimePoint(std::chrono::seconds(1'700'000'
 class EngineTest : public ::testing::Test {
  protected:
   std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(test_epoch());
-  Engine engine{EngineOptions{clock, 4}};
+  Engine engine{options()};
+
+  EngineOptions options() {
+    EngineOptions o;
+    o.clock = clock;
+    o.worker_threads = 4;
+    o.secrets = {{"SLACK_WEBHOOK", "https://hooks.example/T000/B000/XXXX"}};
+    return o;
+  }
 
   void add(const std::string& yaml) { engine.add_flow(yaml, "test.yaml"); }
 

@@ -20,7 +20,7 @@ void Functions::add(std::string name, Fn fn) {
 const Functions::Fn* Functions::find(std::string_view name) const {
   for (const auto& [existing, function] : functions_)
     if (existing == name) return &function;
-  return nullptr;
+  return fallback_ ? fallback_->find(name) : nullptr;
 }
 
 namespace {

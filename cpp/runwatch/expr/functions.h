@@ -14,6 +14,10 @@ namespace runwatch::expr {
 
 class Functions {
  public:
+  Functions() = default;
+  // Functions not found here are looked up in `fallback`, which must outlive this.
+  explicit Functions(const Functions* fallback) : fallback_(fallback) {}
+
   // Positional arguments, then the named ones as an object (null when there are none).
   // A function reports bad arguments by throwing runwatch::Error or std::exception.
   using Fn = std::function<Value(const std::vector<Value>& args, const Value& named_args_or_null)>;
@@ -24,6 +28,7 @@ class Functions {
 
  private:
   std::vector<std::pair<std::string, Fn>> functions_;
+  const Functions* fallback_ = nullptr;
 };
 
 // now() as Kestra writes it: the clock's instant formatted with the named arguments

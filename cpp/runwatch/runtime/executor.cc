@@ -44,6 +44,7 @@ struct Executor::Live {
   std::unordered_map<std::string, const TaskBranch*> chosen;     // If/Switch task run id -> its branch
   std::unordered_map<std::string, TimerKey> timeouts;            // task run id -> its running attempt's timeout
   std::vector<TimerKey> timers;                                  // every timer scheduled for it
+  std::vector<std::string> secrets;                              // values to mask: revealed by its renders
   bool dirty = false;
 
   TaskRun* run_of(const std::string& task_id) {
@@ -57,11 +58,14 @@ struct Executor::Live {
   }
 };
 
-Executor::Executor(const Clock& clock, const PluginRegistry& plugins, ExecutionBoard& board, int worker_threads)
+Executor::Executor(const Clock& clock, const PluginRegistry& plugins, const SecretStore& secrets, Value envs,
+                   ExecutionBoard& board, int worker_threads)
     : clock_(clock),
       plugins_(plugins),
+      secrets_(secrets),
+      envs_(std::move(envs)),
       board_(board),
-      workers_(worker_threads, clock, &board, [this](WorkerResult r) { post(std::move(r)); }) {
+      workers_(worker_threads, clock, &board, &secrets, [this](WorkerResult r) { post(std::move(r)); }) {
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -163,10 +167,14 @@ void Executor::handle(WorkerResult& m) {
   auto it = live_.find(m.identity.execution_id);
   if (it == live_.end()) return;
   Live& live = *it->second;
+  reveal(live, m.revealed_secrets);
   const TaskDef* def = live.tasks.count(m.identity.task_id) ? live.tasks.at(m.identity.task_id) : nullptr;
   auto min_level = def && !def->log_level.empty() ? parse_log_level(def->log_level) : std::nullopt;
-  for (auto& entry : m.logs)
-    if (!min_level || entry.level >= *min_level) live.exec.logs.push_back(std::move(entry));
+  for (auto& entry : m.logs) {
+    if (min_level && entry.level < *min_level) continue;
+    entry.message = mask_secrets(std::move(entry.message), live.secrets);
+    live.exec.logs.push_back(std::move(entry));
+  }
   live.dirty = true;
   TaskRun* run = live.run_of(m.identity.task_id);
   // A result for an attempt that already ended (timed out, killed) changes nothing more.
@@ -180,7 +188,8 @@ void Executor::handle(WorkerResult& m) {
   }
   const TaskDef& task = *live.tasks.at(run->task_id);
   auto& result = m.result;
-  for (auto it2 = result.outputs.begin(); it2 != result.outputs.end(); ++it2) run->outputs[it2.key()] = it2.value();
+  Value outputs = mask_secrets(result.outputs, live.secrets);
+  for (auto it2 = outputs.begin(); it2 != outputs.end(); ++it2) run->outputs[it2.key()] = it2.value();
   for (auto& label : result.labels) {
     auto& labels = live.exec.labels;
     auto same = std::find_if(labels.begin(), labels.end(), [&](const Label& l) { return l.key == label.key; });
@@ -341,14 +350,24 @@ TaskRun& Executor::create_task_run(Live& live, const TaskDef& task, const std::s
   live.dirty = true;
   // Taken again after the push: recursion below may grow task_runs.
   auto index = live.runs[task.id];
-  if (!task.run_if.empty() && !should_run(live, task, live.exec.task_runs[index])) {
-    live.exec.task_runs[index].state.transition(State::SKIPPED, clock_.now());
+  try {
+    if (!task.run_if.empty() && !should_run(live, task, live.exec.task_runs[index])) {
+      live.exec.task_runs[index].state.transition(State::SKIPPED, clock_.now());
+      return live.exec.task_runs[index];
+    }
+  } catch (const std::exception& e) {
+    fail_unstarted(live, task, live.exec.task_runs[index], "runIf: " + std::string(e.what()));
     return live.exec.task_runs[index];
   }
   auto type = plugins_.task(task.type);
   if (type && type->flowable()) {
     live.exec.task_runs[index].state.transition(State::RUNNING, clock_.now());
-    choose_branch(live, task, live.exec.task_runs[index]);
+    try {
+      choose_branch(live, task, live.exec.task_runs[index]);
+    } catch (const std::exception& e) {
+      fail_unstarted(live, task, live.exec.task_runs[index], e.what());
+      return live.exec.task_runs[index];
+    }
     resolve_flowable(live, task, live.exec.task_runs[index]);
   } else {
     dispatch_attempt(live, task, live.exec.task_runs[index]);
@@ -356,20 +375,59 @@ TaskRun& Executor::create_task_run(Live& live, const TaskDef& task, const std::s
   return live.exec.task_runs[live.runs[task.id]];
 }
 
-bool Executor::should_run(const Live& live, const TaskDef& task, const TaskRun& run) const {
-  RunContext ctx(TaskIdentity{}, variables(live, task, run), clock_, nullptr);
-  return truthy(ctx.render(Value(task.run_if)));
+bool Executor::should_run(Live& live, const TaskDef& task, const TaskRun& run) {
+  return truthy(render(live, task, run, Value(task.run_if)));
+}
+
+Value Executor::render(Live& live, const TaskDef& task, const TaskRun& run, const Value& value) {
+  RunContext ctx(TaskIdentity{}, variables(live, task, run), clock_, nullptr, &board_, &secrets_);
+  ctx.set_error_logs(error_logs(live.exec));
+  Value rendered = ctx.render(value);
+  reveal(live, ctx.revealed_secrets());
+  return mask_secrets(rendered, live.secrets);
+}
+
+void Executor::reveal(Live& live, const std::vector<std::string>& secrets) {
+  for (const auto& secret : secrets)
+    if (!secret.empty() && std::find(live.secrets.begin(), live.secrets.end(), secret) == live.secrets.end())
+      live.secrets.push_back(secret);
+}
+
+Value Executor::error_logs(const Execution& execution) {
+  constexpr size_t kMaxErrorLogs = 25;
+  std::vector<const LogEntry*> errors;
+  for (const auto& entry : execution.logs)
+    if (entry.level == LogLevel::ERROR) errors.push_back(&entry);
+  size_t first = errors.size() > kMaxErrorLogs ? errors.size() - kMaxErrorLogs : 0;
+  Value out = Value::array();
+  for (size_t i = first; i < errors.size(); ++i) {
+    const auto& e = *errors[i];
+    out.push_back({{"namespace", execution.ns},
+                   {"flowId", execution.flow_id},
+                   {"executionId", execution.id},
+                   {"taskId", e.task_id},
+                   {"taskRunId", e.task_run_id},
+                   {"attemptNumber", e.attempt},
+                   {"timestamp", format_instant(e.timestamp)},
+                   {"level", to_string(e.level)},
+                   {"message", e.message}});
+  }
+  return out;
+}
+
+void Executor::fail_unstarted(Live& live, const TaskDef& task, TaskRun& run, const std::string& reason) {
+  log(live, LogLevel::ERROR, mask_secrets(reason, live.secrets), &run);
+  complete(live, task, run, State::FAILED);
 }
 
 void Executor::choose_branch(Live& live, const TaskDef& task, TaskRun& run) {
   if (task.type != kIf && task.type != kSwitch) return;
-  RunContext ctx(TaskIdentity{}, variables(live, task, run), clock_, nullptr);
   if (task.type == kIf) {
-    bool condition = truthy(ctx.render(task.properties.value("condition", Value())));
+    bool condition = truthy(render(live, task, run, task.properties.value("condition", Value())));
     live.chosen[run.id] = task.branch(condition ? "then" : "else");
     return;
   }
-  Value rendered = ctx.render(task.properties.value("value", Value("")));
+  Value rendered = render(live, task, run, task.properties.value("value", Value("")));
   std::string value = rendered.is_string() ? rendered.get<std::string>() : rendered.dump();
   const TaskBranch* chosen = task.branch("cases", value);
   run.outputs["value"] = value;
@@ -420,7 +478,7 @@ void Executor::dispatch_attempt(Live& live, const TaskDef& task, TaskRun& run) {
   if (task.timeout) schedule(live, now + *task.timeout, Timer{Timer::Kind::Timeout, live.exec.id, run.id, run.attempts.size()});
   ++jobs_in_flight_;
   workers_.submit(WorkerJob{std::move(identity), std::move(type), task.properties, variables(live, task, run),
-                            std::move(cancellation)});
+                            error_logs(live.exec), std::move(cancellation)});
 }
 
 void Executor::attempt_failed(Live& live, const TaskDef& task, TaskRun& run) {
@@ -473,6 +531,7 @@ Value Executor::variables(const Live& live, const TaskDef& task, const TaskRun& 
       {"outputs", exec.outputs()},
       {"labels", std::move(labels)},
       {"vars", flow.variables},
+      {"envs", envs_},
   };
   if (!exec.trigger.is_null()) v["trigger"] = exec.trigger;
   return v;

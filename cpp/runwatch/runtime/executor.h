@@ -18,12 +18,15 @@
 #include "runwatch/runtime/execution_board.h"
 #include "runwatch/runtime/worker_pool.h"
 #include "runwatch/tasks/registry.h"
+#include "runwatch/tasks/secrets.h"
 
 namespace runwatch {
 
 class Executor {
  public:
-  Executor(const Clock& clock, const PluginRegistry& plugins, ExecutionBoard& board, int worker_threads);
+  // `envs` is what templates see as `envs`.
+  Executor(const Clock& clock, const PluginRegistry& plugins, const SecretStore& secrets, Value envs,
+           ExecutionBoard& board, int worker_threads);
   ~Executor();
   Executor(const Executor&) = delete;
   Executor& operator=(const Executor&) = delete;
@@ -78,17 +81,25 @@ class Executor {
                             const std::string& branch, bool parallel, int concurrent);
   TaskRun& create_task_run(Live& live, const TaskDef& task, const std::string& parent_id, const std::string& branch);
   void resolve_flowable(Live& live, const TaskDef& task, TaskRun& run);
-  bool should_run(const Live& live, const TaskDef& task, const TaskRun& run) const;
+  bool should_run(Live& live, const TaskDef& task, const TaskRun& run);
   void choose_branch(Live& live, const TaskDef& task, TaskRun& run);
+  // A task run that fails before it runs (its runIf, If condition or Switch value).
+  void fail_unstarted(Live& live, const TaskDef& task, TaskRun& run, const std::string& reason);
   void dispatch_attempt(Live& live, const TaskDef& task, TaskRun& run);
   void attempt_failed(Live& live, const TaskDef& task, TaskRun& run);
   void complete(Live& live, const TaskDef& task, TaskRun& run, State state);
   void finish(Live& live, State state);
   Value variables(const Live& live, const TaskDef& task, const TaskRun& run) const;
+  // Renders an expression the executor itself needs (If, Switch, runIf).
+  Value render(Live& live, const TaskDef& task, const TaskRun& run, const Value& value);
+  void reveal(Live& live, const std::vector<std::string>& secrets);
+  static Value error_logs(const Execution& execution);
   void log(Live& live, LogLevel level, std::string message, const TaskRun* run = nullptr);
 
   const Clock& clock_;
   const PluginRegistry& plugins_;
+  const SecretStore& secrets_;
+  const Value envs_;
   ExecutionBoard& board_;
 
   // Guarded by mutex_: the inbox and what wait_idle looks at.

@@ -12,8 +12,9 @@ TaskResult failed(std::string error) {
 }
 }  // namespace
 
-WorkerPool::WorkerPool(int threads, const Clock& clock, const ExecutionReader* executions, ResultSink sink)
-    : clock_(clock), executions_(executions), sink_(std::move(sink)) {
+WorkerPool::WorkerPool(int threads, const Clock& clock, const ExecutionReader* executions, const SecretStore* secrets,
+                       ResultSink sink)
+    : clock_(clock), executions_(executions), secrets_(secrets), sink_(std::move(sink)) {
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this, i] { loop(i); });
 }
 
@@ -55,7 +56,8 @@ void WorkerPool::loop(int index) {
 }
 
 WorkerResult WorkerPool::run(WorkerJob& job) const {
-  RunContext ctx(job.identity, std::move(job.variables), clock_, job.cancellation, executions_);
+  RunContext ctx(job.identity, std::move(job.variables), clock_, job.cancellation, executions_, secrets_);
+  ctx.set_error_logs(std::move(job.error_logs));
   TaskResult result;
   try {
     if (ctx.cancelled()) throw TaskFailure(ctx.cancellation().reason());
@@ -66,7 +68,7 @@ WorkerResult WorkerPool::run(WorkerJob& job) const {
     result = failed("unknown error");
   }
   if (result.state == State::FAILED) ctx.log(LogLevel::ERROR, result.error.empty() ? "Task failed" : result.error);
-  return WorkerResult{std::move(job.identity), std::move(result), ctx.take_logs()};
+  return WorkerResult{std::move(job.identity), std::move(result), ctx.take_logs(), ctx.revealed_secrets()};
 }
 
 }  // namespace runwatch

@@ -19,6 +19,7 @@ struct WorkerJob {
   std::shared_ptr<const TaskType> type;
   Value properties;  // as written in the flow; rendered by the worker
   Value variables;   // what templates see
+  Value error_logs;  // what errorLogs() returns
   std::shared_ptr<Cancellation> cancellation;
 };
 
@@ -26,12 +27,14 @@ struct WorkerResult {
   TaskIdentity identity;
   TaskResult result;
   std::vector<LogEntry> logs;
+  std::vector<std::string> revealed_secrets;  // for the executor to mask
 };
 
 class WorkerPool {
  public:
   using ResultSink = std::function<void(WorkerResult)>;
-  WorkerPool(int threads, const Clock& clock, const ExecutionReader* executions, ResultSink sink);
+  WorkerPool(int threads, const Clock& clock, const ExecutionReader* executions, const SecretStore* secrets,
+             ResultSink sink);
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
@@ -47,6 +50,7 @@ class WorkerPool {
 
   const Clock& clock_;
   const ExecutionReader* executions_;
+  const SecretStore* secrets_;
   ResultSink sink_;
   std::mutex mutex_;
   std::condition_variable cv_;

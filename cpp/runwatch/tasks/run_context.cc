@@ -1,16 +1,53 @@
 #include "runwatch/tasks/run_context.h"
 
+#include "runwatch/expr/template_cache.h"
+#include "runwatch/model/error.h"
+#include "runwatch/tasks/secrets.h"
+
 namespace runwatch {
+namespace {
+
+bool has_template_syntax(const std::string& text) {
+  return text.find("{{") != std::string::npos || text.find("{%") != std::string::npos ||
+         text.find("{#") != std::string::npos;
+}
+
+const expr::Functions& builtin_functions() {
+  static const auto* functions = new expr::Functions(expr::builtin_functions());
+  return *functions;
+}
+
+}  // namespace
 
 RunContext::RunContext(TaskIdentity identity, Value variables, const Clock& clock,
-                       std::shared_ptr<Cancellation> cancellation, const ExecutionReader* executions)
+                       std::shared_ptr<Cancellation> cancellation, const ExecutionReader* executions,
+                       const SecretStore* secrets)
     : identity_(std::move(identity)),
       variables_(std::move(variables)),
       clock_(clock),
       cancellation_(cancellation ? std::move(cancellation) : std::make_shared<Cancellation>()),
-      executions_(executions) {}
+      executions_(executions),
+      secrets_(secrets) {}
 
-std::string RunContext::render(const std::string& text) const { return text; }
+RunContext::~RunContext() = default;
+
+std::string RunContext::render(const std::string& text) const {
+  if (!has_template_syntax(text)) return text;
+  if (!functions_) {
+    functions_ = std::make_unique<expr::Functions>(&builtin_functions());
+    functions_->add("now", expr::now_function([this] { return clock_.now(); }));
+    functions_->add("errorLogs", [this](const std::vector<Value>&, const Value&) { return error_logs_; });
+    functions_->add("secret", [this](const std::vector<Value>& args, const Value&) -> Value {
+      if (args.size() != 1 || !args[0].is_string()) throw Error("secret() takes the name of the secret");
+      const auto& name = args[0].get_ref<const std::string&>();
+      if (!secrets_) throw Error("Cannot find secret for key '" + name + "'.");
+      auto value = secrets_->get(name);
+      revealed_secrets_.push_back(value);
+      return value;
+    });
+  }
+  return expr::TemplateCache::global().get(text)->render(variables_, *functions_);
+}
 
 Value RunContext::render(const Value& value) const {
   if (value.is_string()) return render(value.get_ref<const std::string&>());
@@ -28,8 +65,8 @@ Value RunContext::render(const Value& value) const {
 }
 
 void RunContext::log(LogLevel level, std::string message) {
-  logs_.push_back(LogEntry{clock_.now(), level, identity_.task_id, identity_.task_run_id,
-                           identity_.attempt, std::move(message)});
+  logs_.push_back(LogEntry{clock_.now(), level, identity_.task_id, identity_.task_run_id, identity_.attempt,
+                           std::move(message)});
 }
 
 bool RunContext::sleep_for(Duration d) { return clock_.sleep_until(clock_.now() + d, cancellation_.get()); }

@@ -5,6 +5,7 @@
 #include <string>
 #include <vector>
 
+#include "runwatch/expr/functions.h"
 #include "runwatch/model/cancellation.h"
 #include "runwatch/model/clock.h"
 #include "runwatch/model/execution.h"
@@ -33,19 +34,28 @@ class ExecutionReader {
   virtual std::shared_ptr<const Execution> wait_terminal(const std::string& id, Duration timeout) const = 0;
 };
 
+class SecretStore;
+
 class RunContext {
  public:
   RunContext(TaskIdentity identity, Value variables, const Clock& clock,
-             std::shared_ptr<Cancellation> cancellation, const ExecutionReader* executions = nullptr);
+             std::shared_ptr<Cancellation> cancellation, const ExecutionReader* executions = nullptr,
+             const SecretStore* secrets = nullptr);
+  ~RunContext();
 
   const TaskIdentity& identity() const { return identity_; }
   // The variables templates see (flow, execution, inputs, outputs, labels, vars, ...).
   const Value& variables() const { return variables_; }
 
   // The one place every string property is rendered: strings inside value are
-  // rendered, everything else is copied as it is.
+  // rendered as templates (compiled once, see expr::TemplateCache), everything else is
+  // copied as it is. Throws expr::RenderError or expr::TemplateError.
   Value render(const Value& value) const;
   std::string render(const std::string& text) const;
+  // The ERROR lines `errorLogs()` returns (set by the executor).
+  void set_error_logs(Value error_logs) { error_logs_ = std::move(error_logs); }
+  // Every secret value a render revealed: logs and outputs mask them.
+  const std::vector<std::string>& revealed_secrets() const { return revealed_secrets_; }
 
   void log(LogLevel level, std::string message);
   const std::vector<LogEntry>& logs() const { return logs_; }
@@ -65,7 +75,12 @@ class RunContext {
   const Clock& clock_;
   std::shared_ptr<Cancellation> cancellation_;
   const ExecutionReader* executions_;
+  const SecretStore* secrets_;
+  Value error_logs_ = Value::array();
   std::vector<LogEntry> logs_;
+  mutable std::vector<std::string> revealed_secrets_;
+  // Built on the first templated render: most properties are constant strings.
+  mutable std::unique_ptr<expr::Functions> functions_;
 };
 
 }  // namespace runwatch
