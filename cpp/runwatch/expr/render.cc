@@ -10,7 +10,28 @@ void render_body(const Body& body, RenderContext& ctx, std::string& out) {
   for (const auto& node : body) node->render(ctx, out);
 }
 
-void PrintNode::render(RenderContext& ctx, std::string& out) const { append_printed(out, expr_->evaluate(ctx).value()); }
+namespace {
+
+// Whether the end of `out` lies inside a JSON string literal.
+bool inside_json_string(const std::string& out) {
+  bool inside = false, escaped = false;
+  for (char c : out) {
+    if (escaped) escaped = false;
+    else if (inside && c == '\\') escaped = true;
+    else if (c == '"') inside = !inside;
+  }
+  return inside;
+}
+
+}  // namespace
+
+void PrintNode::render(RenderContext& ctx, std::string& out) const {
+  auto operand = expr_->evaluate(ctx);
+  const Value& value = operand.value();
+  if (!ctx.json_document || !inside_json_string(out)) return append_printed(out, value);
+  std::string quoted = Value(printed(value)).dump();  // a JSON string literal, quotes included
+  out.append(quoted, 1, quoted.size() - 2);
+}
 
 void IfNode::render(RenderContext& ctx, std::string& out) const {
   for (const auto& branch : branches_) {

@@ -51,6 +51,7 @@ struct RenderContext {
   const Functions& functions;
   ScopeChain scopes;
   int macro_depth = 0;
+  bool json_document = false;  // OutputContext::JsonDocument
   const std::string* block_text = nullptr;  // the body of the innermost {% filter %} block
 };
 

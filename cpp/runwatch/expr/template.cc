@@ -44,9 +44,10 @@ std::shared_ptr<const Template> Template::compile(std::string_view text) {
 
 const std::string& Template::text() const { return compiled_->source; }
 
-std::string Template::render(const Value& variables, const Functions& functions) const {
+std::string Template::render(const Value& variables, const Functions& functions, OutputContext context) const {
   if (constant_) return compiled_->source;
   RenderContext ctx(*compiled_, variables, functions);
+  ctx.json_document = context == OutputContext::JsonDocument;
   std::string out;
   out.reserve(compiled_->source.size());
   render_body(compiled_->body, ctx, out);

@@ -15,6 +15,12 @@
 namespace runwatch::expr {
 
 struct CompiledTemplate;
+
+// What the rendered text is. In a JSON document, a value printed inside a JSON string
+// literal is escaped for it, so a quote or a newline in a message (an error log, a
+// failure reason) cannot break the document; a value printed outside a string (a
+// number, `{{ list | json }}`) is printed as it is.
+enum class OutputContext { Text, JsonDocument };
 class Expr;
 
 class Template {
@@ -26,7 +32,8 @@ class Template {
   // No {{ }}, {% %} nor {# #}: render returns the text as it is.
   bool is_constant() const { return constant_; }
   // Throws RenderError (UndefinedVariableError for an undefined variable).
-  std::string render(const Value& variables, const Functions& functions) const;
+  std::string render(const Value& variables, const Functions& functions,
+                     OutputContext context = OutputContext::Text) const;
   // For a template that is a single "{{ expr }}" (whitespace around allowed), the raw
   // value of expr: a number, list or map stays one. Otherwise the rendered text.
   Value evaluate(const Value& variables, const Functions& functions) const;

@@ -37,6 +37,9 @@ struct PropertySpec {
   std::string description;
   Value default_value = nullptr;            // null: no default
   std::vector<std::string> allowed_values;  // for String: an enumeration (case-sensitive)
+  // The value is a JSON document (a webhook payload): values its templates print inside
+  // JSON strings are escaped for them.
+  bool json_document = false;
 };
 
 struct TypeSchema {

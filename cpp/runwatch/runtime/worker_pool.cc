@@ -61,7 +61,7 @@ WorkerResult WorkerPool::run(WorkerJob& job) const {
   TaskResult result;
   try {
     if (ctx.cancelled()) throw TaskFailure(ctx.cancellation().reason());
-    result = job.type->run(ctx, ctx.render(job.properties));
+    result = job.type->run(ctx, ctx.render_properties(job.properties, job.type->schema()));
   } catch (const std::exception& e) {
     result = failed(e.what());
   } catch (...) {

@@ -31,7 +31,19 @@ RunContext::RunContext(TaskIdentity identity, Value variables, const Clock& cloc
 
 RunContext::~RunContext() = default;
 
-std::string RunContext::render(const std::string& text) const {
+std::string RunContext::render(const std::string& text) const { return render_as(text, false); }
+
+Value RunContext::render_properties(const Value& properties, const TypeSchema& schema) const {
+  Value out = Value::object();
+  for (auto it = properties.begin(); it != properties.end(); ++it) {
+    const auto* spec = schema.property(it.key());
+    bool json = spec && spec->json_document && it.value().is_string();
+    out[it.key()] = json ? Value(render_as(it.value().get<std::string>(), true)) : render(it.value());
+  }
+  return out;
+}
+
+std::string RunContext::render_as(const std::string& text, bool json_document) const {
   if (!has_template_syntax(text)) return text;
   if (!functions_) {
     functions_ = std::make_unique<expr::Functions>(&builtin_functions());
@@ -46,7 +58,8 @@ std::string RunContext::render(const std::string& text) const {
       return value;
     });
   }
-  return expr::TemplateCache::global().get(text)->render(variables_, *functions_);
+  auto context = json_document ? expr::OutputContext::JsonDocument : expr::OutputContext::Text;
+  return expr::TemplateCache::global().get(text)->render(variables_, *functions_, context);
 }
 
 Value RunContext::render(const Value& value) const {

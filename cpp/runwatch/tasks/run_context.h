@@ -9,6 +9,7 @@
 #include "runwatch/model/cancellation.h"
 #include "runwatch/model/clock.h"
 #include "runwatch/model/execution.h"
+#include "runwatch/model/schema.h"
 #include "runwatch/model/value.h"
 
 namespace runwatch {
@@ -52,6 +53,8 @@ class RunContext {
   // copied as it is. Throws expr::RenderError or expr::TemplateError.
   Value render(const Value& value) const;
   std::string render(const std::string& text) const;
+  // A task's properties, each rendered as its schema says (JSON documents escaped).
+  Value render_properties(const Value& properties, const TypeSchema& schema) const;
   // The ERROR lines `errorLogs()` returns (set by the executor).
   void set_error_logs(Value error_logs) { error_logs_ = std::move(error_logs); }
   // Every secret value a render revealed: logs and outputs mask them.
@@ -76,6 +79,8 @@ class RunContext {
   std::shared_ptr<Cancellation> cancellation_;
   const ExecutionReader* executions_;
   const SecretStore* secrets_;
+  std::string render_as(const std::string& text, bool json_document) const;
+
   Value error_logs_ = Value::array();
   std::vector<LogEntry> logs_;
   mutable std::vector<std::string> revealed_secrets_;

@@ -1,0 +1,47 @@
+// Rendering a JSON document (a webhook payload): values printed inside JSON strings are
+// escaped for them, values printed outside strings are not.
+#include <gtest/gtest.h>
+
+#include "runwatch/expr/template.h"
+
+namespace runwatch::expr {
+namespace {
+
+std::string render_json(const std::string& text, const Value& variables) {
+  return Template::compile(text)->render(variables, builtin_functions(), OutputContext::JsonDocument);
+}
+
+TEST(ExprJsonDocument, ValuesInsideStringsAreEscaped) {
+  Value vars = {{"msg", "disk \"data\" full\nat C:\\tmp"}};
+  auto out = render_json(R"({"text": "failure: {{ msg }}"})", vars);
+  EXPECT_EQ(out, R"({"text": "failure: disk \"data\" full\nat C:\\tmp"})");
+  EXPECT_EQ(Value::parse(out)["text"], "failure: disk \"data\" full\nat C:\\tmp");
+}
+
+TEST(ExprJsonDocument, ValuesOutsideStringsArePrintedAsTheyAre) {
+  Value vars = {{"n", 3}, {"items", {"a", "b"}}};
+  EXPECT_EQ(render_json(R"({"count": {{ n }}, "items": {{ items | json }}})", vars),
+            R"({"count": 3, "items": ["a","b"]})");
+}
+
+TEST(ExprJsonDocument, AListPrintedInsideAStringStaysValidJson) {
+  // The spec's on-failure alert prints errorLogs() inside the Slack text.
+  Value vars = {{"logs", Value::array({{{"taskId", "fail"}, {"message", "Task failure"}}})}};
+  auto out = render_json(R"({"text": "context: `{{ logs }}`"})", vars);
+  EXPECT_EQ(Value::parse(out)["text"], R"(context: `[{"taskId":"fail","message":"Task failure"}]`)");
+}
+
+TEST(ExprJsonDocument, EscapedQuotesInTheTemplateKeepTheContext) {
+  Value vars = {{"who", "o'neil \"x\""}};
+  auto out = render_json(R"({"text": "say \"hi\" to {{ who }}"})", vars);
+  EXPECT_EQ(Value::parse(out)["text"], "say \"hi\" to o'neil \"x\"");
+}
+
+TEST(ExprJsonDocument, TextRenderingIsUnchanged) {
+  Value vars = {{"msg", "a \"quote\""}};
+  EXPECT_EQ(Template::compile(R"({"text": "{{ msg }}"})")->render(vars, builtin_functions()),
+            R"({"text": "a "quote""})");
+}
+
+}  // namespace
+}  // namespace runwatch::expr
