@@ -64,7 +64,7 @@ std::shared_ptr<const Flow> Engine::flow(const std::string& ns, const std::strin
 }
 
 Engine::Snapshot Engine::submit(const std::string& ns, const std::string& flow_id, const Value& inputs,
-                                const std::vector<Label>& labels) {
+                                const std::vector<Label>& labels, Value trigger) {
   auto flow = flows_.find(ns, flow_id);
   if (!flow) throw NotFoundError("Flow '" + ns + "." + flow_id + "' not found");
   if (flow->disabled) throw Error("Flow '" + flow->key() + "' is disabled");
@@ -76,6 +76,7 @@ Engine::Snapshot Engine::submit(const std::string& ns, const std::string& flow_i
   execution.flow_revision = flow->revision;
   execution.state = StateHistory(State::CREATED, clock_->now());
   execution.inputs = std::move(resolved.values);
+  execution.trigger = std::move(trigger);
   execution.labels = flow->labels;
   for (const auto& label : labels) {
     auto same = std::find_if(execution.labels.begin(), execution.labels.end(),

@@ -48,9 +48,10 @@ class Engine {
   std::vector<std::shared_ptr<const Flow>> flows() const { return flows_.all(); }
 
   // Starts an execution; returns once it is recorded (CREATED). Throws NotFoundError
-  // for an unknown flow, Error for a disabled one, InputError for bad inputs.
+  // for an unknown flow, Error for a disabled one, InputError for bad inputs. `trigger`
+  // is what the execution's templates see as `trigger` (set by triggers).
   Snapshot submit(const std::string& ns, const std::string& flow_id, const Value& inputs = Value::object(),
-                  const std::vector<Label>& labels = {});
+                  const std::vector<Label>& labels = {}, Value trigger = nullptr);
   // The latest snapshot once terminal, or when the wait runs out.
   Snapshot wait(const std::string& execution_id, WaitTime timeout = std::nullopt) const;
   Snapshot execution(const std::string& execution_id) const { return board_.find(execution_id); }
