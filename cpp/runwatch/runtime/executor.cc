@@ -59,12 +59,13 @@ struct Executor::Live {
 };
 
 Executor::Executor(const Clock& clock, const PluginRegistry& plugins, const SecretStore& secrets, Value envs,
-                   ExecutionBoard& board, int worker_threads)
+                   ExecutionBoard& board, int worker_threads, TransitionListener on_transition)
     : clock_(clock),
       plugins_(plugins),
       secrets_(secrets),
       envs_(std::move(envs)),
       board_(board),
+      on_transition_(std::move(on_transition)),
       workers_(worker_threads, clock, &board, &secrets, [this](WorkerResult r) { post(std::move(r)); }) {
   thread_ = std::thread([this] { loop(); });
 }
@@ -155,10 +156,9 @@ void Executor::handle(StartMessage& m) {
   live->flow = std::move(m.flow);
   live->exec = std::move(m.execution);
   for_each_task(*live->flow, [&](const TaskDef& t) { live->tasks.emplace(t.id, &t); });
-  live->exec.state.transition(State::RUNNING, clock_.now());
-  live->dirty = true;
   auto& ref = *live;
   live_.emplace(ref.exec.id, std::move(live));
+  transition(ref, State::RUNNING);
   advance(ref);
 }
 
@@ -213,7 +213,7 @@ void Executor::handle(KillMessage& m) {
   if (it == live_.end()) return;
   Live& live = *it->second;
   auto now = clock_.now();
-  live.exec.state.transition(State::KILLING, now);
+  transition(live, State::KILLING);
   for (auto& [id, cancellation] : live.running) cancellation->cancel("Execution killed");
   live.running.clear();
   for (auto& run : live.exec.task_runs) {
@@ -505,8 +505,13 @@ void Executor::complete(Live& live, const TaskDef& task, TaskRun& run, State sta
 
 void Executor::finish(Live& live, State state) {
   cancel_timers(live);
+  transition(live, state);
+}
+
+void Executor::transition(Live& live, State state) {
   live.exec.state.transition(state, clock_.now());
   live.dirty = true;
+  if (on_transition_) on_transition_(live.exec);
 }
 
 Value Executor::variables(const Live& live, const TaskDef& task, const TaskRun& run) const {

@@ -24,9 +24,13 @@ namespace runwatch {
 
 class Executor {
  public:
+  // Called on the executor thread each time an execution changes state (RUNNING,
+  // KILLING, terminal): what Flow triggers listen to. It must not block.
+  using TransitionListener = std::function<void(const Execution&)>;
+
   // `envs` is what templates see as `envs`.
   Executor(const Clock& clock, const PluginRegistry& plugins, const SecretStore& secrets, Value envs,
-           ExecutionBoard& board, int worker_threads);
+           ExecutionBoard& board, int worker_threads, TransitionListener on_transition = nullptr);
   ~Executor();
   Executor(const Executor&) = delete;
   Executor& operator=(const Executor&) = delete;
@@ -89,6 +93,7 @@ class Executor {
   void attempt_failed(Live& live, const TaskDef& task, TaskRun& run);
   void complete(Live& live, const TaskDef& task, TaskRun& run, State state);
   void finish(Live& live, State state);
+  void transition(Live& live, State state);
   Value variables(const Live& live, const TaskDef& task, const TaskRun& run) const;
   // Renders an expression the executor itself needs (If, Switch, runIf).
   Value render(Live& live, const TaskDef& task, const TaskRun& run, const Value& value);
@@ -101,6 +106,7 @@ class Executor {
   const SecretStore& secrets_;
   const Value envs_;
   ExecutionBoard& board_;
+  TransitionListener on_transition_;
 
   // Guarded by mutex_: the inbox and what wait_idle looks at.
   mutable std::mutex mutex_;
