@@ -9,6 +9,7 @@ namespace runwatch {
 void register_builtin_plugins(PluginRegistry& registry) {
   register_core_tasks(registry);
   register_flowable_tasks(registry);
+  register_notification_tasks(registry);
   for (auto& schema : condition_schemas()) registry.add_schema(std::move(schema));
   for (auto& schema : trigger_schemas()) registry.add_schema(std::move(schema));
 }

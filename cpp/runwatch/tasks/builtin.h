@@ -9,5 +9,7 @@ void register_builtin_plugins(PluginRegistry& registry);
 void register_core_tasks(PluginRegistry& registry);
 // Sequential, Parallel, If, Switch, AllowFailure (schemas; the executor runs them).
 void register_flowable_tasks(PluginRegistry& registry);
+// Slack, Teams, Discord, Google Chat, PagerDuty, Opsgenie notifications; HTTP Request.
+void register_notification_tasks(PluginRegistry& registry);
 
 }  // namespace runwatch

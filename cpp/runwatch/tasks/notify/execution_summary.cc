@@ -1,0 +1,197 @@
+#include "runwatch/tasks/notify/execution_summary.h"
+
+#include <cstdio>
+#include <thread>
+
+#include "runwatch/tasks/core/cancelled.h"
+#include "runwatch/tasks/core/properties.h"
+
+namespace runwatch {
+namespace {
+
+// Kestra's ExecutionService waits this long for the repository to show the execution ended.
+constexpr auto kWaitForEnd = std::chrono::minutes(10);
+// How often a wait looks at the task's cancellation.
+constexpr auto kWaitSlice = std::chrono::milliseconds(200);
+// How long to wait for the snapshot of the current execution that shows this task run.
+constexpr auto kWaitForOwnRun = std::chrono::seconds(5);
+
+bool in_errors_branch(const Execution& execution, const TaskRun* run) {
+  for (; run; run = run->parent_task_run_id.empty() ? nullptr : execution.task_run(run->parent_task_run_id))
+    if (run->branch == "errors") return true;
+  return false;
+}
+
+State state_so_far(const Execution& execution, std::string_view reporting_task_run_id) {
+  if (in_errors_branch(execution, execution.task_run(reporting_task_run_id))) return State::FAILED;
+  State state = State::SUCCESS;
+  for (const auto& run : execution.task_runs) {
+    if (!run.parent_task_run_id.empty() || run.id == reporting_task_run_id) continue;
+    if (run.state.current() == State::FAILED || run.state.current() == State::KILLED) return State::FAILED;
+    if (run.state.current() == State::WARNING) state = State::WARNING;
+  }
+  return state;
+}
+
+bool has_failed_child(const Execution& execution, const TaskRun& parent) {
+  for (const auto& run : execution.task_runs)
+    if (run.parent_task_run_id == parent.id && run.state.current() == State::FAILED) return true;
+  return false;
+}
+
+std::optional<std::string> first_failed_task(const Execution& execution, std::string_view reporting_task_run_id) {
+  for (const auto& run : execution.task_runs)
+    if (run.id != reporting_task_run_id && run.state.current() == State::FAILED && !has_failed_child(execution, run))
+      return run.task_id;
+  return std::nullopt;
+}
+
+// Like Kestra: the last task run that failed when one did, else the last that succeeded.
+std::optional<std::string> last_task(const Execution& execution, std::string_view reporting_task_run_id, bool failed) {
+  for (auto it = execution.task_runs.rbegin(); it != execution.task_runs.rend(); ++it) {
+    if (it->id == reporting_task_run_id) continue;
+    State s = it->state.current();
+    if (failed ? s == State::FAILED : (s == State::SUCCESS || s == State::WARNING)) return it->task_id;
+  }
+  return std::nullopt;
+}
+
+Value custom_fields_of(const Value& properties) {
+  const Value* fields = find_property(properties, "customFields");
+  if (!fields) return Value::object();
+  if (fields->is_object()) return *fields;
+  if (fields->is_string()) {  // a template that rendered to a JSON map
+    Value parsed = Value::parse(fields->get<std::string>(), nullptr, false);
+    if (parsed.is_object()) return parsed;
+  }
+  throw TaskFailure("Property 'customFields' must be a map, got " + fields->dump());
+}
+
+const ExecutionReader& reader_of(RunContext& ctx) {
+  if (!ctx.executions()) throw TaskFailure("This task reads executions, and none can be read here");
+  return *ctx.executions();
+}
+
+// The Flow trigger fired on this very execution in its present state (PAUSED, say), or
+// on RUNNING, which Kestra also reports as it is.
+bool triggered_on_current_state(const Value& variables, const Execution& execution) {
+  const Value* trigger = find_property(variables, "trigger");
+  if (!trigger || !trigger->is_object()) return false;
+  auto state = optional_string(*trigger, "state");
+  if (!state || optional_string(*trigger, "executionId") != execution.id) return false;
+  return *state == "RUNNING" || *state == to_string(execution.state.current());
+}
+
+std::shared_ptr<const Execution> await_end(RunContext& ctx, const ExecutionReader& reader,
+                                           std::shared_ptr<const Execution> execution) {
+  auto deadline = std::chrono::steady_clock::now() + kWaitForEnd;
+  while (!is_terminal(execution->state.current())) {
+    if (ctx.cancelled()) throw cancelled_failure(ctx);
+    if (std::chrono::steady_clock::now() >= deadline)
+      throw TaskFailure("Execution '" + execution->id + "' is still " + std::string(to_string(execution->state.current())) +
+                        " after waiting " + format_duration(kWaitForEnd) + " for it to end");
+    execution = reader.wait_terminal(execution->id, kWaitSlice);
+  }
+  return execution;
+}
+
+// The executor may hand a task to a worker before it publishes the snapshot that shows
+// it: wait (briefly, cancellably) for one that holds the task's own run.
+std::shared_ptr<const Execution> await_own_run(RunContext& ctx, const ExecutionReader& reader,
+                                               std::shared_ptr<const Execution> execution) {
+  auto deadline = std::chrono::steady_clock::now() + kWaitForOwnRun;
+  const std::string& own_run = ctx.identity().task_run_id;
+  while (execution && !execution->task_run(own_run) && std::chrono::steady_clock::now() < deadline) {
+    if (ctx.cancelled()) throw cancelled_failure(ctx);
+    std::this_thread::sleep_for(std::chrono::milliseconds(1));
+    execution = reader.find(execution->id);
+  }
+  return execution;
+}
+
+}  // namespace
+
+ExecutionSummary summarize_execution(const Execution& execution, TimePoint now, std::string_view reporting_task_run_id) {
+  ExecutionSummary s;
+  s.ns = execution.ns;
+  s.flow_id = execution.flow_id;
+  s.execution_id = execution.id;
+  bool reporting_on_itself = !reporting_task_run_id.empty();
+  s.state = reporting_on_itself ? state_so_far(execution, reporting_task_run_id) : execution.state.current();
+  s.failed_task = first_failed_task(execution, reporting_task_run_id);
+  s.last_task = last_task(execution, reporting_task_run_id, s.failed_task.has_value());
+  s.start_date = execution.state.start_date();
+  s.duration = execution.duration().value_or(now - s.start_date);
+  return s;
+}
+
+std::optional<std::string> execution_link(const Value& variables, const Execution& execution) {
+  const Value* kestra = find_property(variables, "kestra");
+  auto base = kestra ? optional_string(*kestra, "url") : std::nullopt;
+  if (!base || base->empty()) return std::nullopt;
+  while (base->ends_with('/')) base->pop_back();
+  return *base + "/ui/executions/" + execution.ns + "/" + execution.flow_id + "/" + execution.id;
+}
+
+ExecutionSummary execution_summary(RunContext& ctx, const Value& properties) {
+  std::string id = to_text(required_property(properties, "executionId"));
+  const ExecutionReader& reader = reader_of(ctx);
+  auto execution = reader.find(id);
+  if (!execution) throw TaskFailure("Unable to find execution '" + id + "'");
+  bool current = id == ctx.identity().execution_id;
+  if (current) execution = await_own_run(ctx, reader, execution);
+  else if (!triggered_on_current_state(ctx.variables(), *execution)) execution = await_end(ctx, reader, execution);
+  if (!execution) throw TaskFailure("Unable to find execution '" + id + "'");
+  ExecutionSummary s = summarize_execution(*execution, ctx.clock().now(), current ? ctx.identity().task_run_id : "");
+  s.link = execution_link(ctx.variables(), *execution);
+  s.custom_message = optional_string(properties, "customMessage");
+  s.custom_fields = custom_fields_of(properties);
+  return s;
+}
+
+std::string headline(const ExecutionSummary& s) {
+  return "[" + s.ns + "] " + s.flow_id + " \xE2\x9E\x9B " + std::string(to_string(s.state));
+}
+
+std::string linked_headline(const ExecutionSummary& s) {
+  return "*" + (s.link ? "<" + *s.link + "|" + headline(s) + ">" : headline(s)) + "*";
+}
+
+std::string outcome(const ExecutionSummary& s) {
+  std::string what = s.failed_task          ? "Failed on task `" + *s.failed_task + "`"
+                     : s.state == State::KILLED ? "Killed"
+                     : s.state == State::FAILED ? "Failed"
+                                                : "Succeeded";
+  return what + " after " + format_hms(s.duration);
+}
+
+std::string format_hms(Duration duration) {
+  using namespace std::chrono;
+  auto ms = std::max<long long>(0, duration_cast<milliseconds>(duration).count());
+  char text[48];
+  std::snprintf(text, sizeof text, "%02lld:%02lld:%02lld.%03lld", ms / 3'600'000, ms / 60'000 % 60, ms / 1000 % 60,
+                ms % 1000);
+  return text;
+}
+
+Value to_value(const ExecutionSummary& s) {
+  auto optional = [](const std::optional<std::string>& text) { return text ? Value(*text) : Value(); };
+  return {
+      {"namespace", s.ns},
+      {"flow_id", s.flow_id},
+      {"execution_id", s.execution_id},
+      {"state", std::string(to_string(s.state))},
+      {"failed_task", optional(s.failed_task)},
+      {"last_task", optional(s.last_task)},
+      {"start_date", format_instant(s.start_date)},
+      {"duration", to_seconds(s.duration)},
+      {"duration_text", format_hms(s.duration)},
+      {"link", optional(s.link)},
+      {"custom_message", optional(s.custom_message)},
+      {"custom_fields", s.custom_fields},
+      {"headline", headline(s)},
+      {"outcome", outcome(s)},
+  };
+}
+
+}  // namespace runwatch

@@ -1,0 +1,59 @@
+#pragma once
+// What every *Execution notification says about an execution: where it ran, how it ended
+// (or stands), which task failed, how long it took, a link to it, and the user's custom
+// message and fields. Shared by the C++ channels and Python's runwatch.Notifier.
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "runwatch/model/execution.h"
+#include "runwatch/tasks/run_context.h"
+
+namespace runwatch {
+
+struct ExecutionSummary {
+  std::string ns;
+  std::string flow_id;
+  std::string execution_id;
+  State state = State::SUCCESS;
+  std::optional<std::string> failed_task;  // the first task that failed (not a parent failing for it)
+  std::optional<std::string> last_task;    // Kestra's "Final task ID"
+  TimePoint start_date;
+  Duration duration{};
+  std::optional<std::string> link;
+  std::optional<std::string> custom_message;
+  Value custom_fields = Value::object();
+};
+
+// Summarises `execution` as it stands at `now`. When a notification reports on its own
+// execution, `reporting_task_run_id` is its task run: that run is left out, and since the
+// execution cannot end while it runs, the state is the one it is heading for: FAILED
+// inside an errors branch or after a top-level task failed, else WARNING if a top-level
+// task warned, else SUCCESS. (Kestra reports RUNNING there.)
+ExecutionSummary summarize_execution(const Execution& execution, TimePoint now,
+                                     std::string_view reporting_task_run_id = {});
+
+// {kestra.url}/ui/executions/{namespace}/{flowId}/{id}, as Kestra links executions, when
+// the variables carry kestra.url.
+std::optional<std::string> execution_link(const Value& variables, const Execution& execution);
+
+// The summary of the execution named by the properties executionId, customFields and
+// customMessage. The current execution is read as it stands; another one is awaited
+// until it ends (at most 10 minutes, like Kestra; a kill ends the wait), unless the Flow
+// trigger that started this execution fired on the state it is in now.
+ExecutionSummary execution_summary(RunContext& ctx, const Value& properties);
+
+// "[company.team] my_flow ➛ FAILED"
+std::string headline(const ExecutionSummary& summary);
+// The headline in bold, a link to the execution when there is one, in the markup Slack
+// and Google Chat share: "*<https://...|[ns] flow ➛ FAILED>*" or "*[ns] flow ➛ FAILED*".
+std::string linked_headline(const ExecutionSummary& summary);
+// "Failed on task `fail` after 00:00:01.500", "Succeeded after 00:01:00.000"
+std::string outcome(const ExecutionSummary& summary);
+// Kestra's humanDuration (commons-lang formatDurationHMS): "HH:mm:ss.SSS".
+std::string format_hms(Duration duration);
+// Every field by its snake_case name, plus "headline", "outcome" and "duration_text":
+// what Python notifiers receive.
+Value to_value(const ExecutionSummary& summary);
+
+}  // namespace runwatch

@@ -1,0 +1,119 @@
+#include "runwatch/tasks/notify/notification_task.h"
+
+#include "runwatch/tasks/core/cancelled.h"
+#include "runwatch/tasks/core/properties.h"
+#include "runwatch/tasks/notify/http_options.h"
+#include "runwatch/tasks/notify/text.h"
+
+namespace runwatch {
+namespace {
+
+// How much of an answer's body a failure message quotes.
+constexpr std::size_t kBodyExcerpt = 200;
+
+std::string attempts_text(int attempts) { return std::to_string(attempts) + (attempts == 1 ? " attempt" : " attempts"); }
+
+class NotificationTask final : public TaskType {
+ public:
+  explicit NotificationTask(NotificationChannel channel) : TaskType(channel.schema), channel_(std::move(channel)) {}
+
+  TaskResult run(RunContext& ctx, const Value& properties) const override {
+    HttpRequest request;
+    request.method = "POST";
+    request.url = to_text(required_property(properties, "url"));
+    request.content_type = "application/json";
+    request.body = channel_.payload(ctx, properties);
+    request.headers = option_headers(properties);
+    if (channel_.headers)
+      for (auto& header : channel_.headers(properties)) request.headers.push_back(std::move(header));
+    return deliver(ctx, channel_.receiver, properties, std::move(request));
+  }
+
+ private:
+  NotificationChannel channel_;
+};
+
+}  // namespace
+
+TaskResult deliver(RunContext& ctx, std::string_view receiver, const Value& properties, HttpRequest request) {
+  const std::string who(receiver);
+  const std::string key = idempotency_key(ctx.identity());
+  request.headers.emplace_back("Idempotency-Key", key);
+  HttpClientOptions options = client_options(properties);
+  options.on_retry = [&](int attempt, const std::string& failure, Duration wait) {
+    ctx.log(LogLevel::WARN, who + ": " + failure + " (attempt " + std::to_string(attempt) + " of " +
+                                std::to_string(options.retry.max_attempts) + "), trying again in " + format_duration(wait));
+  };
+  HttpResponse response;
+  try {
+    response = HttpClient(options, ctx.clock(), &ctx.cancellation()).send(request);
+  } catch (const HttpCancelled&) {
+    throw cancelled_failure(ctx);
+  } catch (const HttpError& e) {
+    if (e.attempts() == 0) throw TaskFailure(who + ": " + e.what());
+    throw TaskFailure(who + " could not be reached after " + attempts_text(e.attempts()) + ": " + e.what());
+  }
+  if (!response.ok())
+    throw TaskFailure(who + " answered " + std::to_string(response.status) + " after " +
+                      attempts_text(response.attempts) + ": " + excerpt(response.body, kBodyExcerpt));
+  ctx.log(LogLevel::DEBUG, who + " answered " + std::to_string(response.status) + " after " +
+                               attempts_text(response.attempts) + " in " + std::to_string(response.latency.count()) + " ms");
+  TaskResult result;
+  result.outputs = {{"code", response.status},
+                    {"attempts", response.attempts},
+                    {"latencyMs", response.latency.count()},
+                    {"idempotencyKey", key}};
+  return result;
+}
+
+std::shared_ptr<const TaskType> make_notification_task(NotificationChannel channel) {
+  return std::make_shared<NotificationTask>(std::move(channel));
+}
+
+std::string idempotency_key(const TaskIdentity& identity) { return identity.execution_id + ":" + identity.task_run_id; }
+
+std::string json_property(const Value& properties, std::string_view name) {
+  const Value& value = required_property(properties, name);
+  if (value.is_structured()) return value.dump();
+  std::string text = to_text(value);
+  try {
+    [[maybe_unused]] Value parsed = Value::parse(text);
+  } catch (const Value::parse_error& e) {
+    throw TaskFailure("Property '" + std::string(name) + "' is not valid JSON: " + e.what());
+  }
+  return text;
+}
+
+PropertySpec url_property(std::string description, Value default_url) {
+  bool required = default_url.is_null();
+  return {"url", PropertyType::String, required, std::move(description), std::move(default_url), {}};
+}
+
+PropertySpec payload_property(std::string description, bool required) {
+  PropertySpec spec{"payload", PropertyType::String, required, std::move(description) + " Rendered, then posted as JSON.",
+                    nullptr, {}};
+  spec.json_document = true;  // values printed inside its JSON strings are escaped
+  return spec;
+}
+
+PropertySpec options_property() {
+  return {"options",
+          PropertyType::Map,
+          false,
+          "HTTP client options: connectTimeout and readTimeout (ISO-8601, PT10S by default), headers (a map), "
+          "followRedirects, ssl.insecureTrustAllCertificates, and ssl.caFile (a PEM file trusted besides the "
+          "system's CAs).",
+          nullptr,
+          {}};
+}
+
+std::vector<PropertySpec> execution_properties() {
+  return {
+      {"executionId", PropertyType::String, false, "The execution to report on; the current one by default.",
+       "{{ execution.id }}", {}},
+      {"customFields", PropertyType::Map, false, "Fields added to the notification.", nullptr, {}},
+      {"customMessage", PropertyType::String, false, "A message added to the notification.", nullptr, {}},
+  };
+}
+
+}  // namespace runwatch

@@ -1,0 +1,47 @@
+#pragma once
+// A notification task type: a channel gives its schema and shapes its payload; posting
+// it (with an Idempotency-Key, retries and timeouts), the outputs and the failure
+// message are the same for every channel.
+#include <functional>
+#include <memory>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "runwatch/net/http_client.h"
+#include "runwatch/tasks/task.h"
+
+namespace runwatch {
+
+struct NotificationChannel {
+  TypeSchema schema;
+  // How messages name the other end: "Slack webhook answered 500 after 3 attempts: ...".
+  std::string receiver;
+  // The JSON text to post, from the rendered properties.
+  std::function<std::string(RunContext&, const Value& properties)> payload;
+  // Headers of the channel's own besides options.headers (Opsgenie's Authorization).
+  std::function<HttpHeaders(const Value& properties)> headers;
+};
+
+std::shared_ptr<const TaskType> make_notification_task(NotificationChannel channel);
+
+// Posts `request` for a notification task: adds the Idempotency-Key, applies the task's
+// `options`, logs retries. Outputs code, attempts, latencyMs and idempotencyKey; fails the
+// task when the last answer is not 2xx or none came.
+TaskResult deliver(RunContext& ctx, std::string_view receiver, const Value& properties, HttpRequest request);
+
+// Stable across attempts, task retries and restarts: it names the task run.
+std::string idempotency_key(const TaskIdentity& identity);
+
+// The property as JSON text, checked: malformed JSON fails the task with the parser's
+// message. A map or a list given instead of text is serialized.
+std::string json_property(const Value& properties, std::string_view name);
+
+// Property specs the channels share.
+PropertySpec url_property(std::string description, Value default_url = nullptr);
+PropertySpec payload_property(std::string description, bool required = true);
+PropertySpec options_property();
+// executionId (default "{{ execution.id }}"), customFields, customMessage.
+std::vector<PropertySpec> execution_properties();
+
+}  // namespace runwatch
