@@ -45,9 +45,14 @@ sanitize: deps
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		build/sanitize/runwatch_tests
 
-bench: install build/cpp/Makefile
-	cmake --build build/cpp
-	build/cpp/bench_engine --benchmark_min_time=2
+# Figures, not tests: see bench/README.md. Release build of its own; every bench_*.cc runs;
+# memory_engine runs in its own process twice (all at once, then at most 1,000 in flight).
+bench: install
+	cmake -S . -B build/bench -DCMAKE_BUILD_TYPE=Release -DRUNWATCH_BENCH=ON
+	cmake --build build/bench
+	for b in build/bench/bench_*; do [ -x "$$b" ] && "$$b" --benchmark_min_time=1 || exit 1; done
+	build/bench/memory_engine 100000 2
+	build/bench/memory_engine 100000 2 1000
 	$(PY) bench/bench_engine.py
 
 clean:
