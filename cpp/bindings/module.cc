@@ -51,4 +51,5 @@ PYBIND11_MODULE(_core, m) {
   rb::bind_model(m);
   rb::bind_engine(m);
   rb::bind_python_tasks(m);
+  rb::bind_notifiers(m);
 }

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from . import testing
 from ._core import Flow, LogEntry, ManualClock, TaskRun, __version__
 from .engine import Engine
 from .errors import Error, ExecutionTimeout, FlowValidationError, InputError, NotFoundError, ValidationIssue
 from .execution import Execution
+from .notifier import NotificationMessage, Notifier
 from .tasks import TaskContext, task
 
 __all__ = [
@@ -19,9 +21,12 @@ __all__ = [
     "LogEntry",
     "ManualClock",
     "NotFoundError",
+    "NotificationMessage",
+    "Notifier",
     "TaskContext",
     "TaskRun",
     "ValidationIssue",
     "__version__",
     "task",
+    "testing",
 ]

@@ -1,0 +1,283 @@
+"""Test helpers for alert flows: a local webhook endpoint that records what notifications post.
+
+    with WebhookRecorder() as hook:
+        engine.add_flow(f'''... url: "{hook.url_for("/slack")}" ...''')
+        engine.run("company.team", "alerting")
+        (request,) = hook.wait_for(1)
+        assert request.json["text"].startswith("Failure")
+
+It listens on 127.0.0.1 on a free port, answers 200 "ok" unless told otherwise
+(`respond`, `fail_next`), and with `tls=True` serves https with a self-signed certificate
+made at start, whose file `ca_file` names (flows trust it with `options.ssl.caFile`).
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+import ipaddress
+import json
+import shutil
+import ssl
+import subprocess
+import tempfile
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any, Optional, Union
+
+__all__ = ["RecordedRequest", "WebhookRecorder"]
+
+
+@dataclass(frozen=True)
+class RecordedRequest:
+    """One request the recorder received."""
+
+    method: str
+    path: str  # with its query string
+    headers: dict[str, str]
+    body: bytes
+    json: Any  # the body parsed as JSON, or None when it is not JSON
+
+    @property
+    def text(self) -> str:
+        return self.body.decode("utf-8", errors="replace")
+
+    def header(self, name: str) -> Optional[str]:
+        """A header's value by case-insensitive name, or None."""
+        lowered = name.lower()
+        return next((v for k, v in self.headers.items() if k.lower() == lowered), None)
+
+
+@dataclass(frozen=True)
+class _Answer:
+    status: int
+    body: bytes
+    headers: tuple[tuple[str, str], ...] = ()
+
+
+def _parse_json(body: bytes) -> Any:
+    try:
+        return json.loads(body)
+    except ValueError:
+        return None
+
+
+def _write_self_signed_certificate(folder: Path) -> tuple[Path, Path]:
+    """A certificate for 127.0.0.1 and localhost and its key; with `cryptography` when it is
+    installed, else with the `openssl` command."""
+    cert, key = folder / "cert.pem", folder / "key.pem"
+    try:
+        from cryptography import x509
+        from cryptography.hazmat.primitives import hashes, serialization
+        from cryptography.hazmat.primitives.asymmetric import ec
+        from cryptography.x509.oid import NameOID
+    except ImportError:
+        openssl = shutil.which("openssl")
+        if openssl is None:
+            raise RuntimeError("WebhookRecorder(tls=True) needs the cryptography package or the openssl command")
+        subprocess.run(
+            [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
+             "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
+             "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
+            check=True, capture_output=True,
+        )
+        return cert, key
+    private_key = ec.generate_private_key(ec.SECP256R1())
+    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
+    now = _dt.datetime.now(_dt.timezone.utc)
+    certificate = (
+        x509.CertificateBuilder()
+        .subject_name(name)
+        .issuer_name(name)
+        .public_key(private_key.public_key())
+        .serial_number(x509.random_serial_number())
+        .not_valid_before(now - _dt.timedelta(minutes=1))
+        .not_valid_after(now + _dt.timedelta(days=1))
+        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
+        .add_extension(
+            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]),
+            critical=False,
+        )
+        .sign(private_key, hashes.SHA256())
+    )
+    cert.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
+    key.write_bytes(
+        private_key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+    )
+    return cert, key
+
+
+class _Handler(BaseHTTPRequestHandler):
+    recorder: "WebhookRecorder"  # set on the subclass each recorder makes
+
+    def setup(self) -> None:
+        if isinstance(self.request, ssl.SSLSocket):
+            self.request.do_handshake()
+        super().setup()
+
+    def _read_body(self) -> bytes:
+        if self.headers.get("Transfer-Encoding", "").lower() == "chunked":
+            chunks = []
+            while True:
+                size = int(self.rfile.readline().split(b";")[0], 16)
+                if size == 0:
+                    self.rfile.readline()
+                    return b"".join(chunks)
+                chunks.append(self.rfile.read(size))
+                self.rfile.readline()
+        return self.rfile.read(int(self.headers.get("Content-Length") or 0))
+
+    def _handle(self) -> None:
+        body = self._read_body()
+        answer = self.recorder._record(
+            RecordedRequest(self.command, self.path, dict(self.headers.items()), body, _parse_json(body))
+        )
+        self.send_response(answer.status)
+        for name, value in answer.headers:
+            self.send_header(name, value)
+        self.send_header("Content-Length", str(len(answer.body)))
+        self.end_headers()
+        if self.command != "HEAD":
+            self.wfile.write(answer.body)
+
+    do_GET = do_POST = do_PUT = do_PATCH = do_DELETE = do_HEAD = _handle
+
+    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - the base class's name
+        pass  # tests read the records, not the console
+
+
+class _Server(ThreadingHTTPServer):
+    daemon_threads = True
+
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # clients that drop the connection or refuse the certificate are part of the tests
+
+
+class WebhookRecorder:
+    """A local HTTP(S) endpoint that records requests and answers as programmed.
+
+    Use it as a context manager (or call `start()` and `close()`). Thread-safe: the engine's
+    workers post while the test reads.
+    """
+
+    def __init__(self, tls: bool = False) -> None:
+        self.tls = tls
+        self._lock = threading.Condition()
+        self._requests: list[RecordedRequest] = []
+        self._failures: deque[_Answer] = deque()
+        self._default = _Answer(200, b"ok", (("Content-Type", "text/plain"),))
+        self._server: Optional[_Server] = None
+        self._thread: Optional[threading.Thread] = None
+        self._folder: Optional[tempfile.TemporaryDirectory[str]] = None
+        self._ca_file: Optional[str] = None
+
+    def start(self) -> "WebhookRecorder":
+        """Starts listening; returns self."""
+        if self._server is not None:
+            raise RuntimeError("the recorder is already started")
+        handler = type("RecorderHandler", (_Handler,), {"recorder": self})
+        server = _Server(("127.0.0.1", 0), handler)
+        if self.tls:
+            self._folder = tempfile.TemporaryDirectory(prefix="runwatch-recorder-")
+            cert, key = _write_self_signed_certificate(Path(self._folder.name))
+            context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+            context.load_cert_chain(cert, key)
+            server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
+            self._ca_file = str(cert)
+        self._server = server
+        self._thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05},
+                                        name="webhook-recorder", daemon=True)
+        self._thread.start()
+        return self
+
+    def close(self) -> None:
+        """Stops listening and removes the certificate files. Safe to call twice."""
+        if self._server is not None:
+            self._server.shutdown()
+            self._server.server_close()
+            self._server = None
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._folder is not None:
+            self._folder.cleanup()
+            self._folder = None
+
+    def __enter__(self) -> "WebhookRecorder":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+    @property
+    def url(self) -> str:
+        """The base URL, e.g. http://127.0.0.1:54321 (https with tls=True)."""
+        if self._server is None:
+            raise RuntimeError("the recorder is not started")
+        scheme = "https" if self.tls else "http"
+        return f"{scheme}://127.0.0.1:{self._server.server_address[1]}"
+
+    def url_for(self, path: str) -> str:
+        """The URL of `path` on the recorder ("/slack" or "slack")."""
+        return self.url + (path if path.startswith("/") else "/" + path)
+
+    @property
+    def ca_file(self) -> str:
+        """The PEM file of the self-signed certificate (tls=True only)."""
+        if self._ca_file is None:
+            raise RuntimeError("ca_file exists only for a started WebhookRecorder(tls=True)")
+        return self._ca_file
+
+    @property
+    def requests(self) -> list[RecordedRequest]:
+        """Every request received so far, oldest first (a copy)."""
+        with self._lock:
+            return list(self._requests)
+
+    def wait_for(self, count: int = 1, timeout: float = 10.0) -> list[RecordedRequest]:
+        """Waits until `count` requests arrived and returns them all; TimeoutError after `timeout` s."""
+        deadline = time.monotonic() + timeout
+        with self._lock:
+            while len(self._requests) < count:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    raise TimeoutError(f"{len(self._requests)} request(s) received, expected {count}, after {timeout} s")
+                self._lock.wait(remaining)
+            return list(self._requests)
+
+    def fail_next(
+        self,
+        n: int = 1,
+        status: int = 500,
+        retry_after: Union[int, str, None] = None,
+        body: bytes = b"recorder failure",
+    ) -> None:
+        """Answers the next `n` requests with `status` (and a Retry-After header: seconds or an HTTP-date)."""
+        if n < 0:
+            raise ValueError("n must be >= 0")
+        headers: tuple[tuple[str, str], ...] = (("Content-Type", "text/plain"),)
+        if retry_after is not None:
+            headers += (("Retry-After", str(retry_after)),)
+        with self._lock:
+            self._failures.extend(_Answer(status, body, headers) for _ in range(n))
+
+    def respond(self, status: int = 200, body: bytes = b"ok", headers: Optional[dict[str, str]] = None) -> None:
+        """Sets the answer given whenever no failure is queued."""
+        with self._lock:
+            self._default = _Answer(status, body, tuple((headers or {"Content-Type": "text/plain"}).items()))
+
+    def clear(self) -> None:
+        """Forgets the requests received so far."""
+        with self._lock:
+            self._requests.clear()
+
+    def _record(self, request: RecordedRequest) -> _Answer:
+        with self._lock:
+            self._requests.append(request)
+            self._lock.notify_all()
+            return self._failures.popleft() if self._failures else self._default
