@@ -37,6 +37,15 @@ std::vector<std::shared_ptr<Execution>> views(const std::vector<Engine::Snapshot
   return out;
 }
 
+// Destroying an engine joins its threads, which may need the GIL to end a Python task.
+struct ReleaseGilDelete {
+  void operator()(Engine* engine) const {
+    py::gil_scoped_release release;
+    delete engine;
+  }
+};
+using EngineHolder = std::unique_ptr<Engine, ReleaseGilDelete>;
+
 }  // namespace
 
 void bind_engine(py::module_& m) {
@@ -67,13 +76,13 @@ void bind_engine(py::module_& m) {
           },
           py::arg("when"));
 
-  py::class_<Engine>(m, "Engine")
+  py::class_<Engine, EngineHolder>(m, "Engine")
       .def(py::init([](std::shared_ptr<Clock> clock, int worker_threads, std::map<std::string, std::string> secrets) {
              EngineOptions options;
              options.clock = std::move(clock);
              options.worker_threads = worker_threads;
              options.secrets = std::move(secrets);
-             return std::make_unique<Engine>(std::move(options));
+             return EngineHolder(new Engine(std::move(options)));
            }),
            py::arg("clock") = nullptr, py::arg("worker_threads") = 0,
            py::arg("secrets") = std::map<std::string, std::string>{})

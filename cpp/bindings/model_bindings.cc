@@ -1,5 +1,6 @@
 // Read-only views of flows, executions, task runs and log lines.
 #include <pybind11/stl.h>
+#include <pybind11/stl/filesystem.h>
 
 #include "bindings.h"
 #include "runwatch/engine.h"
@@ -101,7 +102,7 @@ void bind_flow(py::module_& m) {
           py::arg("text"), py::arg("file") = "", "Parses a flow; raises FlowValidationError with every problem.")
       .def_static(
           "from_file",
-          [](const std::string& path) {
+          [](const std::filesystem::path& path) {
             auto result = load_flow_file(path, PluginRegistry::global(), &Engine::templates());
             if (!result.ok()) {
               std::vector<ValidationIssue> errors;
@@ -115,12 +116,12 @@ void bind_flow(py::module_& m) {
       .def("__repr__", [](const Flow& f) { return "<Flow " + f.ns + "." + f.id + " rev " + std::to_string(f.revision) + ">"; });
   m.def(
       "check_flow_file",
-      [](const std::string& path) {
+      [](const std::filesystem::path& path) {
         auto result = load_flow_file(path, PluginRegistry::global(), &Engine::templates());
         return py::make_tuple(result.flow ? py::cast(result.flow) : py::none(), issues_to_python(result.issues));
       },
       py::arg("path"), "Loads one flow file; returns (flow or None, [ValidationIssue]).");
-  m.def("flow_files", [](const std::string& path) {
+  m.def("flow_files", [](const std::filesystem::path& path) {
     std::vector<std::string> out;
     for (const auto& p : flow_files(path)) out.push_back(p.string());
     return out;

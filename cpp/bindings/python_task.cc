@@ -2,32 +2,41 @@
 
 #include <pybind11/stl.h>
 
+#include "runwatch/model/error.h"
 #include "runwatch/tasks/registry.h"
 #include "value_cast.h"
 
 namespace runwatch::bindings {
 namespace {
 
-// What a Python task receives as `ctx`: valid only during its run.
+// What a Python task receives as `ctx`. Python may keep it after the task ends; it then
+// refuses every use instead of reaching a RunContext that is gone.
 class PythonTaskContext {
  public:
-  explicit PythonTaskContext(RunContext& ctx) : ctx_(ctx) {}
-  const TaskIdentity& identity() const { return ctx_.identity(); }
+  explicit PythonTaskContext(RunContext& ctx) : ctx_(&ctx) {}
+  void end() { ctx_ = nullptr; }
+
+  const TaskIdentity& identity() const { return context().identity(); }
   void log(const std::string& level, const std::string& message) {
     auto parsed = parse_log_level(level);
     if (!parsed) throw py::value_error("unknown log level '" + level + "' (TRACE, DEBUG, INFO, WARN or ERROR)");
-    ctx_.log(*parsed, message);
+    context().log(*parsed, message);
   }
-  py::object render(py::handle value) const { return to_python(ctx_.render(from_python(value))); }
-  py::object variables() const { return to_python(ctx_.variables()); }
+  py::object render(py::handle value) const { return to_python(context().render(from_python(value))); }
+  py::object variables() const { return to_python(context().variables()); }
   bool sleep(double seconds) {
+    RunContext& ctx = context();
     py::gil_scoped_release release;
-    return ctx_.sleep_for(std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds)));
+    return ctx.sleep_for(std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds)));
   }
-  bool cancelled() const { return ctx_.cancelled(); }
+  bool cancelled() const { return context().cancelled(); }
 
  private:
-  RunContext& ctx_;
+  RunContext& context() const {
+    if (!ctx_) throw Error("this task context is only valid while its task runs");
+    return *ctx_;
+  }
+  RunContext* ctx_;
 };
 
 class PythonTaskType final : public TaskType {
@@ -44,13 +53,17 @@ class PythonTaskType final : public TaskType {
 
   TaskResult run(RunContext& ctx, const Value& properties) const override {
     py::gil_scoped_acquire gil;
-    PythonTaskContext context(ctx);
+    auto context = std::make_shared<PythonTaskContext>(ctx);
+    struct EndOfRun {
+      PythonTaskContext& context;
+      ~EndOfRun() { context.end(); }
+    } end_of_run{*context};
     try {
-      py::object returned = fn_(py::cast(&context, py::return_value_policy::reference), to_python(properties));
+      py::object returned = fn_(py::cast(context), to_python(properties));
       TaskResult result;
       if (returned.is_none()) return result;
       if (!py::isinstance<py::dict>(returned))
-        throw TaskFailure("task " + name() + " returned a " +
+        throw TaskFailure("task " + name() + " returned a value of type " +
                           py::str(py::type::handle_of(returned).attr("__name__")).cast<std::string>() +
                           "; a task returns a dict of outputs or None");
       result.outputs = from_python(returned);
@@ -73,7 +86,7 @@ void register_python_task(TypeSchema schema, py::object fn) {
 }
 
 void bind_python_tasks(py::module_& m) {
-  py::class_<PythonTaskContext>(m, "TaskContext")
+  py::class_<PythonTaskContext, std::shared_ptr<PythonTaskContext>>(m, "TaskContext")
       .def_property_readonly("execution_id", [](const PythonTaskContext& c) { return c.identity().execution_id; })
       .def_property_readonly("namespace", [](const PythonTaskContext& c) { return c.identity().ns; })
       .def_property_readonly("flow_id", [](const PythonTaskContext& c) { return c.identity().flow_id; })

@@ -45,7 +45,18 @@ py::object to_python(const Value& value) {
 Value from_python(py::handle object) {
   if (object.is_none()) return nullptr;
   if (py::isinstance<py::bool_>(object)) return object.cast<bool>();
-  if (py::isinstance<py::int_>(object)) return object.cast<long long>();
+  if (py::isinstance<py::int_>(object)) {
+    int overflow = 0;
+    long long n = PyLong_AsLongLongAndOverflow(object.ptr(), &overflow);
+    if (overflow == 0) return n;
+    if (overflow > 0) {
+      unsigned long long u = PyLong_AsUnsignedLongLong(object.ptr());
+      if (!PyErr_Occurred()) return u;
+      PyErr_Clear();
+    }
+    PyErr_SetString(PyExc_OverflowError, "integer out of range: runwatch values are 64-bit integers");
+    throw py::error_already_set();
+  }
   if (py::isinstance<py::float_>(object)) return object.cast<double>();
   if (py::isinstance<py::str>(object)) return object.cast<std::string>();
   if (py::isinstance<py::dict>(object)) {

@@ -34,17 +34,23 @@ Engine::Engine(EngineOptions options)
     : clock_(options.clock ? std::move(options.clock) : system_clock()),
       secrets_(std::move(options.secrets)),
       executor_(*clock_, PluginRegistry::global(), secrets_, env_vars(options.env_vars_prefix), board_,
-                options.worker_threads > 0 ? options.worker_threads : default_worker_threads()) {}
+                options.worker_threads > 0 ? options.worker_threads : default_worker_threads()),
+      scheduler_(*clock_, flows_, secrets_, [this](const ScheduledExecution& e) {
+        submit(e.ns, e.flow_id, e.inputs, {}, e.trigger);
+      }) {}
 
 const TemplateChecker& Engine::templates() { return expr::TemplateCache::global(); }
 
 Engine::~Engine() { stop(); }
 
 std::shared_ptr<const Flow> Engine::add_flow(std::string_view yaml, std::string_view file) {
-  return flows_.put(parse_flow(yaml, file, plugins(), &templates()));
+  auto flow = flows_.put(parse_flow(yaml, file, plugins(), &templates()));
+  scheduler_.flows_changed();
+  return flow;
 }
 
 std::vector<std::shared_ptr<const Flow>> Engine::load_flows(const std::filesystem::path& path) {
+  if (!std::filesystem::exists(path)) throw Error("No flow file or folder at '" + path.string() + "'");
   std::vector<std::shared_ptr<Flow>> loaded;
   std::vector<ValidationIssue> errors;
   for (const auto& file : flow_files(path)) {
@@ -56,6 +62,7 @@ std::vector<std::shared_ptr<const Flow>> Engine::load_flows(const std::filesyste
   if (!errors.empty()) throw FlowValidationError(std::move(errors));
   std::vector<std::shared_ptr<const Flow>> out;
   for (auto& flow : loaded) out.push_back(flows_.put(std::move(flow)));
+  scheduler_.flows_changed();
   return out;
 }
 
@@ -63,8 +70,15 @@ std::shared_ptr<const Flow> Engine::flow(const std::string& ns, const std::strin
   return flows_.find(ns, id);
 }
 
+bool Engine::remove_flow(const std::string& ns, const std::string& id) {
+  if (!flows_.remove(ns, id)) return false;
+  scheduler_.flows_changed();
+  return true;
+}
+
 Engine::Snapshot Engine::submit(const std::string& ns, const std::string& flow_id, const Value& inputs,
                                 const std::vector<Label>& labels, Value trigger) {
+  if (executor_.stopped()) throw Error("The engine is stopped: no execution can start");
   auto flow = flows_.find(ns, flow_id);
   if (!flow) throw NotFoundError("Flow '" + ns + "." + flow_id + "' not found");
   if (flow->disabled) throw Error("Flow '" + flow->key() + "' is disabled");
@@ -90,6 +104,16 @@ Engine::Snapshot Engine::submit(const std::string& ns, const std::string& flow_i
   board_.publish(snapshot);
   executor_.start(std::move(flow), std::move(execution));
   return snapshot;
+}
+
+bool Engine::wait_idle(WaitTime timeout) {
+  auto deadline = std::chrono::steady_clock::now() + timeout.value_or(std::chrono::hours(24 * 365));
+  auto left = [&] { return std::max(deadline - std::chrono::steady_clock::now(), std::chrono::steady_clock::duration{}); };
+  // A due date becomes an execution, so the scheduler settles first; then look again.
+  for (;;) {
+    if (!scheduler_.wait_idle(left()) || !executor_.wait_idle(left())) return false;
+    if (scheduler_.idle()) return true;
+  }
 }
 
 Engine::Snapshot Engine::wait(const std::string& execution_id, WaitTime timeout) const {

@@ -94,7 +94,7 @@ def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout) -> int:
     except FlowValidationError as e:
         for issue in e.issues:
             print(str(issue), file=sys.stderr)
-        return 1
+        return 2
     except Error as e:
         print(f"runwatch: error: {e}", file=sys.stderr)
         return 2

@@ -10,7 +10,7 @@ from __future__ import annotations
 import inspect
 import json
 from collections.abc import Callable, Mapping, Sequence
-from typing import Any, Optional, TypeVar, Union, get_args, get_origin
+from typing import Any, Optional, TypeVar, Union, get_args, get_origin, get_type_hints
 
 from . import _core
 
@@ -29,8 +29,6 @@ _PROPERTY_TYPES: dict[Any, _core.PropertyType] = {
 
 
 def _property_type(annotation: Any) -> _core.PropertyType:
-    if isinstance(annotation, str):  # postponed annotations: match by name
-        return {t.__name__: p for t, p in _PROPERTY_TYPES.items()}.get(annotation, _core.PropertyType.ANY)
     origin = get_origin(annotation)
     if origin is Union:
         members = [a for a in get_args(annotation) if a is not type(None)]
@@ -52,6 +50,7 @@ def _json_default(name: str, default: Any) -> Any:
 
 def _schema_of(fn: TaskFunction) -> list[tuple[str, _core.PropertyType, bool, Any, str]]:
     parameters = list(inspect.signature(fn).parameters.values())
+    hints = get_type_hints(fn)  # resolves postponed (string) annotations
     if not parameters or parameters[0].kind not in (
         inspect.Parameter.POSITIONAL_ONLY,
         inspect.Parameter.POSITIONAL_OR_KEYWORD,
@@ -63,7 +62,8 @@ def _schema_of(fn: TaskFunction) -> list[tuple[str, _core.PropertyType, bool, An
             raise TypeError(f"task function {fn.__name__}: declare each property as a parameter, not *{p.name}")
         required = p.default is inspect.Parameter.empty
         default = None if required else _json_default(p.name, p.default)
-        properties.append((p.name, _property_type(p.annotation), required, default, ""))
+        annotation = hints.get(p.name, p.annotation)
+        properties.append((p.name, _property_type(annotation), required, default, ""))
     return properties
 
 

@@ -91,27 +91,41 @@ std::string format_duration(Duration d) {
 }
 
 std::string format_instant(TimePoint t) {
-  auto us = duration_cast<microseconds>(t.time_since_epoch()).count();
-  auto secs = us / 1'000'000;
-  auto frac = us % 1'000'000;
-  if (frac < 0) {
-    frac += 1'000'000;
-    --secs;
-  }
-  std::time_t tt = static_cast<std::time_t>(secs);
-  std::tm tm{};
-  gmtime_r(&tt, &tm);
+  using namespace std::chrono;
+  const sys_time<microseconds> tp{duration_cast<microseconds>(t.time_since_epoch())};
+  const auto day = floor<days>(tp);
+  const year_month_day ymd{day};
+  const hh_mm_ss<microseconds> hms{tp - day};
   char buf[40];
-  std::strftime(buf, sizeof buf, "%Y-%m-%dT%H:%M:%S", &tm);
-  std::string out(buf);
-  if (frac) {
-    char f[8];
-    std::snprintf(f, sizeof f, "%06lld", static_cast<long long>(frac));
-    std::string s(f);
-    while (!s.empty() && s.back() == '0') s.pop_back();
-    out += "." + s;
+  char* p = buf;
+  auto put = [&p](long long v, int width) {
+    for (int i = width - 1; i >= 0; --i, v /= 10) p[i] = static_cast<char>('0' + v % 10);
+    p += width;
+  };
+  int y = static_cast<int>(ymd.year());
+  if (y < 0) {
+    *p++ = '-';
+    y = -y;
   }
-  return out + "Z";
+  put(y, y > 9999 ? 5 : 4);
+  *p++ = '-';
+  put(static_cast<unsigned>(ymd.month()), 2);
+  *p++ = '-';
+  put(static_cast<unsigned>(ymd.day()), 2);
+  *p++ = 'T';
+  put(hms.hours().count(), 2);
+  *p++ = ':';
+  put(hms.minutes().count(), 2);
+  *p++ = ':';
+  put(hms.seconds().count(), 2);
+  // As Java's Instant.toString: milliseconds when they suffice, else microseconds.
+  if (long long frac = hms.subseconds().count()) {
+    *p++ = '.';
+    if (frac % 1000 == 0) put(frac / 1000, 3);
+    else put(frac, 6);
+  }
+  *p++ = 'Z';
+  return std::string(buf, p);
 }
 
 std::optional<TimePoint> parse_instant(std::string_view text) {

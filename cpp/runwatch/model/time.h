@@ -15,7 +15,7 @@ std::optional<Duration> parse_duration(std::string_view text);
 // Java's Duration.toString(): "PT1M30S", "PT0.25S", "PT0S".
 std::string format_duration(Duration d);
 
-// "2024-01-02T03:04:05.123456Z" (UTC, microseconds, trailing zeros dropped).
+// "2024-01-02T03:04:05Z", "...05.250Z", "...05.123456Z": UTC, as Java's Instant.toString.
 std::string format_instant(TimePoint t);
 // RFC 3339 / ISO-8601 date-time with a zone: "2013-08-09T14:19:00Z", "...+02:00".
 std::optional<TimePoint> parse_instant(std::string_view text);

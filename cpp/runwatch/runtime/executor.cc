@@ -96,6 +96,11 @@ void Executor::stop() {
   workers_.stop();
 }
 
+bool Executor::stopped() const {
+  std::lock_guard lock(mutex_);
+  return stopped_;
+}
+
 bool Executor::idle_locked() const {
   if (processing_ || !inbox_.empty()) return false;
   if (jobs_in_flight_.load() > clock_.parked_sleepers()) return false;
@@ -175,7 +180,7 @@ void Executor::handle(WorkerResult& m) {
     entry.message = mask_secrets(std::move(entry.message), live.secrets);
     live.exec.logs.push_back(std::move(entry));
   }
-  live.dirty = true;
+  mark_dirty(live);
   TaskRun* run = live.run_of(m.identity.task_id);
   // A result for an attempt that already ended (timed out, killed) changes nothing more.
   if (!run || run->id != m.identity.task_run_id || run->state.current() != State::RUNNING ||
@@ -278,17 +283,24 @@ void Executor::fire(const Timer& timer) {
   advance(live);
 }
 
+void Executor::mark_dirty(Live& live) {
+  if (live.dirty) return;
+  live.dirty = true;
+  dirty_.push_back(&live);
+}
+
 void Executor::publish_dirty() {
-  for (auto it = live_.begin(); it != live_.end();) {
-    Live& live = *it->second;
-    bool terminal = is_terminal(live.exec.state.current());
-    if (live.dirty) {
-      board_.publish(std::make_shared<const Execution>(live.exec));
-      live.dirty = false;
+  for (Live* live : dirty_) {
+    live->dirty = false;
+    if (!is_terminal(live->exec.state.current())) {
+      board_.publish(std::make_shared<const Execution>(live->exec));
+      continue;
     }
-    if (terminal) it = live_.erase(it);
-    else ++it;
+    auto it = live_.find(live->exec.id);
+    board_.publish(std::make_shared<const Execution>(std::move(live->exec)));  // its last state: no copy
+    live_.erase(it);
   }
+  dirty_.clear();
 }
 
 void Executor::advance(Live& live) {
@@ -347,7 +359,7 @@ TaskRun& Executor::create_task_run(Live& live, const TaskDef& task, const std::s
   run.state = StateHistory(State::CREATED, clock_.now());
   live.runs[task.id] = live.exec.task_runs.size();
   live.exec.task_runs.push_back(std::move(run));
-  live.dirty = true;
+  mark_dirty(live);
   // Taken again after the push: recursion below may grow task_runs.
   auto index = live.runs[task.id];
   try {
@@ -463,7 +475,7 @@ void Executor::dispatch_attempt(Live& live, const TaskDef& task, TaskRun& run) {
   auto now = clock_.now();
   run.attempts.push_back(Attempt{StateHistory(State::RUNNING, now)});
   run.state.transition(State::RUNNING, now);
-  live.dirty = true;
+  mark_dirty(live);
   auto type = plugins_.task(task.type);
   if (!type) {
     log(live, LogLevel::ERROR, "No task type '" + task.type + "' is registered", &run);
@@ -488,7 +500,7 @@ void Executor::attempt_failed(Live& live, const TaskDef& task, TaskRun& run) {
     if (auto next = next_retry_date(*task.retry, static_cast<int>(run.attempts.size()), first_start, now)) {
       run.state.transition(State::RETRYING, now);
       schedule(live, *next, Timer{Timer::Kind::Retry, live.exec.id, run.id, run.attempts.size()});
-      live.dirty = true;
+      mark_dirty(live);
       return;
     }
   }
@@ -500,7 +512,7 @@ void Executor::complete(Live& live, const TaskDef& task, TaskRun& run, State sta
   if (state == State::WARNING && task.allow_warning) state = State::SUCCESS;
   run.state.transition(state, clock_.now());
   live.chosen.erase(run.id);
-  live.dirty = true;
+  mark_dirty(live);
 }
 
 void Executor::finish(Live& live, State state) {
@@ -510,34 +522,47 @@ void Executor::finish(Live& live, State state) {
 
 void Executor::transition(Live& live, State state) {
   live.exec.state.transition(state, clock_.now());
-  live.dirty = true;
+  mark_dirty(live);
   if (on_transition_) on_transition_(live.exec);
 }
+
+namespace {
+// ordered_json keeps members in a vector of pair<const string, json>: growing it copies
+// every member (const keys cannot move), so each object is sized before it is filled.
+Value object_of_size(size_t n) {
+  Value v = Value::object();
+  v.get_ref<Value::object_t&>().reserve(n);
+  return v;
+}
+}  // namespace
 
 Value Executor::variables(const Live& live, const TaskDef& task, const TaskRun& run) const {
   const auto& exec = live.exec;
   const auto& flow = *live.flow;
-  Value labels = Value::object();
+  Value v = object_of_size(11);
+  Value& f = v["flow"] = object_of_size(3);
+  f["id"] = flow.id;
+  f["namespace"] = flow.ns;
+  f["revision"] = flow.revision;
+  Value& e = v["execution"] = object_of_size(4);
+  e["id"] = exec.id;
+  e["startDate"] = format_instant(exec.state.start_date());
+  e["originalId"] = exec.id;
+  e["state"] = to_string(exec.state.current());
+  Value& t = v["task"] = object_of_size(2);
+  t["id"] = task.id;
+  t["type"] = task.type;
+  Value& tr = v["taskrun"] = object_of_size(4);
+  tr["id"] = run.id;
+  tr["startDate"] = format_instant(run.state.start_date());
+  tr["attemptsCount"] = run.attempts.size();
+  tr["parentId"] = run.parent_task_run_id.empty() ? Value() : Value(run.parent_task_run_id);
+  v["inputs"] = exec.inputs;
+  v["outputs"] = exec.outputs();
+  Value& labels = v["labels"] = object_of_size(exec.labels.size());
   for (const auto& l : exec.labels) labels[l.key] = l.value;
-  Value v = {
-      {"flow", {{"id", flow.id}, {"namespace", flow.ns}, {"revision", flow.revision}}},
-      {"execution",
-       {{"id", exec.id},
-        {"startDate", format_instant(exec.state.start_date())},
-        {"originalId", exec.id},
-        {"state", to_string(exec.state.current())}}},
-      {"task", {{"id", task.id}, {"type", task.type}}},
-      {"taskrun",
-       {{"id", run.id},
-        {"startDate", format_instant(run.state.start_date())},
-        {"attemptsCount", run.attempts.size()},
-        {"parentId", run.parent_task_run_id.empty() ? Value() : Value(run.parent_task_run_id)}}},
-      {"inputs", exec.inputs},
-      {"outputs", exec.outputs()},
-      {"labels", std::move(labels)},
-      {"vars", flow.variables},
-      {"envs", envs_},
-  };
+  v["vars"] = flow.variables;
+  v["envs"] = envs_;
   if (!exec.trigger.is_null()) v["trigger"] = exec.trigger;
   return v;
 }
@@ -550,7 +575,7 @@ void Executor::log(Live& live, LogLevel level, std::string message, const TaskRu
     entry.attempt = static_cast<int>(run->attempts.size());
   }
   live.exec.logs.push_back(std::move(entry));
-  live.dirty = true;
+  mark_dirty(live);
 }
 
 }  // namespace runwatch

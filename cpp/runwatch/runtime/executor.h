@@ -43,6 +43,7 @@ class Executor {
   bool wait_idle(std::optional<std::chrono::steady_clock::duration> timeout);
   // Cancels every running task, then stops the executor thread and the workers.
   void stop();
+  bool stopped() const;
   int worker_threads() const { return workers_.thread_count(); }
 
  private:
@@ -76,6 +77,8 @@ class Executor {
   void cancel_timers(Live& live);
   void fire_due_timers();
   void fire(const Timer& timer);
+  void mark_dirty(Live& live);
+  // Publishes the executions changed since the last call, and forgets finished ones.
   void publish_dirty();
   bool idle_locked() const;
 
@@ -122,6 +125,7 @@ class Executor {
   std::map<TimerKey, Timer> timers_;
   uint64_t next_timer_seq_ = 0;
   std::atomic<int> jobs_in_flight_{0};
+  std::vector<Live*> dirty_;  // changed since the last publish_dirty, each once
 
   WorkerPool workers_;
   std::thread thread_;

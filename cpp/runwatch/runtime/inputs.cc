@@ -111,6 +111,27 @@ Value typed_pattern(const InputDef& input, const Value& v, const std::regex& pat
   return text;
 }
 
+Value typed_date(const InputDef& input, const Value& v) {
+  static const std::regex date(R"((\d{4})-(\d{2})-(\d{2}))");
+  Value text = typed_pattern(input, v, date, "a date such as 2024-01-31");
+  const auto& s = text.get_ref<const std::string&>();
+  using namespace std::chrono;
+  year_month_day ymd{year{std::stoi(s.substr(0, 4))}, month{static_cast<unsigned>(std::stoi(s.substr(5, 2)))},
+                     day{static_cast<unsigned>(std::stoi(s.substr(8, 2)))}};
+  if (!ymd.ok()) fail(input, "'" + s + "' is not a date of the calendar");
+  return text;
+}
+
+Value typed_time(const InputDef& input, const Value& v) {
+  static const std::regex time(R"(\d{2}:\d{2}(:\d{2}(\.\d+)?)?)");
+  Value text = typed_pattern(input, v, time, "a time such as 10:30:00");
+  const auto& s = text.get_ref<const std::string&>();
+  bool valid = std::stoi(s.substr(0, 2)) < 24 && std::stoi(s.substr(3, 2)) < 60 &&
+               (s.size() < 8 || std::stoi(s.substr(6, 2)) < 60);
+  if (!valid) fail(input, "'" + s + "' is not a time of day");
+  return text;
+}
+
 Value typed_string(const InputDef& input, const Value& v) {
   auto text = as_text(input, v);
   const auto& p = input.properties;
@@ -173,14 +194,8 @@ Value typed_value(const InputDef& input, const Value& v) {
   }
   if (t == "BOOLEAN" || t == "BOOL") return as_bool(input, v);
   if (t == "DATETIME") return typed_date_time(input, v);
-  if (t == "DATE") {
-    static const std::regex date(R"(\d{4}-\d{2}-\d{2})");
-    return typed_pattern(input, v, date, "a date such as 2024-01-31");
-  }
-  if (t == "TIME") {
-    static const std::regex time(R"(\d{2}:\d{2}(:\d{2}(\.\d+)?)?)");
-    return typed_pattern(input, v, time, "a time such as 10:30:00");
-  }
+  if (t == "DATE") return typed_date(input, v);
+  if (t == "TIME") return typed_time(input, v);
   if (t == "DURATION") return typed_duration(input, v);
   if (t == "JSON" || t == "YAML") return parse_json_text(input, v);
   if (t == "ARRAY") return typed_array(input, v);

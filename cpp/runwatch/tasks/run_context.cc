@@ -12,6 +12,37 @@ bool has_template_syntax(const std::string& text) {
          text.find("{#") != std::string::npos;
 }
 
+// A rendered property converted to its declared type, as Kestra's typed properties are:
+// "5" for an integer property is 5. Throws Error when the text is not of that type.
+Value typed(const PropertySpec& spec, Value value) {
+  if (!value.is_string()) return value;
+  const auto& text = value.get_ref<const std::string&>();
+  auto refuse = [&](const char* expected) -> Value {
+    throw Error("property '" + spec.name + "' must be " + expected + ", got '" + text + "'");
+  };
+  try {
+    size_t used = 0;
+    switch (spec.type) {
+      case PropertyType::Integer: {
+        long long n = std::stoll(text, &used);
+        return used == text.size() ? Value(n) : refuse("an integer");
+      }
+      case PropertyType::Number: {
+        double d = std::stod(text, &used);
+        return used == text.size() ? Value(d) : refuse("a number");
+      }
+      case PropertyType::Boolean:
+        if (text == "true") return true;
+        if (text == "false") return false;
+        return refuse("true or false");
+      default:
+        return value;
+    }
+  } catch (const std::logic_error&) {  // stoll / stod found no number
+    return refuse(spec.type == PropertyType::Integer ? "an integer" : "a number");
+  }
+}
+
 const expr::Functions& builtin_functions() {
   static const auto* functions = new expr::Functions(expr::builtin_functions());
   return *functions;
@@ -38,7 +69,8 @@ Value RunContext::render_properties(const Value& properties, const TypeSchema& s
   for (auto it = properties.begin(); it != properties.end(); ++it) {
     const auto* spec = schema.property(it.key());
     bool json = spec && spec->json_document && it.value().is_string();
-    out[it.key()] = json ? Value(render_as(it.value().get<std::string>(), true)) : render(it.value());
+    Value rendered = json ? Value(render_as(it.value().get<std::string>(), true)) : render(it.value());
+    out[it.key()] = spec ? typed(*spec, std::move(rendered)) : std::move(rendered);
   }
   return out;
 }
