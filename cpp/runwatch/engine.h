@@ -14,6 +14,7 @@
 #include "runwatch/runtime/execution_board.h"
 #include "runwatch/runtime/executor.h"
 #include "runwatch/runtime/flow_registry.h"
+#include "runwatch/runtime/scheduler.h"
 #include "runwatch/tasks/registry.h"
 #include "runwatch/tasks/secrets.h"
 #include <map>
@@ -45,6 +46,8 @@ class Engine {
   // problems of every file, and none is added.
   std::vector<std::shared_ptr<const Flow>> load_flows(const std::filesystem::path& path);
   std::shared_ptr<const Flow> flow(const std::string& ns, const std::string& id) const;
+  // False when there is no such flow. Its running executions go on; its triggers stop.
+  bool remove_flow(const std::string& ns, const std::string& id);
   std::vector<std::shared_ptr<const Flow>> flows() const { return flows_.all(); }
 
   // Starts an execution; returns once it is recorded (CREATED). Throws NotFoundError
@@ -58,9 +61,16 @@ class Engine {
   std::vector<Snapshot> executions(const ExecutionFilter& filter = {}) const { return board_.list(filter); }
   // False when no such execution is running.
   bool kill(const std::string& execution_id);
-  // True once nothing more can happen without the clock moving.
-  bool wait_idle(WaitTime timeout = std::nullopt) { return executor_.wait_idle(timeout); }
-  void stop() { executor_.stop(); }
+  // True once nothing more can happen without the clock moving: no execution can go on
+  // and no schedule date is due.
+  bool wait_idle(WaitTime timeout = std::nullopt);
+  void stop() {
+    scheduler_.stop();
+    executor_.stop();
+  }
+  // The Schedule triggers of the loaded flows, their next and last dates (/scheduler).
+  std::vector<ScheduledTrigger> schedules() const { return scheduler_.schedules(); }
+  SchedulerStats scheduler_stats() const { return scheduler_.stats(); }
 
   const Clock& clock() const { return *clock_; }
   PluginRegistry& plugins() const { return PluginRegistry::global(); }
@@ -74,6 +84,7 @@ class Engine {
   FlowRegistry flows_;
   ExecutionBoard board_;
   Executor executor_;
+  Scheduler scheduler_;  // after the executor: it submits executions from its own thread
 };
 
 }  // namespace runwatch

@@ -1,0 +1,248 @@
+#include "runwatch/runtime/scheduler.h"
+
+#include <algorithm>
+
+#include "runwatch/runtime/thread_name.h"
+#include "runwatch/tasks/run_context.h"
+
+namespace runwatch {
+namespace {
+
+// Dates fired per trigger and pass when catching up, so a long jump neither holds the
+// lock for long nor builds a huge list; the next pass goes on.
+constexpr size_t kMaxDatesPerPass = 1000;
+
+int64_t nanoseconds_of(std::chrono::nanoseconds d) { return d.count(); }  // from any duration
+
+}  // namespace
+
+Scheduler::Scheduler(const Clock& clock, const FlowRegistry& flows, const SecretStore& secrets, Submit submit)
+    : clock_(clock),
+      flows_(flows),
+      secrets_(secrets),
+      submit_(std::move(submit)),
+      advanced_(clock.on_advance([this] {
+        std::lock_guard lock(mutex_);
+        cv_.notify_all();
+      })),
+      thread_([this] { loop(); }) {}
+
+Scheduler::~Scheduler() { stop(); }
+
+void Scheduler::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+    cv_.notify_all();
+    idle_cv_.notify_all();
+  }
+  if (thread_.joinable()) thread_.join();
+}
+
+void Scheduler::flows_changed() {
+  std::lock_guard lock(mutex_);
+  auto now = clock_.now();
+  auto previous = std::move(entries_);
+  entries_.clear();
+  for (const auto& flow : flows_.all()) {
+    if (flow->disabled) continue;
+    for (const auto& trigger : flow->triggers) {
+      if (trigger.type != kScheduleTriggerType || trigger.disabled) continue;
+      Key key{flow->ns, flow->id, trigger.id};
+      entries_.emplace(key, entry_for(flow, trigger, key, previous, now));
+    }
+  }
+  cv_.notify_all();
+  idle_cv_.notify_all();
+}
+
+Scheduler::Entry Scheduler::entry_for(const std::shared_ptr<const Flow>& flow, const TriggerDef& trigger,
+                                      const Key& key, std::map<Key, Entry>& previous, TimePoint now) {
+  auto old = previous.find(key);
+  if (old != previous.end() && old->second.flow == flow) return std::move(old->second);
+
+  auto& counters = counters_[key];
+  if (!counters) counters = std::make_shared<ScheduleCounters>();
+  Entry entry{flow, &trigger, nullptr, std::nullopt, std::nullopt, "", counters};
+  try {
+    entry.definition = std::make_shared<const ScheduleDefinition>(ScheduleDefinition::of(trigger));
+  } catch (const std::exception& e) {
+    entry.error = e.what();
+    return entry;
+  }
+  bool same_dates = old != previous.end() && old->second.definition &&
+                    old->second.definition->same_dates(*entry.definition);
+  if (same_dates) {
+    entry.next = old->second.next;
+    entry.last = old->second.last;
+    entry.error = old->second.error;
+  } else {
+    entry.next = entry.definition->next(now);
+  }
+  return entry;
+}
+
+std::vector<ScheduledTrigger> Scheduler::schedules() const {
+  std::lock_guard lock(mutex_);
+  std::vector<ScheduledTrigger> out;
+  for (const auto& [key, entry] : entries_)
+    out.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), entry.next, entry.last, entry.error});
+  return out;
+}
+
+SchedulerStats Scheduler::stats() const {
+  std::lock_guard lock(mutex_);
+  SchedulerStats stats;
+  stats.loops = loops_.load();
+  for (const auto& [key, c] : counters_)
+    stats.triggers.push_back({std::get<0>(key), std::get<1>(key), std::get<2>(key), c->evaluations.load(),
+                              c->executions.load(), std::chrono::nanoseconds(c->evaluate_nanoseconds.load()),
+                              std::chrono::nanoseconds(c->trigger_delay_nanoseconds.load())});
+  return stats;
+}
+
+std::optional<TimePoint> Scheduler::earliest_locked() const {
+  std::optional<TimePoint> earliest;
+  for (const auto& [key, entry] : entries_)
+    if (entry.next && (!earliest || *entry.next < *earliest)) earliest = entry.next;
+  return earliest;
+}
+
+bool Scheduler::idle_locked() const {
+  if (stopping_) return true;
+  if (busy_) return false;
+  auto earliest = earliest_locked();
+  return !earliest || clock_.now() < *earliest;
+}
+
+bool Scheduler::idle() const {
+  std::lock_guard lock(mutex_);
+  return idle_locked();
+}
+
+bool Scheduler::wait_idle(std::optional<std::chrono::steady_clock::duration> timeout) const {
+  auto deadline = std::chrono::steady_clock::now() + timeout.value_or(std::chrono::hours(24 * 365));
+  std::unique_lock lock(mutex_);
+  while (!idle_locked())
+    if (idle_cv_.wait_until(lock, deadline) == std::cv_status::timeout) return idle_locked();
+  return true;
+}
+
+void Scheduler::loop() {
+  set_thread_name("scheduler");
+  std::unique_lock lock(mutex_);
+  for (;;) {
+    busy_ = false;
+    idle_cv_.notify_all();
+    for (;;) {
+      if (stopping_) return;
+      auto earliest = earliest_locked();
+      if (earliest && clock_.now() >= *earliest) break;
+      if (earliest) clock_.wait_until(lock, cv_, *earliest);
+      else cv_.wait(lock);
+    }
+    busy_ = true;
+    ++loops_;
+    auto firings = take_due_locked(clock_.now());
+    lock.unlock();
+    for (const auto& firing : firings) record(firing, fire(firing));
+    lock.lock();
+  }
+}
+
+std::vector<Scheduler::Firing> Scheduler::take_due_locked(TimePoint now) {
+  std::vector<Firing> firings;
+  for (auto& [key, entry] : entries_) {
+    if (!entry.next || *entry.next > now) continue;
+    for (auto date : due_dates(entry, now))
+      firings.push_back({key, entry.flow, entry.trigger, entry.definition, date, entry.counters});
+  }
+  std::stable_sort(firings.begin(), firings.end(), [](const Firing& a, const Firing& b) { return a.date < b.date; });
+  return firings;
+}
+
+// The dates of a trigger to fire now, oldest first; moves its next date past them.
+std::vector<TimePoint> Scheduler::due_dates(Entry& entry, TimePoint now) const {
+  const auto& schedule = *entry.definition;
+  auto first = *entry.next;
+  auto second = schedule.next(first);
+  if (!second || *second > now) {
+    entry.next = second;
+    return {first};
+  }
+  switch (schedule.recover) {
+    case RecoverMissedSchedules::None:
+      entry.next = schedule.next(now);
+      return {};
+    case RecoverMissedSchedules::Last: {
+      auto latest = schedule.previous(std::chrono::floor<std::chrono::seconds>(now) + std::chrono::seconds(1));
+      entry.next = schedule.next(latest.value_or(first));
+      return {latest.value_or(first)};
+    }
+    case RecoverMissedSchedules::All:
+      break;
+  }
+  std::vector<TimePoint> dates{first};
+  auto date = second;
+  while (date && *date <= now && dates.size() < kMaxDatesPerPass) {
+    dates.push_back(*date);
+    date = schedule.next(*date);
+  }
+  entry.next = date;
+  return dates;
+}
+
+std::optional<std::string> Scheduler::fire(const Firing& firing) {
+  auto started = std::chrono::steady_clock::now();
+  auto& counters = *firing.counters;
+  ++counters.evaluations;
+  const auto& schedule = *firing.definition;
+  auto now = clock_.now();
+  std::optional<std::string> problem;
+  if (schedule.late_maximum_delay && now - firing.date > *schedule.late_maximum_delay) {
+    problem = "skipped the date " + format_instant(firing.date) + ": more than lateMaximumDelay " +
+              format_duration(*schedule.late_maximum_delay) + " late";
+  } else {
+    try {
+      auto variables = schedule.variables(firing.date);
+      submit_({firing.flow->ns, firing.flow->id, render_inputs(firing, variables), variables});
+      ++counters.executions;
+      counters.trigger_delay_nanoseconds += nanoseconds_of(now - firing.date);
+    } catch (const std::exception& e) {
+      problem = "the date " + format_instant(firing.date) + " started no execution: " + e.what();
+    }
+  }
+  counters.evaluate_nanoseconds += nanoseconds_of(std::chrono::steady_clock::now() - started);
+  return problem;
+}
+
+// Kestra renders a schedule's inputs with the flow and the trigger's dates.
+Value Scheduler::render_inputs(const Firing& firing, const Value& trigger_variables) const {
+  const auto& flow = *firing.flow;
+  Value variables = {{"flow", {{"id", flow.id}, {"namespace", flow.ns}, {"revision", flow.revision}}},
+                     {"trigger", trigger_variables}};
+  TaskIdentity identity;
+  identity.ns = flow.ns;
+  identity.flow_id = flow.id;
+  identity.flow_revision = flow.revision;
+  identity.task_id = firing.trigger->id;
+  identity.task_type = firing.trigger->type;
+  RunContext context(std::move(identity), std::move(variables), clock_, std::make_shared<Cancellation>(), nullptr,
+                     &secrets_);
+  return context.render(firing.definition->inputs);
+}
+
+void Scheduler::record(const Firing& firing, const std::optional<std::string>& problem) {
+  std::lock_guard lock(mutex_);
+  auto it = entries_.find(firing.key);
+  if (it == entries_.end()) return;  // removed meanwhile
+  auto& entry = it->second;
+  if (problem) {
+    entry.error = *problem;
+    return;
+  }
+  entry.error.clear();
+  if (!entry.last || *entry.last < firing.date) entry.last = firing.date;
+}
+
+}  // namespace runwatch

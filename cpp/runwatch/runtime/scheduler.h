@@ -1,0 +1,155 @@
+#pragma once
+// The scheduler: one thread, named "scheduler", that fires the Schedule triggers of the
+// loaded flows on the engine's clock. It only asks for executions (through the engine's
+// callback) and never touches execution state.
+//
+// Firing rules:
+// - Each date fires at most once, in order; a trigger's first date is the first one
+//   after the time it was loaded (or enabled), as in Kestra.
+// - When the clock goes past several dates of a trigger at once (a manual clock jump, a
+//   suspended host, a busy engine), `recoverMissedSchedules` decides: ALL (default)
+//   fires each of them in order, LAST only the latest, NONE none of them (the next
+//   date is then the first one after now). A single late date always fires.
+// - `lateMaximumDelay`: a date evaluated later than that after it is skipped.
+// - Disabled triggers and disabled flows are not scheduled.
+// - A replaced flow keeps each trigger's place (last and next dates) when its cron,
+//   withSeconds and timezone are unchanged; a changed schedule starts afresh from the
+//   time of the change. A removed flow's triggers are dropped.
+#include <atomic>
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <tuple>
+#include <vector>
+
+#include "runwatch/model/clock.h"
+#include "runwatch/model/flow.h"
+#include "runwatch/runtime/flow_registry.h"
+#include "runwatch/tasks/secrets.h"
+#include "runwatch/trigger/schedule.h"
+
+namespace runwatch {
+
+// One Schedule trigger as /scheduler shows it.
+struct ScheduledTrigger {
+  std::string ns;
+  std::string flow_id;
+  std::string trigger_id;
+  std::optional<TimePoint> next_date;  // none: invalid, or no date within a hundred years
+  std::optional<TimePoint> last_date;  // the last date that started an execution
+  // Why the trigger cannot be scheduled (a bad cron or time zone), or why its latest
+  // date started no execution; empty when all is well.
+  std::string error;
+};
+
+// What one firing asks the engine to start.
+struct ScheduledExecution {
+  std::string ns;
+  std::string flow_id;
+  Value inputs;   // the trigger's inputs, rendered
+  Value trigger;  // trigger.date, trigger.next, trigger.previous
+};
+
+// The scheduler's work, per (namespace, flow, trigger), for the metrics: plain atomics
+// that outlive the trigger, as counters do.
+struct ScheduleCounters {
+  std::atomic<uint64_t> evaluations{0};                  // scheduler.evaluate.count
+  std::atomic<uint64_t> executions{0};                   // scheduler.trigger.count
+  std::atomic<int64_t> evaluate_nanoseconds{0};          // scheduler.evaluate.duration (sum, real time)
+  std::atomic<int64_t> trigger_delay_nanoseconds{0};     // scheduler.trigger.delay.duration (sum over executions)
+};
+
+struct SchedulerStats {
+  struct Trigger {
+    std::string ns;
+    std::string flow_id;
+    std::string trigger_id;
+    uint64_t evaluations = 0;
+    uint64_t executions = 0;
+    Duration evaluate_duration{};  // summed over evaluations
+    Duration trigger_delay{};      // clock time from each date to its execution, summed
+  };
+  uint64_t loops = 0;  // scheduler.loop.count: passes that found dates due
+  std::vector<Trigger> triggers;
+};
+
+class Scheduler {
+ public:
+  // Throws to refuse (unknown flow, bad inputs): the firing is then recorded as an error.
+  using Submit = std::function<void(const ScheduledExecution&)>;
+
+  // Starts the thread.
+  Scheduler(const Clock& clock, const FlowRegistry& flows, const SecretStore& secrets, Submit submit);
+  ~Scheduler();
+  Scheduler(const Scheduler&) = delete;
+  Scheduler& operator=(const Scheduler&) = delete;
+
+  // Reads the flows again (call after adding, replacing or removing flows).
+  void flows_changed();
+  // Sorted by namespace, flow and trigger.
+  std::vector<ScheduledTrigger> schedules() const;
+  SchedulerStats stats() const;
+
+  // Idle when no date is due and none is being fired: a date still ahead waits for the
+  // clock, for a system clock too (or waiting for idle would never end).
+  bool idle() const;
+  bool wait_idle(std::optional<std::chrono::steady_clock::duration> timeout) const;
+  // Ends the thread after the firing in progress. Safe to call twice.
+  void stop();
+
+ private:
+  using Key = std::tuple<std::string, std::string, std::string>;  // namespace, flow, trigger
+  struct Entry {
+    std::shared_ptr<const Flow> flow;
+    const TriggerDef* trigger;                               // owned by flow
+    std::shared_ptr<const ScheduleDefinition> definition;    // null when invalid
+    std::optional<TimePoint> next;
+    std::optional<TimePoint> last;
+    std::string error;
+    std::shared_ptr<ScheduleCounters> counters;
+  };
+  struct Firing {
+    Key key;
+    std::shared_ptr<const Flow> flow;
+    const TriggerDef* trigger;
+    std::shared_ptr<const ScheduleDefinition> definition;
+    TimePoint date;
+    std::shared_ptr<ScheduleCounters> counters;
+  };
+
+  void loop();
+  bool idle_locked() const;
+  std::optional<TimePoint> earliest_locked() const;
+  std::vector<Firing> take_due_locked(TimePoint now);
+  std::vector<TimePoint> due_dates(Entry& entry, TimePoint now) const;
+  Entry entry_for(const std::shared_ptr<const Flow>& flow, const TriggerDef& trigger, const Key& key,
+                  std::map<Key, Entry>& previous, TimePoint now);
+  // Evaluates one date and asks for its execution; returns why it started none.
+  std::optional<std::string> fire(const Firing& firing);
+  Value render_inputs(const Firing& firing, const Value& trigger_variables) const;
+  void record(const Firing& firing, const std::optional<std::string>& problem);
+
+  const Clock& clock_;
+  const FlowRegistry& flows_;
+  const SecretStore& secrets_;
+  const Submit submit_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  mutable std::condition_variable idle_cv_;
+  std::map<Key, Entry> entries_;
+  std::map<Key, std::shared_ptr<ScheduleCounters>> counters_;
+  bool busy_ = false;
+  bool stopping_ = false;
+  std::atomic<uint64_t> loops_{0};
+
+  Clock::Subscription advanced_;
+  std::thread thread_;
+};
+
+}  // namespace runwatch
