@@ -91,6 +91,23 @@ void bind_engine(py::module_& m) {
           "load_flows", [](Engine& e, const std::string& path) { return e.load_flows(path); }, py::arg("path"))
       .def("flow", &Engine::flow, py::arg("namespace"), py::arg("flow_id"))
       .def("flows", &Engine::flows)
+      .def("remove_flow", &Engine::remove_flow, py::arg("namespace"), py::arg("flow_id"))
+      .def("schedules",
+           [](const Engine& e) {
+             auto when = [](const std::optional<TimePoint>& t) { return t ? to_datetime(*t) : py::none(); };
+             py::list out;
+             for (const auto& s : e.schedules()) {
+               py::dict d;
+               d["namespace"] = s.ns;
+               d["flow_id"] = s.flow_id;
+               d["trigger_id"] = s.trigger_id;
+               d["next_date"] = when(s.next_date);
+               d["last_date"] = when(s.last_date);
+               d["error"] = s.error.empty() ? py::object(py::none()) : py::str(s.error);
+               out.append(d);
+             }
+             return out;
+           })
       .def(
           "submit",
           [](Engine& e, const std::string& ns, const std::string& flow_id, py::object inputs, py::dict labels) {

@@ -190,6 +190,22 @@ TEST_F(SchedulerTest, LateMaximumDelaySkipsDatesTooLate) {
   EXPECT_EQ(returned("late"), (Texts{"2024-01-01T00:03:00Z", "2024-01-01T00:04:00Z", "2024-01-01T00:05:00Z"}));
 }
 
+TEST_F(SchedulerTest, DatesFailingTheConditionsAreSkipped) {
+  clock->set(at("2024-01-05T00:00:00Z"));  // a Friday
+  add(scheduled_flow("weekends",
+                     "    cron: \"0 9 * * *\"\n"
+                     "    conditions:\n"
+                     "      - type: io.kestra.plugin.core.condition.Weekend\n"
+                     "      - type: io.kestra.plugin.core.condition.ExecutionStatus\n"  // not a schedule condition: ignored
+                     "        in: [FAILED]\n",
+                     "{{ trigger.date }} {{ trigger.next }} {{ trigger.previous }}"));
+  for (int day = 0; day < 4; ++day) advance(std::chrono::hours(24));
+  EXPECT_EQ(returned("weekends"), (Texts{"2024-01-06T09:00:00Z 2024-01-07T09:00:00Z 2023-12-31T09:00:00Z",
+                                        "2024-01-07T09:00:00Z 2024-01-13T09:00:00Z 2024-01-06T09:00:00Z"}));
+  EXPECT_EQ(schedules().at(0).error, "");
+  EXPECT_EQ(engine.scheduler_stats().triggers.at(0).evaluations, 4u);
+}
+
 TEST_F(SchedulerTest, InputsAreRenderedWithTheTriggerDates) {
   add(scheduled_flow("with_inputs", kEveryMinute + "    inputs:\n      when: \"{{ trigger.date }} in {{ flow.id }}\"\n",
                      "{{ inputs.when }}", "inputs:\n  - id: when\n    type: STRING\n"));

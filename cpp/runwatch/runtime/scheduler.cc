@@ -1,6 +1,7 @@
 #include "runwatch/runtime/scheduler.h"
 
 #include <algorithm>
+#include <array>
 
 #include "runwatch/runtime/thread_name.h"
 #include "runwatch/tasks/run_context.h"
@@ -12,7 +13,25 @@ namespace {
 // lock for long nor builds a huge list; the next pass goes on.
 constexpr size_t kMaxDatesPerPass = 1000;
 
+// How far trigger.next and trigger.previous look for a date that meets the conditions.
+constexpr int kMaxConditionSearch = 10'000;
+
 int64_t nanoseconds_of(std::chrono::nanoseconds d) { return d.count(); }  // from any duration
+
+// The condition types that implement Kestra's ScheduleCondition; a Schedule ignores others.
+bool is_schedule_condition(const ConditionDef& condition) {
+  static constexpr std::array<std::string_view, 8> kinds = {"DayWeek", "DayWeekInMonth", "Weekend", "TimeBetween",
+                                                            "DateTimeBetween", "Expression", "Not", "Or"};
+  auto name = std::string_view(condition.type).substr(condition.type.rfind('.') + 1);
+  return std::find(kinds.begin(), kinds.end(), name) != kinds.end();
+}
+
+std::shared_ptr<const ConditionSet> schedule_conditions(const TriggerDef& trigger) {
+  std::vector<ConditionDef> kept;
+  for (const auto& condition : trigger.conditions)
+    if (is_schedule_condition(condition)) kept.push_back(condition);
+  return kept.empty() ? nullptr : std::make_shared<const ConditionSet>(kept);
+}
 
 }  // namespace
 
@@ -63,9 +82,10 @@ Scheduler::Entry Scheduler::entry_for(const std::shared_ptr<const Flow>& flow, c
 
   auto& counters = counters_[key];
   if (!counters) counters = std::make_shared<ScheduleCounters>();
-  Entry entry{flow, &trigger, nullptr, std::nullopt, std::nullopt, "", counters};
+  Entry entry{flow, &trigger, nullptr, nullptr, std::nullopt, std::nullopt, "", counters};
   try {
     entry.definition = std::make_shared<const ScheduleDefinition>(ScheduleDefinition::of(trigger));
+    entry.conditions = schedule_conditions(trigger);
   } catch (const std::exception& e) {
     entry.error = e.what();
     return entry;
@@ -155,7 +175,7 @@ std::vector<Scheduler::Firing> Scheduler::take_due_locked(TimePoint now) {
   for (auto& [key, entry] : entries_) {
     if (!entry.next || *entry.next > now) continue;
     for (auto date : due_dates(entry, now))
-      firings.push_back({key, entry.flow, entry.trigger, entry.definition, date, entry.counters});
+      firings.push_back({key, entry.flow, entry.trigger, entry.definition, entry.conditions, date, entry.counters});
   }
   std::stable_sort(firings.begin(), firings.end(), [](const Firing& a, const Firing& b) { return a.date < b.date; });
   return firings;
@@ -192,28 +212,69 @@ std::vector<TimePoint> Scheduler::due_dates(Entry& entry, TimePoint now) const {
   return dates;
 }
 
-std::optional<std::string> Scheduler::fire(const Firing& firing) {
+Scheduler::Outcome Scheduler::fire(const Firing& firing) {
   auto started = std::chrono::steady_clock::now();
-  auto& counters = *firing.counters;
-  ++counters.evaluations;
+  ++firing.counters->evaluations;
+  auto outcome = evaluate(firing);
+  firing.counters->evaluate_nanoseconds += nanoseconds_of(std::chrono::steady_clock::now() - started);
+  return outcome;
+}
+
+Scheduler::Outcome Scheduler::evaluate(const Firing& firing) {
   const auto& schedule = *firing.definition;
   auto now = clock_.now();
-  std::optional<std::string> problem;
-  if (schedule.late_maximum_delay && now - firing.date > *schedule.late_maximum_delay) {
-    problem = "skipped the date " + format_instant(firing.date) + ": more than lateMaximumDelay " +
-              format_duration(*schedule.late_maximum_delay) + " late";
-  } else {
-    try {
-      auto variables = schedule.variables(firing.date);
-      submit_({firing.flow->ns, firing.flow->id, render_inputs(firing, variables), variables});
-      ++counters.executions;
-      counters.trigger_delay_nanoseconds += nanoseconds_of(now - firing.date);
-    } catch (const std::exception& e) {
-      problem = "the date " + format_instant(firing.date) + " started no execution: " + e.what();
-    }
+  auto date = format_instant(firing.date);
+  if (schedule.late_maximum_delay && now - firing.date > *schedule.late_maximum_delay)
+    return {false, "skipped the date " + date + ": more than lateMaximumDelay " +
+                       format_duration(*schedule.late_maximum_delay) + " late"};
+  try {
+    auto variables = trigger_variables(firing);
+    std::string why;
+    if (!conditions_hold(firing, firing.date, variables, &why))
+      return {false, why.empty() ? "" : "skipped the date " + date + ": " + why};
+    submit_({firing.flow->ns, firing.flow->id, render_inputs(firing, variables), variables});
+    ++firing.counters->executions;
+    firing.counters->trigger_delay_nanoseconds += nanoseconds_of(now - firing.date);
+    return {true, ""};
+  } catch (const std::exception& e) {
+    return {false, "the date " + date + " started no execution: " + e.what()};
   }
-  counters.evaluate_nanoseconds += nanoseconds_of(std::chrono::steady_clock::now() - started);
-  return problem;
+}
+
+Value Scheduler::trigger_variables(const Firing& firing) const {
+  const auto& schedule = *firing.definition;
+  if (!firing.conditions) return schedule.variables(firing.date);
+  Value variables = {{"date", format_in_zone(firing.date, *schedule.zone)}};
+  if (auto next = nearest_date_meeting_conditions(firing, firing.date, true))
+    variables["next"] = format_in_zone(*next, *schedule.zone);
+  if (auto previous = nearest_date_meeting_conditions(firing, firing.date, false))
+    variables["previous"] = format_in_zone(*previous, *schedule.zone);
+  return variables;
+}
+
+// Conditions render with what Kestra gives them: the flow and the date's schedule
+// variables, as `trigger` and as `schedule`.
+bool Scheduler::conditions_hold(const Firing& firing, TimePoint date, const Value& trigger_variables,
+                                std::string* why) const {
+  if (!firing.conditions) return true;
+  const auto& flow = *firing.flow;
+  Value variables = {{"flow", {{"id", flow.id}, {"namespace", flow.ns}, {"revision", flow.revision}}},
+                     {"trigger", trigger_variables},
+                     {"schedule", trigger_variables}};
+  return firing.conditions->matches(ConditionInput{nullptr, date, &variables}, why);
+}
+
+std::optional<TimePoint> Scheduler::nearest_date_meeting_conditions(const Firing& firing, TimePoint from,
+                                                                    bool forward) const {
+  const auto& schedule = *firing.definition;
+  auto date = from;
+  for (int i = 0; i < kMaxConditionSearch; ++i) {
+    auto candidate = forward ? schedule.next(date) : schedule.previous(date);
+    if (!candidate) return std::nullopt;
+    if (conditions_hold(firing, *candidate, schedule.variables(*candidate), nullptr)) return candidate;
+    date = *candidate;
+  }
+  return std::nullopt;
 }
 
 // Kestra renders a schedule's inputs with the flow and the trigger's dates.
@@ -232,17 +293,17 @@ Value Scheduler::render_inputs(const Firing& firing, const Value& trigger_variab
   return context.render(firing.definition->inputs);
 }
 
-void Scheduler::record(const Firing& firing, const std::optional<std::string>& problem) {
+void Scheduler::record(const Firing& firing, const Outcome& outcome) {
   std::lock_guard lock(mutex_);
   auto it = entries_.find(firing.key);
   if (it == entries_.end()) return;  // removed meanwhile
   auto& entry = it->second;
-  if (problem) {
-    entry.error = *problem;
-    return;
+  if (outcome.fired) {
+    entry.error.clear();
+    if (!entry.last || *entry.last < firing.date) entry.last = firing.date;
+  } else if (!outcome.problem.empty()) {
+    entry.error = outcome.problem;
   }
-  entry.error.clear();
-  if (!entry.last || *entry.last < firing.date) entry.last = firing.date;
 }
 
 }  // namespace runwatch

@@ -11,6 +11,11 @@
 //   fires each of them in order, LAST only the latest, NONE none of them (the next
 //   date is then the first one after now). A single late date always fires.
 // - `lateMaximumDelay`: a date evaluated later than that after it is skipped.
+// - `conditions`: Kestra's schedule conditions (DayWeek, DayWeekInMonth, Weekend,
+//   TimeBetween, DateTimeBetween, Expression, Not, Or) must all hold for a date to fire;
+//   other condition types are ignored, as Kestra ignores them. trigger.next and
+//   trigger.previous are then the nearest dates that meet them (searched up to
+//   kMaxConditionSearch dates away; absent beyond).
 // - Disabled triggers and disabled flows are not scheduled.
 // - A replaced flow keeps each trigger's place (last and next dates) when its cron,
 //   withSeconds and timezone are unchanged; a changed schedule starts afresh from the
@@ -27,6 +32,7 @@
 #include <tuple>
 #include <vector>
 
+#include "runwatch/condition/condition.h"
 #include "runwatch/model/clock.h"
 #include "runwatch/model/flow.h"
 #include "runwatch/runtime/flow_registry.h"
@@ -108,6 +114,7 @@ class Scheduler {
     std::shared_ptr<const Flow> flow;
     const TriggerDef* trigger;                               // owned by flow
     std::shared_ptr<const ScheduleDefinition> definition;    // null when invalid
+    std::shared_ptr<const ConditionSet> conditions;          // null when none apply
     std::optional<TimePoint> next;
     std::optional<TimePoint> last;
     std::string error;
@@ -118,8 +125,13 @@ class Scheduler {
     std::shared_ptr<const Flow> flow;
     const TriggerDef* trigger;
     std::shared_ptr<const ScheduleDefinition> definition;
+    std::shared_ptr<const ConditionSet> conditions;
     TimePoint date;
     std::shared_ptr<ScheduleCounters> counters;
+  };
+  struct Outcome {
+    bool fired = false;
+    std::string problem;  // why the date started no execution; empty when it needs no saying
   };
 
   void loop();
@@ -129,10 +141,14 @@ class Scheduler {
   std::vector<TimePoint> due_dates(Entry& entry, TimePoint now) const;
   Entry entry_for(const std::shared_ptr<const Flow>& flow, const TriggerDef& trigger, const Key& key,
                   std::map<Key, Entry>& previous, TimePoint now);
-  // Evaluates one date and asks for its execution; returns why it started none.
-  std::optional<std::string> fire(const Firing& firing);
+  // Evaluates one date and asks for its execution.
+  Outcome fire(const Firing& firing);
+  Outcome evaluate(const Firing& firing);
+  Value trigger_variables(const Firing& firing) const;
+  bool conditions_hold(const Firing& firing, TimePoint date, const Value& trigger_variables, std::string* why) const;
+  std::optional<TimePoint> nearest_date_meeting_conditions(const Firing& firing, TimePoint from, bool forward) const;
   Value render_inputs(const Firing& firing, const Value& trigger_variables) const;
-  void record(const Firing& firing, const std::optional<std::string>& problem);
+  void record(const Firing& firing, const Outcome& outcome);
 
   const Clock& clock_;
   const FlowRegistry& flows_;
