@@ -1,0 +1,21 @@
+#pragma once
+// What a Flow trigger (io.kestra.plugin.core.trigger.Flow) fires on besides its
+// conditions: the states it listens to, and executions of other flows only.
+#include <string_view>
+
+#include "runwatch/condition/condition.h"
+
+namespace runwatch {
+
+inline constexpr std::string_view kFlowTriggerType = "io.kestra.plugin.core.trigger.Flow";
+
+// Its `states`, by default every terminal state (Kestra's State.Type.terminatedTypes());
+// never CREATED, which Kestra's Flow trigger cannot react to. A templated `states` is
+// decided later: every state.
+StateMask flow_trigger_states(const TriggerDef& trigger);
+// Executions of any flow but this one: a flow never triggers itself.
+Constraint other_flows_than(const Flow& flow);
+// The executions a Flow trigger of `flow` can fire on.
+Constraint flow_trigger_constraint(const Flow& flow, const TriggerDef& trigger, const ConditionSet& conditions);
+
+}  // namespace runwatch

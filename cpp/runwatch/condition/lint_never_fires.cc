@@ -1,0 +1,87 @@
+// Flow triggers whose conditions, states and the rule that a flow never triggers itself
+// cannot all hold for one execution: they never fire. The warning names a smallest
+// subset that cannot hold together, which is what the author has to change.
+#include <algorithm>
+#include <functional>
+
+#include "runwatch/condition/flow_trigger.h"
+#include "runwatch/condition/lint_support.h"
+
+namespace runwatch {
+namespace {
+
+struct Part {
+  std::string name;
+  Constraint constraint;
+  bool is_condition;
+};
+
+constexpr size_t kLargestSubsetSearched = 4;
+
+std::string states_name(const TriggerDef& trigger) {
+  std::string names;
+  for (State s : states_of(flow_trigger_states(trigger))) names += (names.empty() ? "" : ", ") + std::string(to_string(s));
+  bool given = trigger.properties.contains("states") && !trigger.properties["states"].is_null();
+  return (given ? "states [" : "the default states (the terminal ones: ") + names + (given ? "]" : ")");
+}
+
+std::vector<Part> parts_of(const Flow& flow, const TriggerDef& trigger) {
+  std::vector<Part> parts;
+  for (size_t i = 0; i < trigger.conditions.size(); ++i) {
+    const auto& condition = trigger.conditions[i];
+    parts.push_back({"conditions[" + std::to_string(i) + "] (" + summarize(condition) + ")",
+                     constraint_of(condition), true});
+  }
+  parts.push_back({states_name(trigger), Constraint::state_in(flow_trigger_states(trigger)), false});
+  parts.push_back({"the rule that a flow never triggers itself", other_flows_than(flow), false});
+  return parts;
+}
+
+// The first subset, smallest first, whose parts cannot hold together.
+std::vector<size_t> smallest_conflict(const std::vector<Part>& parts) {
+  std::vector<size_t> chosen;
+  std::function<bool(size_t, size_t, const Constraint&)> search = [&](size_t size, size_t from, const Constraint& so_far) {
+    if (chosen.size() == size) return so_far.is_empty();
+    for (size_t i = from; i < parts.size(); ++i) {
+      chosen.push_back(i);
+      if (search(size, i + 1, so_far.intersect(parts[i].constraint))) return true;
+      chosen.pop_back();
+    }
+    return false;
+  };
+  for (size_t size = 1; size <= std::min(parts.size(), kLargestSubsetSearched); ++size)
+    if (search(size, 0, Constraint::everything())) return chosen;
+  chosen.clear();
+  for (size_t i = 0; i < parts.size(); ++i) chosen.push_back(i);
+  return chosen;
+}
+
+std::string conflict_message(const std::vector<Part>& parts, const std::vector<size_t>& conflict) {
+  std::string names;
+  for (size_t k = 0; k < conflict.size(); ++k) {
+    if (k > 0) names += k + 1 == conflict.size() ? " and " : ", ";
+    names += parts[conflict[k]].name;
+  }
+  if (conflict.size() == 1) return names + " can never hold: this trigger never fires";
+  std::string message = names + (conflict.size() == 2 ? " can never both hold" : " can never all hold") +
+                        ": this trigger never fires";
+  if (conflict.size() == 2 && parts[conflict[0]].is_condition && parts[conflict[1]].is_condition)
+    message += "; to fire on either, put them in an io.kestra.plugin.core.condition.OrCondition";
+  return message;
+}
+
+}  // namespace
+
+std::vector<ValidationIssue> never_firing_triggers(const Flow& flow) {
+  std::vector<ValidationIssue> out;
+  for (const auto* trigger : flow_triggers(flow)) {
+    auto parts = parts_of(flow, *trigger);
+    Constraint all = Constraint::everything();
+    for (const auto& part : parts) all = all.intersect(part.constraint);
+    if (all.is_empty())
+      out.push_back(lint_warning(flow, trigger->path, trigger->pos, conflict_message(parts, smallest_conflict(parts))));
+  }
+  return out;
+}
+
+}  // namespace runwatch

@@ -1,0 +1,57 @@
+// ExecutionStatus conditions that wait for a state their Flow trigger never sees: the
+// trigger only reacts to its `states` (by default the terminal ones).
+#include "runwatch/condition/compiled_condition.h"
+#include "runwatch/condition/flow_trigger.h"
+#include "runwatch/condition/lint_support.h"
+
+namespace runwatch {
+namespace {
+
+std::string state_names(StateMask mask) {
+  std::string out;
+  for (State s : states_of(mask)) out += (out.empty() ? "" : ", ") + std::string(to_string(s));
+  return out;
+}
+
+// ExecutionStatus conditions whose `in` must hold for the trigger to fire: at the top
+// level or under Or and MultipleCondition, not under Not.
+void collect_statuses(const std::vector<ConditionDef>& conditions, std::vector<const ConditionDef*>& out) {
+  for (const auto& condition : conditions) {
+    auto type = short_type_name(condition.type);
+    if (type == "ExecutionStatus") out.push_back(&condition);
+    if (type == "Or" || type == "MultipleCondition") collect_statuses(condition.conditions, out);
+  }
+}
+
+}  // namespace
+
+std::vector<ValidationIssue> unseen_statuses(const Flow& flow) {
+  std::vector<ValidationIssue> out;
+  for (const auto* trigger : flow_triggers(flow)) {
+    StateMask seen = flow_trigger_states(*trigger);
+    bool states_given = trigger->properties.contains("states") && !trigger->properties["states"].is_null();
+    std::vector<const ConditionDef*> statuses;
+    collect_statuses(trigger->conditions, statuses);
+    for (const auto* status : statuses) {
+      const auto& in = property(*status, "in");
+      if (!in.is_array()) continue;
+      StateMask unseen;
+      try {
+        unseen = parse_state_names(in) & static_cast<StateMask>(~seen);
+      } catch (const Error&) {
+        continue;  // the loader reports unknown states
+      }
+      if (unseen == 0) continue;
+      std::string message = "ExecutionStatus waits for " + state_names(unseen) +
+                            ", which this trigger never sees: it reacts only to " +
+                            (states_given ? "its states [" : "the terminal states by default [") + state_names(seen) + "]";
+      if (StateMask addable = unseen & static_cast<StateMask>(~state_bit(State::CREATED)))
+        message += "; add " + state_names(addable) + " to the trigger's `states`";
+      if (unseen & state_bit(State::CREATED)) message += "; a Flow trigger never reacts to CREATED";
+      out.push_back(lint_warning(flow, status->path + ".in", status->pos, message));
+    }
+  }
+  return out;
+}
+
+}  // namespace runwatch

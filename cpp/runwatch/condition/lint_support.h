@@ -1,0 +1,25 @@
+#pragma once
+// What the lint's checks share.
+#include <string>
+#include <vector>
+
+#include "runwatch/condition/condition.h"
+#include "runwatch/condition/lint.h"
+
+namespace runwatch {
+
+ValidationIssue lint_warning(const Flow& flow, const std::string& path, SourcePos pos, std::string message);
+// "ExecutionNamespace company.product*", "ExecutionFlow company.system.cleanup", ...
+std::string summarize(const ConditionDef& condition);
+// The constraint of one condition; unknown() when it does not compile (the loader or
+// the engine reports that).
+Constraint constraint_of(const ConditionDef& condition);
+// The enabled Flow triggers of a flow.
+std::vector<const TriggerDef*> flow_triggers(const Flow& flow);
+
+std::vector<ValidationIssue> never_firing_triggers(const Flow& flow);
+std::vector<ValidationIssue> unseen_statuses(const Flow& flow);
+std::vector<ValidationIssue> unknown_flow_references(const Flow& flow, const LintScope& scope);
+std::vector<ValidationIssue> trigger_loops(const Flow& flow, const LintScope& scope);
+
+}  // namespace runwatch

@@ -1,0 +1,83 @@
+#pragma once
+// Which triggers can an execution event meet? Each box of each trigger's constraint is
+// filed under its most selective test, so an event only looks at the triggers filed
+// under its own namespace and flow, its namespace's prefixes and suffixes, and the few
+// that test neither; the cost of an event does not grow with the triggers it cannot
+// meet.
+//
+//   (namespace, flowId)  box with an exact namespace and flow id (ExecutionFlow)
+//   namespace            exact namespace, any flow id
+//   prefix               namespace prefix: probed with the event namespace's prefixes of
+//                        the lengths filed (few distinct lengths in practice)
+//   suffix               namespace suffix, likewise
+//   by state             the rest (status-only, labels-only, negations): one list per
+//                        state, so an event scans only those that accept its state
+// (An exact flow id comes with an exact namespace from every condition there is.)
+//
+// Thread safety: const members may run concurrently with each other, never with add or
+// remove; the engine rebuilds or locks around changes.
+#include <array>
+#include <cstdint>
+#include <map>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "runwatch/condition/constraint.h"
+
+namespace runwatch {
+
+class TriggerIndex {
+ public:
+  // Adds (or replaces) the trigger `id` with the executions it can fire on.
+  void add(std::uint32_t id, const Constraint& constraint);
+  void remove(std::uint32_t id);
+  size_t size() const { return constraints_.size(); }
+
+  // The triggers whose constraint holds for an execution of this namespace, flow and
+  // state with some labels, each once, in increasing order: a superset of those whose
+  // constraint contains the event, labels are the caller's to check (Constraint::contains
+  // or the conditions themselves).
+  std::vector<std::uint32_t> candidates(std::string_view ns, std::string_view flow_id, State state) const;
+
+ private:
+  struct Entry {
+    std::uint32_t id;
+    const ExecutionBox* box;
+  };
+  using Entries = std::vector<Entry>;
+  struct TextHash {
+    using is_transparent = void;
+    size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
+  };
+  template <typename V>
+  using TextMap = std::unordered_map<std::string, V, TextHash, std::equal_to<>>;
+  // Texts filed by length, so that probing an event tries only the lengths in use.
+  struct AffixMap {
+    TextMap<Entries> entries;
+    std::map<size_t, size_t> lengths;  // length -> number of texts of that length
+  };
+  struct NamespaceEntries {
+    Entries any_flow;
+    TextMap<Entries> by_flow;
+  };
+
+  // Calls fn(entries) for each list the box is filed in, creating the lists.
+  template <typename Fn>
+  void for_each_list(const ExecutionBox& box, Fn fn);
+  static Entries& affix_list(AffixMap& map, const std::string& text);
+  static void prune(AffixMap& map, const std::string& text);
+  static void collect(const Entries& entries, std::string_view ns, std::string_view flow_id, State state,
+                      std::vector<std::uint32_t>& out);
+  static void collect_affixes(const AffixMap& map, std::string_view ns, std::string_view flow_id, State state,
+                              bool prefixes, std::vector<std::uint32_t>& out);
+
+  std::unordered_map<std::uint32_t, Constraint> constraints_;
+  TextMap<NamespaceEntries> by_namespace_;
+  AffixMap by_prefix_;
+  AffixMap by_suffix_;
+  std::array<Entries, 13> by_state_;
+};
+
+}  // namespace runwatch

@@ -1,0 +1,246 @@
+// The lint of monitoring flows: triggers that never fire (the spec's bad example),
+// statuses a trigger never sees, unknown flows, and triggers that start each other.
+#include "condition_test_support.h"
+#include "runwatch/condition/lint.h"
+
+namespace runwatch {
+namespace {
+
+using testing::load_or_fail;
+using testing::monitoring_flow;
+
+const std::string kExamples = std::string(RUNWATCH_SHARED_DIR) + "/spec/examples/";
+const std::string kBadExampleMessage =
+    "conditions[1] (ExecutionNamespace company.product*) and conditions[2] (ExecutionFlow company.system.cleanup) "
+    "can never both hold: this trigger never fires; to fire on either, put them in an "
+    "io.kestra.plugin.core.condition.OrCondition";
+const std::string kTerminal = "RETRIED, SUCCESS, WARNING, FAILED, KILLED, CANCELLED, SKIPPED";
+
+std::vector<std::string> messages(const std::vector<ValidationIssue>& issues) {
+  std::vector<std::string> out;
+  for (const auto& issue : issues) {
+    EXPECT_EQ(issue.severity, ValidationIssue::Severity::Warning);
+    out.push_back(issue.path + ": " + issue.message);
+  }
+  return out;
+}
+
+std::vector<std::string> lint(const std::string& conditions, const std::string& extra = "") {
+  return messages(lint_flow(*load_or_fail(monitoring_flow("monitor", "company.monitoring", conditions, extra))));
+}
+
+class ConditionLintSpecExamples : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    if (!PluginRegistry::global().find(PluginKind::Task, "io.kestra.plugin.notifications.slack.SlackExecution"))
+      GTEST_SKIP() << "the Slack tasks are not registered: the spec examples cannot load";
+  }
+  std::shared_ptr<Flow> load(const std::string& name) {
+    auto result = load_flow_file(kExamples + name, PluginRegistry::global(), nullptr);
+    for (const auto& issue : result.issues) ADD_FAILURE() << issue.to_string();
+    return result.flow;
+  }
+};
+
+TEST_F(ConditionLintSpecExamples, BadExampleNeverFires) {
+  auto flow = load("bad-example.yaml");
+  ASSERT_TRUE(flow);
+  auto issues = lint_flow(*flow);
+  ASSERT_EQ(issues.size(), 1u);
+  EXPECT_EQ(issues[0].file, kExamples + "bad-example.yaml");
+  EXPECT_EQ(issues[0].path, "triggers[0]");
+  EXPECT_EQ(issues[0].line, 16);
+  EXPECT_EQ(issues[0].column, 5);
+  EXPECT_EQ(issues[0].severity, ValidationIssue::Severity::Warning);
+  EXPECT_EQ(issues[0].message, kBadExampleMessage);
+}
+
+TEST_F(ConditionLintSpecExamples, WorkingExamplesPass) {
+  for (const auto* name : {"failure-alert-to-slack.yaml", "or-condition-fixed.yaml", "on-failure-alert.yaml"}) {
+    auto flow = load(name);
+    ASSERT_TRUE(flow) << name;
+    EXPECT_TRUE(lint_flow(*flow).empty()) << name;
+  }
+}
+
+// The trigger sections of the spec examples, on a Log task: they run whatever tasks
+// are registered.
+const std::string kFailedOrWarning = "- type: io.kestra.plugin.core.condition.ExecutionStatus\n  in: [FAILED, WARNING]\n";
+const std::string kProductPrefix =
+    "- type: io.kestra.plugin.core.condition.ExecutionNamespace\n  namespace: company.product\n  prefix: true\n";
+const std::string kCleanup =
+    "- type: io.kestra.plugin.core.condition.ExecutionFlow\n  flowId: cleanup\n  namespace: company.system\n";
+
+TEST(ConditionLint, SpecExampleTriggers) {
+  EXPECT_EQ(lint(kFailedOrWarning + kProductPrefix + kCleanup),
+            std::vector<std::string>{"triggers[0]: " + kBadExampleMessage});
+  EXPECT_TRUE(lint(kFailedOrWarning + kProductPrefix).empty());
+  EXPECT_TRUE(lint(kFailedOrWarning + "- type: io.kestra.plugin.core.condition.OrCondition\n  conditions:\n" +
+                   testing::indented(kProductPrefix + kCleanup, "    "))
+                  .empty());
+}
+
+TEST(ConditionLint, AConditionThatNeverHoldsAlone) {
+  EXPECT_EQ(lint("- type: io.kestra.plugin.core.condition.Not\n  conditions:\n"
+                 "    - type: io.kestra.plugin.core.condition.ExecutionNamespace\n      namespace: \"\"\n      prefix: true"),
+            std::vector<std::string>{"triggers[0]: conditions[0] (Not) can never hold: this trigger never fires"});
+}
+
+TEST(ConditionLint, ConflictsWithTheTriggerStatesAndTheSelfRule) {
+  EXPECT_EQ(lint("- type: io.kestra.plugin.core.condition.ExecutionStatus\n  in: [RUNNING]"),
+            (std::vector<std::string>{
+                "triggers[0]: conditions[0] (ExecutionStatus in [RUNNING]) and the default states (the terminal ones: " +
+                    kTerminal + ") can never both hold: this trigger never fires",
+                "triggers[0].conditions[0].in: ExecutionStatus waits for RUNNING, which this trigger never sees: it "
+                "reacts only to the terminal states by default [" +
+                    kTerminal + "]; add RUNNING to the trigger's `states`"}));
+  EXPECT_EQ(lint("- type: io.kestra.plugin.core.condition.ExecutionFlow\n  namespace: company.monitoring\n  flowId: monitor"),
+            std::vector<std::string>{
+                "triggers[0]: conditions[0] (ExecutionFlow company.monitoring.monitor) and the rule that a flow never "
+                "triggers itself can never both hold: this trigger never fires"});
+}
+
+TEST(ConditionLint, ASmallestConflictOfThree) {
+  EXPECT_EQ(lint(kFailedOrWarning + "- type: io.kestra.plugin.core.condition.ExecutionStatus\n  in: [WARNING, KILLED]\n" +
+                 "- type: io.kestra.plugin.core.condition.ExecutionStatus\n  notIn: [WARNING]\n" + kProductPrefix),
+            std::vector<std::string>{
+                "triggers[0]: conditions[0] (ExecutionStatus in [FAILED, WARNING]), conditions[1] (ExecutionStatus in "
+                "[WARNING, KILLED]) and conditions[2] (ExecutionStatus not in [WARNING]) can never all hold: this "
+                "trigger never fires"});
+}
+
+TEST(ConditionLint, LabelsAndSuffixesConflict) {
+  EXPECT_EQ(lint("- type: io.kestra.plugin.core.condition.ExecutionNamespace\n  namespace: product\n  comparison: SUFFIX\n"
+                 "- type: io.kestra.plugin.core.condition.ExecutionLabels\n  labels:\n    env: prod\n"
+                 "- type: io.kestra.plugin.core.condition.ExecutionNamespace\n  namespace: company.system"),
+            std::vector<std::string>{
+                "triggers[0]: conditions[0] (ExecutionNamespace *product) and conditions[2] (ExecutionNamespace "
+                "company.system) can never both hold: this trigger never fires; to fire on either, put them in an "
+                "io.kestra.plugin.core.condition.OrCondition"});
+  EXPECT_EQ(lint("- type: io.kestra.plugin.core.condition.ExecutionLabels\n  labels:\n    env: prod\n"
+                 "- type: io.kestra.plugin.core.condition.Not\n  conditions:\n"
+                 "    - type: io.kestra.plugin.core.condition.ExecutionLabels\n      labels:\n        - key: env\n"
+                 "          value: prod"),
+            std::vector<std::string>{
+                "triggers[0]: conditions[0] (ExecutionLabels env=prod) and conditions[1] (Not) can never both hold: "
+                "this trigger never fires; to fire on either, put them in an io.kestra.plugin.core.condition.OrCondition"});
+}
+
+TEST(ConditionLint, WhatItCannotModelNeverWarns) {
+  EXPECT_TRUE(lint(kCleanup + "- type: io.kestra.plugin.core.condition.Expression\n  expression: \"{{ false }}\"\n" +
+                   "- type: io.kestra.plugin.core.condition.Not\n  conditions:\n" +
+                   "    - type: io.kestra.plugin.core.condition.Expression\n      expression: \"{{ true }}\"")
+                  .empty());
+  // A window over two flows: each event meets one of them.
+  EXPECT_TRUE(lint(R"(- type: io.kestra.plugin.core.condition.MultipleCondition
+  id: both
+  conditions:
+    cleanup:
+      type: io.kestra.plugin.core.condition.ExecutionFlow
+      namespace: company.system
+      flowId: cleanup
+    etl:
+      type: io.kestra.plugin.core.condition.ExecutionFlow
+      namespace: company.product
+      flowId: etl)")
+                  .empty());
+}
+
+TEST(ConditionLint, DisabledTriggersAreNotLinted) {
+  EXPECT_TRUE(lint(kProductPrefix + kCleanup, "disabled: true").empty());
+}
+
+TEST(ConditionLint, StatusesTheTriggerNeverSees) {
+  EXPECT_EQ(lint(kFailedOrWarning, "states: [FAILED]"),
+            std::vector<std::string>{"triggers[0].conditions[0].in: ExecutionStatus waits for WARNING, which this "
+                                     "trigger never sees: it reacts only to its states [FAILED]; add WARNING to the "
+                                     "trigger's `states`"});
+  EXPECT_EQ(lint("- type: io.kestra.plugin.core.condition.ExecutionStatus\n  in: [CREATED, RUNNING]",
+                 "states: [CREATED, RUNNING]"),
+            std::vector<std::string>{"triggers[0].conditions[0].in: ExecutionStatus waits for CREATED, which this "
+                                     "trigger never sees: it reacts only to its states [RUNNING]; a Flow trigger never "
+                                     "reacts to CREATED"});
+  // Under Or too; not under Not, where listing a state excludes it.
+  EXPECT_EQ(lint("- type: io.kestra.plugin.core.condition.Or\n  conditions:\n"
+                 "    - type: io.kestra.plugin.core.condition.ExecutionStatus\n      in: [PAUSED]\n" +
+                 testing::indented(kProductPrefix, "    ")),
+            std::vector<std::string>{"triggers[0].conditions[0].conditions[0].in: ExecutionStatus waits for PAUSED, "
+                                     "which this trigger never sees: it reacts only to the terminal states by default [" +
+                                     kTerminal + "]; add PAUSED to the trigger's `states`"});
+  EXPECT_TRUE(lint("- type: io.kestra.plugin.core.condition.Not\n  conditions:\n"
+                   "    - type: io.kestra.plugin.core.condition.ExecutionStatus\n      in: [RUNNING]")
+                  .empty());
+  EXPECT_TRUE(lint(kFailedOrWarning, "states: [RUNNING, FAILED, WARNING]").empty());
+}
+
+class ConditionLintScope : public ::testing::Test {
+ protected:
+  // A monitoring flow; without conditions, a flow without triggers.
+  std::shared_ptr<Flow> add(const std::string& id, const std::string& ns, const std::string& conditions) {
+    auto flow = load_or_fail(conditions.empty() ? "id: " + id + "\nnamespace: " + ns +
+                                                      "\ntasks:\n  - id: log\n    type: io.kestra.plugin.core.log.Log\n"
+                                                      "    message: hi\n"
+                                                : monitoring_flow(id, ns, conditions));
+    flows.push_back(flow);
+    scope.flows.push_back(flow.get());
+    return flow;
+  }
+  static std::string listening_to(const std::string& prefix) {
+    return "- type: io.kestra.plugin.core.condition.ExecutionNamespace\n  namespace: " + prefix + "\n  prefix: true";
+  }
+  std::vector<std::shared_ptr<Flow>> flows;
+  LintScope scope;
+};
+
+TEST_F(ConditionLintScope, ExecutionFlowNamingAFlowNotLoaded) {
+  add("cleanup", "company.system", "");
+  auto monitor = add("monitor", "company.monitoring",
+                     kFailedOrWarning + "- type: io.kestra.plugin.core.condition.Or\n  conditions:\n" +
+                         "    - type: io.kestra.plugin.core.condition.ExecutionFlow\n      namespace: company.system\n"
+                         "      flowId: clenaup\n" +
+                         "    - type: io.kestra.plugin.core.condition.ExecutionFlow\n      namespace: company.monitoring\n"
+                         "      flowId: monitor");
+  auto issues = lint_flow(*monitor, scope);
+  ASSERT_EQ(messages(issues), std::vector<std::string>{"triggers[0].conditions[1].conditions[0]: ExecutionFlow names "
+                                                       "company.system.clenaup, which is not a loaded flow"});
+  EXPECT_EQ(issues[0].line, 15);
+  EXPECT_EQ(issues[0].column, 13);
+  EXPECT_TRUE(lint_flow(*monitor).empty());  // without a scope, nothing is known of other flows
+}
+
+TEST_F(ConditionLintScope, TwoFlowsTriggeringEachOther) {
+  auto a = add("alert", "company.a", listening_to("company.b"));
+  add("alert", "company.b", listening_to("company.a"));
+  EXPECT_EQ(messages(lint_flow(*a, scope)),
+            std::vector<std::string>{"triggers[0]: flows can trigger each other in a loop: company.a.alert -> "
+                                     "company.b.alert -> company.a.alert (each one's executions fire the next one's "
+                                     "Flow trigger)"});
+}
+
+TEST_F(ConditionLintScope, ALongerRing) {
+  auto a = add("alert", "company.a", listening_to("company.c"));
+  add("alert", "company.b", listening_to("company.a"));
+  add("alert", "company.c", listening_to("company.b"));
+  add("bystander", "company.d", listening_to("company.a"));
+  EXPECT_EQ(messages(lint_flow(*a, scope)),
+            std::vector<std::string>{"triggers[0]: flows can trigger each other in a loop: company.a.alert -> "
+                                     "company.b.alert -> company.c.alert -> company.a.alert (each one's executions "
+                                     "fire the next one's Flow trigger)"});
+}
+
+TEST_F(ConditionLintScope, AFlowNeverTriggersItself) {
+  auto a = add("alert", "company.a", listening_to("company"));
+  add("etl", "company.b", "");
+  EXPECT_TRUE(lint_flow(*a, scope).empty());
+}
+
+TEST_F(ConditionLintScope, NoLoopWhenTheOtherTriggerExcludesThisFlow) {
+  auto a = add("alert", "company.a", listening_to("company"));
+  add("alert", "company.b",
+      listening_to("company") + "\n- type: io.kestra.plugin.core.condition.Not\n  conditions:\n" +
+          "    - type: io.kestra.plugin.core.condition.ExecutionNamespace\n      namespace: company.a");
+  EXPECT_TRUE(lint_flow(*a, scope).empty());
+}
+
+}  // namespace
+}  // namespace runwatch
