@@ -3,6 +3,7 @@
 
 #include "bindings.h"
 #include "python_task.h"
+#include "runwatch/condition/lint.h"
 #include "runwatch/engine.h"
 #include "value_cast.h"
 
@@ -141,6 +142,27 @@ void bind_engine(py::module_& m) {
           },
           py::arg("namespace") = py::none(), py::arg("flow_id") = py::none(), py::arg("state") = py::none())
       .def("kill", &Engine::kill, py::arg("execution_id"))
+      .def(
+          "matching_triggers",
+          [](const Engine& e, const std::string& ns, const std::string& flow_id, const std::string& state,
+             py::dict labels) {
+            auto parsed = parse_state(state);
+            if (!parsed) throw py::value_error("unknown state '" + state + "'");
+            py::list out;
+            for (const auto& m : e.matching_triggers(ns, flow_id, *parsed, labels_from(labels)))
+              out.append(py::make_tuple(m.flow->ns, m.flow->id, m.trigger->id));
+            return out;
+          },
+          py::arg("namespace"), py::arg("flow_id"), py::arg("state"), py::arg("labels") = py::dict())
+      .def("lint", [](const Engine& e) {
+        auto flows = e.flows();
+        LintScope scope;
+        for (const auto& f : flows) scope.flows.push_back(f.get());
+        std::vector<ValidationIssue> issues;
+        for (const auto& f : flows)
+          for (auto& issue : lint_flow(*f, scope)) issues.push_back(std::move(issue));
+        return issues_to_python(issues);
+      })
       .def(
           "wait_idle",
           [](Engine& e, Seconds timeout) {

@@ -3,6 +3,7 @@
 #include <pybind11/stl/filesystem.h>
 
 #include "bindings.h"
+#include "runwatch/condition/lint.h"
 #include "runwatch/engine.h"
 #include "runwatch/flow/loader.h"
 #include "runwatch/model/execution.h"
@@ -113,7 +114,21 @@ void bind_flow(py::module_& m) {
             return result.flow;
           },
           py::arg("path"), "Loads a flow file; raises FlowValidationError with every problem.")
+      .def(
+          "lint", [](const Flow& f) { return issues_to_python(lint_flow(f)); },
+          "Warnings about this flow's triggers: conditions that can never all hold, states never seen.")
       .def("__repr__", [](const Flow& f) { return "<Flow " + f.ns + "." + f.id + " rev " + std::to_string(f.revision) + ">"; });
+  m.def(
+      "lint_flows",
+      [](const std::vector<std::shared_ptr<Flow>>& flows) {
+        LintScope scope;
+        for (const auto& f : flows) scope.flows.push_back(f.get());
+        std::vector<ValidationIssue> issues;
+        for (const auto& f : flows)
+          for (auto& issue : lint_flow(*f, scope)) issues.push_back(std::move(issue));
+        return issues_to_python(issues);
+      },
+      py::arg("flows"), "Lints flows together: references and loops between them are checked too.");
   m.def(
       "check_flow_file",
       [](const std::filesystem::path& path) {

@@ -6,6 +6,8 @@
 #include <cctype>
 #include <unistd.h>
 
+#include <spdlog/spdlog.h>
+
 #include "runwatch/expr/template_cache.h"
 #include "runwatch/runtime/ids.h"
 #include "runwatch/runtime/inputs.h"
@@ -34,7 +36,8 @@ Engine::Engine(EngineOptions options)
     : clock_(options.clock ? std::move(options.clock) : system_clock()),
       secrets_(std::move(options.secrets)),
       executor_(*clock_, PluginRegistry::global(), secrets_, env_vars(options.env_vars_prefix), board_,
-                options.worker_threads > 0 ? options.worker_threads : default_worker_threads()),
+                options.worker_threads > 0 ? options.worker_threads : default_worker_threads(),
+                [this](const Execution& e) { on_transition(e); }),
       scheduler_(*clock_, flows_, secrets_, [this](const ScheduledExecution& e) {
         submit(e.ns, e.flow_id, e.inputs, {}, e.trigger);
       }) {}
@@ -45,7 +48,7 @@ Engine::~Engine() { stop(); }
 
 std::shared_ptr<const Flow> Engine::add_flow(std::string_view yaml, std::string_view file) {
   auto flow = flows_.put(parse_flow(yaml, file, plugins(), &templates()));
-  scheduler_.flows_changed();
+  flows_changed();
   return flow;
 }
 
@@ -62,7 +65,7 @@ std::vector<std::shared_ptr<const Flow>> Engine::load_flows(const std::filesyste
   if (!errors.empty()) throw FlowValidationError(std::move(errors));
   std::vector<std::shared_ptr<const Flow>> out;
   for (auto& flow : loaded) out.push_back(flows_.put(std::move(flow)));
-  scheduler_.flows_changed();
+  flows_changed();
   return out;
 }
 
@@ -72,7 +75,7 @@ std::shared_ptr<const Flow> Engine::flow(const std::string& ns, const std::strin
 
 bool Engine::remove_flow(const std::string& ns, const std::string& id) {
   if (!flows_.remove(ns, id)) return false;
-  scheduler_.flows_changed();
+  flows_changed();
   return true;
 }
 
@@ -114,6 +117,58 @@ bool Engine::wait_idle(WaitTime timeout) {
     if (!scheduler_.wait_idle(left()) || !executor_.wait_idle(left())) return false;
     if (scheduler_.idle()) return true;
   }
+}
+
+void Engine::flows_changed() {
+  flow_triggers_.set_flows(flows_.all());
+  scheduler_.flows_changed();
+}
+
+void Engine::on_transition(const Execution& execution) {
+  std::vector<std::string> warnings;
+  for (const auto& match : flow_triggers_.match(execution, &warnings)) start_triggered(match, execution);
+  for (const auto& warning : warnings) spdlog::warn("{}", warning);
+}
+
+void Engine::start_triggered(const FlowTriggerMatch& match, const Execution& source) {
+  const auto& flow = *match.flow;
+  try {
+    Value inputs = match.trigger->properties.value("inputs", Value::object());
+    if (!inputs.empty()) {
+      Value variables = {{"trigger", match.variables},
+                         {"outputs", source.outputs()},
+                         {"flow", {{"id", flow.id}, {"namespace", flow.ns}, {"revision", flow.revision}}}};
+      RunContext ctx(TaskIdentity{}, std::move(variables), *clock_, nullptr, &board_, &secrets_);
+      inputs = ctx.render(inputs);
+    }
+    submit(flow.ns, flow.id, inputs, {}, match.variables);
+  } catch (const std::exception& e) {
+    // As Kestra: the triggered execution exists, FAILED, and says why.
+    Execution failed;
+    failed.id = new_id();
+    failed.ns = flow.ns;
+    failed.flow_id = flow.id;
+    failed.flow_revision = flow.revision;
+    failed.state = StateHistory(State::CREATED, clock_->now());
+    failed.state.transition(State::FAILED, clock_->now());
+    failed.labels = flow.labels;
+    failed.trigger = match.variables;
+    failed.logs.push_back(LogEntry{clock_->now(), LogLevel::ERROR, "", "", 0,
+                                   "Flow trigger '" + match.trigger->id + "' could not start the execution: " + e.what()});
+    board_.publish(std::make_shared<const Execution>(std::move(failed)));
+  }
+}
+
+std::vector<FlowTriggerMatch> Engine::matching_triggers(const std::string& ns, const std::string& flow_id, State state,
+                                                        const std::vector<Label>& labels) const {
+  Execution probe;
+  probe.id = "dry-run";
+  probe.ns = ns;
+  probe.flow_id = flow_id;
+  probe.labels = labels;
+  probe.state = StateHistory(State::CREATED, clock_->now());
+  probe.state.transition(state, clock_->now());
+  return flow_triggers_.match(probe, nullptr);
 }
 
 Engine::Snapshot Engine::wait(const std::string& execution_id, WaitTime timeout) const {

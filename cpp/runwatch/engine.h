@@ -14,6 +14,7 @@
 #include "runwatch/runtime/execution_board.h"
 #include "runwatch/runtime/executor.h"
 #include "runwatch/runtime/flow_registry.h"
+#include "runwatch/runtime/flow_triggers.h"
 #include "runwatch/runtime/scheduler.h"
 #include "runwatch/tasks/registry.h"
 #include "runwatch/tasks/secrets.h"
@@ -61,6 +62,10 @@ class Engine {
   std::vector<Snapshot> executions(const ExecutionFilter& filter = {}) const { return board_.list(filter); }
   // False when no such execution is running.
   bool kill(const std::string& execution_id);
+  // Dry run: the Flow triggers that would fire for an execution of that flow reaching
+  // that state, without running anything.
+  std::vector<FlowTriggerMatch> matching_triggers(const std::string& ns, const std::string& flow_id, State state,
+                                                  const std::vector<Label>& labels = {}) const;
   // True once nothing more can happen without the clock moving: no execution can go on
   // and no schedule date is due.
   bool wait_idle(WaitTime timeout = std::nullopt);
@@ -79,9 +84,15 @@ class Engine {
   int worker_threads() const { return executor_.worker_threads(); }
 
  private:
+  void flows_changed();
+  // The executor's listener: starts the monitoring flows whose Flow triggers fire.
+  void on_transition(const Execution& execution);
+  void start_triggered(const FlowTriggerMatch& match, const Execution& source);
+
   std::shared_ptr<Clock> clock_;
   SecretStore secrets_;
   FlowRegistry flows_;
+  FlowTriggers flow_triggers_;
   ExecutionBoard board_;
   Executor executor_;
   Scheduler scheduler_;  // after the executor: it submits executions from its own thread

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import testing
 from ._core import Flow, LogEntry, ManualClock, TaskRun, __version__
-from .engine import Engine
+from .engine import Engine, TriggerMatch
 from .errors import Error, ExecutionTimeout, FlowValidationError, InputError, NotFoundError, ValidationIssue
 from .execution import Execution
 from .notifier import NotificationMessage, Notifier
@@ -25,6 +25,7 @@ __all__ = [
     "Notifier",
     "TaskContext",
     "TaskRun",
+    "TriggerMatch",
     "ValidationIssue",
     "__version__",
     "task",

@@ -22,26 +22,32 @@ def _validate(args: argparse.Namespace, out: TextIO) -> int:
             return 1
         files.extend(found)
     errors = warnings = 0
+    loaded = []
+    reported = []
     for file in files:
-        _, issues = _core.check_flow_file(file)
-        for issue in issues:
-            print(str(issue), file=out)
-            if issue.severity == "error":
-                errors += 1
-            else:
-                warnings += 1
+        flow, issues = _core.check_flow_file(file)
+        reported.extend(issues)
+        if flow is not None:
+            loaded.append(flow)
+    reported.extend(_core.lint_flows(loaded))
+    for issue in sorted(reported, key=lambda i: (i.file, i.line, i.column)):
+        print(str(issue), file=out)
+        if issue.severity == "error":
+            errors += 1
+        else:
+            warnings += 1
     print(f"{len(files)} file(s) checked: {errors} error(s), {warnings} warning(s)", file=out)
-    return 1 if errors else 0
+    return 1 if errors or (args.strict and warnings) else 0
 
 
-def _parse_inputs(pairs: Sequence[str]) -> dict[str, str]:
-    inputs: dict[str, str] = {}
+def _parse_pairs(pairs: Sequence[str], option: str) -> dict[str, str]:
+    parsed: dict[str, str] = {}
     for pair in pairs:
         key, sep, value = pair.partition("=")
         if not sep or not key:
-            raise Error(f"--input takes key=value, got {pair!r}")
-        inputs[key] = value
-    return inputs
+            raise Error(f"{option} takes key=value, got {pair!r}")
+        parsed[key] = value
+    return parsed
 
 
 def print_execution(execution: Execution, out: TextIO) -> None:
@@ -60,12 +66,26 @@ def print_execution(execution: Execution, out: TextIO) -> None:
 
 
 def _run(args: argparse.Namespace, out: TextIO) -> int:
-    inputs = _parse_inputs(args.input)
+    inputs = _parse_pairs(args.input, "--input")
     with Engine() as engine:
         engine.load_flows(args.flows)
         execution = engine.run(args.namespace, args.flow_id, inputs=inputs, timeout=args.timeout)
     print_execution(execution, out)
     return 0 if execution.state in ("SUCCESS", "WARNING") else 1
+
+
+def _test_alert(args: argparse.Namespace, out: TextIO) -> int:
+    labels = _parse_pairs(args.label, "--label")
+    with Engine() as engine:
+        engine.load_flows(args.flows)
+        matches = engine.matching_triggers(args.namespace, args.flow_id, args.state.upper(), labels)
+    subject = f"{args.namespace}.{args.flow_id} {args.state.upper()}"
+    if not matches:
+        print(f"{subject}: no alert fires", file=out)
+        return 1
+    for match in matches:
+        print(f"{subject}: fires {match.namespace}.{match.flow_id} (trigger {match.trigger_id})", file=out)
+    return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -75,6 +95,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     validate = commands.add_parser("validate", help="check flow files; exit 1 when one has an error")
     validate.add_argument("paths", nargs="+", help="flow files or folders")
+    validate.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
     validate.set_defaults(handler=_validate)
 
     run = commands.add_parser("run", help="run one execution and print it; exit 0 on SUCCESS or WARNING")
@@ -84,6 +105,15 @@ def build_parser() -> argparse.ArgumentParser:
     run.add_argument("namespace")
     run.add_argument("flow_id")
     run.set_defaults(handler=_run)
+
+    test_alert = commands.add_parser(
+        "test-alert", help="dry run: which monitoring flows fire for such an execution; exit 1 when none")
+    test_alert.add_argument("--flows", required=True, help="a flow file or a folder of flows")
+    test_alert.add_argument("--label", action="append", default=[], metavar="KEY=VALUE", help="an execution label")
+    test_alert.add_argument("namespace")
+    test_alert.add_argument("flow_id")
+    test_alert.add_argument("state", help="the state the execution reaches, e.g. FAILED")
+    test_alert.set_defaults(handler=_test_alert)
     return parser
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 from collections.abc import Mapping
-from typing import Any, Optional, Union
+from typing import Any, NamedTuple, Optional, Union
 
 from . import _core
 from .errors import ExecutionTimeout
@@ -12,6 +12,14 @@ from .execution import Execution
 
 ManualClock = _core.ManualClock
 Flow = _core.Flow
+
+
+class TriggerMatch(NamedTuple):
+    """A monitoring flow's trigger that would fire: its flow and the trigger's id."""
+
+    namespace: str
+    flow_id: str
+    trigger_id: str
 
 
 def _worker_threads_from(config: Optional[Mapping[str, Any]]) -> int:
@@ -136,6 +144,17 @@ class Engine:
     def kill(self, execution_id: str) -> bool:
         """Stops the execution's running tasks and ends it KILLED; False if it is not running."""
         return self._core.kill(execution_id)
+
+    def matching_triggers(
+        self, namespace: str, flow_id: str, state: str, labels: Optional[Mapping[str, str]] = None
+    ) -> list[TriggerMatch]:
+        """Dry run: the Flow triggers that would fire for such an execution; nothing runs."""
+        found = self._core.matching_triggers(namespace, flow_id, state, dict(labels or {}))
+        return [TriggerMatch(*match) for match in found]
+
+    def lint(self) -> list[_core.ValidationIssue]:
+        """Warnings about the loaded flows' triggers: alerts that can never fire, loops, unknown flows."""
+        return self._core.lint()
 
     def wait_idle(self, timeout: Optional[float] = None) -> bool:
         """Waits until nothing more can happen without time passing; False if `timeout` s pass first.

@@ -20,7 +20,9 @@ import runwatch
 
 REPO = Path(__file__).resolve().parents[2]
 EXAMPLES = REPO / "examples" / "flows"
-CORPUS = Path("/work/shared/corpus/kestra-flows/valids")
+SHARED = REPO.parent / "shared"
+CORPUS = SHARED / "corpus" / "kestra-flows" / "valids"
+SPEC_EXAMPLES = SHARED / "spec" / "examples"
 BIN = Path(sys.executable).parent
 START = dt.datetime(2024, 1, 31, 10, 0, 0, tzinfo=dt.timezone.utc)
 
