@@ -205,10 +205,6 @@ def test_run_past_its_timeout_exits_2_promptly(runwatch_bin, flows_dir):
     assert re.fullmatch(r"runwatch: error: execution \w+ is still RUNNING after 0\.2 s", line), line
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "`runwatch run` with an invalid flow file exits 1, the code of an execution that ran and failed "
-    "(python/runwatch/cli.py main catches FlowValidationError apart and returns 1); FlowValidationError is "
-    "an engine error like an unknown flow or a bad input, so the contract's exit code is 2"))
 def test_run_with_invalid_flows_exits_2_and_lists_the_issues(runwatch_bin, flows_dir):
     bad = flows_dir.write("bad.yaml", BAD_FLOW)
     result = cli_run(runwatch_bin, "run", "--flows", flows_dir, "company.team", "bad")

@@ -697,9 +697,6 @@ def test_context_manager_exits_promptly_while_a_task_sleeps_on_the_manual_clock(
     assert time.monotonic() - begin < 5
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Engine.run after stop() submits an execution that stays CREATED forever (the executor thread is gone): "
-    "Engine::submit (cpp/runwatch/engine.cc) should raise runwatch.Error('engine is stopped') instead"))
 def test_run_after_stop_is_an_error(clock):
     engine = runwatch.Engine(clock=clock, worker_threads=1)
     engine.add_flow(flow_yaml(SLEEP_30))
@@ -843,10 +840,6 @@ def test_flow_from_file_records_its_file(flows_dir):
     assert flow.source_file == path
 
 
-@pytest.mark.xfail(strict=True, raises=TypeError, reason=(
-    "Flow.from_file refuses a pathlib.Path (TypeError: incompatible function arguments): the binding in "
-    "cpp/bindings/model_bindings.cc takes std::string; it should accept any os.PathLike, as "
-    "Engine.load_flows does with os.fspath"))
 def test_flow_from_file_accepts_a_pathlib_path(flows_dir):
     path = flows_dir.write("full.yaml", FULL)
     assert runwatch.Flow.from_file(path).id == "full"

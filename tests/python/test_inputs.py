@@ -159,28 +159,16 @@ def test_python_value_without_a_json_form_is_a_type_error(run_with):
         run_with(doc={1, 2})
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Instants with a fraction are not written as Java writes them: cpp/runwatch/model/time.cc format_instant "
-    "strips every trailing zero ('2024-01-31T10:00:00.25Z') where Java's Instant.toString prints 3, 6 or 9 "
-    "digits ('2024-01-31T10:00:00.250Z'); DESIGN/ARCHITECTURE promise Java's form"))
 def test_datetime_fraction_is_written_in_java_millisecond_groups(run_with):
     when = dt.datetime(2024, 1, 31, 10, 0, 0, 250000, tzinfo=dt.timezone.utc)
     assert run_with(when=when).inputs["when"] == "2024-01-31T10:00:00.250Z"
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "DATE inputs are only checked against the pattern \\d{4}-\\d{2}-\\d{2} (cpp/runwatch/runtime/inputs.cc "
-    "typed_pattern), so '2024-13-99' is accepted and stored; expected InputError naming 'day' (Kestra "
-    "parses it as a LocalDate)"))
 def test_impossible_date_is_an_input_error(run_with):
     with pytest.raises(runwatch.InputError, match="'day'"):
         run_with(day="2024-13-99")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "An int input beyond 64 bits raises a bare RuntimeError with pybind11's internal text (\"Unable to cast "
-    "Python instance of type <class 'int'> to C++ type '?'\"): cpp/bindings/value_cast.cc from_python "
-    "casts to long long unchecked; expected InputError naming the input (or OverflowError)"))
 def test_integer_too_large_is_an_input_error(run_with):
     with pytest.raises((runwatch.InputError, OverflowError)):
         run_with(count=2 ** 70)

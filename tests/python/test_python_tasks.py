@@ -90,10 +90,6 @@ def test_keyword_only_properties_work(engine, type_name):
     assert run_one(engine, type_name, "level: 3").outputs["t"] == {"level": 3}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "A quoted integer ('n: \"5\"') passes the load-time check of an int property "
-    "(value_checks.cc fits_integer accepts integer text) but reaches the Python function as the str '5': "
-    "the engine should convert it to the declared type (int 5), as Kestra does, or refuse it at load"))
 def test_quoted_integer_reaches_an_int_property_as_int(engine, type_name):
     seen = {}
 
@@ -278,10 +274,6 @@ def test_templated_property_is_rendered_before_the_call(engine, type_name):
     assert seen == {"label": "py-t"}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "A templated int property ('n: \"{{ inputs.n }}\"' with an INT input 5) reaches the Python function "
-    "as the str '5': rendered properties are not converted to the declared property type before the call "
-    "(cpp/bindings/python_task.cc passes the rendered Value as is); expected int 5, as Kestra converts"))
 def test_templated_integer_reaches_an_int_property_as_int(engine, type_name):
     seen = {}
 
@@ -339,11 +331,6 @@ def test_context_log_with_an_unknown_level_fails_the_task(engine, type_name):
     ]
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "A TaskContext kept after its task ended points at a destroyed C++ RunContext "
-    "(cpp/bindings/python_task.cc casts a stack PythonTaskContext with return_value_policy::reference): "
-    "reading ctx.task_id afterwards is use-after-free (garbage ValueError, or a crash). Expected: a clean "
-    "RuntimeError/runwatch.Error saying the context is no longer valid"))
 def test_context_used_after_its_task_ended_raises_cleanly():
     result = run_in_subprocess("""
         import runwatch
@@ -454,11 +441,6 @@ def test_returning_an_unconvertible_output_fails_the_task(engine, type_name):
     assert message.startswith("cannot convert a value of type set")
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "An int output beyond 64 bits fails the task with pybind11's internal text \"Unable to cast Python "
-    "instance of type <class 'int'> to C++ type '?' (#define PYBIND11_DETAILED_ERROR_MESSAGES ...)\": "
-    "cpp/bindings/value_cast.cc from_python casts to long long unchecked; expected a message naming the "
-    "out-of-range integer"))
 def test_an_integer_too_large_for_outputs_fails_with_a_clear_message(engine, type_name):
     @runwatch.task(type_name)
     def huge(ctx):
@@ -601,11 +583,6 @@ def test_engine_exit_wakes_a_python_task_sleeping_on_the_manual_clock(clock, typ
     assert seen == {"slept": False}
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "Dropping the last reference to an Engine that was not stopped, while a Python task sleeps, deadlocks: "
-    "the C++ ~Engine (via pybind11 dealloc) runs stop() with the GIL held and joins the worker, which needs "
-    "the GIL to return from ctx.sleep. Expected: the engine stops as with stop() (e.g. release the GIL in "
-    "the binding's destructor or make Engine.__del__ call stop())"))
 def test_dropping_an_unstopped_engine_while_a_python_task_sleeps_does_not_hang():
     try:
         result = run_in_subprocess("""
@@ -688,11 +665,6 @@ def test_string_annotations_of_plain_types_are_checked(engine, type_name):
         engine.add_flow(one_task_flow(type_name, props="p: abc"))
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "With postponed annotations (from __future__ import annotations, or quoted ones), python/runwatch/tasks.py "
-    "_property_type matches annotation strings by bare name only, so 'Optional[int]', 'list[str]' and "
-    "'dict[str, int]' become ANY and their properties are not type-checked at load; it should resolve them "
-    "with typing.get_type_hints(fn)"))
 def test_postponed_generic_annotations_are_checked(engine, type_name):
     @runwatch.task(type_name)
     def fn(ctx, p: "Optional[int]" = None):
