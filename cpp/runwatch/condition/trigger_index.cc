@@ -10,25 +10,18 @@ void TriggerIndex::for_each_list(const ExecutionBox& box, Fn fn) {
     auto& in_namespace = by_namespace_[*box.ns.equals];
     fn(box.flow_id.equals ? in_namespace.by_flow[*box.flow_id.equals] : in_namespace.any_flow);
   } else if (!box.ns.prefix.empty()) {
-    fn(affix_list(by_prefix_, box.ns.prefix));
+    fn(by_prefix_.at(box.ns.prefix));
   } else if (!box.ns.suffix.empty()) {
-    fn(affix_list(by_suffix_, box.ns.suffix));
+    fn(by_suffix_.at(box.ns.suffix));
   } else {
     for (State s : states_of(box.states)) fn(by_state_[static_cast<size_t>(s)]);
   }
 }
 
-TriggerIndex::Entries& TriggerIndex::affix_list(AffixMap& map, const std::string& text) {
-  auto [it, inserted] = map.entries.try_emplace(text);
-  if (inserted) ++map.lengths[text.size()];
-  return it->second;
-}
-
-void TriggerIndex::prune(AffixMap& map, const std::string& text) {
-  auto it = map.entries.find(text);
-  if (it == map.entries.end() || !it->second.empty()) return;
-  map.entries.erase(it);
-  if (--map.lengths[text.size()] == 0) map.lengths.erase(text.size());
+TriggerIndex::Entries& TriggerIndex::AffixEntries::at(std::string_view affix) {
+  auto slot = trie.slot(affix);
+  if (slot >= by_slot.size()) by_slot.resize(slot + 1);
+  return by_slot[slot];
 }
 
 void TriggerIndex::add(std::uint32_t id, const Constraint& constraint) {
@@ -40,13 +33,9 @@ void TriggerIndex::add(std::uint32_t id, const Constraint& constraint) {
 void TriggerIndex::remove(std::uint32_t id) {
   auto it = constraints_.find(id);
   if (it == constraints_.end()) return;
-  for (const auto& box : it->second.boxes()) {
+  // Emptied lists and trie paths stay: an event walks at most its namespace's length.
+  for (const auto& box : it->second.boxes())
     for_each_list(box, [&](Entries& entries) { std::erase_if(entries, [&](const Entry& e) { return e.id == id; }); });
-    if (!box.ns.equals) {
-      prune(by_prefix_, box.ns.prefix);
-      prune(by_suffix_, box.ns.suffix);
-    }
-  }
   constraints_.erase(it);
 }
 
@@ -56,13 +45,9 @@ void TriggerIndex::collect(const Entries& entries, std::string_view ns, std::str
     if (entry.box->contains_some_labels(ns, flow_id, state)) out.push_back(entry.id);
 }
 
-void TriggerIndex::collect_affixes(const AffixMap& map, std::string_view ns, std::string_view flow_id, State state,
-                                   bool prefixes, std::vector<std::uint32_t>& out) {
-  for (const auto& [length, count] : map.lengths) {
-    if (length > ns.size()) break;
-    auto affix = prefixes ? ns.substr(0, length) : ns.substr(ns.size() - length);
-    if (auto it = map.entries.find(affix); it != map.entries.end()) collect(it->second, ns, flow_id, state, out);
-  }
+void TriggerIndex::collect_affixes(const AffixEntries& affixes, std::string_view ns, std::string_view flow_id,
+                                   State state, std::vector<std::uint32_t>& out) {
+  affixes.trie.for_each_affix_of(ns, [&](std::uint32_t slot) { collect(affixes.by_slot[slot], ns, flow_id, state, out); });
 }
 
 std::vector<std::uint32_t> TriggerIndex::candidates(std::string_view ns, std::string_view flow_id, State state) const {
@@ -72,8 +57,8 @@ std::vector<std::uint32_t> TriggerIndex::candidates(std::string_view ns, std::st
     const auto& by_flow = in_namespace->second.by_flow;
     if (auto it = by_flow.find(flow_id); it != by_flow.end()) collect(it->second, ns, flow_id, state, out);
   }
-  collect_affixes(by_prefix_, ns, flow_id, state, true, out);
-  collect_affixes(by_suffix_, ns, flow_id, state, false, out);
+  collect_affixes(by_prefix_, ns, flow_id, state, out);
+  collect_affixes(by_suffix_, ns, flow_id, state, out);
   collect(by_state_[static_cast<size_t>(state)], ns, flow_id, state, out);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());

@@ -7,9 +7,8 @@
 //
 //   (namespace, flowId)  box with an exact namespace and flow id (ExecutionFlow)
 //   namespace            exact namespace, any flow id
-//   prefix               namespace prefix: probed with the event namespace's prefixes of
-//                        the lengths filed (few distinct lengths in practice)
-//   suffix               namespace suffix, likewise
+//   prefix               namespace prefix, in a trie the event walks along its namespace
+//   suffix               namespace suffix, in a trie walked from the end
 //   by state             the rest (status-only, labels-only, negations): one list per
 //                        state, so an event scans only those that accept its state
 // (An exact flow id comes with an exact namespace from every condition there is.)
@@ -18,12 +17,12 @@
 // remove; the engine rebuilds or locks around changes.
 #include <array>
 #include <cstdint>
-#include <map>
 #include <string>
 #include <string_view>
 #include <unordered_map>
 #include <vector>
 
+#include "runwatch/condition/affix_trie.h"
 #include "runwatch/condition/constraint.h"
 
 namespace runwatch {
@@ -53,10 +52,10 @@ class TriggerIndex {
   };
   template <typename V>
   using TextMap = std::unordered_map<std::string, V, TextHash, std::equal_to<>>;
-  // Texts filed by length, so that probing an event tries only the lengths in use.
-  struct AffixMap {
-    TextMap<Entries> entries;
-    std::map<size_t, size_t> lengths;  // length -> number of texts of that length
+  struct AffixEntries {
+    AffixTrie trie;
+    std::vector<Entries> by_slot;
+    Entries& at(std::string_view affix);
   };
   struct NamespaceEntries {
     Entries any_flow;
@@ -66,17 +65,15 @@ class TriggerIndex {
   // Calls fn(entries) for each list the box is filed in, creating the lists.
   template <typename Fn>
   void for_each_list(const ExecutionBox& box, Fn fn);
-  static Entries& affix_list(AffixMap& map, const std::string& text);
-  static void prune(AffixMap& map, const std::string& text);
   static void collect(const Entries& entries, std::string_view ns, std::string_view flow_id, State state,
                       std::vector<std::uint32_t>& out);
-  static void collect_affixes(const AffixMap& map, std::string_view ns, std::string_view flow_id, State state,
-                              bool prefixes, std::vector<std::uint32_t>& out);
+  static void collect_affixes(const AffixEntries& affixes, std::string_view ns, std::string_view flow_id, State state,
+                              std::vector<std::uint32_t>& out);
 
   std::unordered_map<std::uint32_t, Constraint> constraints_;
   TextMap<NamespaceEntries> by_namespace_;
-  AffixMap by_prefix_;
-  AffixMap by_suffix_;
+  AffixEntries by_prefix_{AffixTrie(AffixTrie::Direction::FromStart), {}};
+  AffixEntries by_suffix_{AffixTrie(AffixTrie::Direction::FromEnd), {}};
   std::array<Entries, 13> by_state_;
 };
 
