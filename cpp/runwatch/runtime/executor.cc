@@ -101,22 +101,25 @@ bool Executor::stopped() const {
   return stopped_;
 }
 
-bool Executor::idle_locked() const {
+bool Executor::idle_locked(int parked_sleepers) const {
   if (processing_ || !inbox_.empty()) return false;
-  if (jobs_in_flight_.load() > clock_.parked_sleepers()) return false;
+  if (jobs_in_flight_.load() > parked_sleepers) return false;
   if (!next_deadline_) return true;
   return clock_.is_manual() && clock_.now() < *next_deadline_;
 }
 
 bool Executor::wait_idle(std::optional<std::chrono::steady_clock::duration> timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout.value_or(std::chrono::hours(24 * 365));
-  std::unique_lock lock(mutex_);
-  // Workers that park on a manual clock do not report it, so look again every millisecond.
-  while (!idle_locked()) {
-    if (stopped_ || std::chrono::steady_clock::now() >= deadline) return idle_locked();
+  for (;;) {
+    // Counted before taking our lock: a manual clock calls into this executor (on_advance)
+    // while holding its own, so taking them in the other order could deadlock.
+    int parked = clock_.parked_sleepers();
+    std::unique_lock lock(mutex_);
+    if (idle_locked(parked)) return true;
+    if (stopped_ || std::chrono::steady_clock::now() >= deadline) return false;
+    // Workers that park on a manual clock do not report it, so look again every millisecond.
     idle_cv_.wait_for(lock, std::chrono::milliseconds(1));
   }
-  return true;
 }
 
 void Executor::loop() {

@@ -80,7 +80,7 @@ class Executor {
   void mark_dirty(Live& live);
   // Publishes the executions changed since the last call, and forgets finished ones.
   void publish_dirty();
-  bool idle_locked() const;
+  bool idle_locked(int parked_sleepers) const;
 
   // Execution progress.
   void advance(Live& live);
