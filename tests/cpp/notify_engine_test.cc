@@ -120,6 +120,43 @@ tasks:
   EXPECT_EQ(fields[5]["value"], "load");
 }
 
+TEST_F(NotifyEngine, AFlowTriggerSendsTheSummaryOfTheExecutionThatFailed) {
+  add(R"(
+id: etl
+namespace: company.team
+tasks:
+  - id: load
+    type: io.kestra.plugin.core.execution.Fail
+)");
+  add(R"(
+id: failure_alert_to_slack
+namespace: company.monitoring
+tasks:
+  - id: send
+    type: io.kestra.plugin.notifications.slack.SlackExecution
+    url: ")" + server.url("/hook") + R"("
+    channel: "#general"
+    executionId: "{{ trigger.executionId }}"
+triggers:
+  - id: listen
+    type: io.kestra.plugin.core.trigger.Flow
+    conditions:
+      - type: io.kestra.plugin.core.condition.ExecutionStatus
+        in: [FAILED, WARNING]
+      - type: io.kestra.plugin.core.condition.ExecutionNamespace
+        namespace: company.team
+        prefix: true
+)");
+  auto failed = start("etl");
+  ASSERT_EQ(failed->state.current(), State::FAILED);
+  settle();
+  ASSERT_EQ(recorder.count(), 1u);
+  Value got = body(0);
+  EXPECT_EQ(got["text"], "*[company.team] etl " + kArrow + " FAILED*\n> Failed on task `load` after 00:00:00.000");
+  EXPECT_EQ(got["attachments"][0]["fields"][2]["value"], failed->id);
+  EXPECT_EQ(got["channel"], "#general");
+}
+
 TEST_F(NotifyEngine, RetriesWaitOnTheEnginesClock) {
   failures = 2;
   add(R"(
