@@ -1,8 +1,8 @@
 #pragma once
-// A character trie of namespace prefixes (or suffixes, read from the end): an event
-// walks the path of its own namespace, so the prefixes it cannot have, in other
-// branches, cost it nothing. Each stored affix owns a slot number, which the index
-// maps to its triggers.
+// A character trie of namespaces and their prefixes (or suffixes, read from the end):
+// an event walks the path of its own namespace, so what it cannot match, in other
+// branches, costs it nothing, in work or in cache. Each stored text owns a slot number,
+// which the index maps to its triggers.
 #include <algorithm>
 #include <cstdint>
 #include <string_view>
@@ -19,14 +19,16 @@ class AffixTrie {
   // The slot of `affix`, created with its path on first use.
   std::uint32_t slot(std::string_view affix);
 
-  // Calls fn(slot) for each stored affix of `text`, shortest first.
+  // Calls fn(slot, whole) for each stored prefix (suffix) of `text`, shortest first;
+  // `whole` is true for `text` itself.
   template <typename Fn>
   void for_each_affix_of(std::string_view text, Fn fn) const {
     std::uint32_t node = 0;
-    for (size_t i = 0; i < text.size(); ++i) {
+    for (size_t i = 0;; ++i) {
+      if (nodes_[node].slot != kNone) fn(nodes_[node].slot, i == text.size());
+      if (i == text.size()) return;
       node = child(node, from_end_ ? text[text.size() - 1 - i] : text[i]);
       if (node == kNone) return;
-      if (nodes_[node].slot != kNone) fn(nodes_[node].slot);
     }
   }
 

@@ -7,21 +7,27 @@ namespace runwatch {
 template <typename Fn>
 void TriggerIndex::for_each_list(const ExecutionBox& box, Fn fn) {
   if (box.ns.equals) {
-    auto& in_namespace = by_namespace_[*box.ns.equals];
+    auto& in_namespace = namespace_entries(*box.ns.equals);
     fn(box.flow_id.equals ? in_namespace.by_flow[*box.flow_id.equals] : in_namespace.any_flow);
   } else if (!box.ns.prefix.empty()) {
-    fn(by_prefix_.at(box.ns.prefix));
+    fn(namespace_entries(box.ns.prefix).prefixed);
   } else if (!box.ns.suffix.empty()) {
-    fn(by_suffix_.at(box.ns.suffix));
+    fn(suffix_entries(box.ns.suffix));
   } else {
     for (State s : states_of(box.states)) fn(by_state_[static_cast<size_t>(s)]);
   }
 }
 
-TriggerIndex::Entries& TriggerIndex::AffixEntries::at(std::string_view affix) {
-  auto slot = trie.slot(affix);
-  if (slot >= by_slot.size()) by_slot.resize(slot + 1);
-  return by_slot[slot];
+TriggerIndex::NamespaceEntries& TriggerIndex::namespace_entries(std::string_view text) {
+  auto slot = namespaces_.slot(text);
+  if (slot >= by_namespace_.size()) by_namespace_.resize(slot + 1);
+  return by_namespace_[slot];
+}
+
+TriggerIndex::Entries& TriggerIndex::suffix_entries(std::string_view text) {
+  auto slot = suffixes_.slot(text);
+  if (slot >= by_suffix_.size()) by_suffix_.resize(slot + 1);
+  return by_suffix_[slot];
 }
 
 void TriggerIndex::add(std::uint32_t id, const Constraint& constraint) {
@@ -45,20 +51,17 @@ void TriggerIndex::collect(const Entries& entries, std::string_view ns, std::str
     if (entry.box->contains_some_labels(ns, flow_id, state)) out.push_back(entry.id);
 }
 
-void TriggerIndex::collect_affixes(const AffixEntries& affixes, std::string_view ns, std::string_view flow_id,
-                                   State state, std::vector<std::uint32_t>& out) {
-  affixes.trie.for_each_affix_of(ns, [&](std::uint32_t slot) { collect(affixes.by_slot[slot], ns, flow_id, state, out); });
-}
-
 std::vector<std::uint32_t> TriggerIndex::candidates(std::string_view ns, std::string_view flow_id, State state) const {
   std::vector<std::uint32_t> out;
-  if (auto in_namespace = by_namespace_.find(ns); in_namespace != by_namespace_.end()) {
-    collect(in_namespace->second.any_flow, ns, flow_id, state, out);
-    const auto& by_flow = in_namespace->second.by_flow;
-    if (auto it = by_flow.find(flow_id); it != by_flow.end()) collect(it->second, ns, flow_id, state, out);
-  }
-  collect_affixes(by_prefix_, ns, flow_id, state, out);
-  collect_affixes(by_suffix_, ns, flow_id, state, out);
+  namespaces_.for_each_affix_of(ns, [&](std::uint32_t slot, bool whole) {
+    const auto& entries = by_namespace_[slot];
+    collect(entries.prefixed, ns, flow_id, state, out);
+    if (!whole) return;
+    collect(entries.any_flow, ns, flow_id, state, out);
+    if (auto it = entries.by_flow.find(flow_id); it != entries.by_flow.end()) collect(it->second, ns, flow_id, state, out);
+  });
+  suffixes_.for_each_affix_of(
+      ns, [&](std::uint32_t slot, bool) { collect(by_suffix_[slot], ns, flow_id, state, out); });
   collect(by_state_[static_cast<size_t>(state)], ns, flow_id, state, out);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());

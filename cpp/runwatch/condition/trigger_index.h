@@ -5,12 +5,13 @@
 // that test neither; the cost of an event does not grow with the triggers it cannot
 // meet.
 //
-//   (namespace, flowId)  box with an exact namespace and flow id (ExecutionFlow)
-//   namespace            exact namespace, any flow id
-//   prefix               namespace prefix, in a trie the event walks along its namespace
-//   suffix               namespace suffix, in a trie walked from the end
-//   by state             the rest (status-only, labels-only, negations): one list per
-//                        state, so an event scans only those that accept its state
+//   namespace trie   a node per namespace and prefix: boxes with an exact namespace, by
+//                    flow id (ExecutionFlow) or for any flow, and boxes with a namespace
+//                    prefix. An event walks its namespace's path once: the prefixes
+//                    along it, then the exact namespace and its flow at the end.
+//   suffix trie      boxes with a namespace suffix, walked from the end
+//   by state         the rest (status-only, labels-only, negations): one list per
+//                    state, so an event scans only those that accept its state
 // (An exact flow id comes with an exact namespace from every condition there is.)
 //
 // Thread safety: const members may run concurrently with each other, never with add or
@@ -50,16 +51,11 @@ class TriggerIndex {
     using is_transparent = void;
     size_t operator()(std::string_view text) const { return std::hash<std::string_view>{}(text); }
   };
-  template <typename V>
-  using TextMap = std::unordered_map<std::string, V, TextHash, std::equal_to<>>;
-  struct AffixEntries {
-    AffixTrie trie;
-    std::vector<Entries> by_slot;
-    Entries& at(std::string_view affix);
-  };
+  // The boxes filed under one namespace text of the namespace trie.
   struct NamespaceEntries {
-    Entries any_flow;
-    TextMap<Entries> by_flow;
+    Entries prefixed;  // namespaces starting with it
+    Entries any_flow;  // this namespace, any flow
+    std::unordered_map<std::string, Entries, TextHash, std::equal_to<>> by_flow;  // this namespace and flow
   };
 
   // Calls fn(entries) for each list the box is filed in, creating the lists.
@@ -67,13 +63,14 @@ class TriggerIndex {
   void for_each_list(const ExecutionBox& box, Fn fn);
   static void collect(const Entries& entries, std::string_view ns, std::string_view flow_id, State state,
                       std::vector<std::uint32_t>& out);
-  static void collect_affixes(const AffixEntries& affixes, std::string_view ns, std::string_view flow_id, State state,
-                              std::vector<std::uint32_t>& out);
+  NamespaceEntries& namespace_entries(std::string_view text);
+  Entries& suffix_entries(std::string_view text);
 
   std::unordered_map<std::uint32_t, Constraint> constraints_;
-  TextMap<NamespaceEntries> by_namespace_;
-  AffixEntries by_prefix_{AffixTrie(AffixTrie::Direction::FromStart), {}};
-  AffixEntries by_suffix_{AffixTrie(AffixTrie::Direction::FromEnd), {}};
+  AffixTrie namespaces_{AffixTrie::Direction::FromStart};
+  std::vector<NamespaceEntries> by_namespace_;  // by slot of namespaces_
+  AffixTrie suffixes_{AffixTrie::Direction::FromEnd};
+  std::vector<Entries> by_suffix_;  // by slot of suffixes_
   std::array<Entries, 13> by_state_;
 };
 
