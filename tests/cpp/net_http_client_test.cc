@@ -22,9 +22,16 @@ using testing::SelfSignedCertificate;
 class NetHttpClient : public ::testing::Test {
  protected:
   ManualClock clock{TimePoint(std::chrono::seconds(1'700'000'000))};
+  Gate gate;  // holds the handlers of slow endpoints
   LocalServer server;
   Recorder recorder;
   std::vector<std::pair<std::string, Duration>> retries;  // failure, wait
+
+  // Handlers may still be waiting on the gate: let them finish before it goes away.
+  void TearDown() override {
+    gate.open();
+    server.stop();
+  }
 
   HttpClientOptions options() {
     HttpClientOptions o;
@@ -199,7 +206,6 @@ TEST_F(NetHttpClient, AnUnreachablePortFailsAfterEveryAttempt) {
 }
 
 TEST_F(NetHttpClient, ASlowEndpointEndsAtTheReadTimeout) {
-  Gate gate;
   server.server().Post("/hook", [&](const httplib::Request&, httplib::Response& res) {
     gate.pass();
     res.set_content("late", "text/plain");
@@ -219,7 +225,6 @@ TEST_F(NetHttpClient, ASlowEndpointEndsAtTheReadTimeout) {
     EXPECT_EQ(e.attempts(), 1);
   }
   EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
-  gate.open();
 }
 
 TEST_F(NetHttpClient, AGarbageAnswerIsAnError) {
@@ -266,7 +271,6 @@ TEST_F(NetHttpClient, AKillDuringBackoffEndsItPromptly) {
 }
 
 TEST_F(NetHttpClient, AKillDuringARequestEndsItBeforeItsTimeout) {
-  Gate gate;
   server.server().Post("/hook", [&](const httplib::Request& req, httplib::Response& res) {
     recorder.add(req);
     gate.pass();
@@ -287,7 +291,6 @@ TEST_F(NetHttpClient, AKillDuringARequestEndsItBeforeItsTimeout) {
     EXPECT_EQ(std::string(e.what()), "Request cancelled");
   }
   EXPECT_LT(std::chrono::steady_clock::now() - started, 5s);
-  gate.open();
 }
 
 class NetHttpClientTls : public ::testing::Test {
