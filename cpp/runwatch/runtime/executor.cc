@@ -156,6 +156,9 @@ void Executor::loop() {
     batch.clear();
     fire_due_timers();
     publish_dirty();
+    // After publishing: a task that reads its own execution (SlackExecution) finds its run.
+    for (auto& job : ready_jobs_) workers_.submit(std::move(job));
+    ready_jobs_.clear();
   }
 }
 
@@ -492,8 +495,8 @@ void Executor::dispatch_attempt(Live& live, const TaskDef& task, TaskRun& run) {
                         live.exec.flow_revision, task.id, task.type, run.id, static_cast<int>(run.attempts.size())};
   if (task.timeout) schedule(live, now + *task.timeout, Timer{Timer::Kind::Timeout, live.exec.id, run.id, run.attempts.size()});
   ++jobs_in_flight_;
-  workers_.submit(WorkerJob{std::move(identity), std::move(type), task.properties, variables(live, task, run),
-                            error_logs(live.exec), std::move(cancellation)});
+  ready_jobs_.push_back(WorkerJob{std::move(identity), std::move(type), task.properties, variables(live, task, run),
+                                  error_logs(live.exec), std::move(cancellation)});
 }
 
 void Executor::attempt_failed(Live& live, const TaskDef& task, TaskRun& run) {

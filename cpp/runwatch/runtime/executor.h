@@ -126,6 +126,7 @@ class Executor {
   uint64_t next_timer_seq_ = 0;
   std::atomic<int> jobs_in_flight_{0};
   std::vector<Live*> dirty_;  // changed since the last publish_dirty, each once
+  std::vector<WorkerJob> ready_jobs_;  // submitted to the workers once the round is published
 
   WorkerPool workers_;
   std::thread thread_;
