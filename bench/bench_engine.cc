@@ -20,18 +20,10 @@
 #include "runwatch/tasks/registry.h"
 #include "runwatch/tasks/run_context.h"
 
+#include "two_task_flow.h"
+
 namespace {
 
-constexpr const char* kTwoTasks = R"(id: two_tasks
-namespace: bench
-tasks:
-  - id: hello
-    type: io.kestra.plugin.core.log.Log
-    message: "Hello from {{ flow.id }}"
-  - id: result
-    type: io.kestra.plugin.core.debug.Return
-    format: "{{ execution.id }}"
-)";
 
 // Kestra's published open-source benchmark saturates near 2,000 executions per minute
 // on 4 vCPUs.

@@ -21,18 +21,10 @@
 
 #include "runwatch/engine.h"
 
+#include "two_task_flow.h"
+
 namespace {
 
-constexpr const char* kTwoTasks = R"(id: two_tasks
-namespace: bench
-tasks:
-  - id: hello
-    type: io.kestra.plugin.core.log.Log
-    message: "Hello from {{ flow.id }}"
-  - id: result
-    type: io.kestra.plugin.core.debug.Return
-    format: "{{ execution.id }}"
-)";
 
 // Default options (system clock, ...) with this many worker threads.
 runwatch::EngineOptions options_with(int worker_threads) {

@@ -19,7 +19,8 @@ class Expression final : public CompiledCondition {
 
  protected:
   bool test(const ConditionInput& input) const override {
-    auto text = trimmed(expression_.render(input));
+    std::string rendered = expression_.render(input);
+    auto text = trimmed(rendered);  // a view into `rendered`: keep it alive
     return !text.empty() && text != "false";
   }
 

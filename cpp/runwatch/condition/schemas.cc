@@ -5,11 +5,6 @@ namespace {
 
 using T = PropertyType;
 
-PropertySpec prop(std::string name, PropertyType type, bool required, std::string description,
-                  Value default_value = nullptr, std::vector<std::string> allowed = {}) {
-  return {std::move(name), type, required, std::move(description), std::move(default_value), std::move(allowed)};
-}
-
 // A condition under its current name, with Kestra's aliases: the XCondition spelling in
 // the same package and the legacy io.kestra.core.models.conditions.types package.
 TypeSchema condition(const std::string& short_name, std::string description, std::vector<PropertySpec> properties) {
@@ -25,16 +20,16 @@ TypeSchema condition(const std::string& short_name, std::string description, std
 }
 
 PropertySpec date_to_test() {
-  return prop("date", T::String, false, "The date to test; by default the trigger's date.", "{{ trigger.date }}");
+  return make_property("date", T::String, false, "The date to test; by default the trigger's date.", "{{ trigger.date }}");
 }
 
 PropertySpec day_of_week() {
-  return prop("dayOfWeek", T::String, true, "The day of the week.", nullptr,
+  return make_property("dayOfWeek", T::String, true, "The day of the week.", nullptr,
               {"MONDAY", "TUESDAY", "WEDNESDAY", "THURSDAY", "FRIDAY", "SATURDAY", "SUNDAY"});
 }
 
 PropertySpec nested_conditions(std::string description) {
-  return prop("conditions", T::Conditions, true, std::move(description));
+  return make_property("conditions", T::Conditions, true, std::move(description));
 }
 
 }  // namespace
@@ -42,23 +37,23 @@ PropertySpec nested_conditions(std::string description) {
 std::vector<TypeSchema> condition_schemas() {
   std::vector<TypeSchema> out;
   out.push_back(condition("ExecutionStatus", "The execution's state is in `in` and not in `notIn`.",
-                          {prop("in", T::StateList, false, "States that are authorized."),
-                           prop("notIn", T::StateList, false, "States that are not authorized.")}));
+                          {make_property("in", T::StateList, false, "States that are authorized."),
+                           make_property("notIn", T::StateList, false, "States that are not authorized.")}));
   out.push_back(condition(
       "ExecutionNamespace", "The execution's namespace matches.",
-      {prop("namespace", T::String, true, "The namespace to compare the execution's namespace with."),
-       prop("comparison", T::String, false, "EQUALS, PREFIX or SUFFIX; EQUALS when not set (or PREFIX with prefix: true).",
+      {make_property("namespace", T::String, true, "The namespace to compare the execution's namespace with."),
+       make_property("comparison", T::String, false, "EQUALS, PREFIX or SUFFIX; EQUALS when not set (or PREFIX with prefix: true).",
             nullptr, {"EQUALS", "PREFIX", "SUFFIX"}),
-       prop("prefix", T::Boolean, false, "Shortcut for comparison: PREFIX; used only when comparison is not set.", false)}));
+       make_property("prefix", T::Boolean, false, "Shortcut for comparison: PREFIX; used only when comparison is not set.", false)}));
   out.push_back(condition("ExecutionFlow", "The execution is of this flow.",
-                          {prop("namespace", T::String, true, "The namespace of the flow."),
-                           prop("flowId", T::String, true, "The id of the flow.")}));
+                          {make_property("namespace", T::String, true, "The namespace of the flow."),
+                           make_property("flowId", T::String, true, "The id of the flow.")}));
   out.push_back(condition("ExecutionLabels", "The execution carries all these labels.",
-                          {prop("labels", T::Any, true, "The labels, as a mapping or a list of {key, value}.")}));
+                          {make_property("labels", T::Any, true, "The labels, as a mapping or a list of {key, value}.")}));
   out.push_back(condition("ExecutionOutputs", "An expression over the execution's outputs (`trigger.outputs`) is true.",
-                          {prop("expression", T::String, true, "The expression; false when the execution has no outputs.")}));
+                          {make_property("expression", T::String, true, "The expression; false when the execution has no outputs.")}));
   auto expression = condition("Expression", "An expression is true (not empty, blank or 'false').",
-                              {prop("expression", T::String, true, "The expression to evaluate.")});
+                              {make_property("expression", T::String, true, "The expression to evaluate.")});
   expression.aliases = {"io.kestra.plugin.core.condition.ExpressionCondition",
                         "io.kestra.core.models.conditions.types.VariableCondition"};
   out.push_back(std::move(expression));
@@ -67,34 +62,34 @@ std::vector<TypeSchema> condition_schemas() {
   out.push_back(condition("Not", "None of the conditions holds.",
                           {nested_conditions("The conditions, none of which may hold.")}));
   out.push_back(condition("HasRetryAttempt", "A task run of the execution was retried and an attempt's state matches.",
-                          {prop("in", T::StateList, false, "Attempt states that are authorized."),
-                           prop("notIn", T::StateList, false, "Attempt states that are not authorized.")}));
+                          {make_property("in", T::StateList, false, "Attempt states that are authorized."),
+                           make_property("notIn", T::StateList, false, "Attempt states that are not authorized.")}));
   out.push_back(condition("DayWeek", "The date is on this day of the week.", {date_to_test(), day_of_week()}));
   out.push_back(condition("DayWeekInMonth", "The date is the first, second, ... or last such weekday of its month.",
                           {date_to_test(), day_of_week(),
-                           prop("dayInMonth", T::String, true, "Which one of the month's such weekdays.", nullptr,
+                           make_property("dayInMonth", T::String, true, "Which one of the month's such weekdays.", nullptr,
                                 {"FIRST", "LAST", "SECOND", "THIRD", "FOURTH"})}));
   out.push_back(condition("Weekend", "The date is a Saturday or a Sunday.", {date_to_test()}));
   out.push_back(condition("TimeBetween", "The time of the date is between two times with offset (16:00:00+02:00).",
-                          {date_to_test(), prop("after", T::String, false, "The time must be after this one."),
-                           prop("before", T::String, false, "The time must be before this one.")}));
+                          {date_to_test(), make_property("after", T::String, false, "The time must be after this one."),
+                           make_property("before", T::String, false, "The time must be before this one.")}));
   out.push_back(condition("DateTimeBetween", "The date is between two date-times with zone.",
-                          {date_to_test(), prop("after", T::String, false, "The date must not be before this one."),
-                           prop("before", T::String, false, "The date must not be after this one.")}));
+                          {date_to_test(), make_property("after", T::String, false, "The date must not be before this one."),
+                           make_property("before", T::String, false, "The date must not be after this one.")}));
   out.push_back(condition(
       "MultipleCondition", "Deprecated in Kestra: all named conditions matched within a time window.",
-      {prop("id", T::String, true, "A unique id for the condition: it keys the window's stored results."),
-       prop("conditions", T::Conditions, true, "The named conditions, as a mapping of name to condition."),
-       prop("window", T::Duration, false, "The duration of the window; PT24H when not set."),
-       prop("windowAdvance", T::Duration, false, "Where the window starts in the day."),
-       prop("sla", T::Map, false, "The window as Kestra's SLA (type, window, windowAdvance, deadline, ...)."),
-       prop("resetOnSuccess", T::Boolean, false, "Whether the results reset once all conditions matched.", true)}));
+      {make_property("id", T::String, true, "A unique id for the condition: it keys the window's stored results."),
+       make_property("conditions", T::Conditions, true, "The named conditions, as a mapping of name to condition."),
+       make_property("window", T::Duration, false, "The duration of the window; PT24H when not set."),
+       make_property("windowAdvance", T::Duration, false, "Where the window starts in the day."),
+       make_property("sla", T::Map, false, "The window as Kestra's SLA (type, window, windowAdvance, deadline, ...)."),
+       make_property("resetOnSuccess", T::Boolean, false, "Whether the results reset once all conditions matched.", true)}));
   out.push_back(condition("FlowCondition", "Deprecated in Kestra: the triggered flow is this one.",
-                          {prop("namespace", T::String, true, "The namespace of the flow."),
-                           prop("flowId", T::String, true, "The id of the flow.")}));
+                          {make_property("namespace", T::String, true, "The namespace of the flow."),
+                           make_property("flowId", T::String, true, "The id of the flow.")}));
   out.push_back(condition("FlowNamespaceCondition", "Deprecated in Kestra: the triggered flow's namespace matches.",
-                          {prop("namespace", T::String, true, "The namespace, or its prefix when prefix is true."),
-                           prop("prefix", T::Boolean, false, "Whether namespace is a prefix.", false)}));
+                          {make_property("namespace", T::String, true, "The namespace, or its prefix when prefix is true."),
+                           make_property("prefix", T::Boolean, false, "Whether namespace is a prefix.", false)}));
   return out;
 }
 

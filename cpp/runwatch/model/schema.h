@@ -42,6 +42,11 @@ struct PropertySpec {
   bool json_document = false;
 };
 
+inline PropertySpec make_property(std::string name, PropertyType type, bool required, std::string description,
+                                  Value default_value = nullptr, std::vector<std::string> allowed = {}) {
+  return {std::move(name), type, required, std::move(description), std::move(default_value), std::move(allowed)};
+}
+
 struct TypeSchema {
   PluginKind kind = PluginKind::Task;
   std::string name;                  // full Kestra name
