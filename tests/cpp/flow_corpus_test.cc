@@ -33,7 +33,7 @@ bool resolvable(const std::string& name) {
 void collect_types(const YAML::Node& node, std::vector<TypeUse>& out) {
   if (node.IsMap()) {
     for (auto it = node.begin(); it != node.end(); ++it) {
-      const auto& value = it->second;
+      YAML::Node value = it->second;  // a copy: the iterator hands out a temporary
       if (it->first.Scalar() == "type" && value.IsScalar() && value.Scalar().find('.') != std::string::npos)
         out.push_back({value.Scalar(), value.Mark().line + 1});
       collect_types(value, out);
