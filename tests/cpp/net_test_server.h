@@ -222,28 +222,6 @@ class SelfSignedCertificate {
   std::filesystem::path folder_;
 };
 
-// Moves a manual clock forward whenever something sleeps on it, so backoffs pass at once.
-class ClockDriver {
- public:
-  explicit ClockDriver(ManualClock& clock, Duration step = std::chrono::seconds(1)) : clock_(clock) {
-    thread_ = std::thread([this, step] {
-      while (!stop_) {
-        if (clock_.parked_sleepers() > 0) clock_.advance(step);
-        else std::this_thread::yield();
-      }
-    });
-  }
-  ~ClockDriver() {
-    stop_ = true;
-    thread_.join();
-  }
-
- private:
-  ManualClock& clock_;
-  std::atomic<bool> stop_{false};
-  std::thread thread_;
-};
-
 // Returns once `predicate` holds (checked as the other thread makes progress), or after
 // 20 s of real time so that a broken test fails instead of hanging.
 template <typename Predicate>

@@ -1,6 +1,8 @@
 // Notification tasks inside flows run by the engine: an errors branch posting a templated
 // payload, SlackExecution on its own execution and on another one, retries on the
 // engine's manual clock.
+#include <set>
+
 #include "engine_fixture.h"
 #include "net_test_server.h"
 
@@ -176,9 +178,38 @@ tasks:
   e = latest(e);
   EXPECT_EQ(e->state.current(), State::SUCCESS);
   EXPECT_EQ(run_of(*e, "slack").outputs["attempts"], 3);
+  std::vector<State> attempts;
+  for (const auto& a : run_of(*e, "slack").attempts) attempts.push_back(a.state.current());
+  EXPECT_EQ(attempts, (std::vector<State>{State::FAILED, State::FAILED, State::SUCCESS}));
+  std::set<std::string> keys;
+  for (const auto& r : recorder.received()) keys.insert(r.header("Idempotency-Key"));
+  EXPECT_EQ(keys, (std::set<std::string>{e->id + ":" + run_of(*e, "slack").id}));
+  EXPECT_TRUE(messages(*e, LogLevel::ERROR).empty());  // errorLogs() sees final failures only
   EXPECT_EQ(messages(*e, LogLevel::WARN),
             (std::vector<std::string>{"slack: Slack webhook: answered 503 (attempt 1 of 3), trying again in PT1S",
                                       "slack: Slack webhook: answered 503 (attempt 2 of 3), trying again in PT2S"}));
+}
+
+TEST_F(NotifyEngine, AWaitingRetryHoldsNoWorker) {
+  add(R"(
+id: notify
+namespace: company.team
+tasks:
+  - id: slack
+    type: io.kestra.plugin.notifications.slack.SlackIncomingWebhook
+    url: ")" + server.url("/hook") + R"("
+    messageText: hello
+)");
+  // Every worker's first request fails: each execution waits for its retry, and the
+  // others still get a worker at once.
+  const int executions = engine.worker_threads() * 2;
+  failures = executions;
+  for (int i = 0; i < executions; ++i) engine.submit("company.team", "notify");
+  settle();
+  EXPECT_EQ(recorder.count(), static_cast<size_t>(executions));
+  advance(1s);
+  EXPECT_EQ(recorder.count(), static_cast<size_t>(executions) * 2);
+  for (const auto& e : engine.executions()) EXPECT_EQ(e->state.current(), State::SUCCESS);
 }
 
 TEST_F(NotifyEngine, AKillDuringBackoffEndsTheTask) {

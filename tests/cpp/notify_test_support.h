@@ -123,6 +123,11 @@ class NotifyTest : public ::testing::Test {
   static TaskIdentity identity(const std::string& execution_id = "exec-1", const std::string& task_run_id = "tr-notify") {
     return TaskIdentity{execution_id, "company.monitoring", "alerts", 1, "notify", "", task_run_id, 1};
   }
+  static TaskIdentity attempt_of(int attempt) {
+    TaskIdentity who = identity();
+    who.attempt = attempt;
+    return who;
+  }
 
   // Runs a task type with its schema's defaults filled in and every property rendered.
   TaskResult run(const std::string& type_name, Value properties, TaskIdentity who = identity(),

@@ -130,7 +130,7 @@ Duration HttpClient::backoff(int attempt) const {
   return Duration(static_cast<Duration::rep>(capped));
 }
 
-HttpResponse HttpClient::send(const HttpRequest& request) const {
+HttpResponse HttpClient::send(const HttpRequest& request, int attempt) const {
   const Url url = parse_url(request.url);
   const Connection connection = connect_to(url, options_);
   const httplib::Request prepared = to_httplib(request, url);
@@ -142,28 +142,23 @@ HttpResponse HttpClient::send(const HttpRequest& request) const {
     std::string reason = cancellation_->reason();
     throw HttpCancelled(reason.empty() ? "Request cancelled" : reason);
   };
-  const int max_attempts = std::max(1, options_.retry.max_attempts);
-  for (int attempt = 1;; ++attempt) {
-    throw_if_cancelled();
-    auto started = steady_clock::now();
-    httplib::Result result = connection.client->send(prepared);
-    auto latency = steady_clock::now() - started;
-    throw_if_cancelled();
-    std::string failure;
-    Duration wait = backoff(attempt);
-    if (result) {
-      HttpResponse response = from_httplib(*result, attempt, latency);
-      if (attempt == max_attempts || !retryable_status(response.status)) return response;
-      failure = "answered " + std::to_string(response.status);
-      if (const auto* header = find_header(response.headers, "Retry-After"))
-        if (auto asked = parse_retry_after(*header, clock_.now())) wait = std::min(*asked, options_.retry.max_retry_after);
-    } else {
-      failure = describe(result.error(), url, connection, options_);
-      if (attempt == max_attempts || !retryable_error(result.error())) throw HttpError(failure, attempt);
-    }
-    if (options_.on_retry) options_.on_retry(attempt, failure, wait);
-    if (!clock_.sleep_until(clock_.now() + wait, cancellation_)) throw_if_cancelled();
+  throw_if_cancelled();
+  auto started = steady_clock::now();
+  httplib::Result result = connection.client->send(prepared);
+  auto latency = steady_clock::now() - started;
+  throw_if_cancelled();
+  const bool last = attempt >= std::max(1, options_.retry.max_attempts);
+  if (!result) {
+    std::string failure = describe(result.error(), url, connection, options_);
+    if (last || !retryable_error(result.error())) throw HttpError(failure, attempt);
+    throw HttpRetryLater(failure, attempt, backoff(attempt));
   }
+  HttpResponse response = from_httplib(*result, attempt, latency);
+  if (last || !retryable_status(response.status)) return response;
+  Duration wait = backoff(attempt);
+  if (const auto* header = find_header(response.headers, "Retry-After"))
+    if (auto asked = parse_retry_after(*header, clock_.now())) wait = std::min(*asked, options_.retry.max_retry_after);
+  throw HttpRetryLater("answered " + std::to_string(response.status), attempt, wait);
 }
 
 }  // namespace runwatch

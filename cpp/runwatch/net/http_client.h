@@ -1,10 +1,10 @@
 #pragma once
 // The HTTP(S) client tasks use to reach webhooks and APIs: certificate verification,
 // connect and read timeouts, and a bounded number of attempts with exponential backoff
-// after connection errors, 5xx and 429 (honouring Retry-After). Backoff waits go through
-// the engine's clock and end at once when the task is cancelled.
+// after connection errors, 5xx and 429 (honouring Retry-After). The client makes one
+// attempt per call and says how long to wait before the next: the caller waits without
+// holding a thread (the executor schedules the task's next attempt on its clock).
 #include <chrono>
-#include <functional>
 #include <string>
 #include <string_view>
 #include <utility>
@@ -55,8 +55,6 @@ struct HttpClientOptions {
   bool verify_certificates = true;
   std::string extra_ca_file;  // a PEM file trusted besides the system's CA bundle
   HttpRetryPolicy retry;
-  // Told about each failed attempt that will be tried again, before the wait.
-  std::function<void(int attempt, const std::string& failure, Duration wait)> on_retry;
 };
 
 // No answer: every attempt failed to connect, to complete TLS, to send or to read.
@@ -69,6 +67,19 @@ class HttpError : public Error {
   int attempts_;
 };
 
+// The attempt failed in a way a later one may get past: try again after wait().
+class HttpRetryLater : public Error {
+ public:
+  HttpRetryLater(const std::string& failure, int attempt, Duration wait)
+      : Error(failure), attempt_(attempt), wait_(wait) {}
+  int attempt() const { return attempt_; }
+  Duration wait() const { return wait_; }
+
+ private:
+  int attempt_;
+  Duration wait_;
+};
+
 // A kill or a timeout of the task stopped the request or its backoff.
 class HttpCancelled : public Error {
  public:
@@ -79,9 +90,10 @@ class HttpClient {
  public:
   HttpClient(HttpClientOptions options, const Clock& clock, Cancellation* cancellation = nullptr);
 
-  // Returns the last answer whatever its status, once it is not worth trying again.
-  // Throws UrlError, HttpError or HttpCancelled.
-  HttpResponse send(const HttpRequest& request) const;
+  // Makes attempt number `attempt` (1-based) of the request. Returns the answer, whatever
+  // its status, when it is not worth trying again; throws HttpRetryLater when it is, and
+  // UrlError, HttpError (no answer, final) or HttpCancelled.
+  HttpResponse send(const HttpRequest& request, int attempt = 1) const;
 
  private:
   Duration backoff(int attempt) const;

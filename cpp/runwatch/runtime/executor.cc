@@ -209,7 +209,7 @@ void Executor::handle(WorkerResult& m) {
   }
   run->attempts.back().state.transition(result.state, clock_.now());
   if (result.state == State::FAILED) {
-    attempt_failed(live, task, *run);
+    attempt_failed(live, task, *run, result.retry_in);
   } else {
     State state = result.state;
     if (state == State::SUCCESS && task.retry && task.retry->warning_on_retry && run->attempts.size() > 1)
@@ -285,7 +285,7 @@ void Executor::fire(const Timer& timer) {
   }
   log(live, LogLevel::ERROR, reason, run);
   run->attempts.back().state.transition(State::FAILED, clock_.now());
-  attempt_failed(live, task, *run);
+  attempt_failed(live, task, *run, std::nullopt);
   advance(live);
 }
 
@@ -499,11 +499,14 @@ void Executor::dispatch_attempt(Live& live, const TaskDef& task, TaskRun& run) {
                                   error_logs(live.exec), std::move(cancellation)});
 }
 
-void Executor::attempt_failed(Live& live, const TaskDef& task, TaskRun& run) {
-  if (task.retry && live.exec.state.current() == State::RUNNING) {
+void Executor::attempt_failed(Live& live, const TaskDef& task, TaskRun& run, std::optional<Duration> retry_in) {
+  if (live.exec.state.current() == State::RUNNING) {
     auto now = clock_.now();
-    auto first_start = run.attempts.front().state.start_date();
-    if (auto next = next_retry_date(*task.retry, static_cast<int>(run.attempts.size()), first_start, now)) {
+    std::optional<TimePoint> next;
+    if (retry_in) next = now + *retry_in;
+    else if (task.retry) next = next_retry_date(*task.retry, static_cast<int>(run.attempts.size()),
+                                                run.attempts.front().state.start_date(), now);
+    if (next) {
       run.state.transition(State::RETRYING, now);
       schedule(live, *next, Timer{Timer::Kind::Retry, live.exec.id, run.id, run.attempts.size()});
       mark_dirty(live);

@@ -93,7 +93,8 @@ class Executor {
   // A task run that fails before it runs (its runIf, If condition or Switch value).
   void fail_unstarted(Live& live, const TaskDef& task, TaskRun& run, const std::string& reason);
   void dispatch_attempt(Live& live, const TaskDef& task, TaskRun& run);
-  void attempt_failed(Live& live, const TaskDef& task, TaskRun& run);
+  // Retries after retry_in when the task asked for it (RetryLater), else by the task's retry policy.
+  void attempt_failed(Live& live, const TaskDef& task, TaskRun& run, std::optional<Duration> retry_in);
   void complete(Live& live, const TaskDef& task, TaskRun& run, State state);
   void finish(Live& live, State state);
   void transition(Live& live, State state);

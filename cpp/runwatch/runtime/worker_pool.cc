@@ -62,12 +62,17 @@ WorkerResult WorkerPool::run(WorkerJob& job) const {
   try {
     if (ctx.cancelled()) throw TaskFailure(ctx.cancellation().reason());
     result = job.type->run(ctx, ctx.render_properties(job.properties, job.type->schema()));
+  } catch (const RetryLater& e) {
+    result = failed(e.what());
+    result.retry_in = e.wait();
   } catch (const std::exception& e) {
     result = failed(e.what());
   } catch (...) {
     result = failed("unknown error");
   }
-  if (result.state == State::FAILED) ctx.log(LogLevel::ERROR, result.error.empty() ? "Task failed" : result.error);
+  // A failure that will be attempted again is a warning: errorLogs() shows final failures.
+  if (result.state == State::FAILED)
+    ctx.log(result.retry_in ? LogLevel::WARN : LogLevel::ERROR, result.error.empty() ? "Task failed" : result.error);
   return WorkerResult{std::move(job.identity), std::move(result), ctx.take_logs(), ctx.revealed_secrets()};
 }
 

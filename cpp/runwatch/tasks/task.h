@@ -2,6 +2,7 @@
 // A task type: its schema (name, aliases, properties) and, for runnable tasks, what it
 // does on a worker. Flowable tasks (Sequential, Parallel, If, Switch, AllowFailure)
 // only declare their schema: the executor walks their children.
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <vector>
@@ -18,12 +19,25 @@ struct TaskResult {
   Value outputs = Value::object();
   std::string error;  // why it failed, when it did
   std::vector<Label> labels;  // labels to set on the execution (Labels task)
+  std::optional<Duration> retry_in;  // FAILED, to be attempted again after this wait (RetryLater)
 };
 
 // Thrown by a task to fail with a message (any std::exception fails the task too).
 class TaskFailure : public std::runtime_error {
  public:
   using std::runtime_error::runtime_error;
+};
+
+// Thrown by a task whose attempt failed in a way a later attempt may get past (a webhook
+// answered 503): the executor makes the next attempt after `wait`, and no worker thread
+// is held while it waits.
+class RetryLater : public TaskFailure {
+ public:
+  RetryLater(const std::string& message, Duration wait) : TaskFailure(message), wait_(wait) {}
+  Duration wait() const { return wait_; }
+
+ private:
+  Duration wait_;
 };
 
 class TaskType {

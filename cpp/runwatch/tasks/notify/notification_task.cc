@@ -39,14 +39,14 @@ TaskResult deliver(RunContext& ctx, std::string_view receiver, const Value& prop
   const std::string who(receiver);
   const std::string key = idempotency_key(ctx.identity());
   request.headers.emplace_back("Idempotency-Key", key);
-  HttpClientOptions options = client_options(properties);
-  options.on_retry = [&](int attempt, const std::string& failure, Duration wait) {
-    ctx.log(LogLevel::WARN, who + ": " + failure + " (attempt " + std::to_string(attempt) + " of " +
-                                std::to_string(options.retry.max_attempts) + "), trying again in " + format_duration(wait));
-  };
+  const HttpClientOptions options = client_options(properties);
   HttpResponse response;
   try {
-    response = HttpClient(options, ctx.clock(), &ctx.cancellation()).send(request);
+    response = HttpClient(options, ctx.clock(), &ctx.cancellation()).send(request, ctx.identity().attempt);
+  } catch (const HttpRetryLater& e) {
+    throw RetryLater(who + ": " + e.what() + " (attempt " + std::to_string(e.attempt()) + " of " +
+                         std::to_string(options.retry.max_attempts) + "), trying again in " + format_duration(e.wait()),
+                     e.wait());
   } catch (const HttpCancelled&) {
     throw cancelled_failure(ctx);
   } catch (const HttpError& e) {
