@@ -18,6 +18,13 @@ TEST(ExprJsonDocument, ValuesInsideStringsAreEscaped) {
   EXPECT_EQ(Value::parse(out)["text"], "failure: disk \"data\" full\nat C:\\tmp");
 }
 
+TEST(ExprJsonDocument, ControlCharactersAreEscapedAndUtf8Kept) {
+  Value vars = {{"msg", std::string("tab\there\x01\x1f bell\b feed\f \xE2\x9E\x9B")}};
+  auto out = render_json(R"({"text": "{{ msg }}"})", vars);
+  EXPECT_EQ(out, "{\"text\": \"tab\\there\\u0001\\u001f bell\\b feed\\f \xE2\x9E\x9B\"}");
+  EXPECT_EQ(Value::parse(out)["text"], vars["msg"]);
+}
+
 TEST(ExprJsonDocument, ValuesOutsideStringsArePrintedAsTheyAre) {
   Value vars = {{"n", 3}, {"items", {"a", "b"}}};
   EXPECT_EQ(render_json(R"({"count": {{ n }}, "items": {{ items | json }}})", vars),
@@ -35,6 +42,19 @@ TEST(ExprJsonDocument, EscapedQuotesInTheTemplateKeepTheContext) {
   Value vars = {{"who", "o'neil \"x\""}};
   auto out = render_json(R"({"text": "say \"hi\" to {{ who }}"})", vars);
   EXPECT_EQ(Value::parse(out)["text"], "say \"hi\" to o'neil \"x\"");
+}
+
+TEST(ExprJsonDocument, MacrosAndFilterBlocksAreEscapedOnceWhereTheyArePrinted) {
+  Value vars = {{"who", "o\"neil"}};
+  auto out = render_json(R"({% macro greet(name) %}hi {{ name }}{% endmacro %})"
+                         R"({"a": "{{ greet(who) }}", "b": "{% filter upper %}x {{ who }}{% endfilter %}", )"
+                         R"("c": "{% filter lower %}Y {{ who }}{% endfilter %}", "d": {{ who | json }}})",
+                         vars);
+  Value parsed = Value::parse(out);
+  EXPECT_EQ(parsed["a"], "hi o\"neil");
+  EXPECT_EQ(parsed["b"], "X O\"NEIL");
+  EXPECT_EQ(parsed["c"], "y o\"neil");
+  EXPECT_EQ(parsed["d"], "o\"neil");
 }
 
 TEST(ExprJsonDocument, TextRenderingIsUnchanged) {

@@ -290,6 +290,7 @@ Operand Call::call_macro(RenderContext& ctx) const {
   ctx.scopes.push(true);
   ++ctx.macro_depth;
   std::string out;
+  NestedOutput nested(ctx);
   try {
     for (size_t i = 0; i < macro.parameters.size(); ++i) {
       const auto& parameter = macro.parameters[i];

@@ -12,25 +12,42 @@ void render_body(const Body& body, RenderContext& ctx, std::string& out) {
 
 namespace {
 
-// Whether the end of `out` lies inside a JSON string literal.
-bool inside_json_string(const std::string& out) {
-  bool inside = false, escaped = false;
-  for (char c : out) {
-    if (escaped) escaped = false;
-    else if (inside && c == '\\') escaped = true;
-    else if (c == '"') inside = !inside;
+// Appends `text` escaped as the inside of a JSON string literal (RFC 8259, section 7).
+void append_json_escaped(std::string& out, std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  for (char c : text) {
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      default:
+        if (static_cast<unsigned char>(c) < 0x20) {
+          out += "\\u00";
+          out += kHex[(c >> 4) & 0xF];
+          out += kHex[c & 0xF];
+        } else {
+          out += c;
+        }
+    }
   }
-  return inside;
+}
+
+// Appends a printed value; in a JSON document, escaped when it lands inside a string.
+void print(RenderContext& ctx, std::string& out, const Value& value) {
+  if (!ctx.json_document || !ctx.json_string.inside(out)) return append_printed(out, value);
+  if (value.is_string()) return append_json_escaped(out, value.get_ref<const std::string&>());
+  append_json_escaped(out, printed(value));
 }
 
 }  // namespace
 
 void PrintNode::render(RenderContext& ctx, std::string& out) const {
   auto operand = expr_->evaluate(ctx);
-  const Value& value = operand.value();
-  if (!ctx.json_document || !inside_json_string(out)) return append_printed(out, value);
-  std::string quoted = Value(printed(value)).dump();  // a JSON string literal, quotes included
-  out.append(quoted, 1, quoted.size() - 2);
+  print(ctx, out, operand.value());
 }
 
 void IfNode::render(RenderContext& ctx, std::string& out) const {
@@ -89,11 +106,14 @@ void SetNode::render(RenderContext& ctx, std::string&) const { ctx.scopes.assign
 
 void FilterBlockNode::render(RenderContext& ctx, std::string& out) const {
   std::string body;
-  render_body(body_, ctx, body);
+  {
+    NestedOutput nested(ctx);
+    render_body(body_, ctx, body);
+  }
   const std::string* outer = ctx.block_text;
   ctx.block_text = &body;
   try {
-    append_printed(out, chain_->evaluate(ctx).value());
+    print(ctx, out, chain_->evaluate(ctx).value());
   } catch (...) {
     ctx.block_text = outer;
     throw;

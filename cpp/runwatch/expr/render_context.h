@@ -3,6 +3,7 @@
 // and macros add on top of them, and the error helpers that name the template.
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "runwatch/expr/ast.h"
@@ -37,6 +38,28 @@ class ScopeChain {
   std::vector<Scope> scopes_;
 };
 
+// Whether the end of an output lies inside a JSON string literal (OutputContext::
+// JsonDocument). Outputs only grow while a template renders, so it scans just what was
+// appended since it was last asked. A nested output (a macro's, a filter block's) gets
+// its own, through NestedOutput.
+class JsonStringState {
+ public:
+  bool inside(const std::string& out) {
+    for (; scanned_ < out.size(); ++scanned_) {
+      char c = out[scanned_];
+      if (escaped_) escaped_ = false;
+      else if (inside_ && c == '\\') escaped_ = true;
+      else if (c == '"') inside_ = !inside_;
+    }
+    return inside_;
+  }
+
+ private:
+  size_t scanned_ = 0;
+  bool inside_ = false;
+  bool escaped_ = false;
+};
+
 struct RenderContext {
   RenderContext(const CompiledTemplate& tmpl, const Value& variables, const Functions& functions)
       : tmpl(tmpl), variables(variables), functions(functions), scopes(variables) {}
@@ -52,7 +75,21 @@ struct RenderContext {
   ScopeChain scopes;
   int macro_depth = 0;
   bool json_document = false;  // OutputContext::JsonDocument
+  JsonStringState json_string;  // of the output being rendered
   const std::string* block_text = nullptr;  // the body of the innermost {% filter %} block
+};
+
+// While it lives, the output being rendered is a new, nested one.
+class NestedOutput {
+ public:
+  explicit NestedOutput(RenderContext& ctx) : ctx_(ctx), outer_(std::exchange(ctx.json_string, {})) {}
+  ~NestedOutput() { ctx_.json_string = outer_; }
+  NestedOutput(const NestedOutput&) = delete;
+  NestedOutput& operator=(const NestedOutput&) = delete;
+
+ private:
+  RenderContext& ctx_;
+  JsonStringState outer_;
 };
 
 }  // namespace runwatch::expr
