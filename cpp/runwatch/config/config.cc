@@ -1,0 +1,395 @@
+#include "runwatch/config/config.h"
+
+#include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <cctype>
+#include <fstream>
+#include <functional>
+#include <regex>
+#include <sstream>
+#include <stdexcept>
+
+extern char** environ;
+
+namespace runwatch {
+namespace {
+
+// How messages name a configuration given as a tree (a Python dict), not a file.
+constexpr const char* kTree = "<config>";
+
+// One key as written: its dotted name, its value as text, and where it came from.
+struct Setting {
+  std::string key;
+  std::string text;
+  std::string file;  // the file, "environment variable NAME", or kTree
+  int line = 0;
+  int column = 0;
+};
+
+// An invalid value: the message, without the key.
+struct InvalidValue : std::invalid_argument {
+  using std::invalid_argument::invalid_argument;
+};
+
+std::string lower(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::tolower(c); });
+  return s;
+}
+
+std::string upper(std::string s) {
+  std::transform(s.begin(), s.end(), s.begin(), [](unsigned char c) { return std::toupper(c); });
+  return s;
+}
+
+// Micronaut reads basicAuth and basic-auth alike: keys compare in kebab case.
+std::string kebab(std::string_view segment) {
+  std::string out;
+  for (char c : segment) {
+    if (std::isupper(static_cast<unsigned char>(c))) {
+      if (!out.empty()) out += '-';
+      out += static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    } else {
+      out += c;
+    }
+  }
+  return out;
+}
+
+std::string kebab_key(std::string_view key) {
+  std::string out;
+  size_t start = 0;
+  for (;;) {
+    size_t dot = key.find('.', start);
+    out += kebab(key.substr(start, dot - start));
+    if (dot == std::string_view::npos) return out;
+    out += '.';
+    start = dot + 1;
+  }
+}
+
+// Micronaut's environment name of a key: ENDPOINTS_ALL_BASIC_AUTH_USERNAME.
+std::string env_name(std::string_view key) {
+  std::string out = upper(std::string(key));
+  std::replace(out.begin(), out.end(), '.', '_');
+  std::replace(out.begin(), out.end(), '-', '_');
+  return out;
+}
+
+// ---- values ------------------------------------------------------------------------
+
+long long integer_in(const std::string& text, long long low, long long high, const char* what) {
+  static const std::regex digits("[+-]?[0-9]+");
+  if (!std::regex_match(text, digits)) throw InvalidValue("must be " + std::string(what) + ", got '" + text + "'");
+  long long n = 0;
+  try {
+    n = std::stoll(text);
+  } catch (const std::out_of_range&) {
+    n = high + 1;
+  }
+  if (n < low || n > high) throw InvalidValue("must be " + std::string(what) + ", got '" + text + "'");
+  return n;
+}
+
+int port_of(const std::string& text) {
+  return static_cast<int>(integer_in(text, 0, 65535, "a port number from 0 (any free port) to 65535"));
+}
+
+bool bool_of(const std::string& text) {
+  std::string t = lower(text);
+  if (t == "true") return true;
+  if (t == "false") return false;
+  throw InvalidValue("must be true or false, got '" + text + "'");
+}
+
+// A size as Micronaut reads it: bytes, or a number with KB, MB or GB (powers of 1024).
+std::int64_t size_of(const std::string& text) {
+  static const std::regex size("([0-9]+)\\s*([kKmMgG]i?[bB])?");
+  std::smatch m;
+  if (!std::regex_match(text, m, size))
+    throw InvalidValue("must be a size in bytes, or with KB, MB or GB, got '" + text + "'");
+  std::int64_t n = integer_in(m[1].str(), 0, (1LL << 40), "a size up to 1 TB");
+  if (m[2].matched) {
+    char unit = static_cast<char>(std::tolower(static_cast<unsigned char>(m[2].str()[0])));
+    n <<= unit == 'k' ? 10 : unit == 'm' ? 20 : 30;
+  }
+  return n;
+}
+
+// ISO-8601 (PT30S), or Micronaut's short form (30s, 5m, 1h, 500ms).
+Duration duration_of(const std::string& text) {
+  if (auto d = parse_duration(text); d && *d >= Duration::zero()) return *d;
+  static const std::regex short_form("([0-9]+)(ms|s|m|h|d)");
+  std::smatch m;
+  if (std::regex_match(text, m, short_form)) {
+    long long n = integer_in(m[1].str(), 0, 1'000'000'000, "a duration");
+    const std::string unit = m[2].str();
+    if (unit == "ms") return std::chrono::milliseconds(n);
+    if (unit == "s") return std::chrono::seconds(n);
+    if (unit == "m") return std::chrono::minutes(n);
+    if (unit == "h") return std::chrono::hours(n);
+    return std::chrono::hours(24 * n);
+  }
+  throw InvalidValue("must be a duration such as PT30S or 30s, got '" + text + "'");
+}
+
+std::string level_of(const std::string& text) {
+  std::string level = upper(text);
+  for (const char* known : {"TRACE", "DEBUG", "INFO", "WARN", "ERROR", "OFF"})
+    if (level == known) return level;
+  throw InvalidValue("must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, got '" + text + "'");
+}
+
+std::string non_empty(const std::string& text) {
+  if (text.empty()) throw InvalidValue("must not be empty");
+  return text;
+}
+
+BasicAuth& basic_auth_of(Config& c) { return c.basic_auth ? *c.basic_auth : c.basic_auth.emplace(); }
+
+// ---- keys --------------------------------------------------------------------------
+
+struct KeySpec {
+  const char* key;  // kebab case
+  std::function<void(Config&, const std::string&)> apply;
+};
+
+const std::vector<KeySpec>& scalar_keys() {
+  static const std::vector<KeySpec> keys = {
+      {"kestra.metrics.prefix",
+       [](Config& c, const std::string& t) {
+         static const std::regex name("[a-zA-Z_:][a-zA-Z0-9_:.]*");
+         if (!std::regex_match(t, name))
+           throw InvalidValue("must be a metric name prefix (letters, digits, '_', ':' and '.'), got '" + t + "'");
+         c.metrics_prefix = t;
+       }},
+      {"kestra.worker.threads",
+       [](Config& c, const std::string& t) {
+         c.worker_threads = static_cast<int>(integer_in(t, 1, 1024, "a number of threads from 1 to 1024"));
+       }},
+      {"kestra.repository.type",
+       [](Config& c, const std::string& t) {
+         if (lower(t) != "memory")
+           throw InvalidValue("must be memory (the SQLite store is not available yet), got '" + t + "'");
+         c.repository_type = "memory";
+       }},
+      {"kestra.repository.path", [](Config& c, const std::string& t) { c.repository_path = non_empty(t); }},
+      {"kestra.server.termination-grace-period",
+       [](Config& c, const std::string& t) { c.termination_grace_period = duration_of(t); }},
+      {"endpoints.all.port", [](Config& c, const std::string& t) { c.management_port = port_of(t); }},
+      {"endpoints.all.basic-auth.username",
+       [](Config& c, const std::string& t) { basic_auth_of(c).username = non_empty(t); }},
+      {"endpoints.all.basic-auth.password",
+       [](Config& c, const std::string& t) { basic_auth_of(c).password = non_empty(t); }},
+      {"endpoints.health.liveness.anonymous",
+       [](Config& c, const std::string& t) { c.liveness_anonymous = bool_of(t); }},
+      {"endpoints.health.disk-space.threshold",
+       [](Config& c, const std::string& t) { c.disk_space_threshold = size_of(t); }},
+      {"endpoints.health.disk-space.path", [](Config& c, const std::string& t) { c.disk_space_path = non_empty(t); }},
+      {"micronaut.server.port", [](Config& c, const std::string& t) { c.api_port = port_of(t); }},
+      {"micronaut.server.max-request-size",
+       [](Config& c, const std::string& t) { c.max_request_size = size_of(t); }},
+  };
+  return keys;
+}
+
+// Keys whose last part is a name of the user's: kestra.metrics.tags.<tag>, logger.levels.<logger>.
+struct MapSpec {
+  const char* prefix;  // kebab case, with the trailing dot
+  std::function<void(Config&, const std::string& name, const std::string&)> apply;
+  // The name inside an environment variable's remainder (after the prefix's env name).
+  std::function<std::string(const std::string&)> name_from_env;
+};
+
+const std::vector<MapSpec>& map_keys() {
+  static const std::vector<MapSpec> keys = {
+      {"kestra.metrics.tags.",
+       [](Config& c, const std::string& name, const std::string& t) {
+         static const std::regex label("[a-zA-Z_][a-zA-Z0-9_]*");
+         if (!std::regex_match(name, label) || name.rfind("__", 0) == 0)
+           throw InvalidValue("'" + name + "' is not a valid Prometheus label name");
+         c.metrics_tags[name] = t;
+       },
+       [](const std::string& rest) { return lower(rest); }},
+      {"logger.levels.",
+       [](Config& c, const std::string& name, const std::string& t) { c.logger_levels[name] = level_of(t); },
+       [](const std::string& rest) {
+         std::string name = lower(rest);
+         std::replace(name.begin(), name.end(), '_', '.');
+         return name;
+       }},
+  };
+  return keys;
+}
+
+bool is_secret_key(const std::string& key) {
+  std::string k = lower(key);
+  for (const char* word : {"password", "secret", "token", "credential"})
+    if (k.find(word) != std::string::npos) return true;
+  return false;
+}
+
+class Builder {
+ public:
+  void apply(const Setting& s) {
+    try {
+      if (!apply_known(s)) {
+        warnings_.push_back(issue(s, "unknown configuration key, ignored", ValidationIssue::Severity::Warning));
+        return;
+      }
+      config_.effective[s.key] = is_secret_key(s.key) ? Value("******") : Value(s.text);
+    } catch (const InvalidValue& e) {
+      errors_.push_back(issue(s, e.what(), ValidationIssue::Severity::Error));
+    }
+  }
+
+  Config finish() {
+    if (config_.basic_auth && (config_.basic_auth->username.empty() || config_.basic_auth->password.empty()))
+      errors_.push_back({kTree, "endpoints.all.basic-auth", 0, 0, "needs both a username and a password",
+                         ValidationIssue::Severity::Error});
+    if (!errors_.empty()) throw ConfigError(std::move(errors_));
+    config_.warnings = std::move(warnings_);
+    return std::move(config_);
+  }
+
+ private:
+  bool apply_known(const Setting& s) {
+    const std::string key = kebab_key(s.key);
+    for (const auto& spec : scalar_keys())
+      if (key == spec.key) return spec.apply(config_, s.text), true;
+    for (const auto& spec : map_keys()) {
+      const std::string prefix = spec.prefix;
+      if (key.size() > prefix.size() && key.compare(0, prefix.size(), prefix) == 0)
+        return spec.apply(config_, s.key.substr(prefix.size()), s.text), true;
+    }
+    return false;
+  }
+
+  static ValidationIssue issue(const Setting& s, const std::string& message, ValidationIssue::Severity severity) {
+    return {s.file, s.key, s.line, s.column, message, severity};
+  }
+
+  Config config_;
+  std::vector<ValidationIssue> errors_;
+  std::vector<ValidationIssue> warnings_;
+};
+
+// ---- sources -----------------------------------------------------------------------
+
+std::string joined(const std::string& prefix, const std::string& key) { return prefix.empty() ? key : prefix + "." + key; }
+
+void flatten_yaml(const YAML::Node& node, const std::string& prefix, const std::string& file,
+                  std::vector<Setting>& out, std::vector<ValidationIssue>& errors) {
+  const int line = node.Mark().line + 1, column = node.Mark().column + 1;
+  if (node.IsMap()) {
+    for (const auto& entry : node) flatten_yaml(entry.second, joined(prefix, entry.first.as<std::string>()), file, out, errors);
+  } else if (node.IsSequence()) {
+    errors.push_back({file, prefix, line, column, "must be a single value, got a list", ValidationIssue::Severity::Error});
+  } else if (node.IsScalar()) {
+    out.push_back({prefix, node.Scalar(), file, line, column});
+  }  // a null value sets nothing
+}
+
+std::string scalar_text(const Value& v) {
+  if (v.is_string()) return v.get<std::string>();
+  return v.dump();
+}
+
+void flatten_value(const Value& node, const std::string& prefix, std::vector<Setting>& out,
+                   std::vector<ValidationIssue>& errors) {
+  if (node.is_object()) {
+    for (auto it = node.begin(); it != node.end(); ++it) flatten_value(it.value(), joined(prefix, it.key()), out, errors);
+  } else if (node.is_array()) {
+    errors.push_back({kTree, prefix, 0, 0, "must be a single value, got a list", ValidationIssue::Severity::Error});
+  } else if (!node.is_null()) {
+    out.push_back({prefix, scalar_text(node), kTree, 0, 0});
+  }
+}
+
+// The environment variables that name a known key, as settings.
+std::vector<Setting> from_environment(const Environment& env) {
+  std::vector<Setting> out;
+  for (const auto& [name, value] : env) {
+    auto setting = [&](std::string key) { return Setting{std::move(key), value, "environment variable " + name, 0, 0}; };
+    for (const auto& spec : scalar_keys())
+      if (name == env_name(spec.key)) out.push_back(setting(spec.key));
+    for (const auto& spec : map_keys()) {
+      std::string prefix = env_name(spec.prefix);
+      if (name.size() > prefix.size() && name.compare(0, prefix.size(), prefix) == 0)
+        out.push_back(setting(spec.prefix + spec.name_from_env(name.substr(prefix.size()))));
+    }
+  }
+  return out;
+}
+
+Config build(std::vector<Setting> settings, std::vector<ValidationIssue> errors, const Environment& env) {
+  Builder builder;
+  for (const auto& s : settings) builder.apply(s);
+  for (const auto& s : from_environment(env)) builder.apply(s);
+  try {
+    Config config = builder.finish();
+    if (!errors.empty()) throw ConfigError(std::move(errors));
+    return config;
+  } catch (const ConfigError& e) {
+    auto all = std::move(errors);
+    all.insert(all.end(), e.issues().begin(), e.issues().end());
+    throw ConfigError(std::move(all));
+  }
+}
+
+std::string describe(const std::vector<ValidationIssue>& issues) {
+  std::string out = "Invalid configuration:";
+  for (const auto& issue : issues) out += "\n  " + issue.to_string();
+  return out;
+}
+
+}  // namespace
+
+ConfigError::ConfigError(std::vector<ValidationIssue> issues) : Error(describe(issues)), issues_(std::move(issues)) {}
+
+Environment process_environment() {
+  Environment env;
+  for (char** e = environ; e && *e; ++e) {
+    std::string_view entry(*e);
+    size_t eq = entry.find('=');
+    if (eq != std::string_view::npos) env.emplace(entry.substr(0, eq), entry.substr(eq + 1));
+  }
+  return env;
+}
+
+Config load_config(const std::string& yaml, const std::string& file, const Environment& env) {
+  YAML::Node root;
+  try {
+    root = YAML::Load(yaml);
+  } catch (const YAML::Exception& e) {
+    throw ConfigError({{file, "", e.mark.line + 1, e.mark.column + 1, "invalid YAML: " + e.msg,
+                        ValidationIssue::Severity::Error}});
+  }
+  std::vector<Setting> settings;
+  std::vector<ValidationIssue> errors;
+  if (root.IsDefined() && !root.IsNull() && !root.IsMap())
+    errors.push_back({file, "", 1, 1, "a configuration file must be a map of keys", ValidationIssue::Severity::Error});
+  else if (root.IsMap())
+    flatten_yaml(root, "", file, settings, errors);
+  return build(std::move(settings), std::move(errors), env);
+}
+
+Config load_config_file(const std::string& path, const Environment& env) {
+  std::ifstream in(path);
+  if (!in) throw ConfigError({{path, "", 0, 0, "cannot read the configuration file", ValidationIssue::Severity::Error}});
+  std::stringstream text;
+  text << in.rdbuf();
+  return load_config(text.str(), path, env);
+}
+
+Config config_from_value(const Value& tree, const Environment& env) {
+  std::vector<Setting> settings;
+  std::vector<ValidationIssue> errors;
+  if (!tree.is_null() && !tree.is_object())
+    errors.push_back({kTree, "", 0, 0, "a configuration must be a map of keys", ValidationIssue::Severity::Error});
+  else
+    flatten_value(tree, "", settings, errors);
+  return build(std::move(settings), std::move(errors), env);
+}
+
+}  // namespace runwatch

@@ -1,0 +1,72 @@
+#pragma once
+// The server's configuration, read as Kestra reads its application.yml: the spec's keys
+// (kestra.metrics.prefix, kestra.metrics.tags, endpoints.all.port, endpoints.all.basic-auth,
+// logger.levels.<name>), micronaut.server.port and the rest listed in config.cc, then
+// environment overrides in Micronaut's style (ENDPOINTS_ALL_PORT=9000). Unknown keys are
+// warnings; an invalid value is an error naming the key and where it was written.
+#include <chrono>
+#include <cstdint>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "runwatch/model/error.h"
+#include "runwatch/model/time.h"
+#include "runwatch/model/value.h"
+
+namespace runwatch {
+
+struct BasicAuth {
+  std::string username;
+  std::string password;
+};
+
+struct Config {
+  // kestra.*
+  std::string metrics_prefix = "kestra";
+  std::map<std::string, std::string> metrics_tags;  // added to every series
+  int worker_threads = 0;                           // 0: the engine's default
+  std::string repository_type = "memory";
+  std::string repository_path = "runwatch.db";
+  Duration termination_grace_period = std::chrono::seconds(30);
+  // endpoints.*: the management server. Port 0 takes any free port.
+  int management_port = 8081;
+  std::optional<BasicAuth> basic_auth;
+  bool liveness_anonymous = true;  // /health/liveness answers without credentials
+  std::int64_t disk_space_threshold = 10 * 1024 * 1024;
+  std::string disk_space_path = ".";
+  // micronaut.server.*: the API server.
+  int api_port = 8080;
+  std::int64_t max_request_size = 10 * 1024 * 1024;
+  // logger.levels.<logger name>: TRACE, DEBUG, INFO, WARN, ERROR or OFF.
+  std::map<std::string, std::string> logger_levels;
+
+  // Every key given (file, then environment), with passwords and secrets masked: /env.
+  Value effective = Value::object();
+  // Unknown keys, each with where it was written.
+  std::vector<ValidationIssue> warnings;
+};
+
+// Every invalid value of a configuration, each with its key and position.
+class ConfigError : public Error {
+ public:
+  explicit ConfigError(std::vector<ValidationIssue> issues);
+  const std::vector<ValidationIssue>& issues() const { return issues_; }
+
+ private:
+  std::vector<ValidationIssue> issues_;
+};
+
+using Environment = std::map<std::string, std::string>;
+
+// The process's environment variables.
+Environment process_environment();
+
+// From YAML text (`file` names it in messages), then the environment's overrides.
+Config load_config(const std::string& yaml, const std::string& file, const Environment& env);
+Config load_config_file(const std::string& path, const Environment& env);
+// From a tree of maps (Python's dict), then the environment's overrides.
+Config config_from_value(const Value& tree, const Environment& env);
+
+}  // namespace runwatch

@@ -1,0 +1,216 @@
+// The server's configuration: the spec's keys from YAML, Micronaut-style environment
+// overrides, unknown keys as warnings, and every invalid value named with its key and
+// position.
+#include <gtest/gtest.h>
+
+#include <filesystem>
+#include <fstream>
+
+#include "runwatch/config/config.h"
+
+namespace runwatch {
+namespace {
+
+using namespace std::chrono_literals;
+
+Config load(const std::string& yaml, const Environment& env = {}) { return load_config(yaml, "application.yml", env); }
+
+// The messages of a configuration's errors.
+std::vector<std::string> errors_of(const std::function<void()>& load_it) {
+  try {
+    load_it();
+  } catch (const ConfigError& e) {
+    std::vector<std::string> out;
+    for (const auto& issue : e.issues()) out.push_back(issue.to_string());
+    return out;
+  }
+  ADD_FAILURE() << "no ConfigError";
+  return {};
+}
+
+TEST(Config, DefaultsAreKestras) {
+  Config c = load("");
+  EXPECT_EQ(c.metrics_prefix, "kestra");
+  EXPECT_EQ(c.management_port, 8081);
+  EXPECT_EQ(c.api_port, 8080);
+  EXPECT_FALSE(c.basic_auth.has_value());
+  EXPECT_TRUE(c.liveness_anonymous);
+  EXPECT_EQ(c.disk_space_threshold, 10 * 1024 * 1024);
+  EXPECT_EQ(c.max_request_size, 10 * 1024 * 1024);
+  EXPECT_EQ(c.repository_type, "memory");
+  EXPECT_EQ(c.termination_grace_period, 30s);
+  EXPECT_TRUE(c.logger_levels.empty());
+  EXPECT_TRUE(c.warnings.empty());
+  EXPECT_EQ(c.effective, Value::object());
+}
+
+TEST(Config, TheSpecsApplicationYmlLoads) {
+  Config c = load_config_file(RUNWATCH_SHARED_DIR "/spec/examples/application.yml", {});
+  EXPECT_EQ(c.metrics_prefix, "kestra");
+  EXPECT_EQ(c.management_port, 8081);
+  EXPECT_EQ(c.logger_levels, (std::map<std::string, std::string>{{"io.kestra.core.runners", "INFO"}}));
+  EXPECT_TRUE(c.warnings.empty());
+}
+
+TEST(Config, EveryKeyIsRead) {
+  Config c = load(R"(
+kestra:
+  metrics:
+    prefix: acme
+    tags:
+      cluster: eu-1
+      team: data
+  worker:
+    threads: 12
+  repository:
+    type: memory
+    path: /var/lib/runwatch.db
+  server:
+    terminationGracePeriod: 5m
+endpoints:
+  all:
+    port: 9081
+    basic-auth:
+      username: admin
+      password: s3cret
+  health:
+    liveness:
+      anonymous: false
+    disk-space:
+      threshold: 2MB
+      path: /tmp
+micronaut:
+  server:
+    port: 9080
+    max-request-size: 512KB
+logger:
+  levels:
+    io.kestra.core.runners: TRACE
+    io.kestra.core.runners.Worker: debug
+)");
+  EXPECT_EQ(c.metrics_prefix, "acme");
+  EXPECT_EQ(c.metrics_tags, (std::map<std::string, std::string>{{"cluster", "eu-1"}, {"team", "data"}}));
+  EXPECT_EQ(c.worker_threads, 12);
+  EXPECT_EQ(c.repository_path, "/var/lib/runwatch.db");
+  EXPECT_EQ(c.termination_grace_period, 5min);
+  EXPECT_EQ(c.management_port, 9081);
+  ASSERT_TRUE(c.basic_auth.has_value());
+  EXPECT_EQ(c.basic_auth->username, "admin");
+  EXPECT_EQ(c.basic_auth->password, "s3cret");
+  EXPECT_FALSE(c.liveness_anonymous);
+  EXPECT_EQ(c.disk_space_threshold, 2 * 1024 * 1024);
+  EXPECT_EQ(c.disk_space_path, "/tmp");
+  EXPECT_EQ(c.api_port, 9080);
+  EXPECT_EQ(c.max_request_size, 512 * 1024);
+  EXPECT_EQ(c.logger_levels, (std::map<std::string, std::string>{{"io.kestra.core.runners", "TRACE"},
+                                                                  {"io.kestra.core.runners.Worker", "DEBUG"}}));
+  EXPECT_TRUE(c.warnings.empty());
+  EXPECT_EQ(c.effective["endpoints.all.basic-auth.password"], "******");
+  EXPECT_EQ(c.effective["endpoints.all.basic-auth.username"], "admin");
+  EXPECT_EQ(c.effective["kestra.metrics.prefix"], "acme");
+}
+
+TEST(Config, TheEnvironmentOverridesTheFileInMicronautsStyle) {
+  Config c = load("endpoints:\n  all:\n    port: 9081\n",
+                  {{"ENDPOINTS_ALL_PORT", "7081"},
+                   {"KESTRA_METRICS_PREFIX", "env"},
+                   {"KESTRA_METRICS_TAGS_REGION", "us"},
+                   {"LOGGER_LEVELS_IO_KESTRA_CORE_RUNNERS", "TRACE"},
+                   {"ENDPOINTS_ALL_BASIC_AUTH_USERNAME", "ops"},
+                   {"ENDPOINTS_ALL_BASIC_AUTH_PASSWORD", "pw"},
+                   {"MICRONAUT_SERVER_PORT", "7080"},
+                   {"HOME", "/root"}});
+  EXPECT_EQ(c.management_port, 7081);
+  EXPECT_EQ(c.metrics_prefix, "env");
+  EXPECT_EQ(c.metrics_tags.at("region"), "us");
+  EXPECT_EQ(c.logger_levels.at("io.kestra.core.runners"), "TRACE");
+  EXPECT_EQ(c.basic_auth->username, "ops");
+  EXPECT_EQ(c.api_port, 7080);
+  EXPECT_TRUE(c.warnings.empty());
+}
+
+TEST(Config, UnknownKeysAreWarningsWithTheirPosition) {
+  Config c = load("kestra:\n  metrics:\n    prefx: x\nfoo: 1\n");
+  ASSERT_EQ(c.warnings.size(), 2u);
+  EXPECT_EQ(c.warnings[0].to_string(), "application.yml:3:12: warning: kestra.metrics.prefx: unknown configuration key, ignored");
+  EXPECT_EQ(c.warnings[1].to_string(), "application.yml:4:6: warning: foo: unknown configuration key, ignored");
+  EXPECT_EQ(c.metrics_prefix, "kestra");
+}
+
+TEST(Config, EveryInvalidValueIsNamedWithItsKeyAndPosition) {
+  auto errors = errors_of([] {
+    load(R"(endpoints:
+  all:
+    port: http
+micronaut:
+  server:
+    port: 70000
+    max-request-size: lots
+kestra:
+  worker:
+    threads: 0
+  metrics:
+    prefix: "9bad"
+    tags:
+      bad-tag: x
+  server:
+    termination-grace-period: soon
+  repository:
+    type: postgres
+logger:
+  levels:
+    io.kestra: LOUD
+)");
+  });
+  EXPECT_EQ(errors, (std::vector<std::string>{
+                        "application.yml:3:11: error: endpoints.all.port: must be a port number from 0 (any free port) to 65535, got 'http'",
+                        "application.yml:6:11: error: micronaut.server.port: must be a port number from 0 (any free port) to 65535, got '70000'",
+                        "application.yml:7:23: error: micronaut.server.max-request-size: must be a size in bytes, or with KB, MB or GB, got 'lots'",
+                        "application.yml:10:14: error: kestra.worker.threads: must be a number of threads from 1 to 1024, got '0'",
+                        "application.yml:12:13: error: kestra.metrics.prefix: must be a metric name prefix (letters, digits, '_', ':' and '.'), got '9bad'",
+                        "application.yml:14:16: error: kestra.metrics.tags.bad-tag: 'bad-tag' is not a valid Prometheus label name",
+                        "application.yml:16:31: error: kestra.server.termination-grace-period: must be a duration such as PT30S or 30s, got 'soon'",
+                        "application.yml:18:11: error: kestra.repository.type: must be memory (the SQLite store is not available yet), got 'postgres'",
+                        "application.yml:21:16: error: logger.levels.io.kestra: must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, got 'LOUD'",
+                    }));
+}
+
+TEST(Config, AnInvalidEnvironmentValueNamesTheVariable) {
+  auto errors = errors_of([] { load("", {{"ENDPOINTS_ALL_PORT", "abc"}}); });
+  EXPECT_EQ(errors, (std::vector<std::string>{"environment variable ENDPOINTS_ALL_PORT: error: endpoints.all.port: must be a "
+                                              "port number from 0 (any free port) to 65535, got 'abc'"}));
+}
+
+TEST(Config, BasicAuthNeedsBothParts) {
+  auto errors = errors_of([] { load("endpoints:\n  all:\n    basic-auth:\n      username: admin\n"); });
+  EXPECT_EQ(errors, (std::vector<std::string>{
+                        "<config>: error: endpoints.all.basic-auth: needs both a username and a password"}));
+}
+
+TEST(Config, MalformedYamlListsAndMissingFilesAreErrors) {
+  EXPECT_EQ(errors_of([] { load("endpoints: [\n"); }),
+            (std::vector<std::string>{"application.yml:2:1: error: invalid YAML: end of sequence flow not found"}));
+  EXPECT_EQ(errors_of([] { load("- a\n- b\n"); }),
+            (std::vector<std::string>{"application.yml:1:1: error: a configuration file must be a map of keys"}));
+  EXPECT_EQ(errors_of([] { load("endpoints:\n  all:\n    port: [1, 2]\n"); }),
+            (std::vector<std::string>{"application.yml:3:11: error: endpoints.all.port: must be a single value, got a list"}));
+  EXPECT_EQ(errors_of([] { load_config_file("/nonexistent/application.yml", {}); }),
+            (std::vector<std::string>{"/nonexistent/application.yml: error: cannot read the configuration file"}));
+}
+
+TEST(Config, ATreeReadsLikeAFile) {
+  Config c = config_from_value({{"kestra", {{"metrics", {{"prefix", "py"}, {"tags", {{"env", "test"}}}}}, {"worker", {{"threads", 3}}}}},
+                                {"endpoints", {{"all", {{"port", 0}}}}}},
+                               {});
+  EXPECT_EQ(c.metrics_prefix, "py");
+  EXPECT_EQ(c.metrics_tags.at("env"), "test");
+  EXPECT_EQ(c.worker_threads, 3);
+  EXPECT_EQ(c.management_port, 0);
+  EXPECT_EQ(errors_of([] { config_from_value({{"endpoints", {{"all", {{"port", true}}}}}}, {}); }),
+            (std::vector<std::string>{"<config>: error: endpoints.all.port: must be a port number from 0 (any free port) to 65535, got 'true'"}));
+  EXPECT_EQ(errors_of([] { config_from_value(Value::array(), {}); }),
+            (std::vector<std::string>{"<config>: error: a configuration must be a map of keys"}));
+}
+
+}  // namespace
+}  // namespace runwatch
