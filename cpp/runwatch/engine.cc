@@ -6,7 +6,7 @@
 #include <cctype>
 #include <unistd.h>
 
-#include <spdlog/spdlog.h>
+#include "runwatch/logging/loggers.h"
 
 #include "runwatch/expr/template_cache.h"
 #include "runwatch/runtime/ids.h"
@@ -127,7 +127,7 @@ void Engine::flows_changed() {
 void Engine::on_transition(const Execution& execution) {
   std::vector<std::string> warnings;
   for (const auto& match : flow_triggers_.match(execution, &warnings)) start_triggered(match, execution);
-  for (const auto& warning : warnings) spdlog::warn("{}", warning);
+  for (const auto& warning : warnings) logger(kFlowTriggerLogger)->warn("{}", warning);
 }
 
 void Engine::start_triggered(const FlowTriggerMatch& match, const Execution& source) {

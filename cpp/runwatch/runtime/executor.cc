@@ -507,6 +507,8 @@ void Executor::attempt_failed(Live& live, const TaskDef& task, TaskRun& run, std
     else if (task.retry) next = next_retry_date(*task.retry, static_cast<int>(run.attempts.size()),
                                                 run.attempts.front().state.start_date(), now);
     if (next) {
+      log_->trace("Task run {} ({}) of execution {} is RETRYING at {}", run.id, task.id, live.exec.id,
+                  format_instant(*next));
       run.state.transition(State::RETRYING, now);
       schedule(live, *next, Timer{Timer::Kind::Retry, live.exec.id, run.id, run.attempts.size()});
       mark_dirty(live);
@@ -519,6 +521,7 @@ void Executor::attempt_failed(Live& live, const TaskDef& task, TaskRun& run, std
 void Executor::complete(Live& live, const TaskDef& task, TaskRun& run, State state) {
   if (state == State::FAILED && task.allow_failure) state = State::WARNING;
   if (state == State::WARNING && task.allow_warning) state = State::SUCCESS;
+  log_->trace("Task run {} ({}) of execution {} is {}", run.id, task.id, live.exec.id, to_string(state));
   run.state.transition(state, clock_.now());
   live.chosen.erase(run.id);
   mark_dirty(live);
@@ -530,6 +533,7 @@ void Executor::finish(Live& live, State state) {
 }
 
 void Executor::transition(Live& live, State state) {
+  log_->debug("Execution {} of {}.{} is {}", live.exec.id, live.exec.ns, live.exec.flow_id, to_string(state));
   live.exec.state.transition(state, clock_.now());
   mark_dirty(live);
   if (on_transition_) on_transition_(live.exec);

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <variant>
 
+#include "runwatch/logging/loggers.h"
 #include "runwatch/model/clock.h"
 #include "runwatch/model/execution.h"
 #include "runwatch/runtime/execution_board.h"
@@ -129,6 +130,7 @@ class Executor {
   std::vector<Live*> dirty_;  // changed since the last publish_dirty, each once
   std::vector<WorkerJob> ready_jobs_;  // submitted to the workers once the round is published
 
+  std::shared_ptr<spdlog::logger> log_ = logger(kExecutorLogger);
   WorkerPool workers_;
   std::thread thread_;
 };

@@ -2,7 +2,7 @@
 
 #include <mutex>
 
-#include <spdlog/spdlog.h>
+#include "runwatch/logging/loggers.h"
 
 namespace runwatch {
 namespace {
@@ -67,7 +67,7 @@ void FlowTriggers::set_flows(const std::vector<std::shared_ptr<const Flow>>& flo
         entry = std::make_unique<Entry>(
             Entry{flow, &trigger, ConditionSet(trigger.conditions), flow_trigger_states(trigger)});
       } catch (const std::exception& e) {
-        spdlog::warn("Flow trigger {}.{} is ignored: {}", flow->key(), trigger.id, e.what());
+        logger(kFlowTriggerLogger)->warn("Flow trigger {}.{} is ignored: {}", flow->key(), trigger.id, e.what());
         continue;
       }
       index.add(static_cast<uint32_t>(entries.size()), flow_trigger_constraint(*flow, trigger, entry->conditions));

@@ -298,10 +298,13 @@ void Scheduler::record(const Firing& firing, const Outcome& outcome) {
   auto it = entries_.find(firing.key);
   if (it == entries_.end()) return;  // removed meanwhile
   auto& entry = it->second;
+  const auto& key = firing.flow->key();
   if (outcome.fired) {
+    log_->debug("Schedule {}.{} fired for {}", key, firing.trigger->id, format_instant(firing.date));
     entry.error.clear();
     if (!entry.last || *entry.last < firing.date) entry.last = firing.date;
   } else if (!outcome.problem.empty()) {
+    log_->warn("Schedule {}.{}: {}", key, firing.trigger->id, outcome.problem);
     entry.error = outcome.problem;
   }
 }

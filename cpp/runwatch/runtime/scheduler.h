@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "runwatch/condition/condition.h"
+#include "runwatch/logging/loggers.h"
 #include "runwatch/model/clock.h"
 #include "runwatch/model/flow.h"
 #include "runwatch/runtime/flow_registry.h"
@@ -155,6 +156,7 @@ class Scheduler {
   const SecretStore& secrets_;
   const Submit submit_;
 
+  std::shared_ptr<spdlog::logger> log_ = logger(kSchedulerLogger);
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   mutable std::condition_variable idle_cv_;

@@ -58,6 +58,9 @@ void WorkerPool::loop(int index) {
 WorkerResult WorkerPool::run(WorkerJob& job) const {
   RunContext ctx(job.identity, std::move(job.variables), clock_, job.cancellation, executions_, secrets_);
   ctx.set_error_logs(std::move(job.error_logs));
+  const auto& who = job.identity;
+  log_->trace("Running task {} ({}) of execution {}, attempt {}", who.task_id, who.task_type, who.execution_id,
+              who.attempt);
   TaskResult result;
   try {
     if (ctx.cancelled()) throw TaskFailure(ctx.cancellation().reason());
@@ -70,6 +73,7 @@ WorkerResult WorkerPool::run(WorkerJob& job) const {
   } catch (...) {
     result = failed("unknown error");
   }
+  log_->debug("Task {} of execution {} ended {}", who.task_id, who.execution_id, to_string(result.state));
   // A failure that will be attempted again is a warning: errorLogs() shows final failures.
   if (result.state == State::FAILED)
     ctx.log(result.retry_in ? LogLevel::WARN : LogLevel::ERROR, result.error.empty() ? "Task failed" : result.error);

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "runwatch/logging/loggers.h"
 #include "runwatch/model/clock.h"
 #include "runwatch/tasks/task.h"
 
@@ -52,6 +53,7 @@ class WorkerPool {
   const ExecutionReader* executions_;
   const SecretStore* secrets_;
   ResultSink sink_;
+  std::shared_ptr<spdlog::logger> log_ = logger(kWorkerLogger);
   std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<WorkerJob> queue_;
