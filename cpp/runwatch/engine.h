@@ -16,6 +16,7 @@
 #include "runwatch/runtime/flow_registry.h"
 #include "runwatch/runtime/flow_triggers.h"
 #include "runwatch/runtime/scheduler.h"
+#include "runwatch/server/management_server.h"
 #include "runwatch/tasks/registry.h"
 #include "runwatch/tasks/secrets.h"
 #include <map>
@@ -76,6 +77,8 @@ class Engine {
   // The Schedule triggers of the loaded flows, their next and last dates (/scheduler).
   std::vector<ScheduledTrigger> schedules() const { return scheduler_.schedules(); }
   SchedulerStats scheduler_stats() const { return scheduler_.stats(); }
+  // What the management server reads (engine_management.cc); the engine must outlive it.
+  ManagementSources management_sources() const;
 
   const Clock& clock() const { return *clock_; }
   PluginRegistry& plugins() const { return PluginRegistry::global(); }

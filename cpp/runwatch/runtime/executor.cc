@@ -101,6 +101,11 @@ bool Executor::stopped() const {
   return stopped_;
 }
 
+Executor::Heartbeat Executor::heartbeat() const {
+  std::lock_guard lock(mutex_);
+  return {!stopped_, inbox_.size(), last_batch_};
+}
+
 bool Executor::idle_locked(int parked_sleepers) const {
   if (processing_ || !inbox_.empty()) return false;
   if (jobs_in_flight_.load() > parked_sleepers) return false;
@@ -142,6 +147,7 @@ void Executor::loop() {
       }
       batch.swap(inbox_);
       processing_ = true;
+      last_batch_ = std::chrono::steady_clock::now();
     }
     for (auto& message : batch) {
       std::visit([this](auto& m) { handle(m); }, message);

@@ -46,6 +46,16 @@ class Executor {
   void stop();
   bool stopped() const;
   int worker_threads() const { return workers_.thread_count(); }
+  const WorkerPool& workers() const { return workers_; }
+
+  // For /health: a running executor with messages waiting and no batch begun for a long
+  // time is stalled.
+  struct Heartbeat {
+    bool running = false;
+    size_t backlog = 0;  // messages waiting
+    std::chrono::steady_clock::time_point last_batch;
+  };
+  Heartbeat heartbeat() const;
 
  private:
   struct StartMessage {
@@ -121,6 +131,7 @@ class Executor {
   bool processing_ = false;
   bool stopped_ = false;
   std::optional<TimePoint> next_deadline_;
+  std::chrono::steady_clock::time_point last_batch_ = std::chrono::steady_clock::now();
 
   // Executor thread only.
   std::unordered_map<std::string, std::unique_ptr<Live>> live_;

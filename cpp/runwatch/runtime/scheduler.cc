@@ -58,6 +58,11 @@ void Scheduler::stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+bool Scheduler::running() const {
+  std::lock_guard lock(mutex_);
+  return !stopping_;
+}
+
 void Scheduler::flows_changed() {
   std::lock_guard lock(mutex_);
   auto now = clock_.now();

@@ -108,6 +108,7 @@ class Scheduler {
   bool wait_idle(std::optional<std::chrono::steady_clock::duration> timeout) const;
   // Ends the thread after the firing in progress. Safe to call twice.
   void stop();
+  bool running() const;
 
  private:
   using Key = std::tuple<std::string, std::string, std::string>;  // namespace, flow, trigger

@@ -14,7 +14,7 @@ TaskResult failed(std::string error) {
 
 WorkerPool::WorkerPool(int threads, const Clock& clock, const ExecutionReader* executions, const SecretStore* secrets,
                        ResultSink sink)
-    : clock_(clock), executions_(executions), secrets_(secrets), sink_(std::move(sink)) {
+    : clock_(clock), executions_(executions), secrets_(secrets), sink_(std::move(sink)), running_(threads) {
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this, i] { loop(i); });
 }
 
@@ -50,9 +50,28 @@ void WorkerPool::loop(int index) {
       if (queue_.empty()) return;
       job = std::move(queue_.front());
       queue_.pop_front();
+      running_[index] = RunningTask{job.identity, clock_.now()};
     }
-    sink_(run(job));
+    WorkerResult result = run(job);
+    {
+      std::lock_guard lock(mutex_);
+      running_[index].reset();
+    }
+    sink_(std::move(result));
   }
+}
+
+std::vector<RunningTask> WorkerPool::running() const {
+  std::lock_guard lock(mutex_);
+  std::vector<RunningTask> out;
+  for (const auto& slot : running_)
+    if (slot) out.push_back(*slot);
+  return out;
+}
+
+size_t WorkerPool::pending() const {
+  std::lock_guard lock(mutex_);
+  return queue_.size();
 }
 
 WorkerResult WorkerPool::run(WorkerJob& job) const {

@@ -6,6 +6,7 @@
 #include <functional>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <thread>
 #include <vector>
 
@@ -31,6 +32,12 @@ struct WorkerResult {
   std::vector<std::string> revealed_secrets;  // for the executor to mask
 };
 
+// A task attempt a worker is running (/worker).
+struct RunningTask {
+  TaskIdentity identity;
+  TimePoint started;
+};
+
 class WorkerPool {
  public:
   using ResultSink = std::function<void(WorkerResult)>;
@@ -44,6 +51,8 @@ class WorkerPool {
   // Stops taking jobs, lets running ones finish, joins the threads.
   void stop();
   int thread_count() const { return static_cast<int>(threads_.size()); }
+  std::vector<RunningTask> running() const;
+  size_t pending() const;
 
  private:
   void loop(int index);
@@ -54,9 +63,10 @@ class WorkerPool {
   const SecretStore* secrets_;
   ResultSink sink_;
   std::shared_ptr<spdlog::logger> log_ = logger(kWorkerLogger);
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<WorkerJob> queue_;
+  std::vector<std::optional<RunningTask>> running_;  // by worker index
   bool stopping_ = false;
   std::vector<std::thread> threads_;
 };

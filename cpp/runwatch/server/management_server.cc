@@ -1,0 +1,206 @@
+#include "runwatch/server/management_server.h"
+
+#include <httplib.h>
+#include <openssl/crypto.h>
+#include <sys/statvfs.h>
+
+#include <chrono>
+#include <regex>
+#include <thread>
+
+#include "runwatch/expr/digest.h"
+#include "runwatch/logging/loggers.h"
+#include "runwatch/model/time.h"
+#include "runwatch/server/http_thread_pool.h"
+#include "runwatch/server/router.h"
+
+namespace runwatch {
+namespace {
+
+constexpr const char* kName = "runwatch";
+
+Value indicator_json(const HealthIndicator& indicator) {
+  Value out = {{"name", kName}, {"status", indicator.up ? "UP" : "DOWN"}};
+  if (!indicator.details.empty()) out["details"] = indicator.details;
+  return out;
+}
+
+HealthIndicator disk_space(const ManagementOptions& options) {
+  struct statvfs fs {};
+  if (statvfs(options.disk_space_path.c_str(), &fs) != 0)
+    return {"diskSpace", false, {{"path", options.disk_space_path}, {"error", "cannot read the file system"}}};
+  auto total = static_cast<std::int64_t>(fs.f_blocks) * static_cast<std::int64_t>(fs.f_frsize);
+  auto free = static_cast<std::int64_t>(fs.f_bavail) * static_cast<std::int64_t>(fs.f_frsize);
+  return {"diskSpace", free >= options.disk_space_threshold,
+          {{"total", total}, {"free", free}, {"threshold", options.disk_space_threshold}}};
+}
+
+bool same_secret(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+bool authorized(const httplib::Request& req, const BasicAuth& auth) {
+  const std::string header = req.get_header_value("Authorization");
+  constexpr std::string_view kBasic = "Basic ";
+  if (header.size() <= kBasic.size() || header.compare(0, kBasic.size(), kBasic) != 0) return false;
+  auto decoded = expr::base64_decode(std::string_view(header).substr(kBasic.size()));
+  return decoded && same_secret(*decoded, auth.username + ":" + auth.password);
+}
+
+// A name or level the registry refuses is the client's mistake: 400.
+template <typename Fn>
+auto loggers_call(Fn&& fn) {
+  try {
+    return fn();
+  } catch (const LoggerError& e) {
+    throw HttpStatusError(400, e.what());
+  }
+}
+
+Value levels_json(const Loggers::Levels& levels) {
+  return {{"configuredLevel", levels.configured ? Value(*levels.configured) : Value()},
+          {"effectiveLevel", levels.effective}};
+}
+
+Value all_loggers() {
+  Value loggers = Value::object();
+  for (const auto& [name, levels] : Loggers::global().all()) loggers[name] = levels_json(levels);
+  return {{"levels", Loggers::level_names()}, {"loggers", loggers}};
+}
+
+}  // namespace
+
+ManagementOptions ManagementOptions::from(const Config& config) {
+  ManagementOptions o;
+  o.port = config.management_port;
+  o.basic_auth = config.basic_auth;
+  o.liveness_anonymous = config.liveness_anonymous;
+  o.disk_space_threshold = config.disk_space_threshold;
+  o.disk_space_path = config.disk_space_path;
+  o.env = config.effective;
+  return o;
+}
+
+struct ManagementServer::Impl {
+  ManagementOptions options;
+  ManagementSources sources;
+  Router router;
+  httplib::Server server;
+  std::thread listener;
+  int port = 0;
+  const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
+  const TimePoint started_at = std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
+
+  Impl(ManagementOptions o, ManagementSources s) : options(std::move(o)), sources(std::move(s)) {
+    add_routes();
+    server.new_task_queue = [threads = options.threads] { return new HttpThreadPool("mgmt-http", threads); };
+    // httplib's default adds SO_REUSEPORT, which lets a second server share a busy port
+    // silently; SO_REUSEADDR alone still allows a quick restart.
+    server.set_socket_options([](socket_t sock) {
+      int yes = 1;
+      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+    });
+    router.serve(server, [this](const httplib::Request& req, httplib::Response& res) { return allowed(req, res); });
+    port = options.port == 0 ? server.bind_to_any_port(options.host) : options.port;
+    if (port < 0 || (options.port != 0 && !server.bind_to_port(options.host, options.port)))
+      throw Error("The management server cannot listen on " + options.host + ":" + std::to_string(options.port) +
+                  ": the port is in use or not allowed");
+    listener = std::thread([this] { server.listen_after_bind(); });
+    while (!server.is_running()) std::this_thread::yield();
+    logger(kServerLogger)->info("Management server listening on {}:{}", options.host, port);
+  }
+
+  // Basic auth on every endpoint, but /health/liveness when it stays anonymous.
+  bool allowed(const httplib::Request& req, httplib::Response& res) const {
+    if (!options.basic_auth) return true;
+    if (options.liveness_anonymous && req.path == "/health/liveness") return true;
+    if (authorized(req, *options.basic_auth)) return true;
+    res.set_header("WWW-Authenticate", "Basic realm=\"runwatch\"");
+    json_error(res, 401, "Unauthorized: this endpoint needs basic authentication");
+    return false;
+  }
+
+  Value health(bool with_disk, int& status) const {
+    std::vector<HealthIndicator> indicators;
+    if (sources.health) indicators = sources.health();
+    if (with_disk) indicators.push_back(disk_space(options));
+    bool up = true;
+    Value details = Value::object();
+    for (const auto& indicator : indicators) {
+      up = up && indicator.up;
+      details[indicator.name] = indicator_json(indicator);
+    }
+    status = up ? 200 : 503;
+    return {{"name", kName}, {"status", up ? "UP" : "DOWN"}, {"details", details}};
+  }
+
+  void add_routes() {
+    router.get("/health", [this](const Match&, httplib::Response& res) {
+      int status = 200;
+      Value body = health(true, status);
+      json(res, status, body);
+    });
+    router.get("/health/liveness", [](const Match&, httplib::Response& res) {
+      json(res, 200, {{"name", kName}, {"status", "UP"}});
+    });
+    router.get("/health/readiness", [this](const Match&, httplib::Response& res) {
+      int status = 200;
+      Value body = health(false, status);
+      json(res, status, body);
+    });
+    if (sources.prometheus)
+      router.get("/prometheus", [this](const Match&, httplib::Response& res) {
+        res.set_content(sources.prometheus(), "text/plain; version=0.0.4; charset=utf-8");
+      });
+    if (sources.worker)
+      router.get("/worker", [this](const Match&, httplib::Response& res) { json(res, 200, sources.worker()); });
+    if (sources.scheduler)
+      router.get("/scheduler", [this](const Match&, httplib::Response& res) { json(res, 200, sources.scheduler()); });
+    if (sources.thread_dump)
+      router.get("/threaddump", [this](const Match&, httplib::Response& res) { json(res, 200, sources.thread_dump()); });
+    router.get("/loggers", [](const Match&, httplib::Response& res) { json(res, 200, all_loggers()); });
+    router.get("/loggers/{name}", [](const Match& m, httplib::Response& res) {
+      json(res, 200, levels_json(loggers_call([&] { return Loggers::global().levels(m.param("name")); })));
+    });
+    router.post("/loggers/{name}", [](const Match& m, httplib::Response& res) {
+      const Value body = m.json_body();
+      if (!body.is_object() || !body.contains("configuredLevel"))
+        throw HttpStatusError(400, "The body must be a JSON object with configuredLevel (a level, or null)");
+      const Value& level = body["configuredLevel"];
+      if (!level.is_null() && !level.is_string()) throw HttpStatusError(400, "configuredLevel must be a level name or null");
+      loggers_call([&] {
+        Loggers::global().configure(m.param("name"),
+                                    level.is_null() ? std::nullopt : std::optional(level.get<std::string>()));
+        return 0;
+      });
+      res.status = 200;
+    });
+    router.get("/info", [this](const Match&, httplib::Response& res) {
+      auto uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
+      json(res, 200,
+           {{"app", {{"name", kName}, {"version", RUNWATCH_VERSION}}},
+            {"build", {{"compiler", "GCC " __VERSION__}, {"cplusplus", __cplusplus}}},
+            {"startTime", format_instant(started_at)},
+            {"uptimeSeconds", uptime}});
+    });
+    router.get("/env", [this](const Match&, httplib::Response& res) {
+      json(res, 200, {{"propertySources", Value::array({{{"name", "configuration"}, {"properties", options.env}}})}});
+    });
+  }
+
+};
+
+ManagementServer::ManagementServer(ManagementOptions options, ManagementSources sources)
+    : impl_(std::make_unique<Impl>(std::move(options), std::move(sources))) {}
+
+ManagementServer::~ManagementServer() { stop(); }
+
+int ManagementServer::port() const { return impl_->port; }
+
+void ManagementServer::stop() {
+  if (!impl_->listener.joinable()) return;
+  impl_->server.stop();
+  impl_->listener.join();
+}
+
+}  // namespace runwatch

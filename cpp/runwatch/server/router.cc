@@ -1,0 +1,103 @@
+#include "runwatch/server/router.h"
+
+#include <optional>
+
+#include "runwatch/logging/loggers.h"
+
+namespace runwatch {
+namespace {
+
+std::vector<std::string> split_path(const std::string& path) {
+  std::vector<std::string> out;
+  size_t start = 1;  // paths start with '/'
+  while (start <= path.size()) {
+    size_t slash = path.find('/', start);
+    if (slash == std::string::npos) slash = path.size();
+    out.push_back(path.substr(start, slash - start));
+    start = slash + 1;
+  }
+  if (!out.empty() && out.back().empty()) out.pop_back();  // a trailing slash
+  return out;
+}
+
+bool is_param(const std::string& segment) {
+  return segment.size() > 2 && segment.front() == '{' && segment.back() == '}';
+}
+
+std::optional<std::map<std::string, std::string>> match(const std::vector<std::string>& pattern,
+                                                        const std::vector<std::string>& path) {
+  if (pattern.size() != path.size()) return std::nullopt;
+  std::map<std::string, std::string> params;
+  for (size_t i = 0; i < pattern.size(); ++i) {
+    if (is_param(pattern[i])) {
+      if (path[i].empty()) return std::nullopt;
+      params[pattern[i].substr(1, pattern[i].size() - 2)] = path[i];
+    } else if (pattern[i] != path[i]) {
+      return std::nullopt;
+    }
+  }
+  return params;
+}
+
+}  // namespace
+
+Value Match::json_body() const {
+  try {
+    return Value::parse(request.body);
+  } catch (const Value::parse_error& e) {
+    throw HttpStatusError(400, std::string("Malformed JSON body: ") + e.what());
+  }
+}
+
+void json(httplib::Response& res, int status, const Value& body) {
+  res.status = status;
+  res.set_content(body.dump(), "application/json");
+}
+
+void json_error(httplib::Response& res, int status, const std::string& message) {
+  json(res, status, {{"message", message}, {"status", status}});
+}
+
+void Router::add(std::string method, const std::string& pattern, Handler handler) {
+  routes_.push_back({std::move(method), split_path(pattern), std::move(handler)});
+}
+
+void Router::serve(httplib::Server& server, Gate gate) {
+  gate_ = std::move(gate);
+  auto handler = [this](const httplib::Request& req, httplib::Response& res) { dispatch(req, res); };
+  server.Get(".*", handler);
+  server.Post(".*", handler);
+  server.Put(".*", handler);
+  server.Delete(".*", handler);
+  server.Patch(".*", handler);
+}
+
+void Router::dispatch(const httplib::Request& req, httplib::Response& res) const {
+  if (gate_ && !gate_(req, res)) return;
+  const auto path = split_path(req.path);
+  std::string allowed;
+  for (const auto& route : routes_) {
+    auto params = match(route.segments, path);
+    if (!params) continue;
+    if (route.method != req.method) {
+      allowed += (allowed.empty() ? "" : ", ") + route.method;
+      continue;
+    }
+    try {
+      route.handler(Match{req, std::move(*params)}, res);
+    } catch (const HttpStatusError& e) {
+      json_error(res, e.status(), e.what());
+    } catch (const std::exception& e) {
+      logger(kServerLogger)->error("{} {} failed: {}", req.method, req.path, e.what());
+      json_error(res, 500, std::string("Internal error: ") + e.what());
+    }
+    return;
+  }
+  if (!allowed.empty()) {
+    res.set_header("Allow", allowed);
+    return json_error(res, 405, "Method " + req.method + " not allowed on " + req.path + " (allowed: " + allowed + ")");
+  }
+  json_error(res, 404, "Not found: " + req.path);
+}
+
+}  // namespace runwatch

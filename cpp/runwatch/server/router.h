@@ -1,0 +1,66 @@
+#pragma once
+// Routes for an httplib server: paths with {name} parameters (one segment each), JSON
+// answers, and errors as JSON with a message: 404 for an unknown path, 405 (with Allow)
+// for a known path asked with another method, 400 for a malformed body, 500 for a bug.
+#include <httplib.h>
+
+#include <functional>
+#include <map>
+#include <string>
+#include <vector>
+
+#include "runwatch/model/error.h"
+#include "runwatch/model/value.h"
+
+namespace runwatch {
+
+// Thrown by a handler: answered as a JSON error with that status.
+class HttpStatusError : public Error {
+ public:
+  HttpStatusError(int status, const std::string& message) : Error(message), status_(status) {}
+  int status() const { return status_; }
+
+ private:
+  int status_;
+};
+
+struct Match {
+  const httplib::Request& request;
+  std::map<std::string, std::string> params;
+
+  const std::string& param(const std::string& name) const { return params.at(name); }
+  // The body as JSON; throws HttpStatusError 400 naming the parse error.
+  Value json_body() const;
+};
+
+void json(httplib::Response& res, int status, const Value& body);
+void json_error(httplib::Response& res, int status, const std::string& message);
+
+class Router {
+ public:
+  using Handler = std::function<void(const Match&, httplib::Response&)>;
+  // Runs before every route; returning false ends the request with what it answered.
+  using Gate = std::function<bool(const httplib::Request&, httplib::Response&)>;
+
+  void get(const std::string& pattern, Handler handler) { add("GET", pattern, std::move(handler)); }
+  void post(const std::string& pattern, Handler handler) { add("POST", pattern, std::move(handler)); }
+  void put(const std::string& pattern, Handler handler) { add("PUT", pattern, std::move(handler)); }
+  void del(const std::string& pattern, Handler handler) { add("DELETE", pattern, std::move(handler)); }
+
+  // Sends every request of `server` through this router.
+  void serve(httplib::Server& server, Gate gate);
+
+ private:
+  struct Route {
+    std::string method;
+    std::vector<std::string> segments;  // "{name}" for a parameter
+    Handler handler;
+  };
+  void add(std::string method, const std::string& pattern, Handler handler);
+  void dispatch(const httplib::Request& req, httplib::Response& res) const;
+
+  std::vector<Route> routes_;
+  Gate gate_;
+};
+
+}  // namespace runwatch
