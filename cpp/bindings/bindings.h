@@ -13,6 +13,7 @@ void bind_model(py::module_& m);
 void bind_engine(py::module_& m);
 void bind_errors(py::module_& m);
 void bind_notifiers(py::module_& m);
+void bind_server(py::module_& m);
 py::list issues_to_python(const std::vector<ValidationIssue>& issues);
 
 }  // namespace runwatch::bindings

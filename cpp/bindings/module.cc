@@ -2,6 +2,7 @@
 // (cpp/runwatch) or in the plain Python package (python/runwatch).
 #include "bindings.h"
 #include "python_task.h"
+#include "runwatch/config/config.h"
 #include "runwatch/model/schema.h"
 
 namespace runwatch::bindings {
@@ -12,6 +13,7 @@ void bind_errors(py::module_& m) {
   static auto& flow_error = *new py::exception<FlowValidationError>(m, "FlowValidationError", error.ptr());
   static auto& input_error = *new py::exception<InputError>(m, "InputError", error.ptr());
   static auto& not_found = *new py::exception<NotFoundError>(m, "NotFoundError", error.ptr());
+  static auto& config_error = *new py::exception<ConfigError>(m, "ConfigError", error.ptr());
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
@@ -23,6 +25,10 @@ void bind_errors(py::module_& m) {
       PyErr_SetString(input_error.ptr(), e.what());
     } catch (const NotFoundError& e) {
       PyErr_SetString(not_found.ptr(), e.what());
+    } catch (const ConfigError& e) {
+      py::object exc = py::reinterpret_borrow<py::object>(config_error.ptr())(py::str(e.what()));
+      exc.attr("issues") = issues_to_python(e.issues());
+      PyErr_SetObject(config_error.ptr(), exc.ptr());
     } catch (const Error& e) {
       PyErr_SetString(error.ptr(), e.what());
     }
@@ -50,6 +56,7 @@ PYBIND11_MODULE(_core, m) {
   rb::bind_errors(m);
   rb::bind_model(m);
   rb::bind_engine(m);
+  rb::bind_server(m);
   rb::bind_python_tasks(m);
   rb::bind_notifiers(m);
 }

@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from . import testing
 from ._core import Flow, LogEntry, ManualClock, TaskRun, __version__
-from .engine import Engine, TriggerMatch
-from .errors import Error, ExecutionTimeout, FlowValidationError, InputError, NotFoundError, ValidationIssue
+from .engine import ConfigWarning, Engine, ManagementServer, TriggerMatch, load_config
+from .errors import ConfigError, Error, ExecutionTimeout, FlowValidationError, InputError, NotFoundError, ValidationIssue
 from .execution import Execution
 from .notifier import NotificationMessage, Notifier
 from .tasks import TaskContext, task
 
 __all__ = [
+    "ConfigError",
+    "ConfigWarning",
     "Engine",
     "Error",
     "Execution",
@@ -19,6 +21,7 @@ __all__ = [
     "FlowValidationError",
     "InputError",
     "LogEntry",
+    "ManagementServer",
     "ManualClock",
     "NotFoundError",
     "NotificationMessage",
@@ -28,6 +31,7 @@ __all__ = [
     "TriggerMatch",
     "ValidationIssue",
     "__version__",
+    "load_config",
     "task",
     "testing",
 ]

@@ -1,15 +1,17 @@
-"""The `runwatch` command: validate flows, run one execution."""
+"""The `runwatch` command: validate flows, run one execution, test alert routing, serve."""
 
 from __future__ import annotations
 
 import argparse
+import signal
 import sys
+import threading
 from collections.abc import Sequence
 from typing import Optional, TextIO
 
 from . import _core
 from .engine import Engine
-from .errors import Error, FlowValidationError
+from .errors import ConfigError, Error, FlowValidationError
 from .execution import Execution
 
 
@@ -88,6 +90,24 @@ def _test_alert(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _server(args: argparse.Namespace, out: TextIO) -> int:
+    """Runs until SIGINT or SIGTERM, then stops gracefully."""
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    with Engine(config=args.config) as engine:
+        if args.flows:
+            flows = engine.load_flows(args.flows)
+            print(f"runwatch: {len(flows)} flow(s) loaded from {args.flows}", file=out, flush=True)
+        with engine.serve() as management:
+            print(f"runwatch: management endpoints on http://0.0.0.0:{management.port} "
+                  f"(/health, /prometheus, /worker, /scheduler, /loggers)", file=out, flush=True)
+            while not stop.wait(0.5):
+                pass
+            print("runwatch: stopping", file=out, flush=True)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="runwatch", description="Kestra-compatible alerting and monitoring engine")
     parser.add_argument("--version", action="version", version=f"runwatch {_core.__version__}")
@@ -114,6 +134,11 @@ def build_parser() -> argparse.ArgumentParser:
     test_alert.add_argument("flow_id")
     test_alert.add_argument("state", help="the state the execution reaches, e.g. FAILED")
     test_alert.set_defaults(handler=_test_alert)
+
+    server = commands.add_parser("server", help="run the engine and its management server until SIGINT or SIGTERM")
+    server.add_argument("--config", default=None, help="an application.yml (Kestra's keys)")
+    server.add_argument("--flows", default=None, help="a flow file or a folder of flows to load")
+    server.set_defaults(handler=_server)
     return parser
 
 
@@ -121,7 +146,7 @@ def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout) -> int:
     args = build_parser().parse_args(argv)
     try:
         return int(args.handler(args, out))
-    except FlowValidationError as e:
+    except (FlowValidationError, ConfigError) as e:
         for issue in e.issues:
             print(str(issue), file=sys.stderr)
         return 2

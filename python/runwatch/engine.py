@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import warnings
 from collections.abc import Mapping
 from typing import Any, NamedTuple, Optional, Union
 
@@ -22,29 +23,64 @@ class TriggerMatch(NamedTuple):
     trigger_id: str
 
 
-def _worker_threads_from(config: Optional[Mapping[str, Any]]) -> int:
-    """Reads `kestra.worker.threads`, the only configuration key the engine takes so far."""
+ConfigSource = Union[str, os.PathLike[str], Mapping[str, Any], None]
+
+
+def load_config(config: ConfigSource) -> _core.Config:
+    """Reads a configuration: an application.yml path, or the same keys as nested dicts.
+
+    Environment variables override it in Micronaut's style (ENDPOINTS_ALL_PORT=9000).
+    Unknown keys are warned about; invalid values raise ConfigError naming each key.
+    """
     if config is None:
-        return 0
-    if not isinstance(config, Mapping):
-        raise TypeError(f"config must be a mapping, got {type(config).__name__}")
-    unknown = set(config) - {"kestra"}
-    kestra = config.get("kestra", {})
-    unknown |= {f"kestra.{k}" for k in set(kestra) - {"worker"}}
-    worker = kestra.get("worker", {})
-    unknown |= {f"kestra.worker.{k}" for k in set(worker) - {"threads"}}
-    if unknown:
-        raise _core.Error(f"unsupported configuration keys: {', '.join(sorted(unknown))}")
-    threads = worker.get("threads", 0)
-    if not isinstance(threads, int) or isinstance(threads, bool) or threads < 0:
-        raise _core.Error(f"kestra.worker.threads must be a positive integer, got {threads!r}")
-    return threads
+        loaded = _core.config_from_dict({})
+    elif isinstance(config, (str, os.PathLike)):
+        loaded = _core.load_config(os.fspath(config))
+    elif isinstance(config, Mapping):
+        loaded = _core.config_from_dict(dict(config))
+    else:
+        raise TypeError(f"config must be a path or a mapping, got {type(config).__name__}")
+    for issue in loaded.warnings:
+        warnings.warn(str(issue), ConfigWarning, stacklevel=3)
+    return loaded
+
+
+class ConfigWarning(UserWarning):
+    """An unknown configuration key, ignored."""
+
+
+class ManagementServer:
+    """The management endpoints (/health, /prometheus, /loggers, ...) of a running engine.
+
+    Stop it with `stop()` or use it as a context manager.
+    """
+
+    def __init__(self, core: _core.ManagementServer) -> None:
+        self._core = core
+
+    @property
+    def port(self) -> int:
+        return self._core.port
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def stop(self) -> None:
+        self._core.stop()
+
+    def __enter__(self) -> "ManagementServer":
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
 
 
 class Engine:
     """A runwatch engine: an executor thread, a pool of worker threads and its flows.
 
-    `secrets` are what `{{ secret('NAME') }}` returns before the environment variable
+    `config` is an application.yml path or the same keys as nested dicts (see
+    `load_config`). `secrets` are what `{{ secret('NAME') }}` returns before the environment variable
     SECRET_NAME (base64-encoded, as Kestra reads it) is looked up.
 
     Use it as a context manager, or call `stop()`, so its threads end cleanly.
@@ -57,9 +93,11 @@ class Engine:
         worker_threads: Optional[int] = None,
         secrets: Optional[Mapping[str, str]] = None,
     ) -> None:
-        threads = worker_threads if worker_threads is not None else _worker_threads_from(config)
+        self.config = load_config(config)
+        threads = worker_threads if worker_threads is not None else self.config.worker_threads
         if threads < 0:
             raise ValueError("worker_threads must be >= 0 (0 picks the default)")
+        _core.apply_logger_levels(self.config.logger_levels)
         self._core = _core.Engine(clock=clock, worker_threads=threads, secrets=dict(secrets or {}))
         self.clock = clock
 
@@ -72,6 +110,11 @@ class Engine:
     def stop(self) -> None:
         """Cancels running tasks and stops the engine's threads. Safe to call twice."""
         self._core.stop()
+
+    def serve(self, management_port: Optional[int] = None) -> ManagementServer:
+        """Starts the management server on `management_port` (default: the configuration's
+        endpoints.all.port, 8081; 0 takes any free port). Returns a handle to stop it."""
+        return ManagementServer(_core.ManagementServer(self._core, self.config, management_port))
 
     @property
     def worker_threads(self) -> int:

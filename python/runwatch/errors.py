@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from ._core import Error, FlowValidationError, InputError, NotFoundError, ValidationIssue
+from ._core import ConfigError, Error, FlowValidationError, InputError, NotFoundError, ValidationIssue
 
 
 class ExecutionTimeout(Error, TimeoutError):
@@ -13,4 +13,4 @@ class ExecutionTimeout(Error, TimeoutError):
         self.execution = execution
 
 
-__all__ = ["Error", "ExecutionTimeout", "FlowValidationError", "InputError", "NotFoundError", "ValidationIssue"]
+__all__ = ["ConfigError", "Error", "ExecutionTimeout", "FlowValidationError", "InputError", "NotFoundError", "ValidationIssue"]

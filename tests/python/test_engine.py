@@ -716,30 +716,9 @@ def test_default_worker_threads_is_at_least_eight(clock):
         assert engine.worker_threads >= 8
 
 
-def test_worker_threads_from_kestra_configuration(clock):
-    with runwatch.Engine(config={"kestra": {"worker": {"threads": 5}}}, clock=clock) as engine:
-        assert engine.worker_threads == 5
-
-
-def test_unsupported_configuration_keys_are_an_error():
-    with pytest.raises(runwatch.Error, match=r"unsupported configuration keys: kestra\.server, other"):
-        runwatch.Engine(config={"kestra": {"server": {}}, "other": 1})
-
-
-@pytest.mark.parametrize("threads", [-1, "4", 2.5, True])
-def test_invalid_configured_worker_threads_are_an_error(threads):
-    with pytest.raises(runwatch.Error, match="kestra.worker.threads must be a positive integer"):
-        runwatch.Engine(config={"kestra": {"worker": {"threads": threads}}})
-
-
 def test_negative_worker_threads_is_a_value_error():
     with pytest.raises(ValueError, match="worker_threads must be >= 0"):
         runwatch.Engine(worker_threads=-1)
-
-
-def test_config_must_be_a_mapping():
-    with pytest.raises(TypeError, match="config must be a mapping, got list"):
-        runwatch.Engine(config=[("kestra", {})])
 
 
 # --- the manual clock --------------------------------------------------------------------

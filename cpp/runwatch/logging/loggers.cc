@@ -104,6 +104,10 @@ std::map<std::string, Loggers::Levels> Loggers::all() const {
   return out;
 }
 
+void apply_logger_levels(const std::map<std::string, std::string>& levels) {
+  for (const auto& [name, level] : levels) Loggers::global().configure(name, level);
+}
+
 std::shared_ptr<spdlog::logger> logger(const std::string& name) { return Loggers::global().get(name); }
 
 }  // namespace runwatch

@@ -64,6 +64,9 @@ class Loggers {
   std::map<std::string, std::shared_ptr<spdlog::logger>> loggers_;
 };
 
+// Sets every level of a configuration's logger.levels (names and levels already checked).
+void apply_logger_levels(const std::map<std::string, std::string>& levels);
+
 // Shorthand for Loggers::global().get(name).
 std::shared_ptr<spdlog::logger> logger(const std::string& name);
 

@@ -1,0 +1,57 @@
+"""Configuration as Kestra's application.yml, for Engine(config=...) and `runwatch server`."""
+
+from __future__ import annotations
+
+import pytest
+
+import runwatch
+from conftest import SPEC_EXAMPLES
+
+
+def test_worker_threads_from_kestra_configuration(clock):
+    with runwatch.Engine(config={"kestra": {"worker": {"threads": 5}}}, clock=clock) as engine:
+        assert engine.worker_threads == 5
+
+
+def test_the_specs_application_yml(clock):
+    with runwatch.Engine(config=SPEC_EXAMPLES / "application.yml", clock=clock) as engine:
+        assert engine.config.metrics_prefix == "kestra"
+        assert engine.config.management_port == 8081
+        assert engine.config.logger_levels == {"io.kestra.core.runners": "INFO"}
+
+
+def test_environment_overrides_in_micronauts_style(monkeypatch, tmp_path):
+    config_file = tmp_path / "application.yml"
+    config_file.write_text("endpoints:\n  all:\n    port: 9081\nkestra:\n  metrics:\n    prefix: acme\n")
+    monkeypatch.setenv("ENDPOINTS_ALL_PORT", "7081")
+    config = runwatch.load_config(config_file)
+    assert config.management_port == 7081
+    assert config.metrics_prefix == "acme"
+    assert config.effective == {"endpoints.all.port": "7081", "kestra.metrics.prefix": "acme"}
+
+
+def test_unknown_keys_are_warnings(clock):
+    with pytest.warns(runwatch.ConfigWarning, match=r"<config>: warning: other: unknown configuration key, ignored"):
+        with runwatch.Engine(config={"other": 1}, clock=clock):
+            pass
+
+
+@pytest.mark.parametrize("threads", [-1, 0, 2.5, True, "many"])
+def test_invalid_values_raise_config_error_naming_the_key(threads):
+    with pytest.raises(runwatch.ConfigError, match="kestra.worker.threads: must be a number of threads from 1 to 1024") as raised:
+        runwatch.Engine(config={"kestra": {"worker": {"threads": threads}}})
+    assert [issue.path for issue in raised.value.issues] == ["kestra.worker.threads"]
+
+
+def test_a_file_error_names_its_line_and_column(tmp_path):
+    config_file = tmp_path / "application.yml"
+    config_file.write_text("endpoints:\n  all:\n    port: http\n")
+    with pytest.raises(runwatch.ConfigError) as raised:
+        runwatch.load_config(config_file)
+    (issue,) = raised.value.issues
+    assert (issue.file, issue.line, issue.column, issue.path) == (str(config_file), 3, 11, "endpoints.all.port")
+
+
+def test_config_must_be_a_path_or_a_mapping():
+    with pytest.raises(TypeError, match="config must be a path or a mapping, got list"):
+        runwatch.Engine(config=[("kestra", {})])
