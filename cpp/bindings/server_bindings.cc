@@ -3,6 +3,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings.h"
+#include "runwatch/api/api_server.h"
 #include "runwatch/config/config.h"
 #include "runwatch/engine.h"
 #include "runwatch/logging/loggers.h"
@@ -41,6 +42,20 @@ void bind_server(py::module_& m) {
            py::arg("engine"), py::arg("config"), py::arg("port") = py::none(), py::keep_alive<1, 2>())
       .def_property_readonly("port", &ManagementServer::port)
       .def("stop", [](ManagementServer& s) {
+        py::gil_scoped_release release;
+        s.stop();
+      });
+
+  py::class_<ApiServer>(m, "ApiServer")
+      .def(py::init([](Engine& engine, const Config& config, std::optional<int> port) {
+             ApiOptions options = ApiOptions::from(config);
+             if (port) options.port = *port;
+             py::gil_scoped_release release;
+             return std::make_unique<ApiServer>(std::move(options), engine);
+           }),
+           py::arg("engine"), py::arg("config"), py::arg("port") = py::none(), py::keep_alive<1, 2>())
+      .def_property_readonly("port", &ApiServer::port)
+      .def("stop", [](ApiServer& s) {
         py::gil_scoped_release release;
         s.stop();
       });

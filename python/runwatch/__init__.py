@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import testing
 from ._core import Flow, LogEntry, ManualClock, TaskRun, __version__
-from .engine import ConfigWarning, Engine, ManagementServer, TriggerMatch, load_config
+from .engine import ConfigWarning, Engine, Server, TriggerMatch, load_config
 from .errors import ConfigError, Error, ExecutionTimeout, FlowValidationError, InputError, NotFoundError, ValidationIssue
 from .execution import Execution
 from .notifier import NotificationMessage, Notifier
@@ -21,12 +21,12 @@ __all__ = [
     "FlowValidationError",
     "InputError",
     "LogEntry",
-    "ManagementServer",
     "ManualClock",
     "NotFoundError",
     "NotificationMessage",
     "Notifier",
     "TaskContext",
+    "Server",
     "TaskRun",
     "TriggerMatch",
     "ValidationIssue",

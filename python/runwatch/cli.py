@@ -99,9 +99,10 @@ def _server(args: argparse.Namespace, out: TextIO) -> int:
         if args.flows:
             flows = engine.load_flows(args.flows)
             print(f"runwatch: {len(flows)} flow(s) loaded from {args.flows}", file=out, flush=True)
-        with engine.serve() as management:
-            print(f"runwatch: management endpoints on http://0.0.0.0:{management.port} "
-                  f"(/health, /prometheus, /worker, /scheduler, /loggers)", file=out, flush=True)
+        with engine.serve() as server:
+            print(f"runwatch: API on http://0.0.0.0:{server.port}/api/v1, management endpoints on "
+                  f"http://0.0.0.0:{server.management_port} (/health, /worker, /scheduler, /loggers)",
+                  file=out, flush=True)
             while not stop.wait(0.5):
                 pass
             print("runwatch: stopping", file=out, flush=True)
@@ -135,7 +136,7 @@ def build_parser() -> argparse.ArgumentParser:
     test_alert.add_argument("state", help="the state the execution reaches, e.g. FAILED")
     test_alert.set_defaults(handler=_test_alert)
 
-    server = commands.add_parser("server", help="run the engine and its management server until SIGINT or SIGTERM")
+    server = commands.add_parser("server", help="run the engine, its API and management servers until SIGINT or SIGTERM")
     server.add_argument("--config", default=None, help="an application.yml (Kestra's keys)")
     server.add_argument("--flows", default=None, help="a flow file or a folder of flows to load")
     server.set_defaults(handler=_server)

@@ -49,27 +49,38 @@ class ConfigWarning(UserWarning):
     """An unknown configuration key, ignored."""
 
 
-class ManagementServer:
-    """The management endpoints (/health, /prometheus, /loggers, ...) of a running engine.
+class Server:
+    """The API server and the management server of a running engine.
 
-    Stop it with `stop()` or use it as a context manager.
+    `url` is the API's base URL (/api/v1/...), `management_url` the management endpoints'
+    (/health, /loggers, ...). Stop both with `stop()` or use it as a context manager.
     """
 
-    def __init__(self, core: _core.ManagementServer) -> None:
-        self._core = core
+    def __init__(self, api: _core.ApiServer, management: _core.ManagementServer) -> None:
+        self._api = api
+        self._management = management
 
     @property
     def port(self) -> int:
-        return self._core.port
+        return self._api.port
+
+    @property
+    def management_port(self) -> int:
+        return self._management.port
 
     @property
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def stop(self) -> None:
-        self._core.stop()
+    @property
+    def management_url(self) -> str:
+        return f"http://127.0.0.1:{self.management_port}"
 
-    def __enter__(self) -> "ManagementServer":
+    def stop(self) -> None:
+        self._api.stop()
+        self._management.stop()
+
+    def __enter__(self) -> "Server":
         return self
 
     def __exit__(self, *exc: object) -> None:
@@ -111,10 +122,17 @@ class Engine:
         """Cancels running tasks and stops the engine's threads. Safe to call twice."""
         self._core.stop()
 
-    def serve(self, management_port: Optional[int] = None) -> ManagementServer:
-        """Starts the management server on `management_port` (default: the configuration's
-        endpoints.all.port, 8081; 0 takes any free port). Returns a handle to stop it."""
-        return ManagementServer(_core.ManagementServer(self._core, self.config, management_port))
+    def serve(self, port: Optional[int] = None, management_port: Optional[int] = None) -> Server:
+        """Starts the API server on `port` and the management server on `management_port`
+        (defaults: the configuration's micronaut.server.port, 8080, and endpoints.all.port,
+        8081; 0 takes any free port). Returns a handle to stop them."""
+        management = _core.ManagementServer(self._core, self.config, management_port)
+        try:
+            api = _core.ApiServer(self._core, self.config, port)
+        except BaseException:
+            management.stop()
+            raise
+        return Server(api, management)
 
     @property
     def worker_threads(self) -> int:

@@ -6,12 +6,11 @@
 
 #include <chrono>
 #include <regex>
-#include <thread>
 
 #include "runwatch/expr/digest.h"
 #include "runwatch/logging/loggers.h"
 #include "runwatch/model/time.h"
-#include "runwatch/server/http_thread_pool.h"
+#include "runwatch/server/http_listener.h"
 #include "runwatch/server/router.h"
 
 namespace runwatch {
@@ -86,28 +85,14 @@ struct ManagementServer::Impl {
   ManagementSources sources;
   Router router;
   httplib::Server server;
-  std::thread listener;
-  int port = 0;
   const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   const TimePoint started_at = std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
+  std::optional<HttpListener> listener;  // last: it stops before the rest goes
 
   Impl(ManagementOptions o, ManagementSources s) : options(std::move(o)), sources(std::move(s)) {
     add_routes();
-    server.new_task_queue = [threads = options.threads] { return new HttpThreadPool("mgmt-http", threads); };
-    // httplib's default adds SO_REUSEPORT, which lets a second server share a busy port
-    // silently; SO_REUSEADDR alone still allows a quick restart.
-    server.set_socket_options([](socket_t sock) {
-      int yes = 1;
-      setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
-    });
     router.serve(server, [this](const httplib::Request& req, httplib::Response& res) { return allowed(req, res); });
-    port = options.port == 0 ? server.bind_to_any_port(options.host) : options.port;
-    if (port < 0 || (options.port != 0 && !server.bind_to_port(options.host, options.port)))
-      throw Error("The management server cannot listen on " + options.host + ":" + std::to_string(options.port) +
-                  ": the port is in use or not allowed");
-    listener = std::thread([this] { server.listen_after_bind(); });
-    while (!server.is_running()) std::this_thread::yield();
-    logger(kServerLogger)->info("Management server listening on {}:{}", options.host, port);
+    listener.emplace(server, "management server", options.host, options.port, "mgmt-http", options.threads);
   }
 
   // Basic auth on every endpoint, but /health/liveness when it stays anonymous.
@@ -195,12 +180,8 @@ ManagementServer::ManagementServer(ManagementOptions options, ManagementSources 
 
 ManagementServer::~ManagementServer() { stop(); }
 
-int ManagementServer::port() const { return impl_->port; }
+int ManagementServer::port() const { return impl_->listener->port(); }
 
-void ManagementServer::stop() {
-  if (!impl_->listener.joinable()) return;
-  impl_->server.stop();
-  impl_->listener.join();
-}
+void ManagementServer::stop() { impl_->listener->stop(); }
 
 }  // namespace runwatch

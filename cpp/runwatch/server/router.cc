@@ -80,7 +80,7 @@ void Router::dispatch(const httplib::Request& req, httplib::Response& res) const
     auto params = match(route.segments, path);
     if (!params) continue;
     if (route.method != req.method) {
-      allowed += (allowed.empty() ? "" : ", ") + route.method;
+      if (allowed.find(route.method) == std::string::npos) allowed += (allowed.empty() ? "" : ", ") + route.method;
       continue;
     }
     try {

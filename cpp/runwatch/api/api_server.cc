@@ -1,0 +1,300 @@
+#include "runwatch/api/api_server.h"
+
+#include <httplib.h>
+#include <openssl/crypto.h>
+
+#include <algorithm>
+#include <optional>
+
+#include "runwatch/api/execution_json.h"
+#include "runwatch/condition/lint.h"
+#include "runwatch/engine.h"
+#include "runwatch/server/http_listener.h"
+#include "runwatch/server/router.h"
+
+namespace runwatch {
+namespace {
+
+constexpr const char* kWebhookType = "io.kestra.plugin.core.trigger.Webhook";
+constexpr int kMaxPageSize = 1000;
+
+// Engine errors as HTTP statuses: unknown flow or execution 404, anything else the
+// client asked that the engine refuses (bad inputs, a disabled flow) 422.
+template <typename Fn>
+auto engine_call(Fn&& fn) {
+  try {
+    return fn();
+  } catch (const NotFoundError& e) {
+    throw HttpStatusError(404, e.what());
+  } catch (const HttpStatusError&) {
+    throw;
+  } catch (const Error& e) {
+    throw HttpStatusError(422, e.what());
+  }
+}
+
+int int_param(const httplib::Request& req, const std::string& name, int fallback, int low, int high) {
+  if (!req.has_param(name.c_str())) return fallback;
+  const std::string text = req.get_param_value(name.c_str());
+  try {
+    size_t used = 0;
+    int value = std::stoi(text, &used);
+    if (used == text.size() && value >= low && value <= high) return value;
+  } catch (const std::exception&) {
+  }
+  throw HttpStatusError(400, "Query parameter '" + name + "' must be a number from " + std::to_string(low) + " to " +
+                                 std::to_string(high) + ", got '" + text + "'");
+}
+
+std::optional<std::string> text_param(const httplib::Request& req, const char* name) {
+  if (!req.has_param(name)) return std::nullopt;
+  return req.get_param_value(name);
+}
+
+// Kestra's `labels=key:value` query parameters.
+std::vector<Label> labels_of(const httplib::Request& req) {
+  std::vector<Label> labels;
+  for (size_t i = 0, n = req.get_param_value_count("labels"); i < n; ++i) {
+    const std::string pair = req.get_param_value("labels", i);
+    size_t colon = pair.find(':');
+    if (colon == 0 || colon == std::string::npos)
+      throw HttpStatusError(400, "A label must be key:value, got '" + pair + "'");
+    labels.push_back({pair.substr(0, colon), pair.substr(colon + 1)});
+  }
+  return labels;
+}
+
+// Inputs as a JSON object, or as form fields (multipart or URL-encoded), as Kestra's UI sends them.
+Value inputs_of(const Match& m) {
+  const auto& req = m.request;
+  if (req.is_multipart_form_data()) {
+    Value inputs = Value::object();
+    for (const auto& [name, part] : req.files) {
+      if (!part.filename.empty())
+        throw HttpStatusError(422, "Input '" + name + "' is a file: FILE inputs are not supported by runwatch");
+      inputs[name] = part.content;
+    }
+    return inputs;
+  }
+  if (req.body.empty()) return Value::object();
+  Value body = m.json_body();
+  if (!body.is_object()) throw HttpStatusError(400, "The inputs must be a JSON object");
+  return body;
+}
+
+Value issues_json(const std::vector<ValidationIssue>& issues) {
+  Value out = Value::array();
+  for (const auto& i : issues)
+    out.push_back({{"path", i.path}, {"line", i.line}, {"column", i.column}, {"message", i.message},
+                   {"severity", i.severity == ValidationIssue::Severity::Error ? "error" : "warning"}});
+  return out;
+}
+
+void invalid_flow(httplib::Response& res, const std::vector<ValidationIssue>& issues) {
+  bool syntax = !issues.empty() && issues.front().message.rfind("YAML syntax error", 0) == 0;
+  int status = syntax ? 400 : 422;
+  json(res, status, {{"message", issues.empty() ? "Invalid flow" : issues.front().to_string()},
+                     {"status", status},
+                     {"issues", issues_json(issues)}});
+}
+
+// The YAML documents of a multi-document text, split on `---` lines.
+std::vector<std::string> documents_of(const std::string& text) {
+  std::vector<std::string> docs(1);
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (line == "---" || line == "---\r") docs.emplace_back();
+    else docs.back() += line + "\n";
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  docs.erase(std::remove_if(docs.begin(), docs.end(),
+                            [](const std::string& d) { return d.find_first_not_of(" \t\r\n") == std::string::npos; }),
+             docs.end());
+  return docs;
+}
+
+bool same_key(const std::string& a, const std::string& b) {
+  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+}  // namespace
+
+ApiOptions ApiOptions::from(const Config& config) {
+  ApiOptions o;
+  o.port = config.api_port;
+  o.max_request_size = config.max_request_size;
+  return o;
+}
+
+struct ApiServer::Impl {
+  ApiOptions options;
+  Engine& engine;
+  Router router;
+  httplib::Server server;
+  std::optional<HttpListener> listener;  // last: it stops before the rest goes
+
+  Impl(ApiOptions o, Engine& e) : options(std::move(o)), engine(e) {
+    add_execution_routes();
+    add_flow_routes();
+    server.set_payload_max_length(static_cast<size_t>(options.max_request_size));
+    // httplib answers an oversized body (413) itself, with no body: give it the JSON message.
+    server.set_error_handler([max = options.max_request_size](const httplib::Request&, httplib::Response& res) {
+      if (res.status == 413 && res.body.empty())
+        json_error(res, 413, "The request body is larger than the limit of " + std::to_string(max) + " bytes");
+    });
+    router.serve(server, nullptr);
+    listener.emplace(server, "API server", options.host, options.port, "api-http", options.threads);
+  }
+
+  std::shared_ptr<const Flow> existing_flow(const std::string& ns, const std::string& id) const {
+    auto flow = engine.flow(ns, id);
+    if (!flow) throw HttpStatusError(404, "Flow '" + ns + "." + id + "' not found");
+    return flow;
+  }
+
+  void add_execution_routes() {
+    // Fixed paths first: /search and /{id}/kill would otherwise read as {namespace}/{flowId}.
+    router.get("/api/v1/executions/search", [this](const Match& m, httplib::Response& res) {
+      const auto& req = m.request;
+      ExecutionFilter filter{text_param(req, "namespace"), text_param(req, "flowId"), std::nullopt};
+      if (auto state = text_param(req, "state")) {
+        filter.state = parse_state(*state);
+        if (!filter.state) throw HttpStatusError(400, "Unknown state '" + *state + "'");
+      }
+      int page = int_param(req, "page", 1, 1, 1'000'000);
+      int size = int_param(req, "size", 10, 1, kMaxPageSize);
+      auto found = engine.executions(filter);
+      std::reverse(found.begin(), found.end());  // newest first, as Kestra sorts
+      Value results = Value::array();
+      for (size_t i = static_cast<size_t>(page - 1) * size; i < found.size() && results.size() < size_t(size); ++i)
+        results.push_back(execution_json(*found[i]));
+      json(res, 200, {{"results", results}, {"total", found.size()}});
+    });
+    auto kill = [this](const Match& m, httplib::Response& res) {
+      const std::string& id = m.param("id");
+      if (!engine.execution(id)) throw HttpStatusError(404, "Execution '" + id + "' not found");
+      if (!engine.kill(id)) throw HttpStatusError(409, "Execution '" + id + "' is not running");
+      json(res, 202, {{"id", id}, {"message", "Kill requested"}});
+    };
+    router.post("/api/v1/executions/{id}/kill", kill);
+    router.del("/api/v1/executions/{id}/kill", kill);
+    router.post("/api/v1/executions/webhook/{namespace}/{flowId}/{key}",
+                [this](const Match& m, httplib::Response& res) { webhook(m, res); });
+    router.get("/api/v1/executions/{id}", [this](const Match& m, httplib::Response& res) {
+      auto e = engine.execution(m.param("id"));
+      if (!e) throw HttpStatusError(404, "Execution '" + m.param("id") + "' not found");
+      json(res, 200, execution_json(*e));
+    });
+    router.post("/api/v1/executions/{namespace}/{flowId}", [this](const Match& m, httplib::Response& res) {
+      Value inputs = inputs_of(m);
+      auto labels = labels_of(m.request);
+      auto created = engine_call([&] { return engine.submit(m.param("namespace"), m.param("flowId"), inputs, labels); });
+      if (m.request.get_param_value("wait") == "true") created = engine.wait(created->id);
+      json(res, 200, execution_json(*created));
+    });
+    router.get("/api/v1/logs/{executionId}", [this](const Match& m, httplib::Response& res) {
+      auto e = engine.execution(m.param("executionId"));
+      if (!e) throw HttpStatusError(404, "Execution '" + m.param("executionId") + "' not found");
+      Value logs = Value::array();
+      for (const auto& entry : e->logs) logs.push_back(log_json(*e, entry));
+      json(res, 200, logs);
+    });
+  }
+
+  // Kestra's Webhook trigger: the flow must have a Webhook trigger with that key.
+  void webhook(const Match& m, httplib::Response& res) {
+    auto flow = existing_flow(m.param("namespace"), m.param("flowId"));
+    const TriggerDef* trigger = nullptr;
+    for (const auto& t : flow->triggers)
+      if (t.type == kWebhookType && !t.disabled && same_key(t.properties.value("key", ""), m.param("key"))) trigger = &t;
+    if (!trigger) throw HttpStatusError(404, "Flow '" + flow->key() + "' has no Webhook trigger with this key");
+    Value body = Value::parse(m.request.body, nullptr, false);
+    Value headers = Value::object();
+    for (const auto& [name, value] : m.request.headers) headers[name].push_back(value);
+    Value parameters = Value::object();
+    for (const auto& [name, value] : m.request.params) parameters[name].push_back(value);
+    Value variables = {{"body", body.is_discarded() ? Value(m.request.body) : body},
+                       {"headers", headers},
+                       {"parameters", parameters}};
+    auto created = engine_call([&] {
+      return engine.submit(flow->ns, flow->id, Value::object(), {}, std::move(variables));
+    });
+    json(res, 200, execution_json(*created));
+  }
+
+  void add_flow_routes() {
+    router.post("/api/v1/flows/validate", [this](const Match& m, httplib::Response& res) { validate(m, res); });
+    router.post("/api/v1/flows", [this](const Match& m, httplib::Response& res) {
+      auto checked = load_flow(m.request.body, "", engine.plugins(), &Engine::templates());
+      if (!checked.flow) return invalid_flow(res, checked.issues);
+      if (engine.flow(checked.flow->ns, checked.flow->id))
+        throw HttpStatusError(422, "Flow '" + checked.flow->key() + "' already exists: update it with PUT");
+      json(res, 200, flow_json(*engine.add_flow(m.request.body)));
+    });
+    router.get("/api/v1/flows/{namespace}", [this](const Match& m, httplib::Response& res) {
+      Value flows = Value::array();
+      for (const auto& flow : engine.flows())
+        if (flow->ns == m.param("namespace")) flows.push_back(flow_json(*flow));
+      json(res, 200, flows);
+    });
+    router.get("/api/v1/flows/{namespace}/{id}", [this](const Match& m, httplib::Response& res) {
+      json(res, 200, flow_json(*existing_flow(m.param("namespace"), m.param("id"))));
+    });
+    router.put("/api/v1/flows/{namespace}/{id}", [this](const Match& m, httplib::Response& res) {
+      existing_flow(m.param("namespace"), m.param("id"));
+      auto checked = load_flow(m.request.body, "", engine.plugins(), &Engine::templates());
+      if (!checked.flow) return invalid_flow(res, checked.issues);
+      if (checked.flow->ns != m.param("namespace") || checked.flow->id != m.param("id"))
+        throw HttpStatusError(422, "The flow in the body is '" + checked.flow->key() + "', not '" + m.param("namespace") +
+                                       "." + m.param("id") + "' as in the URL");
+      json(res, 200, flow_json(*engine.add_flow(m.request.body)));
+    });
+    router.del("/api/v1/flows/{namespace}/{id}", [this](const Match& m, httplib::Response& res) {
+      if (!engine.remove_flow(m.param("namespace"), m.param("id")))
+        throw HttpStatusError(404, "Flow '" + m.param("namespace") + "." + m.param("id") + "' not found");
+      res.status = 204;
+    });
+  }
+
+  // Kestra's answer: one entry per YAML document, with its errors and lint warnings.
+  void validate(const Match& m, httplib::Response& res) const {
+    auto loaded = engine.flows();
+    LintScope scope;
+    for (const auto& f : loaded) scope.flows.push_back(f.get());
+    Value out = Value::array();
+    int index = 0;
+    for (const auto& doc : documents_of(m.request.body)) {
+      auto checked = load_flow(doc, "", engine.plugins(), &Engine::templates());
+      Value entry = {{"index", index++}};
+      std::vector<ValidationIssue> warnings;
+      std::string errors;
+      for (const auto& issue : checked.issues)
+        if (issue.severity == ValidationIssue::Severity::Error) errors += (errors.empty() ? "" : "\n") + issue.to_string();
+      if (checked.flow) {
+        entry["flow"] = checked.flow->id;
+        entry["namespace"] = checked.flow->ns;
+        warnings = lint_flow(*checked.flow, scope);
+      }
+      entry["constraints"] = errors.empty() ? Value() : Value(errors);
+      entry["issues"] = issues_json(checked.issues);
+      Value warning_texts = Value::array();
+      for (const auto& w : warnings) warning_texts.push_back(w.to_string());
+      entry["warnings"] = warning_texts;
+      out.push_back(std::move(entry));
+    }
+    json(res, 200, out);
+  }
+};
+
+ApiServer::ApiServer(ApiOptions options, Engine& engine) : impl_(std::make_unique<Impl>(std::move(options), engine)) {}
+
+ApiServer::~ApiServer() { stop(); }
+
+int ApiServer::port() const { return impl_->listener->port(); }
+
+void ApiServer::stop() { impl_->listener->stop(); }
+
+}  // namespace runwatch

@@ -1,0 +1,39 @@
+#pragma once
+// The API server (micronaut.server.port, 8080 by default) on Kestra's paths: executions
+// (start, get, search, kill, logs), flows (list, get, create, update, delete, validate)
+// and Webhook triggers. A client of the Engine facade, like the Python bindings.
+#include <memory>
+#include <string>
+
+#include "runwatch/config/config.h"
+
+namespace runwatch {
+
+class Engine;
+
+struct ApiOptions {
+  std::string host = "0.0.0.0";
+  int port = 8080;  // 0: any free port
+  int threads = 8;
+  std::int64_t max_request_size = 10 * 1024 * 1024;  // larger bodies get 413
+
+  static ApiOptions from(const Config& config);
+};
+
+class ApiServer {
+ public:
+  // Listens at once; throws Error when the port cannot be bound. `engine` must outlive it.
+  ApiServer(ApiOptions options, Engine& engine);
+  ~ApiServer();
+  ApiServer(const ApiServer&) = delete;
+  ApiServer& operator=(const ApiServer&) = delete;
+
+  int port() const;
+  void stop();
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace runwatch

@@ -1,0 +1,34 @@
+#include "runwatch/server/http_listener.h"
+
+#include "runwatch/logging/loggers.h"
+#include "runwatch/model/error.h"
+#include "runwatch/server/http_thread_pool.h"
+
+namespace runwatch {
+
+HttpListener::HttpListener(httplib::Server& server, const std::string& what, const std::string& host, int port,
+                           const std::string& thread_prefix, int threads)
+    : server_(server) {
+  server_.new_task_queue = [thread_prefix, threads] { return new HttpThreadPool(thread_prefix, threads); };
+  // httplib's default adds SO_REUSEPORT, which lets a second server share a busy port
+  // silently; SO_REUSEADDR alone still allows a quick restart.
+  server_.set_socket_options([](socket_t sock) {
+    int yes = 1;
+    setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
+  });
+  port_ = port == 0 ? server_.bind_to_any_port(host) : (server_.bind_to_port(host, port) ? port : -1);
+  if (port_ < 0)
+    throw Error("The " + what + " cannot listen on " + host + ":" + std::to_string(port) +
+                ": the port is in use or not allowed");
+  thread_ = std::thread([this] { server_.listen_after_bind(); });
+  while (!server_.is_running()) std::this_thread::yield();
+  logger(kServerLogger)->info("{} listening on {}:{}", what, host, port_);
+}
+
+void HttpListener::stop() {
+  if (!thread_.joinable()) return;
+  server_.stop();
+  thread_.join();
+}
+
+}  // namespace runwatch

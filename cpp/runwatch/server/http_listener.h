@@ -1,0 +1,29 @@
+#pragma once
+// Runs an httplib server on its own named threads: binds at once (a busy port is an
+// error, not a silently shared one), listens on a thread of its own until stop().
+#include <httplib.h>
+
+#include <string>
+#include <thread>
+
+namespace runwatch {
+
+class HttpListener {
+ public:
+  // `what` names the server in errors and logs; threads are named `<thread_prefix>-N`.
+  HttpListener(httplib::Server& server, const std::string& what, const std::string& host, int port,
+               const std::string& thread_prefix, int threads);
+  ~HttpListener() { stop(); }
+  HttpListener(const HttpListener&) = delete;
+  HttpListener& operator=(const HttpListener&) = delete;
+
+  int port() const { return port_; }
+  void stop();
+
+ private:
+  httplib::Server& server_;
+  std::thread thread_;
+  int port_ = 0;
+};
+
+}  // namespace runwatch

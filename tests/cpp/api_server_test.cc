@@ -1,0 +1,278 @@
+// The API server over real HTTP on loopback: flows (create, get, list, update, delete,
+// validate), executions (start with JSON or form inputs and labels, get, search, kill,
+// logs), Webhook triggers, and JSON errors for every bad request.
+#include <httplib.h>
+
+#include "engine_fixture.h"
+#include "runwatch/api/api_server.h"
+
+namespace runwatch {
+namespace {
+
+using namespace std::chrono_literals;
+
+const char* kHello = R"(id: hello
+namespace: company.team
+inputs:
+  - id: name
+    type: STRING
+    defaults: world
+tasks:
+  - id: greet
+    type: io.kestra.plugin.core.log.Log
+    message: "Hello {{ inputs.name }}"
+)";
+
+const char* kSlow = R"(id: slow
+namespace: company.team
+tasks:
+  - id: nap
+    type: io.kestra.plugin.core.flow.Sleep
+    duration: PT1H
+)";
+
+const char* kHook = R"(id: hook
+namespace: company.team
+tasks:
+  - id: said
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ trigger.body.text }}"
+triggers:
+  - id: incoming
+    type: io.kestra.plugin.core.trigger.Webhook
+    key: s3cr3t-key
+)";
+
+class ApiServerTest : public testing::EngineTest {
+ protected:
+  std::unique_ptr<ApiServer> server;
+  std::unique_ptr<httplib::Client> client;
+
+  void SetUp() override {
+    ApiOptions options;
+    options.host = "127.0.0.1";
+    options.port = 0;
+    options.max_request_size = 64 * 1024;
+    server = std::make_unique<ApiServer>(options, engine);
+    client = std::make_unique<httplib::Client>("127.0.0.1", server->port());
+  }
+  void TearDown() override { server->stop(); }
+
+  static std::pair<int, Value> answer(const httplib::Result& res) {
+    if (!res) throw std::runtime_error("no answer");
+    return {res->status, res->body.empty() ? Value() : Value::parse(res->body, nullptr, false)};
+  }
+  std::pair<int, Value> get(const std::string& path) { return answer(client->Get(path.c_str())); }
+  std::pair<int, Value> post(const std::string& path, const std::string& body,
+                             const std::string& type = "application/json") {
+    return answer(client->Post(path.c_str(), body, type.c_str()));
+  }
+  std::pair<int, Value> post_yaml(const std::string& path, const std::string& yaml) {
+    return post(path, yaml, "application/x-yaml");
+  }
+  std::pair<int, Value> put_yaml(const std::string& path, const std::string& yaml) {
+    return answer(client->Put(path.c_str(), yaml, "application/x-yaml"));
+  }
+  static Value error(int status, const std::string& message) { return {{"message", message}, {"status", status}}; }
+};
+
+TEST_F(ApiServerTest, FlowsAreCreatedReadUpdatedAndDeleted) {
+  auto [status, created] = post_yaml("/api/v1/flows", kHello);
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(created["id"], "hello");
+  EXPECT_EQ(created["namespace"], "company.team");
+  EXPECT_EQ(created["revision"], 1);
+  EXPECT_EQ(created["source"], kHello);
+  EXPECT_EQ(post_yaml("/api/v1/flows", kHello),
+            (std::pair<int, Value>{422, error(422, "Flow 'company.team.hello' already exists: update it with PUT")}));
+
+  EXPECT_EQ(get("/api/v1/flows/company.team/hello").second["revision"], 1);
+  auto [list_status, list] = get("/api/v1/flows/company.team");
+  EXPECT_EQ(list_status, 200);
+  ASSERT_EQ(list.size(), 1u);
+  EXPECT_EQ(list[0]["id"], "hello");
+  EXPECT_EQ(get("/api/v1/flows/other"), (std::pair<int, Value>{200, Value::array()}));
+
+  std::string updated = std::string(kHello) + "description: now documented\n";
+  auto [put_status, put_body] = put_yaml("/api/v1/flows/company.team/hello", updated);
+  EXPECT_EQ(put_status, 200);
+  EXPECT_EQ(put_body["revision"], 2);
+  EXPECT_EQ(put_body["description"], "now documented");
+  EXPECT_EQ(put_yaml("/api/v1/flows/company.team/other", updated),
+            (std::pair<int, Value>{404, error(404, "Flow 'company.team.other' not found")}));
+  EXPECT_EQ(put_yaml("/api/v1/flows/company.team/hello", kSlow),
+            (std::pair<int, Value>{422, error(422, "The flow in the body is 'company.team.slow', not "
+                                                   "'company.team.hello' as in the URL")}));
+
+  auto res = client->Delete("/api/v1/flows/company.team/hello");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 204);
+  EXPECT_EQ(engine.flow("company.team", "hello"), nullptr);
+  EXPECT_EQ(answer(client->Delete("/api/v1/flows/company.team/hello")),
+            (std::pair<int, Value>{404, error(404, "Flow 'company.team.hello' not found")}));
+  EXPECT_EQ(get("/api/v1/flows/company.team/hello").first, 404);
+}
+
+TEST_F(ApiServerTest, AnInvalidFlowIs422WithItsIssuesAndMalformedYamlIs400) {
+  auto [status, body] = post_yaml("/api/v1/flows", "id: x\nnamespace: company.team\ntasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Lgo\n");
+  EXPECT_EQ(status, 422);
+  ASSERT_EQ(body["issues"].size(), 1u);
+  EXPECT_EQ(body["issues"][0]["path"], "tasks[0].type");
+  EXPECT_EQ(body["issues"][0]["line"], 5);
+  EXPECT_EQ(body["issues"][0]["column"], 11);
+  EXPECT_EQ(body["message"].get<std::string>().rfind("<flow>:5:11: error: tasks[0].type: ", 0), 0u);
+  auto [syntax_status, syntax] = post_yaml("/api/v1/flows", "id: [unclosed\n");
+  EXPECT_EQ(syntax_status, 400);
+  EXPECT_EQ(syntax["issues"][0]["message"].get<std::string>().rfind("YAML syntax error", 0), 0u);
+  EXPECT_TRUE(engine.flows().empty());
+}
+
+TEST_F(ApiServerTest, ValidateAnswersEachDocumentWithErrorsAndLintWarnings) {
+  const std::string text = std::string(kHello) + "---\n" + R"(id: bad_alert
+namespace: company.monitoring
+tasks:
+  - id: log
+    type: io.kestra.plugin.core.log.Log
+    message: x
+triggers:
+  - id: never
+    type: io.kestra.plugin.core.trigger.Flow
+    conditions:
+      - type: io.kestra.plugin.core.condition.ExecutionNamespace
+        namespace: company.product
+      - type: io.kestra.plugin.core.condition.ExecutionFlow
+        namespace: company.system
+        flowId: cleanup
+)" + "---\nid: broken\nnamespace: company.team\n";
+  auto [status, body] = post_yaml("/api/v1/flows/validate", text);
+  EXPECT_EQ(status, 200);
+  ASSERT_EQ(body.size(), 3u);
+  EXPECT_EQ(body[0]["flow"], "hello");
+  EXPECT_TRUE(body[0]["constraints"].is_null());
+  EXPECT_EQ(body[0]["warnings"], Value::array());
+  EXPECT_EQ(body[1]["flow"], "bad_alert");
+  ASSERT_EQ(body[1]["warnings"].size(), 1u);
+  EXPECT_NE(body[1]["warnings"][0].get<std::string>().find("never fire"), std::string::npos) << body[1]["warnings"][0];
+  EXPECT_EQ(body[2]["index"], 2);
+  EXPECT_FALSE(body[2].contains("flow"));
+  EXPECT_NE(body[2]["constraints"].get<std::string>().find("tasks"), std::string::npos);
+  EXPECT_TRUE(engine.flows().empty());  // validating loads nothing
+}
+
+TEST_F(ApiServerTest, AnExecutionStartsWithJsonInputsAndLabelsAndIsFound) {
+  add(kHello);
+  auto [status, created] = post("/api/v1/executions/company.team/hello?labels=team:data&labels=env:prod",
+                                R"({"name": "API"})");
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(created["namespace"], "company.team");
+  EXPECT_EQ(created["flowId"], "hello");
+  EXPECT_EQ(created["inputs"], Value({{"name", "API"}}));
+  EXPECT_EQ(created["labels"], Value::parse(R"([{"key":"team","value":"data"},{"key":"env","value":"prod"}])"));
+  settle();
+  const std::string id = created["id"];
+  auto [got_status, got] = get("/api/v1/executions/" + id);
+  EXPECT_EQ(got_status, 200);
+  EXPECT_EQ(got["state"]["current"], "SUCCESS");
+  EXPECT_EQ(got["state"]["histories"].size(), 3u);
+  EXPECT_EQ(got["state"]["duration"], "PT0S");
+  EXPECT_EQ(got["taskRunList"][0]["taskId"], "greet");
+  EXPECT_EQ(got["taskRunList"][0]["state"]["current"], "SUCCESS");
+
+  auto [logs_status, logs] = get("/api/v1/logs/" + id);
+  EXPECT_EQ(logs_status, 200);
+  ASSERT_EQ(logs.size(), 1u);
+  EXPECT_EQ(logs[0]["message"], "Hello API");
+  EXPECT_EQ(logs[0]["taskId"], "greet");
+  EXPECT_EQ(logs[0]["level"], "INFO");
+}
+
+TEST_F(ApiServerTest, FormInputsAreReadAndFilesRefused) {
+  add(kHello);
+  httplib::MultipartFormDataItems form = {{"name", "form", "", ""}};
+  auto [status, created] = answer(client->Post("/api/v1/executions/company.team/hello", form));
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(created["inputs"], Value({{"name", "form"}}));
+  httplib::MultipartFormDataItems file = {{"name", "data", "data.csv", "text/csv"}};
+  EXPECT_EQ(answer(client->Post("/api/v1/executions/company.team/hello", file)),
+            (std::pair<int, Value>{422, error(422, "Input 'name' is a file: FILE inputs are not supported by runwatch")}));
+}
+
+TEST_F(ApiServerTest, WaitTrueAnswersOnceTheExecutionEnded) {
+  add(kHello);
+  auto [status, done] = post("/api/v1/executions/company.team/hello?wait=true", "");
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(done["state"]["current"], "SUCCESS");
+}
+
+TEST_F(ApiServerTest, SearchFiltersAndPagesNewestFirst) {
+  add(kHello);
+  add(kSlow);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 5; ++i) ids.push_back(engine.submit("company.team", "hello")->id);
+  engine.submit("company.team", "slow");
+  settle();
+  auto [status, page] = get("/api/v1/executions/search?namespace=company.team&flowId=hello&size=2&page=2");
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(page["total"], 5);
+  ASSERT_EQ(page["results"].size(), 2u);
+  EXPECT_EQ(page["results"][0]["id"], ids[2]);
+  EXPECT_EQ(page["results"][1]["id"], ids[1]);
+  EXPECT_EQ(get("/api/v1/executions/search?state=RUNNING").second["total"], 1);
+  EXPECT_EQ(get("/api/v1/executions/search?state=SLEEPY"),
+            (std::pair<int, Value>{400, error(400, "Unknown state 'SLEEPY'")}));
+  EXPECT_EQ(get("/api/v1/executions/search?size=0"),
+            (std::pair<int, Value>{400, error(400, "Query parameter 'size' must be a number from 1 to 1000, got '0'")}));
+  EXPECT_EQ(get("/api/v1/executions/search?page=x").first, 400);
+}
+
+TEST_F(ApiServerTest, KillStopsARunningExecution) {
+  add(kSlow);
+  auto running = start("slow");
+  EXPECT_EQ(post("/api/v1/executions/" + running->id + "/kill", ""),
+            (std::pair<int, Value>{202, {{"id", running->id}, {"message", "Kill requested"}}}));
+  settle();
+  EXPECT_EQ(get("/api/v1/executions/" + running->id).second["state"]["current"], "KILLED");
+  EXPECT_EQ(post("/api/v1/executions/" + running->id + "/kill", "").first, 409);
+  EXPECT_EQ(post("/api/v1/executions/nope/kill", ""), (std::pair<int, Value>{404, error(404, "Execution 'nope' not found")}));
+}
+
+TEST_F(ApiServerTest, WebhookTriggersStartTheFlowWithTheBody) {
+  add(kHook);
+  auto [status, created] = post("/api/v1/executions/webhook/company.team/hook/s3cr3t-key?source=ci", R"({"text": "deployed"})");
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(created["trigger"]["body"], Value({{"text", "deployed"}}));
+  EXPECT_EQ(created["trigger"]["parameters"], Value({{"source", Value::array({"ci"})}}));
+  settle();
+  auto done = engine.execution(created["id"]);
+  EXPECT_EQ(done->state.current(), State::SUCCESS);
+  EXPECT_EQ(done->logs[0].message, "deployed");
+  EXPECT_EQ(post("/api/v1/executions/webhook/company.team/hook/wrong-key", "{}"),
+            (std::pair<int, Value>{404, error(404, "Flow 'company.team.hook' has no Webhook trigger with this key")}));
+  EXPECT_EQ(post("/api/v1/executions/webhook/company.team/missing/key", "{}").first, 404);
+}
+
+TEST_F(ApiServerTest, BadRequestsAreJsonErrors) {
+  add(kHello);
+  EXPECT_EQ(post("/api/v1/executions/company.team/missing", "{}"),
+            (std::pair<int, Value>{404, error(404, "Flow 'company.team.missing' not found")}));
+  auto [malformed_status, malformed] = post("/api/v1/executions/company.team/hello", "{\"name\": ");
+  EXPECT_EQ(malformed_status, 400);
+  EXPECT_EQ(malformed["message"].get<std::string>().rfind("Malformed JSON body: ", 0), 0u);
+  EXPECT_EQ(post("/api/v1/executions/company.team/hello", "[1]"),
+            (std::pair<int, Value>{400, error(400, "The inputs must be a JSON object")}));
+  EXPECT_EQ(post("/api/v1/executions/company.team/hello?labels=nocolon", "{}"),
+            (std::pair<int, Value>{400, error(400, "A label must be key:value, got 'nocolon'")}));
+  EXPECT_EQ(get("/api/v1/executions/nope"), (std::pair<int, Value>{404, error(404, "Execution 'nope' not found")}));
+  EXPECT_EQ(get("/api/v1/nothing"), (std::pair<int, Value>{404, error(404, "Not found: /api/v1/nothing")}));
+  auto wrong = client->Put("/api/v1/executions/search", "", "application/json");
+  ASSERT_TRUE(wrong);
+  EXPECT_EQ(wrong->status, 405);
+  EXPECT_EQ(wrong->get_header_value("Allow"), "GET");
+  auto [big_status, big] = post("/api/v1/executions/company.team/hello", std::string(65 * 1024, ' '));
+  EXPECT_EQ(big_status, 413);
+  EXPECT_EQ(big, error(413, "The request body is larger than the limit of 65536 bytes"));
+  EXPECT_EQ(engine.executions().size(), 0u);
+}
+
+}  // namespace
+}  // namespace runwatch
