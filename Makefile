@@ -8,12 +8,11 @@ export CMAKE_BUILD_PARALLEL_LEVEL := $(JOBS)
 
 .PHONY: run test deps install cpp-test py-test sanitize bench clean
 
+# The main job: `runwatch server` on examples/ (API :8080, management :8081) with a demo
+# webhook sink that prints each alert; Ctrl-C stops it.
 run: install
 	$(VENV)/bin/runwatch validate examples/flows
-	$(VENV)/bin/runwatch run --flows examples/flows company.team hello --input name=runwatch
-	$(VENV)/bin/runwatch run --flows examples/flows company.team retry_then_warn
-	@# This one fails on purpose: its errors branch runs, and the execution ends FAILED.
-	-$(VENV)/bin/runwatch run --flows examples/flows company.team on_failure
+	VENV=$(VENV) scripts/run-demo.sh
 
 test: install cpp-test py-test
 

@@ -6,12 +6,13 @@ import argparse
 import signal
 import sys
 import threading
+import time
 from collections.abc import Sequence
 from typing import Optional, TextIO
 
 from . import _core
 from .engine import Engine
-from .errors import ConfigError, Error, FlowValidationError
+from .errors import ConfigError, Error, ExecutionTimeout, FlowValidationError
 from .execution import Execution
 
 
@@ -105,8 +106,24 @@ def _server(args: argparse.Namespace, out: TextIO) -> int:
                   file=out, flush=True)
             while not stop.wait(0.5):
                 pass
-            print("runwatch: stopping", file=out, flush=True)
+        grace = engine.config.termination_grace_period
+        print(f"runwatch: stopping: running executions have {grace:g} s to end", file=out, flush=True)
+        if not _ended_within(engine, grace):
+            print("runwatch: grace period over: killing what still runs", file=out, flush=True)
     return 0
+
+
+def _ended_within(engine: Engine, seconds: float) -> bool:
+    """Waits until every execution has ended; False if some still run after `seconds`."""
+    deadline = time.monotonic() + seconds
+    for execution in engine.executions():
+        if execution.is_terminal:
+            continue
+        try:
+            engine.wait(execution.id, timeout=max(0.0, deadline - time.monotonic()))
+        except ExecutionTimeout:
+            return False
+    return True
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -60,7 +60,7 @@ def header(state: str, flow: str) -> re.Pattern:
 def test_validate_valid_examples_exits_0_with_a_summary(runwatch_bin):
     result = cli_run(runwatch_bin, "validate", EXAMPLES)
     assert result.returncode == 0
-    assert result.stdout.splitlines() == ["3 file(s) checked: 0 error(s), 0 warning(s)"]
+    assert result.stdout.splitlines() == ["6 file(s) checked: 0 error(s), 0 warning(s)"]
     assert result.stderr == ""
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import os
 import signal
+import socket
 import subprocess
 import sys
 import urllib.error
@@ -55,6 +56,38 @@ def test_serve_starts_executions_through_the_api(clock):
         assert engine.execution(execution["id"]).state == "SUCCESS"
 
 
+def raw_request(port: int, request: bytes) -> tuple[int, Any]:
+    """Sends bytes as they are (no Content-Length added, as `curl -X POST url` does)."""
+    with socket.create_connection(("127.0.0.1", port), timeout=10) as connection:
+        connection.sendall(request)
+        answer = b""
+        while b"\r\n\r\n" not in answer or len(answer.split(b"\r\n\r\n", 1)[1]) < content_length(answer):
+            chunk = connection.recv(65536)
+            if not chunk:
+                break
+            answer += chunk
+    head, body = answer.split(b"\r\n\r\n", 1)
+    return int(head.split(b" ")[1]), json.loads(body)
+
+
+def content_length(answer: bytes) -> int:
+    for line in answer.split(b"\r\n\r\n", 1)[0].split(b"\r\n"):
+        if line.lower().startswith(b"content-length:"):
+            return int(line.split(b":")[1])
+    return 0
+
+
+def test_a_post_without_content_length_is_a_post_without_a_body(clock):
+    flow = "id: hello\nnamespace: company.team\ntasks:\n  - id: hi\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n"
+    with runwatch.Engine(clock=clock) as engine, engine.serve(port=0, management_port=0) as server:
+        engine.add_flow(flow)
+        status, body = raw_request(server.port, b"POST /api/v1/executions/company.team/hello HTTP/1.1\r\n"
+                                                b"Host: localhost\r\nConnection: close\r\n\r\n")
+        assert (status, body["flowId"]) == (200, "hello")
+        status, body = raw_request(server.port, b"GARBAGE\r\n\r\n")
+        assert (status, body) == (400, {"message": "Bad Request", "status": 400})
+
+
 def start_server(tmp_path: Path, config_text: str, *extra: str) -> subprocess.Popen[str]:
     config = tmp_path / "application.yml"
     config.write_text(config_text)
@@ -76,7 +109,7 @@ def test_runwatch_server_serves_until_sigterm(tmp_path):
             (said if line.startswith("runwatch:") else logged).append(line.strip())
             if "management endpoints" in line:
                 break
-        assert said[0] == f"runwatch: 3 flow(s) loaded from {REPO / 'examples' / 'flows'}"
+        assert said[0] == f"runwatch: 6 flow(s) loaded from {REPO / 'examples' / 'flows'}"
         assert said[1].startswith("runwatch: API on http://0.0.0.0:")
         port = int(said[1].split("management endpoints on http://0.0.0.0:")[1].split(" ")[0])
         base = f"http://127.0.0.1:{port}"
@@ -85,7 +118,8 @@ def test_runwatch_server_serves_until_sigterm(tmp_path):
             200, {"configuredLevel": "DEBUG", "effectiveLevel": "DEBUG"})
         process.send_signal(signal.SIGTERM)
         stdout, _ = process.communicate(timeout=30)
-        assert [line for line in stdout.splitlines() if line.startswith("runwatch:")] == ["runwatch: stopping"]
+        assert [line for line in stdout.splitlines() if line.startswith("runwatch:")] == [
+            "runwatch: stopping: running executions have 30 s to end"]
         assert any(line.endswith(f"io.kestra.core.server management server listening on 0.0.0.0:{port}") for line in logged)
         assert process.returncode == 0
     finally:
@@ -99,3 +133,31 @@ def test_runwatch_server_refuses_an_invalid_configuration(tmp_path):
     assert process.returncode == 2
     assert stderr.strip().endswith(
         "application.yml:3:11: error: endpoints.all.port: must be a port number from 0 (any free port) to 65535, got 'http'")
+
+
+def test_runwatch_server_kills_what_still_runs_after_the_grace_period(tmp_path):
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    (flows / "slow.yaml").write_text(
+        "id: slow\nnamespace: company.team\ntasks:\n  - id: nap\n    type: io.kestra.plugin.core.flow.Sleep\n"
+        "    duration: PT1H\n")
+    process = start_server(tmp_path, "kestra:\n  server:\n    termination-grace-period: 1s\n", "--flows", str(flows))
+    try:
+        assert process.stdout is not None
+        for line in iter(process.stdout.readline, ""):
+            if "API on http://0.0.0.0:" in line:
+                api_port = int(line.split("API on http://0.0.0.0:")[1].split("/")[0])
+                break
+        request = urllib.request.Request(f"http://127.0.0.1:{api_port}/api/v1/executions/company.team/slow",
+                                         data=b"", method="POST")
+        with urllib.request.urlopen(request, timeout=10) as answer:
+            assert json.loads(answer.read())["flowId"] == "slow"
+        process.send_signal(signal.SIGINT)
+        stdout, _ = process.communicate(timeout=30)
+        assert [line for line in stdout.splitlines() if line.startswith("runwatch:")] == [
+            "runwatch: stopping: running executions have 1 s to end",
+            "runwatch: grace period over: killing what still runs"]
+        assert process.returncode == 0
+    finally:
+        if process.poll() is None:
+            process.kill()

@@ -140,12 +140,14 @@ struct ApiServer::Impl {
     add_execution_routes();
     add_flow_routes();
     server.set_payload_max_length(static_cast<size_t>(options.max_request_size));
-    // httplib answers an oversized body (413) itself, with no body: give it the JSON message.
-    server.set_error_handler([max = options.max_request_size](const httplib::Request&, httplib::Response& res) {
-      if (res.status == 413 && res.body.empty())
-        json_error(res, 413, "The request body is larger than the limit of " + std::to_string(max) + " bytes");
-    });
     router.serve(server, nullptr);
+    // httplib answers an oversized body (413) itself: say what the limit is.
+    server.set_error_handler([max = options.max_request_size](const httplib::Request&, httplib::Response& res) {
+      if (!res.body.empty()) return;
+      if (res.status == 413)
+        return json_error(res, 413, "The request body is larger than the limit of " + std::to_string(max) + " bytes");
+      json_error(res, res.status, reason_phrase(res.status));
+    });
     listener.emplace(server, "API server", options.host, options.port, "api-http", options.threads);
   }
 

@@ -49,6 +49,22 @@ Value Match::json_body() const {
   }
 }
 
+std::string reason_phrase(int status) {
+  switch (status) {
+    case 400: return "Bad Request";
+    case 401: return "Unauthorized";
+    case 404: return "Not Found";
+    case 405: return "Method Not Allowed";
+    case 408: return "Request Timeout";
+    case 413: return "Payload Too Large";
+    case 414: return "URI Too Long";
+    case 416: return "Range Not Satisfiable";
+    case 500: return "Internal Server Error";
+    case 503: return "Service Unavailable";
+    default: return "HTTP status " + std::to_string(status);
+  }
+}
+
 void json(httplib::Response& res, int status, const Value& body) {
   res.status = status;
   res.set_content(body.dump(), "application/json");
@@ -65,6 +81,18 @@ void Router::add(std::string method, const std::string& pattern, Handler handler
 void Router::serve(httplib::Server& server, Gate gate) {
   gate_ = std::move(gate);
   auto handler = [this](const httplib::Request& req, httplib::Response& res) { dispatch(req, res); };
+  // httplib refuses (400) a POST, PUT or DELETE that has neither Content-Length nor
+  // chunks, as `curl -X POST url` sends: such a request has no body, so route it now.
+  server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (req.has_header("Content-Length") || req.has_header("Transfer-Encoding"))
+      return httplib::Server::HandlerResponse::Unhandled;
+    dispatch(req, res);
+    return httplib::Server::HandlerResponse::Handled;
+  });
+  // What httplib answers itself (a malformed request, a body over the limit) gets a JSON message too.
+  server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
+    if (res.body.empty()) json_error(res, res.status, reason_phrase(res.status));
+  });
   server.Get(".*", handler);
   server.Post(".*", handler);
   server.Put(".*", handler);

@@ -33,6 +33,8 @@ struct Match {
   Value json_body() const;
 };
 
+// "Not Found" for 404, and so on.
+std::string reason_phrase(int status);
 void json(httplib::Response& res, int status, const Value& body);
 void json_error(httplib::Response& res, int status, const std::string& message);
 
