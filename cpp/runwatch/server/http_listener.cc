@@ -16,6 +16,12 @@ HttpListener::HttpListener(httplib::Server& server, const std::string& what, con
     int yes = 1;
     setsockopt(sock, SOL_SOCKET, SO_REUSEADDR, &yes, sizeof yes);
   });
+  // Answers are written in pieces (headers, body): without TCP_NODELAY, Nagle's algorithm
+  // and the client's delayed ACK hold each keep-alive answer about 40 ms.
+  server_.set_tcp_nodelay(true);
+  // httplib closes a keep-alive connection after 5 requests by default: scrapers and load
+  // balancers reuse theirs far longer.
+  server_.set_keep_alive_max_count(10000);
   port_ = port == 0 ? server_.bind_to_any_port(host) : (server_.bind_to_port(host, port) ? port : -1);
   if (port_ < 0)
     throw Error("The " + what + " cannot listen on " + host + ":" + std::to_string(port) +

@@ -32,7 +32,7 @@ struct ManagementSources {
 struct ManagementOptions {
   std::string host = "0.0.0.0";
   int port = 8081;  // 0: any free port
-  int threads = 4;
+  int threads = 8;  // a keep-alive connection holds a thread while it is open
   std::optional<BasicAuth> basic_auth;
   bool liveness_anonymous = true;
   std::int64_t disk_space_threshold = 10 * 1024 * 1024;
