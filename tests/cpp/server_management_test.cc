@@ -2,7 +2,11 @@
 // while a task runs, /scheduler on the manual clock, /loggers changing levels at run
 // time, /info, /env, basic auth, and JSON errors for unknown paths, wrong methods and
 // bad bodies.
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <netinet/in.h>
+#include <sys/socket.h>
+#include <unistd.h>
 #include <spdlog/sinks/ringbuffer_sink.h>
 
 #include "engine_fixture.h"
@@ -206,6 +210,29 @@ TEST_F(ServerManagement, UnknownPathsAndWrongMethodsAreJsonErrors) {
   EXPECT_EQ(res->status, 405);
   EXPECT_EQ(res->get_header_value("Allow"), "GET");
   EXPECT_EQ(Value::parse(res->body)["message"], "Method DELETE not allowed on /health (allowed: GET)");
+}
+
+TEST_F(ServerManagement, AHugeBodyIsRefusedWith413) {
+  serve();
+  auto [status, body] = post("/loggers/io.kestra", std::string(100 * 1024, ' '));
+  EXPECT_EQ(status, 413);
+  EXPECT_EQ(body, (Value{{"message", "Payload Too Large"}, {"status", 413}}));
+  EXPECT_EQ(Loggers::global().levels("io.kestra").configured, std::nullopt);
+}
+
+TEST_F(ServerManagement, ASlowClientDoesNotBlockOthers) {
+  serve();
+  // Half a request, then nothing: it holds one connection while others are answered.
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in address{};
+  address.sin_family = AF_INET;
+  address.sin_port = htons(static_cast<uint16_t>(server->port()));
+  address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  ASSERT_EQ(::connect(fd, reinterpret_cast<sockaddr*>(&address), sizeof address), 0);
+  const std::string partial = "GET /health HTTP/1.1\r\nHost: x\r\n";
+  ASSERT_EQ(::send(fd, partial.data(), partial.size(), 0), static_cast<ssize_t>(partial.size()));
+  for (int i = 0; i < 20; ++i) EXPECT_EQ(get("/health/liveness").first, 200);
+  ::close(fd);
 }
 
 TEST_F(ServerManagement, InfoAndEnvWithSecretsMasked) {

@@ -17,6 +17,8 @@ namespace runwatch {
 namespace {
 
 constexpr const char* kName = "runwatch";
+// Management requests carry a few bytes ({"configuredLevel": "TRACE"}).
+constexpr size_t kMaxBody = 64 * 1024;
 
 Value indicator_json(const HealthIndicator& indicator) {
   Value out = {{"name", kName}, {"status", indicator.up ? "UP" : "DOWN"}};
@@ -91,6 +93,7 @@ struct ManagementServer::Impl {
 
   Impl(ManagementOptions o, ManagementSources s) : options(std::move(o)), sources(std::move(s)) {
     add_routes();
+    server.set_payload_max_length(kMaxBody);
     router.serve(server, [this](const httplib::Request& req, httplib::Response& res) { return allowed(req, res); });
     listener.emplace(server, "management server", options.host, options.port, "mgmt-http", options.threads);
   }
