@@ -206,6 +206,19 @@ TEST_F(SchedulerTest, DatesFailingTheConditionsAreSkipped) {
   EXPECT_EQ(engine.scheduler_stats().triggers.at(0).evaluations, 4u);
 }
 
+TEST_F(SchedulerTest, DateConditionsTakeTheDayInTheScheduleTimeZone) {
+  clock->set(at("2024-01-01T00:00:00Z"));  // a Monday
+  add(scheduled_flow("friday_evenings",
+                     "    cron: \"0 23 * * *\"\n"
+                     "    timezone: America/New_York\n"
+                     "    conditions:\n"
+                     "      - type: io.kestra.plugin.core.condition.DayWeek\n"
+                     "        dayOfWeek: FRIDAY\n"));
+  for (int day = 0; day < 7; ++day) advance(std::chrono::hours(24));
+  // 23:00 on Friday in New York is 04:00 on Saturday in UTC.
+  EXPECT_EQ(returned("friday_evenings"), Texts{"2024-01-05T23:00:00-05:00"});
+}
+
 TEST_F(SchedulerTest, InputsAreRenderedWithTheTriggerDates) {
   add(scheduled_flow("with_inputs", kEveryMinute + "    inputs:\n      when: \"{{ trigger.date }} in {{ flow.id }}\"\n",
                      "{{ inputs.when }}", "inputs:\n  - id: when\n    type: STRING\n"));
