@@ -236,14 +236,22 @@ TEST_F(SchedulerTest, ADateThatCannotStartAnExecutionIsReported) {
   EXPECT_EQ(listed[0].error.rfind("the date 2024-01-01T00:01:00Z started no execution: ", 0), 0u) << listed[0].error;
 }
 
-TEST_F(SchedulerTest, AnInvalidScheduleIsListedWithItsError) {
-  add(scheduled_flow("bad", "    cron: \"0 25 * * *\"\n"));
-  auto listed = schedules();
-  ASSERT_EQ(listed.size(), 1u);
-  EXPECT_EQ(listed[0].next_date, std::nullopt);
-  EXPECT_EQ(listed[0].error, "invalid cron expression '0 25 * * *': hour 25 is out of range 0-23");
-  advance(minutes(60 * 24));
-  EXPECT_TRUE(engine.executions().empty());
+TEST_F(SchedulerTest, ABadCronOrTimeZoneIsALoadError) {
+  auto load_error = [&](const std::string& trigger) {
+    try {
+      add(scheduled_flow("bad", trigger));
+    } catch (const FlowValidationError& e) {
+      return e.issues().at(0).to_string();
+    }
+    return std::string("loaded");
+  };
+  EXPECT_EQ(load_error("    cron: \"0 25 * * *\"\n"),
+            "test.yaml:10:11: error: triggers[0].cron: invalid cron expression '0 25 * * *': hour 25 is out of range 0-23");
+  EXPECT_EQ(load_error("    cron: \"0 * * * *\"\n    timezone: Mars/Olympus\n"),
+            "test.yaml:11:15: error: triggers[0].timezone: unknown time zone 'Mars/Olympus'");
+  EXPECT_EQ(load_error("    cron: \"0 0 * * * *\"\n"),
+            "test.yaml:10:11: error: triggers[0].cron: invalid cron expression '0 0 * * * *': expected 5 fields (minute hour day-of-month month day-of-week) but found 6");
+  EXPECT_TRUE(engine.schedules().empty());
 }
 
 TEST_F(SchedulerTest, CountsItsWork) {
