@@ -35,10 +35,6 @@ std::vector<TypeSchema> trigger_schemas() {
                make_property("stopAfter", T::StateList, false, "Disables the trigger once an execution it started ends in one of these states.")});
   schedule.check = check_schedule_properties;
   return {
-      trigger_schema("Flow", "Starts an execution when an execution of another flow ends (or reaches one of `states`).",
-              {make_property("states", T::StateList, false, "The execution states that fire the trigger; every terminal state when not set."),
-               trigger_inputs("The inputs of the started execution, templated with the triggering execution."),
-               make_property("preconditions", T::Map, false, "Flows that must all have run within a time window (id, flows, where, timeWindow, resetOnSuccess).")}),
       std::move(schedule),
       trigger_schema("Webhook", "Starts an execution when its URL is called.",
               {make_property("key", T::String, true, "The secret part of the webhook URL."),

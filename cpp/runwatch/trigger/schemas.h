@@ -1,5 +1,6 @@
 #pragma once
-// The schemas of Kestra's trigger types (Flow, Schedule, Webhook).
+// The schemas of Kestra's trigger types. Schedule and Webhook are here; the Flow
+// trigger's is condition/flow_trigger.h's, as its preconditions are conditions.
 #include <string>
 #include <vector>
 
