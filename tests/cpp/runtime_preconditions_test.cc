@@ -1,6 +1,8 @@
 // Flow trigger preconditions and MultipleCondition time windows end to end: a
 // monitoring flow fires once every upstream condition has been met within one window,
-// on the engine's manual clock; Kestra's own test flows behave as Kestra documents.
+// on the engine's manual clock; Kestra's own test flows (preconditions, multiple
+// conditions, flow listeners) behave as Kestra documents.
+#include <algorithm>
 #include <fstream>
 #include <sstream>
 
@@ -229,6 +231,34 @@ TEST_F(PreconditionsTest, KestraMultipleConditionNeverFiresWhenAFlowFails) {
   EXPECT_EQ(submit_and_settle("io.kestra.tests.trigger", "trigger-multiplecondition-flow-c")->state.current(), State::FAILED);
   submit_and_settle("io.kestra.tests.trigger", "trigger-multiplecondition-flow-d");
   EXPECT_EQ(fired("trigger-multiplecondition-failed"), Texts{});
+}
+
+TEST_F(PreconditionsTest, KestraFlowListenersFireOnTheirFlowAndNamespace) {
+  for (const auto* file : {"trigger-flow.yaml", "trigger-flow-listener.yaml", "trigger-flow-listener-no-inputs.yaml",
+                           "trigger-flow-listener-namespace-condition.yaml", "trigger-flow-listener-invalid.yaml"})
+    add_corpus_flow(file);
+  auto parent = submit_and_settle("io.kestra.tests.trigger", "trigger-flow");
+  auto only = [&](const std::string& flow_id) {
+    auto runs = engine.executions({std::nullopt, flow_id, std::nullopt});
+    EXPECT_EQ(runs.size(), 1u) << flow_id;
+    return runs.empty() ? nullptr : runs[0];
+  };
+  // Its inputs are rendered with the parent's outputs.
+  auto listener = only("trigger-flow-listener");
+  ASSERT_TRUE(listener);
+  EXPECT_EQ(run_of(*listener, "only-listener").outputs["value"], "childs: from parents: " + parent->id);
+  auto no_inputs = only("trigger-flow-listener-no-inputs");
+  ASSERT_TRUE(no_inputs);
+  EXPECT_EQ(run_of(*no_inputs, "only-no-input").outputs["value"], "v1: " + parent->id);
+  // An input that cannot be rendered: the execution exists, FAILED, and says why.
+  auto invalid = only("trigger-flow-listener-invalid");
+  ASSERT_TRUE(invalid);
+  EXPECT_EQ(invalid->state.current(), State::FAILED);
+  // Every SUCCESS in the namespace but its own: the parent, then the two listeners that
+  // succeeded.
+  Texts sources = fired("trigger-flow-listener-namespace-condition");
+  std::sort(sources.begin(), sources.end());
+  EXPECT_EQ(sources, (Texts{"trigger-flow", "trigger-flow-listener", "trigger-flow-listener-no-inputs"}));
 }
 
 }  // namespace
