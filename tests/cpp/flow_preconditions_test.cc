@@ -4,6 +4,7 @@
 
 #include "condition_test_support.h"
 #include "runwatch/condition/windowed_conditions.h"
+#include "runwatch/expr/template_cache.h"
 
 namespace runwatch::testing {
 namespace {
@@ -141,6 +142,16 @@ TEST(FlowPreconditions, AMultipleConditionWindowIsChecked) {
                    "`DAILY_TIME_DEADLINE` cannot have a window.",
                    "alert.yaml:15:11: error: triggers[0].conditions[0].timeWindow.deadline: Time window of type "
                    "`DAILY_TIME_DEADLINE` must have a deadline."}));
+}
+
+TEST(FlowPreconditions, ABadExpressionIsReportedAtItsValue) {
+  auto yaml = with_preconditions("id: p\nwhere:\n  - id: f\n    filters:\n      - field: EXPRESSION\n"
+                                 "        type: IS_TRUE\n        value: \"{{ labels.team == }}\"\n");
+  auto result = load_flow(yaml, "alert.yaml", PluginRegistry::global(), &expr::TemplateCache::global());
+  Texts issues;
+  for (const auto& issue : result.issues) issues.push_back(issue.to_string());
+  EXPECT_EQ(issues, Texts{"alert.yaml:17:41: error: triggers[0].preconditions.where[0].filters[0].value: template "
+                          "error: Unexpected \"}}\", expected an expression"});
 }
 
 TEST(FlowPreconditions, CompilingBadPreconditionsNamesEveryProblem) {

@@ -179,6 +179,20 @@ TEST_F(PreconditionsTest, WhereFiltersCombineWithOr) {
   EXPECT_EQ(fired(), (Texts{"a", "b"}));
 }
 
+TEST_F(PreconditionsTest, AnExpressionThatCannotBeRenderedMeetsNothing) {
+  add(alert_flow("id: labelled\n"
+                 "where:\n"
+                 "  - id: data_team\n"
+                 "    filters:\n"
+                 "      - field: EXPRESSION\n        type: IS_TRUE\n        value: \"{{ labels.team == 'data' }}\"\n"));
+  run_at("2024-02-29T10:05:00Z", "a");  // a has no label `team`: the variable is undefined
+  EXPECT_EQ(fired(), Texts{});
+  add("id: c\nnamespace: company.team\nlabels:\n  team: data\n"
+      "tasks:\n  - id: fail\n    type: io.kestra.plugin.core.execution.Fail\n");
+  run_at("2024-02-29T10:10:00Z", "c");
+  EXPECT_EQ(fired(), Texts{"c"});
+}
+
 TEST_F(PreconditionsTest, TheDryRunDoesNotCountInTheWindow) {
   add(alert_flow(both_failed("window: PT1H\n")));
   EXPECT_TRUE(engine.matching_triggers("company.team", "b", State::FAILED).empty());

@@ -56,8 +56,7 @@ struct Filter {
   FilterType type;
   std::string value;
   std::vector<std::string> values;
-  std::optional<TextTemplate> expression;  // field EXPRESSION: `value`, rendered
-  std::optional<std::regex> regex;         // type REGEX
+  std::optional<std::regex> regex;  // type REGEX
 };
 
 // TruthUtils.isTruthy.
@@ -83,12 +82,14 @@ class ExecutionFilter final : public CompiledCondition {
   }
 
  private:
-  static bool holds(const Filter& f, const ConditionInput& input) {
+  bool holds(const Filter& f, const ConditionInput& input) const {
     const auto& e = execution_of(input);
+    // An EXPRESSION is compiled when first evaluated (then cached), as Kestra renders it:
+    // a syntax error fails the condition, and the loader reports it at its column.
     std::string field = f.field == "NAMESPACE" ? e.ns
                         : f.field == "FLOW_ID" ? e.flow_id
                         : f.field == "STATE"   ? std::string(to_string(e.state.current()))
-                                               : f.expression->render(input);
+                                               : TextTemplate(definition(), "value", f.value).render(input);
     auto listed = std::find(f.values.begin(), f.values.end(), field) != f.values.end();
     switch (f.type) {
       case FilterType::EqualTo: return field == f.value;
@@ -128,7 +129,7 @@ std::optional<FilterType> filter_type(PropertyReader& reader) {
 }
 
 // Kestra's PreconditionFilterValidation: IN and NOT_IN take `values`, the others `value`.
-std::optional<Filter> read_filter(PropertyReader& reader, const ConditionDef& owner) {
+std::optional<Filter> read_filter(PropertyReader& reader) {
   reader.allow_only({"field", "type", "value", "values"});
   auto field = reader.one_of("field", {"FLOW_ID", "NAMESPACE", "STATE", "EXPRESSION"});
   if (!reader.has("field")) reader.problem("field", "missing required property 'field'");
@@ -136,7 +137,7 @@ std::optional<Filter> read_filter(PropertyReader& reader, const ConditionDef& ow
   if (!field || !type) return std::nullopt;
   auto type_name = reader.value("type").get<std::string>();
   bool takes_values = *type == FilterType::In || *type == FilterType::NotIn;
-  Filter filter{*field, *type, reader.text("value").value_or(""), {}, std::nullopt, std::nullopt};
+  Filter filter{*field, *type, reader.text("value").value_or(""), {}, std::nullopt};
   if (takes_values != reader.has("values"))
     reader.problem("values", "`values` " + std::string(takes_values ? "cannot" : "must") + " be null for type " + type_name);
   if (takes_values == reader.has("value"))
@@ -146,11 +147,6 @@ std::optional<Filter> read_filter(PropertyReader& reader, const ConditionDef& ow
     filter.values = values.get<std::vector<std::string>>();
   } else if (!values.is_null()) {
     reader.problem("values", "'values' must be a list of strings, not " + values.dump());
-  }
-  try {
-    if (*field == "EXPRESSION") filter.expression.emplace(owner, "value", filter.value);
-  } catch (const Error& e) {
-    reader.problem("value", e.what());
   }
   try {
     if (*type == FilterType::Regex) filter.regex.emplace(filter.value);
@@ -217,7 +213,7 @@ std::optional<WindowedConditions> read_preconditions(const Value& properties, co
     auto definition = named_definition("ExecutionFilter", path_in(trigger_path, where.path()));
     std::vector<Filter> filters;
     where.each_item("filters", true, [&](PropertyReader& filter, size_t) {
-      if (auto read = read_filter(filter, definition)) filters.push_back(std::move(*read));
+      if (auto read = read_filter(filter)) filters.push_back(std::move(*read));
     });
     if (!filter_id) return;
     auto name = "condition_" + std::to_string(named.size() + 1) + "_" + *filter_id;
