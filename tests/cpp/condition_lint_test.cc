@@ -173,6 +173,24 @@ TEST(ConditionLint, StatusesTheTriggerNeverSees) {
   EXPECT_TRUE(lint(kFailedOrWarning, "states: [RUNNING, FAILED, WARNING]").empty());
 }
 
+TEST(ConditionLint, APreconditionNoExecutionTheTriggerSeesCanMeet) {
+  const std::string preconditions =
+      "preconditions:\n  id: p\n  flows:\n"
+      "    - namespace: company.team\n      flowId: a\n      states: [RUNNING]\n"
+      "    - namespace: company.monitoring\n      flowId: monitor\n"
+      "    - namespace: company.team\n      flowId: b\n";
+  EXPECT_EQ(lint("", preconditions),
+            (std::vector<std::string>{
+                "triggers[0].preconditions.flows[0]: preconditions.flows[0] can never be met by an execution this "
+                "trigger sees (its conditions, the default states (the terminal ones: " + kTerminal +
+                    "), other flows only): this trigger never fires",
+                "triggers[0].preconditions.flows[1]: preconditions.flows[1] can never be met by an execution this "
+                "trigger sees (its conditions, the default states (the terminal ones: " + kTerminal +
+                    "), other flows only): this trigger never fires"}));
+  EXPECT_TRUE(lint("", "states: [RUNNING, FAILED]\npreconditions:\n  id: p\n  flows:\n"
+                       "    - namespace: company.team\n      flowId: a\n      states: [RUNNING]\n").empty());
+}
+
 class ConditionLintScope : public ::testing::Test {
  protected:
   // A monitoring flow; without conditions, a flow without triggers.
