@@ -126,7 +126,7 @@ void Engine::flows_changed() {
 
 void Engine::on_transition(const Execution& execution) {
   std::vector<std::string> warnings;
-  for (const auto& match : flow_triggers_.match(execution, &warnings)) start_triggered(match, execution);
+  for (const auto& match : flow_triggers_.fire(execution, &warnings)) start_triggered(match, execution);
   for (const auto& warning : warnings) logger(kFlowTriggerLogger)->warn("{}", warning);
 }
 

@@ -173,6 +173,24 @@ TEST(ConditionLint, StatusesTheTriggerNeverSees) {
   EXPECT_TRUE(lint(kFailedOrWarning, "states: [RUNNING, FAILED, WARNING]").empty());
 }
 
+TEST(ConditionLint, APreconditionNoExecutionTheTriggerSeesCanMeet) {
+  const std::string preconditions =
+      "preconditions:\n  id: p\n  flows:\n"
+      "    - namespace: company.team\n      flowId: a\n      states: [RUNNING]\n"
+      "    - namespace: company.monitoring\n      flowId: monitor\n"
+      "    - namespace: company.team\n      flowId: b\n";
+  EXPECT_EQ(lint("", preconditions),
+            (std::vector<std::string>{
+                "triggers[0].preconditions.flows[0]: preconditions.flows[0] can never be met by an execution this "
+                "trigger sees (its conditions, the default states (the terminal ones: " + kTerminal +
+                    "), other flows only): this trigger never fires",
+                "triggers[0].preconditions.flows[1]: preconditions.flows[1] can never be met by an execution this "
+                "trigger sees (its conditions, the default states (the terminal ones: " + kTerminal +
+                    "), other flows only): this trigger never fires"}));
+  EXPECT_TRUE(lint("", "states: [RUNNING, FAILED]\npreconditions:\n  id: p\n  flows:\n"
+                       "    - namespace: company.team\n      flowId: a\n      states: [RUNNING]\n").empty());
+}
+
 class ConditionLintScope : public ::testing::Test {
  protected:
   // A monitoring flow; without conditions, a flow without triggers.
@@ -206,6 +224,31 @@ TEST_F(ConditionLintScope, ExecutionFlowNamingAFlowNotLoaded) {
   EXPECT_EQ(issues[0].line, 15);
   EXPECT_EQ(issues[0].column, 13);
   EXPECT_TRUE(lint_flow(*monitor).empty());  // without a scope, nothing is known of other flows
+}
+
+TEST_F(ConditionLintScope, PreconditionsNamingAFlowNotLoaded) {
+  add("cleanup", "company.system", "");
+  auto monitor = load_or_fail(monitoring_flow("monitor", "company.monitoring", "",
+                                              "preconditions:\n  id: both\n  flows:\n"
+                                              "    - namespace: company.system\n      flowId: cleanup\n"
+                                              "    - namespace: company.system\n      flowId: clenaup\n"
+                                              "    - namespace: company.system\n"));
+  auto issues = lint_flow(*monitor, scope);
+  ASSERT_EQ(messages(issues), std::vector<std::string>{"triggers[0].preconditions.flows[1]: preconditions name "
+                                                       "company.system.clenaup, which is not a loaded flow"});
+  EXPECT_EQ(issues[0].line, 8);
+  EXPECT_EQ(issues[0].column, 5);
+}
+
+TEST_F(ConditionLintScope, FlowsWaitingForOtherFlowsDoNotTriggerEachOther) {
+  const std::string waiting_for_extract =
+      "preconditions:\n  id: extract\n  flows:\n    - namespace: company.team\n      flowId: extract\n";
+  add("extract", "company.team", "");
+  auto a = load_or_fail(monitoring_flow("alert", "company.a", "", waiting_for_extract));
+  auto b = load_or_fail(monitoring_flow("alert", "company.b", "", waiting_for_extract));
+  scope.flows.push_back(a.get());
+  scope.flows.push_back(b.get());
+  EXPECT_TRUE(lint_flow(*a, scope).empty());
 }
 
 TEST_F(ConditionLintScope, TwoFlowsTriggeringEachOther) {

@@ -219,7 +219,7 @@ TEST_F(ConditionTypes, AFailingChildFailsOrAndNotAsAWhole) {
   EXPECT_FALSE(holds(neither, execution_of("a", "f", State::FAILED)));
 }
 
-TEST_F(ConditionTypes, MultipleConditionIsTheConjunctionForOneEvent) {
+TEST_F(ConditionTypes, MultipleConditionAloneCannotBeDecidedOnOneEvent) {
   const std::string multiple = R"(- type: io.kestra.plugin.core.condition.MultipleCondition
   id: both
   conditions:
@@ -229,9 +229,10 @@ TEST_F(ConditionTypes, MultipleConditionIsTheConjunctionForOneEvent) {
     product:
       type: io.kestra.plugin.core.condition.ExecutionNamespace
       namespace: company.product)";
-  EXPECT_TRUE(holds(multiple, execution_of("company.product", "f", State::FAILED)));
-  EXPECT_FALSE(holds(multiple, execution_of("company.product", "f", State::SUCCESS)));
-  EXPECT_FALSE(holds(multiple, execution_of("company", "f", State::FAILED)));
+  std::string why;
+  EXPECT_FALSE(holds(multiple, execution_of("company.product", "f", State::FAILED), &why));
+  EXPECT_EQ(why, "triggers[0].conditions[0] (MultipleCondition): a MultipleCondition holds over a time window: only a "
+                 "Flow trigger can evaluate it");
   auto constraint = compile_condition(condition_from(multiple))->constraint();
   EXPECT_FALSE(constraint.is_exact());
   // The union: an event completing a window meets one of the named conditions.

@@ -4,6 +4,7 @@
 
 #include <fstream>
 
+#include "runwatch/condition/flow_trigger.h"
 #include "runwatch/condition/schemas.h"
 #include "runwatch/flow/loader.h"
 #include "runwatch/tasks/builtin.h"
@@ -50,6 +51,7 @@ class FlowLoaderTest : public ::testing::Test {
                      {"mode", T::String, false, "", "FAST", {"FAST", "SLOW"}}}));
     register_flowable_tasks(registry_);
     for (auto& schema : condition_schemas()) registry_.add_schema(std::move(schema));
+    registry_.add_schema(flow_trigger_schema());
     for (auto& schema : trigger_schemas()) registry_.add_schema(std::move(schema));
   }
 

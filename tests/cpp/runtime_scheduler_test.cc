@@ -206,6 +206,19 @@ TEST_F(SchedulerTest, DatesFailingTheConditionsAreSkipped) {
   EXPECT_EQ(engine.scheduler_stats().triggers.at(0).evaluations, 4u);
 }
 
+TEST_F(SchedulerTest, DateConditionsTakeTheDayInTheScheduleTimeZone) {
+  clock->set(at("2024-01-01T00:00:00Z"));  // a Monday
+  add(scheduled_flow("friday_evenings",
+                     "    cron: \"0 23 * * *\"\n"
+                     "    timezone: America/New_York\n"
+                     "    conditions:\n"
+                     "      - type: io.kestra.plugin.core.condition.DayWeek\n"
+                     "        dayOfWeek: FRIDAY\n"));
+  for (int day = 0; day < 7; ++day) advance(std::chrono::hours(24));
+  // 23:00 on Friday in New York is 04:00 on Saturday in UTC.
+  EXPECT_EQ(returned("friday_evenings"), Texts{"2024-01-05T23:00:00-05:00"});
+}
+
 TEST_F(SchedulerTest, InputsAreRenderedWithTheTriggerDates) {
   add(scheduled_flow("with_inputs", kEveryMinute + "    inputs:\n      when: \"{{ trigger.date }} in {{ flow.id }}\"\n",
                      "{{ inputs.when }}", "inputs:\n  - id: when\n    type: STRING\n"));
@@ -223,14 +236,22 @@ TEST_F(SchedulerTest, ADateThatCannotStartAnExecutionIsReported) {
   EXPECT_EQ(listed[0].error.rfind("the date 2024-01-01T00:01:00Z started no execution: ", 0), 0u) << listed[0].error;
 }
 
-TEST_F(SchedulerTest, AnInvalidScheduleIsListedWithItsError) {
-  add(scheduled_flow("bad", "    cron: \"0 25 * * *\"\n"));
-  auto listed = schedules();
-  ASSERT_EQ(listed.size(), 1u);
-  EXPECT_EQ(listed[0].next_date, std::nullopt);
-  EXPECT_EQ(listed[0].error, "invalid cron expression '0 25 * * *': hour 25 is out of range 0-23");
-  advance(minutes(60 * 24));
-  EXPECT_TRUE(engine.executions().empty());
+TEST_F(SchedulerTest, ABadCronOrTimeZoneIsALoadError) {
+  auto load_error = [&](const std::string& trigger) {
+    try {
+      add(scheduled_flow("bad", trigger));
+    } catch (const FlowValidationError& e) {
+      return e.issues().at(0).to_string();
+    }
+    return std::string("loaded");
+  };
+  EXPECT_EQ(load_error("    cron: \"0 25 * * *\"\n"),
+            "test.yaml:10:11: error: triggers[0].cron: invalid cron expression '0 25 * * *': hour 25 is out of range 0-23");
+  EXPECT_EQ(load_error("    cron: \"0 * * * *\"\n    timezone: Mars/Olympus\n"),
+            "test.yaml:11:15: error: triggers[0].timezone: unknown time zone 'Mars/Olympus'");
+  EXPECT_EQ(load_error("    cron: \"0 0 * * * *\"\n"),
+            "test.yaml:10:11: error: triggers[0].cron: invalid cron expression '0 0 * * * *': expected 5 fields (minute hour day-of-month month day-of-week) but found 6");
+  EXPECT_TRUE(engine.schedules().empty());
 }
 
 TEST_F(SchedulerTest, CountsItsWork) {

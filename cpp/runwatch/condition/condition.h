@@ -21,6 +21,9 @@ struct ConditionInput {
   TimePoint date;
   // The variables Expression conditions render with (flow, execution, trigger, ...).
   const Value* variables = nullptr;
+  // The UTC offset of the zone `date` is in (a zoned schedule's): what date conditions
+  // take the day of.
+  std::chrono::seconds date_offset{0};
 };
 
 class Condition {

@@ -12,8 +12,8 @@ using namespace std::chrono;
 
 constexpr std::string_view kTriggerDate = "{{ trigger.date }}";
 
-// The `date` property: the trigger's date (UTC) unless another text is given, which is
-// rendered and parsed when the condition is evaluated.
+// The `date` property: the trigger's date (in its schedule's zone) unless another text
+// is given, which is rendered and parsed when the condition is evaluated.
 class DateToTest {
  public:
   explicit DateToTest(const ConditionDef& d) {
@@ -21,10 +21,10 @@ class DateToTest {
     if (value.is_string() && value.get<std::string>() != kTriggerDate) text_.emplace(d, "date", value.get<std::string>());
   }
   ZonedDateTime zoned(const ConditionInput& input) const {
-    return text_ ? parse_zoned_date_time(text_->render(input)) : ZonedDateTime{input.date};
+    return text_ ? parse_zoned_date_time(text_->render(input)) : ZonedDateTime{input.date, input.date_offset};
   }
   year_month_day local_date(const ConditionInput& input) const {
-    return text_ ? parse_local_date(text_->render(input)) : ZonedDateTime{input.date}.local_date();
+    return text_ ? parse_local_date(text_->render(input)) : ZonedDateTime{input.date, input.date_offset}.local_date();
   }
 
  private:

@@ -1,8 +1,22 @@
 #include "runwatch/condition/flow_trigger.h"
 
 #include "runwatch/condition/compiled_condition.h"
+#include "runwatch/condition/windowed_conditions.h"
+#include "runwatch/trigger/schemas.h"
 
 namespace runwatch {
+
+TypeSchema flow_trigger_schema() {
+  using T = PropertyType;
+  auto schema = trigger_schema(
+      "Flow", "Starts an execution when an execution of another flow ends (or reaches one of `states`).",
+      {make_property("states", T::StateList, false, "The execution states that fire the trigger; every terminal state when not set."),
+       trigger_inputs("The inputs of the started execution, templated with the triggering execution."),
+       make_property("preconditions", T::Map, false,
+                     "Flows that must all have run within a time window (id, flows, where, timeWindow, resetOnSuccess).")});
+  schema.check = check_flow_trigger_properties;
+  return schema;
+}
 
 StateMask flow_trigger_states(const TriggerDef& trigger) {
   auto it = trigger.properties.find("states");

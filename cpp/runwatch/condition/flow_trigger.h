@@ -4,10 +4,14 @@
 #include <string_view>
 
 #include "runwatch/condition/condition.h"
+#include "runwatch/model/schema.h"
 
 namespace runwatch {
 
 inline constexpr std::string_view kFlowTriggerType = "io.kestra.plugin.core.trigger.Flow";
+
+// Its schema, whose check reads `preconditions`.
+TypeSchema flow_trigger_schema();
 
 // Its `states`, by default every terminal state (Kestra's State.Type.terminatedTypes());
 // never CREATED, which Kestra's Flow trigger cannot react to. A templated `states` is

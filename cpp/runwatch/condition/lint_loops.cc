@@ -7,6 +7,7 @@
 
 #include "runwatch/condition/flow_trigger.h"
 #include "runwatch/condition/lint_support.h"
+#include "runwatch/condition/windowed_conditions.h"
 
 namespace runwatch {
 namespace {
@@ -24,7 +25,9 @@ std::vector<Node> nodes_of(const Flow& flow, const LintScope& scope) {
   for (auto& node : nodes) {
     for (const auto* trigger : flow_triggers(*node.flow)) {
       try {
-        node.triggers.emplace_back(trigger, flow_trigger_constraint(*node.flow, *trigger, ConditionSet(trigger->conditions)));
+        auto constraint = flow_trigger_constraint(*node.flow, *trigger, ConditionSet(trigger->conditions));
+        if (auto preconditions = preconditions_of(*trigger)) constraint = constraint.intersect(preconditions->constraint());
+        node.triggers.emplace_back(trigger, std::move(constraint));
       } catch (const Error&) {
         // A trigger that does not compile fires on nothing; the loader reports it.
       }

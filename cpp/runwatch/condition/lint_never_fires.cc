@@ -1,11 +1,14 @@
 // Flow triggers whose conditions, states and the rule that a flow never triggers itself
 // cannot all hold for one execution: they never fire. The warning names a smallest
-// subset that cannot hold together, which is what the author has to change.
+// subset that cannot hold together, which is what the author has to change. A trigger
+// with preconditions also never fires when one of them can be met by no execution
+// the trigger sees.
 #include <algorithm>
 #include <functional>
 
 #include "runwatch/condition/flow_trigger.h"
 #include "runwatch/condition/lint_support.h"
+#include "runwatch/condition/windowed_conditions.h"
 
 namespace runwatch {
 namespace {
@@ -70,6 +73,25 @@ std::string conflict_message(const std::vector<Part>& parts, const std::vector<s
   return message;
 }
 
+void unreachable_preconditions(const Flow& flow, const TriggerDef& trigger, const Constraint& seen,
+                               std::vector<ValidationIssue>& out) {
+  std::optional<WindowedConditions> preconditions;
+  try {
+    preconditions = preconditions_of(trigger);
+  } catch (const Error&) {
+    return;  // the loader reports it
+  }
+  if (!preconditions) return;
+  for (const auto& named : preconditions->conditions()) {
+    if (!seen.intersect(named.condition->constraint()).is_empty()) continue;
+    const auto& path = named.condition->definition().path;
+    out.push_back(lint_warning(flow, path, trigger.pos,
+                               path.substr(trigger.path.size() + 1) +
+                                   " can never be met by an execution this trigger sees (its conditions, " +
+                                   states_name(trigger) + ", other flows only): this trigger never fires"));
+  }
+}
+
 }  // namespace
 
 std::vector<ValidationIssue> never_firing_triggers(const Flow& flow) {
@@ -80,6 +102,8 @@ std::vector<ValidationIssue> never_firing_triggers(const Flow& flow) {
     for (const auto& part : parts) all = all.intersect(part.constraint);
     if (all.is_empty())
       out.push_back(lint_warning(flow, trigger->path, trigger->pos, conflict_message(parts, smallest_conflict(parts))));
+    else
+      unreachable_preconditions(flow, *trigger, all, out);
   }
   return out;
 }

@@ -56,21 +56,18 @@ class Not final : public CombinedCondition {
 };
 
 // Kestra's MultipleCondition holds once each named condition has matched some execution
-// within a time window; keeping those windows is the engine's work. Until it does, an
-// event matches when every named condition holds for it. Its constraint is the union,
-// inexact: an event that completes a window matches one of the conditions, so the
-// constraint stays a superset under either reading, and the lint never calls the usual
-// "flow a and flow b" window a trigger that cannot fire.
+// within a time window: Flow triggers evaluate it over the engine's windows
+// (windowed_conditions.h); alone, on one event, it cannot be decided. Its constraint is
+// the union, inexact: an event that completes a window meets one of the conditions, so
+// the lint never calls the usual "flow a and flow b" window a trigger that cannot fire.
 class MultipleCondition final : public CombinedCondition {
  public:
   using CombinedCondition::CombinedCondition;
   Constraint constraint() const override { return union_of(children_).intersect(Constraint::unknown()); }
 
  protected:
-  bool test(const ConditionInput& input) const override {
-    for (const auto& child : children_)
-      if (!child->evaluate(input)) return false;
-    return true;
+  bool test(const ConditionInput&) const override {
+    throw Error("a MultipleCondition holds over a time window: only a Flow trigger can evaluate it");
   }
 };
 

@@ -1,5 +1,7 @@
 #include "runwatch/condition/schemas.h"
 
+#include "runwatch/condition/windowed_conditions.h"
+
 namespace runwatch {
 namespace {
 
@@ -76,14 +78,17 @@ std::vector<TypeSchema> condition_schemas() {
   out.push_back(condition("DateTimeBetween", "The date is between two date-times with zone.",
                           {date_to_test(), make_property("after", T::String, false, "The date must not be before this one."),
                            make_property("before", T::String, false, "The date must not be after this one.")}));
-  out.push_back(condition(
+  auto multiple = condition(
       "MultipleCondition", "Deprecated in Kestra: all named conditions matched within a time window.",
       {make_property("id", T::String, true, "A unique id for the condition: it keys the window's stored results."),
        make_property("conditions", T::Conditions, true, "The named conditions, as a mapping of name to condition."),
-       make_property("window", T::Duration, false, "The duration of the window; PT24H when not set."),
-       make_property("windowAdvance", T::Duration, false, "Where the window starts in the day."),
-       make_property("sla", T::Map, false, "The window as Kestra's SLA (type, window, windowAdvance, deadline, ...)."),
-       make_property("resetOnSuccess", T::Boolean, false, "Whether the results reset once all conditions matched.", true)}));
+       make_property("window", T::Duration, false, "Sets timeWindow.window (deprecated in Kestra)."),
+       make_property("windowAdvance", T::Duration, false, "Sets timeWindow.windowAdvance (deprecated in Kestra)."),
+       make_property("timeWindow", T::Map, false, "The time window (type, window, windowAdvance, deadline, startTime, endTime, timezone); one day from midnight when not set."),
+       make_property("sla", T::Map, false, "The time window under its earlier name."),
+       make_property("resetOnSuccess", T::Boolean, false, "Whether the results reset once all conditions matched.", true)});
+  multiple.check = check_multiple_condition_properties;
+  out.push_back(std::move(multiple));
   out.push_back(condition("FlowCondition", "Deprecated in Kestra: the triggered flow is this one.",
                           {make_property("namespace", T::String, true, "The namespace of the flow."),
                            make_property("flowId", T::String, true, "The id of the flow.")}));

@@ -52,6 +52,8 @@ class DefinitionParser {
                               SourcePos owner_pos);
   Properties properties(const TypeSchema& schema, const std::vector<MappingEntry>& own, const std::string& path,
                         SourcePos owner_pos);
+  // Reports what the type's own check finds in its parsed properties, placed in `node`.
+  void check(const TypeSchema& schema, const Value& values, const YAML::Node& node, const std::string& path);
   void property(const PropertySpec& spec, const MappingEntry& entry, const std::string& path, Properties& out);
   std::vector<TaskBranch> task_map(const PropertySpec& spec, const MappingEntry& entry, const std::string& path);
   // A boolean as Kestra's plain (non-templated) boolean fields take it.

@@ -64,6 +64,14 @@ DefinitionParser::Properties DefinitionParser::properties(const TypeSchema& sche
   return out;
 }
 
+void DefinitionParser::check(const TypeSchema& schema, const Value& values, const YAML::Node& node,
+                             const std::string& path) {
+  if (!schema.check) return;
+  for (const auto& problem : schema.check(values))
+    issues_.error(problem.path.empty() ? path : key_path(path, problem.path),
+                  position_at(node, problem.path, position_of(node)), problem.message);
+}
+
 void DefinitionParser::property(const PropertySpec& spec, const MappingEntry& entry, const std::string& path,
                                 Properties& out) {
   auto property_path = key_path(path, entry.key);
@@ -134,6 +142,7 @@ std::optional<ConditionDef> DefinitionParser::condition(const YAML::Node& node, 
   std::vector<MappingEntry> own;
   std::copy_if(entries.begin(), entries.end(), std::back_inserter(own), [](const auto& e) { return e.key != "type"; });
   auto parsed = properties(*schema, own, path, pos);
+  check(*schema, parsed.values, node, path);
   ConditionDef condition;
   condition.type = schema->name;
   condition.properties = std::move(parsed.values);

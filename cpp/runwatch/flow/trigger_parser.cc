@@ -58,6 +58,7 @@ std::optional<TriggerDef> DefinitionParser::trigger(const YAML::Node& node, cons
   }
   if (!schema) return trigger;
   auto parsed = properties(with_common_properties(*schema), own, path, pos);
+  check(*schema, parsed.values, node, path);
   trigger.type = schema->name;
   trigger.properties = std::move(parsed.values);
   trigger.conditions = std::move(parsed.conditions);

@@ -74,6 +74,33 @@ const MappingEntry* find_entry(const std::vector<MappingEntry>& entries, std::st
   return nullptr;
 }
 
+SourcePos position_at(const YAML::Node& mapping, std::string_view path, SourcePos fallback) {
+  YAML::Node node = mapping;
+  SourcePos pos = position_of(mapping, fallback);
+  while (!path.empty()) {
+    if (path.front() == '[') {
+      auto close = path.find(']');
+      if (close == std::string_view::npos || !node.IsSequence()) break;
+      size_t index = std::stoul(std::string(path.substr(1, close - 1)));
+      if (index >= node.size()) break;
+      const YAML::Node& list = node;  // the const operator[] never adds to the document
+      node.reset(list[index]);        // and reset rebinds, where operator= would assign into it
+      pos = position_of(node, pos);
+      path.remove_prefix(close + 1);
+    } else {
+      if (path.front() == '.') path.remove_prefix(1);
+      auto end = path.find_first_of(".[");
+      auto entries = entries_of(node);
+      const auto* entry = find_entry(entries, path.substr(0, end));
+      if (!entry) break;
+      pos = entry->value_pos();
+      node.reset(entry->value);
+      path.remove_prefix(end == std::string_view::npos ? path.size() : end);
+    }
+  }
+  return pos;
+}
+
 Value to_value(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Scalar:

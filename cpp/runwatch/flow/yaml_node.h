@@ -29,6 +29,10 @@ std::vector<MappingEntry> entries_of(const YAML::Node& mapping);
 // The first entry with that key, or nullptr.
 const MappingEntry* find_entry(const std::vector<MappingEntry>& entries, std::string_view key);
 
+// The position of the value at a property path below a mapping ("a.b[1].c"); where the
+// path leaves the document (a missing property), that of the deepest value it reaches.
+SourcePos position_at(const YAML::Node& mapping, std::string_view path, SourcePos fallback);
+
 // A plain (unquoted) scalar is typed as Jackson types it: true/True/TRUE and
 // false/False/FALSE are booleans (yes/no/on/off stay strings), YAML 1.1 integers and
 // floats are numbers, null/~/empty are null. Quoted and block scalars stay strings.

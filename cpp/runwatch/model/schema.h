@@ -47,6 +47,17 @@ inline PropertySpec make_property(std::string name, PropertyType type, bool requ
   return {std::move(name), type, required, std::move(description), std::move(default_value), std::move(allowed)};
 }
 
+// A problem a type's own check finds in its properties. `path` is relative to the
+// definition ("preconditions.flows[0].namespace"); empty for the definition itself.
+struct PropertyProblem {
+  std::string path;
+  std::string message;
+  bool operator==(const PropertyProblem&) const = default;
+};
+// Checks a definition's properties (each already of its declared type) for what their
+// types cannot say: a cron expression, a time zone, a time window's fields.
+using PropertiesCheck = std::vector<PropertyProblem> (*)(const Value& properties);
+
 struct TypeSchema {
   PluginKind kind = PluginKind::Task;
   std::string name;                  // full Kestra name
@@ -56,6 +67,7 @@ struct TypeSchema {
   // At least one of these properties must be given and non-empty (Switch: cases or
   // defaults). Empty: no such rule.
   std::vector<std::string> requires_any;
+  PropertiesCheck check = nullptr;  // null: no such rules
 
   const PropertySpec* property(std::string_view name) const {
     for (const auto& p : properties)

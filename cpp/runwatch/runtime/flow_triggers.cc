@@ -1,5 +1,7 @@
 #include "runwatch/runtime/flow_triggers.h"
 
+#include <algorithm>
+#include <map>
 #include <mutex>
 
 #include "runwatch/logging/loggers.h"
@@ -23,16 +25,51 @@ Value event_variables(const Execution& e, const Value& trigger) {
           {"trigger", trigger}};
 }
 
+std::string warning_of(const TriggerDef& trigger, const Flow& flow, const std::string& why) {
+  return "trigger " + flow.key() + "." + trigger.id + ": " + why;
+}
+
 }  // namespace
 
 struct FlowTriggers::Entry {
   std::shared_ptr<const Flow> flow;
   const TriggerDef* trigger;
-  ConditionSet conditions;
+  ConditionSet conditions;                  // those about the event alone
+  std::vector<WindowedConditions> windows;  // its MultipleConditions, then its preconditions
   StateMask states;
+  Constraint constraint;  // the events it can fire on
+
+  Entry(std::shared_ptr<const Flow> f, const TriggerDef& t)
+      : flow(std::move(f)),
+        trigger(&t),
+        conditions(event_conditions(t)),
+        windows(windows_of(t)),
+        states(flow_trigger_states(t)),
+        constraint(constraint_of(*flow, t, conditions, windows)) {}
+
+ private:
+  static Constraint constraint_of(const Flow& flow, const TriggerDef& trigger, const ConditionSet& conditions,
+                                  const std::vector<WindowedConditions>& windows) {
+    Constraint out = flow_trigger_constraint(flow, trigger, conditions);
+    for (const auto& window : windows) out = out.intersect(window.constraint());
+    return out;
+  }
+  static std::vector<ConditionDef> event_conditions(const TriggerDef& trigger) {
+    std::vector<ConditionDef> out;
+    std::copy_if(trigger.conditions.begin(), trigger.conditions.end(), std::back_inserter(out),
+                 [](const ConditionDef& c) { return !is_multiple_condition(c); });
+    return out;
+  }
+  static std::vector<WindowedConditions> windows_of(const TriggerDef& trigger) {
+    std::vector<WindowedConditions> out;
+    for (const auto& condition : trigger.conditions)
+      if (is_multiple_condition(condition)) out.push_back(multiple_condition_of(condition));
+    if (auto preconditions = preconditions_of(trigger)) out.push_back(std::move(*preconditions));
+    return out;
+  }
 };
 
-FlowTriggers::FlowTriggers() = default;
+FlowTriggers::FlowTriggers(std::unique_ptr<WindowStore> windows) : windows_(std::move(windows)) {}
 FlowTriggers::~FlowTriggers() = default;
 
 Value flow_trigger_variables(const Execution& e) {
@@ -56,22 +93,32 @@ Value flow_trigger_variables(const Execution& e) {
 }
 
 void FlowTriggers::set_flows(const std::vector<std::shared_ptr<const Flow>>& flows) {
-  std::vector<std::unique_ptr<Entry>> entries;
+  // A loaded flow never changes (a new revision is a new object): the triggers of a flow
+  // seen before are reused, not compiled again.
+  std::map<const Flow*, std::vector<std::shared_ptr<const Entry>>> compiled;
+  {
+    std::shared_lock lock(mutex_);
+    for (const auto& entry : entries_) compiled[entry->flow.get()].push_back(entry);
+  }
+  std::vector<std::shared_ptr<const Entry>> entries;
   TriggerIndex index;
+  auto add = [&](std::shared_ptr<const Entry> entry) {
+    index.add(static_cast<uint32_t>(entries.size()), entry->constraint);
+    entries.push_back(std::move(entry));
+  };
   for (const auto& flow : flows) {
+    if (auto seen = compiled.find(flow.get()); seen != compiled.end()) {
+      for (auto& entry : seen->second) add(std::move(entry));
+      continue;
+    }
     if (flow->disabled) continue;
     for (const auto& trigger : flow->triggers) {
       if (trigger.disabled || trigger.type != kFlowTriggerType) continue;
-      std::unique_ptr<Entry> entry;
       try {
-        entry = std::make_unique<Entry>(
-            Entry{flow, &trigger, ConditionSet(trigger.conditions), flow_trigger_states(trigger)});
+        add(std::make_shared<const Entry>(flow, trigger));
       } catch (const std::exception& e) {
         logger(kFlowTriggerLogger)->warn("Flow trigger {}.{} is ignored: {}", flow->key(), trigger.id, e.what());
-        continue;
       }
-      index.add(static_cast<uint32_t>(entries.size()), flow_trigger_constraint(*flow, trigger, entry->conditions));
-      entries.push_back(std::move(entry));
     }
   }
   std::unique_lock lock(mutex_);
@@ -79,8 +126,35 @@ void FlowTriggers::set_flows(const std::vector<std::shared_ptr<const Flow>>& flo
   index_ = std::move(index);
 }
 
+std::vector<FlowTriggerMatch> FlowTriggers::fire(const Execution& execution, std::vector<std::string>* warnings) {
+  return evaluate(execution, warnings, true);
+}
+
 std::vector<FlowTriggerMatch> FlowTriggers::match(const Execution& execution,
                                                   std::vector<std::string>* warnings) const {
+  return evaluate(execution, warnings, false);
+}
+
+bool FlowTriggers::completes_windows(const Entry& entry, const ConditionInput& input, std::vector<std::string>* warnings,
+                                     bool count_in_windows) const {
+  bool complete = true, met_any = false;
+  for (const auto& window : entry.windows) {
+    WindowKey key{entry.flow->ns, entry.flow->id, entry.trigger->id, window.id()};
+    std::string why;
+    auto update = window.update(windows_->get(key), input, input.date, &why);
+    if (!why.empty() && warnings) warnings->push_back(warning_of(*entry.trigger, *entry.flow, why));
+    complete = complete && update.complete;
+    met_any = met_any || update.met_any;
+    if (!count_in_windows) continue;
+    // As Kestra, a window all of whose conditions are met starts afresh unless told not to.
+    if (update.state && !(update.complete && window.reset_on_success())) windows_->put(key, *update.state);
+    else windows_->erase(key);
+  }
+  return complete && met_any;
+}
+
+std::vector<FlowTriggerMatch> FlowTriggers::evaluate(const Execution& execution, std::vector<std::string>* warnings,
+                                                     bool count_in_windows) const {
   std::vector<FlowTriggerMatch> out;
   State state = execution.state.current();
   std::shared_lock lock(mutex_);
@@ -93,10 +167,10 @@ std::vector<FlowTriggerMatch> FlowTriggers::match(const Execution& execution,
     if (variables.is_null()) variables = event_variables(execution, trigger);
     ConditionInput input{&execution, execution.state.history().back().date, &variables};
     std::string why;
-    if (entry.conditions.matches(input, &why)) {
+    if (!entry.conditions.matches(input, &why)) {
+      if (!why.empty() && warnings) warnings->push_back(warning_of(*entry.trigger, *entry.flow, why));
+    } else if (entry.windows.empty() || completes_windows(entry, input, warnings, count_in_windows)) {
       out.push_back({entry.flow, entry.trigger, trigger});
-    } else if (!why.empty() && warnings) {
-      warnings->push_back("trigger " + entry.flow->key() + "." + entry.trigger->id + ": " + why);
     }
   }
   return out;

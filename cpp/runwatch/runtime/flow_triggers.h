@@ -1,7 +1,8 @@
 #pragma once
 // The Flow triggers of the loaded flows: which monitoring flows an execution's state
 // change starts. An index over the conditions' constraints hands each event only the
-// triggers that can match it; their conditions then decide.
+// triggers that can match it; their conditions then decide, and for a trigger with
+// preconditions or MultipleConditions, its time windows (kept in a WindowStore).
 #include <memory>
 #include <shared_mutex>
 #include <string>
@@ -12,6 +13,7 @@
 #include "runwatch/condition/trigger_index.h"
 #include "runwatch/model/execution.h"
 #include "runwatch/model/flow.h"
+#include "runwatch/runtime/window_store.h"
 
 namespace runwatch {
 
@@ -23,19 +25,30 @@ struct FlowTriggerMatch {
 
 class FlowTriggers {
  public:
-  FlowTriggers();
+  explicit FlowTriggers(std::unique_ptr<WindowStore> windows = std::make_unique<MemoryWindowStore>());
   ~FlowTriggers();
-  // Recompiles the triggers of these flows (called whenever the loaded flows change).
+  // The triggers of these flows (called whenever the loaded flows change); those of flows
+  // already given are kept as compiled.
   void set_flows(const std::vector<std::shared_ptr<const Flow>>& flows);
-  // The triggers that fire for this execution in its current state; never the
-  // execution's own flow. `warnings` receives conditions that failed to evaluate.
+  // The triggers that fire for this execution in its current state, its time in the
+  // windows counted; never the execution's own flow. `warnings` receives conditions
+  // that failed to evaluate. Call it once per state change, in order.
+  std::vector<FlowTriggerMatch> fire(const Execution& execution, std::vector<std::string>* warnings);
+  // The same without counting the event in any window: the triggers it would fire now.
   std::vector<FlowTriggerMatch> match(const Execution& execution, std::vector<std::string>* warnings) const;
   size_t size() const;
 
  private:
   struct Entry;
+  std::vector<FlowTriggerMatch> evaluate(const Execution& execution, std::vector<std::string>* warnings,
+                                         bool count_in_windows) const;
+  // Whether the event, counted in each of the trigger's windows, completes them all.
+  bool completes_windows(const Entry& entry, const ConditionInput& input, std::vector<std::string>* warnings,
+                         bool count_in_windows) const;
+
+  std::unique_ptr<WindowStore> windows_;
   mutable std::shared_mutex mutex_;
-  std::vector<std::unique_ptr<Entry>> entries_;
+  std::vector<std::shared_ptr<const Entry>> entries_;
   TriggerIndex index_;
 };
 

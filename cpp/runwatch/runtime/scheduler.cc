@@ -266,7 +266,8 @@ bool Scheduler::conditions_hold(const Firing& firing, TimePoint date, const Valu
   Value variables = {{"flow", {{"id", flow.id}, {"namespace", flow.ns}, {"revision", flow.revision}}},
                      {"trigger", trigger_variables},
                      {"schedule", trigger_variables}};
-  return firing.conditions->matches(ConditionInput{nullptr, date, &variables}, why);
+  auto offset = firing.definition->zone->offset_at(std::chrono::floor<std::chrono::seconds>(date));
+  return firing.conditions->matches(ConditionInput{nullptr, date, &variables, offset}, why);
 }
 
 std::optional<TimePoint> Scheduler::nearest_date_meeting_conditions(const Firing& firing, TimePoint from,

@@ -9,14 +9,35 @@ RecoverMissedSchedules recover_of(const std::string& name) {
   return RecoverMissedSchedules::All;  // the loader allows ALL, LAST and NONE only
 }
 
+std::string text_of(const Value& properties, const char* name) {
+  return properties.contains(name) && properties[name].is_string() ? properties[name].get<std::string>() : "";
+}
+
+bool with_seconds(const Value& p) {
+  return p.contains("withSeconds") && p["withSeconds"].is_boolean() && p["withSeconds"].get<bool>();
+}
+
 }  // namespace
+
+std::vector<PropertyProblem> check_schedule_properties(const Value& properties) {
+  std::vector<PropertyProblem> problems;
+  auto report = [&](const char* name, auto&& read) {
+    try {
+      if (!text_of(properties, name).empty()) read(text_of(properties, name));
+    } catch (const Error& e) {
+      problems.push_back({name, e.what()});
+    }
+  };
+  report("cron", [&](const std::string& cron) { Cron::parse(cron, with_seconds(properties)); });
+  report("timezone", [](const std::string& zone) { TimeZone::find(zone); });
+  return problems;
+}
 
 ScheduleDefinition ScheduleDefinition::of(const TriggerDef& trigger) {
   const auto& p = trigger.properties;
-  auto text = [&](const char* name) { return p.contains(name) && p[name].is_string() ? p[name].get<std::string>() : ""; };
-  bool with_seconds = p.contains("withSeconds") && p["withSeconds"].is_boolean() && p["withSeconds"].get<bool>();
+  auto text = [&](const char* name) { return text_of(p, name); };
   auto zone_id = text("timezone");
-  ScheduleDefinition d{Cron::parse(text("cron"), with_seconds),
+  ScheduleDefinition d{Cron::parse(text("cron"), with_seconds(p)),
                        zone_id.empty() ? TimeZone::utc() : TimeZone::find(zone_id),
                        recover_of(text("recoverMissedSchedules")), std::nullopt, Value::object()};
   if (auto delay = text("lateMaximumDelay"); !delay.empty()) {

@@ -6,6 +6,7 @@
 #include <string_view>
 
 #include "runwatch/model/flow.h"
+#include "runwatch/model/schema.h"
 #include "runwatch/trigger/cron.h"
 #include "runwatch/trigger/time_zone.h"
 
@@ -36,5 +37,8 @@ struct ScheduleDefinition {
   // replaced trigger keeps its place in the schedule.
   bool same_dates(const ScheduleDefinition& other) const;
 };
+
+// The Schedule schema's load-time check: the cron expression and the time zone.
+std::vector<PropertyProblem> check_schedule_properties(const Value& properties);
 
 }  // namespace runwatch

@@ -1,11 +1,12 @@
 #include "runwatch/trigger/schemas.h"
 
+#include "runwatch/trigger/schedule.h"
+
 namespace runwatch {
-namespace {
 
 using T = PropertyType;
 
-TypeSchema trigger(const std::string& short_name, std::string description, std::vector<PropertySpec> properties) {
+TypeSchema trigger_schema(const std::string& short_name, std::string description, std::vector<PropertySpec> properties) {
   TypeSchema schema;
   schema.kind = PluginKind::Trigger;
   schema.name = "io.kestra.plugin.core.trigger." + short_name;
@@ -17,29 +18,27 @@ TypeSchema trigger(const std::string& short_name, std::string description, std::
   return schema;
 }
 
-PropertySpec inputs(std::string description) { return make_property("inputs", T::Map, false, std::move(description)); }
-
-}  // namespace
+PropertySpec trigger_inputs(std::string description) {
+  return make_property("inputs", T::Map, false, std::move(description));
+}
 
 std::vector<TypeSchema> trigger_schemas() {
-  return {
-      trigger("Flow", "Starts an execution when an execution of another flow ends (or reaches one of `states`).",
-              {make_property("states", T::StateList, false, "The execution states that fire the trigger; every terminal state when not set."),
-               inputs("The inputs of the started execution, templated with the triggering execution."),
-               make_property("preconditions", T::Map, false, "Flows that must all have run within a time window (id, flows, where, timeWindow, resetOnSuccess).")}),
-      trigger("Schedule", "Starts an execution at each time of a cron expression.",
+  auto schedule = trigger_schema("Schedule", "Starts an execution at each time of a cron expression.",
               {make_property("cron", T::String, true, "The cron expression (5 fields, 6 with withSeconds) or @hourly, @daily, ..."),
                make_property("withSeconds", T::Boolean, false, "Whether the cron expression has a leading seconds field.", false),
                make_property("timezone", T::String, false, "The time zone the cron expression is evaluated in."),
-               inputs("The inputs of the started execution."),
+               trigger_inputs("The inputs of the started execution."),
                make_property("backfill", T::Map, false, "Deprecated in Kestra: the start date of executions to backfill."),
                make_property("lateMaximumDelay", T::Duration, false, "A scheduled execution that cannot start within this delay is skipped."),
                make_property("recoverMissedSchedules", T::String, false, "Which missed schedules to run after a downtime.", nullptr,
                     {"ALL", "LAST", "NONE"}),
-               make_property("stopAfter", T::StateList, false, "Disables the trigger once an execution it started ends in one of these states.")}),
-      trigger("Webhook", "Starts an execution when its URL is called.",
+               make_property("stopAfter", T::StateList, false, "Disables the trigger once an execution it started ends in one of these states.")});
+  schedule.check = check_schedule_properties;
+  return {
+      std::move(schedule),
+      trigger_schema("Webhook", "Starts an execution when its URL is called.",
               {make_property("key", T::String, true, "The secret part of the webhook URL."),
-               inputs("The inputs of the started execution, templated with the request.")}),
+               trigger_inputs("The inputs of the started execution, templated with the request.")}),
   };
 }
 

@@ -1,0 +1,235 @@
+// Kestra's Flow trigger `preconditions` (io.kestra.plugin.core.trigger.Flow.Preconditions):
+// `flows` (UpstreamFlow: namespace, flowId, states, labels) and `where` (ExecutionFilter:
+// filters on NAMESPACE, FLOW_ID, STATE or an EXPRESSION, combined with AND or OR), each
+// a named condition of one time window. Kestra names them condition_1, condition_2, ...
+// (flows first), and condition_<n>_<filter id> for the filters.
+#include <algorithm>
+#include <regex>
+
+#include "runwatch/condition/compiled_condition.h"
+#include "runwatch/condition/windowed_conditions.h"
+
+namespace runwatch {
+namespace {
+
+ConditionDef named_definition(std::string_view type, std::string path) {
+  ConditionDef d;
+  d.type = "io.kestra.plugin.core.trigger.Flow." + std::string(type);
+  d.path = std::move(path);
+  return d;
+}
+
+// An execution of this namespace (and flow), in one of `states`, with these labels.
+class UpstreamFlow final : public CompiledCondition {
+ public:
+  UpstreamFlow(const ConditionDef& d, std::string ns, std::optional<std::string> flow_id, std::optional<StateMask> states,
+               std::vector<Label> labels)
+      : CompiledCondition(d), ns_(std::move(ns)), flow_id_(std::move(flow_id)), states_(states), labels_(std::move(labels)) {}
+
+  Constraint constraint() const override {
+    Constraint out = flow_id_ ? Constraint::flow_is(ns_, *flow_id_) : Constraint::namespace_in(TextSet::equal_to(ns_));
+    if (states_) out = out.intersect(Constraint::state_in(*states_));
+    return labels_.empty() ? out : out.intersect(Constraint::labels_include(labels_));
+  }
+
+ protected:
+  bool test(const ConditionInput& input) const override {
+    const auto& e = execution_of(input);
+    if (e.ns != ns_ || (flow_id_ && e.flow_id != *flow_id_)) return false;
+    if (states_ && !(*states_ & state_bit(e.state.current()))) return false;
+    return std::all_of(labels_.begin(), labels_.end(), [&](const Label& label) {
+      return std::find(e.labels.begin(), e.labels.end(), label) != e.labels.end();
+    });
+  }
+
+ private:
+  std::string ns_;
+  std::optional<std::string> flow_id_;
+  std::optional<StateMask> states_;
+  std::vector<Label> labels_;
+};
+
+enum class FilterType { EqualTo, NotEqualTo, In, NotIn, IsTrue, IsFalse, IsNull, IsNotNull, StartsWith, EndsWith, Regex, Contains };
+
+struct Filter {
+  std::string field;
+  FilterType type;
+  std::string value;
+  std::vector<std::string> values;
+  std::optional<std::regex> regex;  // type REGEX
+};
+
+// TruthUtils.isTruthy.
+bool is_truthy(std::string_view text) {
+  constexpr std::string_view blanks = " \t\n\r\f\v";
+  auto first = text.find_first_not_of(blanks);
+  if (first == std::string_view::npos) return false;
+  text = text.substr(first, text.find_last_not_of(blanks) - first + 1);
+  return text != "false" && text != "0" && text != "-0";
+}
+
+// Kestra's FilterCondition: the filters, all (AND) or any (OR) of which must hold.
+class ExecutionFilter final : public CompiledCondition {
+ public:
+  ExecutionFilter(const ConditionDef& d, bool any, std::vector<Filter> filters)
+      : CompiledCondition(d), any_(any), filters_(std::move(filters)) {}
+
+ protected:
+  bool test(const ConditionInput& input) const override {
+    for (const auto& filter : filters_)
+      if (holds(filter, input) == any_) return any_;
+    return !any_;
+  }
+
+ private:
+  bool holds(const Filter& f, const ConditionInput& input) const {
+    const auto& e = execution_of(input);
+    // An EXPRESSION is compiled when first evaluated (then cached), as Kestra renders it:
+    // a syntax error fails the condition, and the loader reports it at its column.
+    std::string field = f.field == "NAMESPACE" ? e.ns
+                        : f.field == "FLOW_ID" ? e.flow_id
+                        : f.field == "STATE"   ? std::string(to_string(e.state.current()))
+                                               : TextTemplate(definition(), "value", f.value).render(input);
+    auto listed = std::find(f.values.begin(), f.values.end(), field) != f.values.end();
+    switch (f.type) {
+      case FilterType::EqualTo: return field == f.value;
+      case FilterType::NotEqualTo: return field != f.value;
+      case FilterType::In: return listed;
+      case FilterType::NotIn: return !listed;
+      case FilterType::IsTrue: return is_truthy(field);
+      case FilterType::IsFalse: return !is_truthy(field);
+      case FilterType::IsNull: return false;  // every field has a value
+      case FilterType::IsNotNull: return true;
+      case FilterType::StartsWith: return field.starts_with(f.value);
+      case FilterType::EndsWith: return field.ends_with(f.value);
+      case FilterType::Regex: return std::regex_match(field, *f.regex);
+      case FilterType::Contains: return field.find(f.value) != std::string::npos;
+    }
+    return false;
+  }
+
+  bool any_;
+  std::vector<Filter> filters_;
+};
+
+constexpr std::pair<std::string_view, FilterType> kFilterTypes[] = {
+    {"EQUAL_TO", FilterType::EqualTo},       {"NOT_EQUAL_TO", FilterType::NotEqualTo}, {"IN", FilterType::In},
+    {"NOT_IN", FilterType::NotIn},           {"IS_TRUE", FilterType::IsTrue},          {"IS_FALSE", FilterType::IsFalse},
+    {"IS_NULL", FilterType::IsNull},         {"IS_NOT_NULL", FilterType::IsNotNull},   {"STARTS_WITH", FilterType::StartsWith},
+    {"ENDS_WITH", FilterType::EndsWith},     {"REGEX", FilterType::Regex},             {"CONTAINS", FilterType::Contains}};
+
+std::optional<FilterType> filter_type(PropertyReader& reader) {
+  auto name = reader.one_of("type", {"EQUAL_TO", "NOT_EQUAL_TO", "IN", "NOT_IN", "IS_TRUE", "IS_FALSE", "IS_NULL",
+                                     "IS_NOT_NULL", "STARTS_WITH", "ENDS_WITH", "REGEX", "CONTAINS"});
+  if (!reader.has("type")) reader.problem("type", "missing required property 'type'");
+  if (!name) return std::nullopt;
+  for (const auto& [text, type] : kFilterTypes)
+    if (text == *name) return type;
+  return std::nullopt;
+}
+
+// Kestra's PreconditionFilterValidation: IN and NOT_IN take `values`, the others `value`.
+std::optional<Filter> read_filter(PropertyReader& reader) {
+  reader.allow_only({"field", "type", "value", "values"});
+  auto field = reader.one_of("field", {"FLOW_ID", "NAMESPACE", "STATE", "EXPRESSION"});
+  if (!reader.has("field")) reader.problem("field", "missing required property 'field'");
+  auto type = filter_type(reader);
+  if (!field || !type) return std::nullopt;
+  auto type_name = reader.value("type").get<std::string>();
+  bool takes_values = *type == FilterType::In || *type == FilterType::NotIn;
+  Filter filter{*field, *type, reader.text("value").value_or(""), {}, std::nullopt};
+  if (takes_values != reader.has("values"))
+    reader.problem("values", "`values` " + std::string(takes_values ? "cannot" : "must") + " be null for type " + type_name);
+  if (takes_values == reader.has("value"))
+    reader.problem("value", "`value` " + std::string(takes_values ? "must" : "cannot") + " be null for type " + type_name);
+  const Value& values = reader.value("values");
+  if (values.is_array() && std::all_of(values.begin(), values.end(), [](const Value& v) { return v.is_string(); })) {
+    filter.values = values.get<std::vector<std::string>>();
+  } else if (!values.is_null()) {
+    reader.problem("values", "'values' must be a list of strings, not " + values.dump());
+  }
+  try {
+    if (*type == FilterType::Regex) filter.regex.emplace(filter.value);
+  } catch (const std::regex_error&) {
+    reader.problem("value", "invalid regular expression '" + filter.value + "'");
+  }
+  return filter;
+}
+
+std::vector<Label> read_labels(PropertyReader& reader) {
+  const Value& labels = reader.value("labels");
+  std::vector<Label> out;
+  if (labels.is_null()) return out;
+  if (!labels.is_object()) {
+    reader.problem("labels", "'labels' must be a mapping of labels, not " + labels.dump());
+    return out;
+  }
+  // As Kestra compares them: String.valueOf(value).
+  for (const auto& [key, value] : labels.items()) out.push_back({key, value.is_string() ? value.get<std::string>() : value.dump()});
+  return out;
+}
+
+std::optional<StateMask> read_states(PropertyReader& reader) {
+  if (!reader.has("states")) return std::nullopt;
+  try {
+    return parse_state_names(reader.value("states"));
+  } catch (const Error& e) {
+    reader.problem("states", e.what());
+    return std::nullopt;
+  }
+}
+
+std::string path_in(const std::string& trigger_path, const std::string& relative) {
+  return trigger_path.empty() ? relative : trigger_path + "." + relative;
+}
+
+}  // namespace
+
+std::optional<WindowedConditions> read_preconditions(const Value& properties, const std::string& trigger_path,
+                                                     std::vector<PropertyProblem>& problems) {
+  auto given = properties.find("preconditions");
+  if (given == properties.end() || given->is_null()) return std::nullopt;
+  auto problems_before = problems.size();
+  PropertyReader reader(*given, "preconditions", problems);
+  if (!reader.is_mapping()) return std::nullopt;
+  reader.allow_only({"id", "flows", "where", "timeWindow", "resetOnSuccess"});
+  auto id = reader.identifier("id");
+  std::vector<WindowedConditions::Named> named;
+  reader.each_item("flows", false, [&](PropertyReader& flow, size_t) {
+    flow.allow_only({"namespace", "flowId", "states", "labels"});
+    auto ns = flow.text("namespace", true);
+    auto flow_id = flow.text("flowId");
+    auto states = read_states(flow);
+    auto labels = read_labels(flow);
+    if (!ns) return;
+    auto name = "condition_" + std::to_string(named.size() + 1);
+    named.push_back({name, std::make_unique<UpstreamFlow>(named_definition("UpstreamFlow", path_in(trigger_path, flow.path())),
+                                                          *ns, flow_id, states, std::move(labels))});
+  });
+  reader.each_item("where", false, [&](PropertyReader& where, size_t) {
+    where.allow_only({"id", "operand", "filters"});
+    auto filter_id = where.text("id", true);
+    auto operand = where.one_of("operand", {"AND", "OR"}).value_or("AND");
+    auto definition = named_definition("ExecutionFilter", path_in(trigger_path, where.path()));
+    std::vector<Filter> filters;
+    where.each_item("filters", true, [&](PropertyReader& filter, size_t) {
+      if (auto read = read_filter(filter)) filters.push_back(std::move(*read));
+    });
+    if (!filter_id) return;
+    auto name = "condition_" + std::to_string(named.size() + 1) + "_" + *filter_id;
+    named.push_back({name, std::make_unique<ExecutionFilter>(definition, operand == "OR", std::move(filters))});
+  });
+  auto listed = [&](const char* name) { return reader.value(name).is_array() && !reader.value(name).empty(); };
+  if (!listed("flows") && !listed("where"))
+    reader.problem("", "at least one of 'flows', 'where' must be given and not empty");
+  TimeWindow window;
+  if (reader.has("timeWindow")) {
+    PropertyReader window_reader(reader.value("timeWindow"), reader.path_of("timeWindow"), problems);
+    window = TimeWindow::read(window_reader);
+  }
+  auto reset_on_success = reader.boolean("resetOnSuccess").value_or(true);
+  if (problems.size() != problems_before || !id) return std::nullopt;
+  return WindowedConditions(*id, std::move(named), window, reset_on_success);
+}
+
+}  // namespace runwatch

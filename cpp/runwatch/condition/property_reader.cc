@@ -1,0 +1,102 @@
+#include "runwatch/condition/property_reader.h"
+
+#include <algorithm>
+#include <regex>
+
+namespace runwatch {
+
+PropertyReader::PropertyReader(const Value& mapping, std::string path, std::vector<PropertyProblem>& problems)
+    : mapping_(mapping), path_(std::move(path)), problems_(problems) {
+  if (!mapping_.is_object()) problems_.push_back({path_, "expected a mapping, not " + mapping_.dump()});
+}
+
+void PropertyReader::allow_only(std::initializer_list<std::string_view> known) {
+  if (!is_mapping()) return;
+  for (const auto& [key, v] : mapping_.items())
+    if (std::find(known.begin(), known.end(), key) == known.end()) problem(key, "unknown property '" + key + "'");
+}
+
+const Value& PropertyReader::value(std::string_view name) const {
+  static const Value absent;
+  if (!is_mapping()) return absent;
+  auto it = mapping_.find(name);
+  return it == mapping_.end() ? absent : *it;
+}
+
+std::optional<std::string> PropertyReader::text(std::string_view name, bool required) {
+  const Value& v = value(name);
+  if (v.is_string() && !v.get_ref<const std::string&>().empty()) return v.get<std::string>();
+  if (v.is_number() || v.is_boolean()) return v.dump();
+  if (v.is_null() || v.is_string()) {
+    if (required) problem(name, "missing required property '" + std::string(name) + "'");
+  } else {
+    problem(name, "'" + std::string(name) + "' must be a string, not " + v.dump());
+  }
+  return std::nullopt;
+}
+
+std::optional<std::string> PropertyReader::identifier(std::string_view name) {
+  static const std::regex pattern("[a-zA-Z0-9][a-zA-Z0-9_-]*");
+  auto id = text(name, true);
+  if (!id || std::regex_match(*id, pattern)) return id;
+  problem(name, "invalid id '" + *id + "': it must match ^[a-zA-Z0-9][a-zA-Z0-9_-]*$");
+  return std::nullopt;
+}
+
+std::optional<std::string> PropertyReader::one_of(std::string_view name, std::initializer_list<std::string_view> allowed) {
+  auto given = text(name);
+  if (!given || std::find(allowed.begin(), allowed.end(), *given) != allowed.end()) return given;
+  std::string names;
+  for (auto a : allowed) names += (names.empty() ? "" : ", ") + std::string(a);
+  problem(name, "'" + std::string(name) + "' must be one of " + names + ", not '" + *given + "'");
+  return std::nullopt;
+}
+
+std::optional<bool> PropertyReader::boolean(std::string_view name) {
+  const Value& v = value(name);
+  if (v.is_boolean()) return v.get<bool>();
+  if (v == "true" || v == "false") return v == "true";
+  if (!v.is_null()) problem(name, "'" + std::string(name) + "' must be true or false, not " + v.dump());
+  return std::nullopt;
+}
+
+std::optional<Duration> PropertyReader::duration(std::string_view name, bool positive) {
+  auto given = text(name);
+  if (!given) return std::nullopt;
+  auto parsed = parse_duration(*given);
+  if (!parsed) {
+    problem(name, "invalid duration '" + *given + "': expected an ISO-8601 duration such as PT1H");
+  } else if (positive ? *parsed <= Duration::zero() : *parsed < Duration::zero()) {
+    problem(name, positive ? "'" + std::string(name) + "' must be a positive duration, not " + *given
+                           : "'" + std::string(name) + "' must not be negative, not " + *given);
+    return std::nullopt;
+  }
+  return parsed;
+}
+
+std::optional<Duration> PropertyReader::time_of_day(std::string_view name) {
+  static const std::regex local_time(R"(([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.(\d{1,9}))?)?)");
+  auto given = text(name);
+  if (!given) return std::nullopt;
+  std::smatch m;
+  if (!std::regex_match(*given, m, local_time)) {
+    problem(name, "invalid time '" + *given + "': expected a time of day such as 09:00:00");
+    return std::nullopt;
+  }
+  using namespace std::chrono;
+  Duration out = hours(std::stoi(m[1])) + minutes(std::stoi(m[2]));
+  if (m[3].matched) out += seconds(std::stoi(m[3]));
+  if (m[4].matched) out += duration_cast<Duration>(nanoseconds(std::stoll((m[4].str() + "00000000").substr(0, 9))));
+  return out;
+}
+
+void PropertyReader::problem(std::string_view name, std::string message) {
+  problems_.push_back({path_of(name), std::move(message)});
+}
+
+std::string PropertyReader::path_of(std::string_view name) const {
+  if (name.empty()) return path_;
+  return path_.empty() ? std::string(name) : path_ + "." + std::string(name);
+}
+
+}  // namespace runwatch
