@@ -1,6 +1,7 @@
 // What the management server reads from the engine: health indicators, the running task
-// runs (/worker) and the Schedule triggers (/scheduler).
+// runs (/worker), the Schedule triggers (/scheduler) and the process's threads (/threaddump).
 #include "runwatch/engine.h"
+#include "runwatch/server/thread_dump.h"
 
 namespace runwatch {
 namespace {
@@ -56,6 +57,7 @@ ManagementSources Engine::management_sources() const {
                           {"error", t.error.empty() ? Value() : Value(t.error)}});
     return Value{{"count", triggers.size()}, {"triggers", triggers}};
   };
+  sources.thread_dump = [] { return thread_dump_json(take_thread_dump()); };
   return sources;
 }
 

@@ -9,6 +9,8 @@
 #include <unistd.h>
 #include <spdlog/sinks/ringbuffer_sink.h>
 
+#include <set>
+
 #include "engine_fixture.h"
 #include "runwatch/expr/digest.h"
 #include "runwatch/logging/loggers.h"
@@ -210,6 +212,23 @@ TEST_F(ServerManagement, UnknownPathsAndWrongMethodsAreJsonErrors) {
   EXPECT_EQ(res->status, 405);
   EXPECT_EQ(res->get_header_value("Allow"), "GET");
   EXPECT_EQ(Value::parse(res->body)["message"], "Method DELETE not allowed on /health (allowed: GET)");
+}
+
+TEST_F(ServerManagement, ThreadDumpListsTheEnginesThreadsByName) {
+  serve();
+  auto [status, body] = get("/threaddump");
+  EXPECT_EQ(status, 200);
+  std::multiset<std::string> names;
+  for (const auto& thread : body) names.insert(thread["threadName"].get<std::string>());
+  EXPECT_EQ(names.count("executor"), 1u);
+  EXPECT_EQ(names.count("scheduler"), 1u);
+  for (int i = 0; i < 4; ++i) EXPECT_EQ(names.count("worker-" + std::to_string(i)), 1u) << i;
+  EXPECT_GE(names.count("mgmt-http-0"), 1u);
+  for (const auto& thread : body)
+    if (thread["threadName"] == "executor") {
+      EXPECT_EQ(thread["stackTraceUnavailable"], nullptr);
+      EXPECT_FALSE(thread["stackTrace"].empty());
+    }
 }
 
 TEST_F(ServerManagement, AHugeBodyIsRefusedWith413) {
