@@ -33,6 +33,7 @@
 #include <vector>
 
 #include "runwatch/condition/condition.h"
+#include "runwatch/metrics/scheduler_metrics.h"
 #include "runwatch/model/clock.h"
 #include "runwatch/model/flow.h"
 #include "runwatch/runtime/flow_registry.h"
@@ -90,7 +91,8 @@ class Scheduler {
   using Submit = std::function<void(const ScheduledExecution&)>;
 
   // Starts the thread.
-  Scheduler(const Clock& clock, const FlowRegistry& flows, const SecretStore& secrets, Submit submit);
+  Scheduler(const Clock& clock, const FlowRegistry& flows, const SecretStore& secrets, Submit submit,
+            const metrics::Catalog* metrics = nullptr);
   ~Scheduler();
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
@@ -163,6 +165,7 @@ class Scheduler {
   bool busy_ = false;
   bool stopping_ = false;
   std::atomic<uint64_t> loops_{0};
+  metrics::SchedulerMetrics metrics_;  // scheduler thread only
 
   Clock::Subscription advanced_;
   std::thread thread_;

@@ -9,6 +9,7 @@
 #include <thread>
 #include <vector>
 
+#include "runwatch/metrics/worker_metrics.h"
 #include "runwatch/model/clock.h"
 #include "runwatch/tasks/task.h"
 
@@ -21,6 +22,7 @@ struct WorkerJob {
   Value variables;   // what templates see
   Value error_logs;  // what errorLogs() returns
   std::shared_ptr<Cancellation> cancellation;
+  TimePoint queued_at{};  // set by submit: worker.queued.duration
 };
 
 struct WorkerResult {
@@ -34,7 +36,7 @@ class WorkerPool {
  public:
   using ResultSink = std::function<void(WorkerResult)>;
   WorkerPool(int threads, const Clock& clock, const ExecutionReader* executions, const SecretStore* secrets,
-             ResultSink sink);
+             ResultSink sink, const metrics::Catalog* metrics = nullptr);
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
@@ -47,11 +49,15 @@ class WorkerPool {
  private:
   void loop(int index);
   WorkerResult run(WorkerJob& job) const;
+  void count_running(int change);  // mutex_ held
 
   const Clock& clock_;
   const ExecutionReader* executions_;
   const SecretStore* secrets_;
   ResultSink sink_;
+  const metrics::Catalog* metrics_;
+  metrics::JobGauges job_gauges_;
+  size_t running_ = 0;  // guarded by mutex_
   std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<WorkerJob> queue_;
