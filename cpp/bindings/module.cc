@@ -2,6 +2,8 @@
 // (cpp/runwatch) or in the plain Python package (python/runwatch).
 #include "bindings.h"
 #include "python_task.h"
+#include "runwatch/metrics/names.h"
+#include "runwatch/metrics/text_parser.h"
 #include "runwatch/model/schema.h"
 
 namespace runwatch::bindings {
@@ -12,6 +14,8 @@ void bind_errors(py::module_& m) {
   static auto& flow_error = *new py::exception<FlowValidationError>(m, "FlowValidationError", error.ptr());
   static auto& input_error = *new py::exception<InputError>(m, "InputError", error.ptr());
   static auto& not_found = *new py::exception<NotFoundError>(m, "NotFoundError", error.ptr());
+  static auto& metric_error = *new py::exception<metrics::MetricError>(m, "MetricError", error.ptr());
+  static auto& parse_error = *new py::exception<metrics::ParseError>(m, "PrometheusParseError", error.ptr());
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
@@ -23,6 +27,12 @@ void bind_errors(py::module_& m) {
       PyErr_SetString(input_error.ptr(), e.what());
     } catch (const NotFoundError& e) {
       PyErr_SetString(not_found.ptr(), e.what());
+    } catch (const metrics::MetricError& e) {
+      PyErr_SetString(metric_error.ptr(), e.what());
+    } catch (const metrics::ParseError& e) {
+      py::object exc = py::reinterpret_borrow<py::object>(parse_error.ptr())(py::str(e.what()));
+      exc.attr("line") = e.line();
+      PyErr_SetObject(parse_error.ptr(), exc.ptr());
     } catch (const Error& e) {
       PyErr_SetString(error.ptr(), e.what());
     }
@@ -49,6 +59,7 @@ PYBIND11_MODULE(_core, m) {
       .value("ANY", runwatch::PropertyType::Any);
   rb::bind_errors(m);
   rb::bind_model(m);
+  rb::bind_metrics(m);
   rb::bind_engine(m);
   rb::bind_python_tasks(m);
   rb::bind_notifiers(m);

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import testing
+from . import metrics, testing
 from ._core import Flow, LogEntry, ManualClock, TaskRun, __version__
 from .engine import Engine, TriggerMatch
 from .errors import Error, ExecutionTimeout, FlowValidationError, InputError, NotFoundError, ValidationIssue
@@ -28,6 +28,7 @@ __all__ = [
     "TriggerMatch",
     "ValidationIssue",
     "__version__",
+    "metrics",
     "task",
     "testing",
 ]

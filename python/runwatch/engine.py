@@ -9,6 +9,7 @@ from typing import Any, NamedTuple, Optional, Union
 from . import _core
 from .errors import ExecutionTimeout
 from .execution import Execution
+from .metrics import Metrics
 
 ManualClock = _core.ManualClock
 Flow = _core.Flow
@@ -22,23 +23,38 @@ class TriggerMatch(NamedTuple):
     trigger_id: str
 
 
-def _worker_threads_from(config: Optional[Mapping[str, Any]]) -> int:
-    """Reads `kestra.worker.threads`, the only configuration key the engine takes so far."""
+class _Config(NamedTuple):
+    worker_threads: int = 0
+    metrics_prefix: str = "kestra"
+    metrics_tags: dict[str, str] = {}
+
+
+def _config_from(config: Optional[Mapping[str, Any]]) -> _Config:
+    """Reads the keys the engine takes so far: `kestra.worker.threads`, `kestra.metrics.prefix`
+    and `kestra.metrics.tags` (a mapping added to every series)."""
     if config is None:
-        return 0
+        return _Config()
     if not isinstance(config, Mapping):
         raise TypeError(f"config must be a mapping, got {type(config).__name__}")
     unknown = set(config) - {"kestra"}
     kestra = config.get("kestra", {})
-    unknown |= {f"kestra.{k}" for k in set(kestra) - {"worker"}}
+    unknown |= {f"kestra.{k}" for k in set(kestra) - {"worker", "metrics"}}
     worker = kestra.get("worker", {})
     unknown |= {f"kestra.worker.{k}" for k in set(worker) - {"threads"}}
+    metrics = kestra.get("metrics", {})
+    unknown |= {f"kestra.metrics.{k}" for k in set(metrics) - {"prefix", "tags"}}
     if unknown:
         raise _core.Error(f"unsupported configuration keys: {', '.join(sorted(unknown))}")
     threads = worker.get("threads", 0)
     if not isinstance(threads, int) or isinstance(threads, bool) or threads < 0:
         raise _core.Error(f"kestra.worker.threads must be a positive integer, got {threads!r}")
-    return threads
+    prefix = metrics.get("prefix", "kestra")
+    if not isinstance(prefix, str):
+        raise _core.Error(f"kestra.metrics.prefix must be a string, got {prefix!r}")
+    tags = metrics.get("tags", {})
+    if not isinstance(tags, Mapping):
+        raise _core.Error(f"kestra.metrics.tags must be a mapping of tag names to values, got {tags!r}")
+    return _Config(threads, prefix, {str(k): str(v) for k, v in tags.items()})
 
 
 class Engine:
@@ -46,6 +62,9 @@ class Engine:
 
     `secrets` are what `{{ secret('NAME') }}` returns before the environment variable
     SECRET_NAME (base64-encoded, as Kestra reads it) is looked up.
+
+    `engine.metrics` holds Kestra's metric catalog; `metrics_interval` is the period, in
+    seconds of the engine's clock, of its history; `metrics=False` runs without metrics.
 
     Use it as a context manager, or call `stop()`, so its threads end cleanly.
     """
@@ -56,12 +75,24 @@ class Engine:
         clock: Optional[_core.ManualClock] = None,
         worker_threads: Optional[int] = None,
         secrets: Optional[Mapping[str, str]] = None,
+        metrics_interval: float = 10.0,
+        metrics: bool = True,
     ) -> None:
-        threads = worker_threads if worker_threads is not None else _worker_threads_from(config)
+        settings = _config_from(config)
+        threads = worker_threads if worker_threads is not None else settings.worker_threads
         if threads < 0:
             raise ValueError("worker_threads must be >= 0 (0 picks the default)")
-        self._core = _core.Engine(clock=clock, worker_threads=threads, secrets=dict(secrets or {}))
+        self._core = _core.Engine(
+            clock=clock,
+            worker_threads=threads,
+            secrets=dict(secrets or {}),
+            metrics_prefix=settings.metrics_prefix,
+            metrics_tags=settings.metrics_tags,
+            metrics_interval=metrics_interval,
+            metrics_enabled=metrics,
+        )
         self.clock = clock
+        self.metrics = Metrics(self._core.metrics)
 
     def __enter__(self) -> "Engine":
         return self
