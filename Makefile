@@ -54,6 +54,7 @@ bench: install
 	build/bench/memory_engine 100000 2 1000
 	$(PY) bench/bench_engine.py
 	$(PY) bench/bench_server.py
+	$(PY) bench/bench_metrics.py
 
 clean:
 	rm -rf build $(VENV)

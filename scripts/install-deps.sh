@@ -6,6 +6,7 @@ packages=(
   g++ make cmake pkg-config python3-venv tzdata curl wrk
   libyaml-cpp-dev prometheus-cpp-dev libcpp-httplib-dev nlohmann-json3-dev
   libspdlog-dev libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev
+  prometheus  # promtool, run by the metrics tests on the exposition
 )
 missing=()
 for p in "${packages[@]}"; do

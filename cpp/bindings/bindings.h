@@ -4,6 +4,7 @@
 
 #include <vector>
 
+#include "runwatch/metrics/registry.h"
 #include "runwatch/model/error.h"
 
 namespace runwatch::bindings {
@@ -12,8 +13,11 @@ namespace py = pybind11;
 void bind_model(py::module_& m);
 void bind_engine(py::module_& m);
 void bind_errors(py::module_& m);
+void bind_metrics(py::module_& m);
 void bind_notifiers(py::module_& m);
 void bind_server(py::module_& m);
+// Tag values are converted with str().
+metrics::Tags tags_from(const py::dict& tags);
 py::list issues_to_python(const std::vector<ValidationIssue>& issues);
 
 }  // namespace runwatch::bindings

@@ -78,15 +78,26 @@ void bind_engine(py::module_& m) {
           py::arg("when"));
 
   py::class_<Engine, EngineHolder>(m, "Engine")
-      .def(py::init([](std::shared_ptr<Clock> clock, int worker_threads, std::map<std::string, std::string> secrets) {
+      .def(py::init([](std::shared_ptr<Clock> clock, int worker_threads, std::map<std::string, std::string> secrets,
+                       std::string metrics_prefix, std::map<std::string, std::string> metrics_tags,
+                       double metrics_interval, bool metrics_enabled) {
+             if (!(metrics_interval > 0)) throw py::value_error("metrics_interval must be > 0 seconds");
              EngineOptions options;
              options.clock = std::move(clock);
              options.worker_threads = worker_threads;
              options.secrets = std::move(secrets);
+             options.metrics.prefix = std::move(metrics_prefix);
+             options.metrics.tags = std::move(metrics_tags);
+             options.metrics.history_interval = duration_of(metrics_interval);
+             options.metrics.enabled = metrics_enabled;
              return EngineHolder(new Engine(std::move(options)));
            }),
            py::arg("clock") = nullptr, py::arg("worker_threads") = 0,
-           py::arg("secrets") = std::map<std::string, std::string>{})
+           py::arg("secrets") = std::map<std::string, std::string>{}, py::arg("metrics_prefix") = "kestra",
+           py::arg("metrics_tags") = std::map<std::string, std::string>{}, py::arg("metrics_interval") = 10.0,
+           py::arg("metrics_enabled") = true)
+      .def_property_readonly(
+          "metrics", [](Engine& e) -> metrics::Metrics& { return e.metrics(); }, py::return_value_policy::reference_internal)
       .def("add_flow", &Engine::add_flow, py::arg("yaml"), py::arg("file") = "")
       .def(
           "load_flows", [](Engine& e, const std::string& path) { return e.load_flows(path); }, py::arg("path"))

@@ -3,6 +3,8 @@
 #include "bindings.h"
 #include "python_task.h"
 #include "runwatch/config/config.h"
+#include "runwatch/metrics/names.h"
+#include "runwatch/metrics/text_parser.h"
 #include "runwatch/model/schema.h"
 
 namespace runwatch::bindings {
@@ -14,6 +16,8 @@ void bind_errors(py::module_& m) {
   static auto& input_error = *new py::exception<InputError>(m, "InputError", error.ptr());
   static auto& not_found = *new py::exception<NotFoundError>(m, "NotFoundError", error.ptr());
   static auto& config_error = *new py::exception<ConfigError>(m, "ConfigError", error.ptr());
+  static auto& metric_error = *new py::exception<metrics::MetricError>(m, "MetricError", error.ptr());
+  static auto& parse_error = *new py::exception<metrics::ParseError>(m, "PrometheusParseError", error.ptr());
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
@@ -29,6 +33,12 @@ void bind_errors(py::module_& m) {
       py::object exc = py::reinterpret_borrow<py::object>(config_error.ptr())(py::str(e.what()));
       exc.attr("issues") = issues_to_python(e.issues());
       PyErr_SetObject(config_error.ptr(), exc.ptr());
+    } catch (const metrics::MetricError& e) {
+      PyErr_SetString(metric_error.ptr(), e.what());
+    } catch (const metrics::ParseError& e) {
+      py::object exc = py::reinterpret_borrow<py::object>(parse_error.ptr())(py::str(e.what()));
+      exc.attr("line") = e.line();
+      PyErr_SetObject(parse_error.ptr(), exc.ptr());
     } catch (const Error& e) {
       PyErr_SetString(error.ptr(), e.what());
     }
@@ -55,6 +65,7 @@ PYBIND11_MODULE(_core, m) {
       .value("ANY", runwatch::PropertyType::Any);
   rb::bind_errors(m);
   rb::bind_model(m);
+  rb::bind_metrics(m);
   rb::bind_engine(m);
   rb::bind_server(m);
   rb::bind_python_tasks(m);

@@ -2,6 +2,7 @@
 
 #include <pybind11/stl.h>
 
+#include "bindings.h"
 #include "runwatch/model/error.h"
 #include "runwatch/tasks/registry.h"
 #include "value_cast.h"
@@ -30,6 +31,12 @@ class PythonTaskContext {
     return ctx.sleep_for(std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds)));
   }
   bool cancelled() const { return context().cancelled(); }
+  void counter(const std::string& name, double value, const py::kwargs& tags) {
+    context().counter(name, value, tags_from(tags));
+  }
+  void timer(const std::string& name, double seconds, const py::kwargs& tags) {
+    context().timer(name, std::chrono::duration_cast<Duration>(std::chrono::duration<double>(seconds)), tags_from(tags));
+  }
 
  private:
   RunContext& context() const {
@@ -37,6 +44,11 @@ class PythonTaskContext {
     return *ctx_;
   }
   RunContext* ctx_;
+};
+
+// `ctx.metric`: the task's counters and timers, as Kestra tasks emit them.
+struct TaskMetricEmitter {
+  std::shared_ptr<PythonTaskContext> context;
 };
 
 class PythonTaskType final : public TaskType {
@@ -98,7 +110,22 @@ void bind_python_tasks(py::module_& m) {
       .def_property_readonly("cancelled", &PythonTaskContext::cancelled)
       .def("log", &PythonTaskContext::log, py::arg("level"), py::arg("message"))
       .def("render", &PythonTaskContext::render, py::arg("value"))
-      .def("sleep", &PythonTaskContext::sleep, py::arg("seconds"));
+      .def("sleep", &PythonTaskContext::sleep, py::arg("seconds"))
+      .def_property_readonly("metric", [](std::shared_ptr<PythonTaskContext> c) { return TaskMetricEmitter{std::move(c)}; });
+
+  py::class_<TaskMetricEmitter>(m, "TaskMetrics")
+      .def(
+          "counter",
+          [](TaskMetricEmitter& e, const std::string& name, double value, const py::kwargs& tags) {
+            e.context->counter(name, value, tags);
+          },
+          py::arg("name"), py::arg("value"))
+      .def(
+          "timer",
+          [](TaskMetricEmitter& e, const std::string& name, double seconds, const py::kwargs& tags) {
+            e.context->timer(name, seconds, tags);
+          },
+          py::arg("name"), py::arg("seconds"));
 
   m.def(
       "register_task",

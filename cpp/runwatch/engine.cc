@@ -34,13 +34,15 @@ Value env_vars(const std::string& prefix) {
 
 Engine::Engine(EngineOptions options)
     : clock_(options.clock ? std::move(options.clock) : system_clock()),
+      metrics_(*clock_, std::move(options.metrics)),
+      flow_trigger_metrics_(metrics_.catalog()),
       secrets_(std::move(options.secrets)),
       executor_(*clock_, PluginRegistry::global(), secrets_, env_vars(options.env_vars_prefix), board_,
                 options.worker_threads > 0 ? options.worker_threads : default_worker_threads(),
-                [this](const Execution& e) { on_transition(e); }),
+                [this](const Execution& e) { on_transition(e); }, metrics_.catalog()),
       scheduler_(*clock_, flows_, secrets_, [this](const ScheduledExecution& e) {
         submit(e.ns, e.flow_id, e.inputs, {}, e.trigger);
-      }) {}
+      }, metrics_.catalog()) {}
 
 const TemplateChecker& Engine::templates() { return expr::TemplateCache::global(); }
 
@@ -114,7 +116,7 @@ bool Engine::wait_idle(WaitTime timeout) {
   auto left = [&] { return std::max(deadline - std::chrono::steady_clock::now(), std::chrono::steady_clock::duration{}); };
   // A due date becomes an execution, so the scheduler settles first; then look again.
   for (;;) {
-    if (!scheduler_.wait_idle(left()) || !executor_.wait_idle(left())) return false;
+    if (!scheduler_.wait_idle(left()) || !executor_.wait_idle(left()) || !metrics_.wait_idle(left())) return false;
     if (scheduler_.idle()) return true;
   }
 }
@@ -126,7 +128,11 @@ void Engine::flows_changed() {
 
 void Engine::on_transition(const Execution& execution) {
   std::vector<std::string> warnings;
-  for (const auto& match : flow_triggers_.fire(execution, &warnings)) start_triggered(match, execution);
+  flow_trigger_metrics_.flow_triggers_evaluated(execution.ns, execution.flow_id, execution.state.current());
+  for (const auto& match : flow_triggers_.fire(execution, &warnings)) {
+    flow_trigger_metrics_.flow_trigger_fired(match.flow->ns, match.flow->id);
+    start_triggered(match, execution);
+  }
   for (const auto& warning : warnings) logger(kFlowTriggerLogger)->warn("{}", warning);
 }
 

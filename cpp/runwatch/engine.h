@@ -9,6 +9,8 @@
 #include <vector>
 
 #include "runwatch/flow/loader.h"
+#include "runwatch/metrics/executor_metrics.h"
+#include "runwatch/metrics/metrics.h"
 #include "runwatch/model/clock.h"
 #include "runwatch/model/execution.h"
 #include "runwatch/runtime/execution_board.h"
@@ -30,6 +32,8 @@ struct EngineOptions {
   std::map<std::string, std::string> secrets;
   // Environment variables with this prefix are the `envs` templates see (lower case, prefix removed).
   std::string env_vars_prefix = "KESTRA_";
+  // kestra.metrics.prefix and kestra.metrics.tags, the history interval, metrics off.
+  metrics::MetricsOptions metrics;
 };
 
 class Engine {
@@ -73,6 +77,7 @@ class Engine {
   void stop() {
     scheduler_.stop();
     executor_.stop();
+    metrics_.stop();
   }
   // The Schedule triggers of the loaded flows, their next and last dates (/scheduler).
   std::vector<ScheduledTrigger> schedules() const { return scheduler_.schedules(); }
@@ -85,6 +90,8 @@ class Engine {
   // What the loader compiles templates with.
   static const TemplateChecker& templates();
   int worker_threads() const { return executor_.worker_threads(); }
+  // The catalog, the exposition, snapshots, history and user metrics.
+  metrics::Metrics& metrics() { return metrics_; }
 
  private:
   void flows_changed();
@@ -93,6 +100,8 @@ class Engine {
   void start_triggered(const FlowTriggerMatch& match, const Execution& source);
 
   std::shared_ptr<Clock> clock_;
+  metrics::Metrics metrics_;  // before the components that record into it
+  metrics::ExecutorMetrics flow_trigger_metrics_;  // used by on_transition, on the executor thread only
   SecretStore secrets_;
   FlowRegistry flows_;
   FlowTriggers flow_triggers_;

@@ -1,5 +1,6 @@
 // What the management server reads from the engine: health indicators, the running task
-// runs (/worker), the Schedule triggers (/scheduler) and the process's threads (/threaddump).
+// runs (/worker), the Schedule triggers (/scheduler), the process's threads (/threaddump)
+// and the metrics exposition (/prometheus).
 #include "runwatch/engine.h"
 #include "runwatch/server/thread_dump.h"
 
@@ -58,6 +59,7 @@ ManagementSources Engine::management_sources() const {
     return Value{{"count", triggers.size()}, {"triggers", triggers}};
   };
   sources.thread_dump = [] { return thread_dump_json(take_thread_dump()); };
+  sources.prometheus = [this] { return metrics_.prometheus_text(); };
   return sources;
 }
 

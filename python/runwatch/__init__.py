@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from . import testing
+from . import metrics, testing
 from ._core import Flow, LogEntry, ManualClock, TaskRun, __version__
 from .engine import ConfigWarning, Engine, Server, TriggerMatch, load_config
 from .errors import ConfigError, Error, ExecutionTimeout, FlowValidationError, InputError, NotFoundError, ValidationIssue
@@ -32,6 +32,7 @@ __all__ = [
     "ValidationIssue",
     "__version__",
     "load_config",
+    "metrics",
     "task",
     "testing",
 ]

@@ -10,6 +10,7 @@ from typing import Any, NamedTuple, Optional, Union
 from . import _core
 from .errors import ExecutionTimeout
 from .execution import Execution
+from .metrics import Metrics
 
 ManualClock = _core.ManualClock
 Flow = _core.Flow
@@ -94,6 +95,9 @@ class Engine:
     `load_config`). `secrets` are what `{{ secret('NAME') }}` returns before the environment variable
     SECRET_NAME (base64-encoded, as Kestra reads it) is looked up.
 
+    `engine.metrics` holds Kestra's metric catalog; `metrics_interval` is the period, in
+    seconds of the engine's clock, of its history; `metrics=False` runs without metrics.
+
     Use it as a context manager, or call `stop()`, so its threads end cleanly.
     """
 
@@ -103,14 +107,25 @@ class Engine:
         clock: Optional[_core.ManualClock] = None,
         worker_threads: Optional[int] = None,
         secrets: Optional[Mapping[str, str]] = None,
+        metrics_interval: float = 10.0,
+        metrics: bool = True,
     ) -> None:
         self.config = load_config(config)
         threads = worker_threads if worker_threads is not None else self.config.worker_threads
         if threads < 0:
             raise ValueError("worker_threads must be >= 0 (0 picks the default)")
         _core.apply_logger_levels(self.config.logger_levels)
-        self._core = _core.Engine(clock=clock, worker_threads=threads, secrets=dict(secrets or {}))
+        self._core = _core.Engine(
+            clock=clock,
+            worker_threads=threads,
+            secrets=dict(secrets or {}),
+            metrics_prefix=self.config.metrics_prefix,
+            metrics_tags=dict(self.config.metrics_tags),
+            metrics_interval=metrics_interval,
+            metrics_enabled=metrics,
+        )
         self.clock = clock
+        self.metrics = Metrics(self._core.metrics)
 
     def __enter__(self) -> "Engine":
         return self

@@ -231,6 +231,31 @@ TEST_F(ServerManagement, ThreadDumpListsTheEnginesThreadsByName) {
     }
 }
 
+TEST_F(ServerManagement, PrometheusServesTheExpositionGzippedWhenAsked) {
+  add(R"(
+id: hello
+namespace: company.team
+tasks:
+  - id: hi
+    type: io.kestra.plugin.core.log.Log
+    message: hi
+)");
+  serve();
+  start("hello");
+  auto res = client->Get("/prometheus");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 200);
+  EXPECT_EQ(res->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
+  EXPECT_NE(res->body.find("kestra_executor_execution_started_count_total{flow_id=\"hello\",namespace_id=\"company.team\"} 1"),
+            std::string::npos)
+      << res->body.substr(0, 2000);
+  client->set_decompress(false);
+  auto gzipped = client->Get("/prometheus", {{"Accept-Encoding", "gzip"}});
+  ASSERT_TRUE(gzipped);
+  EXPECT_EQ(gzipped->get_header_value("Content-Encoding"), "gzip");
+  EXPECT_LT(gzipped->body.size(), res->body.size());
+}
+
 TEST_F(ServerManagement, AHugeBodyIsRefusedWith413) {
   serve();
   auto [status, body] = post("/loggers/io.kestra", std::string(100 * 1024, ' '));

@@ -59,14 +59,16 @@ struct Executor::Live {
 };
 
 Executor::Executor(const Clock& clock, const PluginRegistry& plugins, const SecretStore& secrets, Value envs,
-                   ExecutionBoard& board, int worker_threads, TransitionListener on_transition)
+                   ExecutionBoard& board, int worker_threads, TransitionListener on_transition,
+                   const metrics::Catalog* metrics)
     : clock_(clock),
       plugins_(plugins),
       secrets_(secrets),
       envs_(std::move(envs)),
       board_(board),
       on_transition_(std::move(on_transition)),
-      workers_(worker_threads, clock, &board, &secrets, [this](WorkerResult r) { post(std::move(r)); }) {
+      metrics_(metrics),
+      workers_(worker_threads, clock, &board, &secrets, [this](WorkerResult r) { post(std::move(r)); }, metrics) {
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -176,6 +178,7 @@ void Executor::handle(StartMessage& m) {
   auto& ref = *live;
   live_.emplace(ref.exec.id, std::move(live));
   transition(ref, State::RUNNING);
+  metrics_.execution_started(ref.exec.ns, ref.exec.flow_id);
   advance(ref);
 }
 
@@ -184,6 +187,7 @@ void Executor::handle(WorkerResult& m) {
   auto it = live_.find(m.identity.execution_id);
   if (it == live_.end()) return;
   Live& live = *it->second;
+  metrics_.worker_result(live.exec.ns, live.exec.flow_id, m.result.state);
   reveal(live, m.revealed_secrets);
   const TaskDef* def = live.tasks.count(m.identity.task_id) ? live.tasks.at(m.identity.task_id) : nullptr;
   auto min_level = def && !def->log_level.empty() ? parse_log_level(def->log_level) : std::nullopt;
@@ -284,6 +288,7 @@ void Executor::fire(const Timer& timer) {
   }
   if (run->state.current() != State::RUNNING) return;
   live.timeouts.erase(run->id);
+  metrics_.task_timed_out(task.type, live.exec.ns, live.exec.flow_id);
   std::string reason = "Timeout after " + format_duration(*task.timeout);
   if (auto c = live.running.find(run->id); c != live.running.end()) {
     c->second->cancel(reason);
@@ -372,6 +377,7 @@ TaskRun& Executor::create_task_run(Live& live, const TaskDef& task, const std::s
   live.runs[task.id] = live.exec.task_runs.size();
   live.exec.task_runs.push_back(std::move(run));
   mark_dirty(live);
+  metrics_.task_run_created(live.exec.ns, live.exec.flow_id);
   // Taken again after the push: recursion below may grow task_runs.
   auto index = live.runs[task.id];
   try {
@@ -529,6 +535,7 @@ void Executor::complete(Live& live, const TaskDef& task, TaskRun& run, State sta
   if (state == State::WARNING && task.allow_warning) state = State::SUCCESS;
   log_->trace("Task run {} ({}) of execution {} is {}", run.id, task.id, live.exec.id, to_string(state));
   run.state.transition(state, clock_.now());
+  metrics_.task_run_ended(live.exec.ns, live.exec.flow_id, state, clock_.now() - run.state.start_date());
   live.chosen.erase(run.id);
   mark_dirty(live);
 }
@@ -536,6 +543,7 @@ void Executor::complete(Live& live, const TaskDef& task, TaskRun& run, State sta
 void Executor::finish(Live& live, State state) {
   cancel_timers(live);
   transition(live, state);
+  metrics_.execution_ended(live.exec.ns, live.exec.flow_id, state, clock_.now() - live.exec.state.start_date());
 }
 
 void Executor::transition(Live& live, State state) {

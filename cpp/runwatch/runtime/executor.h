@@ -14,6 +14,7 @@
 #include <variant>
 
 #include "runwatch/logging/loggers.h"
+#include "runwatch/metrics/executor_metrics.h"
 #include "runwatch/model/clock.h"
 #include "runwatch/model/execution.h"
 #include "runwatch/runtime/execution_board.h"
@@ -31,7 +32,8 @@ class Executor {
 
   // `envs` is what templates see as `envs`.
   Executor(const Clock& clock, const PluginRegistry& plugins, const SecretStore& secrets, Value envs,
-           ExecutionBoard& board, int worker_threads, TransitionListener on_transition = nullptr);
+           ExecutionBoard& board, int worker_threads, TransitionListener on_transition = nullptr,
+           const metrics::Catalog* metrics = nullptr);
   ~Executor();
   Executor(const Executor&) = delete;
   Executor& operator=(const Executor&) = delete;
@@ -140,6 +142,7 @@ class Executor {
   std::atomic<int> jobs_in_flight_{0};
   std::vector<Live*> dirty_;  // changed since the last publish_dirty, each once
   std::vector<WorkerJob> ready_jobs_;  // submitted to the workers once the round is published
+  metrics::ExecutorMetrics metrics_;
 
   std::shared_ptr<spdlog::logger> log_ = logger(kExecutorLogger);
   WorkerPool workers_;

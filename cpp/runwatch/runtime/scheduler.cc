@@ -35,11 +35,13 @@ std::shared_ptr<const ConditionSet> schedule_conditions(const TriggerDef& trigge
 
 }  // namespace
 
-Scheduler::Scheduler(const Clock& clock, const FlowRegistry& flows, const SecretStore& secrets, Submit submit)
+Scheduler::Scheduler(const Clock& clock, const FlowRegistry& flows, const SecretStore& secrets, Submit submit,
+                     const metrics::Catalog* metrics)
     : clock_(clock),
       flows_(flows),
       secrets_(secrets),
       submit_(std::move(submit)),
+      metrics_(metrics),
       advanced_(clock.on_advance([this] {
         std::lock_guard lock(mutex_);
         cv_.notify_all();
@@ -168,6 +170,7 @@ void Scheduler::loop() {
     }
     busy_ = true;
     ++loops_;
+    metrics_.loop();
     auto firings = take_due_locked(clock_.now());
     lock.unlock();
     for (const auto& firing : firings) record(firing, fire(firing));
@@ -220,8 +223,11 @@ std::vector<TimePoint> Scheduler::due_dates(Entry& entry, TimePoint now) const {
 Scheduler::Outcome Scheduler::fire(const Firing& firing) {
   auto started = std::chrono::steady_clock::now();
   ++firing.counters->evaluations;
+  metrics_.evaluation_started(firing.flow->ns, firing.flow->id);
   auto outcome = evaluate(firing);
-  firing.counters->evaluate_nanoseconds += nanoseconds_of(std::chrono::steady_clock::now() - started);
+  auto took = std::chrono::steady_clock::now() - started;
+  firing.counters->evaluate_nanoseconds += nanoseconds_of(took);
+  metrics_.evaluated(firing.flow->ns, firing.flow->id, std::chrono::duration_cast<Duration>(took));
   return outcome;
 }
 
@@ -240,6 +246,7 @@ Scheduler::Outcome Scheduler::evaluate(const Firing& firing) {
     submit_({firing.flow->ns, firing.flow->id, render_inputs(firing, variables), variables});
     ++firing.counters->executions;
     firing.counters->trigger_delay_nanoseconds += nanoseconds_of(now - firing.date);
+    metrics_.triggered(firing.flow->ns, firing.flow->id, now - firing.date);
     return {true, ""};
   } catch (const std::exception& e) {
     return {false, "the date " + date + " started no execution: " + e.what()};

@@ -34,6 +34,7 @@
 
 #include "runwatch/condition/condition.h"
 #include "runwatch/logging/loggers.h"
+#include "runwatch/metrics/scheduler_metrics.h"
 #include "runwatch/model/clock.h"
 #include "runwatch/model/flow.h"
 #include "runwatch/runtime/flow_registry.h"
@@ -91,7 +92,8 @@ class Scheduler {
   using Submit = std::function<void(const ScheduledExecution&)>;
 
   // Starts the thread.
-  Scheduler(const Clock& clock, const FlowRegistry& flows, const SecretStore& secrets, Submit submit);
+  Scheduler(const Clock& clock, const FlowRegistry& flows, const SecretStore& secrets, Submit submit,
+            const metrics::Catalog* metrics = nullptr);
   ~Scheduler();
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
@@ -166,6 +168,7 @@ class Scheduler {
   bool busy_ = false;
   bool stopping_ = false;
   std::atomic<uint64_t> loops_{0};
+  metrics::SchedulerMetrics metrics_;  // scheduler thread only
 
   Clock::Subscription advanced_;
   std::thread thread_;

@@ -13,8 +13,10 @@ TaskResult failed(std::string error) {
 }  // namespace
 
 WorkerPool::WorkerPool(int threads, const Clock& clock, const ExecutionReader* executions, const SecretStore* secrets,
-                       ResultSink sink)
-    : clock_(clock), executions_(executions), secrets_(secrets), sink_(std::move(sink)), running_(threads) {
+                       ResultSink sink, const metrics::Catalog* metrics)
+    : clock_(clock), executions_(executions), secrets_(secrets), sink_(std::move(sink)), metrics_(metrics),
+      job_gauges_(metrics), running_(threads) {
+  job_gauges_.set_threads(static_cast<size_t>(threads));
   for (int i = 0; i < threads; ++i) threads_.emplace_back([this, i] { loop(i); });
 }
 
@@ -23,7 +25,9 @@ WorkerPool::~WorkerPool() { stop(); }
 void WorkerPool::submit(WorkerJob job) {
   {
     std::lock_guard lock(mutex_);
+    job.queued_at = clock_.now();
     queue_.push_back(std::move(job));
+    job_gauges_.set(busy_, queue_.size());
   }
   cv_.notify_one();
 }
@@ -42,6 +46,7 @@ void WorkerPool::stop() {
 
 void WorkerPool::loop(int index) {
   set_thread_name("worker-" + std::to_string(index));
+  metrics::WorkerMetrics metrics(metrics_);  // this thread's handles
   for (;;) {
     WorkerJob job;
     {
@@ -51,11 +56,17 @@ void WorkerPool::loop(int index) {
       job = std::move(queue_.front());
       queue_.pop_front();
       running_[index] = RunningTask{job.identity, clock_.now()};
+      count_busy(+1);
     }
-    WorkerResult result = run(job);
+    auto started = clock_.now();
+    metrics.task_started(job.identity.task_type, job.identity.ns, job.identity.flow_id, job.identity.attempt,
+                         started - job.queued_at);
+    auto result = run(job);
+    metrics.task_ended(result.identity.task_type, result.identity.ns, result.identity.flow_id, clock_.now() - started);
     {
       std::lock_guard lock(mutex_);
       running_[index].reset();
+      count_busy(-1);
     }
     sink_(std::move(result));
   }
@@ -74,12 +85,18 @@ size_t WorkerPool::pending() const {
   return queue_.size();
 }
 
+void WorkerPool::count_busy(int change) {
+  busy_ = static_cast<size_t>(static_cast<long>(busy_) + change);
+  job_gauges_.set(busy_, queue_.size());
+}
+
 WorkerResult WorkerPool::run(WorkerJob& job) const {
   RunContext ctx(job.identity, std::move(job.variables), clock_, job.cancellation, executions_, secrets_);
   ctx.set_error_logs(std::move(job.error_logs));
   const auto& who = job.identity;
   log_->trace("Running task {} ({}) of execution {}, attempt {}", who.task_id, who.task_type, who.execution_id,
               who.attempt);
+  ctx.set_metrics(metrics_);
   TaskResult result;
   try {
     if (ctx.cancelled()) throw TaskFailure(ctx.cancellation().reason());

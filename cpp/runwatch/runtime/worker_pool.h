@@ -11,6 +11,7 @@
 #include <vector>
 
 #include "runwatch/logging/loggers.h"
+#include "runwatch/metrics/worker_metrics.h"
 #include "runwatch/model/clock.h"
 #include "runwatch/tasks/task.h"
 
@@ -23,6 +24,7 @@ struct WorkerJob {
   Value variables;   // what templates see
   Value error_logs;  // what errorLogs() returns
   std::shared_ptr<Cancellation> cancellation;
+  TimePoint queued_at{};  // set by submit: worker.queued.duration
 };
 
 struct WorkerResult {
@@ -42,7 +44,7 @@ class WorkerPool {
  public:
   using ResultSink = std::function<void(WorkerResult)>;
   WorkerPool(int threads, const Clock& clock, const ExecutionReader* executions, const SecretStore* secrets,
-             ResultSink sink);
+             ResultSink sink, const metrics::Catalog* metrics = nullptr);
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
   WorkerPool& operator=(const WorkerPool&) = delete;
@@ -57,12 +59,16 @@ class WorkerPool {
  private:
   void loop(int index);
   WorkerResult run(WorkerJob& job) const;
+  void count_busy(int change);  // mutex_ held
 
   const Clock& clock_;
   const ExecutionReader* executions_;
   const SecretStore* secrets_;
   ResultSink sink_;
   std::shared_ptr<spdlog::logger> log_ = logger(kWorkerLogger);
+  const metrics::Catalog* metrics_;
+  metrics::JobGauges job_gauges_;
+  size_t busy_ = 0;  // workers running a job; guarded by mutex_
   mutable std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<WorkerJob> queue_;

@@ -1,6 +1,7 @@
 #include "runwatch/tasks/run_context.h"
 
 #include "runwatch/expr/template_cache.h"
+#include "runwatch/metrics/task_metrics.h"
 #include "runwatch/model/error.h"
 #include "runwatch/tasks/secrets.h"
 
@@ -115,5 +116,13 @@ void RunContext::log(LogLevel level, std::string message) {
 }
 
 bool RunContext::sleep_for(Duration d) { return clock_.sleep_until(clock_.now() + d, cancellation_.get()); }
+
+void RunContext::counter(const std::string& name, double value, const metrics::Tags& tags) {
+  if (metrics_) metrics::task_counter(metrics_->registry, {identity_.ns, identity_.flow_id, identity_.task_id}, name, value, tags);
+}
+
+void RunContext::timer(const std::string& name, Duration value, const metrics::Tags& tags) {
+  if (metrics_) metrics::task_timer(metrics_->registry, {identity_.ns, identity_.flow_id, identity_.task_id}, name, value, tags);
+}
 
 }  // namespace runwatch

@@ -6,6 +6,7 @@
 #include <vector>
 
 #include "runwatch/expr/functions.h"
+#include "runwatch/metrics/catalog.h"
 #include "runwatch/model/cancellation.h"
 #include "runwatch/model/clock.h"
 #include "runwatch/model/execution.h"
@@ -72,6 +73,15 @@ class RunContext {
   // Sleeps on the engine's clock; false when the task was cancelled first.
   bool sleep_for(Duration d);
 
+  // The engine's metrics (set by the worker); null outside an engine or with metrics off.
+  void set_metrics(const metrics::Catalog* catalog) { metrics_ = catalog; }
+  const metrics::Catalog* metrics() const { return metrics_; }
+  // Task metrics, as Kestra tasks emit them: under the engine's prefix, tagged with the
+  // task's namespace_id, flow_id and task_id. Throw metrics::MetricError for a bad name
+  // or tag; do nothing without metrics.
+  void counter(const std::string& name, double value, const metrics::Tags& tags = {});
+  void timer(const std::string& name, Duration value, const metrics::Tags& tags = {});
+
  private:
   TaskIdentity identity_;
   Value variables_;
@@ -79,6 +89,7 @@ class RunContext {
   std::shared_ptr<Cancellation> cancellation_;
   const ExecutionReader* executions_;
   const SecretStore* secrets_;
+  const metrics::Catalog* metrics_ = nullptr;
   std::string render_as(const std::string& text, bool json_document) const;
 
   Value error_logs_ = Value::array();

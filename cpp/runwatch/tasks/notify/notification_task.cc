@@ -1,5 +1,6 @@
 #include "runwatch/tasks/notify/notification_task.h"
 
+#include "runwatch/metrics/notification_metrics.h"
 #include "runwatch/tasks/core/cancelled.h"
 #include "runwatch/tasks/core/properties.h"
 #include "runwatch/tasks/notify/http_options.h"
@@ -50,12 +51,16 @@ TaskResult deliver(RunContext& ctx, std::string_view receiver, const Value& prop
   } catch (const HttpCancelled&) {
     throw cancelled_failure(ctx);
   } catch (const HttpError& e) {
+    metrics::notification_failed(ctx.metrics(), ctx.identity().task_type, "unreachable");
     if (e.attempts() == 0) throw TaskFailure(who + ": " + e.what());
     throw TaskFailure(who + " could not be reached after " + attempts_text(e.attempts()) + ": " + e.what());
   }
-  if (!response.ok())
+  if (!response.ok()) {
+    metrics::notification_failed(ctx.metrics(), ctx.identity().task_type, "status");
     throw TaskFailure(who + " answered " + std::to_string(response.status) + " after " +
                       attempts_text(response.attempts) + ": " + excerpt(response.body, kBodyExcerpt));
+  }
+  metrics::notification_sent(ctx.metrics(), ctx.identity().task_type, response.latency);
   ctx.log(LogLevel::DEBUG, who + " answered " + std::to_string(response.status) + " after " +
                                attempts_text(response.attempts) + " in " + std::to_string(response.latency.count()) + " ms");
   TaskResult result;

@@ -1,0 +1,43 @@
+#include "runwatch/metrics/metrics.h"
+
+#include <prometheus/metric_family.h>
+
+#include "runwatch/metrics/process_metrics.h"
+#include "runwatch/metrics/text_format.h"
+
+namespace runwatch::metrics {
+
+Metrics::Metrics(const Clock& clock, MetricsOptions options) : registry_(options.prefix, options.tags) {
+  if (!options.enabled) return;
+  catalog_ = std::make_unique<Catalog>(registry_);
+  history_ = std::make_unique<HistorySampler>(clock, options.history_interval, options.history_capacity,
+                                              [this] { return snapshot(); });
+}
+
+Metrics::~Metrics() { stop(); }
+
+void Metrics::stop() {
+  if (history_) history_->stop();
+}
+
+std::vector<prometheus::MetricFamily> Metrics::collect() const {
+  auto families = registry_.collect();
+  for (auto& f : process_metrics(registry_.common_tags())) families.push_back(std::move(f));
+  return families;
+}
+
+std::string Metrics::prometheus_text() const { return write_text(collect()); }
+
+std::vector<Sample> Metrics::snapshot() const { return samples_of(collect()); }
+
+std::vector<HistorySample> Metrics::history(const std::optional<std::string>& name,
+                                            std::optional<TimePoint> since) const {
+  if (!history_) return {};
+  return history_->query(name, since);
+}
+
+bool Metrics::wait_idle(std::chrono::steady_clock::duration timeout) const {
+  return !history_ || history_->wait_idle(timeout);
+}
+
+}  // namespace runwatch::metrics
