@@ -246,7 +246,7 @@ tasks:
   ASSERT_TRUE(res);
   EXPECT_EQ(res->status, 200);
   EXPECT_EQ(res->get_header_value("Content-Type"), "text/plain; version=0.0.4; charset=utf-8");
-  EXPECT_NE(res->body.find("kestra_executor_execution_started_count_total{flow_id=\"hello\",namespace_id=\"company.team\"} 1"),
+  EXPECT_NE(res->body.find("kestra_executor_execution_started_count_total{flow_id=\"hello\",namespace_id=\"company.team\",state=\"RUNNING\"} 1"),
             std::string::npos)
       << res->body.substr(0, 2000);
   client->set_decompress(false);
