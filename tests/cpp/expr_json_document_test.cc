@@ -21,7 +21,7 @@ TEST(ExprJsonDocument, ValuesInsideStringsAreEscaped) {
 TEST(ExprJsonDocument, ControlCharactersAreEscapedAndUtf8Kept) {
   Value vars = {{"msg", std::string("tab\there\x01\x1f bell\b feed\f \xE2\x9E\x9B")}};
   auto out = render_json(R"({"text": "{{ msg }}"})", vars);
-  EXPECT_EQ(out, "{\"text\": \"tab\\there\\u0001\\u001f bell\\b feed\\f \xE2\x9E\x9B\"}");
+  EXPECT_EQ(out, "{\"text\": \"tab\\there\\u0001\\u001F bell\\b feed\\f \xE2\x9E\x9B\"}");
   EXPECT_EQ(Value::parse(out)["text"], vars["msg"]);
 }
 

@@ -12,30 +12,6 @@ void render_body(const Body& body, RenderContext& ctx, std::string& out) {
 
 namespace {
 
-// Appends `text` escaped as the inside of a JSON string literal (RFC 8259, section 7).
-void append_json_escaped(std::string& out, std::string_view text) {
-  static constexpr char kHex[] = "0123456789abcdef";
-  for (char c : text) {
-    switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      default:
-        if (static_cast<unsigned char>(c) < 0x20) {
-          out += "\\u00";
-          out += kHex[(c >> 4) & 0xF];
-          out += kHex[c & 0xF];
-        } else {
-          out += c;
-        }
-    }
-  }
-}
-
 // Appends a printed value; in a JSON document, escaped when it lands inside a string.
 void print(RenderContext& ctx, std::string& out, const Value& value) {
   if (!ctx.json_document || !ctx.json_string.inside(out)) return append_printed(out, value);

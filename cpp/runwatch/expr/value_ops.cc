@@ -40,11 +40,8 @@ std::string java_double(double d) {
   return out;
 }
 
-namespace {
-
-void append_json_string(std::string& out, const std::string& s) {
-  out += '"';
-  for (unsigned char c : s) {
+void append_json_escaped(std::string& out, std::string_view text) {
+  for (unsigned char c : text) {
     switch (c) {
       case '"': out += "\\\""; break;
       case '\\': out += "\\\\"; break;
@@ -63,6 +60,13 @@ void append_json_string(std::string& out, const std::string& s) {
         }
     }
   }
+}
+
+namespace {
+
+void append_json_string(std::string& out, const std::string& s) {
+  out += '"';
+  append_json_escaped(out, s);
   out += '"';
 }
 

@@ -2,6 +2,7 @@
 // Pebble's value semantics on JSON values: how values print, compare, add up and
 // decide an `if`. Failures throw std::invalid_argument with a user-facing message.
 #include <string>
+#include <string_view>
 
 #include "runwatch/model/value.h"
 
@@ -13,6 +14,8 @@ std::string java_double(double d);
 // What `{{ value }}` writes: strings as they are, numbers as Java prints them, null as
 // nothing, lists and maps as Kestra's JSON.
 void append_printed(std::string& out, const Value& value);
+// Appends `text` escaped as the inside of a JSON string literal, as Jackson writes it.
+void append_json_escaped(std::string& out, std::string_view text);
 std::string printed(const Value& value);
 
 // Java's String.valueOf(value): null is "null", maps "{a=1, b=[2, 3]}".
