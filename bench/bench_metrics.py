@@ -2,7 +2,8 @@
 a cached handle, a labelled increment (`counter(name, **tags).inc()` against
 `labels(...).inc()`), the exposition of 100,000 series (engine.metrics.prometheus_text
 against generate_latest), and parsing those 100,000 series (parse_prometheus against
-text_string_to_metric_families). Prints figures and ratios; asserts nothing.
+text_string_to_metric_families: to Records, to a DataFrame, and with every Sample made).
+Prints figures and ratios; asserts nothing.
 
     .venv/bin/python bench/bench_metrics.py [--series 100000] [--repeat 3]
 """
@@ -69,12 +70,15 @@ def main() -> None:
         ours_text = best_seconds(engine.metrics.prometheus_text, repeat)
         peer_text = best_seconds(lambda: prometheus_client.generate_latest(registry), repeat)
         text = engine.metrics.prometheus_text()
-        ours_parse = best_seconds(lambda: parse_prometheus(text), repeat)
         peer_parse = best_seconds(lambda: list(text_string_to_metric_families(text)), repeat)
-        print(f"exposition of {n:,} series        {ours_text / n * 1e6:>8.2f} µs/series {peer_text / n * 1e6:>12.2f} µs/series"
-              f"{peer_text / ours_text:>8.1f}x")
-        print(f"parsing {n:,} series              {ours_parse / n * 1e6:>8.2f} µs/series {peer_parse / n * 1e6:>12.2f} µs/series"
-              f"{peer_parse / ours_parse:>8.1f}x")
+        per_series = [
+            (f"exposition of {n:,} series", ours_text, peer_text),
+            (f"parsing {n:,} series (Records)", best_seconds(lambda: parse_prometheus(text), repeat), peer_parse),
+            ("  ... to a DataFrame", best_seconds(lambda: parse_prometheus(text).to_pandas(), repeat), peer_parse),
+            ("  ... and every Sample made", best_seconds(lambda: list(parse_prometheus(text)), repeat), peer_parse),
+        ]
+        for name, a, b in per_series:
+            print(f"{name:<34}{a / n * 1e6:>8.2f} µs/series{b / n * 1e6:>11.2f} µs/series{b / a:>8.1f}x")
 
 
 if __name__ == "__main__":

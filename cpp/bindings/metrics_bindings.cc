@@ -1,10 +1,13 @@
 // The engine's metrics, user metric handles and the Prometheus text parser. Samples
-// cross as plain tuples (name, labels, value, type, timestamp); runwatch.metrics makes
-// them records.
+// cross as the columns of a SampleTable (names, types, values, timestamps, one column per
+// label), each distinct text one Python string; runwatch.metrics.Records wraps them.
 #include <pybind11/stl.h>
+
+#include <unordered_map>
 
 #include "bindings.h"
 #include "runwatch/metrics/metrics.h"
+#include "runwatch/metrics/sample_table.h"
 #include "runwatch/metrics/text_parser.h"
 #include "runwatch/metrics/user_metrics.h"
 #include "value_cast.h"
@@ -12,23 +15,42 @@
 namespace runwatch::bindings {
 namespace {
 
-using metrics::Sample;
+using metrics::SampleTable;
 
-py::tuple sample_tuple(const Sample& s, py::object timestamp) {
-  py::dict labels;
-  for (const auto& [k, v] : s.labels) labels[py::str(k)] = py::str(v);
-  return py::make_tuple(s.name, std::move(labels), s.value, s.type, std::move(timestamp));
-}
-
-py::object timestamp_of(const Sample& s) {
-  if (!s.timestamp_ms) return py::none();
-  return to_datetime(TimePoint(std::chrono::milliseconds(*s.timestamp_ms)));
-}
-
-py::list sample_list(const std::vector<Sample>& samples) {
-  py::list out(samples.size());
-  for (size_t i = 0; i < samples.size(); ++i) out[i] = sample_tuple(samples[i], timestamp_of(samples[i]));
+py::list column(const std::vector<int32_t>& indexes, const std::vector<py::object>& texts) {
+  py::list out(indexes.size());
+  for (size_t i = 0; i < indexes.size(); ++i)
+    out[i] = indexes[i] == SampleTable::kAbsent ? py::none() : texts[static_cast<size_t>(indexes[i])];
   return out;
+}
+
+py::object timestamps(const SampleTable& table) {
+  if (table.timestamps_us.empty()) return py::none();
+  std::unordered_map<int64_t, py::object> made;  // history: one datetime per sampling
+  py::list out(table.size());
+  for (size_t i = 0; i < table.size(); ++i) {
+    const auto& us = table.timestamps_us[i];
+    if (!us) {
+      out[i] = py::none();
+      continue;
+    }
+    auto& t = made[*us];
+    if (!t) t = to_datetime(TimePoint(std::chrono::microseconds(*us)));
+    out[i] = t;
+  }
+  return out;
+}
+
+// (names, types, values, timestamps or None, {label: column}).
+py::tuple columns(const SampleTable& table) {
+  std::vector<py::object> texts;
+  texts.reserve(table.texts.size());
+  for (const auto& t : table.texts) texts.push_back(py::str(t));
+  py::dict labels;
+  for (size_t c = 0; c < table.label_names.size(); ++c)
+    labels[py::str(table.label_names[c])] = column(table.label_values[c], texts);
+  return py::make_tuple(column(table.names, texts), column(table.types, texts), py::cast(table.values),
+                        timestamps(table), std::move(labels));
 }
 
 }  // namespace
@@ -53,15 +75,13 @@ void bind_metrics(py::module_& m) {
   // Handles keep a pointer into the registry: reference_internal keeps the engine alive.
   py::class_<metrics::Metrics>(m, "Metrics")
       .def("prometheus_text", &metrics::Metrics::prometheus_text, py::call_guard<py::gil_scoped_release>())
-      .def("snapshot", [](const metrics::Metrics& self) { return sample_list(self.snapshot()); })
+      .def("snapshot", [](const metrics::Metrics& self) { return columns(metrics::tabulate(self.snapshot())); })
       .def(
           "history",
           [](const metrics::Metrics& self, std::optional<std::string> name, py::object since) {
             std::optional<TimePoint> from;
             if (!since.is_none()) from = from_datetime(since);
-            py::list out;
-            for (const auto& h : self.history(name, from)) out.append(sample_tuple(h.sample, to_datetime(h.time)));
-            return out;
+            return columns(metrics::tabulate(self.history(name, from)));
           },
           py::arg("name") = py::none(), py::arg("since") = py::none())
       .def(
@@ -86,12 +106,12 @@ void bind_metrics(py::module_& m) {
   m.def(
       "parse_prometheus",
       [](const std::string& text) {
-        std::vector<Sample> samples;
+        SampleTable table;
         {
           py::gil_scoped_release release;
-          samples = metrics::parse_text(text);
+          table = metrics::tabulate(metrics::parse_text(text));
         }
-        return sample_list(samples);
+        return columns(table);
       },
       py::arg("text"));
 }

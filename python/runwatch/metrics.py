@@ -2,7 +2,7 @@
 pandas frames), user metric handles, and a fast parser for any Prometheus endpoint.
 
 pandas is optional (`pip install runwatch[analysis]`): without it every call returns
-plain lists of `Sample` records; `Records.to_pandas()` needs it.
+sequences of `Sample` records; `Records.to_pandas()` needs it.
 """
 
 from __future__ import annotations
@@ -10,9 +10,9 @@ from __future__ import annotations
 import socket
 import urllib.error
 import urllib.request
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, NamedTuple, Optional, Union
+from typing import TYPE_CHECKING, Any, NamedTuple, Optional, Union, overload
 
 from . import _core
 from .errors import Error
@@ -41,33 +41,61 @@ class Sample(NamedTuple):
     timestamp: Optional[datetime] = None  # history: when sampled; parsed text: the sample's own
 
 
-class Records(list[Sample]):
-    """A list of samples that turns into a pandas DataFrame: one row per sample, labels as columns."""
+_Columns = tuple[
+    list[str], list[str], list[float], Optional[list[Optional[datetime]]], dict[str, list[Optional[str]]]
+]
+
+
+class Records(Sequence[Sample]):
+    """Samples held in columns (as the engine hands them over): a sequence of `Sample`
+    records, and one step from a pandas DataFrame (one row per sample, labels as columns).
+    """
+
+    def __init__(self, columns: _Columns) -> None:
+        self._names, self._types, self._values, self._timestamps, self._labels = columns
+
+    def __len__(self) -> int:
+        return len(self._values)
+
+    @overload
+    def __getitem__(self, index: int) -> Sample: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> "Records": ...
+
+    def __getitem__(self, index: Union[int, slice]) -> Union[Sample, "Records"]:
+        if isinstance(index, slice):
+            timestamps = self._timestamps[index] if self._timestamps is not None else None
+            labels = {k: column[index] for k, column in self._labels.items()}
+            return Records((self._names[index], self._types[index], self._values[index], timestamps, labels))
+        labels = {k: v for k, column in self._labels.items() if (v := column[index]) is not None}
+        timestamp = self._timestamps[index] if self._timestamps is not None else None
+        return Sample(self._names[index], labels, self._values[index], self._types[index], timestamp)
+
+    def __eq__(self, other: object) -> bool:
+        if not isinstance(other, Sequence) or isinstance(other, str):
+            return NotImplemented
+        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
+
+    def __repr__(self) -> str:
+        return f"Records({list(self)!r})"
 
     def to_pandas(self) -> "pandas.DataFrame":
         try:
             import pandas
         except ImportError:
             raise ImportError("to_pandas() needs pandas: pip install 'runwatch[analysis]'") from None
-        label_names = sorted({k for s in self for k in s.labels})
-        fixed = ["name", "type", "value"]
-        columns = (["timestamp"] if any(s.timestamp is not None for s in self) else []) + fixed
-        rows = [
-            ([s.timestamp] if columns[0] == "timestamp" else [])
-            + [s.name, s.type, s.value]
-            + [s.labels.get(k) for k in label_names]
-            for s in self
-        ]
-        return pandas.DataFrame(rows, columns=columns + label_names)
-
-
-def _records(raw: Iterable[tuple[Any, ...]]) -> Records:
-    return Records(map(Sample._make, raw))
+        data: dict[str, list[Any]] = {}
+        if self._timestamps is not None:
+            data["timestamp"] = self._timestamps
+        data.update(name=self._names, type=self._types, value=self._values)
+        data.update(self._labels)
+        return pandas.DataFrame(data, columns=list(data))
 
 
 def parse_prometheus(text: str) -> Records:
     """Parses the Prometheus text format (0.0.4); PrometheusParseError names the bad line."""
-    return _records(_core.parse_prometheus(text))
+    return Records(_core.parse_prometheus(text))
 
 
 def scrape(url: str, timeout: float = 10.0) -> Records:
@@ -103,8 +131,9 @@ class Metrics:
 
     def __init__(self, core: _core.Metrics) -> None:
         self._core = core
-        # Handles by (kind, name, tags): a labelled increment costs a dict lookup, not a registry one.
-        self._handles: dict[tuple[str, str, tuple[tuple[str, str], ...]], Any] = {}
+        # Handles by (kind, name, *tag items in the caller's order): a labelled increment costs
+        # one dict lookup. Another order of the same tags is another key for the same series.
+        self._handles: dict[tuple[Any, ...], Any] = {}
 
     def prometheus_text(self) -> str:
         """The exposition in the Prometheus text format 0.0.4 (what /prometheus serves)."""
@@ -112,32 +141,38 @@ class Metrics:
 
     def snapshot(self) -> Records:
         """Every sample now, Kestra's catalog, user metrics and process metrics included."""
-        return _records(self._core.snapshot())
+        return Records(self._core.snapshot())
 
     def history(self, name: Optional[str] = None, since: Optional[datetime] = None) -> Records:
         """The samplings of the history (every `metrics_interval` seconds of the engine's clock),
         oldest first, each sample with the time it was taken; only the metric `name` (a
         histogram's name covers its _bucket, _sum and _count) and only from `since` when given.
         """
-        return _records(self._core.history(name, since))
+        return Records(self._core.history(name, since))
 
     def counter(self, name: str, **tags: str) -> CounterHandle:
         """A counter in the engine's exposition, `name` + "_total"; `.inc(amount=1)`."""
-        return self._handle("counter", name, tags, lambda: self._core.counter(name, tags))
+        handle = self._handles.get(("counter", name, *tags.items()))
+        return handle if handle is not None else self._register("counter", name, tags)
 
     def gauge(self, name: str, **tags: str) -> GaugeHandle:
         """A gauge: `.set(v)`, `.inc(amount=1)`, `.dec(amount=1)`."""
-        return self._handle("gauge", name, tags, lambda: self._core.gauge(name, tags))
+        handle = self._handles.get(("gauge", name, *tags.items()))
+        return handle if handle is not None else self._register("gauge", name, tags)
 
     def histogram(self, name: str, buckets: Sequence[float] = (), **tags: str) -> HistogramHandle:
         """A histogram (buckets in seconds by default, up to an hour): `.observe(v)`."""
-        return self._handle("histogram", name, tags, lambda: self._core.histogram(name, tags, list(buckets)))
+        handle = self._handles.get(("histogram", name, *tags.items()))
+        return handle if handle is not None else self._register("histogram", name, tags, buckets)
 
-    def _handle(self, kind: str, name: str, tags: dict[str, str], make: Any) -> Any:
-        key = (kind, name, tuple(sorted(tags.items())))
-        handle = self._handles.get(key)
-        if handle is None:
-            handle = self._handles[key] = make()
+    def _register(self, kind: str, name: str, tags: dict[str, str], buckets: Sequence[float] = ()) -> Any:
+        if kind == "counter":
+            handle = self._core.counter(name, tags)
+        elif kind == "gauge":
+            handle = self._core.gauge(name, tags)
+        else:
+            handle = self._core.histogram(name, tags, list(buckets))
+        self._handles[(kind, name, *tags.items())] = handle
         return handle
 
 

@@ -9,6 +9,7 @@
 
 #include "metrics_test_support.h"
 #include "runwatch/metrics/registry.h"
+#include "runwatch/metrics/text_parser.h"
 #include "runwatch/metrics/task_metrics.h"
 
 namespace runwatch::metrics {
@@ -65,7 +66,7 @@ TEST(MetricsRegistry, SeriesCarryTheCommonTagsAndKeepTheirValues) {
   r.counter("jobs_total", "jobs", {"team"}).with({"a"}).Increment(3);
   r.gauge("queue", "queue", {}).with({}).Set(7);
   r.histogram("wait_seconds", "wait", {"team"}, {1, 5}).with({"a"}).Observe(2);
-  auto samples = samples_of(r.collect());
+  auto samples = parse_text(r.text());
   EXPECT_EQ(sample_value(samples, "jobs_total", {{"env", "prod"}, {"team", "a"}}), 3);
   EXPECT_EQ(sample_value(samples, "queue", {{"env", "prod"}}), 7);
   EXPECT_EQ(sample_value(samples, "wait_seconds_bucket", {{"env", "prod"}, {"team", "a"}, {"le", "1"}}), 0);
@@ -82,7 +83,7 @@ TEST(MetricsTaskMetrics, NamesAreDottedAndTagsFixedByTheFirstEmission) {
   TaskMetricSource source{"company.team", "etl", "load"};
   task_counter(r, source, "rows.written", 10, {{"table", "orders"}});
   task_timer(r, source, "load.time", std::chrono::milliseconds(250), {});
-  auto samples = samples_of(r.collect());
+  auto samples = parse_text(r.text());
   EXPECT_EQ(sample_value(samples, "kestra_rows_written_total",
                          {{"namespace_id", "company.team"}, {"flow_id", "etl"}, {"task_id", "load"}, {"table", "orders"}}),
             10);

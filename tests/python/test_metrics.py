@@ -9,7 +9,7 @@ import math
 import socket
 import sys
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from typing import Optional
 
 import pytest
@@ -56,13 +56,26 @@ def run_workload(engine: runwatch.Engine) -> None:
 def test_snapshot_holds_exact_catalog_values(engine):
     run_workload(engine)
     records = engine.metrics.snapshot()
-    assert isinstance(records, list) and isinstance(records[0], Sample)
+    assert isinstance(records, Sequence) and isinstance(records[0], Sample)
     ended = "kestra_executor_execution_end_count_total"
     assert value(records, ended, namespace_id="company.team", flow_id="ok", state="SUCCESS") == 3
     assert value(records, ended, namespace_id="company.team", flow_id="ko", state="FAILED") == 2
     started = [s for s in records if s.name == "kestra_worker_started_count_total"]
     assert {(s.labels["flow_id"], s.value, s.type) for s in started} == {("ok", 3, "counter"), ("ko", 2, "counter")}
     assert value(records, "kestra_worker_job_thread") == 4
+
+
+def test_records_are_a_sequence_of_samples_with_only_their_own_labels():
+    records = parse_prometheus('a_total{team="x"} 1\nb 2 1700000000123\nc{env="p",team="y"} 3\n')
+    expected = [
+        Sample("a_total", {"team": "x"}, 1.0, "untyped"),
+        Sample("b", {}, 2.0, "untyped", dt.datetime(2023, 11, 14, 22, 13, 20, 123000, tzinfo=dt.timezone.utc)),
+        Sample("c", {"env": "p", "team": "y"}, 3.0, "untyped"),
+    ]
+    assert len(records) == 3 and records == expected and list(records) == expected
+    assert records[-1] == expected[2] and records[1:] == expected[1:]
+    assert isinstance(records[1:], Records) and records[1:].to_pandas()["env"].isna().tolist() == [True, False]
+    assert records != expected[:2]
 
 
 def test_to_pandas_gives_one_row_per_sample_with_labels_as_columns(engine):

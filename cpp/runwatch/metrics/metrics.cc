@@ -4,6 +4,7 @@
 
 #include "runwatch/metrics/process_metrics.h"
 #include "runwatch/metrics/text_format.h"
+#include "runwatch/metrics/text_parser.h"
 
 namespace runwatch::metrics {
 
@@ -20,15 +21,14 @@ void Metrics::stop() {
   if (history_) history_->stop();
 }
 
-std::vector<prometheus::MetricFamily> Metrics::collect() const {
-  auto families = registry_.collect();
-  for (auto& f : process_metrics(registry_.common_tags())) families.push_back(std::move(f));
-  return families;
+std::string Metrics::prometheus_text() const {
+  auto text = registry_.text();
+  append_families(text, process_metrics(registry_.common_tags()));
+  return text;
 }
 
-std::string Metrics::prometheus_text() const { return write_text(collect()); }
-
-std::vector<Sample> Metrics::snapshot() const { return samples_of(collect()); }
+// Read back from the exposition, so a snapshot holds exactly what a scrape would see.
+std::vector<Sample> Metrics::snapshot() const { return parse_text(prometheus_text()); }
 
 std::vector<HistorySample> Metrics::history(const std::optional<std::string>& name,
                                             std::optional<TimePoint> since) const {

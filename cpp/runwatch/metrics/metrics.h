@@ -41,8 +41,6 @@ class Metrics {
   void stop();
 
  private:
-  std::vector<prometheus::MetricFamily> collect() const;
-
   MetricRegistry registry_;
   std::unique_ptr<Catalog> catalog_;
   std::unique_ptr<HistorySampler> history_;

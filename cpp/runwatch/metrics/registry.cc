@@ -8,6 +8,8 @@
 #include <prometheus/histogram.h>
 #include <prometheus/registry.h>
 
+#include "runwatch/metrics/text_format.h"
+
 namespace runwatch::metrics {
 namespace {
 
@@ -35,8 +37,10 @@ const std::vector<double>& seconds_buckets() {
 }
 
 template <typename T>
-MetricVec<T>::MetricVec(prometheus::Family<T>& family, std::vector<std::string> tag_names, std::vector<double> buckets)
-    : family_(family), tag_names_(std::move(tag_names)), buckets_(std::move(buckets)) {}
+MetricVec<T>::MetricVec(prometheus::Family<T>& family, std::string name, std::string help,
+                        std::vector<std::string> tag_names, const Tags& common_tags, std::vector<double> buckets)
+    : family_(family), name_(std::move(name)), help_(std::move(help)), tag_names_(std::move(tag_names)),
+      common_tags_(common_tags), buckets_(std::move(buckets)) {}
 
 template <typename T>
 T& MetricVec<T>::with(const std::vector<std::string>& values) const {
@@ -45,10 +49,32 @@ T& MetricVec<T>::with(const std::vector<std::string>& values) const {
                       std::to_string(values.size()) + " values");
   prometheus::Labels labels;
   for (size_t i = 0; i < values.size(); ++i) labels.emplace(tag_names_[i], values[i]);
+  std::lock_guard lock(mutex_);
+  const bool known = family_.Has(labels);
+  T* metric;
   if constexpr (std::is_same_v<T, prometheus::Histogram>)
-    return family_.Add(labels, prometheus::Histogram::BucketBoundaries(buckets_));
+    metric = &family_.Add(labels, prometheus::Histogram::BucketBoundaries(buckets_));
   else
-    return family_.Add(labels);
+    metric = &family_.Add(labels);
+  if (!known) {
+    // prometheus-cpp's order: the common tags, then the series' own, each sorted by name.
+    std::string rendered;
+    for (const auto& [name, value] : common_tags_) append_label(rendered, name, value);
+    for (const auto& [name, value] : labels) append_label(rendered, name, value);
+    series_.push_back({std::move(rendered), metric});
+  }
+  return *metric;
+}
+
+template <typename T>
+void MetricVec<T>::append_text(std::string& out) const {
+  std::lock_guard lock(mutex_);
+  if (series_.empty()) return;
+  const auto type = std::is_same_v<T, prometheus::Counter> ? prometheus::MetricType::Counter
+                    : std::is_same_v<T, prometheus::Gauge> ? prometheus::MetricType::Gauge
+                                                           : prometheus::MetricType::Histogram;
+  append_family_header(out, name_, help_, type);
+  for (const auto& s : series_) append_series(out, name_, type, s.labels, s.metric->Collect());
 }
 
 template class MetricVec<prometheus::Counter>;
@@ -104,7 +130,8 @@ CounterVec& MetricRegistry::counter(const std::string& name, const std::string& 
   std::lock_guard lock(mutex_);
   if (!e.counter) {
     auto& family = prometheus::BuildCounter().Name(name).Help(help).Labels(common_tags_).Register(*registry_);
-    e.counter = std::make_unique<CounterVec>(family, tag_names);
+    e.counter = std::make_unique<CounterVec>(family, name, help, tag_names, common_tags_);
+    registration_order_.push_back(&e);
   }
   return *e.counter;
 }
@@ -114,7 +141,8 @@ GaugeVec& MetricRegistry::gauge(const std::string& name, const std::string& help
   std::lock_guard lock(mutex_);
   if (!e.gauge) {
     auto& family = prometheus::BuildGauge().Name(name).Help(help).Labels(common_tags_).Register(*registry_);
-    e.gauge = std::make_unique<GaugeVec>(family, tag_names);
+    e.gauge = std::make_unique<GaugeVec>(family, name, help, tag_names, common_tags_);
+    registration_order_.push_back(&e);
   }
   return *e.gauge;
 }
@@ -125,9 +153,24 @@ HistogramVec& MetricRegistry::histogram(const std::string& name, const std::stri
   std::lock_guard lock(mutex_);
   if (!e.histogram) {
     auto& family = prometheus::BuildHistogram().Name(name).Help(help).Labels(common_tags_).Register(*registry_);
-    e.histogram = std::make_unique<HistogramVec>(family, tag_names, std::move(buckets));
+    e.histogram = std::make_unique<HistogramVec>(family, name, help, tag_names, common_tags_, std::move(buckets));
+    registration_order_.push_back(&e);
   }
   return *e.histogram;
+}
+
+std::string MetricRegistry::text() const {
+  std::string out;
+  std::lock_guard lock(mutex_);
+  for (Kind kind : {Kind::Counter, Kind::Gauge, Kind::Histogram}) {
+    for (const Entry* e : registration_order_) {
+      if (e->kind != kind) continue;
+      if (e->counter) e->counter->append_text(out);
+      if (e->gauge) e->gauge->append_text(out);
+      if (e->histogram) e->histogram->append_text(out);
+    }
+  }
+  return out;
 }
 
 std::vector<prometheus::MetricFamily> MetricRegistry::collect() const { return registry_->Collect(); }

@@ -5,6 +5,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <string_view>
 #include <string>
 #include <vector>
 
@@ -34,14 +35,29 @@ const std::vector<double>& seconds_buckets();
 template <typename T>
 class MetricVec {
  public:
-  MetricVec(prometheus::Family<T>& family, std::vector<std::string> tag_names, std::vector<double> buckets = {});
+  MetricVec(prometheus::Family<T>& family, std::string name, std::string help, std::vector<std::string> tag_names,
+            const Tags& common_tags, std::vector<double> buckets = {});
   T& with(const std::vector<std::string>& values) const;
   const std::vector<std::string>& tag_names() const { return tag_names_; }
 
+  // The family's lines in the text format (none while it has no series), each series
+  // read in place with its label set rendered once, when the series was made.
+  void append_text(std::string& out) const;
+
  private:
+  struct Series {
+    std::string labels;  // `{a="x",b="y"` (common tags first), empty for none
+    T* metric;
+  };
+
   prometheus::Family<T>& family_;
+  std::string name_;
+  std::string help_;
   std::vector<std::string> tag_names_;
+  const Tags& common_tags_;
   std::vector<double> buckets_;  // histograms only
+  mutable std::mutex mutex_;
+  mutable std::vector<Series> series_;  // in order of creation
 };
 
 using CounterVec = MetricVec<prometheus::Counter>;
@@ -67,6 +83,10 @@ class MetricRegistry {
   HistogramVec& histogram(const std::string& name, const std::string& help, std::vector<std::string> tag_names,
                           std::vector<double> buckets = seconds_buckets());
 
+  // The exposition of every metric with series: counters, then gauges, then histograms,
+  // each in order of registration (prometheus-cpp's own order).
+  std::string text() const;
+  // prometheus-cpp's copy of every series (what its own serializer takes).
   std::vector<prometheus::MetricFamily> collect() const;
 
  private:
@@ -76,8 +96,9 @@ class MetricRegistry {
   std::string prefix_;
   Tags common_tags_;
   std::shared_ptr<prometheus::Registry> registry_;
-  std::mutex mutex_;
+  mutable std::mutex mutex_;
   std::map<std::string, std::unique_ptr<Entry>> entries_;
+  std::vector<const Entry*> registration_order_;
 };
 
 // Tag names of a tag map, sorted (the order `with` takes values in).

@@ -6,10 +6,6 @@
 #include <utility>
 #include <vector>
 
-namespace prometheus {
-struct MetricFamily;
-}
-
 namespace runwatch::metrics {
 
 struct Sample {
@@ -21,9 +17,6 @@ struct Sample {
 
   bool operator==(const Sample&) const = default;
 };
-
-// Every sample of the families, in exposition order.
-std::vector<Sample> samples_of(const std::vector<prometheus::MetricFamily>& families);
 
 // True when the sample belongs to the metric `name`: its own name, or a histogram's or
 // summary's _bucket, _sum or _count.

@@ -8,7 +8,7 @@
 namespace runwatch::metrics {
 namespace {
 
-void append_escaped(std::string& out, const std::string& text, bool quote) {
+void append_escaped(std::string& out, std::string_view text, bool quote) {
   for (char c : text) {
     if (c == '\\') out += "\\\\";
     else if (c == '\n') out += "\\n";
@@ -19,93 +19,65 @@ void append_escaped(std::string& out, const std::string& text, bool quote) {
 
 void append_integer(std::string& out, uint64_t value) {
   char buffer[24];
-  auto end = std::to_chars(buffer, buffer + sizeof buffer, value).ptr;
-  out.append(buffer, end);
+  out.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, value).ptr);
 }
 
-// `{a="x",b="y"` without the closing brace, so a histogram bucket can add its le.
-std::string label_prefix(const prometheus::ClientMetric& metric) {
-  std::string out;
-  for (const auto& label : metric.label) {
-    out.push_back(out.empty() ? '{' : ',');
-    out += label.name;
-    out += "=\"";
-    append_escaped(out, label.value, true);
-    out.push_back('"');
-  }
-  return out;
-}
-
-class Writer {
+class SeriesWriter {
  public:
-  explicit Writer(std::string& out) : out_(out) {}
+  SeriesWriter(std::string& out, std::string_view name, std::string_view labels, const prometheus::ClientMetric& m)
+      : out_(out), name_(name), labels_(labels), m_(m) {}
 
-  void family(const prometheus::MetricFamily& f) {
-    out_ += "# HELP ";
-    out_ += f.name;
-    out_.push_back(' ');
-    append_escaped(out_, f.help, false);
-    out_ += "\n# TYPE ";
-    out_ += f.name;
-    out_.push_back(' ');
-    out_ += type_name(f.type);
-    out_.push_back('\n');
-    for (const auto& m : f.metric) metric(f, m);
-  }
-
- private:
-  void metric(const prometheus::MetricFamily& f, const prometheus::ClientMetric& m) {
-    labels_ = label_prefix(m);
-    switch (f.type) {
-      case prometheus::MetricType::Counter: sample(f.name, "", m.counter.value, m); break;
-      case prometheus::MetricType::Gauge: sample(f.name, "", m.gauge.value, m); break;
+  void write(prometheus::MetricType type) {
+    switch (type) {
+      case prometheus::MetricType::Counter: sample("", m_.counter.value); break;
+      case prometheus::MetricType::Gauge: sample("", m_.gauge.value); break;
       case prometheus::MetricType::Summary:
-        for (const auto& q : m.summary.quantile) sample_with(f.name, "", "quantile", q.quantile, q.value, m);
-        sample(f.name, "_sum", m.summary.sample_sum, m);
-        count(f.name, m.summary.sample_count, m);
+        for (const auto& q : m_.summary.quantile) sample_with("", "quantile", q.quantile, q.value);
+        sample("_sum", m_.summary.sample_sum);
+        count(m_.summary.sample_count);
         break;
       case prometheus::MetricType::Histogram:
-        for (const auto& b : m.histogram.bucket)
-          sample_with(f.name, "_bucket", "le", b.upper_bound, static_cast<double>(b.cumulative_count), m);
-        sample(f.name, "_sum", m.histogram.sample_sum, m);
-        count(f.name, m.histogram.sample_count, m);
+        for (const auto& b : m_.histogram.bucket)
+          sample_with("_bucket", "le", b.upper_bound, static_cast<double>(b.cumulative_count));
+        sample("_sum", m_.histogram.sample_sum);
+        count(m_.histogram.sample_count);
         break;
-      default: sample(f.name, "", m.untyped.value, m); break;
+      default: sample("", m_.untyped.value); break;
     }
   }
 
-  void head(const std::string& name, const char* suffix) {
-    out_ += name;
+ private:
+  void head(const char* suffix) {
+    out_ += name_;
     out_ += suffix;
     out_ += labels_;
     if (!labels_.empty()) out_.push_back('}');
     out_.push_back(' ');
   }
 
-  void tail(const prometheus::ClientMetric& m) {
-    if (m.timestamp_ms != 0) {
+  void tail() {
+    if (m_.timestamp_ms != 0) {
       out_.push_back(' ');
       char buffer[24];
-      out_.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, m.timestamp_ms).ptr);
+      out_.append(buffer, std::to_chars(buffer, buffer + sizeof buffer, m_.timestamp_ms).ptr);
     }
     out_.push_back('\n');
   }
 
-  void sample(const std::string& name, const char* suffix, double value, const prometheus::ClientMetric& m) {
-    head(name, suffix);
+  void sample(const char* suffix, double value) {
+    head(suffix);
     append_number(out_, value);
-    tail(m);
+    tail();
   }
 
-  void count(const std::string& name, uint64_t value, const prometheus::ClientMetric& m) {
-    head(name, "_count");
+  void count(uint64_t value) {
+    head("_count");
     append_integer(out_, value);
-    tail(m);
+    tail();
   }
 
-  void sample_with(const std::string& name, const char* suffix, const char* label, double bound, double value,
-                   const prometheus::ClientMetric& m) {
-    out_ += name;
+  void sample_with(const char* suffix, const char* label, double bound, double value) {
+    out_ += name_;
     out_ += suffix;
     out_ += labels_;
     out_.push_back(labels_.empty() ? '{' : ',');
@@ -114,11 +86,13 @@ class Writer {
     append_number(out_, bound);
     out_ += "\"} ";
     append_number(out_, value);
-    tail(m);
+    tail();
   }
 
   std::string& out_;
-  std::string labels_;
+  std::string_view name_;
+  std::string_view labels_;
+  const prometheus::ClientMetric& m_;
 };
 
 }  // namespace
@@ -144,13 +118,49 @@ void append_number(std::string& out, double value) {
   }
 }
 
+void append_family_header(std::string& out, std::string_view name, std::string_view help, prometheus::MetricType type) {
+  out += "# HELP ";
+  out += name;
+  out.push_back(' ');
+  append_escaped(out, help, false);
+  out += "\n# TYPE ";
+  out += name;
+  out.push_back(' ');
+  out += type_name(type);
+  out.push_back('\n');
+}
+
+void append_label(std::string& out, std::string_view name, std::string_view value) {
+  out.push_back(out.empty() ? '{' : ',');
+  out += name;
+  out += "=\"";
+  append_escaped(out, value, true);
+  out.push_back('"');
+}
+
+void append_series(std::string& out, std::string_view name, prometheus::MetricType type, std::string_view labels,
+                   const prometheus::ClientMetric& values) {
+  SeriesWriter(out, name, labels, values).write(type);
+}
+
+void append_families(std::string& out, const std::vector<prometheus::MetricFamily>& families) {
+  std::string labels;
+  for (const auto& f : families) {
+    append_family_header(out, f.name, f.help, f.type);
+    for (const auto& m : f.metric) {
+      labels.clear();
+      for (const auto& label : m.label) append_label(labels, label.name, label.value);
+      append_series(out, f.name, f.type, labels, m);
+    }
+  }
+}
+
 std::string write_text(const std::vector<prometheus::MetricFamily>& families) {
   std::string out;
   size_t series = 0;
   for (const auto& f : families) series += f.metric.size() * (f.type == prometheus::MetricType::Histogram ? 8 : 1);
   out.reserve(series * 96 + families.size() * 128);
-  Writer writer(out);
-  for (const auto& f : families) writer.family(f);
+  append_families(out, families);
   return out;
 }
 
