@@ -1,6 +1,6 @@
 // What the management server reads from the engine: health indicators, the running task
 // runs (/worker), the Schedule triggers (/scheduler), the process's threads (/threaddump)
-// and the metrics exposition (/prometheus).
+// and the metrics (/prometheus, /metrics).
 #include "runwatch/engine.h"
 #include "runwatch/server/thread_dump.h"
 
@@ -60,6 +60,7 @@ ManagementSources Engine::management_sources() const {
   };
   sources.thread_dump = [] { return thread_dump_json(take_thread_dump()); };
   sources.prometheus = [this] { return metrics_.prometheus_text(); };
+  sources.metrics = [this] { return metrics_.snapshot(); };
   return sources;
 }
 

@@ -1,6 +1,6 @@
 // The management server over real HTTP on loopback: /health and its indicators, /worker
 // while a task runs, /scheduler on the manual clock, /loggers changing levels at run
-// time, /info, /env, basic auth, and JSON errors for unknown paths, wrong methods and
+// time, /metrics in Micronaut's shape, /info, /env, basic auth, and JSON errors for unknown paths, wrong methods and
 // bad bodies.
 #include <arpa/inet.h>
 #include <httplib.h>
@@ -254,6 +254,66 @@ tasks:
   ASSERT_TRUE(gzipped);
   EXPECT_EQ(gzipped->get_header_value("Content-Encoding"), "gzip");
   EXPECT_LT(gzipped->body.size(), res->body.size());
+}
+
+TEST_F(ServerManagement, MetricsInMicronautsShapeWithTagFilters) {
+  add(R"(
+id: hello
+namespace: company.team
+tasks:
+  - id: hi
+    type: io.kestra.plugin.core.log.Log
+    message: hi
+)");
+  add(R"(
+id: broken
+namespace: company.team
+tasks:
+  - id: boom
+    type: io.kestra.plugin.core.execution.Fail
+)");
+  serve();
+  start("hello");
+  start("hello");
+  start("broken");
+  auto [status, names] = get("/metrics");
+  EXPECT_EQ(status, 200);
+  std::set<std::string> listed(names["names"].begin(), names["names"].end());
+  for (const char* name : {"kestra.executor.execution.end.count", "kestra.executor.execution.duration",
+                           "kestra.worker.job.thread", "process.cpu.seconds"})
+    EXPECT_EQ(listed.count(name), 1u) << name;
+  EXPECT_TRUE(std::is_sorted(names["names"].begin(), names["names"].end()));
+
+  const Value ended = {
+      {"name", "kestra.executor.execution.end.count"},
+      {"baseUnit", nullptr},
+      {"measurements", {{{"statistic", "COUNT"}, {"value", 3.0}}}},
+      {"availableTags",
+       {{{"tag", "flow_id"}, {"values", {"broken", "hello"}}},
+        {{"tag", "namespace_id"}, {"values", {"company.team"}}},
+        {{"tag", "state"}, {"values", {"FAILED", "SUCCESS"}}}}}};
+  EXPECT_EQ(get("/metrics/kestra.executor.execution.end.count"), (std::pair<int, Value>{200, ended}));
+  EXPECT_EQ(get("/metrics/kestra_executor_execution_end_count_total"), (std::pair<int, Value>{200, ended}));
+  EXPECT_EQ(get("/metrics/kestra.executor.execution.end.count?tag=state:FAILED&tag=namespace_id:company.team"),
+            (std::pair<int, Value>{200,
+                                   {{"name", "kestra.executor.execution.end.count"},
+                                    {"baseUnit", nullptr},
+                                    {"measurements", {{{"statistic", "COUNT"}, {"value", 1.0}}}},
+                                    {"availableTags", {{{"tag", "flow_id"}, {"values", {"broken"}}}}}}}));
+  auto [timer_status, timer] = get("/metrics/kestra.executor.execution.duration?tag=flow_id:hello");
+  EXPECT_EQ(timer_status, 200);
+  EXPECT_EQ(timer["baseUnit"], "seconds");
+  // The manual clock stood still: two executions of no duration.
+  EXPECT_EQ(timer["measurements"], (Value{{{"statistic", "COUNT"}, {"value", 2.0}},
+                                          {{"statistic", "TOTAL_TIME"}, {"value", 0.0}}}));
+  EXPECT_EQ(get("/metrics/kestra.worker.job.thread").second["measurements"],
+            (Value{{{"statistic", "VALUE"}, {"value", 4.0}}}));
+
+  EXPECT_EQ(get("/metrics/no.such.metric"),
+            (std::pair<int, Value>{404, {{"message", "No metric named 'no.such.metric'"}, {"status", 404}}}));
+  EXPECT_EQ(get("/metrics/kestra.executor.execution.end.count?tag=state:KILLED").first, 404);
+  EXPECT_EQ(get("/metrics/kestra.executor.execution.end.count?tag=state"),
+            (std::pair<int, Value>{400, {{"message", "tag 'state' is not of the form key:value"}, {"status", 400}}}));
 }
 
 TEST_F(ServerManagement, AHugeBodyIsRefusedWith413) {

@@ -11,6 +11,7 @@
 #include "runwatch/logging/loggers.h"
 #include "runwatch/model/time.h"
 #include "runwatch/server/http_listener.h"
+#include "runwatch/server/metrics_endpoint.h"
 #include "runwatch/server/router.h"
 
 namespace runwatch {
@@ -140,6 +141,7 @@ struct ManagementServer::Impl {
       router.get("/prometheus", [this](const Match&, httplib::Response& res) {
         res.set_content(sources.prometheus(), "text/plain; version=0.0.4; charset=utf-8");
       });
+    if (sources.metrics) add_metrics_routes(router, sources.metrics);
     if (sources.worker)
       router.get("/worker", [this](const Match&, httplib::Response& res) { json(res, 200, sources.worker()); });
     if (sources.scheduler)

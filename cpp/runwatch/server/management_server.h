@@ -1,7 +1,7 @@
 #pragma once
 // The management server (endpoints.all.port, 8081 by default), on threads of its own:
-// /health (and /liveness, /readiness) in Micronaut's shape, /prometheus, /worker,
-// /scheduler, /loggers, /info and /env, behind basic auth when it is configured. It
+// /health (and /liveness, /readiness) and /metrics in Micronaut's shape, /prometheus,
+// /worker, /scheduler, /loggers, /threaddump, /info and /env, behind basic auth when it is configured. It
 // reads the engine only through ManagementSources, so it does not depend on the engine.
 #include <functional>
 #include <memory>
@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "runwatch/config/config.h"
+#include "runwatch/metrics/sample.h"
 #include "runwatch/model/value.h"
 
 namespace runwatch {
@@ -24,6 +25,7 @@ struct HealthIndicator {
 struct ManagementSources {
   std::function<std::vector<HealthIndicator>()> health;  // the repository and the services
   std::function<std::string()> prometheus;               // the exposition text
+  std::function<std::vector<metrics::Sample>()> metrics; // the same, as samples (/metrics)
   std::function<Value()> worker;                         // the running task runs
   std::function<Value()> scheduler;                      // the Schedule triggers and their next dates
   std::function<Value()> thread_dump;                    // every thread of the process
