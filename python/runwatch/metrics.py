@@ -12,7 +12,7 @@ import urllib.error
 import urllib.request
 from collections.abc import Iterable, Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, NamedTuple, Optional, Union
+from typing import TYPE_CHECKING, Any, Callable, NamedTuple, Optional, TypeVar, Union, cast
 
 from . import _core
 from .errors import Error
@@ -25,6 +25,9 @@ PrometheusParseError = _core.PrometheusParseError
 CounterHandle = _core.CounterHandle
 GaugeHandle = _core.GaugeHandle
 HistogramHandle = _core.HistogramHandle
+
+
+_Handle = TypeVar("_Handle", CounterHandle, GaugeHandle, HistogramHandle)
 
 
 class ScrapeError(Error):
@@ -133,12 +136,12 @@ class Metrics:
         """A histogram (buckets in seconds by default, up to an hour): `.observe(v)`."""
         return self._handle("histogram", name, tags, lambda: self._core.histogram(name, tags, list(buckets)))
 
-    def _handle(self, kind: str, name: str, tags: dict[str, str], make: Any) -> Any:
+    def _handle(self, kind: str, name: str, tags: dict[str, str], make: Callable[[], _Handle]) -> _Handle:
         key = (kind, name, tuple(sorted(tags.items())))
         handle = self._handles.get(key)
         if handle is None:
             handle = self._handles[key] = make()
-        return handle
+        return cast(_Handle, handle)
 
 
 __all__ = [
