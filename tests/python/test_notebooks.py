@@ -67,6 +67,12 @@ def alerts(kernel_name: str) -> nbformat.NotebookNode:
     return execute("test_alert_flows.ipynb", kernel_name)
 
 
+def test_the_kernel_is_this_interpreter(kernel_name):
+    notebook = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell("import sys; print(sys.executable)")])
+    NotebookClient(notebook, timeout=60, kernel_name=kernel_name).execute()
+    assert notebook.cells[0].outputs[0].text == sys.executable + "\n"
+
+
 def test_the_workload_ends_as_designed(explore):
     assert printed(explore, "executions") == [
         "                   flow    state  attempts  duration_s",
