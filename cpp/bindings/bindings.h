@@ -15,6 +15,7 @@ void bind_engine(py::module_& m);
 void bind_errors(py::module_& m);
 void bind_metrics(py::module_& m);
 void bind_notifiers(py::module_& m);
+void bind_plugins(py::module_& m);
 void bind_server(py::module_& m);
 // Tag values are converted with str().
 metrics::Tags tags_from(const py::dict& tags);

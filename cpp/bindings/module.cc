@@ -70,4 +70,5 @@ PYBIND11_MODULE(_core, m) {
   rb::bind_server(m);
   rb::bind_python_tasks(m);
   rb::bind_notifiers(m);
+  rb::bind_plugins(m);
 }

@@ -1,4 +1,5 @@
-"""The `runwatch` command: validate flows, run one execution, test alert routing, serve."""
+"""The `runwatch` command: validate flows, run one execution, test alert routing, list the
+plugin types (and write their reference pages), serve."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import time
 from collections.abc import Sequence
 from typing import Optional, TextIO
 
-from . import _core
+from . import _core, plugins
 from .engine import Engine
 from .errors import ConfigError, Error, ExecutionTimeout, FlowValidationError
 from .execution import Execution
@@ -126,6 +127,26 @@ def _ended_within(engine: Engine, seconds: float) -> bool:
     return True
 
 
+def _plugins(args: argparse.Namespace, out: TextIO) -> int:
+    if args.output is not None and not args.markdown:
+        raise Error("--output is where --markdown writes its pages: give --markdown too")
+    if args.markdown:
+        try:
+            written = plugins.write_markdown(args.output or "docs/plugins")
+        except OSError as e:
+            raise Error(f"cannot write the reference pages: {e}") from e
+        for path in written:
+            print(f"wrote {path}", file=out)
+        return 0
+    for kind in plugins.KINDS:
+        types = plugins.plugin_types(kind)
+        print(f"{kind} types ({len(types)}):", file=out)
+        for t in types:
+            aliases = f" (also {', '.join(t.aliases)})" if t.aliases else ""
+            print(f"  {t.name}{aliases}", file=out)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="runwatch", description="Kestra-compatible alerting and monitoring engine")
     parser.add_argument("--version", action="version", version=f"runwatch {_core.__version__}")
@@ -152,6 +173,14 @@ def build_parser() -> argparse.ArgumentParser:
     test_alert.add_argument("flow_id")
     test_alert.add_argument("state", help="the state the execution reaches, e.g. FAILED")
     test_alert.set_defaults(handler=_test_alert)
+
+    plugin_list = commands.add_parser(
+        "plugins", help="list the task, trigger and condition types; --markdown writes their reference pages")
+    plugin_list.add_argument("--markdown", action="store_true",
+                             help="write the Markdown reference pages (an index and one page per kind)")
+    plugin_list.add_argument("--output", default=None, metavar="DIR",
+                             help="the folder --markdown writes to (default: docs/plugins)")
+    plugin_list.set_defaults(handler=_plugins)
 
     server = commands.add_parser("server", help="run the engine, its API and management servers until SIGINT or SIGTERM")
     server.add_argument("--config", default=None, help="an application.yml (Kestra's keys)")

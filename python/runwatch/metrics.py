@@ -41,17 +41,12 @@ class Sample(NamedTuple):
     timestamp: Optional[datetime] = None  # history: when sampled; parsed text: the sample's own
 
 
-_Columns = tuple[
-    list[str], list[str], list[float], Optional[list[Optional[datetime]]], dict[str, list[Optional[str]]]
-]
-
-
 class Records(Sequence[Sample]):
     """Samples held in columns (as the engine hands them over): a sequence of `Sample`
     records, and one step from a pandas DataFrame (one row per sample, labels as columns).
     """
 
-    def __init__(self, columns: _Columns) -> None:
+    def __init__(self, columns: _core._SampleColumns) -> None:
         self._names, self._types, self._values, self._timestamps, self._labels = columns
 
     def __len__(self) -> int:
@@ -66,8 +61,8 @@ class Records(Sequence[Sample]):
     def __getitem__(self, index: Union[int, slice]) -> Union[Sample, "Records"]:
         if isinstance(index, slice):
             timestamps = self._timestamps[index] if self._timestamps is not None else None
-            labels = {k: column[index] for k, column in self._labels.items()}
-            return Records((self._names[index], self._types[index], self._values[index], timestamps, labels))
+            columns = {k: column[index] for k, column in self._labels.items()}
+            return Records((self._names[index], self._types[index], self._values[index], timestamps, columns))
         labels = {k: v for k, column in self._labels.items() if (v := column[index]) is not None}
         timestamp = self._timestamps[index] if self._timestamps is not None else None
         return Sample(self._names[index], labels, self._values[index], self._types[index], timestamp)
@@ -152,27 +147,26 @@ class Metrics:
 
     def counter(self, name: str, **tags: str) -> CounterHandle:
         """A counter in the engine's exposition, `name` + "_total"; `.inc(amount=1)`."""
-        handle = self._handles.get(("counter", name, *tags.items()))
-        return handle if handle is not None else self._register("counter", name, tags)
+        key = ("counter", name, *tags.items())
+        handle: Optional[CounterHandle] = self._handles.get(key)
+        if handle is None:
+            handle = self._handles[key] = self._core.counter(name, tags)
+        return handle
 
     def gauge(self, name: str, **tags: str) -> GaugeHandle:
         """A gauge: `.set(v)`, `.inc(amount=1)`, `.dec(amount=1)`."""
-        handle = self._handles.get(("gauge", name, *tags.items()))
-        return handle if handle is not None else self._register("gauge", name, tags)
+        key = ("gauge", name, *tags.items())
+        handle: Optional[GaugeHandle] = self._handles.get(key)
+        if handle is None:
+            handle = self._handles[key] = self._core.gauge(name, tags)
+        return handle
 
     def histogram(self, name: str, buckets: Sequence[float] = (), **tags: str) -> HistogramHandle:
         """A histogram (buckets in seconds by default, up to an hour): `.observe(v)`."""
-        handle = self._handles.get(("histogram", name, *tags.items()))
-        return handle if handle is not None else self._register("histogram", name, tags, buckets)
-
-    def _register(self, kind: str, name: str, tags: dict[str, str], buckets: Sequence[float] = ()) -> Any:
-        if kind == "counter":
-            handle = self._core.counter(name, tags)
-        elif kind == "gauge":
-            handle = self._core.gauge(name, tags)
-        else:
-            handle = self._core.histogram(name, tags, list(buckets))
-        self._handles[(kind, name, *tags.items())] = handle
+        key = ("histogram", name, *tags.items())
+        handle: Optional[HistogramHandle] = self._handles.get(key)
+        if handle is None:
+            handle = self._handles[key] = self._core.histogram(name, tags, list(buckets))
         return handle
 
 

@@ -78,7 +78,7 @@ class NotificationMessage:
         )
 
 
-def _extra_properties(cls: type) -> list[tuple[str, _core.PropertyType, bool, Any, str]]:
+def _extra_properties(cls: "type[Notifier]") -> list[tuple[str, _core.PropertyType, bool, Any, str]]:
     """The properties `send` declares after (self, ctx, message)."""
     parameters = list(inspect.signature(cls.send).parameters.values())[3:]
     try:
