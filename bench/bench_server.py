@@ -22,20 +22,10 @@ from contextlib import contextmanager
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
 import prometheus_client
+from bench_engine import TWO_TASKS  # bench/ is on sys.path: the script's own folder
 
 import runwatch
 
-TWO_TASKS = """
-id: two_tasks
-namespace: bench
-tasks:
-  - id: first
-    type: io.kestra.plugin.core.log.Log
-    message: one
-  - id: second
-    type: io.kestra.plugin.core.debug.Return
-    format: two
-"""
 GZIP = ["-H", "Accept-Encoding: gzip"]
 
 

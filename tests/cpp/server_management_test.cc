@@ -21,6 +21,15 @@ namespace {
 
 using namespace std::chrono_literals;
 
+constexpr const char* kHelloFlow = R"(
+id: hello
+namespace: company.team
+tasks:
+  - id: hi
+    type: io.kestra.plugin.core.log.Log
+    message: hi
+)";
+
 class ServerManagement : public testing::EngineTest {
  protected:
   std::unique_ptr<ManagementServer> server;
@@ -144,14 +153,7 @@ triggers:
 }
 
 TEST_F(ServerManagement, LoggersChangeAtRunTimeAndTraceLinesThenAppear) {
-  add(R"(
-id: hello
-namespace: company.team
-tasks:
-  - id: hi
-    type: io.kestra.plugin.core.log.Log
-    message: hi
-)");
+  add(kHelloFlow);
   serve();
   auto captured = std::make_shared<spdlog::sinks::ringbuffer_sink_mt>(1000);
   captured->set_pattern("%l %n %v");
@@ -232,14 +234,7 @@ TEST_F(ServerManagement, ThreadDumpListsTheEnginesThreadsByName) {
 }
 
 TEST_F(ServerManagement, PrometheusServesTheExpositionGzippedWhenAsked) {
-  add(R"(
-id: hello
-namespace: company.team
-tasks:
-  - id: hi
-    type: io.kestra.plugin.core.log.Log
-    message: hi
-)");
+  add(kHelloFlow);
   serve();
   start("hello");
   auto res = client->Get("/prometheus");
@@ -257,14 +252,7 @@ tasks:
 }
 
 TEST_F(ServerManagement, MetricsInMicronautsShapeWithTagFilters) {
-  add(R"(
-id: hello
-namespace: company.team
-tasks:
-  - id: hi
-    type: io.kestra.plugin.core.log.Log
-    message: hi
-)");
+  add(kHelloFlow);
   add(R"(
 id: broken
 namespace: company.team
