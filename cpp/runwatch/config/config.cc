@@ -169,9 +169,9 @@ const std::vector<KeySpec>& scalar_keys() {
        }},
       {"kestra.repository.type",
        [](Config& c, const std::string& t) {
-         if (lower(t) != "memory")
-           throw InvalidValue("must be memory (the SQLite store is not available yet), got '" + t + "'");
-         c.repository_type = "memory";
+         if (lower(t) != "memory" && lower(t) != "sqlite")
+           throw InvalidValue("must be memory or sqlite, got '" + t + "'");
+         c.repository_type = lower(t);
        }},
       {"kestra.repository.path", [](Config& c, const std::string& t) { c.repository_path = non_empty(t); }},
       {"kestra.server.termination-grace-period",
