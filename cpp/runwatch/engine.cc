@@ -40,12 +40,13 @@ Engine::Engine(EngineOptions options)
       secrets_(std::move(options.secrets)),
       repository_(options.repository ? std::move(options.repository) : std::make_shared<store::MemoryRepository>()),
       indexer_(*repository_, metrics_.catalog()),
+      schedule_state_(*repository_),
       executor_(*clock_, PluginRegistry::global(), secrets_, env_vars(options.env_vars_prefix), board_,
                 options.worker_threads > 0 ? options.worker_threads : default_worker_threads(),
                 [this](const Execution& e) { on_transition(e); }, metrics_.catalog()),
       scheduler_(*clock_, flows_, secrets_, [this](const ScheduledExecution& e) {
         create(e.ns, e.flow_id, e.inputs, {}, e.trigger);
-      }, metrics_.catalog()) {
+      }, metrics_.catalog(), &schedule_state_) {
   for (auto& recorded : repository_->find_executions({})) {
     if (!is_terminal(recorded->state.current())) unfinished_.push_back(recorded);
     board_.publish(std::move(recorded));

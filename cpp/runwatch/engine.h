@@ -21,6 +21,7 @@
 #include "runwatch/server/management_server.h"
 #include "runwatch/store/indexer.h"
 #include "runwatch/store/repository.h"
+#include "runwatch/store/repository_states.h"
 #include "runwatch/tasks/registry.h"
 #include "runwatch/tasks/secrets.h"
 #include <map>
@@ -128,6 +129,7 @@ class Engine {
   std::shared_ptr<store::Repository> repository_;
   store::Indexer indexer_;  // records what the board publishes; outlives the executor
   std::vector<Snapshot> unfinished_;  // recorded by a previous run, for recover()
+  store::RepositoryScheduleState schedule_state_;
   ExecutionBoard board_;
   Executor executor_;
   Scheduler scheduler_;  // after the executor: it submits executions from its own thread

@@ -217,6 +217,42 @@ TEST_F(StoreEngineTest, AMonitoringExecutionInterruptedByARestartResumesItsTaskR
   EXPECT_EQ(resumed->logs[1].message, "upstream-1 FAILED");
 }
 
+constexpr const char* kHourly = R"(
+id: hourly
+namespace: company.team
+tasks:
+  - id: hello
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ trigger.date }}"
+triggers:
+  - id: every_hour
+    type: io.kestra.plugin.core.trigger.Schedule
+    cron: "0 * * * *"
+)";
+
+TEST_F(StoreEngineTest, AScheduleGoesOnFromItsLastDateAfterARestartAndNeverFiresADateTwice) {
+  // The clock starts at 22:13:20 UTC: the first date is 23:00.
+  {
+    auto engine = open();
+    engine->add_flow(kHourly, "hourly.yaml");
+    clock->advance(47min);
+    ASSERT_TRUE(engine->wait_idle(20s));
+    ASSERT_EQ(engine->executions({.ns = "company.team", .flow_id = "hourly", .state = std::nullopt}).size(), 1u);
+    engine->stop();
+  }
+  clock->advance(3h + 30min);  // down from 23:00 to 02:30: 00:00, 01:00 and 02:00 were missed
+  auto engine = open();
+  engine->add_flow(kHourly, "hourly.yaml");
+  ASSERT_TRUE(engine->wait_idle(20s));
+  std::vector<std::string> dates;
+  for (const auto& e : engine->executions({.ns = "company.team", .flow_id = "hourly", .state = std::nullopt}))
+    dates.push_back(e->trigger.at("date").get<std::string>());
+  std::sort(dates.begin(), dates.end());
+  EXPECT_EQ(dates, (std::vector<std::string>{"2023-11-14T23:00:00Z", "2023-11-15T00:00:00Z", "2023-11-15T01:00:00Z",
+                                             "2023-11-15T02:00:00Z"}));
+  EXPECT_EQ(engine->schedules().at(0).last_date, test_epoch() + 3h + 46min + 40s);
+}
+
 TEST_F(StoreEngineTest, HealthShowsTheDatabase) {
   auto engine = open();
   auto indicators = engine->management_sources().health();
