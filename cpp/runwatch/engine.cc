@@ -40,6 +40,7 @@ Engine::Engine(EngineOptions options)
       secrets_(std::move(options.secrets)),
       repository_(options.repository ? std::move(options.repository) : std::make_shared<store::MemoryRepository>()),
       indexer_(*repository_, metrics_.catalog()),
+      flow_triggers_(std::make_unique<store::RepositoryWindowStore>(*repository_, indexer_)),
       schedule_state_(*repository_),
       executor_(*clock_, PluginRegistry::global(), secrets_, env_vars(options.env_vars_prefix), board_,
                 options.worker_threads > 0 ? options.worker_threads : default_worker_threads(),

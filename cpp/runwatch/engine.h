@@ -125,9 +125,9 @@ class Engine {
   metrics::ExecutorMetrics flow_trigger_metrics_;  // used by on_transition, on the executor thread only
   SecretStore secrets_;
   FlowRegistry flows_;
-  FlowTriggers flow_triggers_;
   std::shared_ptr<store::Repository> repository_;
   store::Indexer indexer_;  // records what the board publishes; outlives the executor
+  FlowTriggers flow_triggers_;  // its windows are recorded by the indexer
   std::vector<Snapshot> unfinished_;  // recorded by a previous run, for recover()
   store::RepositoryScheduleState schedule_state_;
   ExecutionBoard board_;

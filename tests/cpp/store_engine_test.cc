@@ -253,6 +253,62 @@ TEST_F(StoreEngineTest, AScheduleGoesOnFromItsLastDateAfterARestartAndNeverFires
   EXPECT_EQ(engine->schedules().at(0).last_date, test_epoch() + 3h + 46min + 40s);
 }
 
+constexpr const char* kBothFailed = R"(
+id: both_failed
+namespace: company.monitoring
+tasks:
+  - id: log
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ trigger.flowId }}"
+triggers:
+  - id: upstream_failed
+    type: io.kestra.plugin.core.trigger.Flow
+    preconditions:
+      id: both
+      flows:
+        - namespace: company.team
+          flowId: a
+          states: [FAILED]
+        - namespace: company.team
+          flowId: b
+          states: [FAILED]
+      timeWindow:
+        type: DURATION_WINDOW
+        window: PT1H
+)";
+
+TEST_F(StoreEngineTest, APreconditionWindowSurvivesARestart) {
+  auto failing = [](const std::string& id) {
+    return "id: " + id + "\nnamespace: company.team\ntasks:\n  - id: fail\n    type: io.kestra.plugin.core.execution.Fail\n";
+  };
+  auto open_with_windows = [&] {
+    auto engine = open();
+    engine->add_flow(failing("a"), "a.yaml");
+    engine->add_flow(failing("b"), "b.yaml");
+    engine->add_flow(kBothFailed, "both.yaml");
+    return engine;
+  };
+  auto fired = [](Engine& engine) {
+    return engine.executions({.ns = "company.monitoring", .flow_id = "both_failed", .state = std::nullopt}).size();
+  };
+  {
+    auto engine = open_with_windows();
+    engine->submit("company.team", "a");
+    ASSERT_TRUE(engine->wait_idle(20s));
+    EXPECT_EQ(fired(*engine), 0u);
+    engine->stop();
+  }
+  clock->advance(10min);
+  auto engine = open_with_windows();
+  engine->submit("company.team", "b");
+  ASSERT_TRUE(engine->wait_idle(20s));
+  ASSERT_EQ(fired(*engine), 1u);  // a's failure, counted before the restart, completed the window
+  // The complete window started afresh, and that too is recorded.
+  engine->stop();
+  store::SqliteRepository file(folder / "runwatch.db");
+  EXPECT_TRUE(file.states(store::kWindowState).empty());
+}
+
 TEST_F(StoreEngineTest, HealthShowsTheDatabase) {
   auto engine = open();
   auto indicators = engine->management_sources().health();

@@ -201,6 +201,17 @@ TEST_P(RepositoryTest, KeepsKeyedStateByKind) {
   EXPECT_FALSE(repo->state(kPendingNotification, "a"));
 }
 
+TEST_P(RepositoryTest, SavesStateChangesWithABatchOfExecutions) {
+  repo->put_state(kWindowState, "old", Value(1));
+  repo->save_executions({snapshot(sample("e1", "f", kEpoch, State::SUCCESS))},
+                        {{std::string(kWindowState), "new", Value{{"met", 2}}}, {std::string(kWindowState), "old", std::nullopt}});
+  EXPECT_TRUE(repo->find_execution("e1"));
+  auto windows = repo->states(kWindowState);
+  ASSERT_EQ(windows.size(), 1u);
+  EXPECT_EQ(windows[0].first, "new");
+  EXPECT_EQ(windows[0].second, Value({{"met", 2}}));
+}
+
 TEST_P(RepositoryTest, SaysWhatItIs) {
   auto info = repo->info();
   EXPECT_EQ(info.database, GetParam());

@@ -41,6 +41,20 @@ Indexer::Ticket Indexer::record(Snapshot execution) {
   return ticket;
 }
 
+Indexer::Ticket Indexer::record_state(std::string_view kind, const std::string& key, std::optional<Value> value) {
+  Ticket ticket;
+  {
+    std::lock_guard lock(mutex_);
+    ticket = ++issued_;
+    StateChange change{std::string(kind), key, std::move(value)};
+    auto [it, inserted] = queued_states_.try_emplace({change.kind, key}, state_queue_.size());
+    if (inserted) state_queue_.push_back(std::move(change));
+    else state_queue_[it->second] = std::move(change);
+  }
+  work_cv_.notify_one();
+  return ticket;
+}
+
 Indexer::Ticket Indexer::last_ticket() const {
   std::lock_guard lock(mutex_);
   return issued_;
@@ -72,29 +86,46 @@ void Indexer::stop() {
 void Indexer::loop() {
   set_thread_name("indexer");
   std::vector<Snapshot> batch;
+  std::vector<StateChange> states;
   for (;;) {
     Ticket through;
     {
       std::unique_lock lock(mutex_);
-      work_cv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
-      if (queue_.empty()) return;
+      work_cv_.wait(lock, [&] { return !queue_.empty() || !state_queue_.empty() || stopping_; });
+      if (queue_.empty() && state_queue_.empty()) return;
       batch.swap(queue_);
+      states.swap(state_queue_);
       queued_.clear();
+      queued_states_.clear();
       through = issued_;
     }
-    write(batch, through);
+    write(batch, states, through);
     batch.clear();
+    states.clear();
   }
 }
 
-void Indexer::write(std::vector<Snapshot>& batch, Ticket through) {
+void Indexer::requeue_locked(std::vector<Snapshot>& batch, std::vector<StateChange>& states) {
+  for (auto& snapshot : batch) {
+    auto [it, inserted] = queued_.try_emplace(snapshot->id, queue_.size());
+    if (inserted) queue_.push_back(std::move(snapshot));
+  }
+  for (auto& change : states) {
+    auto [it, inserted] = queued_states_.try_emplace({change.kind, change.key}, state_queue_.size());
+    if (inserted) state_queue_.push_back(std::move(change));
+  }
+  batch.clear();
+  states.clear();
+}
+
+void Indexer::write(std::vector<Snapshot>& batch, std::vector<StateChange>& states, Ticket through) {
   auto received = std::chrono::steady_clock::now();
   for (;;) {
     auto start = std::chrono::steady_clock::now();
     try {
-      repository_.save_executions(batch);
+      repository_.save_executions(batch, states);
       if (metrics_) {
-        metrics_->indexer_count.with({}).Increment(static_cast<double>(batch.size()));
+        metrics_->indexer_count.with({}).Increment(static_cast<double>(batch.size() + states.size()));
         metrics_->indexer_duration.with({}).Observe(seconds_since(start));
         metrics_->indexer_request_count.with({}).Increment();
         metrics_->indexer_request_duration.with({}).Observe(seconds_since(received));
@@ -103,20 +134,18 @@ void Indexer::write(std::vector<Snapshot>& batch, Ticket through) {
       committed_ = through;
       break;
     } catch (const std::exception& e) {
-      log_->error("Recording {} executions failed, retrying in {} ms: {}", batch.size(), kRetryAfter.count(), e.what());
+      log_->error("Recording {} executions and {} states failed, retrying in {} ms: {}", batch.size(), states.size(),
+                  kRetryAfter.count(), e.what());
       std::unique_lock lock(mutex_);
       failed_ = through;
       failure_ = e.what();
       done_cv_.notify_all();
-      // Newer snapshots queued meanwhile are written with this batch's others.
-      for (auto& snapshot : batch) {
-        auto [it, inserted] = queued_.try_emplace(snapshot->id, queue_.size());
-        if (inserted) queue_.push_back(std::move(snapshot));
-      }
+      requeue_locked(batch, states);
       if (work_cv_.wait_for(lock, kRetryAfter, [&] { return stopping_; })) return;
       batch.swap(queue_);
-      queue_.clear();
+      states.swap(state_queue_);
       queued_.clear();
+      queued_states_.clear();
       through = issued_;
     }
   }

@@ -6,6 +6,7 @@
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
+#include <map>
 #include <optional>
 #include <string>
 #include <thread>
@@ -32,6 +33,9 @@ class Indexer {
   // Queues the execution's latest state; a newer snapshot of the same execution queued
   // before the next batch replaces it.
   Ticket record(Snapshot execution);
+  // Queues a keyed state change (nullopt erases), written with the next batch; a later
+  // change of the same key replaces it while queued.
+  Ticket record_state(std::string_view kind, const std::string& key, std::optional<Value> value);
   // The ticket of the last snapshot queued.
   Ticket last_ticket() const;
   // Returns once every snapshot up to `ticket` is committed. Throws StoreError when the
@@ -42,7 +46,9 @@ class Indexer {
 
  private:
   void loop();
-  void write(std::vector<Snapshot>& batch, Ticket through);
+  void write(std::vector<Snapshot>& batch, std::vector<StateChange>& states, Ticket through);
+  // Puts a failed batch back in front of what was queued since (newer entries win).
+  void requeue_locked(std::vector<Snapshot>& batch, std::vector<StateChange>& states);
 
   Repository& repository_;
   const metrics::Catalog* metrics_;
@@ -53,6 +59,8 @@ class Indexer {
   std::condition_variable done_cv_;
   std::vector<Snapshot> queue_;
   std::unordered_map<std::string, size_t> queued_;  // execution id -> its place in queue_
+  std::vector<StateChange> state_queue_;
+  std::map<std::pair<std::string, std::string>, size_t> queued_states_;  // (kind, key) -> its place
   Ticket issued_ = 0;
   Ticket committed_ = 0;
   Ticket failed_ = 0;  // tickets up to this one were in a batch that failed

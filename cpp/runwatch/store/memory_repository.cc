@@ -26,9 +26,13 @@ std::vector<StoredFlow> MemoryRepository::latest_flows() const {
   return out;
 }
 
-void MemoryRepository::save_executions(const std::vector<Snapshot>& executions) {
+void MemoryRepository::save_executions(const std::vector<Snapshot>& executions, const std::vector<StateChange>& states) {
   std::lock_guard lock(mutex_);
   for (const auto& e : executions) executions_[e->id] = e;
+  for (const auto& change : states) {
+    if (change.value) states_[change.kind][change.key] = *change.value;
+    else if (auto of_kind = states_.find(change.kind); of_kind != states_.end()) of_kind->second.erase(change.key);
+  }
 }
 
 MemoryRepository::Snapshot MemoryRepository::find_execution(const std::string& id) const {

@@ -36,6 +36,13 @@ struct ExecutionQuery {
   std::optional<size_t> limit = {};
 };
 
+// A keyed state to write (value) or erase (nullopt) with a batch of executions.
+struct StateChange {
+  std::string kind;
+  std::string key;
+  std::optional<Value> value;
+};
+
 // What /health shows of the repository.
 struct RepositoryInfo {
   std::string database;  // "memory" or "sqlite"
@@ -66,9 +73,9 @@ class Repository {
   // The latest revision of every flow, by namespace then id.
   virtual std::vector<StoredFlow> latest_flows() const = 0;
 
-  // Each execution's latest document replaces the one recorded before; all of them or
-  // none (one transaction).
-  virtual void save_executions(const std::vector<Snapshot>& executions) = 0;
+  // Each execution's latest document replaces the one recorded before, and each state
+  // change applies; all of them or none (one transaction).
+  virtual void save_executions(const std::vector<Snapshot>& executions, const std::vector<StateChange>& states = {}) = 0;
   virtual Snapshot find_execution(const std::string& id) const = 0;
   virtual std::vector<Snapshot> find_executions(const ExecutionQuery& query) const = 0;
   // How many executions the query matches, ignoring its offset and limit.

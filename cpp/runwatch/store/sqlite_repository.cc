@@ -262,7 +262,7 @@ std::vector<StoredFlow> SqliteRepository::latest_flows() const {
   return out;
 }
 
-void SqliteRepository::save_executions(const std::vector<Snapshot>& executions) {
+void SqliteRepository::save_executions(const std::vector<Snapshot>& executions, const std::vector<StateChange>& states) {
   std::vector<std::string> documents;
   documents.reserve(executions.size());
   for (const auto& e : executions) documents.push_back(encode_execution(*e).dump());
@@ -275,6 +275,10 @@ void SqliteRepository::save_executions(const std::vector<Snapshot>& executions) 
       upsert_execution_->bind({e.id, e.ns, e.flow_id, std::string(to_string(e.state.current())),
                                ticks(e.state.start_date()), end ? ticks(*end) : std::int64_t{-1}, documents[i]});
       upsert_execution_->run();
+    }
+    for (const auto& change : states) {
+      if (change.value) put_state_->bind({change.kind, change.key, change.value->dump()}).run();
+      else erase_state_->bind({change.kind, change.key}).run();
     }
   });
 }

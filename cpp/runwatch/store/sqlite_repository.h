@@ -30,7 +30,7 @@ class SqliteRepository final : public Repository {
   void save_flow(const StoredFlow& flow) override;
   std::vector<StoredFlow> flow_revisions(const std::string& ns, const std::string& id) const override;
   std::vector<StoredFlow> latest_flows() const override;
-  void save_executions(const std::vector<Snapshot>& executions) override;
+  void save_executions(const std::vector<Snapshot>& executions, const std::vector<StateChange>& states = {}) override;
   Snapshot find_execution(const std::string& id) const override;
   std::vector<Snapshot> find_executions(const ExecutionQuery& query) const override;
   size_t count_executions(const ExecutionQuery& query) const override;
