@@ -48,6 +48,7 @@ Engine::Engine(EngineOptions options)
       scheduler_(*clock_, flows_, secrets_, [this](const ScheduledExecution& e) {
         create(e.ns, e.flow_id, e.inputs, {}, e.trigger);
       }, metrics_.catalog(), &schedule_state_) {
+  if (options.retention) repository_->purge_executions(clock_->now() - *options.retention);
   for (auto& recorded : repository_->find_executions({})) {
     if (!is_terminal(recorded->state.current())) unfinished_.push_back(recorded);
     board_.publish(std::move(recorded));

@@ -39,6 +39,8 @@ struct EngineOptions {
   metrics::MetricsOptions metrics;
   // Where executions are recorded (store::open_repository); default: in memory.
   std::shared_ptr<store::Repository> repository;
+  // Executions that ended longer ago than this are purged from it at construction.
+  std::optional<Duration> retention;
 };
 
 class Engine {

@@ -131,6 +131,7 @@ class Engine:
             metrics_enabled=metrics,
             repository_type=self.config.repository_type or default_repository,
             repository_path=self.config.repository_path,
+            retention_seconds=self.config.repository_retention,
         )
         self.clock = clock
         self.metrics = Metrics(self._core.metrics)

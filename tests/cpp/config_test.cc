@@ -38,6 +38,7 @@ TEST(Config, DefaultsAreKestras) {
   EXPECT_EQ(c.disk_space_threshold, 10 * 1024 * 1024);
   EXPECT_EQ(c.max_request_size, 10 * 1024 * 1024);
   EXPECT_EQ(c.repository_type, std::nullopt);
+  EXPECT_EQ(c.repository_retention, std::nullopt);
   EXPECT_EQ(c.termination_grace_period, 30s);
   EXPECT_TRUE(c.logger_levels.empty());
   EXPECT_TRUE(c.warnings.empty());
@@ -63,8 +64,9 @@ kestra:
   worker:
     threads: 12
   repository:
-    type: memory
+    type: SQLite
     path: /var/lib/runwatch.db
+    retention: P30D
   server:
     terminationGracePeriod: 5m
 endpoints:
@@ -91,7 +93,9 @@ logger:
   EXPECT_EQ(c.metrics_prefix, "acme");
   EXPECT_EQ(c.metrics_tags, (std::map<std::string, std::string>{{"cluster", "eu-1"}, {"team", "data"}}));
   EXPECT_EQ(c.worker_threads, 12);
+  EXPECT_EQ(c.repository_type, "sqlite");
   EXPECT_EQ(c.repository_path, "/var/lib/runwatch.db");
+  EXPECT_EQ(c.repository_retention, std::chrono::hours(24 * 30));
   EXPECT_EQ(c.termination_grace_period, 5min);
   EXPECT_EQ(c.management_port, 9081);
   ASSERT_TRUE(c.basic_auth.has_value());

@@ -54,9 +54,10 @@ class StoreEngineTest : public ::testing::Test {
   TempFolder folder;
   std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(test_epoch());
 
-  std::unique_ptr<Engine> open() {
+  std::unique_ptr<Engine> open(std::optional<Duration> retention = std::nullopt) {
     EngineOptions o;
     o.clock = clock;
+    o.retention = retention;
     o.worker_threads = 4;
     o.repository = store::open_repository("sqlite", folder / "runwatch.db");
     auto engine = std::make_unique<Engine>(std::move(o));
@@ -307,6 +308,25 @@ TEST_F(StoreEngineTest, APreconditionWindowSurvivesARestart) {
   engine->stop();
   store::SqliteRepository file(folder / "runwatch.db");
   EXPECT_TRUE(file.states(store::kWindowState).empty());
+}
+
+TEST_F(StoreEngineTest, RetentionPurgesExecutionsEndedLongerAgoAtStartUp) {
+  std::string old_id, new_id;
+  {
+    auto engine = open();
+    old_id = engine->submit("company.team", "work")->id;
+    ASSERT_TRUE(engine->wait_idle(20s));
+    clock->advance(2h);
+    new_id = engine->submit("company.team", "work")->id;
+    ASSERT_TRUE(engine->wait_idle(20s));
+    engine->stop();
+  }
+  clock->advance(30min);
+  auto engine = open(1h);  // the first ended 2 h 30 min ago, the second 30 min ago
+  EXPECT_EQ(engine->execution(old_id), nullptr);
+  ASSERT_NE(engine->execution(new_id), nullptr);
+  EXPECT_EQ(engine->executions().size(), 1u);
+  EXPECT_EQ(engine->repository().count_executions({}), 1u);
 }
 
 TEST_F(StoreEngineTest, HealthShowsTheDatabase) {

@@ -95,3 +95,16 @@ def test_runwatch_server_refuses_a_database_it_cannot_use(tmp_path, damage, expe
     assert process.returncode == 2
     reason = expected.format(folder=database.parent)
     assert process.stderr.strip() == f"runwatch: error: Cannot open the database '{database}': {reason}"
+
+
+def test_retention_purges_ended_executions_when_the_engine_starts(tmp_path):
+    config = sqlite_config(tmp_path / "runwatch.db")
+    with Engine(config=config) as first:
+        first.add_flow(FLOW)
+        first.run("company.team", "hello", timeout=10)
+    config["kestra"]["repository"]["retention"] = "P1D"
+    with Engine(config=config) as kept:
+        assert len(kept.executions()) == 1
+    config["kestra"]["repository"]["retention"] = "PT0S"
+    with Engine(config=config) as purged:
+        assert purged.executions() == []
