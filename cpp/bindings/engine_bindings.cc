@@ -80,7 +80,8 @@ void bind_engine(py::module_& m) {
   py::class_<Engine, EngineHolder>(m, "Engine")
       .def(py::init([](std::shared_ptr<Clock> clock, int worker_threads, std::map<std::string, std::string> secrets,
                        std::string metrics_prefix, std::map<std::string, std::string> metrics_tags,
-                       double metrics_interval, bool metrics_enabled) {
+                       double metrics_interval, bool metrics_enabled, const std::string& repository_type,
+                       const std::string& repository_path, std::optional<double> retention_seconds) {
              if (!(metrics_interval > 0)) throw py::value_error("metrics_interval must be > 0 seconds");
              EngineOptions options;
              options.clock = std::move(clock);
@@ -90,12 +91,16 @@ void bind_engine(py::module_& m) {
              options.metrics.tags = std::move(metrics_tags);
              options.metrics.history_interval = duration_of(metrics_interval);
              options.metrics.enabled = metrics_enabled;
+             options.repository = store::open_repository(repository_type, repository_path);
+             if (retention_seconds) options.retention = duration_of(*retention_seconds);
              return EngineHolder(new Engine(std::move(options)));
            }),
            py::arg("clock") = nullptr, py::arg("worker_threads") = 0,
            py::arg("secrets") = std::map<std::string, std::string>{}, py::arg("metrics_prefix") = "kestra",
            py::arg("metrics_tags") = std::map<std::string, std::string>{}, py::arg("metrics_interval") = 10.0,
-           py::arg("metrics_enabled") = true)
+           py::arg("metrics_enabled") = true, py::arg("repository_type") = "memory",
+           py::arg("repository_path") = "runwatch.db", py::arg("retention_seconds") = std::nullopt)
+      .def("recover", &Engine::recover, py::call_guard<py::gil_scoped_release>())
       .def_property_readonly(
           "metrics", [](Engine& e) -> metrics::Metrics& { return e.metrics(); }, py::return_value_policy::reference_internal)
       .def("add_flow", &Engine::add_flow, py::arg("yaml"), py::arg("file") = "")

@@ -16,6 +16,13 @@ void bind_server(py::module_& m) {
       .def_readonly("metrics_prefix", &Config::metrics_prefix)
       .def_readonly("metrics_tags", &Config::metrics_tags)
       .def_readonly("worker_threads", &Config::worker_threads)
+      .def_readonly("repository_type", &Config::repository_type)
+      .def_readonly("repository_path", &Config::repository_path)
+      .def_property_readonly("repository_retention",
+                             [](const Config& c) -> std::optional<double> {
+                               if (!c.repository_retention) return std::nullopt;
+                               return std::chrono::duration<double>(*c.repository_retention).count();
+                             })
       .def_readonly("management_port", &Config::management_port)
       .def_readonly("api_port", &Config::api_port)
       .def_readonly("logger_levels", &Config::logger_levels)

@@ -11,6 +11,7 @@
 #include "runwatch/expr/template_cache.h"
 #include "runwatch/runtime/ids.h"
 #include "runwatch/runtime/inputs.h"
+#include "runwatch/store/memory_repository.h"
 
 namespace runwatch {
 namespace {
@@ -37,12 +38,23 @@ Engine::Engine(EngineOptions options)
       metrics_(*clock_, std::move(options.metrics)),
       flow_trigger_metrics_(metrics_.catalog()),
       secrets_(std::move(options.secrets)),
+      repository_(options.repository ? std::move(options.repository) : std::make_shared<store::MemoryRepository>()),
+      indexer_(*repository_, metrics_.catalog()),
+      flow_triggers_(std::make_unique<store::RepositoryWindowStore>(*repository_, indexer_)),
+      schedule_state_(*repository_),
       executor_(*clock_, PluginRegistry::global(), secrets_, env_vars(options.env_vars_prefix), board_,
                 options.worker_threads > 0 ? options.worker_threads : default_worker_threads(),
                 [this](const Execution& e) { on_transition(e); }, metrics_.catalog()),
       scheduler_(*clock_, flows_, secrets_, [this](const ScheduledExecution& e) {
-        submit(e.ns, e.flow_id, e.inputs, {}, e.trigger);
-      }, metrics_.catalog()) {}
+        create(e.ns, e.flow_id, e.inputs, {}, e.trigger);
+      }, metrics_.catalog(), &schedule_state_) {
+  if (options.retention) repository_->purge_executions(clock_->now() - *options.retention);
+  for (auto& recorded : repository_->find_executions({})) {
+    if (!is_terminal(recorded->state.current())) unfinished_.push_back(recorded);
+    board_.publish(std::move(recorded));
+  }
+  board_.set_listener([this](const Snapshot& snapshot) { indexer_.record(snapshot); });
+}
 
 const TemplateChecker& Engine::templates() { return expr::TemplateCache::global(); }
 
@@ -82,6 +94,32 @@ bool Engine::remove_flow(const std::string& ns, const std::string& id) {
 }
 
 Engine::Snapshot Engine::submit(const std::string& ns, const std::string& flow_id, const Value& inputs,
+                                const std::vector<Label>& labels, Value trigger) {
+  auto created = create(ns, flow_id, inputs, labels, std::move(trigger));
+  indexer_.wait_recorded(indexer_.last_ticket());
+  return created;
+}
+
+size_t Engine::recover() {
+  constexpr const char* kReason = "engine restarted while running";
+  auto unfinished = std::move(unfinished_);
+  unfinished_.clear();
+  for (const auto& recorded : unfinished) {
+    auto flow = flows_.find(recorded->ns, recorded->flow_id);
+    Execution execution = *recorded;
+    bool same_flow = flow && flow->revision == execution.flow_revision;
+    bool never_started = execution.state.current() == State::CREATED && execution.task_runs.empty();
+    // A monitoring execution (started by a Flow trigger) is an alert: delivered at least
+    // once, its notifications deduplicated downstream by their Idempotency-Key.
+    bool alert = execution.trigger.is_object() && execution.trigger.contains("executionId");
+    if (same_flow && never_started) executor_.start(std::move(flow), std::move(execution));
+    else if (same_flow && alert) executor_.resume(std::move(flow), std::move(execution));
+    else executor_.end(std::move(flow), std::move(execution), kReason);
+  }
+  return unfinished.size();
+}
+
+Engine::Snapshot Engine::create(const std::string& ns, const std::string& flow_id, const Value& inputs,
                                 const std::vector<Label>& labels, Value trigger) {
   if (executor_.stopped()) throw Error("The engine is stopped: no execution can start");
   auto flow = flows_.find(ns, flow_id);
@@ -147,7 +185,7 @@ void Engine::start_triggered(const FlowTriggerMatch& match, const Execution& sou
       RunContext ctx(TaskIdentity{}, std::move(variables), *clock_, nullptr, &board_, &secrets_);
       inputs = ctx.render(inputs);
     }
-    submit(flow.ns, flow.id, inputs, {}, match.variables);
+    create(flow.ns, flow.id, inputs, {}, match.variables);
   } catch (const std::exception& e) {
     // As Kestra: the triggered execution exists, FAILED, and says why.
     Execution failed;

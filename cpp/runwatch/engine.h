@@ -19,6 +19,9 @@
 #include "runwatch/runtime/flow_triggers.h"
 #include "runwatch/runtime/scheduler.h"
 #include "runwatch/server/management_server.h"
+#include "runwatch/store/indexer.h"
+#include "runwatch/store/repository.h"
+#include "runwatch/store/repository_states.h"
 #include "runwatch/tasks/registry.h"
 #include "runwatch/tasks/secrets.h"
 #include <map>
@@ -34,6 +37,10 @@ struct EngineOptions {
   std::string env_vars_prefix = "KESTRA_";
   // kestra.metrics.prefix and kestra.metrics.tags, the history interval, metrics off.
   metrics::MetricsOptions metrics;
+  // Where executions are recorded (store::open_repository); default: in memory.
+  std::shared_ptr<store::Repository> repository;
+  // Executions that ended longer ago than this are purged from it at construction.
+  std::optional<Duration> retention;
 };
 
 class Engine {
@@ -56,11 +63,20 @@ class Engine {
   bool remove_flow(const std::string& ns, const std::string& id);
   std::vector<std::shared_ptr<const Flow>> flows() const { return flows_.all(); }
 
-  // Starts an execution; returns once it is recorded (CREATED). Throws NotFoundError
-  // for an unknown flow, Error for a disabled one, InputError for bad inputs. `trigger`
-  // is what the execution's templates see as `trigger` (set by triggers).
+  // Starts an execution; returns once it is recorded (CREATED) in the repository.
+  // Throws NotFoundError for an unknown flow, Error for a disabled one, InputError for
+  // bad inputs, store::StoreError when it could not be recorded. `trigger` is what the
+  // execution's templates see as `trigger` (set by triggers).
   Snapshot submit(const std::string& ns, const std::string& flow_id, const Value& inputs = Value::object(),
                   const std::vector<Label>& labels = {}, Value trigger = nullptr);
+  // Once the flows are loaded: the executions a previous run left unfinished (read from
+  // the repository at construction) go on, when their flow is still at the same
+  // revision: one still CREATED with no task run starts; a monitoring execution (started
+  // by a Flow trigger) resumes (Executor::resume); any other ends FAILED, "engine
+  // restarted while running", which fires the monitoring flows that watch it. Returns
+  // how many.
+  size_t recover();
+  store::Repository& repository() const { return *repository_; }
   // The latest snapshot once terminal, or when the wait runs out.
   Snapshot wait(const std::string& execution_id, WaitTime timeout = std::nullopt) const;
   Snapshot execution(const std::string& execution_id) const { return board_.find(execution_id); }
@@ -74,9 +90,13 @@ class Engine {
   // True once nothing more can happen without the clock moving: no execution can go on
   // and no schedule date is due.
   bool wait_idle(WaitTime timeout = std::nullopt);
+  // The executor's last changes are recorded, then the repository is closed (its file
+  // released for another engine) before it returns.
   void stop() {
     scheduler_.stop();
     executor_.stop();
+    indexer_.stop();
+    repository_->close();
     metrics_.stop();
   }
   // The Schedule triggers of the loaded flows, their next and last dates (/scheduler).
@@ -94,6 +114,9 @@ class Engine {
   metrics::Metrics& metrics() { return metrics_; }
 
  private:
+  // submit() without waiting for the record: for the engine's own threads.
+  Snapshot create(const std::string& ns, const std::string& flow_id, const Value& inputs,
+                  const std::vector<Label>& labels, Value trigger);
   void flows_changed();
   // The executor's listener: starts the monitoring flows whose Flow triggers fire.
   void on_transition(const Execution& execution);
@@ -104,7 +127,11 @@ class Engine {
   metrics::ExecutorMetrics flow_trigger_metrics_;  // used by on_transition, on the executor thread only
   SecretStore secrets_;
   FlowRegistry flows_;
-  FlowTriggers flow_triggers_;
+  std::shared_ptr<store::Repository> repository_;
+  store::Indexer indexer_;  // records what the board publishes; outlives the executor
+  FlowTriggers flow_triggers_;  // its windows are recorded by the indexer
+  std::vector<Snapshot> unfinished_;  // recorded by a previous run, for recover()
+  store::RepositoryScheduleState schedule_state_;
   ExecutionBoard board_;
   Executor executor_;
   Scheduler scheduler_;  // after the executor: it submits executions from its own thread

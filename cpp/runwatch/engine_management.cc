@@ -26,6 +26,13 @@ Value task_run_json(const RunningTask& task) {
           {"attempt", who.attempt},          {"startDate", format_instant(task.started)}};
 }
 
+HealthIndicator repository_health(const store::RepositoryInfo& info) {
+  Value details = {{"database", info.database}, {"version", info.version}, {"writable", info.writable}};
+  if (!info.path.empty()) details["path"] = info.path;
+  if (!info.error.empty()) details["error"] = info.error;
+  return {"repository", info.writable, details};
+}
+
 Value optional_instant(const std::optional<TimePoint>& t) { return t ? Value(format_instant(*t)) : Value(); }
 
 }  // namespace
@@ -36,7 +43,7 @@ ManagementSources Engine::management_sources() const {
     const auto& workers = executor_.workers();
     const int threads = workers.thread_count();
     return std::vector<HealthIndicator>{
-        {"repository", true, {{"database", "memory"}, {"version", RUNWATCH_VERSION}}},
+        repository_health(repository_->info()),
         executor_health(executor_.heartbeat()),
         {"worker", threads > 0, {{"threads", threads}, {"running", workers.running().size()}, {"pending", workers.pending()}}},
         {"scheduler", scheduler_.running(), {{"triggers", scheduler_.schedules().size()}}},

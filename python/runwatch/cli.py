@@ -97,10 +97,13 @@ def _server(args: argparse.Namespace, out: TextIO) -> int:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    with Engine(config=args.config) as engine:
+    with Engine(config=args.config, default_repository="sqlite") as engine:
         if args.flows:
             flows = engine.load_flows(args.flows)
             print(f"runwatch: {len(flows)} flow(s) loaded from {args.flows}", file=out, flush=True)
+        recovered = engine.recover()
+        if recovered:
+            print(f"runwatch: {recovered} execution(s) left unfinished by the last run recovered", file=out, flush=True)
         with engine.serve() as server:
             print(f"runwatch: API on http://0.0.0.0:{server.port}/api/v1, management endpoints on "
                   f"http://0.0.0.0:{server.management_port} (/health, /worker, /scheduler, /loggers)",

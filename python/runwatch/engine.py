@@ -95,6 +95,11 @@ class Engine:
     `load_config`). `secrets` are what `{{ secret('NAME') }}` returns before the environment variable
     SECRET_NAME (base64-encoded, as Kestra reads it) is looked up.
 
+    Executions are recorded in the repository of `kestra.repository.type` (memory or
+    sqlite, the file `kestra.repository.path`), `default_repository` when the configuration
+    names none. On SQLite, the executions of earlier runs are there from the start, and
+    `recover()` deals with those a crash left unfinished.
+
     `engine.metrics` holds Kestra's metric catalog; `metrics_interval` is the period, in
     seconds of the engine's clock, of its history; `metrics=False` runs without metrics.
 
@@ -109,6 +114,7 @@ class Engine:
         secrets: Optional[Mapping[str, str]] = None,
         metrics_interval: float = 10.0,
         metrics: bool = True,
+        default_repository: str = "memory",
     ) -> None:
         self.config = load_config(config)
         threads = worker_threads if worker_threads is not None else self.config.worker_threads
@@ -123,6 +129,9 @@ class Engine:
             metrics_tags=dict(self.config.metrics_tags),
             metrics_interval=metrics_interval,
             metrics_enabled=metrics,
+            repository_type=self.config.repository_type or default_repository,
+            repository_path=self.config.repository_path,
+            retention_seconds=self.config.repository_retention,
         )
         self.clock = clock
         self.metrics = Metrics(self._core.metrics)
@@ -216,6 +225,14 @@ class Engine:
     ) -> list[Execution]:
         """Executions, oldest first, optionally filtered."""
         return [Execution(s) for s in self._core.executions(namespace, flow_id, state)]
+
+    def recover(self) -> int:
+        """Once the flows are loaded: executions an earlier run left unfinished go on.
+
+        One recorded CREATED starts; any other ends FAILED ("engine restarted while
+        running"), which fires the monitoring flows that watch it. Returns how many.
+        """
+        return self._core.recover()
 
     def kill(self, execution_id: str) -> bool:
         """Stops the execution's running tasks and ends it KILLED; False if it is not running."""

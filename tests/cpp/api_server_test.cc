@@ -225,6 +225,26 @@ TEST_F(ApiServerTest, SearchFiltersAndPagesNewestFirst) {
   EXPECT_EQ(get("/api/v1/executions/search?page=x").first, 400);
 }
 
+TEST_F(ApiServerTest, SearchByStartDateRange) {
+  add(kHello);
+  std::vector<std::string> ids;
+  for (int i = 0; i < 3; ++i) {
+    ids.push_back(engine.submit("company.team", "hello")->id);
+    settle();
+    advance(std::chrono::minutes(1));
+  }
+  // Started at the epoch, +1 min and +2 min; the bounds are inclusive.
+  auto at = [](int minutes) { return format_instant(testing::test_epoch() + std::chrono::minutes(minutes)); };
+  auto page = get("/api/v1/executions/search?startDate=" + at(1) + "&endDate=" + at(2)).second;
+  EXPECT_EQ(page["total"], 2);
+  EXPECT_EQ(page["results"][0]["id"], ids[2]);
+  EXPECT_EQ(page["results"][1]["id"], ids[1]);
+  EXPECT_EQ(get("/api/v1/executions/search?endDate=" + at(0)).second["total"], 1);
+  EXPECT_EQ(get("/api/v1/executions/search?startDate=yesterday"),
+            (std::pair<int, Value>{400, error(400, "Query parameter 'startDate' must be an ISO-8601 date-time with a "
+                                                   "zone, got 'yesterday'")}));
+}
+
 TEST_F(ApiServerTest, KillStopsARunningExecution) {
   add(kSlow);
   auto running = start("slow");

@@ -37,7 +37,8 @@ TEST(Config, DefaultsAreKestras) {
   EXPECT_TRUE(c.liveness_anonymous);
   EXPECT_EQ(c.disk_space_threshold, 10 * 1024 * 1024);
   EXPECT_EQ(c.max_request_size, 10 * 1024 * 1024);
-  EXPECT_EQ(c.repository_type, "memory");
+  EXPECT_EQ(c.repository_type, std::nullopt);
+  EXPECT_EQ(c.repository_retention, std::nullopt);
   EXPECT_EQ(c.termination_grace_period, 30s);
   EXPECT_TRUE(c.logger_levels.empty());
   EXPECT_TRUE(c.warnings.empty());
@@ -63,8 +64,9 @@ kestra:
   worker:
     threads: 12
   repository:
-    type: memory
+    type: SQLite
     path: /var/lib/runwatch.db
+    retention: P30D
   server:
     terminationGracePeriod: 5m
 endpoints:
@@ -91,7 +93,9 @@ logger:
   EXPECT_EQ(c.metrics_prefix, "acme");
   EXPECT_EQ(c.metrics_tags, (std::map<std::string, std::string>{{"cluster", "eu-1"}, {"team", "data"}}));
   EXPECT_EQ(c.worker_threads, 12);
+  EXPECT_EQ(c.repository_type, "sqlite");
   EXPECT_EQ(c.repository_path, "/var/lib/runwatch.db");
+  EXPECT_EQ(c.repository_retention, std::chrono::hours(24 * 30));
   EXPECT_EQ(c.termination_grace_period, 5min);
   EXPECT_EQ(c.management_port, 9081);
   ASSERT_TRUE(c.basic_auth.has_value());
@@ -170,7 +174,7 @@ logger:
                         "application.yml:12:13: error: kestra.metrics.prefix: must be a metric name prefix (letters, digits, '_', ':' and '.'), got '9bad'",
                         "application.yml:14:16: error: kestra.metrics.tags.bad-tag: 'bad-tag' is not a valid Prometheus label name",
                         "application.yml:16:31: error: kestra.server.termination-grace-period: must be a duration such as PT30S or 30s, got 'soon'",
-                        "application.yml:18:11: error: kestra.repository.type: must be memory (the SQLite store is not available yet), got 'postgres'",
+                        "application.yml:18:11: error: kestra.repository.type: must be memory or sqlite, got 'postgres'",
                         "application.yml:21:16: error: logger.levels.io.kestra: must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, got 'LOUD'",
                     }));
 }

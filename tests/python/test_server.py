@@ -94,7 +94,7 @@ def start_server(tmp_path: Path, config_text: str, *extra: str) -> subprocess.Po
     env = dict(os.environ, ENDPOINTS_ALL_PORT="0", MICRONAUT_SERVER_PORT="0")
     return subprocess.Popen(
         [sys.executable, "-m", "runwatch.cli", "server", "--config", str(config), *extra],
-        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+        stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env, cwd=tmp_path)  # its runwatch.db there
 
 
 def test_runwatch_server_serves_until_sigterm(tmp_path):

@@ -51,6 +51,16 @@ std::optional<std::string> text_param(const httplib::Request& req, const char* n
   return req.get_param_value(name);
 }
 
+std::optional<TimePoint> instant_param(const httplib::Request& req, const char* name) {
+  auto text = text_param(req, name);
+  if (!text) return std::nullopt;
+  auto instant = parse_instant(*text);
+  if (!instant)
+    throw HttpStatusError(400, "Query parameter '" + std::string(name) +
+                                   "' must be an ISO-8601 date-time with a zone, got '" + *text + "'");
+  return instant;
+}
+
 // Kestra's `labels=key:value` query parameters.
 std::vector<Label> labels_of(const httplib::Request& req) {
   std::vector<Label> labels;
@@ -169,6 +179,12 @@ struct ApiServer::Impl {
       int page = int_param(req, "page", 1, 1, 1'000'000);
       int size = int_param(req, "size", 10, 1, kMaxPageSize);
       auto found = engine.executions(filter);
+      // Kestra's startDate and endDate: the executions that started between them (inclusive).
+      auto from = instant_param(req, "startDate"), to = instant_param(req, "endDate");
+      std::erase_if(found, [&](const auto& e) {
+        auto started = e->state.start_date();
+        return (from && started < *from) || (to && started > *to);
+      });
       std::reverse(found.begin(), found.end());  // newest first, as Kestra sorts
       Value results = Value::array();
       for (size_t i = static_cast<size_t>(page - 1) * size; i < found.size() && results.size() < size_t(size); ++i)

@@ -169,11 +169,13 @@ const std::vector<KeySpec>& scalar_keys() {
        }},
       {"kestra.repository.type",
        [](Config& c, const std::string& t) {
-         if (lower(t) != "memory")
-           throw InvalidValue("must be memory (the SQLite store is not available yet), got '" + t + "'");
-         c.repository_type = "memory";
+         if (lower(t) != "memory" && lower(t) != "sqlite")
+           throw InvalidValue("must be memory or sqlite, got '" + t + "'");
+         c.repository_type = lower(t);
        }},
       {"kestra.repository.path", [](Config& c, const std::string& t) { c.repository_path = non_empty(t); }},
+      {"kestra.repository.retention",
+       [](Config& c, const std::string& t) { c.repository_retention = duration_of(t); }},
       {"kestra.server.termination-grace-period",
        [](Config& c, const std::string& t) { c.termination_grace_period = duration_of(t); }},
       {"endpoints.all.port", [](Config& c, const std::string& t) { c.management_port = port_of(t); }},

@@ -27,8 +27,13 @@ struct Config {
   std::string metrics_prefix = "kestra";
   std::map<std::string, std::string> metrics_tags;  // added to every series
   int worker_threads = 0;                           // 0: the engine's default
-  std::string repository_type = "memory";
+  // kestra.repository.type, memory or sqlite; unset: the caller's default (memory for
+  // Engine(), sqlite for `runwatch server`). kestra.repository.path: the SQLite file.
+  std::optional<std::string> repository_type;
   std::string repository_path = "runwatch.db";
+  // kestra.repository.retention: executions (with their logs) that ended longer ago are
+  // purged when the engine starts; unset: kept forever.
+  std::optional<Duration> repository_retention;
   Duration termination_grace_period = std::chrono::seconds(30);
   // endpoints.*: the management server. Port 0 takes any free port.
   int management_port = 8081;

@@ -2,10 +2,16 @@
 
 namespace runwatch {
 
+void ExecutionBoard::set_listener(Listener listener) {
+  std::lock_guard lock(mutex_);
+  listener_ = std::move(listener);
+}
+
 void ExecutionBoard::publish(Snapshot execution) {
   bool terminal = is_terminal(execution->state.current());
   {
     std::lock_guard lock(mutex_);
+    if (listener_) listener_(execution);
     auto [it, inserted] = index_.try_emplace(execution->id, executions_.size());
     if (inserted) executions_.push_back(std::move(execution));
     else executions_[it->second] = std::move(execution);

@@ -2,6 +2,7 @@
 // The latest snapshot of every execution, live or finished, for readers outside the
 // executor (API, Python, CLI). The executor publishes; everyone else reads or waits.
 #include <condition_variable>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -24,6 +25,11 @@ class ExecutionBoard final : public ExecutionReader {
  public:
   using Snapshot = std::shared_ptr<const Execution>;
 
+  // Called with every snapshot published, in order, under the board's lock, so it must
+  // not block: the engine's indexer, which records them.
+  using Listener = std::function<void(const Snapshot&)>;
+  void set_listener(Listener listener);
+
   void publish(Snapshot execution);
   Snapshot find(const std::string& id) const override;
   Snapshot wait_terminal(const std::string& id, Duration timeout) const override {
@@ -41,6 +47,7 @@ class ExecutionBoard final : public ExecutionReader {
   mutable std::condition_variable terminal_cv_;
   std::unordered_map<std::string, size_t> index_;
   std::vector<Snapshot> executions_;  // in order of first publication
+  Listener listener_;
 };
 
 }  // namespace runwatch

@@ -88,6 +88,14 @@ void Executor::start(std::shared_ptr<const Flow> flow, Execution execution) {
 
 void Executor::kill(const std::string& execution_id) { post(KillMessage{execution_id}); }
 
+void Executor::end(std::shared_ptr<const Flow> flow, Execution execution, std::string reason) {
+  post(EndMessage{std::move(flow), std::move(execution), std::move(reason)});
+}
+
+void Executor::resume(std::shared_ptr<const Flow> flow, Execution execution) {
+  post(ResumeMessage{std::move(flow), std::move(execution)});
+}
+
 void Executor::stop() {
   {
     std::lock_guard lock(mutex_);
@@ -170,13 +178,19 @@ void Executor::loop() {
   }
 }
 
-void Executor::handle(StartMessage& m) {
+Executor::Live& Executor::adopt(std::shared_ptr<const Flow> flow, Execution execution) {
   auto live = std::make_unique<Live>();
-  live->flow = std::move(m.flow);
-  live->exec = std::move(m.execution);
-  for_each_task(*live->flow, [&](const TaskDef& t) { live->tasks.emplace(t.id, &t); });
+  live->flow = std::move(flow);
+  live->exec = std::move(execution);
+  if (live->flow) for_each_task(*live->flow, [&](const TaskDef& t) { live->tasks.emplace(t.id, &t); });
+  for (size_t i = 0; i < live->exec.task_runs.size(); ++i) live->runs[live->exec.task_runs[i].task_id] = i;
   auto& ref = *live;
   live_.emplace(ref.exec.id, std::move(live));
+  return ref;
+}
+
+void Executor::handle(StartMessage& m) {
+  auto& ref = adopt(std::move(m.flow), std::move(m.execution));
   transition(ref, State::RUNNING);
   metrics_.execution_started(ref.exec.ns, ref.exec.flow_id);
   advance(ref);
@@ -233,18 +247,58 @@ void Executor::handle(KillMessage& m) {
   auto it = live_.find(m.execution_id);
   if (it == live_.end()) return;
   Live& live = *it->second;
-  auto now = clock_.now();
   transition(live, State::KILLING);
   for (auto& [id, cancellation] : live.running) cancellation->cancel("Execution killed");
   live.running.clear();
+  end_task_runs(live, State::KILLED);
+  log(live, LogLevel::WARN, "Execution killed");
+  finish(live, State::KILLED);
+}
+
+void Executor::handle(EndMessage& m) {
+  auto& ref = adopt(std::move(m.flow), std::move(m.execution));
+  end_task_runs(ref, State::FAILED);
+  log(ref, LogLevel::ERROR, std::move(m.reason));
+  finish(ref, State::FAILED);
+}
+
+void Executor::handle(ResumeMessage& m) {
+  auto& live = adopt(std::move(m.flow), std::move(m.execution));
+  if (live.exec.state.current() == State::CREATED) {
+    transition(live, State::RUNNING);
+    metrics_.execution_started(live.exec.ns, live.exec.flow_id);
+  }
+  log(live, LogLevel::WARN, "Resumed after an engine restart");
+  auto now = clock_.now();
+  // By index: a new attempt adds no task run, but choose_branch may render.
+  for (size_t i = 0; i < live.exec.task_runs.size(); ++i) {
+    TaskRun& run = live.exec.task_runs[i];
+    auto def = live.tasks.find(run.task_id);
+    if (is_terminal(run.state.current()) || def == live.tasks.end()) continue;
+    const TaskDef& task = *def->second;
+    if (run.attempts.empty()) {
+      try {
+        choose_branch(live, task, run);
+      } catch (const std::exception& e) {
+        fail_unstarted(live, task, run, e.what());
+      }
+      continue;
+    }
+    if (!is_terminal(run.attempts.back().state.current())) run.attempts.back().state.transition(State::FAILED, now);
+    dispatch_attempt(live, task, run);
+  }
+  advance(live);
+}
+
+void Executor::end_task_runs(Live& live, State state) {
+  auto now = clock_.now();
   for (auto& run : live.exec.task_runs) {
     if (is_terminal(run.state.current())) continue;
     if (!run.attempts.empty() && !is_terminal(run.attempts.back().state.current()))
-      run.attempts.back().state.transition(State::KILLED, now);
-    run.state.transition(State::KILLED, now);
+      run.attempts.back().state.transition(state, now);
+    run.state.transition(state, now);
   }
-  log(live, LogLevel::WARN, "Execution killed");
-  finish(live, State::KILLED);
+  mark_dirty(live);
 }
 
 void Executor::handle(ShutdownMessage&) {

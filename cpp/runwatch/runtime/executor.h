@@ -40,6 +40,14 @@ class Executor {
 
   // Takes a CREATED execution of flow (already published to the board) and runs it.
   void start(std::shared_ptr<const Flow> flow, Execution execution);
+  // Ends an execution recorded before a restart FAILED, with `reason` as its error log
+  // line, its unfinished task runs FAILED too; the transition listener sees it as any
+  // other failure. `flow` may be null (a flow no longer loaded).
+  void end(std::shared_ptr<const Flow> flow, Execution execution, std::string reason);
+  // Resumes an execution recorded before a restart, as recorded: each unfinished
+  // attempt ends FAILED and its task run starts a new attempt (same task run, so a
+  // notification keeps its Idempotency-Key); If and Switch choose their branch again.
+  void resume(std::shared_ptr<const Flow> flow, Execution execution);
   // Stops the execution's running tasks and ends it KILLED. False if it is not running.
   void kill(const std::string& execution_id);
   // True once nothing can happen without the clock moving (see docs/ARCHITECTURE.md).
@@ -67,8 +75,17 @@ class Executor {
   struct KillMessage {
     std::string execution_id;
   };
+  struct EndMessage {
+    std::shared_ptr<const Flow> flow;
+    Execution execution;
+    std::string reason;
+  };
+  struct ResumeMessage {
+    std::shared_ptr<const Flow> flow;
+    Execution execution;
+  };
   struct ShutdownMessage {};
-  using Message = std::variant<StartMessage, WorkerResult, KillMessage, ShutdownMessage>;
+  using Message = std::variant<StartMessage, WorkerResult, KillMessage, EndMessage, ResumeMessage, ShutdownMessage>;
 
   struct Timer {
     enum class Kind { Retry, Timeout } kind;
@@ -85,6 +102,12 @@ class Executor {
   void handle(StartMessage& m);
   void handle(WorkerResult& m);
   void handle(KillMessage& m);
+  void handle(EndMessage& m);
+  void handle(ResumeMessage& m);
+  // Takes over an execution: indexes its flow's tasks and its task runs.
+  Live& adopt(std::shared_ptr<const Flow> flow, Execution execution);
+  // Ends every unfinished task run (and its running attempt) in `state`.
+  void end_task_runs(Live& live, State state);
   void handle(ShutdownMessage& m);
   void schedule(Live& live, TimePoint deadline, Timer timer);
   void cancel_timers(Live& live);

@@ -36,11 +36,12 @@ std::shared_ptr<const ConditionSet> schedule_conditions(const TriggerDef& trigge
 }  // namespace
 
 Scheduler::Scheduler(const Clock& clock, const FlowRegistry& flows, const SecretStore& secrets, Submit submit,
-                     const metrics::Catalog* metrics)
+                     const metrics::Catalog* metrics, ScheduleState* state)
     : clock_(clock),
       flows_(flows),
       secrets_(secrets),
       submit_(std::move(submit)),
+      state_(state),
       metrics_(metrics),
       advanced_(clock.on_advance([this] {
         std::lock_guard lock(mutex_);
@@ -99,10 +100,15 @@ Scheduler::Entry Scheduler::entry_for(const std::shared_ptr<const Flow>& flow, c
   }
   bool same_dates = old != previous.end() && old->second.definition &&
                     old->second.definition->same_dates(*entry.definition);
+  auto recorded = old == previous.end() && state_ ? state_->last_date(std::get<0>(key), std::get<1>(key), std::get<2>(key))
+                                                  : std::nullopt;
   if (same_dates) {
     entry.next = old->second.next;
     entry.last = old->second.last;
     entry.error = old->second.error;
+  } else if (recorded) {
+    entry.last = recorded;
+    entry.next = entry.definition->next(*recorded);
   } else {
     entry.next = entry.definition->next(now);
   }
@@ -243,7 +249,9 @@ Scheduler::Outcome Scheduler::evaluate(const Firing& firing) {
     std::string why;
     if (!conditions_hold(firing, firing.date, variables, &why))
       return {false, why.empty() ? "" : "skipped the date " + date + ": " + why};
-    submit_({firing.flow->ns, firing.flow->id, render_inputs(firing, variables), variables});
+    auto inputs = render_inputs(firing, variables);
+    if (state_) state_->set_last_date(std::get<0>(firing.key), std::get<1>(firing.key), std::get<2>(firing.key), firing.date);
+    submit_({firing.flow->ns, firing.flow->id, std::move(inputs), variables});
     ++firing.counters->executions;
     firing.counters->trigger_delay_nanoseconds += nanoseconds_of(now - firing.date);
     metrics_.triggered(firing.flow->ns, firing.flow->id, now - firing.date);

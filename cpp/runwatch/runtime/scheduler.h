@@ -20,6 +20,10 @@
 // - A replaced flow keeps each trigger's place (last and next dates) when its cron,
 //   withSeconds and timezone are unchanged; a changed schedule starts afresh from the
 //   time of the change. A removed flow's triggers are dropped.
+// - With a ScheduleState, a trigger loaded for the first time goes on from the last
+//   date recorded by an earlier run (missed dates then follow recoverMissedSchedules).
+//   The date is recorded before its execution is asked for: after a crash it never
+//   fires twice.
 #include <atomic>
 #include <condition_variable>
 #include <functional>
@@ -38,6 +42,7 @@
 #include "runwatch/model/clock.h"
 #include "runwatch/model/flow.h"
 #include "runwatch/runtime/flow_registry.h"
+#include "runwatch/runtime/schedule_state.h"
 #include "runwatch/tasks/secrets.h"
 #include "runwatch/trigger/schedule.h"
 
@@ -93,7 +98,7 @@ class Scheduler {
 
   // Starts the thread.
   Scheduler(const Clock& clock, const FlowRegistry& flows, const SecretStore& secrets, Submit submit,
-            const metrics::Catalog* metrics = nullptr);
+            const metrics::Catalog* metrics = nullptr, ScheduleState* state = nullptr);
   ~Scheduler();
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
@@ -158,6 +163,7 @@ class Scheduler {
   const FlowRegistry& flows_;
   const SecretStore& secrets_;
   const Submit submit_;
+  ScheduleState* const state_;  // may be null
 
   std::shared_ptr<spdlog::logger> log_ = logger(kSchedulerLogger);
   mutable std::mutex mutex_;

@@ -1,7 +1,7 @@
 #pragma once
 // Where the engine keeps the time windows of Flow trigger preconditions and
-// MultipleConditions between events. In memory for now; the durable store persists it
-// behind the same interface.
+// MultipleConditions between events: MemoryWindowStore here, and the durable one
+// (store::RepositoryWindowStore) that the engine uses.
 #include <map>
 #include <mutex>
 #include <optional>

@@ -1,0 +1,155 @@
+#include "runwatch/store/indexer.h"
+
+#include <chrono>
+
+#include <prometheus/counter.h>
+#include <prometheus/histogram.h>
+
+#include "runwatch/runtime/thread_name.h"
+#include "runwatch/store/store_error.h"
+
+namespace runwatch::store {
+namespace {
+
+constexpr const char* kIndexerLogger = "io.kestra.core.runners.Indexer";
+// After a failed batch, how long before the indexer tries again.
+constexpr auto kRetryAfter = std::chrono::milliseconds(100);
+
+double seconds_since(std::chrono::steady_clock::time_point start) {
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+}  // namespace
+
+Indexer::Indexer(Repository& repository, const metrics::Catalog* metrics)
+    : repository_(repository), metrics_(metrics), log_(logger(kIndexerLogger)) {
+  thread_ = std::thread([this] { loop(); });
+}
+
+Indexer::~Indexer() { stop(); }
+
+Indexer::Ticket Indexer::record(Snapshot execution) {
+  Ticket ticket;
+  {
+    std::lock_guard lock(mutex_);
+    ticket = ++issued_;
+    auto [it, inserted] = queued_.try_emplace(execution->id, queue_.size());
+    if (inserted) queue_.push_back(std::move(execution));
+    else queue_[it->second] = std::move(execution);
+  }
+  work_cv_.notify_one();
+  return ticket;
+}
+
+Indexer::Ticket Indexer::record_state(std::string_view kind, const std::string& key, std::optional<Value> value) {
+  Ticket ticket;
+  {
+    std::lock_guard lock(mutex_);
+    ticket = ++issued_;
+    StateChange change{std::string(kind), key, std::move(value)};
+    auto [it, inserted] = queued_states_.try_emplace({change.kind, key}, state_queue_.size());
+    if (inserted) state_queue_.push_back(std::move(change));
+    else state_queue_[it->second] = std::move(change);
+  }
+  work_cv_.notify_one();
+  return ticket;
+}
+
+Indexer::Ticket Indexer::last_ticket() const {
+  std::lock_guard lock(mutex_);
+  return issued_;
+}
+
+void Indexer::wait_recorded(Ticket ticket) {
+  std::unique_lock lock(mutex_);
+  done_cv_.wait(lock, [&] { return committed_ >= ticket || failed_ >= ticket || stopped_; });
+  if (committed_ >= ticket) return;
+  if (failed_ >= ticket) throw StoreError("The execution could not be recorded: " + failure_);
+  throw StoreError("The execution could not be recorded: the store is closed");
+}
+
+void Indexer::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    if (stopping_) return;
+    stopping_ = true;
+  }
+  work_cv_.notify_one();
+  if (thread_.joinable()) thread_.join();
+  {
+    std::lock_guard lock(mutex_);
+    stopped_ = true;
+  }
+  done_cv_.notify_all();
+}
+
+void Indexer::loop() {
+  set_thread_name("indexer");
+  std::vector<Snapshot> batch;
+  std::vector<StateChange> states;
+  for (;;) {
+    Ticket through;
+    {
+      std::unique_lock lock(mutex_);
+      work_cv_.wait(lock, [&] { return !queue_.empty() || !state_queue_.empty() || stopping_; });
+      if (queue_.empty() && state_queue_.empty()) return;
+      batch.swap(queue_);
+      states.swap(state_queue_);
+      queued_.clear();
+      queued_states_.clear();
+      through = issued_;
+    }
+    write(batch, states, through);
+    batch.clear();
+    states.clear();
+  }
+}
+
+void Indexer::requeue_locked(std::vector<Snapshot>& batch, std::vector<StateChange>& states) {
+  for (auto& snapshot : batch) {
+    auto [it, inserted] = queued_.try_emplace(snapshot->id, queue_.size());
+    if (inserted) queue_.push_back(std::move(snapshot));
+  }
+  for (auto& change : states) {
+    auto [it, inserted] = queued_states_.try_emplace({change.kind, change.key}, state_queue_.size());
+    if (inserted) state_queue_.push_back(std::move(change));
+  }
+  batch.clear();
+  states.clear();
+}
+
+void Indexer::write(std::vector<Snapshot>& batch, std::vector<StateChange>& states, Ticket through) {
+  auto received = std::chrono::steady_clock::now();
+  for (;;) {
+    auto start = std::chrono::steady_clock::now();
+    try {
+      repository_.save_executions(batch, states);
+      if (metrics_) {
+        metrics_->indexer_count.with({}).Increment(static_cast<double>(batch.size() + states.size()));
+        metrics_->indexer_duration.with({}).Observe(seconds_since(start));
+        metrics_->indexer_request_count.with({}).Increment();
+        metrics_->indexer_request_duration.with({}).Observe(seconds_since(received));
+      }
+      std::lock_guard lock(mutex_);
+      committed_ = through;
+      break;
+    } catch (const std::exception& e) {
+      log_->error("Recording {} executions and {} states failed, retrying in {} ms: {}", batch.size(), states.size(),
+                  kRetryAfter.count(), e.what());
+      std::unique_lock lock(mutex_);
+      failed_ = through;
+      failure_ = e.what();
+      done_cv_.notify_all();
+      requeue_locked(batch, states);
+      if (work_cv_.wait_for(lock, kRetryAfter, [&] { return stopping_; })) return;
+      batch.swap(queue_);
+      states.swap(state_queue_);
+      queued_.clear();
+      queued_states_.clear();
+      through = issued_;
+    }
+  }
+  done_cv_.notify_all();
+}
+
+}  // namespace runwatch::store

@@ -1,0 +1,73 @@
+#pragma once
+// The indexer: one thread that records the executions the engine publishes, in batched
+// transactions, so that the executor never waits on the disk. Each snapshot queued gets
+// a ticket; a caller that must not be answered before its execution is recorded (an
+// API client's submit) waits for its ticket. Records indexer.* metrics.
+#include <condition_variable>
+#include <cstdint>
+#include <mutex>
+#include <map>
+#include <optional>
+#include <string>
+#include <thread>
+#include <unordered_map>
+#include <vector>
+
+#include "runwatch/logging/loggers.h"
+#include "runwatch/metrics/catalog.h"
+#include "runwatch/store/repository.h"
+
+namespace runwatch::store {
+
+class Indexer {
+ public:
+  using Snapshot = Repository::Snapshot;
+  using Ticket = std::uint64_t;
+
+  // Null metrics: none recorded.
+  Indexer(Repository& repository, const metrics::Catalog* metrics);
+  ~Indexer();
+  Indexer(const Indexer&) = delete;
+  Indexer& operator=(const Indexer&) = delete;
+
+  // Queues the execution's latest state; a newer snapshot of the same execution queued
+  // before the next batch replaces it.
+  Ticket record(Snapshot execution);
+  // Queues a keyed state change (nullopt erases), written with the next batch; a later
+  // change of the same key replaces it while queued.
+  Ticket record_state(std::string_view kind, const std::string& key, std::optional<Value> value);
+  // The ticket of the last snapshot queued.
+  Ticket last_ticket() const;
+  // Returns once every snapshot up to `ticket` is committed. Throws StoreError when the
+  // batch holding it could not be written (it is retried in the background).
+  void wait_recorded(Ticket ticket);
+  // Writes what is queued, then stops the thread. Later snapshots are not recorded.
+  void stop();
+
+ private:
+  void loop();
+  void write(std::vector<Snapshot>& batch, std::vector<StateChange>& states, Ticket through);
+  // Puts a failed batch back in front of what was queued since (newer entries win).
+  void requeue_locked(std::vector<Snapshot>& batch, std::vector<StateChange>& states);
+
+  Repository& repository_;
+  const metrics::Catalog* metrics_;
+  std::shared_ptr<spdlog::logger> log_;
+
+  mutable std::mutex mutex_;
+  std::condition_variable work_cv_;
+  std::condition_variable done_cv_;
+  std::vector<Snapshot> queue_;
+  std::unordered_map<std::string, size_t> queued_;  // execution id -> its place in queue_
+  std::vector<StateChange> state_queue_;
+  std::map<std::pair<std::string, std::string>, size_t> queued_states_;  // (kind, key) -> its place
+  Ticket issued_ = 0;
+  Ticket committed_ = 0;
+  Ticket failed_ = 0;  // tickets up to this one were in a batch that failed
+  std::string failure_;
+  bool stopping_ = false;
+  bool stopped_ = false;  // the thread has ended
+  std::thread thread_;
+};
+
+}  // namespace runwatch::store

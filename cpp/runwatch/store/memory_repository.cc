@@ -1,0 +1,101 @@
+#include "runwatch/store/memory_repository.h"
+
+#include <algorithm>
+
+namespace runwatch::store {
+
+RepositoryInfo MemoryRepository::info() const { return {"memory", RUNWATCH_VERSION, "", true, ""}; }
+
+void MemoryRepository::save_flow(const StoredFlow& flow) {
+  std::lock_guard lock(mutex_);
+  flows_[{flow.ns, flow.id}][flow.revision] = flow;
+}
+
+std::vector<StoredFlow> MemoryRepository::flow_revisions(const std::string& ns, const std::string& id) const {
+  std::lock_guard lock(mutex_);
+  std::vector<StoredFlow> out;
+  if (auto it = flows_.find({ns, id}); it != flows_.end())
+    for (const auto& [revision, flow] : it->second) out.push_back(flow);
+  return out;
+}
+
+std::vector<StoredFlow> MemoryRepository::latest_flows() const {
+  std::lock_guard lock(mutex_);
+  std::vector<StoredFlow> out;
+  for (const auto& [key, revisions] : flows_) out.push_back(revisions.rbegin()->second);
+  return out;
+}
+
+void MemoryRepository::save_executions(const std::vector<Snapshot>& executions, const std::vector<StateChange>& states) {
+  std::lock_guard lock(mutex_);
+  for (const auto& e : executions) executions_[e->id] = e;
+  for (const auto& change : states) {
+    if (change.value) states_[change.kind][change.key] = *change.value;
+    else if (auto of_kind = states_.find(change.kind); of_kind != states_.end()) of_kind->second.erase(change.key);
+  }
+}
+
+MemoryRepository::Snapshot MemoryRepository::find_execution(const std::string& id) const {
+  std::lock_guard lock(mutex_);
+  auto it = executions_.find(id);
+  return it == executions_.end() ? nullptr : it->second;
+}
+
+std::vector<MemoryRepository::Snapshot> MemoryRepository::matching(const ExecutionQuery& query) const {
+  std::vector<Snapshot> out;
+  for (const auto& [id, e] : executions_)
+    if (matches(*e, query)) out.push_back(e);
+  std::sort(out.begin(), out.end(), [](const Snapshot& a, const Snapshot& b) {
+    return std::pair(a->state.start_date(), a->id) < std::pair(b->state.start_date(), b->id);
+  });
+  return out;
+}
+
+std::vector<MemoryRepository::Snapshot> MemoryRepository::find_executions(const ExecutionQuery& query) const {
+  std::lock_guard lock(mutex_);
+  auto all = matching(query);
+  size_t first = std::min(query.offset, all.size());
+  size_t last = query.limit ? std::min(all.size(), first + *query.limit) : all.size();
+  return {all.begin() + static_cast<std::ptrdiff_t>(first), all.begin() + static_cast<std::ptrdiff_t>(last)};
+}
+
+size_t MemoryRepository::count_executions(const ExecutionQuery& query) const {
+  std::lock_guard lock(mutex_);
+  return matching(query).size();
+}
+
+size_t MemoryRepository::purge_executions(TimePoint ended_before) {
+  std::lock_guard lock(mutex_);
+  return std::erase_if(executions_, [&](const auto& entry) {
+    auto end = entry.second->state.end_date();
+    return end && *end < ended_before;
+  });
+}
+
+std::optional<Value> MemoryRepository::state(std::string_view kind, const std::string& key) const {
+  std::lock_guard lock(mutex_);
+  auto of_kind = states_.find(kind);
+  if (of_kind == states_.end()) return std::nullopt;
+  auto it = of_kind->second.find(key);
+  return it == of_kind->second.end() ? std::nullopt : std::optional(it->second);
+}
+
+void MemoryRepository::put_state(std::string_view kind, const std::string& key, const Value& value) {
+  std::lock_guard lock(mutex_);
+  states_[std::string(kind)][key] = value;
+}
+
+void MemoryRepository::erase_state(std::string_view kind, const std::string& key) {
+  std::lock_guard lock(mutex_);
+  if (auto of_kind = states_.find(kind); of_kind != states_.end()) of_kind->second.erase(key);
+}
+
+std::vector<std::pair<std::string, Value>> MemoryRepository::states(std::string_view kind) const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::pair<std::string, Value>> out;
+  if (auto of_kind = states_.find(kind); of_kind != states_.end())
+    for (const auto& [key, value] : of_kind->second) out.emplace_back(key, value);
+  return out;
+}
+
+}  // namespace runwatch::store

@@ -1,0 +1,38 @@
+#pragma once
+// The repository in memory: what tests and Engine() use by default. Nothing survives
+// the process.
+#include <map>
+#include <mutex>
+#include <unordered_map>
+
+#include "runwatch/store/repository.h"
+
+namespace runwatch::store {
+
+class MemoryRepository final : public Repository {
+ public:
+  RepositoryInfo info() const override;
+  void close() override {}
+  void save_flow(const StoredFlow& flow) override;
+  std::vector<StoredFlow> flow_revisions(const std::string& ns, const std::string& id) const override;
+  std::vector<StoredFlow> latest_flows() const override;
+  void save_executions(const std::vector<Snapshot>& executions, const std::vector<StateChange>& states = {}) override;
+  Snapshot find_execution(const std::string& id) const override;
+  std::vector<Snapshot> find_executions(const ExecutionQuery& query) const override;
+  size_t count_executions(const ExecutionQuery& query) const override;
+  size_t purge_executions(TimePoint ended_before) override;
+  std::optional<Value> state(std::string_view kind, const std::string& key) const override;
+  void put_state(std::string_view kind, const std::string& key, const Value& value) override;
+  void erase_state(std::string_view kind, const std::string& key) override;
+  std::vector<std::pair<std::string, Value>> states(std::string_view kind) const override;
+
+ private:
+  std::vector<Snapshot> matching(const ExecutionQuery& query) const;  // every match, in query order
+
+  mutable std::mutex mutex_;
+  std::map<std::pair<std::string, std::string>, std::map<int, StoredFlow>> flows_;
+  std::unordered_map<std::string, Snapshot> executions_;
+  std::map<std::string, std::map<std::string, Value>, std::less<>> states_;
+};
+
+}  // namespace runwatch::store

@@ -1,0 +1,76 @@
+#include "runwatch/store/repository_states.h"
+
+namespace runwatch::store {
+namespace {
+
+// A JSON array: no separator can make two triggers' keys equal.
+std::string schedule_key(const std::string& ns, const std::string& flow_id, const std::string& trigger_id) {
+  return Value::array({ns, flow_id, trigger_id}).dump();
+}
+
+std::int64_t ticks(TimePoint t) { return t.time_since_epoch().count(); }
+TimePoint time_of(const Value& v) { return TimePoint(Duration(v.get<std::int64_t>())); }
+
+std::string window_key(const WindowKey& key) {
+  return Value::array({key.ns, key.flow_id, key.trigger_id, key.condition_id}).dump();
+}
+
+WindowKey window_key_of(const std::string& text) {
+  auto v = Value::parse(text);
+  return {v.at(0).get<std::string>(), v.at(1).get<std::string>(), v.at(2).get<std::string>(), v.at(3).get<std::string>()};
+}
+
+Value encode_window(const WindowState& state) {
+  Value met = Value::object();
+  for (const auto& [name, at] : state.met) met[name] = ticks(at);
+  return {{"start", ticks(state.bounds.start)}, {"end", ticks(state.bounds.end)}, {"met", met}};
+}
+
+WindowState decode_window(const Value& v) {
+  WindowState state{{time_of(v.at("start")), time_of(v.at("end"))}, {}};
+  for (const auto& [name, at] : v.at("met").items()) state.met[name] = time_of(at);
+  return state;
+}
+
+}  // namespace
+
+RepositoryWindowStore::RepositoryWindowStore(const Repository& repository, Indexer& indexer) : indexer_(indexer) {
+  for (const auto& [key, value] : repository.states(kWindowState)) windows_[window_key_of(key)] = decode_window(value);
+}
+
+std::optional<WindowState> RepositoryWindowStore::get(const WindowKey& key) const {
+  std::lock_guard lock(mutex_);
+  auto it = windows_.find(key);
+  return it == windows_.end() ? std::nullopt : std::optional(it->second);
+}
+
+void RepositoryWindowStore::put(const WindowKey& key, const WindowState& state) {
+  {
+    std::lock_guard lock(mutex_);
+    windows_[key] = state;
+  }
+  indexer_.record_state(kWindowState, window_key(key), encode_window(state));
+}
+
+void RepositoryWindowStore::erase(const WindowKey& key) {
+  {
+    std::lock_guard lock(mutex_);
+    if (windows_.erase(key) == 0) return;
+  }
+  indexer_.record_state(kWindowState, window_key(key), std::nullopt);
+}
+
+std::optional<TimePoint> RepositoryScheduleState::last_date(const std::string& ns, const std::string& flow_id,
+                                                            const std::string& trigger_id) const {
+  auto state = repository_.state(kScheduleState, schedule_key(ns, flow_id, trigger_id));
+  if (!state || !state->contains("lastDate")) return std::nullopt;
+  return TimePoint(Duration(state->at("lastDate").get<std::int64_t>()));
+}
+
+void RepositoryScheduleState::set_last_date(const std::string& ns, const std::string& flow_id,
+                                            const std::string& trigger_id, TimePoint date) {
+  repository_.put_state(kScheduleState, schedule_key(ns, flow_id, trigger_id),
+                        Value{{"lastDate", static_cast<std::int64_t>(date.time_since_epoch().count())}});
+}
+
+}  // namespace runwatch::store

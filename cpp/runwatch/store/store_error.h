@@ -1,0 +1,12 @@
+#pragma once
+#include "runwatch/model/error.h"
+
+namespace runwatch::store {
+
+// The store cannot be opened, read or written: the message says which file and why.
+class StoreError : public Error {
+ public:
+  using Error::Error;
+};
+
+}  // namespace runwatch::store

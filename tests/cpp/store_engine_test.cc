@@ -1,0 +1,348 @@
+// The engine on a repository: executions are recorded by the indexer, are all back
+// after a restart, and those a restart interrupted end FAILED and fire their alerts.
+#include <gtest/gtest.h>
+#include <prometheus/metric_family.h>
+
+#include "engine_fixture.h"
+#include "runwatch/store/execution_codec.h"
+#include "runwatch/store/sqlite_repository.h"
+#include "runwatch/store/store_error.h"
+#include "store_test_support.h"
+
+namespace runwatch::testing {
+namespace {
+
+using namespace std::chrono_literals;
+
+constexpr const char* kWork = R"(
+id: work
+namespace: company.team
+inputs:
+  - id: fail
+    type: BOOLEAN
+    defaults: false
+tasks:
+  - id: hello
+    type: io.kestra.plugin.core.log.Log
+    message: "Hello {{ execution.id }}"
+  - id: check
+    type: io.kestra.plugin.core.execution.Fail
+    runIf: "{{ inputs.fail }}"
+    errorMessage: boom
+  - id: result
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{ execution.id }}"
+)";
+
+constexpr const char* kAlert = R"(
+id: alert
+namespace: company.monitoring
+tasks:
+  - id: log
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ trigger.executionId }} {{ trigger.state }}"
+triggers:
+  - id: on_failure
+    type: io.kestra.plugin.core.trigger.Flow
+    conditions:
+      - type: io.kestra.plugin.core.condition.ExecutionStatus
+        in: [FAILED]
+)";
+
+class StoreEngineTest : public ::testing::Test {
+ protected:
+  TempFolder folder;
+  std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(test_epoch());
+
+  std::unique_ptr<Engine> open(std::optional<Duration> retention = std::nullopt) {
+    EngineOptions o;
+    o.clock = clock;
+    o.retention = retention;
+    o.worker_threads = 4;
+    o.repository = store::open_repository("sqlite", folder / "runwatch.db");
+    auto engine = std::make_unique<Engine>(std::move(o));
+    engine->add_flow(kWork, "work.yaml");
+    engine->add_flow(kAlert, "alert.yaml");
+    return engine;
+  }
+
+  static std::vector<Value> documents(const std::vector<Engine::Snapshot>& executions) {
+    std::vector<Value> out;
+    for (const auto& e : executions) out.push_back(store::encode_execution(*e));
+    return out;
+  }
+};
+
+TEST_F(StoreEngineTest, EveryExecutionTaskRunAndLogLineIsBackAfterARestart) {
+  std::vector<Value> before;
+  {
+    auto engine = open();
+    for (int i = 0; i < 12; ++i) engine->submit("company.team", "work", {{"fail", i % 4 == 0}});
+    ASSERT_TRUE(engine->wait_idle(20s));
+    auto executions = engine->executions();
+    ASSERT_EQ(executions.size(), 15u);  // 12, and an alert for each of the 3 failures
+    EXPECT_EQ(engine->executions({.ns = "company.team", .flow_id = "work", .state = State::FAILED}).size(), 3u);
+    before = documents(executions);
+    engine->stop();
+  }
+  auto engine = open();
+  EXPECT_EQ(engine->recover(), 0u);
+  auto after = engine->executions();
+  ASSERT_EQ(after.size(), 15u);
+  std::sort(before.begin(), before.end(), [](const Value& a, const Value& b) { return a["id"] < b["id"]; });
+  auto again = documents(after);
+  std::sort(again.begin(), again.end(), [](const Value& a, const Value& b) { return a["id"] < b["id"]; });
+  EXPECT_EQ(again, before);
+  size_t lines = 0;
+  for (const auto& e : after) lines += e->logs.size();
+  // A Hello each, boom for each failure, Return's line for each success, an alert line each.
+  EXPECT_EQ(lines, 12u + 3u + 9u + 3u);
+}
+
+TEST_F(StoreEngineTest, ASubmittedExecutionIsRecordedBeforeSubmitReturns) {
+  auto engine = open();
+  auto created = engine->submit("company.team", "work");
+  auto recorded = engine->repository().find_execution(created->id);
+  ASSERT_TRUE(recorded);
+  EXPECT_EQ(recorded->state.history().front().state, State::CREATED);
+}
+
+TEST_F(StoreEngineTest, TheIndexerCountsWhatItRecords) {
+  auto engine = open();
+  engine->submit("company.team", "work");
+  ASSERT_TRUE(engine->wait_idle(20s));
+  engine->stop();
+  auto value = [&](const std::string& name) {
+    for (const auto& family : engine->metrics().catalog()->registry.collect())
+      if (family.name == name) return family.metric.at(0).counter.value;
+    return -1.0;
+  };
+  EXPECT_GE(value("kestra_indexer_count_total"), 2.0);  // at least CREATED and SUCCESS
+  EXPECT_GE(value("kestra_indexer_request_count_total"), 2.0);
+  store::SqliteRepository file(folder / "runwatch.db");  // stop() released it
+  EXPECT_EQ(file.find_executions({}).at(0)->state.current(), State::SUCCESS);
+}
+
+// What a crash leaves: executions recorded CREATED and RUNNING, never ended.
+void record_interrupted(const std::filesystem::path& file, const Execution& created, const Execution& running) {
+  store::SqliteRepository repo(file);
+  repo.save_executions({std::make_shared<const Execution>(created), std::make_shared<const Execution>(running)});
+}
+
+TEST_F(StoreEngineTest, ARestartStartsWhatNeverStartedAndFailsWhatWasRunningFiringItsAlert) {
+  Execution created, running;
+  {
+    auto engine = open();
+    auto flow = engine->flow("company.team", "work");
+    created.id = "never-started";
+    created.ns = "company.team";
+    created.flow_id = "work";
+    created.flow_revision = flow->revision;
+    created.state = StateHistory(State::CREATED, clock->now());
+    created.inputs = {{"fail", false}};
+    running = created;
+    running.id = "was-running";
+    running.state.transition(State::RUNNING, clock->now());
+    TaskRun hello;
+    hello.id = "run-1";
+    hello.task_id = "hello";
+    hello.branch = "tasks";
+    hello.state = StateHistory(State::CREATED, clock->now());
+    hello.state.transition(State::RUNNING, clock->now());
+    hello.attempts.push_back(Attempt{StateHistory(State::RUNNING, clock->now())});
+    running.task_runs.push_back(hello);
+    engine->stop();
+  }
+  record_interrupted(folder / "runwatch.db", created, running);
+
+  auto engine = open();
+  EXPECT_EQ(engine->recover(), 2u);
+  ASSERT_TRUE(engine->wait_idle(20s));
+  auto started = engine->execution("never-started");
+  EXPECT_EQ(started->state.current(), State::SUCCESS);
+  auto failed = engine->execution("was-running");
+  ASSERT_EQ(failed->state.current(), State::FAILED);
+  EXPECT_EQ(failed->task_runs.at(0).state.current(), State::FAILED);
+  EXPECT_EQ(failed->task_runs.at(0).attempts.at(0).state.current(), State::FAILED);
+  EXPECT_EQ(failed->logs.back().message, "engine restarted while running");
+  EXPECT_EQ(failed->logs.back().level, LogLevel::ERROR);
+  auto alerts = engine->executions({.ns = "company.monitoring", .flow_id = "alert", .state = std::nullopt});
+  ASSERT_EQ(alerts.size(), 1u);
+  EXPECT_EQ(alerts[0]->state.current(), State::SUCCESS);
+  EXPECT_EQ(alerts[0]->logs.at(0).message, "was-running FAILED");
+  engine->stop();
+  store::SqliteRepository file(folder / "runwatch.db");
+  EXPECT_EQ(file.find_execution("was-running")->state.current(), State::FAILED);
+  EXPECT_EQ(file.count_executions({.states = {State::CREATED, State::RUNNING}}), 0u);
+  EXPECT_THROW(engine->repository().find_execution("was-running"), store::StoreError);
+}
+
+TEST_F(StoreEngineTest, AMonitoringExecutionInterruptedByARestartResumesItsTaskRun) {
+  Execution alert;
+  {
+    auto engine = open();
+    alert.id = "alert-1";
+    alert.ns = "company.monitoring";
+    alert.flow_id = "alert";
+    alert.flow_revision = engine->flow("company.monitoring", "alert")->revision;
+    alert.state = StateHistory(State::CREATED, clock->now());
+    alert.state.transition(State::RUNNING, clock->now());
+    alert.trigger = {{"executionId", "upstream-1"}, {"state", "FAILED"}};
+    TaskRun log;
+    log.id = "log-run";
+    log.task_id = "log";
+    log.branch = "tasks";
+    log.state = StateHistory(State::CREATED, clock->now());
+    log.state.transition(State::RUNNING, clock->now());
+    log.attempts.push_back(Attempt{StateHistory(State::RUNNING, clock->now())});
+    alert.task_runs.push_back(log);
+    engine->stop();
+  }
+  {
+    store::SqliteRepository repo(folder / "runwatch.db");
+    repo.save_executions({std::make_shared<const Execution>(alert)});
+  }
+  auto engine = open();
+  EXPECT_EQ(engine->recover(), 1u);
+  ASSERT_TRUE(engine->wait_idle(20s));
+  auto resumed = engine->execution("alert-1");
+  ASSERT_EQ(resumed->state.current(), State::SUCCESS);
+  ASSERT_EQ(resumed->task_runs.size(), 1u);
+  const auto& run = resumed->task_runs[0];
+  EXPECT_EQ(run.id, "log-run");
+  ASSERT_EQ(run.attempts.size(), 2u);
+  EXPECT_EQ(run.attempts[0].state.current(), State::FAILED);
+  EXPECT_EQ(run.attempts[1].state.current(), State::SUCCESS);
+  ASSERT_EQ(resumed->logs.size(), 2u);
+  EXPECT_EQ(resumed->logs[0].message, "Resumed after an engine restart");
+  EXPECT_EQ(resumed->logs[1].message, "upstream-1 FAILED");
+}
+
+constexpr const char* kHourly = R"(
+id: hourly
+namespace: company.team
+tasks:
+  - id: hello
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ trigger.date }}"
+triggers:
+  - id: every_hour
+    type: io.kestra.plugin.core.trigger.Schedule
+    cron: "0 * * * *"
+)";
+
+TEST_F(StoreEngineTest, AScheduleGoesOnFromItsLastDateAfterARestartAndNeverFiresADateTwice) {
+  // The clock starts at 22:13:20 UTC: the first date is 23:00.
+  {
+    auto engine = open();
+    engine->add_flow(kHourly, "hourly.yaml");
+    clock->advance(47min);
+    ASSERT_TRUE(engine->wait_idle(20s));
+    ASSERT_EQ(engine->executions({.ns = "company.team", .flow_id = "hourly", .state = std::nullopt}).size(), 1u);
+    engine->stop();
+  }
+  clock->advance(3h + 30min);  // down from 23:00 to 02:30: 00:00, 01:00 and 02:00 were missed
+  auto engine = open();
+  engine->add_flow(kHourly, "hourly.yaml");
+  ASSERT_TRUE(engine->wait_idle(20s));
+  std::vector<std::string> dates;
+  for (const auto& e : engine->executions({.ns = "company.team", .flow_id = "hourly", .state = std::nullopt}))
+    dates.push_back(e->trigger.at("date").get<std::string>());
+  std::sort(dates.begin(), dates.end());
+  EXPECT_EQ(dates, (std::vector<std::string>{"2023-11-14T23:00:00Z", "2023-11-15T00:00:00Z", "2023-11-15T01:00:00Z",
+                                             "2023-11-15T02:00:00Z"}));
+  EXPECT_EQ(engine->schedules().at(0).last_date, test_epoch() + 3h + 46min + 40s);
+}
+
+constexpr const char* kBothFailed = R"(
+id: both_failed
+namespace: company.monitoring
+tasks:
+  - id: log
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ trigger.flowId }}"
+triggers:
+  - id: upstream_failed
+    type: io.kestra.plugin.core.trigger.Flow
+    preconditions:
+      id: both
+      flows:
+        - namespace: company.team
+          flowId: a
+          states: [FAILED]
+        - namespace: company.team
+          flowId: b
+          states: [FAILED]
+      timeWindow:
+        type: DURATION_WINDOW
+        window: PT1H
+)";
+
+TEST_F(StoreEngineTest, APreconditionWindowSurvivesARestart) {
+  auto failing = [](const std::string& id) {
+    return "id: " + id + "\nnamespace: company.team\ntasks:\n  - id: fail\n    type: io.kestra.plugin.core.execution.Fail\n";
+  };
+  auto open_with_windows = [&] {
+    auto engine = open();
+    engine->add_flow(failing("a"), "a.yaml");
+    engine->add_flow(failing("b"), "b.yaml");
+    engine->add_flow(kBothFailed, "both.yaml");
+    return engine;
+  };
+  auto fired = [](Engine& engine) {
+    return engine.executions({.ns = "company.monitoring", .flow_id = "both_failed", .state = std::nullopt}).size();
+  };
+  {
+    auto engine = open_with_windows();
+    engine->submit("company.team", "a");
+    ASSERT_TRUE(engine->wait_idle(20s));
+    EXPECT_EQ(fired(*engine), 0u);
+    engine->stop();
+  }
+  clock->advance(10min);
+  auto engine = open_with_windows();
+  engine->submit("company.team", "b");
+  ASSERT_TRUE(engine->wait_idle(20s));
+  ASSERT_EQ(fired(*engine), 1u);  // a's failure, counted before the restart, completed the window
+  // The complete window started afresh, and that too is recorded.
+  engine->stop();
+  store::SqliteRepository file(folder / "runwatch.db");
+  EXPECT_TRUE(file.states(store::kWindowState).empty());
+}
+
+TEST_F(StoreEngineTest, RetentionPurgesExecutionsEndedLongerAgoAtStartUp) {
+  std::string old_id, new_id;
+  {
+    auto engine = open();
+    old_id = engine->submit("company.team", "work")->id;
+    ASSERT_TRUE(engine->wait_idle(20s));
+    clock->advance(2h);
+    new_id = engine->submit("company.team", "work")->id;
+    ASSERT_TRUE(engine->wait_idle(20s));
+    engine->stop();
+  }
+  clock->advance(30min);
+  auto engine = open(1h);  // the first ended 2 h 30 min ago, the second 30 min ago
+  EXPECT_EQ(engine->execution(old_id), nullptr);
+  ASSERT_NE(engine->execution(new_id), nullptr);
+  EXPECT_EQ(engine->executions().size(), 1u);
+  EXPECT_EQ(engine->repository().count_executions({}), 1u);
+}
+
+TEST_F(StoreEngineTest, HealthShowsTheDatabase) {
+  auto engine = open();
+  auto indicators = engine->management_sources().health();
+  ASSERT_EQ(indicators.at(0).name, "repository");
+  EXPECT_TRUE(indicators[0].up);
+  EXPECT_EQ(indicators[0].details["database"], "sqlite");
+  EXPECT_EQ(indicators[0].details["path"], (folder / "runwatch.db").string());
+  EXPECT_EQ(indicators[0].details["writable"], true);
+  std::filesystem::permissions(folder / "runwatch.db", std::filesystem::perms::owner_read);
+  indicators = engine->management_sources().health();
+  EXPECT_FALSE(indicators[0].up);
+  EXPECT_EQ(indicators[0].details["writable"], false);
+  EXPECT_EQ(indicators[0].details["error"], "the file is missing or read-only");
+}
+
+}  // namespace
+}  // namespace runwatch::testing

@@ -1,0 +1,110 @@
+"""The durable store: executions recorded by one run are read back by the next, and a
+database file that cannot be used stops `runwatch server` with exit code 2."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from runwatch import Engine, Error
+
+FLOW = """
+id: hello
+namespace: company.team
+inputs:
+  - id: fail
+    type: BOOLEAN
+    defaults: false
+tasks:
+  - id: greet
+    type: io.kestra.plugin.core.log.Log
+    message: "Hello {{ execution.id }}"
+  - id: check
+    type: io.kestra.plugin.core.execution.Fail
+    runIf: "{{ inputs.fail }}"
+"""
+
+
+def sqlite_config(path: Path) -> dict[str, Any]:
+    return {"kestra": {"repository": {"type": "sqlite", "path": str(path)}}}
+
+
+def summary(engine: Engine) -> dict[str, Any]:
+    """Everything a user reads of each execution."""
+    return {
+        e.id: (e.namespace, e.flow_id, e.state, e.state_history, e.inputs,
+               [(tr.id, tr.task_id, tr.state, tr.state_history, [a.state_history for a in tr.attempts], tr.outputs)
+                for tr in e.task_runs],
+               [(log.timestamp, log.level, log.task_id, log.attempt, log.message) for log in e.logs()])
+        for e in engine.executions()
+    }
+
+
+def test_engine_executions_reads_the_executions_of_an_earlier_run(tmp_path):
+    config = sqlite_config(tmp_path / "runwatch.db")
+    with Engine(config=config) as first:
+        first.add_flow(FLOW)
+        for i in range(6):
+            first.run("company.team", "hello", inputs={"fail": i % 3 == 0}, timeout=10)
+        before = summary(first)
+    assert len(before) == 6
+    with Engine(config=config) as second:
+        assert summary(second) == before
+        assert len(second.executions(state="FAILED")) == 2
+        assert second.recover() == 0
+
+
+def test_the_memory_store_forgets_everything(tmp_path):
+    with Engine() as first:
+        first.add_flow(FLOW)
+        first.run("company.team", "hello", timeout=10)
+    with Engine() as second:
+        assert second.executions() == []
+
+
+def test_a_database_in_a_missing_directory_is_an_error(tmp_path):
+    path = tmp_path / "nowhere" / "runwatch.db"
+    with pytest.raises(Error) as raised:
+        Engine(config=sqlite_config(path))
+    assert str(raised.value) == (f"Cannot open the database '{path}': the directory '{path.parent}' does not exist")
+
+
+@pytest.mark.parametrize("damage, expected", [
+    ("garbage", "it is not a SQLite database (file is not a database)"),
+    ("read-only", "the file is read-only"),
+    ("missing-directory", "the directory '{folder}' does not exist"),
+])
+def test_runwatch_server_refuses_a_database_it_cannot_use(tmp_path, damage, expected):
+    database = tmp_path / "runwatch.db"
+    if damage == "garbage":
+        database.write_bytes(b"x" * 8192)
+    elif damage == "read-only":
+        with Engine(config=sqlite_config(database)):
+            pass
+        database.chmod(0o444)
+    else:
+        database = tmp_path / "missing" / "runwatch.db"
+    config = tmp_path / "application.yml"
+    config.write_text(f"kestra:\n  repository:\n    path: {database}\n")
+    env = dict(os.environ, ENDPOINTS_ALL_PORT="0", MICRONAUT_SERVER_PORT="0")
+    process = subprocess.run([sys.executable, "-m", "runwatch.cli", "server", "--config", str(config)],
+                             capture_output=True, text=True, env=env, cwd=tmp_path, timeout=30)
+    assert process.returncode == 2
+    reason = expected.format(folder=database.parent)
+    assert process.stderr.strip() == f"runwatch: error: Cannot open the database '{database}': {reason}"
+
+
+def test_retention_purges_ended_executions_when_the_engine_starts(tmp_path):
+    config = sqlite_config(tmp_path / "runwatch.db")
+    with Engine(config=config) as first:
+        first.add_flow(FLOW)
+        first.run("company.team", "hello", timeout=10)
+    config["kestra"]["repository"]["retention"] = "P1D"
+    with Engine(config=config) as kept:
+        assert len(kept.executions()) == 1
+    config["kestra"]["repository"]["retention"] = "PT0S"
+    with Engine(config=config) as purged:
+        assert purged.executions() == []
