@@ -153,6 +153,9 @@ class _Handler(BaseHTTPRequestHandler):
 
 class _Server(ThreadingHTTPServer):
     daemon_threads = True
+    # socketserver's default backlog is 5: a burst of concurrent deliveries (many workers
+    # posting at once) would see connections reset before the server accepts them.
+    request_queue_size = 128
 
     def handle_error(self, request: Any, client_address: Any) -> None:
         pass  # clients that drop the connection or refuse the certificate are part of the tests
