@@ -225,6 +225,14 @@ TEST_F(ApiServerTest, SearchFiltersAndPagesNewestFirst) {
   EXPECT_EQ(get("/api/v1/executions/search?page=x").first, 400);
 }
 
+TEST_F(ApiServerTest, AnExecutionTheStoreCannotRecordIs503) {
+  add(kHello);
+  engine.repository().close();  // as a database that went away
+  auto [status, body] = post("/api/v1/executions/company.team/hello", "");
+  EXPECT_EQ(status, 503);
+  EXPECT_EQ(body["message"].get<std::string>().rfind("The execution could not be recorded: ", 0), 0u) << body;
+}
+
 TEST_F(ApiServerTest, SearchByStartDateRange) {
   add(kHello);
   std::vector<std::string> ids;

@@ -222,6 +222,15 @@ TEST_P(RepositoryTest, SaysWhatItIs) {
   }
 }
 
+TEST_P(RepositoryTest, RefusesRequestsOnceClosed) {
+  repo->close();
+  EXPECT_THROW(repo->find_execution("e1"), StoreError);
+  EXPECT_THROW(repo->save_executions({snapshot(sample("e1", "f", kEpoch, State::SUCCESS))}), StoreError);
+  EXPECT_THROW(repo->states(kWindowState), StoreError);
+  EXPECT_FALSE(repo->info().writable);
+  EXPECT_EQ(repo->info().error, "closed");
+}
+
 INSTANTIATE_TEST_SUITE_P(Store, RepositoryTest, ::testing::Values("memory", "sqlite"));
 
 // ---- SQLite: the file ---------------------------------------------------------------

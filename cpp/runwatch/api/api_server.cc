@@ -7,6 +7,7 @@
 #include <optional>
 
 #include "runwatch/api/execution_json.h"
+#include "runwatch/store/store_error.h"
 #include "runwatch/condition/lint.h"
 #include "runwatch/engine.h"
 #include "runwatch/server/http_listener.h"
@@ -28,6 +29,8 @@ auto engine_call(Fn&& fn) {
     throw HttpStatusError(404, e.what());
   } catch (const HttpStatusError&) {
     throw;
+  } catch (const store::StoreError& e) {
+    throw HttpStatusError(503, e.what());  // the server's store, not the request, is at fault
   } catch (const Error& e) {
     throw HttpStatusError(422, e.what());
   }

@@ -99,7 +99,7 @@ void Indexer::loop() {
       queued_states_.clear();
       through = issued_;
     }
-    write(batch, states, through);
+    if (!write(batch, states, through)) return;
     batch.clear();
     states.clear();
   }
@@ -118,7 +118,7 @@ void Indexer::requeue_locked(std::vector<Snapshot>& batch, std::vector<StateChan
   states.clear();
 }
 
-void Indexer::write(std::vector<Snapshot>& batch, std::vector<StateChange>& states, Ticket through) {
+bool Indexer::write(std::vector<Snapshot>& batch, std::vector<StateChange>& states, Ticket through) {
   auto received = std::chrono::steady_clock::now();
   for (;;) {
     auto start = std::chrono::steady_clock::now();
@@ -140,8 +140,12 @@ void Indexer::write(std::vector<Snapshot>& batch, std::vector<StateChange>& stat
       failed_ = through;
       failure_ = e.what();
       done_cv_.notify_all();
+      if (work_cv_.wait_for(lock, kRetryAfter, [&] { return stopping_; })) {
+        log_->error("Stopped with {} executions and {} states not recorded", batch.size() + queue_.size(),
+                    states.size() + state_queue_.size());
+        return false;
+      }
       requeue_locked(batch, states);
-      if (work_cv_.wait_for(lock, kRetryAfter, [&] { return stopping_; })) return;
       batch.swap(queue_);
       states.swap(state_queue_);
       queued_.clear();
@@ -150,6 +154,7 @@ void Indexer::write(std::vector<Snapshot>& batch, std::vector<StateChange>& stat
     }
   }
   done_cv_.notify_all();
+  return true;
 }
 
 }  // namespace runwatch::store

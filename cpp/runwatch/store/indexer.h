@@ -46,7 +46,8 @@ class Indexer {
 
  private:
   void loop();
-  void write(std::vector<Snapshot>& batch, std::vector<StateChange>& states, Ticket through);
+  // False when it stopped with the batch still failing (it is then dropped, logged).
+  bool write(std::vector<Snapshot>& batch, std::vector<StateChange>& states, Ticket through);
   // Puts a failed batch back in front of what was queued since (newer entries win).
   void requeue_locked(std::vector<Snapshot>& batch, std::vector<StateChange>& states);
 

@@ -2,17 +2,33 @@
 
 #include <algorithm>
 
+#include "runwatch/store/store_error.h"
+
 namespace runwatch::store {
 
-RepositoryInfo MemoryRepository::info() const { return {"memory", RUNWATCH_VERSION, "", true, ""}; }
+RepositoryInfo MemoryRepository::info() const {
+  std::lock_guard lock(mutex_);
+  return {"memory", RUNWATCH_VERSION, "", !closed_, closed_ ? "closed" : ""};
+}
+
+void MemoryRepository::close() {
+  std::lock_guard lock(mutex_);
+  closed_ = true;
+}
+
+void MemoryRepository::check_open() const {
+  if (closed_) throw StoreError("The memory repository is closed");
+}
 
 void MemoryRepository::save_flow(const StoredFlow& flow) {
   std::lock_guard lock(mutex_);
+  check_open();
   flows_[{flow.ns, flow.id}][flow.revision] = flow;
 }
 
 std::vector<StoredFlow> MemoryRepository::flow_revisions(const std::string& ns, const std::string& id) const {
   std::lock_guard lock(mutex_);
+  check_open();
   std::vector<StoredFlow> out;
   if (auto it = flows_.find({ns, id}); it != flows_.end())
     for (const auto& [revision, flow] : it->second) out.push_back(flow);
@@ -21,6 +37,7 @@ std::vector<StoredFlow> MemoryRepository::flow_revisions(const std::string& ns, 
 
 std::vector<StoredFlow> MemoryRepository::latest_flows() const {
   std::lock_guard lock(mutex_);
+  check_open();
   std::vector<StoredFlow> out;
   for (const auto& [key, revisions] : flows_) out.push_back(revisions.rbegin()->second);
   return out;
@@ -28,6 +45,7 @@ std::vector<StoredFlow> MemoryRepository::latest_flows() const {
 
 void MemoryRepository::save_executions(const std::vector<Snapshot>& executions, const std::vector<StateChange>& states) {
   std::lock_guard lock(mutex_);
+  check_open();
   for (const auto& e : executions) executions_[e->id] = e;
   for (const auto& change : states) {
     if (change.value) states_[change.kind][change.key] = *change.value;
@@ -37,6 +55,7 @@ void MemoryRepository::save_executions(const std::vector<Snapshot>& executions, 
 
 MemoryRepository::Snapshot MemoryRepository::find_execution(const std::string& id) const {
   std::lock_guard lock(mutex_);
+  check_open();
   auto it = executions_.find(id);
   return it == executions_.end() ? nullptr : it->second;
 }
@@ -53,6 +72,7 @@ std::vector<MemoryRepository::Snapshot> MemoryRepository::matching(const Executi
 
 std::vector<MemoryRepository::Snapshot> MemoryRepository::find_executions(const ExecutionQuery& query) const {
   std::lock_guard lock(mutex_);
+  check_open();
   auto all = matching(query);
   size_t first = std::min(query.offset, all.size());
   size_t last = query.limit ? std::min(all.size(), first + *query.limit) : all.size();
@@ -61,11 +81,13 @@ std::vector<MemoryRepository::Snapshot> MemoryRepository::find_executions(const 
 
 size_t MemoryRepository::count_executions(const ExecutionQuery& query) const {
   std::lock_guard lock(mutex_);
+  check_open();
   return matching(query).size();
 }
 
 size_t MemoryRepository::purge_executions(TimePoint ended_before) {
   std::lock_guard lock(mutex_);
+  check_open();
   return std::erase_if(executions_, [&](const auto& entry) {
     auto end = entry.second->state.end_date();
     return end && *end < ended_before;
@@ -74,6 +96,7 @@ size_t MemoryRepository::purge_executions(TimePoint ended_before) {
 
 std::optional<Value> MemoryRepository::state(std::string_view kind, const std::string& key) const {
   std::lock_guard lock(mutex_);
+  check_open();
   auto of_kind = states_.find(kind);
   if (of_kind == states_.end()) return std::nullopt;
   auto it = of_kind->second.find(key);
@@ -82,16 +105,19 @@ std::optional<Value> MemoryRepository::state(std::string_view kind, const std::s
 
 void MemoryRepository::put_state(std::string_view kind, const std::string& key, const Value& value) {
   std::lock_guard lock(mutex_);
+  check_open();
   states_[std::string(kind)][key] = value;
 }
 
 void MemoryRepository::erase_state(std::string_view kind, const std::string& key) {
   std::lock_guard lock(mutex_);
+  check_open();
   if (auto of_kind = states_.find(kind); of_kind != states_.end()) of_kind->second.erase(key);
 }
 
 std::vector<std::pair<std::string, Value>> MemoryRepository::states(std::string_view kind) const {
   std::lock_guard lock(mutex_);
+  check_open();
   std::vector<std::pair<std::string, Value>> out;
   if (auto of_kind = states_.find(kind); of_kind != states_.end())
     for (const auto& [key, value] : of_kind->second) out.emplace_back(key, value);

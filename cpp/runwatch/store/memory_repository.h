@@ -12,7 +12,7 @@ namespace runwatch::store {
 class MemoryRepository final : public Repository {
  public:
   RepositoryInfo info() const override;
-  void close() override {}
+  void close() override;
   void save_flow(const StoredFlow& flow) override;
   std::vector<StoredFlow> flow_revisions(const std::string& ns, const std::string& id) const override;
   std::vector<StoredFlow> latest_flows() const override;
@@ -28,8 +28,10 @@ class MemoryRepository final : public Repository {
 
  private:
   std::vector<Snapshot> matching(const ExecutionQuery& query) const;  // every match, in query order
+  void check_open() const;  // with mutex_ held
 
   mutable std::mutex mutex_;
+  bool closed_ = false;
   std::map<std::pair<std::string, std::string>, std::map<int, StoredFlow>> flows_;
   std::unordered_map<std::string, Snapshot> executions_;
   std::map<std::string, std::map<std::string, Value>, std::less<>> states_;
