@@ -81,7 +81,8 @@ void bind_engine(py::module_& m) {
       .def(py::init([](std::shared_ptr<Clock> clock, int worker_threads, std::map<std::string, std::string> secrets,
                        std::string metrics_prefix, std::map<std::string, std::string> metrics_tags,
                        double metrics_interval, bool metrics_enabled, const std::string& repository_type,
-                       const std::string& repository_path, std::optional<double> retention_seconds) {
+                       const std::string& repository_path, std::optional<double> retention_seconds,
+                       std::optional<std::string> flows) {
              if (!(metrics_interval > 0)) throw py::value_error("metrics_interval must be > 0 seconds");
              EngineOptions options;
              options.clock = std::move(clock);
@@ -93,14 +94,17 @@ void bind_engine(py::module_& m) {
              options.metrics.enabled = metrics_enabled;
              options.repository = store::open_repository(repository_type, repository_path);
              if (retention_seconds) options.retention = duration_of(*retention_seconds);
+             if (flows) options.flows = *flows;
+             py::gil_scoped_release release;  // recovered executions may run Python tasks
              return EngineHolder(new Engine(std::move(options)));
            }),
            py::arg("clock") = nullptr, py::arg("worker_threads") = 0,
            py::arg("secrets") = std::map<std::string, std::string>{}, py::arg("metrics_prefix") = "kestra",
            py::arg("metrics_tags") = std::map<std::string, std::string>{}, py::arg("metrics_interval") = 10.0,
            py::arg("metrics_enabled") = true, py::arg("repository_type") = "memory",
-           py::arg("repository_path") = "runwatch.db", py::arg("retention_seconds") = std::nullopt)
-      .def("recover", &Engine::recover, py::call_guard<py::gil_scoped_release>())
+           py::arg("repository_path") = "runwatch.db", py::arg("retention_seconds") = std::nullopt,
+           py::arg("flows") = std::nullopt)
+      .def_property_readonly("recovered", &Engine::recovered)
       .def_property_readonly(
           "metrics", [](Engine& e) -> metrics::Metrics& { return e.metrics(); }, py::return_value_policy::reference_internal)
       .def("add_flow", &Engine::add_flow, py::arg("yaml"), py::arg("file") = "")

@@ -1,6 +1,7 @@
 #include "runwatch/engine.h"
 
 #include <algorithm>
+#include <map>
 #include <thread>
 
 #include <cctype>
@@ -49,11 +50,18 @@ Engine::Engine(EngineOptions options)
         create(e.ns, e.flow_id, e.inputs, {}, e.trigger);
       }, metrics_.catalog(), &schedule_state_) {
   if (options.retention) repository_->purge_executions(clock_->now() - *options.retention);
+  restore_flows();
+  std::vector<Snapshot> unfinished;
   for (auto& recorded : repository_->find_executions({})) {
-    if (!is_terminal(recorded->state.current())) unfinished_.push_back(recorded);
+    if (!is_terminal(recorded->state.current())) unfinished.push_back(recorded);
     board_.publish(std::move(recorded));
   }
   board_.set_listener([this](const Snapshot& snapshot) { indexer_.record(snapshot); });
+  if (options.flows) load_flows(*options.flows);
+  recovered_ = recover(unfinished);
+  if (options.retention)
+    retention_ = std::make_unique<PeriodicJob>(*clock_, kRetentionPurgeInterval,
+                                               [this, keep = *options.retention](TimePoint at) { purge(at - keep); });
 }
 
 const TemplateChecker& Engine::templates() { return expr::TemplateCache::global(); }
@@ -61,26 +69,72 @@ const TemplateChecker& Engine::templates() { return expr::TemplateCache::global(
 Engine::~Engine() { stop(); }
 
 std::shared_ptr<const Flow> Engine::add_flow(std::string_view yaml, std::string_view file) {
-  auto flow = flows_.put(parse_flow(yaml, file, plugins(), &templates()));
-  flows_changed();
-  return flow;
+  std::vector<std::shared_ptr<Flow>> parsed;
+  parsed.push_back(parse_flow(yaml, file, plugins(), &templates()));
+  return install(std::move(parsed)).front();
 }
 
 std::vector<std::shared_ptr<const Flow>> Engine::load_flows(const std::filesystem::path& path) {
   if (!std::filesystem::exists(path)) throw Error("No flow file or folder at '" + path.string() + "'");
   std::vector<std::shared_ptr<Flow>> loaded;
   std::vector<ValidationIssue> errors;
+  std::map<std::string, std::string> file_of_flow;
   for (const auto& file : flow_files(path)) {
     auto result = load_flow_file(file, plugins(), &templates());
     for (auto& issue : result.issues)
       if (issue.severity == ValidationIssue::Severity::Error) errors.push_back(std::move(issue));
-    if (result.flow) loaded.push_back(std::move(result.flow));
+    if (!result.flow) continue;
+    auto [first, inserted] = file_of_flow.emplace(result.flow->key(), result.flow->source_file);
+    if (!inserted)
+      errors.push_back({result.flow->source_file, "id", 0, 0,
+                        "flow '" + result.flow->key() + "' is already defined in " + first->second});
+    loaded.push_back(std::move(result.flow));
   }
   if (!errors.empty()) throw FlowValidationError(std::move(errors));
+  return install(std::move(loaded));
+}
+
+std::vector<std::shared_ptr<const Flow>> Engine::install(std::vector<std::shared_ptr<Flow>> flows) {
+  std::lock_guard lock(flow_changes_);
+  std::vector<store::StoredFlow> revisions;
+  for (auto& flow : flows) {
+    auto current = flows_.find(flow->ns, flow->id);
+    if (current && current->source == flow->source) {
+      flow->revision = current->revision;
+      continue;
+    }
+    flow->revision = flows_.next_revision(flow->ns, flow->id);
+    revisions.push_back({flow->ns, flow->id, flow->revision, flow->source});
+  }
+  repository_->save_flows(revisions);
   std::vector<std::shared_ptr<const Flow>> out;
-  for (auto& flow : loaded) out.push_back(flows_.put(std::move(flow)));
+  for (auto& flow : flows) {
+    flows_.put(flow);
+    out.push_back(std::move(flow));
+  }
   flows_changed();
   return out;
+}
+
+void Engine::restore_flows() {
+  for (const auto& stored : repository_->latest_flows()) {
+    auto flow = stored.deleted ? nullptr : parse_stored_flow(stored);
+    if (flow) flows_.put(std::move(flow));
+    else flows_.note_revision(stored.ns, stored.id, stored.revision);
+  }
+  flows_changed();
+}
+
+std::shared_ptr<Flow> Engine::parse_stored_flow(const store::StoredFlow& stored) const {
+  try {
+    auto flow = parse_flow(stored.source, {}, plugins(), &templates());
+    flow->revision = stored.revision;
+    return flow;
+  } catch (const std::exception& e) {
+    logger(kExecutorLogger)->error("The stored flow '{}.{}' revision {} no longer loads, so it does not run: {}",
+                                   stored.ns, stored.id, stored.revision, e.what());
+    return nullptr;
+  }
 }
 
 std::shared_ptr<const Flow> Engine::flow(const std::string& ns, const std::string& id) const {
@@ -88,7 +142,11 @@ std::shared_ptr<const Flow> Engine::flow(const std::string& ns, const std::strin
 }
 
 bool Engine::remove_flow(const std::string& ns, const std::string& id) {
-  if (!flows_.remove(ns, id)) return false;
+  std::lock_guard lock(flow_changes_);
+  auto current = flows_.find(ns, id);
+  if (!current) return false;
+  repository_->save_flows({{ns, id, flows_.next_revision(ns, id), current->source, true}});
+  flows_.remove(ns, id);
   flows_changed();
   return true;
 }
@@ -100,23 +158,27 @@ Engine::Snapshot Engine::submit(const std::string& ns, const std::string& flow_i
   return created;
 }
 
-size_t Engine::recover() {
+size_t Engine::recover(const std::vector<Snapshot>& unfinished) {
   constexpr const char* kReason = "engine restarted while running";
-  auto unfinished = std::move(unfinished_);
-  unfinished_.clear();
   for (const auto& recorded : unfinished) {
-    auto flow = flows_.find(recorded->ns, recorded->flow_id);
     Execution execution = *recorded;
-    bool same_flow = flow && flow->revision == execution.flow_revision;
+    auto flow = flow_at_revision(execution.ns, execution.flow_id, execution.flow_revision);
     bool never_started = execution.state.current() == State::CREATED && execution.task_runs.empty();
     // A monitoring execution (started by a Flow trigger) is an alert: delivered at least
     // once, its notifications deduplicated downstream by their Idempotency-Key.
     bool alert = execution.trigger.is_object() && execution.trigger.contains("executionId");
-    if (same_flow && never_started) executor_.start(std::move(flow), std::move(execution));
-    else if (same_flow && alert) executor_.resume(std::move(flow), std::move(execution));
+    if (flow && never_started) executor_.start(std::move(flow), std::move(execution));
+    else if (flow && alert) executor_.resume(std::move(flow), std::move(execution));
     else executor_.end(std::move(flow), std::move(execution), kReason);
   }
   return unfinished.size();
+}
+
+std::shared_ptr<const Flow> Engine::flow_at_revision(const std::string& ns, const std::string& id, int revision) const {
+  if (auto current = flows_.find(ns, id); current && current->revision == revision) return current;
+  for (const auto& stored : repository_->flow_revisions(ns, id))
+    if (stored.revision == revision && !stored.deleted) return parse_stored_flow(stored);
+  return nullptr;
 }
 
 Engine::Snapshot Engine::create(const std::string& ns, const std::string& flow_id, const Value& inputs,
@@ -149,12 +211,26 @@ Engine::Snapshot Engine::create(const std::string& ns, const std::string& flow_i
   return snapshot;
 }
 
+void Engine::purge(TimePoint ended_before) {
+  try {
+    // What ended before the cutoff is recorded (and changes no more) before it is purged.
+    indexer_.wait_recorded(indexer_.last_ticket());
+    size_t purged = board_.erase_ended_before(ended_before);
+    repository_->purge_executions(ended_before);
+    logger(kExecutorLogger)->debug("Retention: {} execution(s) purged", purged);
+  } catch (const std::exception& e) {
+    logger(kExecutorLogger)->error("Retention: the purge failed (the next one tries again): {}", e.what());
+  }
+}
+
 bool Engine::wait_idle(WaitTime timeout) {
   auto deadline = std::chrono::steady_clock::now() + timeout.value_or(std::chrono::hours(24 * 365));
   auto left = [&] { return std::max(deadline - std::chrono::steady_clock::now(), std::chrono::steady_clock::duration{}); };
   // A due date becomes an execution, so the scheduler settles first; then look again.
   for (;;) {
-    if (!scheduler_.wait_idle(left()) || !executor_.wait_idle(left()) || !metrics_.wait_idle(left())) return false;
+    if (!scheduler_.wait_idle(left()) || !executor_.wait_idle(left()) || !metrics_.wait_idle(left()) ||
+        (retention_ && !retention_->wait_idle(left())))
+      return false;
     if (scheduler_.idle()) return true;
   }
 }

@@ -4,6 +4,7 @@
 #include <chrono>
 #include <filesystem>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,6 +14,7 @@
 #include "runwatch/metrics/metrics.h"
 #include "runwatch/model/clock.h"
 #include "runwatch/model/execution.h"
+#include "runwatch/model/periodic_job.h"
 #include "runwatch/runtime/execution_board.h"
 #include "runwatch/runtime/executor.h"
 #include "runwatch/runtime/flow_registry.h"
@@ -39,27 +41,45 @@ struct EngineOptions {
   metrics::MetricsOptions metrics;
   // Where executions are recorded (store::open_repository); default: in memory.
   std::shared_ptr<store::Repository> repository;
-  // Executions that ended longer ago than this are purged from it at construction.
+  // Executions that ended longer ago than this (with their task runs and logs) are
+  // purged from the repository and the engine at construction, then every
+  // kRetentionPurgeInterval of the engine's clock.
   std::optional<Duration> retention;
+  // Flow files (a file or a folder) loaded at construction, after the flows the
+  // repository holds: a file whose flow changed becomes its next revision.
+  std::optional<std::filesystem::path> flows;
 };
+
+inline constexpr Duration kRetentionPurgeInterval = std::chrono::hours(1);
 
 class Engine {
  public:
   using Snapshot = std::shared_ptr<const Execution>;
   using WaitTime = std::optional<std::chrono::steady_clock::duration>;
 
+  // Starts with the flows the repository holds (their latest revisions) and the
+  // executions it recorded, then loads options.flows, then recovers the executions a
+  // previous run left unfinished: one still CREATED with no task run starts; a
+  // monitoring execution (started by a Flow trigger) resumes (Executor::resume); any
+  // other ends FAILED, "engine restarted while running", which fires the monitoring
+  // flows that watch it. Each goes on with the flow revision it started with.
   explicit Engine(EngineOptions options = {});
   ~Engine();
   Engine(const Engine&) = delete;
   Engine& operator=(const Engine&) = delete;
 
-  // Throws FlowValidationError with every problem of the text.
+  // Adds the flow, or replaces the one of the same namespace and id; a changed source
+  // is recorded in the repository as the flow's next revision before it is used.
+  // Throws FlowValidationError with every problem of the text, store::StoreError when
+  // the revision could not be recorded (the flow is then unchanged).
   std::shared_ptr<const Flow> add_flow(std::string_view yaml, std::string_view file = {});
-  // Every flow file under path; all or nothing: any invalid file throws with the
-  // problems of every file, and none is added.
+  // Every flow file under path, as add_flow and in one transaction; all or nothing: any
+  // invalid file (or two files of the same flow) throws with the problems of every
+  // file, and none is added.
   std::vector<std::shared_ptr<const Flow>> load_flows(const std::filesystem::path& path);
   std::shared_ptr<const Flow> flow(const std::string& ns, const std::string& id) const;
-  // False when there is no such flow. Its running executions go on; its triggers stop.
+  // False when there is no such flow. As in Kestra, the deletion is recorded as the
+  // flow's next revision. Its running executions go on; its triggers stop.
   bool remove_flow(const std::string& ns, const std::string& id);
   std::vector<std::shared_ptr<const Flow>> flows() const { return flows_.all(); }
 
@@ -69,13 +89,8 @@ class Engine {
   // execution's templates see as `trigger` (set by triggers).
   Snapshot submit(const std::string& ns, const std::string& flow_id, const Value& inputs = Value::object(),
                   const std::vector<Label>& labels = {}, Value trigger = nullptr);
-  // Once the flows are loaded: the executions a previous run left unfinished (read from
-  // the repository at construction) go on, when their flow is still at the same
-  // revision: one still CREATED with no task run starts; a monitoring execution (started
-  // by a Flow trigger) resumes (Executor::resume); any other ends FAILED, "engine
-  // restarted while running", which fires the monitoring flows that watch it. Returns
-  // how many.
-  size_t recover();
+  // How many executions left unfinished by a previous run the construction recovered.
+  size_t recovered() const { return recovered_; }
   store::Repository& repository() const { return *repository_; }
   // The latest snapshot once terminal, or when the wait runs out.
   Snapshot wait(const std::string& execution_id, WaitTime timeout = std::nullopt) const;
@@ -93,6 +108,7 @@ class Engine {
   // The executor's last changes are recorded, then the repository is closed (its file
   // released for another engine) before it returns.
   void stop() {
+    if (retention_) retention_->stop();
     scheduler_.stop();
     executor_.stop();
     indexer_.stop();
@@ -117,6 +133,16 @@ class Engine {
   // submit() without waiting for the record: for the engine's own threads.
   Snapshot create(const std::string& ns, const std::string& flow_id, const Value& inputs,
                   const std::vector<Label>& labels, Value trigger);
+  // Records the changed flows' next revisions, then puts them in the registry.
+  std::vector<std::shared_ptr<const Flow>> install(std::vector<std::shared_ptr<Flow>> flows);
+  // The latest revision of every flow the repository holds.
+  void restore_flows();
+  // Null (the reason logged) when the stored source no longer loads, say a plugin is gone.
+  std::shared_ptr<Flow> parse_stored_flow(const store::StoredFlow& stored) const;
+  std::shared_ptr<const Flow> flow_at_revision(const std::string& ns, const std::string& id, int revision) const;
+  size_t recover(const std::vector<Snapshot>& unfinished);
+  // Forgets the executions that ended before the cutoff, in the engine and the repository.
+  void purge(TimePoint ended_before);
   void flows_changed();
   // The executor's listener: starts the monitoring flows whose Flow triggers fire.
   void on_transition(const Execution& execution);
@@ -127,14 +153,16 @@ class Engine {
   metrics::ExecutorMetrics flow_trigger_metrics_;  // used by on_transition, on the executor thread only
   SecretStore secrets_;
   FlowRegistry flows_;
+  std::mutex flow_changes_;  // one flow change at a time, so revisions are assigned in order
   std::shared_ptr<store::Repository> repository_;
   store::Indexer indexer_;  // records what the board publishes; outlives the executor
   FlowTriggers flow_triggers_;  // its windows are recorded by the indexer
-  std::vector<Snapshot> unfinished_;  // recorded by a previous run, for recover()
   store::RepositoryScheduleState schedule_state_;
   ExecutionBoard board_;
   Executor executor_;
   Scheduler scheduler_;  // after the executor: it submits executions from its own thread
+  size_t recovered_ = 0;
+  std::unique_ptr<PeriodicJob> retention_;  // the periodic purge, when a retention is set
 };
 
 }  // namespace runwatch

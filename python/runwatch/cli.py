@@ -97,13 +97,12 @@ def _server(args: argparse.Namespace, out: TextIO) -> int:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    with Engine(config=args.config, default_repository="sqlite") as engine:
-        if args.flows:
-            flows = engine.load_flows(args.flows)
-            print(f"runwatch: {len(flows)} flow(s) loaded from {args.flows}", file=out, flush=True)
-        recovered = engine.recover()
-        if recovered:
-            print(f"runwatch: {recovered} execution(s) left unfinished by the last run recovered", file=out, flush=True)
+    with Engine(config=args.config, default_repository="sqlite", flows=args.flows) as engine:
+        sources = f"the store and {args.flows}" if args.flows else "the store"
+        print(f"runwatch: {len(engine.flows())} flow(s) loaded from {sources}", file=out, flush=True)
+        if engine.recovered:
+            print(f"runwatch: {engine.recovered} execution(s) left unfinished by the last run recovered",
+                  file=out, flush=True)
         with engine.serve() as server:
             print(f"runwatch: API on http://0.0.0.0:{server.port}/api/v1, management endpoints on "
                   f"http://0.0.0.0:{server.management_port} (/health, /worker, /scheduler, /loggers)",

@@ -95,10 +95,14 @@ class Engine:
     `load_config`). `secrets` are what `{{ secret('NAME') }}` returns before the environment variable
     SECRET_NAME (base64-encoded, as Kestra reads it) is looked up.
 
-    Executions are recorded in the repository of `kestra.repository.type` (memory or
-    sqlite, the file `kestra.repository.path`), `default_repository` when the configuration
-    names none. On SQLite, the executions of earlier runs are there from the start, and
-    `recover()` deals with those a crash left unfinished.
+    Flows and executions are recorded in the repository of `kestra.repository.type`
+    (memory or sqlite, the file `kestra.repository.path`), `default_repository` when the
+    configuration names none. On SQLite, an engine starts with what earlier runs
+    recorded: their flows (latest revisions), then the flow files of `flows` (a changed
+    file becomes the flow's next revision), then the executions a crash left unfinished
+    go on (`recovered` says how many): one still CREATED starts, a monitoring execution
+    resumes, any other ends FAILED ("engine restarted while running"), which fires the
+    monitoring flows that watch it.
 
     `engine.metrics` holds Kestra's metric catalog; `metrics_interval` is the period, in
     seconds of the engine's clock, of its history; `metrics=False` runs without metrics.
@@ -115,6 +119,7 @@ class Engine:
         metrics_interval: float = 10.0,
         metrics: bool = True,
         default_repository: str = "memory",
+        flows: Optional[Union[str, os.PathLike[str]]] = None,
     ) -> None:
         self.config = load_config(config)
         threads = worker_threads if worker_threads is not None else self.config.worker_threads
@@ -132,6 +137,7 @@ class Engine:
             repository_type=self.config.repository_type or default_repository,
             repository_path=self.config.repository_path,
             retention_seconds=self.config.repository_retention,
+            flows=None if flows is None else os.fspath(flows),
         )
         self.clock = clock
         self.metrics = Metrics(self._core.metrics)
@@ -163,7 +169,11 @@ class Engine:
         return self._core.worker_threads
 
     def add_flow(self, yaml_text: str, file: str = "") -> Flow:
-        """Loads one flow from YAML text; raises FlowValidationError with every problem."""
+        """Loads one flow from YAML text; raises FlowValidationError with every problem.
+
+        A flow of the same namespace and id is replaced: a changed source is recorded as
+        its next revision.
+        """
         return self._core.add_flow(yaml_text, file)
 
     def load_flows(self, path: Union[str, os.PathLike[str]]) -> list[Flow]:
@@ -177,7 +187,10 @@ class Engine:
         return self._core.flows()
 
     def remove_flow(self, namespace: str, flow_id: str) -> bool:
-        """Removes a flow; False if there is none. Its running executions go on; its triggers stop."""
+        """Removes a flow; False if there is none. Its running executions go on; its triggers stop.
+
+        As in Kestra, the deletion is the flow's next revision: added again, it goes on from there.
+        """
         return self._core.remove_flow(namespace, flow_id)
 
     def schedules(self) -> list[dict[str, Any]]:
@@ -226,13 +239,10 @@ class Engine:
         """Executions, oldest first, optionally filtered."""
         return [Execution(s) for s in self._core.executions(namespace, flow_id, state)]
 
-    def recover(self) -> int:
-        """Once the flows are loaded: executions an earlier run left unfinished go on.
-
-        One recorded CREATED starts; any other ends FAILED ("engine restarted while
-        running"), which fires the monitoring flows that watch it. Returns how many.
-        """
-        return self._core.recover()
+    @property
+    def recovered(self) -> int:
+        """How many executions left unfinished by an earlier run this engine recovered at start."""
+        return self._core.recovered
 
     def kill(self, execution_id: str) -> bool:
         """Stops the execution's running tasks and ends it KILLED; False if it is not running."""

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 #include <prometheus/metric_family.h>
 
+#include <fstream>
+
 #include "engine_fixture.h"
 #include "runwatch/store/execution_codec.h"
 #include "runwatch/store/sqlite_repository.h"
@@ -86,7 +88,7 @@ TEST_F(StoreEngineTest, EveryExecutionTaskRunAndLogLineIsBackAfterARestart) {
     engine->stop();
   }
   auto engine = open();
-  EXPECT_EQ(engine->recover(), 0u);
+  EXPECT_EQ(engine->recovered(), 0u);
   auto after = engine->executions();
   ASSERT_EQ(after.size(), 15u);
   std::sort(before.begin(), before.end(), [](const Value& a, const Value& b) { return a["id"] < b["id"]; });
@@ -97,6 +99,88 @@ TEST_F(StoreEngineTest, EveryExecutionTaskRunAndLogLineIsBackAfterARestart) {
   for (const auto& e : after) lines += e->logs.size();
   // A Hello each, boom for each failure, Return's line for each success, an alert line each.
   EXPECT_EQ(lines, 12u + 3u + 9u + 3u);
+}
+
+TEST_F(StoreEngineTest, FlowsAreBackAfterARestartAtTheirRevisionsAndADeletionIsARevision) {
+  std::string changed = std::string(kWork) + "description: changed\n";
+  {
+    auto engine = open();
+    EXPECT_EQ(engine->add_flow(changed, "work.yaml")->revision, 2);
+    EXPECT_EQ(engine->add_flow(changed, "work.yaml")->revision, 2);  // unchanged: no new revision
+    EXPECT_TRUE(engine->remove_flow("company.monitoring", "alert"));
+    engine->stop();
+  }
+  EngineOptions o;
+  o.clock = clock;
+  o.repository = store::open_repository("sqlite", folder / "runwatch.db");
+  Engine engine(std::move(o));
+  ASSERT_EQ(engine.flows().size(), 1u);
+  EXPECT_EQ(engine.flow("company.team", "work")->revision, 2);
+  EXPECT_EQ(engine.flow("company.team", "work")->source, changed);
+  EXPECT_EQ(engine.flow("company.monitoring", "alert"), nullptr);
+  EXPECT_EQ(engine.add_flow(kAlert, "alert.yaml")->revision, 3);
+  auto revisions = engine.repository().flow_revisions("company.monitoring", "alert");
+  ASSERT_EQ(revisions.size(), 3u);
+  EXPECT_EQ((std::vector<bool>{revisions[0].deleted, revisions[1].deleted, revisions[2].deleted}),
+            (std::vector<bool>{false, true, false}));
+  EXPECT_EQ(engine.repository().flow_revisions("company.team", "work").size(), 2u);
+}
+
+TEST_F(StoreEngineTest, AStoredFlowThatNoLongerLoadsIsSkippedAndItsRevisionsGoOn) {
+  {
+    store::SqliteRepository repo(folder / "runwatch.db");
+    repo.save_flows({{"company.team", "legacy", 4,
+                      "id: legacy\nnamespace: company.team\ntasks:\n  - id: t\n    type: io.example.Gone\n"}});
+  }
+  auto engine = open();
+  EXPECT_EQ(engine->flow("company.team", "legacy"), nullptr);
+  EXPECT_EQ(engine->flows().size(), 2u);
+  auto again = engine->add_flow("id: legacy\nnamespace: company.team\ntasks:\n  - id: t\n    type: io.kestra.plugin.core.log.Log\n"
+                                "    message: back\n");
+  EXPECT_EQ(again->revision, 5);
+}
+
+TEST_F(StoreEngineTest, AFlowWhoseRevisionCannotBeRecordedIsNotChanged) {
+  auto engine = open();
+  engine->repository().close();
+  EXPECT_THROW(engine->add_flow(std::string(kWork) + "description: changed\n"), store::StoreError);
+  EXPECT_THROW(engine->remove_flow("company.team", "work"), store::StoreError);
+  EXPECT_EQ(engine->flow("company.team", "work")->revision, 1);
+  EXPECT_EQ(engine->flow("company.team", "work")->description, "");
+}
+
+TEST_F(StoreEngineTest, AnInterruptedExecutionGoesOnWithTheRevisionItStartedWith) {
+  Execution alert;
+  {
+    auto engine = open();
+    alert.id = "alert-1";
+    alert.ns = "company.monitoring";
+    alert.flow_id = "alert";
+    alert.flow_revision = 1;
+    alert.state = StateHistory(State::CREATED, clock->now());
+    alert.trigger = {{"executionId", "upstream-1"}, {"state", "FAILED"}};
+    engine->stop();
+  }
+  {
+    store::SqliteRepository repo(folder / "runwatch.db");
+    repo.save_executions({std::make_shared<const Execution>(alert)});
+  }
+  // The files given at start change the alert flow: revision 2 says something else.
+  std::filesystem::create_directory(folder / "flows");
+  std::string changed(kAlert);
+  changed.replace(changed.find("{{ trigger.state }}"), 19, "changed");
+  std::ofstream(folder / "flows" / "alert.yaml") << changed;
+  EngineOptions o;
+  o.clock = clock;
+  o.repository = store::open_repository("sqlite", folder / "runwatch.db");
+  o.flows = folder / "flows";
+  Engine engine(std::move(o));
+  EXPECT_EQ(engine.recovered(), 1u);
+  EXPECT_EQ(engine.flow("company.monitoring", "alert")->revision, 2);
+  ASSERT_TRUE(engine.wait_idle(20s));
+  auto resumed = engine.execution("alert-1");
+  ASSERT_EQ(resumed->state.current(), State::SUCCESS);
+  EXPECT_EQ(resumed->logs.at(0).message, "upstream-1 FAILED");
 }
 
 TEST_F(StoreEngineTest, ASubmittedExecutionIsRecordedBeforeSubmitReturns) {
@@ -156,7 +240,7 @@ TEST_F(StoreEngineTest, ARestartStartsWhatNeverStartedAndFailsWhatWasRunningFiri
   record_interrupted(folder / "runwatch.db", created, running);
 
   auto engine = open();
-  EXPECT_EQ(engine->recover(), 2u);
+  EXPECT_EQ(engine->recovered(), 2u);
   ASSERT_TRUE(engine->wait_idle(20s));
   auto started = engine->execution("never-started");
   EXPECT_EQ(started->state.current(), State::SUCCESS);
@@ -203,7 +287,7 @@ TEST_F(StoreEngineTest, AMonitoringExecutionInterruptedByARestartResumesItsTaskR
     repo.save_executions({std::make_shared<const Execution>(alert)});
   }
   auto engine = open();
-  EXPECT_EQ(engine->recover(), 1u);
+  EXPECT_EQ(engine->recovered(), 1u);
   ASSERT_TRUE(engine->wait_idle(20s));
   auto resumed = engine->execution("alert-1");
   ASSERT_EQ(resumed->state.current(), State::SUCCESS);
@@ -327,6 +411,24 @@ TEST_F(StoreEngineTest, RetentionPurgesExecutionsEndedLongerAgoAtStartUp) {
   ASSERT_NE(engine->execution(new_id), nullptr);
   EXPECT_EQ(engine->executions().size(), 1u);
   EXPECT_EQ(engine->repository().count_executions({}), 1u);
+}
+
+TEST_F(StoreEngineTest, RetentionPurgesEveryHourWhileTheEngineRuns) {
+  auto engine = open(1h);
+  auto old_id = engine->submit("company.team", "work")->id;
+  ASSERT_TRUE(engine->wait_idle(20s));
+  clock->advance(1h);
+  ASSERT_TRUE(engine->wait_idle(20s));
+  EXPECT_NE(engine->execution(old_id), nullptr);  // ended exactly an hour ago: kept
+  auto new_id = engine->submit("company.team", "work")->id;
+  ASSERT_TRUE(engine->wait_idle(20s));
+  clock->advance(1h);
+  ASSERT_TRUE(engine->wait_idle(20s));
+  EXPECT_EQ(engine->execution(old_id), nullptr);
+  ASSERT_NE(engine->execution(new_id), nullptr);
+  EXPECT_EQ(engine->executions().size(), 1u);
+  EXPECT_EQ(engine->repository().count_executions({}), 1u);
+  EXPECT_EQ(engine->repository().find_execution(old_id), nullptr);
 }
 
 TEST_F(StoreEngineTest, HealthShowsTheDatabase) {

@@ -169,14 +169,14 @@ TEST_P(RepositoryTest, PurgesOnlyTerminalExecutionsEndedBeforeTheDate) {
 }
 
 TEST_P(RepositoryTest, KeepsFlowRevisions) {
-  repo->save_flow({"company.team", "hello", 1, "id: hello\n"});
-  repo->save_flow({"company.team", "hello", 2, "id: hello\ndescription: two\n"});
-  repo->save_flow({"company.team", "alpha", 1, "id: alpha\n"});
+  repo->save_flows({{"company.team", "hello", 1, "id: hello\n"}, {"company.team", "alpha", 1, "id: alpha\n"}});
+  repo->save_flows({{"company.team", "hello", 2, "id: hello\ndescription: two\n"}});
+  repo->save_flows({{"company.team", "alpha", 2, "id: alpha\n", true}});
   auto revisions = repo->flow_revisions("company.team", "hello");
   ASSERT_EQ(revisions.size(), 2u);
   EXPECT_EQ(revisions[0].revision, 1);
   EXPECT_EQ(revisions[1].source, "id: hello\ndescription: two\n");
-  EXPECT_EQ(repo->latest_flows(), (std::vector<StoredFlow>{{"company.team", "alpha", 1, "id: alpha\n"},
+  EXPECT_EQ(repo->latest_flows(), (std::vector<StoredFlow>{{"company.team", "alpha", 2, "id: alpha\n", true},
                                                            {"company.team", "hello", 2, "id: hello\ndescription: two\n"}}));
   EXPECT_TRUE(repo->flow_revisions("company.team", "missing").empty());
 }
@@ -242,12 +242,13 @@ TEST(SqliteRepository, EverythingIsBackAfterReopening) {
     SqliteRepository repo(folder / "runwatch.db");
     repo.save_executions({snapshot(e)});
     repo.put_state(kScheduleState, "k", Value{{"last", "2026-01-01T00:00:00Z"}});
-    repo.save_flow({"company.team", "hello", 4, "id: hello\n"});
+    repo.save_flows({{"company.team", "hello", 4, "id: hello\n"}, {"company.team", "gone", 2, "id: gone\n", true}});
   }
   SqliteRepository repo(folder / "runwatch.db");
   expect_same(*repo.find_execution("e1"), e);
   EXPECT_EQ(repo.state(kScheduleState, "k"), Value({{"last", "2026-01-01T00:00:00Z"}}));
-  EXPECT_EQ(repo.latest_flows().at(0).revision, 4);
+  EXPECT_EQ(repo.latest_flows(), (std::vector<StoredFlow>{{"company.team", "gone", 2, "id: gone\n", true},
+                                                          {"company.team", "hello", 4, "id: hello\n"}}));
 }
 
 TEST(SqliteRepository, CloseReleasesTheFileAndRefusesLaterRequests) {
@@ -339,7 +340,39 @@ TEST(SqliteRepository, ASchemaFromANewerVersionIsRefused) {
   ASSERT_EQ(sqlite3_open((folder / "runwatch.db").c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db, "UPDATE schema_version SET version = 99", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
-  expect_open_error(folder / "runwatch.db", "it was written by a newer runwatch (schema version 99, this one reads up to 1)");
+  expect_open_error(folder / "runwatch.db", "it was written by a newer runwatch (schema version 99, this one reads up to 2)");
+}
+
+TEST(SqliteRepository, ADatabaseOfSchemaVersionOneIsMigrated) {
+  TempFolder folder;
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((folder / "runwatch.db").c_str(), &db), SQLITE_OK);
+  // The tables as version 1 wrote them, with one flow.
+  ASSERT_EQ(sqlite3_exec(db,
+                         "CREATE TABLE schema_version (version INTEGER NOT NULL);"
+                         "INSERT INTO schema_version VALUES (1);"
+                         "CREATE TABLE flows (namespace TEXT NOT NULL, id TEXT NOT NULL, revision INTEGER NOT NULL,"
+                         "  source TEXT NOT NULL, PRIMARY KEY (namespace, id, revision));"
+                         "INSERT INTO flows VALUES ('company.team', 'hello', 3, 'id: hello\n');",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  {
+    SqliteRepository repo(folder / "runwatch.db");
+    EXPECT_EQ(repo.latest_flows(), (std::vector<StoredFlow>{{"company.team", "hello", 3, "id: hello\n"}}));
+    repo.save_flows({{"company.team", "hello", 4, "id: hello\n", true}});
+  }
+  {
+    SqliteRepository reopened(folder / "runwatch.db");
+    EXPECT_EQ(reopened.latest_flows(), (std::vector<StoredFlow>{{"company.team", "hello", 4, "id: hello\n", true}}));
+  }
+  ASSERT_EQ(sqlite3_open((folder / "runwatch.db").c_str(), &db), SQLITE_OK);
+  sqlite3_stmt* version = nullptr;
+  ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT version FROM schema_version", -1, &version, nullptr), SQLITE_OK);
+  ASSERT_EQ(sqlite3_step(version), SQLITE_ROW);
+  EXPECT_EQ(sqlite3_column_int(version, 0), 2);
+  sqlite3_finalize(version);
+  sqlite3_close(db);
 }
 
 }  // namespace

@@ -845,6 +845,14 @@ def test_changing_a_flow_bumps_its_revision(engine):
     assert engine.flow("company.team", "nap").revision == 2
 
 
+def test_a_deleted_flow_created_again_goes_on_from_its_deletion_revision(engine):
+    engine.add_flow(flow_yaml(SLEEP_30))
+    assert engine.remove_flow("company.team", "nap")
+    assert not engine.remove_flow("company.team", "nap")
+    # As Kestra: the deletion was revision 2.
+    assert engine.add_flow(flow_yaml(SLEEP_30)).revision == 3
+
+
 def test_load_flows_loads_every_file_of_a_folder(engine, flows_dir):
     flows_dir.write("a.yaml", SLEEP_30)
     flows_dir.write("sub/b.yml", FULL)
@@ -881,6 +889,17 @@ def test_load_flows_is_all_or_nothing_and_reports_every_file(engine, flows_dir):
     assert [(i.file, i.path, i.line) for i in info.value.issues] == [
         (str(bad1), "tasks[0].message", 4),
         (str(bad2), "tasks[0].duration", 6),
+    ]
+    assert engine.flows() == []
+
+
+def test_load_flows_refuses_two_files_of_the_same_flow(engine, flows_dir):
+    first = flows_dir.write("a.yaml", SLEEP_30)
+    second = flows_dir.write("b.yaml", SLEEP_30.replace("PT30S", "PT31S"))
+    with pytest.raises(runwatch.FlowValidationError) as info:
+        engine.load_flows(flows_dir)
+    assert [(i.file, i.path, i.message) for i in info.value.issues] == [
+        (str(second), "id", f"flow 'company.team.nap' is already defined in {first}"),
     ]
     assert engine.flows() == []
 

@@ -109,7 +109,7 @@ def test_runwatch_server_serves_until_sigterm(tmp_path):
             (said if line.startswith("runwatch:") else logged).append(line.strip())
             if "management endpoints" in line:
                 break
-        assert said[0] == f"runwatch: 6 flow(s) loaded from {REPO / 'examples' / 'flows'}"
+        assert said[0] == f"runwatch: 6 flow(s) loaded from the store and {REPO / 'examples' / 'flows'}"
         assert said[1].startswith("runwatch: API on http://0.0.0.0:")
         port = int(said[1].split("management endpoints on http://0.0.0.0:")[1].split(" ")[0])
         base = f"http://127.0.0.1:{port}"

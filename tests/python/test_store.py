@@ -54,7 +54,40 @@ def test_engine_executions_reads_the_executions_of_an_earlier_run(tmp_path):
     with Engine(config=config) as second:
         assert summary(second) == before
         assert len(second.executions(state="FAILED")) == 2
-        assert second.recover() == 0
+        assert second.recovered == 0
+
+
+def test_flows_are_back_after_a_restart_with_their_revisions(tmp_path):
+    config = sqlite_config(tmp_path / "runwatch.db")
+    changed = FLOW.replace("Hello", "Hi")
+    with Engine(config=config) as first:
+        first.add_flow(FLOW)
+        assert first.add_flow(changed).revision == 2
+        first.add_flow(FLOW.replace("id: hello", "id: gone"))
+        assert first.remove_flow("company.team", "gone")
+    with Engine(config=config) as second:
+        assert [(f.id, f.revision) for f in second.flows()] == [("hello", 2)]
+        assert second.flow("company.team", "hello").source == changed
+        execution = second.run("company.team", "hello", timeout=10)
+        assert execution.state == "SUCCESS"
+        assert execution.flow_revision == 2
+        # The deletion was revision 2: created again, the flow goes on from there.
+        assert second.add_flow(FLOW.replace("id: hello", "id: gone")).revision == 3
+
+
+def test_flow_files_given_at_start_become_new_revisions_only_when_changed(tmp_path):
+    config = sqlite_config(tmp_path / "runwatch.db")
+    folder = tmp_path / "flows"
+    folder.mkdir()
+    (folder / "hello.yaml").write_text(FLOW)
+    with Engine(config=config, flows=folder) as first:
+        assert first.flow("company.team", "hello").revision == 1
+    with Engine(config=config, flows=folder) as unchanged:
+        assert unchanged.flow("company.team", "hello").revision == 1
+    (folder / "hello.yaml").write_text(FLOW.replace("Hello", "Hi"))
+    with Engine(config=config, flows=folder) as changed:
+        assert changed.flow("company.team", "hello").revision == 2
+        assert changed.flow("company.team", "hello").source_file == str(folder / "hello.yaml")
 
 
 def test_the_memory_store_forgets_everything(tmp_path):

@@ -60,4 +60,10 @@ struct Execution {
   std::optional<Duration> duration() const;
 };
 
+// Whether the execution is terminal and ended before `cutoff` (what retention purges).
+inline bool ended_before(const Execution& execution, TimePoint cutoff) {
+  auto end = execution.state.end_date();
+  return end && *end < cutoff;
+}
+
 }  // namespace runwatch

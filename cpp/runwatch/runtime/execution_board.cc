@@ -42,6 +42,15 @@ size_t ExecutionBoard::size() const {
   return executions_.size();
 }
 
+size_t ExecutionBoard::erase_ended_before(TimePoint cutoff) {
+  std::lock_guard lock(mutex_);
+  size_t erased = std::erase_if(executions_, [&](const Snapshot& e) { return ended_before(*e, cutoff); });
+  if (erased == 0) return 0;
+  index_.clear();
+  for (size_t i = 0; i < executions_.size(); ++i) index_.emplace(executions_[i]->id, i);
+  return erased;
+}
+
 ExecutionBoard::Snapshot ExecutionBoard::wait_terminal(
     const std::string& id, std::optional<std::chrono::steady_clock::duration> timeout) const {
   std::unique_lock lock(mutex_);

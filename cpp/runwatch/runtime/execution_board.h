@@ -38,6 +38,8 @@ class ExecutionBoard final : public ExecutionReader {
   // Oldest first.
   std::vector<Snapshot> list(const ExecutionFilter& filter) const;
   size_t size() const;
+  // Forgets the executions that ended before `cutoff` (the repository's purge); returns how many.
+  size_t erase_ended_before(TimePoint cutoff);
   // Waits until the execution is terminal, or the deadline passes (real time); returns
   // the latest snapshot either way (null if unknown).
   Snapshot wait_terminal(const std::string& id, std::optional<std::chrono::steady_clock::duration> timeout) const;

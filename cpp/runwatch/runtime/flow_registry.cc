@@ -7,33 +7,45 @@ namespace {
 std::string key_of(const std::string& ns, const std::string& id) { return ns + "\n" + id; }
 }  // namespace
 
-std::shared_ptr<const Flow> FlowRegistry::put(std::shared_ptr<Flow> flow) {
+void FlowRegistry::put(std::shared_ptr<const Flow> flow) {
   std::unique_lock lock(mutex_);
-  auto& slot = flows_[key_of(flow->ns, flow->id)];
-  if (slot) {
-    if (slot->source == flow->source) return slot;
-    flow->revision = slot->revision + 1;
-  }
-  slot = std::move(flow);
-  return slot;
+  auto& entry = entries_[key_of(flow->ns, flow->id)];
+  entry.latest_revision = std::max(entry.latest_revision, flow->revision);
+  entry.flow = std::move(flow);
 }
 
 std::shared_ptr<const Flow> FlowRegistry::find(const std::string& ns, const std::string& id) const {
   std::shared_lock lock(mutex_);
-  auto it = flows_.find(key_of(ns, id));
-  return it == flows_.end() ? nullptr : it->second;
+  auto it = entries_.find(key_of(ns, id));
+  return it == entries_.end() ? nullptr : it->second.flow;
 }
 
-bool FlowRegistry::remove(const std::string& ns, const std::string& id) {
+std::shared_ptr<const Flow> FlowRegistry::remove(const std::string& ns, const std::string& id) {
   std::unique_lock lock(mutex_);
-  return flows_.erase(key_of(ns, id)) > 0;
+  auto it = entries_.find(key_of(ns, id));
+  if (it == entries_.end() || !it->second.flow) return nullptr;
+  ++it->second.latest_revision;
+  return std::exchange(it->second.flow, nullptr);
+}
+
+int FlowRegistry::next_revision(const std::string& ns, const std::string& id) const {
+  std::shared_lock lock(mutex_);
+  auto it = entries_.find(key_of(ns, id));
+  return it == entries_.end() ? 1 : it->second.latest_revision + 1;
+}
+
+void FlowRegistry::note_revision(const std::string& ns, const std::string& id, int revision) {
+  std::unique_lock lock(mutex_);
+  auto& entry = entries_[key_of(ns, id)];
+  entry.latest_revision = std::max(entry.latest_revision, revision);
 }
 
 std::vector<std::shared_ptr<const Flow>> FlowRegistry::all() const {
   std::vector<std::shared_ptr<const Flow>> out;
   {
     std::shared_lock lock(mutex_);
-    for (const auto& [key, flow] : flows_) out.push_back(flow);
+    for (const auto& [key, entry] : entries_)
+      if (entry.flow) out.push_back(entry.flow);
   }
   std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
     return std::tie(a->ns, a->id) < std::tie(b->ns, b->id);

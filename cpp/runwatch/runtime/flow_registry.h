@@ -1,6 +1,8 @@
 #pragma once
-// The loaded flows by namespace and id. Replacing a flow with a changed source bumps
-// its revision, as Kestra does; executions keep the revision they started with.
+// The loaded flows by namespace and id, with the latest revision of every key ever
+// seen: as in Kestra, a deletion is a revision too, so a flow created again after it
+// goes on from there. The engine assigns revisions (next_revision) and records them in
+// the repository before it puts a flow here; executions keep the revision they started with.
 #include <memory>
 #include <mutex>
 #include <shared_mutex>
@@ -14,16 +16,26 @@ namespace runwatch {
 
 class FlowRegistry {
  public:
-  // Stores the flow (its revision set) and returns it.
-  std::shared_ptr<const Flow> put(std::shared_ptr<Flow> flow);
+  // Stores the flow as it is, its revision set by the caller.
+  void put(std::shared_ptr<const Flow> flow);
   std::shared_ptr<const Flow> find(const std::string& ns, const std::string& id) const;
-  bool remove(const std::string& ns, const std::string& id);
+  // Removes the flow, its deletion counting as the revision after it. Returns the
+  // removed flow; null when there was none.
+  std::shared_ptr<const Flow> remove(const std::string& ns, const std::string& id);
+  // The revision a new or changed flow of that key gets: one after the latest, live or deleted.
+  int next_revision(const std::string& ns, const std::string& id) const;
+  // That revision of the key exists but has no flow to run (it is deleted, or no longer loads).
+  void note_revision(const std::string& ns, const std::string& id, int revision);
   // Sorted by namespace, then id.
   std::vector<std::shared_ptr<const Flow>> all() const;
 
  private:
+  struct Entry {
+    std::shared_ptr<const Flow> flow;  // null once deleted
+    int latest_revision = 0;
+  };
   mutable std::shared_mutex mutex_;
-  std::unordered_map<std::string, std::shared_ptr<const Flow>> flows_;  // "namespace\nid" -> flow
+  std::unordered_map<std::string, Entry> entries_;  // "namespace\nid" -> entry
 };
 
 }  // namespace runwatch

@@ -20,10 +20,10 @@ void MemoryRepository::check_open() const {
   if (closed_) throw StoreError("The memory repository is closed");
 }
 
-void MemoryRepository::save_flow(const StoredFlow& flow) {
+void MemoryRepository::save_flows(const std::vector<StoredFlow>& flows) {
   std::lock_guard lock(mutex_);
   check_open();
-  flows_[{flow.ns, flow.id}][flow.revision] = flow;
+  for (const auto& flow : flows) flows_[{flow.ns, flow.id}][flow.revision] = flow;
 }
 
 std::vector<StoredFlow> MemoryRepository::flow_revisions(const std::string& ns, const std::string& id) const {
@@ -88,10 +88,7 @@ size_t MemoryRepository::count_executions(const ExecutionQuery& query) const {
 size_t MemoryRepository::purge_executions(TimePoint ended_before) {
   std::lock_guard lock(mutex_);
   check_open();
-  return std::erase_if(executions_, [&](const auto& entry) {
-    auto end = entry.second->state.end_date();
-    return end && *end < ended_before;
-  });
+  return std::erase_if(executions_, [&](const auto& entry) { return runwatch::ended_before(*entry.second, ended_before); });
 }
 
 std::optional<Value> MemoryRepository::state(std::string_view kind, const std::string& key) const {

@@ -13,7 +13,7 @@ class MemoryRepository final : public Repository {
  public:
   RepositoryInfo info() const override;
   void close() override;
-  void save_flow(const StoredFlow& flow) override;
+  void save_flows(const std::vector<StoredFlow>& flows) override;
   std::vector<StoredFlow> flow_revisions(const std::string& ns, const std::string& id) const override;
   std::vector<StoredFlow> latest_flows() const override;
   void save_executions(const std::vector<Snapshot>& executions, const std::vector<StateChange>& states = {}) override;

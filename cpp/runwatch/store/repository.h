@@ -21,7 +21,8 @@ struct StoredFlow {
   std::string ns;
   std::string id;
   int revision = 1;
-  std::string source;  // the flow's YAML
+  std::string source;    // the flow's YAML
+  bool deleted = false;  // the revision that deleted the flow (as Kestra: the last one plus one)
   bool operator==(const StoredFlow&) const = default;
 };
 
@@ -66,11 +67,12 @@ class Repository {
   // Releases the database (its file and lock); any later request throws StoreError.
   virtual void close() = 0;
 
-  // A flow's source under its revision; saving a revision again replaces it.
-  virtual void save_flow(const StoredFlow& flow) = 0;
+  // Flows' sources under their revisions, all or none (one transaction); saving a
+  // revision again replaces it.
+  virtual void save_flows(const std::vector<StoredFlow>& flows) = 0;
   // Oldest revision first.
   virtual std::vector<StoredFlow> flow_revisions(const std::string& ns, const std::string& id) const = 0;
-  // The latest revision of every flow, by namespace then id.
+  // The latest revision of every flow, deleted ones included, by namespace then id.
   virtual std::vector<StoredFlow> latest_flows() const = 0;
 
   // Each execution's latest document replaces the one recorded before, and each state

@@ -3,6 +3,7 @@
 #include <sqlite3.h>
 #include <sys/stat.h>
 
+#include <optional>
 #include <variant>
 
 #include "runwatch/store/execution_codec.h"
@@ -188,7 +189,7 @@ void SqliteRepository::create_schema() {
     execute(
         "CREATE TABLE IF NOT EXISTS schema_version (version INTEGER NOT NULL);"
         "CREATE TABLE IF NOT EXISTS flows (namespace TEXT NOT NULL, id TEXT NOT NULL, revision INTEGER NOT NULL,"
-        "  source TEXT NOT NULL, PRIMARY KEY (namespace, id, revision));"
+        "  source TEXT NOT NULL, deleted INTEGER NOT NULL DEFAULT 0, PRIMARY KEY (namespace, id, revision));"
         "CREATE TABLE IF NOT EXISTS executions (id TEXT PRIMARY KEY, namespace TEXT NOT NULL,"
         "  flow_id TEXT NOT NULL, state TEXT NOT NULL, start_date INTEGER NOT NULL, end_date INTEGER,"
         "  document TEXT NOT NULL);"
@@ -197,12 +198,18 @@ void SqliteRepository::create_schema() {
         "CREATE INDEX IF NOT EXISTS executions_by_state ON executions (state);"
         "CREATE TABLE IF NOT EXISTS states (kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
         "  PRIMARY KEY (kind, key));");
-    Statement version(*this, "SELECT version FROM schema_version");
-    if (!version.step()) {
+    std::optional<std::int64_t> version;
+    {
+      Statement row(*this, "SELECT version FROM schema_version");
+      if (row.step()) version = row.integer(0);
+    }
+    if (!version) {
       Statement(*this, "INSERT INTO schema_version (version) VALUES (?)").bind({std::int64_t{kSchemaVersion}}).run();
-    } else if (version.integer(0) > kSchemaVersion) {
-      throw StoreError("it was written by a newer runwatch (schema version " + std::to_string(version.integer(0)) +
+    } else if (*version > kSchemaVersion) {
+      throw StoreError("it was written by a newer runwatch (schema version " + std::to_string(*version) +
                        ", this one reads up to " + std::to_string(kSchemaVersion) + ")");
+    } else if (*version < kSchemaVersion) {
+      migrate(*version);
     }
   });
   upsert_execution_ = std::make_unique<Statement>(
@@ -215,8 +222,14 @@ void SqliteRepository::create_schema() {
       *this, "INSERT INTO states (kind, key, value) VALUES (?, ?, ?) ON CONFLICT DO UPDATE SET value = excluded.value");
   erase_state_ = std::make_unique<Statement>(*this, "DELETE FROM states WHERE kind = ? AND key = ?");
   save_flow_ = std::make_unique<Statement>(
-      *this, "INSERT INTO flows (namespace, id, revision, source) VALUES (?, ?, ?, ?)"
-             " ON CONFLICT DO UPDATE SET source = excluded.source");
+      *this, "INSERT INTO flows (namespace, id, revision, source, deleted) VALUES (?, ?, ?, ?, ?)"
+             " ON CONFLICT DO UPDATE SET source = excluded.source, deleted = excluded.deleted");
+}
+
+void SqliteRepository::migrate(std::int64_t from) {
+  // Version 2: flows keep the revision that deleted them.
+  if (from < 2) execute("ALTER TABLE flows ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0");
+  Statement(*this, "UPDATE schema_version SET version = ?").bind({std::int64_t{kSchemaVersion}}).run();
 }
 
 RepositoryInfo SqliteRepository::info() const {
@@ -230,22 +243,27 @@ RepositoryInfo SqliteRepository::info() const {
   return out;
 }
 
-void SqliteRepository::save_flow(const StoredFlow& flow) {
+void SqliteRepository::save_flows(const std::vector<StoredFlow>& flows) {
+  if (flows.empty()) return;
   std::lock_guard lock(mutex_);
   check_open();
-  transaction([&] { save_flow_->bind({flow.ns, flow.id, std::int64_t{flow.revision}, flow.source}).run(); });
+  transaction([&] {
+    for (const auto& flow : flows)
+      save_flow_->bind({flow.ns, flow.id, std::int64_t{flow.revision}, flow.source, std::int64_t{flow.deleted}}).run();
+  });
 }
 
 namespace {
 StoredFlow flow_of(auto& row) {
-  return {row.text(0), row.text(1), static_cast<int>(row.integer(2)), row.text(3)};
+  return {row.text(0), row.text(1), static_cast<int>(row.integer(2)), row.text(3), row.integer(4) != 0};
 }
 }  // namespace
 
 std::vector<StoredFlow> SqliteRepository::flow_revisions(const std::string& ns, const std::string& id) const {
   std::lock_guard lock(mutex_);
   check_open();
-  Statement rows(*this, "SELECT namespace, id, revision, source FROM flows WHERE namespace = ? AND id = ? ORDER BY revision");
+  Statement rows(*this, "SELECT namespace, id, revision, source, deleted FROM flows WHERE namespace = ? AND id = ?"
+                       " ORDER BY revision");
   rows.bind({ns, id});
   std::vector<StoredFlow> out;
   while (rows.step()) out.push_back(flow_of(rows));
@@ -256,7 +274,8 @@ std::vector<StoredFlow> SqliteRepository::latest_flows() const {
   std::lock_guard lock(mutex_);
   check_open();
   Statement rows(*this,
-                 "SELECT namespace, id, MAX(revision), source FROM flows GROUP BY namespace, id ORDER BY namespace, id");
+                 "SELECT namespace, id, MAX(revision), source, deleted FROM flows GROUP BY namespace, id"
+                 " ORDER BY namespace, id");
   std::vector<StoredFlow> out;
   while (rows.step()) out.push_back(flow_of(rows));
   return out;

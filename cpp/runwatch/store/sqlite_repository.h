@@ -3,6 +3,7 @@
 // for this process alone (one writer; a second server on the same file is refused at
 // start-up), prepared statements for every frequent request. Executions are JSON
 // documents (execution_codec.h) with their searchable fields in columns.
+#include <cstdint>
 #include <filesystem>
 #include <mutex>
 
@@ -15,7 +16,7 @@ namespace runwatch::store {
 
 class SqliteRepository final : public Repository {
  public:
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
 
   // Opens or creates the database. Throws StoreError saying what is wrong with the file:
   // its directory missing, read-only, locked by another process, not a database or
@@ -27,7 +28,7 @@ class SqliteRepository final : public Repository {
 
   RepositoryInfo info() const override;
   void close() override;
-  void save_flow(const StoredFlow& flow) override;
+  void save_flows(const std::vector<StoredFlow>& flows) override;
   std::vector<StoredFlow> flow_revisions(const std::string& ns, const std::string& id) const override;
   std::vector<StoredFlow> latest_flows() const override;
   void save_executions(const std::vector<Snapshot>& executions, const std::vector<StateChange>& states = {}) override;
@@ -43,6 +44,8 @@ class SqliteRepository final : public Repository {
  private:
   class Statement;
   void create_schema();
+  // Brings a database of an older schema version to this one (in create_schema's transaction).
+  void migrate(std::int64_t from);
   void execute(const char* sql) const;
   // Throws StoreError once closed. Called with mutex_ held.
   void check_open() const;
