@@ -111,6 +111,20 @@ TEST_F(ApiServerTest, FlowsAreCreatedReadUpdatedAndDeleted) {
   EXPECT_EQ(answer(client->Delete("/api/v1/flows/company.team/hello")),
             (std::pair<int, Value>{404, error(404, "Flow 'company.team.hello' not found")}));
   EXPECT_EQ(get("/api/v1/flows/company.team/hello").first, 404);
+
+  // Every revision is kept, the deletion included (as Kestra: the last one plus one).
+  auto [revisions_status, revisions] = get("/api/v1/flows/company.team/hello/revisions");
+  EXPECT_EQ(revisions_status, 200);
+  ASSERT_EQ(revisions.size(), 3u);
+  EXPECT_EQ(revisions[0]["revision"], 1);
+  EXPECT_EQ(revisions[0]["source"], kHello);
+  EXPECT_EQ(revisions[0]["deleted"], false);
+  EXPECT_EQ(revisions[1]["description"], "now documented");
+  EXPECT_EQ(revisions[2]["revision"], 3);
+  EXPECT_EQ(revisions[2]["deleted"], true);
+  EXPECT_EQ(get("/api/v1/flows/company.team/other/revisions"),
+            (std::pair<int, Value>{404, error(404, "Flow 'company.team.other' not found")}));
+  EXPECT_EQ(post_yaml("/api/v1/flows", kHello).second["revision"], 4);
 }
 
 TEST_F(ApiServerTest, AnInvalidFlowIs422WithItsIssuesAndMalformedYamlIs400) {

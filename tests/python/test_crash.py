@@ -1,6 +1,7 @@
 """A real `runwatch server` killed with SIGKILL while it runs 1,000 executions, then
-started again on the same database file: every execution it accepted ends, and every
-FAILED one has its alert (at least once, each carrying a stable Idempotency-Key)."""
+started again on the same database file: the flows created through its API are back,
+every execution it accepted ends, and every FAILED one has its alert (at least once,
+each carrying a stable Idempotency-Key)."""
 
 import json
 import os
@@ -59,8 +60,7 @@ CLIENTS = 8
 def start(tmp_path: Path) -> tuple[subprocess.Popen[str], int]:
     env = dict(os.environ, ENDPOINTS_ALL_PORT="0", MICRONAUT_SERVER_PORT="0")
     process = subprocess.Popen(
-        [sys.executable, "-m", "runwatch.cli", "server", "--config", str(tmp_path / "application.yml"),
-         "--flows", str(tmp_path / "flows")],
+        [sys.executable, "-m", "runwatch.cli", "server", "--config", str(tmp_path / "application.yml")],
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, cwd=tmp_path)
     assert process.stdout is not None
     for line in iter(process.stdout.readline, ""):
@@ -72,24 +72,22 @@ def start(tmp_path: Path) -> tuple[subprocess.Popen[str], int]:
     raise AssertionError(f"the server did not start (exit code {process.wait()})")
 
 
-def request(port: int, method: str, path: str, body: Optional[dict[str, Any]] = None) -> Any:
-    data = json.dumps(body).encode() if body is not None else None
-    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method,
-                                 headers={"Content-Type": "application/json"})
+def request(port: int, method: str, path: str, body: Optional[dict[str, Any]] = None, yaml: str = "") -> Any:
+    data = yaml.encode() if yaml else json.dumps(body).encode() if body is not None else None
+    req = urllib.request.Request(f"http://127.0.0.1:{port}{path}", data=data, method=method, headers={
+        "Content-Type": "application/x-yaml" if yaml else "application/json"})
     with urllib.request.urlopen(req, timeout=10) as answer:
         return json.loads(answer.read())
 
 
 def test_no_accepted_execution_and_no_alert_is_lost_to_a_kill(tmp_path):
     with WebhookRecorder() as hook:
-        flows = tmp_path / "flows"
-        flows.mkdir()
-        (flows / "work.yaml").write_text(WORK)
-        (flows / "alert.yaml").write_text(ALERT.replace("URL", hook.url_for("/alert")))
         (tmp_path / "application.yml").write_text(
             f"kestra:\n  repository:\n    type: sqlite\n    path: {tmp_path / 'runwatch.db'}\n")
 
         process, port = start(tmp_path)
+        request(port, "POST", "/api/v1/flows", yaml=WORK)
+        request(port, "POST", "/api/v1/flows", yaml=ALERT.replace("URL", hook.url_for("/alert")))
         accepted: dict[str, bool] = {}  # execution id -> asked to fail
         lock = threading.Lock()
         counter = iter(range(TOTAL))
@@ -123,6 +121,8 @@ def test_no_accepted_execution_and_no_alert_is_lost_to_a_kill(tmp_path):
 
         process, port = start(tmp_path)
         try:
+            assert [f["id"] for f in request(port, "GET", "/api/v1/flows/company.team")] == ["work"]
+            assert request(port, "GET", "/api/v1/flows/company.monitoring/alert")["revision"] == 1
             deadline = time.monotonic() + 20
             states: dict[str, str] = {}
             while time.monotonic() < deadline:

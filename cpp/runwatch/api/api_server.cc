@@ -264,6 +264,14 @@ struct ApiServer::Impl {
     router.get("/api/v1/flows/{namespace}/{id}", [this](const Match& m, httplib::Response& res) {
       json(res, 200, flow_json(*existing_flow(m.param("namespace"), m.param("id"))));
     });
+    router.get("/api/v1/flows/{namespace}/{id}/revisions", [this](const Match& m, httplib::Response& res) {
+      auto revisions = engine.repository().flow_revisions(m.param("namespace"), m.param("id"));
+      if (revisions.empty())
+        throw HttpStatusError(404, "Flow '" + m.param("namespace") + "." + m.param("id") + "' not found");
+      Value out = Value::array();
+      for (const auto& stored : revisions) out.push_back(revision_json(stored));
+      json(res, 200, out);
+    });
     router.put("/api/v1/flows/{namespace}/{id}", [this](const Match& m, httplib::Response& res) {
       existing_flow(m.param("namespace"), m.param("id"));
       auto checked = load_flow(m.request.body, "", engine.plugins(), &Engine::templates());
@@ -278,6 +286,16 @@ struct ApiServer::Impl {
         throw HttpStatusError(404, "Flow '" + m.param("namespace") + "." + m.param("id") + "' not found");
       res.status = 204;
     });
+  }
+
+  // A recorded revision as Kestra shows it; only its source when it no longer loads.
+  Value revision_json(const store::StoredFlow& stored) const {
+    auto checked = load_flow(stored.source, "", engine.plugins(), &Engine::templates());
+    Value out = checked.flow ? flow_json(*checked.flow)
+                             : Value{{"id", stored.id}, {"namespace", stored.ns}, {"source", stored.source}};
+    out["revision"] = stored.revision;
+    out["deleted"] = stored.deleted;
+    return out;
   }
 
   // Kestra's answer: one entry per YAML document, with its errors and lint warnings.
