@@ -75,6 +75,38 @@ class StoreEngineTest : public ::testing::Test {
   }
 };
 
+// What a crash leaves: executions recorded, never ended.
+void record(const std::filesystem::path& file, const std::vector<Execution>& executions) {
+  store::SqliteRepository repo(file);
+  std::vector<Engine::Snapshot> snapshots;
+  for (const auto& e : executions) snapshots.push_back(std::make_shared<const Execution>(e));
+  repo.save_executions(snapshots);
+}
+
+// A monitoring execution of the alert flow's first revision, created and not started.
+Execution created_alert(TimePoint at) {
+  Execution alert;
+  alert.id = "alert-1";
+  alert.ns = "company.monitoring";
+  alert.flow_id = "alert";
+  alert.flow_revision = 1;
+  alert.state = StateHistory(State::CREATED, at);
+  alert.trigger = {{"executionId", "upstream-1"}, {"state", "FAILED"}};
+  return alert;
+}
+
+// A task run of the `tasks` branch, its first attempt running.
+TaskRun running_task_run(const std::string& id, const std::string& task_id, TimePoint at) {
+  TaskRun run;
+  run.id = id;
+  run.task_id = task_id;
+  run.branch = "tasks";
+  run.state = StateHistory(State::CREATED, at);
+  run.state.transition(State::RUNNING, at);
+  run.attempts.push_back(Attempt{StateHistory(State::RUNNING, at)});
+  return run;
+}
+
 TEST_F(StoreEngineTest, EveryExecutionTaskRunAndLogLineIsBackAfterARestart) {
   std::vector<Value> before;
   {
@@ -150,21 +182,8 @@ TEST_F(StoreEngineTest, AFlowWhoseRevisionCannotBeRecordedIsNotChanged) {
 }
 
 TEST_F(StoreEngineTest, AnInterruptedExecutionGoesOnWithTheRevisionItStartedWith) {
-  Execution alert;
-  {
-    auto engine = open();
-    alert.id = "alert-1";
-    alert.ns = "company.monitoring";
-    alert.flow_id = "alert";
-    alert.flow_revision = 1;
-    alert.state = StateHistory(State::CREATED, clock->now());
-    alert.trigger = {{"executionId", "upstream-1"}, {"state", "FAILED"}};
-    engine->stop();
-  }
-  {
-    store::SqliteRepository repo(folder / "runwatch.db");
-    repo.save_executions({std::make_shared<const Execution>(alert)});
-  }
+  open()->stop();  // records the flows at revision 1
+  record(folder / "runwatch.db", {created_alert(clock->now())});
   // The files given at start change the alert flow: revision 2 says something else.
   std::filesystem::create_directory(folder / "flows");
   std::string changed(kAlert);
@@ -207,12 +226,6 @@ TEST_F(StoreEngineTest, TheIndexerCountsWhatItRecords) {
   EXPECT_EQ(file.find_executions({}).at(0)->state.current(), State::SUCCESS);
 }
 
-// What a crash leaves: executions recorded CREATED and RUNNING, never ended.
-void record_interrupted(const std::filesystem::path& file, const Execution& created, const Execution& running) {
-  store::SqliteRepository repo(file);
-  repo.save_executions({std::make_shared<const Execution>(created), std::make_shared<const Execution>(running)});
-}
-
 TEST_F(StoreEngineTest, ARestartStartsWhatNeverStartedAndFailsWhatWasRunningFiringItsAlert) {
   Execution created, running;
   {
@@ -227,17 +240,10 @@ TEST_F(StoreEngineTest, ARestartStartsWhatNeverStartedAndFailsWhatWasRunningFiri
     running = created;
     running.id = "was-running";
     running.state.transition(State::RUNNING, clock->now());
-    TaskRun hello;
-    hello.id = "run-1";
-    hello.task_id = "hello";
-    hello.branch = "tasks";
-    hello.state = StateHistory(State::CREATED, clock->now());
-    hello.state.transition(State::RUNNING, clock->now());
-    hello.attempts.push_back(Attempt{StateHistory(State::RUNNING, clock->now())});
-    running.task_runs.push_back(hello);
+    running.task_runs.push_back(running_task_run("run-1", "hello", clock->now()));
     engine->stop();
   }
-  record_interrupted(folder / "runwatch.db", created, running);
+  record(folder / "runwatch.db", {created, running});
 
   auto engine = open();
   EXPECT_EQ(engine->recovered(), 2u);
@@ -262,30 +268,11 @@ TEST_F(StoreEngineTest, ARestartStartsWhatNeverStartedAndFailsWhatWasRunningFiri
 }
 
 TEST_F(StoreEngineTest, AMonitoringExecutionInterruptedByARestartResumesItsTaskRun) {
-  Execution alert;
-  {
-    auto engine = open();
-    alert.id = "alert-1";
-    alert.ns = "company.monitoring";
-    alert.flow_id = "alert";
-    alert.flow_revision = engine->flow("company.monitoring", "alert")->revision;
-    alert.state = StateHistory(State::CREATED, clock->now());
-    alert.state.transition(State::RUNNING, clock->now());
-    alert.trigger = {{"executionId", "upstream-1"}, {"state", "FAILED"}};
-    TaskRun log;
-    log.id = "log-run";
-    log.task_id = "log";
-    log.branch = "tasks";
-    log.state = StateHistory(State::CREATED, clock->now());
-    log.state.transition(State::RUNNING, clock->now());
-    log.attempts.push_back(Attempt{StateHistory(State::RUNNING, clock->now())});
-    alert.task_runs.push_back(log);
-    engine->stop();
-  }
-  {
-    store::SqliteRepository repo(folder / "runwatch.db");
-    repo.save_executions({std::make_shared<const Execution>(alert)});
-  }
+  open()->stop();  // records the flows at revision 1
+  Execution alert = created_alert(clock->now());
+  alert.state.transition(State::RUNNING, clock->now());
+  alert.task_runs.push_back(running_task_run("log-run", "log", clock->now()));
+  record(folder / "runwatch.db", {alert});
   auto engine = open();
   EXPECT_EQ(engine->recovered(), 1u);
   ASSERT_TRUE(engine->wait_idle(20s));
