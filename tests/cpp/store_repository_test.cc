@@ -185,20 +185,19 @@ TEST_P(RepositoryTest, KeepsKeyedStateByKind) {
   EXPECT_FALSE(repo->state(kScheduleState, "company.team.hello.daily"));
   repo->put_state(kScheduleState, "company.team.hello.daily", Value{{"last", 17}});
   repo->put_state(kScheduleState, "company.team.hello.daily", Value{{"last", 18}});
-  repo->put_state(kWindowState, "company.team.hello.daily", Value{{"count", 1}});
-  repo->put_state(kPendingNotification, "b", Value("second"));
-  repo->put_state(kPendingNotification, "a", Value("first"));
+  repo->put_state(kWindowState, "b", Value("second"));
+  repo->put_state(kWindowState, "a", Value("first"));
   EXPECT_EQ(repo->state(kScheduleState, "company.team.hello.daily"), Value({{"last", 18}}));
-  EXPECT_EQ(repo->state(kWindowState, "company.team.hello.daily"), Value({{"count", 1}}));
-  auto pending = repo->states(kPendingNotification);
-  ASSERT_EQ(pending.size(), 2u);
-  EXPECT_EQ(pending[0].first, "a");
-  EXPECT_EQ(pending[0].second, Value("first"));
-  EXPECT_EQ(pending[1].first, "b");
-  EXPECT_EQ(pending[1].second, Value("second"));
-  repo->erase_state(kPendingNotification, "a");
-  EXPECT_EQ(repo->states(kPendingNotification).size(), 1u);
-  EXPECT_FALSE(repo->state(kPendingNotification, "a"));
+  EXPECT_FALSE(repo->state(kWindowState, "company.team.hello.daily"));  // the same key, another kind
+  auto windows = repo->states(kWindowState);
+  ASSERT_EQ(windows.size(), 2u);
+  EXPECT_EQ(windows[0].first, "a");
+  EXPECT_EQ(windows[0].second, Value("first"));
+  EXPECT_EQ(windows[1].first, "b");
+  EXPECT_EQ(windows[1].second, Value("second"));
+  repo->erase_state(kWindowState, "a");
+  EXPECT_EQ(repo->states(kWindowState).size(), 1u);
+  EXPECT_FALSE(repo->state(kWindowState, "a"));
 }
 
 TEST_P(RepositoryTest, SavesStateChangesWithABatchOfExecutions) {

@@ -105,26 +105,49 @@ def test_a_database_in_a_missing_directory_is_an_error(tmp_path):
     assert str(raised.value) == (f"Cannot open the database '{path}': the directory '{path.parent}' does not exist")
 
 
+def corrupt(database: Path) -> None:
+    """A database with executions whose pages after the first are overwritten."""
+    with Engine(config=sqlite_config(database)) as engine:
+        engine.add_flow(FLOW)
+        for _ in range(50):
+            engine.run("company.team", "hello", wait=False)
+        engine.wait_idle(timeout=20)
+    with database.open("r+b") as file:
+        file.seek(4096)
+        file.write(b"\xa5" * 16384)
+
+
 @pytest.mark.parametrize("damage, expected", [
     ("garbage", "it is not a SQLite database (file is not a database)"),
+    ("corrupted", "it is corrupted (database disk image is malformed)"),
     ("read-only", "the file is read-only"),
+    ("locked", "it is locked by another process (another runwatch server on the same file?)"),
     ("missing-directory", "the directory '{folder}' does not exist"),
 ])
 def test_runwatch_server_refuses_a_database_it_cannot_use(tmp_path, damage, expected):
     database = tmp_path / "runwatch.db"
+    holder = None
     if damage == "garbage":
         database.write_bytes(b"x" * 8192)
+    elif damage == "corrupted":
+        corrupt(database)
     elif damage == "read-only":
         with Engine(config=sqlite_config(database)):
             pass
         database.chmod(0o444)
+    elif damage == "locked":
+        holder = Engine(config=sqlite_config(database))  # this process is its writer
     else:
         database = tmp_path / "missing" / "runwatch.db"
     config = tmp_path / "application.yml"
     config.write_text(f"kestra:\n  repository:\n    path: {database}\n")
     env = dict(os.environ, ENDPOINTS_ALL_PORT="0", MICRONAUT_SERVER_PORT="0")
-    process = subprocess.run([sys.executable, "-m", "runwatch.cli", "server", "--config", str(config)],
-                             capture_output=True, text=True, env=env, cwd=tmp_path, timeout=30)
+    try:
+        process = subprocess.run([sys.executable, "-m", "runwatch.cli", "server", "--config", str(config)],
+                                 capture_output=True, text=True, env=env, cwd=tmp_path, timeout=30)
+    finally:
+        if holder:
+            holder.stop()
     assert process.returncode == 2
     reason = expected.format(folder=database.parent)
     assert process.stderr.strip() == f"runwatch: error: Cannot open the database '{database}': {reason}"

@@ -1,8 +1,8 @@
 #pragma once
 // Where the engine records what must survive a restart: flows with their revisions,
-// executions (each one document holding its task runs and log lines), and keyed state
-// (trigger state such as a schedule's last date, precondition windows, notifications
-// not yet delivered). Two implementations: MemoryRepository (tests, Engine() in Python)
+// executions (each one document holding its task runs and log lines; a notification not
+// yet delivered is its monitoring execution's unfinished task run), and keyed state
+// (a schedule's last date, precondition windows). Two implementations: MemoryRepository (tests, Engine() in Python)
 // and SqliteRepository (`runwatch server`). Every method is safe to call from any thread.
 #include <cstdint>
 #include <filesystem>
@@ -56,7 +56,6 @@ struct RepositoryInfo {
 // Kinds of keyed state.
 inline constexpr std::string_view kScheduleState = "schedule";
 inline constexpr std::string_view kWindowState = "window";
-inline constexpr std::string_view kPendingNotification = "notification";
 
 class Repository {
  public:
