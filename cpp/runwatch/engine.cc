@@ -57,6 +57,7 @@ Engine::Engine(EngineOptions options)
     board_.publish(std::move(recorded));
   }
   board_.set_listener([this](const Snapshot& snapshot) { indexer_.record(snapshot); });
+  flows_changed();  // only now: what a restored schedule starts must be recorded
   if (options.flows) load_flows(*options.flows);
   recovered_ = recover(unfinished);
   if (options.retention)
@@ -122,7 +123,6 @@ void Engine::restore_flows() {
     if (flow) flows_.put(std::move(flow));
     else flows_.note_revision(stored.ns, stored.id, stored.revision);
   }
-  flows_changed();
 }
 
 std::shared_ptr<Flow> Engine::parse_stored_flow(const store::StoredFlow& stored) const {

@@ -135,7 +135,8 @@ class Engine {
                   const std::vector<Label>& labels, Value trigger);
   // Records the changed flows' next revisions, then puts them in the registry.
   std::vector<std::shared_ptr<const Flow>> install(std::vector<std::shared_ptr<Flow>> flows);
-  // The latest revision of every flow the repository holds.
+  // Puts the latest revision of every flow the repository holds in the registry (their
+  // triggers start with the next flows_changed()).
   void restore_flows();
   // Null (the reason logged) when the stored source no longer loads, say a plugin is gone.
   std::shared_ptr<Flow> parse_stored_flow(const store::StoredFlow& stored) const;

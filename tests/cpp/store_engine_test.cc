@@ -75,6 +75,27 @@ class StoreEngineTest : public ::testing::Test {
   }
 };
 
+// The value of the first series of a counter family, -1 when there is none.
+double counter_value(Engine& engine, const std::string& name) {
+  for (const auto& family : engine.metrics().catalog()->registry.collect())
+    if (family.name == name) return family.metric.at(0).counter.value;
+  return -1.0;
+}
+
+TEST(MemoryStoreEngine, EveryChangeIsRecordedAtOnceAndCounted) {
+  EngineOptions o;
+  o.clock = std::make_shared<ManualClock>(test_epoch());
+  Engine engine(std::move(o));
+  engine.add_flow(kWork, "work.yaml");
+  auto created = engine.submit("company.team", "work");
+  ASSERT_TRUE(engine.wait_idle(20s));
+  // Each state written as the executor published it: CREATED, RUNNING, the task runs' steps, SUCCESS.
+  EXPECT_EQ(engine.repository().find_execution(created->id)->state.current(), State::SUCCESS);
+  double writes = counter_value(engine, "kestra_indexer_count_total");
+  EXPECT_GE(writes, 4.0);
+  EXPECT_EQ(counter_value(engine, "kestra_indexer_request_count_total"), writes);  // one change a request
+}
+
 // What a crash leaves: executions recorded, never ended.
 void record(const std::filesystem::path& file, const std::vector<Execution>& executions) {
   store::SqliteRepository repo(file);
@@ -215,13 +236,8 @@ TEST_F(StoreEngineTest, TheIndexerCountsWhatItRecords) {
   engine->submit("company.team", "work");
   ASSERT_TRUE(engine->wait_idle(20s));
   engine->stop();
-  auto value = [&](const std::string& name) {
-    for (const auto& family : engine->metrics().catalog()->registry.collect())
-      if (family.name == name) return family.metric.at(0).counter.value;
-    return -1.0;
-  };
-  EXPECT_GE(value("kestra_indexer_count_total"), 2.0);  // at least CREATED and SUCCESS
-  EXPECT_GE(value("kestra_indexer_request_count_total"), 2.0);
+  EXPECT_GE(counter_value(*engine, "kestra_indexer_count_total"), 2.0);  // at least CREATED and SUCCESS
+  EXPECT_GE(counter_value(*engine, "kestra_indexer_request_count_total"), 2.0);
   store::SqliteRepository file(folder / "runwatch.db");  // stop() released it
   EXPECT_EQ(file.find_executions({}).at(0)->state.current(), State::SUCCESS);
 }

@@ -22,8 +22,8 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 Indexer::Indexer(Repository& repository, const metrics::Catalog* metrics)
-    : repository_(repository), metrics_(metrics), log_(logger(kIndexerLogger)) {
-  thread_ = std::thread([this] { loop(); });
+    : repository_(repository), in_memory_(repository.in_memory()), metrics_(metrics), log_(logger(kIndexerLogger)) {
+  if (!in_memory_) thread_ = std::thread([this] { loop(); });
 }
 
 Indexer::~Indexer() { stop(); }
@@ -32,6 +32,7 @@ Indexer::Ticket Indexer::record(Snapshot execution) {
   Ticket ticket;
   {
     std::lock_guard lock(mutex_);
+    if (in_memory_) return write_now({std::move(execution)}, {});
     ticket = ++issued_;
     auto [it, inserted] = queued_.try_emplace(execution->id, queue_.size());
     if (inserted) queue_.push_back(std::move(execution));
@@ -45,8 +46,9 @@ Indexer::Ticket Indexer::record_state(std::string_view kind, const std::string& 
   Ticket ticket;
   {
     std::lock_guard lock(mutex_);
-    ticket = ++issued_;
     StateChange change{std::string(kind), key, std::move(value)};
+    if (in_memory_) return write_now({}, {std::move(change)});
+    ticket = ++issued_;
     auto [it, inserted] = queued_states_.try_emplace({change.kind, key}, state_queue_.size());
     if (inserted) state_queue_.push_back(std::move(change));
     else state_queue_[it->second] = std::move(change);
@@ -66,6 +68,31 @@ void Indexer::wait_recorded(Ticket ticket) {
   if (committed_ >= ticket) return;
   if (failed_ >= ticket) throw StoreError("The execution could not be recorded: " + failure_);
   throw StoreError("The execution could not be recorded: the store is closed");
+}
+
+Indexer::Ticket Indexer::write_now(std::vector<Snapshot> executions, std::vector<StateChange> states) {
+  Ticket ticket = ++issued_;
+  if (stopping_) return ticket;  // as the thread: later changes are not recorded
+  try {
+    save(executions, states, std::chrono::steady_clock::now());
+    committed_ = ticket;
+  } catch (const std::exception& e) {
+    log_->error("Recording {} executions and {} states failed: {}", executions.size(), states.size(), e.what());
+    failed_ = ticket;
+    failure_ = e.what();
+  }
+  return ticket;
+}
+
+void Indexer::save(const std::vector<Snapshot>& batch, const std::vector<StateChange>& states,
+                   std::chrono::steady_clock::time_point received) {
+  auto start = std::chrono::steady_clock::now();
+  repository_.save_executions(batch, states);
+  if (!metrics_) return;
+  metrics_->indexer_count.with({}).Increment(static_cast<double>(batch.size() + states.size()));
+  metrics_->indexer_duration.with({}).Observe(seconds_since(start));
+  metrics_->indexer_request_count.with({}).Increment();
+  metrics_->indexer_request_duration.with({}).Observe(seconds_since(received));
 }
 
 void Indexer::stop() {
@@ -121,15 +148,8 @@ void Indexer::requeue_locked(std::vector<Snapshot>& batch, std::vector<StateChan
 bool Indexer::write(std::vector<Snapshot>& batch, std::vector<StateChange>& states, Ticket through) {
   auto received = std::chrono::steady_clock::now();
   for (;;) {
-    auto start = std::chrono::steady_clock::now();
     try {
-      repository_.save_executions(batch, states);
-      if (metrics_) {
-        metrics_->indexer_count.with({}).Increment(static_cast<double>(batch.size() + states.size()));
-        metrics_->indexer_duration.with({}).Observe(seconds_since(start));
-        metrics_->indexer_request_count.with({}).Increment();
-        metrics_->indexer_request_duration.with({}).Observe(seconds_since(received));
-      }
+      save(batch, states, received);
       std::lock_guard lock(mutex_);
       committed_ = through;
       break;

@@ -2,7 +2,10 @@
 // The indexer: one thread that records the executions the engine publishes, in batched
 // transactions, so that the executor never waits on the disk. Each snapshot queued gets
 // a ticket; a caller that must not be answered before its execution is recorded (an
-// API client's submit) waits for its ticket. Records indexer.* metrics.
+// API client's submit) waits for its ticket. Records indexer.* metrics. A repository in
+// memory has no disk to wait on: each change is written at once by the caller's thread,
+// and there is no indexer thread.
+#include <chrono>
 #include <condition_variable>
 #include <cstdint>
 #include <mutex>
@@ -31,10 +34,10 @@ class Indexer {
   Indexer& operator=(const Indexer&) = delete;
 
   // Queues the execution's latest state; a newer snapshot of the same execution queued
-  // before the next batch replaces it.
+  // before the next batch replaces it. In memory: writes it now.
   Ticket record(Snapshot execution);
   // Queues a keyed state change (nullopt erases), written with the next batch; a later
-  // change of the same key replaces it while queued.
+  // change of the same key replaces it while queued. In memory: writes it now.
   Ticket record_state(std::string_view kind, const std::string& key, std::optional<Value> value);
   // The ticket of the last snapshot queued.
   Ticket last_ticket() const;
@@ -46,12 +49,18 @@ class Indexer {
 
  private:
   void loop();
+  // The in-memory path: writes one change now (mutex_ held). Failures are logged.
+  Ticket write_now(std::vector<Snapshot> executions, std::vector<StateChange> states);
+  // One write to the repository, with its metrics; throws what the repository throws.
+  void save(const std::vector<Snapshot>& batch, const std::vector<StateChange>& states,
+            std::chrono::steady_clock::time_point received);
   // False when it stopped with the batch still failing (it is then dropped, logged).
   bool write(std::vector<Snapshot>& batch, std::vector<StateChange>& states, Ticket through);
   // Puts a failed batch back in front of what was queued since (newer entries win).
   void requeue_locked(std::vector<Snapshot>& batch, std::vector<StateChange>& states);
 
   Repository& repository_;
+  const bool in_memory_;
   const metrics::Catalog* metrics_;
   std::shared_ptr<spdlog::logger> log_;
 

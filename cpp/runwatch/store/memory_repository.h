@@ -12,6 +12,7 @@ namespace runwatch::store {
 class MemoryRepository final : public Repository {
  public:
   RepositoryInfo info() const override;
+  bool in_memory() const override { return true; }
   void close() override;
   void save_flows(const std::vector<StoredFlow>& flows) override;
   std::vector<StoredFlow> flow_revisions(const std::string& ns, const std::string& id) const override;

@@ -63,6 +63,8 @@ class Repository {
   virtual ~Repository() = default;
 
   virtual RepositoryInfo info() const = 0;
+  // True when a write touches no disk (the indexer then writes on the caller's thread).
+  virtual bool in_memory() const = 0;
   // Releases the database (its file and lock); any later request throws StoreError.
   virtual void close() = 0;
 

@@ -27,6 +27,7 @@ class SqliteRepository final : public Repository {
   SqliteRepository& operator=(const SqliteRepository&) = delete;
 
   RepositoryInfo info() const override;
+  bool in_memory() const override { return false; }
   void close() override;
   void save_flows(const std::vector<StoredFlow>& flows) override;
   std::vector<StoredFlow> flow_revisions(const std::string& ns, const std::string& id) const override;
