@@ -9,7 +9,7 @@ from typing import Any
 
 import pytest
 
-from runwatch import Engine, Error
+from runwatch import Engine, Error, FlowValidationError
 
 FLOW = """
 id: hello
@@ -88,6 +88,18 @@ def test_flow_files_given_at_start_become_new_revisions_only_when_changed(tmp_pa
     with Engine(config=config, flows=folder) as changed:
         assert changed.flow("company.team", "hello").revision == 2
         assert changed.flow("company.team", "hello").source_file == str(folder / "hello.yaml")
+
+
+def test_invalid_flow_files_at_start_are_an_error_and_release_the_database(tmp_path):
+    config = sqlite_config(tmp_path / "runwatch.db")
+    folder = tmp_path / "flows"
+    folder.mkdir()
+    (folder / "bad.yaml").write_text("id: bad\nnamespace: company.team\ntasks: []\n")
+    with pytest.raises(FlowValidationError) as raised:
+        Engine(config=config, flows=folder)
+    assert [(i.file, i.path) for i in raised.value.issues] == [(str(folder / "bad.yaml"), "tasks")]
+    with Engine(config=config) as again:  # the file is not left locked
+        assert again.flows() == []
 
 
 def test_the_memory_store_forgets_everything(tmp_path):
