@@ -125,6 +125,13 @@ TEST_F(ApiServerTest, FlowsAreCreatedReadUpdatedAndDeleted) {
   EXPECT_EQ(get("/api/v1/flows/company.team/other/revisions"),
             (std::pair<int, Value>{404, error(404, "Flow 'company.team.other' not found")}));
   EXPECT_EQ(post_yaml("/api/v1/flows", kHello).second["revision"], 4);
+  EXPECT_EQ(get("/api/v1/flows/company.team/hello?revision=2").second["description"], "now documented");
+  EXPECT_EQ(get("/api/v1/flows/company.team/hello?revision=3").second["deleted"], true);
+  EXPECT_EQ(get("/api/v1/flows/company.team/hello?revision=9"),
+            (std::pair<int, Value>{404, error(404, "Flow 'company.team.hello' has no revision 9")}));
+  EXPECT_EQ(get("/api/v1/flows/company.team/hello?revision=two"),
+            (std::pair<int, Value>{400, error(400, "Query parameter 'revision' must be a number from 1 to 2147483647, "
+                                                   "got 'two'")}));
 }
 
 TEST_F(ApiServerTest, AnInvalidFlowIs422WithItsIssuesAndMalformedYamlIs400) {

@@ -4,6 +4,7 @@
 #include <openssl/crypto.h>
 
 #include <algorithm>
+#include <limits>
 #include <optional>
 
 #include "runwatch/api/execution_json.h"
@@ -262,7 +263,13 @@ struct ApiServer::Impl {
       json(res, 200, flows);
     });
     router.get("/api/v1/flows/{namespace}/{id}", [this](const Match& m, httplib::Response& res) {
-      json(res, 200, flow_json(*existing_flow(m.param("namespace"), m.param("id"))));
+      if (!m.request.has_param("revision"))
+        return json(res, 200, flow_json(*existing_flow(m.param("namespace"), m.param("id"))));
+      int revision = int_param(m.request, "revision", 0, 1, std::numeric_limits<int>::max());
+      for (const auto& stored : engine.repository().flow_revisions(m.param("namespace"), m.param("id")))
+        if (stored.revision == revision) return json(res, 200, revision_json(stored));
+      throw HttpStatusError(404, "Flow '" + m.param("namespace") + "." + m.param("id") + "' has no revision " +
+                                     std::to_string(revision));
     });
     router.get("/api/v1/flows/{namespace}/{id}/revisions", [this](const Match& m, httplib::Response& res) {
       auto revisions = engine.repository().flow_revisions(m.param("namespace"), m.param("id"));
