@@ -44,7 +44,7 @@ struct Catalog {
   CounterVec& execution_end;               // executor.execution.end.count
   HistogramVec& execution_duration;        // executor.execution.duration
 
-  // indexer.*: the indexer is a later issue; each has its one series, at zero.
+  // indexer.*: recorded by store::Indexer; each has its one series, without tags.
   CounterVec& indexer_count;               // indexer.count
   HistogramVec& indexer_duration;          // indexer.duration
   CounterVec& indexer_request_count;       // indexer.request.count

@@ -22,7 +22,13 @@ double seconds_since(std::chrono::steady_clock::time_point start) {
 }  // namespace
 
 Indexer::Indexer(Repository& repository, const metrics::Catalog* metrics)
-    : repository_(repository), in_memory_(repository.in_memory()), metrics_(metrics), log_(logger(kIndexerLogger)) {
+    : repository_(repository),
+      in_memory_(repository.in_memory()),
+      meters_(metrics ? std::optional<Meters>(Meters{metrics->indexer_count.with({}), metrics->indexer_duration.with({}),
+                                                     metrics->indexer_request_count.with({}),
+                                                     metrics->indexer_request_duration.with({})})
+                      : std::nullopt),
+      log_(logger(kIndexerLogger)) {
   if (!in_memory_) thread_ = std::thread([this] { loop(); });
 }
 
@@ -88,11 +94,11 @@ void Indexer::save(const std::vector<Snapshot>& batch, const std::vector<StateCh
                    std::chrono::steady_clock::time_point received) {
   auto start = std::chrono::steady_clock::now();
   repository_.save_executions(batch, states);
-  if (!metrics_) return;
-  metrics_->indexer_count.with({}).Increment(static_cast<double>(batch.size() + states.size()));
-  metrics_->indexer_duration.with({}).Observe(seconds_since(start));
-  metrics_->indexer_request_count.with({}).Increment();
-  metrics_->indexer_request_duration.with({}).Observe(seconds_since(received));
+  if (!meters_) return;
+  meters_->count.Increment(static_cast<double>(batch.size() + states.size()));
+  meters_->duration.Observe(seconds_since(start));
+  meters_->request_count.Increment();
+  meters_->request_duration.Observe(seconds_since(received));
 }
 
 void Indexer::stop() {

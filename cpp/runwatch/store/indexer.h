@@ -59,9 +59,18 @@ class Indexer {
   // Puts a failed batch back in front of what was queued since (newer entries win).
   void requeue_locked(std::vector<Snapshot>& batch, std::vector<StateChange>& states);
 
+  // The indexer.* series (one each, without tags), looked up once: in memory, every
+  // change published is a write.
+  struct Meters {
+    prometheus::Counter& count;
+    prometheus::Histogram& duration;
+    prometheus::Counter& request_count;
+    prometheus::Histogram& request_duration;
+  };
+
   Repository& repository_;
   const bool in_memory_;
-  const metrics::Catalog* metrics_;
+  const std::optional<Meters> meters_;  // none without metrics
   std::shared_ptr<spdlog::logger> log_;
 
   mutable std::mutex mutex_;
