@@ -23,7 +23,9 @@ void bind_server(py::module_& m) {
                                if (!c.repository_retention) return std::nullopt;
                                return std::chrono::duration<double>(*c.repository_retention).count();
                              })
+      .def_readonly("management_host", &Config::management_host)
       .def_readonly("management_port", &Config::management_port)
+      .def_readonly("api_host", &Config::api_host)
       .def_readonly("api_port", &Config::api_port)
       .def_readonly("logger_levels", &Config::logger_levels)
       .def_property_readonly("termination_grace_period",
@@ -37,6 +39,7 @@ void bind_server(py::module_& m) {
   m.def(
       "config_from_dict", [](py::object tree) { return config_from_value(from_python(tree), process_environment()); },
       py::arg("tree"));
+  m.def("is_loopback_host", &is_loopback_host, py::arg("host"));
   m.def("apply_logger_levels", &apply_logger_levels, py::arg("levels"));
 
   py::class_<ManagementServer>(m, "ManagementServer")
@@ -48,6 +51,7 @@ void bind_server(py::module_& m) {
            }),
            py::arg("engine"), py::arg("config"), py::arg("port") = py::none(), py::keep_alive<1, 2>())
       .def_property_readonly("port", &ManagementServer::port)
+      .def_property_readonly("host", &ManagementServer::host)
       .def("stop", [](ManagementServer& s) {
         py::gil_scoped_release release;
         s.stop();
@@ -62,6 +66,7 @@ void bind_server(py::module_& m) {
            }),
            py::arg("engine"), py::arg("config"), py::arg("port") = py::none(), py::keep_alive<1, 2>())
       .def_property_readonly("port", &ApiServer::port)
+      .def_property_readonly("host", &ApiServer::host)
       .def("stop", [](ApiServer& s) {
         py::gil_scoped_release release;
         s.stop();

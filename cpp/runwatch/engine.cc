@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "runwatch/logging/loggers.h"
+#include "runwatch/store/store_error.h"
 
 #include "runwatch/expr/template_cache.h"
 #include "runwatch/runtime/ids.h"
@@ -153,8 +154,21 @@ bool Engine::remove_flow(const std::string& ns, const std::string& id) {
 
 Engine::Snapshot Engine::submit(const std::string& ns, const std::string& flow_id, const Value& inputs,
                                 const std::vector<Label>& labels, Value trigger) {
-  auto created = create(ns, flow_id, inputs, labels, std::move(trigger));
-  indexer_.wait_recorded(indexer_.last_ticket());
+  auto [flow, execution] = prepare(ns, flow_id, inputs, labels, std::move(trigger));
+  auto created = std::make_shared<const Execution>(execution);
+  board_.publish(created);
+  try {
+    indexer_.wait_recorded(indexer_.last_ticket());
+  } catch (const store::StoreError& e) {
+    // The client is told it failed, so it must not run: what the store gets once it
+    // recovers is this execution ended, never started.
+    execution.state.transition(State::FAILED, clock_->now());
+    execution.logs.push_back(LogEntry{clock_->now(), LogLevel::ERROR, "", "", 0,
+                                      std::string("Not started: the execution could not be recorded: ") + e.what()});
+    board_.publish(std::make_shared<const Execution>(std::move(execution)));
+    throw;
+  }
+  executor_.start(std::move(flow), std::move(execution));
   return created;
 }
 
@@ -183,6 +197,15 @@ std::shared_ptr<const Flow> Engine::flow_at_revision(const std::string& ns, cons
 
 Engine::Snapshot Engine::create(const std::string& ns, const std::string& flow_id, const Value& inputs,
                                 const std::vector<Label>& labels, Value trigger) {
+  auto [flow, execution] = prepare(ns, flow_id, inputs, labels, std::move(trigger));
+  auto snapshot = std::make_shared<const Execution>(execution);
+  board_.publish(snapshot);
+  executor_.start(std::move(flow), std::move(execution));
+  return snapshot;
+}
+
+Engine::NewExecution Engine::prepare(const std::string& ns, const std::string& flow_id, const Value& inputs,
+                                     const std::vector<Label>& labels, Value trigger) {
   if (executor_.stopped()) throw Error("The engine is stopped: no execution can start");
   auto flow = flows_.find(ns, flow_id);
   if (!flow) throw NotFoundError("Flow '" + ns + "." + flow_id + "' not found");
@@ -205,10 +228,7 @@ Engine::Snapshot Engine::create(const std::string& ns, const std::string& flow_i
   }
   for (auto& warning : resolved.warnings)
     execution.logs.push_back(LogEntry{clock_->now(), LogLevel::WARN, "", "", 0, std::move(warning)});
-  auto snapshot = std::make_shared<const Execution>(execution);
-  board_.publish(snapshot);
-  executor_.start(std::move(flow), std::move(execution));
-  return snapshot;
+  return {std::move(flow), std::move(execution)};
 }
 
 void Engine::purge(TimePoint ended_before) {

@@ -83,9 +83,10 @@ class Engine {
   bool remove_flow(const std::string& ns, const std::string& id);
   std::vector<std::shared_ptr<const Flow>> flows() const { return flows_.all(); }
 
-  // Starts an execution; returns once it is recorded (CREATED) in the repository.
+  // Starts an execution once it is recorded (CREATED) in the repository, and returns.
   // Throws NotFoundError for an unknown flow, Error for a disabled one, InputError for
-  // bad inputs, store::StoreError when it could not be recorded. `trigger` is what the
+  // bad inputs, store::StoreError when it could not be recorded: then it never starts
+  // (it is recorded FAILED, never started, if the store recovers). `trigger` is what the
   // execution's templates see as `trigger` (set by triggers).
   Snapshot submit(const std::string& ns, const std::string& flow_id, const Value& inputs = Value::object(),
                   const std::vector<Label>& labels = {}, Value trigger = nullptr);
@@ -130,6 +131,13 @@ class Engine {
   metrics::Metrics& metrics() { return metrics_; }
 
  private:
+  struct NewExecution {
+    std::shared_ptr<const Flow> flow;
+    Execution execution;
+  };
+  // A CREATED execution of the flow, not yet published nor started.
+  NewExecution prepare(const std::string& ns, const std::string& flow_id, const Value& inputs,
+                       const std::vector<Label>& labels, Value trigger);
   // submit() without waiting for the record: for the engine's own threads.
   Snapshot create(const std::string& ns, const std::string& flow_id, const Value& inputs,
                   const std::vector<Label>& labels, Value trigger);

@@ -104,9 +104,11 @@ def _server(args: argparse.Namespace, out: TextIO) -> int:
             print(f"runwatch: {engine.recovered} execution(s) left unfinished by the last run recovered",
                   file=out, flush=True)
         with engine.serve() as server:
-            print(f"runwatch: API on http://0.0.0.0:{server.port}/api/v1, management endpoints on "
-                  f"http://0.0.0.0:{server.management_port} (/health, /worker, /scheduler, /loggers)",
-                  file=out, flush=True)
+            print(f"runwatch: API on http://{server.host}:{server.port}/api/v1, management endpoints on "
+                  f"http://{server.management_host}:{server.management_port} (/health, /worker, /scheduler, "
+                  "/loggers)", file=out, flush=True)
+            for line in exposure_notes(engine.config):
+                print(f"runwatch: {line}", file=out, flush=True)
             while not stop.wait(0.5):
                 pass
         grace = engine.config.termination_grace_period
@@ -114,6 +116,21 @@ def _server(args: argparse.Namespace, out: TextIO) -> int:
         if not _ended_within(engine, grace):
             print("runwatch: grace period over: killing what still runs", file=out, flush=True)
     return 0
+
+
+def exposure_notes(config: _core.Config) -> list[str]:
+    """What `runwatch server` says at start about who can reach it."""
+    loopback = _core.is_loopback_host
+    notes = []
+    if loopback(config.api_host) and loopback(config.management_host):
+        notes.append("listening on loopback only: to serve other machines set micronaut.server.host "
+                     "(with kestra.server.basic-auth.username and .password) and endpoints.all.host")
+    for host, auth_key in ((config.api_host, "kestra.server.basic-auth"),
+                           (config.management_host, "endpoints.all.basic-auth")):
+        if not loopback(host) and any(k.startswith(auth_key) for k in config.effective):
+            notes.append(f"warning: {auth_key} credentials travel in clear over plain HTTP on {host}: "
+                         "put a TLS proxy in front")
+    return notes
 
 
 def _ended_within(engine: Engine, seconds: float) -> bool:

@@ -50,6 +50,13 @@ class ConfigWarning(UserWarning):
     """An unknown configuration key, ignored."""
 
 
+def _reachable(host: str) -> str:
+    """An address of `host` this machine can connect to: loopback for the wildcard ones."""
+    if host in ("0.0.0.0", "::", "[::]"):
+        return "127.0.0.1"
+    return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
 class Server:
     """The API server and the management server of a running engine.
 
@@ -70,12 +77,21 @@ class Server:
         return self._management.port
 
     @property
+    def host(self) -> str:
+        """Where the API listens: 127.0.0.1 unless micronaut.server.host says otherwise."""
+        return self._api.host
+
+    @property
+    def management_host(self) -> str:
+        return self._management.host
+
+    @property
     def url(self) -> str:
-        return f"http://127.0.0.1:{self.port}"
+        return f"http://{_reachable(self.host)}:{self.port}"
 
     @property
     def management_url(self) -> str:
-        return f"http://127.0.0.1:{self.management_port}"
+        return f"http://{_reachable(self.management_host)}:{self.management_port}"
 
     def stop(self) -> None:
         self._api.stop()

@@ -3,6 +3,9 @@
 #include <gtest/gtest.h>
 #include <prometheus/metric_family.h>
 
+#include <sys/resource.h>
+
+#include <csignal>
 #include <fstream>
 
 #include "engine_fixture.h"
@@ -442,11 +445,56 @@ TEST_F(StoreEngineTest, HealthShowsTheDatabase) {
   EXPECT_EQ(indicators[0].details["database"], "sqlite");
   EXPECT_EQ(indicators[0].details["path"], (folder / "runwatch.db").string());
   EXPECT_EQ(indicators[0].details["writable"], true);
-  std::filesystem::permissions(folder / "runwatch.db", std::filesystem::perms::owner_read);
-  indicators = engine->management_sources().health();
-  EXPECT_FALSE(indicators[0].up);
-  EXPECT_EQ(indicators[0].details["writable"], false);
-  EXPECT_EQ(indicators[0].details["error"], "the file is missing or read-only");
+}
+
+// The disk fills up (a file size limit, so writes really fail): submits answer the
+// store's error and those executions never run; /health is DOWN with the reason while
+// writes fail and UP again once one succeeds.
+TEST_F(StoreEngineTest, WritesThatFailMakeHealthDownAndRefusedSubmitsNeverRun) {
+  auto engine = open();
+  auto recorded = engine->submit("company.team", "work");
+  ASSERT_TRUE(engine->wait_idle(20s));
+  struct rlimit before {};
+  ASSERT_EQ(getrlimit(RLIMIT_FSIZE, &before), 0);
+  auto previous_handler = std::signal(SIGXFSZ, SIG_IGN);
+  auto size_of = [&](const char* suffix) {
+    std::error_code ec;
+    auto size = std::filesystem::file_size(folder / (std::string("runwatch.db") + suffix), ec);
+    return ec ? std::uintmax_t{0} : size;
+  };
+  struct rlimit full = before;
+  full.rlim_cur = std::max(size_of(""), size_of("-wal"));
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &full), 0);
+  std::vector<std::string> refused;
+  for (int i = 0; i < 50 && refused.empty(); ++i) {
+    try {
+      engine->submit("company.team", "work");
+    } catch (const store::StoreError& e) {
+      refused.push_back(e.what());
+    }
+  }
+  auto health = engine->management_sources().health();
+  ASSERT_EQ(setrlimit(RLIMIT_FSIZE, &before), 0);
+  std::signal(SIGXFSZ, previous_handler);
+  ASSERT_EQ(refused.size(), 1u);
+  EXPECT_FALSE(health.at(0).up);
+  EXPECT_EQ(health[0].details["writable"], false);
+  EXPECT_NE(health[0].details.value("error", ""), "");
+
+  ASSERT_TRUE(engine->wait_idle(20s));
+  auto again = engine->submit("company.team", "work");
+  ASSERT_EQ(engine->wait(again->id, 20s)->state.current(), State::SUCCESS);
+  health = engine->management_sources().health();
+  EXPECT_TRUE(health.at(0).up);
+  EXPECT_FALSE(health[0].details.contains("error"));
+  size_t never_started = 0;
+  for (const auto& e : engine->executions()) {
+    if (e->state.current() != State::FAILED) continue;
+    ++never_started;
+    EXPECT_TRUE(e->task_runs.empty());
+    EXPECT_EQ(e->logs.back().message.rfind("Not started: the execution could not be recorded: ", 0), 0u);
+  }
+  EXPECT_EQ(never_started, 1u);
 }
 
 }  // namespace

@@ -11,6 +11,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <set>
 #include <thread>
 
 #include "runwatch/tasks/builtin.h"
@@ -411,12 +412,31 @@ TEST_F(TaskCoreTest, CommandsWarnsOnAnInvalidOutputLine) {
   EXPECT_EQ(messages(LogLevel::WARN)[1], R"(Invalid outputs '{"outputs":[1]}')");
 }
 
-TEST_F(TaskCoreTest, CommandsGetsEnvOnTopOfTheParentEnvironment) {
+// A child gets PATH, HOME, the locale and the time zone of the engine, and its `env`;
+// nothing else of the engine's environment: no secret, no server credential.
+TEST_F(TaskCoreTest, CommandsGetsItsEnvOnTopOfASafeBaseOnly) {
+  ::setenv("SECRET_SLACK_WEBHOOK", "aHR0cDovL2xvY2FsaG9zdA==", 1);
+  ::setenv("KESTRA_SERVER_BASIC_AUTH_PASSWORD", "s3cret", 1);
+  ::setenv("LC_TIME", "C.UTF-8", 1);
+  run(kCommands, {{"commands", {"echo \"${SECRET_SLACK_WEBHOOK:-none}|${KESTRA_SERVER_BASIC_AUTH_PASSWORD:-none}|"
+                                "$LC_TIME|$PATH|$GREETING|$HOME\""}},
+                  {"env", {{"GREETING", "hello"}, {"HOME", "/tmp/task-home"}}}});
+  ::unsetenv("SECRET_SLACK_WEBHOOK");
+  ::unsetenv("KESTRA_SERVER_BASIC_AUTH_PASSWORD");
+  ::unsetenv("LC_TIME");
+  EXPECT_EQ(messages(LogLevel::INFO),
+            (std::vector<std::string>{std::string("none|none|C.UTF-8|") + ::getenv("PATH") + "|hello|/tmp/task-home"}));
+}
+
+TEST_F(TaskCoreTest, CommandsSeesNoOtherVariableOfTheEngine) {
   ::setenv("RUNWATCH_TEST_INHERITED", "from parent", 1);
-  ::setenv("RUNWATCH_TEST_REPLACED", "old", 1);
-  run(kCommands, {{"commands", {"echo \"$RUNWATCH_TEST_INHERITED|$RUNWATCH_TEST_REPLACED|$GREETING\""}},
-                  {"env", {{"GREETING", "hello"}, {"RUNWATCH_TEST_REPLACED", "new"}}}});
-  EXPECT_EQ(messages(LogLevel::INFO), (std::vector<std::string>{"from parent|new|hello"}));
+  run(kCommands, {{"commands", {"env | cut -d= -f1"}}});
+  ::unsetenv("RUNWATCH_TEST_INHERITED");
+  const std::set<std::string> safe = {"PATH", "HOME", "LANG", "LANGUAGE", "TZ",  "TMPDIR", "USER", "LOGNAME",
+                                      "SHELL", "TERM", "PWD", "SHLVL",   "_",  "OLDPWD"};  // the shell adds the last four
+  auto names = messages(LogLevel::INFO);
+  EXPECT_NE(std::find(names.begin(), names.end(), "PATH"), names.end());
+  for (const auto& name : names) EXPECT_TRUE(safe.contains(name) || name.starts_with("LC_")) << name;
 }
 
 TEST_F(TaskCoreTest, CommandsRunsInAFreshWorkingDirectoryRemovedAfterwards) {

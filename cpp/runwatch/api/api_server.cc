@@ -1,16 +1,17 @@
 #include "runwatch/api/api_server.h"
 
 #include <httplib.h>
-#include <openssl/crypto.h>
 
 #include <algorithm>
 #include <limits>
 #include <optional>
 
 #include "runwatch/api/execution_json.h"
+#include "runwatch/model/json_text.h"
 #include "runwatch/store/store_error.h"
 #include "runwatch/condition/lint.h"
 #include "runwatch/engine.h"
+#include "runwatch/server/basic_auth.h"
 #include "runwatch/server/http_listener.h"
 #include "runwatch/server/router.h"
 
@@ -130,31 +131,35 @@ std::vector<std::string> documents_of(const std::string& text) {
   return docs;
 }
 
-bool same_key(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
 }  // namespace
 
 ApiOptions ApiOptions::from(const Config& config) {
   ApiOptions o;
+  o.host = config.api_host;
   o.port = config.api_port;
   o.max_request_size = config.max_request_size;
+  o.read_idle_timeout = config.read_idle_timeout;
+  o.wait_timeout = config.api_wait_timeout;
+  o.basic_auth = config.api_basic_auth;
+  o.realm = config.api_realm;
+  o.open_urls = config.api_open_urls;
   return o;
 }
 
 struct ApiServer::Impl {
   ApiOptions options;
   Engine& engine;
+  std::optional<BasicAuthGate> gate;
   Router router;
   httplib::Server server;
   std::optional<HttpListener> listener;  // last: it stops before the rest goes
 
   Impl(ApiOptions o, Engine& e) : options(std::move(o)), engine(e) {
+    if (options.basic_auth) gate.emplace(*options.basic_auth, options.realm);
     add_execution_routes();
     add_flow_routes();
     server.set_payload_max_length(static_cast<size_t>(options.max_request_size));
-    router.serve(server, nullptr);
+    router.serve(server, [this](const httplib::Request& req, httplib::Response& res) { return allowed(req, res); });
     // httplib answers an oversized body (413) itself: say what the limit is.
     server.set_error_handler([max = options.max_request_size](const httplib::Request&, httplib::Response& res) {
       if (!res.body.empty()) return;
@@ -162,7 +167,18 @@ struct ApiServer::Impl {
         return json_error(res, 413, "The request body is larger than the limit of " + std::to_string(max) + " bytes");
       json_error(res, res.status, reason_phrase(res.status));
     });
-    listener.emplace(server, "API server", options.host, options.port, "api-http", options.threads);
+    listener.emplace(server, "API server", options.host, options.port, "api-http", options.threads,
+                     options.read_idle_timeout);
+  }
+
+  // Kestra's kestra.server.basic-auth: every path needs the credentials but the open URLs.
+  bool allowed(const httplib::Request& req, httplib::Response& res) const {
+    if (!gate) return true;
+    for (const auto& open : options.open_urls)
+      if (req.path.starts_with(open)) return true;
+    if (gate->authorized(req)) return true;
+    gate->challenge(res, "Unauthorized: the API needs basic authentication (kestra.server.basic-auth)");
+    return false;
   }
 
   std::shared_ptr<const Flow> existing_flow(const std::string& ns, const std::string& id) const {
@@ -214,8 +230,11 @@ struct ApiServer::Impl {
       Value inputs = inputs_of(m);
       auto labels = labels_of(m.request);
       auto created = engine_call([&] { return engine.submit(m.param("namespace"), m.param("flowId"), inputs, labels); });
-      if (m.request.get_param_value("wait") == "true") created = engine.wait(created->id);
-      json(res, 200, execution_json(*created));
+      if (m.request.get_param_value("wait") != "true") return json(res, 200, execution_json(*created));
+      // Waits at most wait_timeout: then 202, the execution as it is, still running.
+      auto waited = engine.wait(created->id, std::chrono::duration_cast<std::chrono::steady_clock::duration>(options.wait_timeout));
+      if (waited) created = waited;
+      json(res, is_terminal(created->state.current()) ? 200 : 202, execution_json(*created));
     });
     router.get("/api/v1/logs/{executionId}", [this](const Match& m, httplib::Response& res) {
       auto e = engine.execution(m.param("executionId"));
@@ -231,9 +250,9 @@ struct ApiServer::Impl {
     auto flow = existing_flow(m.param("namespace"), m.param("flowId"));
     const TriggerDef* trigger = nullptr;
     for (const auto& t : flow->triggers)
-      if (t.type == kWebhookType && !t.disabled && same_key(t.properties.value("key", ""), m.param("key"))) trigger = &t;
+      if (t.type == kWebhookType && !t.disabled && same_secret(t.properties.value("key", ""), m.param("key"))) trigger = &t;
     if (!trigger) throw HttpStatusError(404, "Flow '" + flow->key() + "' has no Webhook trigger with this key");
-    Value body = Value::parse(m.request.body, nullptr, false);
+    Value body = parse_json_or_discarded(m.request.body);
     Value headers = Value::object();
     for (const auto& [name, value] : m.request.headers) headers[name].push_back(value);
     Value parameters = Value::object();
@@ -340,6 +359,8 @@ ApiServer::ApiServer(ApiOptions options, Engine& engine) : impl_(std::make_uniqu
 ApiServer::~ApiServer() { stop(); }
 
 int ApiServer::port() const { return impl_->listener->port(); }
+
+const std::string& ApiServer::host() const { return impl_->options.host; }
 
 void ApiServer::stop() { impl_->listener->stop(); }
 

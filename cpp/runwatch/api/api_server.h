@@ -3,7 +3,9 @@
 // (start, get, search, kill, logs), flows (list, get, create, update, delete, validate)
 // and Webhook triggers. A client of the Engine facade, like the Python bindings.
 #include <memory>
+#include <optional>
 #include <string>
+#include <vector>
 
 #include "runwatch/config/config.h"
 
@@ -12,10 +14,16 @@ namespace runwatch {
 class Engine;
 
 struct ApiOptions {
-  std::string host = "0.0.0.0";
+  std::string host = kLoopbackHost;
   int port = 8080;  // 0: any free port
   int threads = 8;
   std::int64_t max_request_size = 10 * 1024 * 1024;  // larger bodies get 413
+  Duration read_idle_timeout = std::chrono::seconds(10);
+  Duration wait_timeout = std::chrono::seconds(60);  // ?wait=true answers 202 after it
+  // Every request needs these credentials, but the paths starting with an open URL.
+  std::optional<BasicAuth> basic_auth;
+  std::string realm = "Kestra";
+  std::vector<std::string> open_urls;
 
   static ApiOptions from(const Config& config);
 };
@@ -29,6 +37,7 @@ class ApiServer {
   ApiServer& operator=(const ApiServer&) = delete;
 
   int port() const;
+  const std::string& host() const;
   void stop();
 
  private:

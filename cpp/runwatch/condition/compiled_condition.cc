@@ -1,6 +1,7 @@
 #include "runwatch/condition/compiled_condition.h"
 
 #include "runwatch/expr/template_cache.h"
+#include "runwatch/model/json_text.h"
 
 namespace runwatch {
 namespace {
@@ -60,7 +61,7 @@ const Value& property(const ConditionDef& definition, std::string_view name) {
 std::string text_property(const ConditionDef& definition, std::string_view name) {
   const auto& value = property(definition, name);
   if (value.is_string()) return value.get<std::string>();
-  if (value.is_number() || value.is_boolean()) return value.dump();
+  if (value.is_number() || value.is_boolean()) return dump_json(value);
   throw_property_error(definition, name, value.is_null() ? "missing" : "must be a string");
 }
 
@@ -96,11 +97,11 @@ Value TextTemplate::evaluate(const ConditionInput& input) const {
 }
 
 StateMask parse_state_names(const Value& names) {
-  if (!names.is_array()) throw Error("expected a list of state names, not " + names.dump());
+  if (!names.is_array()) throw Error("expected a list of state names, not " + dump_json(names));
   StateMask mask = 0;
   for (const auto& name : names) {
     auto state = name.is_string() ? parse_state(name.get<std::string>()) : std::nullopt;
-    if (!state) throw Error("unknown state " + name.dump());
+    if (!state) throw Error("unknown state " + dump_json(name));
     mask |= state_bit(*state);
   }
   return mask;
@@ -127,7 +128,7 @@ StateMask StateList::states(const ConditionInput& input) const {
   Value rendered = template_->evaluate(input);
   if (rendered.is_string()) {
     auto text = rendered.get<std::string>();
-    rendered = text.starts_with("[") ? Value::parse(text) : Value::array({text});
+    rendered = text.starts_with("[") ? parse_json(text) : Value::array({text});
   }
   return parse_state_names(rendered);
 }

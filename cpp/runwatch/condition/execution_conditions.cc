@@ -1,6 +1,7 @@
 // The conditions on the execution's identity and state, after Kestra's
 // io.kestra.plugin.core.condition.Execution{Status,Namespace,Flow,Labels}.
 #include "runwatch/condition/condition_types.h"
+#include "runwatch/model/json_text.h"
 
 namespace runwatch {
 namespace {
@@ -92,8 +93,8 @@ class ExecutionLabels final : public CompiledCondition {
  private:
   static std::string label_text(const ConditionDef& d, const Value& value) {
     if (value.is_string()) return value.get<std::string>();
-    if (value.is_number() || value.is_boolean()) return value.dump();
-    throw_property_error(d, "labels", "a label's key and value must be strings, not " + value.dump());
+    if (value.is_number() || value.is_boolean()) return dump_json(value);
+    throw_property_error(d, "labels", "a label's key and value must be strings, not " + dump_json(value));
   }
 
   // Kestra accepts a mapping {key: value} or a list of {key, value}.

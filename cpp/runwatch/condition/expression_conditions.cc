@@ -1,5 +1,6 @@
 // Conditions that render an expression: Expression and ExecutionOutputs.
 #include "runwatch/condition/condition_types.h"
+#include "runwatch/model/json_text.h"
 
 namespace runwatch {
 namespace {
@@ -56,7 +57,7 @@ class ExecutionOutputs final : public CompiledCondition {
       auto text = trimmed(value.get_ref<const std::string&>());
       if (text == "true" || text == "false") return text == "true";
     }
-    throw Error("the expression must give true or false, not " + value.dump());
+    throw Error("the expression must give true or false, not " + dump_json(value));
   }
 
   TextTemplate expression_;

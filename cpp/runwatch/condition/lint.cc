@@ -3,11 +3,12 @@
 #include "runwatch/condition/compiled_condition.h"
 #include "runwatch/condition/flow_trigger.h"
 #include "runwatch/condition/lint_support.h"
+#include "runwatch/model/json_text.h"
 
 namespace runwatch {
 namespace {
 
-std::string shown(const Value& value) { return value.is_string() ? value.get<std::string>() : value.dump(); }
+std::string shown(const Value& value) { return value.is_string() ? value.get<std::string>() : dump_json(value); }
 
 std::string joined(const Value& list, std::string_view separator) {
   std::string out;

@@ -8,6 +8,7 @@
 
 #include "runwatch/condition/compiled_condition.h"
 #include "runwatch/condition/windowed_conditions.h"
+#include "runwatch/model/json_text.h"
 
 namespace runwatch {
 namespace {
@@ -146,7 +147,7 @@ std::optional<Filter> read_filter(PropertyReader& reader) {
   if (values.is_array() && std::all_of(values.begin(), values.end(), [](const Value& v) { return v.is_string(); })) {
     filter.values = values.get<std::vector<std::string>>();
   } else if (!values.is_null()) {
-    reader.problem("values", "'values' must be a list of strings, not " + values.dump());
+    reader.problem("values", "'values' must be a list of strings, not " + dump_json(values));
   }
   try {
     if (*type == FilterType::Regex) filter.regex.emplace(filter.value);
@@ -161,11 +162,11 @@ std::vector<Label> read_labels(PropertyReader& reader) {
   std::vector<Label> out;
   if (labels.is_null()) return out;
   if (!labels.is_object()) {
-    reader.problem("labels", "'labels' must be a mapping of labels, not " + labels.dump());
+    reader.problem("labels", "'labels' must be a mapping of labels, not " + dump_json(labels));
     return out;
   }
   // As Kestra compares them: String.valueOf(value).
-  for (const auto& [key, value] : labels.items()) out.push_back({key, value.is_string() ? value.get<std::string>() : value.dump()});
+  for (const auto& [key, value] : labels.items()) out.push_back({key, value.is_string() ? value.get<std::string>() : dump_json(value)});
   return out;
 }
 

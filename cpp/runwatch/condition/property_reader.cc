@@ -1,4 +1,5 @@
 #include "runwatch/condition/property_reader.h"
+#include "runwatch/model/json_text.h"
 
 #include <algorithm>
 #include <regex>
@@ -7,7 +8,7 @@ namespace runwatch {
 
 PropertyReader::PropertyReader(const Value& mapping, std::string path, std::vector<PropertyProblem>& problems)
     : mapping_(mapping), path_(std::move(path)), problems_(problems) {
-  if (!mapping_.is_object()) problems_.push_back({path_, "expected a mapping, not " + mapping_.dump()});
+  if (!mapping_.is_object()) problems_.push_back({path_, "expected a mapping, not " + dump_json(mapping_)});
 }
 
 void PropertyReader::allow_only(std::initializer_list<std::string_view> known) {
@@ -26,11 +27,11 @@ const Value& PropertyReader::value(std::string_view name) const {
 std::optional<std::string> PropertyReader::text(std::string_view name, bool required) {
   const Value& v = value(name);
   if (v.is_string() && !v.get_ref<const std::string&>().empty()) return v.get<std::string>();
-  if (v.is_number() || v.is_boolean()) return v.dump();
+  if (v.is_number() || v.is_boolean()) return dump_json(v);
   if (v.is_null() || v.is_string()) {
     if (required) problem(name, "missing required property '" + std::string(name) + "'");
   } else {
-    problem(name, "'" + std::string(name) + "' must be a string, not " + v.dump());
+    problem(name, "'" + std::string(name) + "' must be a string, not " + dump_json(v));
   }
   return std::nullopt;
 }
@@ -56,7 +57,7 @@ std::optional<bool> PropertyReader::boolean(std::string_view name) {
   const Value& v = value(name);
   if (v.is_boolean()) return v.get<bool>();
   if (v == "true" || v == "false") return v == "true";
-  if (!v.is_null()) problem(name, "'" + std::string(name) + "' must be true or false, not " + v.dump());
+  if (!v.is_null()) problem(name, "'" + std::string(name) + "' must be true or false, not " + dump_json(v));
   return std::nullopt;
 }
 

@@ -1,5 +1,7 @@
 #include "runwatch/config/config.h"
+#include "runwatch/model/json_text.h"
 
+#include <arpa/inet.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -145,7 +147,29 @@ std::string non_empty(const std::string& text) {
   return text;
 }
 
-BasicAuth& basic_auth_of(Config& c) { return c.basic_auth ? *c.basic_auth : c.basic_auth.emplace(); }
+BasicAuth& basic_auth_of(std::optional<BasicAuth>& auth) { return auth ? *auth : auth.emplace(); }
+
+std::string host_of(const std::string& text) {
+  if (text.empty() || text.find_first_of(" \t/") != std::string::npos)
+    throw InvalidValue("must be a host name or an IP address, got '" + text + "'");
+  return text;
+}
+
+// A list, as Micronaut reads one from a YAML sequence or a comma-separated variable.
+std::vector<std::string> list_of(const std::string& text) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t comma = text.find(',', start);
+    if (comma == std::string::npos) comma = text.size();
+    std::string item = text.substr(start, comma - start);
+    item.erase(0, item.find_first_not_of(' '));
+    item.erase(item.find_last_not_of(' ') + 1);
+    if (!item.empty()) out.push_back(item);
+    start = comma + 1;
+  }
+  return out;
+}
 
 // ---- keys --------------------------------------------------------------------------
 
@@ -178,17 +202,37 @@ const std::vector<KeySpec>& scalar_keys() {
        [](Config& c, const std::string& t) { c.repository_retention = duration_of(t); }},
       {"kestra.server.termination-grace-period",
        [](Config& c, const std::string& t) { c.termination_grace_period = duration_of(t); }},
+      {"kestra.server.basic-auth.username",
+       [](Config& c, const std::string& t) { basic_auth_of(c.api_basic_auth).username = non_empty(t); }},
+      {"kestra.server.basic-auth.password",
+       [](Config& c, const std::string& t) { basic_auth_of(c.api_basic_auth).password = non_empty(t); }},
+      {"kestra.server.basic-auth.realm", [](Config& c, const std::string& t) { c.api_realm = non_empty(t); }},
+      {"kestra.server.basic-auth.open-urls",
+       [](Config& c, const std::string& t) {
+         c.api_open_urls = list_of(t);
+         for (const auto& url : c.api_open_urls)
+           if (url.front() != '/') throw InvalidValue("each open URL must be a path starting with '/', got '" + url + "'");
+       }},
+      {"runwatch.api.wait-timeout", [](Config& c, const std::string& t) { c.api_wait_timeout = duration_of(t); }},
+      {"endpoints.all.host", [](Config& c, const std::string& t) { c.management_host = host_of(t); }},
       {"endpoints.all.port", [](Config& c, const std::string& t) { c.management_port = port_of(t); }},
       {"endpoints.all.basic-auth.username",
-       [](Config& c, const std::string& t) { basic_auth_of(c).username = non_empty(t); }},
+       [](Config& c, const std::string& t) { basic_auth_of(c.basic_auth).username = non_empty(t); }},
       {"endpoints.all.basic-auth.password",
-       [](Config& c, const std::string& t) { basic_auth_of(c).password = non_empty(t); }},
+       [](Config& c, const std::string& t) { basic_auth_of(c.basic_auth).password = non_empty(t); }},
       {"endpoints.health.liveness.anonymous",
        [](Config& c, const std::string& t) { c.liveness_anonymous = bool_of(t); }},
       {"endpoints.health.disk-space.threshold",
        [](Config& c, const std::string& t) { c.disk_space_threshold = size_of(t); }},
       {"endpoints.health.disk-space.path", [](Config& c, const std::string& t) { c.disk_space_path = non_empty(t); }},
+      {"micronaut.server.host", [](Config& c, const std::string& t) { c.api_host = host_of(t); }},
       {"micronaut.server.port", [](Config& c, const std::string& t) { c.api_port = port_of(t); }},
+      {"micronaut.server.read-idle-timeout",
+       [](Config& c, const std::string& t) {
+         c.read_idle_timeout = duration_of(t);
+         if (c.read_idle_timeout < std::chrono::milliseconds(100))
+           throw InvalidValue("must be at least 100ms, got '" + t + "'");
+       }},
       {"micronaut.server.max-request-size",
        [](Config& c, const std::string& t) { c.max_request_size = size_of(t); }},
   };
@@ -246,8 +290,17 @@ class Builder {
   }
 
   Config finish() {
-    if (config_.basic_auth && (config_.basic_auth->username.empty() || config_.basic_auth->password.empty()))
-      errors_.push_back({kTree, "endpoints.all.basic-auth", 0, 0, "needs both a username and a password",
+    for (auto [auth, key] : {std::pair{&config_.basic_auth, "endpoints.all.basic-auth"},
+                             std::pair{&config_.api_basic_auth, "kestra.server.basic-auth"}})
+      if (*auth && ((*auth)->username.empty() || (*auth)->password.empty()))
+        errors_.push_back({kTree, key, 0, 0, "needs both a username and a password", ValidationIssue::Severity::Error});
+    // Anyone who reaches the API can run commands through a flow: beyond this machine it
+    // needs credentials.
+    if (!config_.api_basic_auth && !is_loopback_host(config_.api_host))
+      errors_.push_back({kTree, "micronaut.server.host", 0, 0,
+                         "is '" + config_.api_host +
+                             "', beyond loopback: set kestra.server.basic-auth.username and "
+                             "kestra.server.basic-auth.password first, or listen on 127.0.0.1",
                          ValidationIssue::Severity::Error});
     if (!errors_.empty()) throw ConfigError(std::move(errors_));
     config_.warnings = std::move(warnings_);
@@ -278,6 +331,9 @@ class Builder {
 
 // ---- sources -----------------------------------------------------------------------
 
+// Keys whose value is a list: a YAML sequence of scalars becomes their comma-separated text.
+bool is_list_key(const std::string& key) { return kebab_key(key) == "kestra.server.basic-auth.open-urls"; }
+
 std::string joined(const std::string& prefix, const std::string& key) { return prefix.empty() ? key : prefix + "." + key; }
 
 void flatten_yaml(const YAML::Node& node, const std::string& prefix, const std::string& file,
@@ -285,6 +341,17 @@ void flatten_yaml(const YAML::Node& node, const std::string& prefix, const std::
   const int line = node.Mark().line + 1, column = node.Mark().column + 1;
   if (node.IsMap()) {
     for (const auto& entry : node) flatten_yaml(entry.second, joined(prefix, entry.first.as<std::string>()), file, out, errors);
+  } else if (node.IsSequence() && is_list_key(prefix)) {
+    std::string text;
+    for (const auto& item : node) {
+      if (!item.IsScalar()) {
+        errors.push_back({file, prefix, item.Mark().line + 1, item.Mark().column + 1, "each item must be a single value",
+                          ValidationIssue::Severity::Error});
+        return;
+      }
+      text += (text.empty() ? "" : ",") + item.Scalar();
+    }
+    out.push_back({prefix, text, file, line, column});
   } else if (node.IsSequence()) {
     errors.push_back({file, prefix, line, column, "must be a single value, got a list", ValidationIssue::Severity::Error});
   } else if (node.IsScalar()) {
@@ -294,13 +361,17 @@ void flatten_yaml(const YAML::Node& node, const std::string& prefix, const std::
 
 std::string scalar_text(const Value& v) {
   if (v.is_string()) return v.get<std::string>();
-  return v.dump();
+  return dump_json(v);
 }
 
 void flatten_value(const Value& node, const std::string& prefix, std::vector<Setting>& out,
                    std::vector<ValidationIssue>& errors) {
   if (node.is_object()) {
     for (auto it = node.begin(); it != node.end(); ++it) flatten_value(it.value(), joined(prefix, it.key()), out, errors);
+  } else if (node.is_array() && is_list_key(prefix)) {
+    std::string text;
+    for (const auto& item : node) text += (text.empty() ? "" : ",") + scalar_text(item);
+    out.push_back({prefix, text, kTree, 0, 0});
   } else if (node.is_array()) {
     errors.push_back({kTree, prefix, 0, 0, "must be a single value, got a list", ValidationIssue::Severity::Error});
   } else if (!node.is_null()) {
@@ -346,6 +417,12 @@ std::string describe(const std::vector<ValidationIssue>& issues) {
 }
 
 }  // namespace
+
+bool is_loopback_host(const std::string& host) {
+  if (host == "localhost" || host == "::1" || host == "[::1]") return true;
+  in_addr address{};
+  return inet_pton(AF_INET, host.c_str(), &address) == 1 && (ntohl(address.s_addr) >> 24) == 127;
+}
 
 ConfigError::ConfigError(std::vector<ValidationIssue> issues) : Error(describe(issues)), issues_(std::move(issues)) {}
 

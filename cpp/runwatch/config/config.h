@@ -22,6 +22,12 @@ struct BasicAuth {
   std::string password;
 };
 
+// Where a server listens when its host key is not set: loopback only.
+inline constexpr const char* kLoopbackHost = "127.0.0.1";
+
+// True for 127.0.0.0/8, ::1 and localhost: addresses only this machine reaches.
+bool is_loopback_host(const std::string& host);
+
 struct Config {
   // kestra.*
   std::string metrics_prefix = "kestra";
@@ -35,15 +41,28 @@ struct Config {
   // purged when the engine starts; unset: kept forever.
   std::optional<Duration> repository_retention;
   Duration termination_grace_period = std::chrono::seconds(30);
+  // kestra.server.basic-auth.*: credentials every /api/v1 request needs, but the paths
+  // starting with one of `api_open_urls` (the Webhook trigger's, as Kestra's default).
+  std::optional<BasicAuth> api_basic_auth;
+  std::string api_realm = "Kestra";
+  std::vector<std::string> api_open_urls = {"/api/v1/executions/webhook/"};
+  // runwatch.api.wait-timeout: how long `?wait=true` waits before answering 202 with the
+  // execution still running.
+  Duration api_wait_timeout = std::chrono::seconds(60);
   // endpoints.*: the management server. Port 0 takes any free port.
+  std::string management_host = kLoopbackHost;  // endpoints.all.host (runwatch's key)
   int management_port = 8081;
   std::optional<BasicAuth> basic_auth;
   bool liveness_anonymous = true;  // /health/liveness answers without credentials
   std::int64_t disk_space_threshold = 10 * 1024 * 1024;
   std::string disk_space_path = ".";
   // micronaut.server.*: the API server.
+  std::string api_host = kLoopbackHost;
   int api_port = 8080;
   std::int64_t max_request_size = 10 * 1024 * 1024;
+  // micronaut.server.read-idle-timeout: a connection that sends nothing for this long
+  // (between requests, or inside one) is closed, on both servers.
+  Duration read_idle_timeout = std::chrono::seconds(10);
   // logger.levels.<logger name>: TRACE, DEBUG, INFO, WARN, ERROR or OFF.
   std::map<std::string, std::string> logger_levels;
 

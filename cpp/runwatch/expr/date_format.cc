@@ -3,6 +3,7 @@
 #include <array>
 #include <stdexcept>
 
+#include "runwatch/model/json_text.h"
 #include "runwatch/model/time.h"
 
 namespace runwatch::expr {
@@ -243,7 +244,7 @@ std::string format_date(TimePoint t, std::string_view format, const Zone& zone) 
 
 TimePoint parse_date(const Value& input, const std::optional<std::string>& existing_format, const Zone& zone) {
   if (input.is_number_integer()) return TimePoint(seconds(input.get<std::int64_t>()));
-  if (!input.is_string()) fail("a date must be a string or epoch seconds, not " + input.dump());
+  if (!input.is_string()) fail("a date must be a string or epoch seconds, not " + dump_json(input));
   const auto& text = input.get_ref<const std::string&>();
   if (existing_format) return parse_with_pattern(text, named_pattern(*existing_format), zone);
   if (auto instant = parse_instant(text)) return *instant;

@@ -4,6 +4,7 @@
 
 #include "runwatch/expr/date_format.h"
 #include "runwatch/expr/value_ops.h"
+#include "runwatch/model/json_text.h"
 
 namespace runwatch::expr {
 
@@ -48,7 +49,7 @@ Value from_json(const std::vector<Value>& args, const Value& named) {
   if (!text || text->is_null()) return nullptr;
   if (!text->is_string()) throw std::invalid_argument("fromJson expects a string");
   try {
-    return Value::parse(text->get_ref<const std::string&>());
+    return parse_json(text->get_ref<const std::string&>());
   } catch (const Value::parse_error&) {
     throw std::invalid_argument("fromJson: invalid JSON: " + text->get<std::string>());
   }

@@ -7,16 +7,37 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "runwatch/flow/alias_guard.h"
 #include "runwatch/flow/duplicate_keys.h"
 #include "runwatch/flow/flow_parser.h"
 #include "runwatch/flow/issues.h"
 #include "runwatch/flow/template_scan.h"
+#include "runwatch/flow/yaml_node.h"
+#include "runwatch/model/utf8.h"
 
 namespace runwatch {
+namespace {
+
+std::string hex_byte(char c) {
+  constexpr char kHex[] = "0123456789ABCDEF";
+  auto b = static_cast<unsigned char>(c);
+  return std::string("0x") + kHex[b >> 4] + kHex[b & 15];
+}
+
+}  // namespace
 
 FlowLoadResult load_flow(std::string_view yaml, std::string_view file, const TypeCatalog& catalog,
                          const TemplateChecker* templates) {
   IssueList issues{std::string(file)};
+  if (auto at = invalid_utf8_at(yaml)) {
+    auto pos = position_of(yaml, *at);
+    issues.error("", {pos.line, pos.column}, "the flow is not valid UTF-8: byte " + hex_byte(yaml[*at]) + " here");
+    return {nullptr, issues.sorted()};
+  }
+  if (auto problem = check_aliases(yaml)) {
+    issues.error("", problem->pos, problem->message);
+    return {nullptr, issues.sorted()};
+  }
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml));
@@ -30,6 +51,8 @@ FlowLoadResult load_flow(std::string_view yaml, std::string_view file, const Typ
     std::optional<TemplateScan> scan;
     if (templates) scan.emplace(*templates, yaml);
     flow = build_flow(root, catalog, issues, scan ? &*scan : nullptr);
+  } catch (const YamlValueError& e) {
+    issues.error("", e.pos(), e.what());
   } catch (const std::exception& e) {  // a value beyond what a check foresaw: still no crash
     issues.error("", {}, std::string("cannot load the flow: ") + e.what());
   }

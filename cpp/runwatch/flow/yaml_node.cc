@@ -1,7 +1,8 @@
 #include "runwatch/flow/yaml_node.h"
 
 #include <charconv>
-#include <regex>
+#include <cmath>
+#include <cstdlib>
 
 namespace runwatch {
 namespace {
@@ -15,40 +16,67 @@ std::string without_underscores(std::string_view text) {
   return out;
 }
 
+bool all_of(std::string_view text, std::string_view allowed) {
+  return !text.empty() && text.find_first_not_of(allowed) == std::string_view::npos;
+}
+
+std::string_view without_sign(std::string_view text) {
+  return !text.empty() && (text[0] == '-' || text[0] == '+') ? text.substr(1) : text;
+}
+
 // YAML 1.1 integers as SnakeYAML resolves them: decimal, 0x hex, 0 octal, 0b binary,
 // with optional sign and underscores. Sexagesimal (1:30) is left as text.
-std::optional<Value> plain_integer(const std::string& text) {
-  static const std::regex pattern(
-      "[-+]?(0b[01_]+|0[0-7_]+|0|[1-9][0-9_]*|0x[0-9a-fA-F_]+)");
-  if (!std::regex_match(text, pattern)) return std::nullopt;
-  bool negative = text[0] == '-';
-  std::string digits = without_underscores(text[0] == '-' || text[0] == '+' ? text.substr(1) : text);
+std::optional<Value> plain_integer(const std::string& text, const YAML::Mark& mark) {
+  std::string_view body = without_sign(text);
   int base = 10;
-  if (digits.size() > 1 && digits[0] == '0') {
-    if (digits[1] == 'x') base = 16, digits = digits.substr(2);
-    else if (digits[1] == 'b') base = 2, digits = digits.substr(2);
-    else base = 8, digits = digits.substr(1);
+  std::string_view digits = body;
+  if (body == "0") {
+  } else if (body.starts_with("0b") && all_of(body.substr(2), "01_")) {
+    base = 2, digits = body.substr(2);
+  } else if (body.starts_with("0x") && all_of(body.substr(2), "0123456789abcdefABCDEF_")) {
+    base = 16, digits = body.substr(2);
+  } else if (body.starts_with('0') && all_of(body.substr(1), "01234567_")) {
+    base = 8, digits = body.substr(1);
+  } else if (body.empty() || body[0] < '1' || body[0] > '9' || !all_of(body, "0123456789_")) {
+    return std::nullopt;
   }
+  std::string cleaned = without_underscores(digits);
   std::int64_t magnitude = 0;
-  auto [end, ec] = std::from_chars(digits.data(), digits.data() + digits.size(), magnitude, base);
-  if (ec != std::errc() || end != digits.data() + digits.size()) {
-    // Beyond 64 bits: Jackson makes a BigInteger; a double keeps the magnitude.
-    return Value(std::stod(text));
-  }
-  return Value(negative ? -magnitude : magnitude);
+  auto [end, ec] = std::from_chars(cleaned.data(), cleaned.data() + cleaned.size(), magnitude, base);
+  if (ec != std::errc() || end != cleaned.data() + cleaned.size())
+    throw YamlValueError({mark.line + 1, mark.column + 1},
+                         "the number " + (text.size() > 40 ? text.substr(0, 40) + "..." : text) +
+                             " is out of range (a 64-bit integer at most)");
+  return Value(text[0] == '-' ? -magnitude : magnitude);
 }
 
-std::optional<Value> plain_float(const std::string& text) {
-  static const std::regex pattern("[-+]?(\\.[0-9]+|[0-9][0-9_]*(\\.[0-9_]*)?)([eE][-+]?[0-9]+)?");
-  if (!std::regex_match(text, pattern)) return std::nullopt;
-  return Value(std::stod(without_underscores(text)));
+// [-+]?(\.[0-9]+|[0-9][0-9_]*(\.[0-9_]*)?)([eE][-+]?[0-9]+)?
+bool is_float_text(std::string_view text) {
+  std::string_view rest = without_sign(text);
+  size_t exponent = rest.find_first_of("eE");
+  std::string_view mantissa = rest.substr(0, exponent);
+  if (exponent != std::string_view::npos && !all_of(without_sign(rest.substr(exponent + 1)), "0123456789")) return false;
+  if (mantissa.starts_with('.')) return all_of(mantissa.substr(1), "0123456789");
+  size_t dot = mantissa.find('.');
+  std::string_view whole = mantissa.substr(0, dot);
+  if (whole.empty() || whole[0] < '0' || whole[0] > '9' || !all_of(whole, "0123456789_")) return false;
+  return dot == std::string_view::npos || mantissa.size() == dot + 1 || all_of(mantissa.substr(dot + 1), "0123456789_");
 }
 
-Value plain_scalar(const std::string& text) {
+std::optional<Value> plain_float(const std::string& text, const YAML::Mark& mark) {
+  if (!is_float_text(text)) return std::nullopt;
+  double value = std::strtod(without_underscores(text).c_str(), nullptr);
+  if (!std::isfinite(value))
+    throw YamlValueError({mark.line + 1, mark.column + 1},
+                         "the number " + (text.size() > 40 ? text.substr(0, 40) + "..." : text) + " is out of range");
+  return Value(value);
+}
+
+Value plain_scalar(const std::string& text, const YAML::Mark& mark) {
   if (text == "true" || text == "True" || text == "TRUE") return true;
   if (text == "false" || text == "False" || text == "FALSE") return false;
-  if (auto integer = plain_integer(text)) return *integer;
-  if (auto number = plain_float(text)) return *number;
+  if (auto integer = plain_integer(text, mark)) return *integer;
+  if (auto number = plain_float(text, mark)) return *number;
   return text;
 }
 
@@ -104,7 +132,7 @@ SourcePos position_at(const YAML::Node& mapping, std::string_view path, SourcePo
 Value to_value(const YAML::Node& node) {
   switch (node.Type()) {
     case YAML::NodeType::Scalar:
-      return is_plain(node) ? plain_scalar(node.Scalar()) : Value(node.Scalar());
+      return is_plain(node) ? plain_scalar(node.Scalar(), node.Mark()) : Value(node.Scalar());
     case YAML::NodeType::Sequence: {
       Value out = Value::array();
       for (const auto& item : node) out.push_back(to_value(item));

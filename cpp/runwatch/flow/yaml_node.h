@@ -7,6 +7,7 @@
 
 #include <yaml-cpp/yaml.h>
 
+#include "runwatch/model/error.h"
 #include "runwatch/model/flow.h"
 #include "runwatch/model/value.h"
 
@@ -33,9 +34,20 @@ const MappingEntry* find_entry(const std::vector<MappingEntry>& entries, std::st
 // path leaves the document (a missing property), that of the deepest value it reaches.
 SourcePos position_at(const YAML::Node& mapping, std::string_view path, SourcePos fallback);
 
+// A value that cannot be read (a number out of range), where it is written.
+class YamlValueError : public Error {
+ public:
+  YamlValueError(SourcePos pos, const std::string& message) : Error(message), pos_(pos) {}
+  SourcePos pos() const { return pos_; }
+
+ private:
+  SourcePos pos_;
+};
+
 // A plain (unquoted) scalar is typed as Jackson types it: true/True/TRUE and
 // false/False/FALSE are booleans (yes/no/on/off stay strings), YAML 1.1 integers and
 // floats are numbers, null/~/empty are null. Quoted and block scalars stay strings.
+// Throws YamlValueError for a number out of range.
 Value to_value(const YAML::Node& node);
 
 // Whether a value is null: an empty value, `null` or `~`.

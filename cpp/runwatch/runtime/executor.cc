@@ -2,6 +2,7 @@
 
 #include <algorithm>
 
+#include "runwatch/model/json_text.h"
 #include "runwatch/runtime/ids.h"
 #include "runwatch/runtime/retry.h"
 #include "runwatch/runtime/thread_name.h"
@@ -512,7 +513,7 @@ void Executor::choose_branch(Live& live, const TaskDef& task, TaskRun& run) {
     return;
   }
   Value rendered = render(live, task, run, task.properties.value("value", Value("")));
-  std::string value = rendered.is_string() ? rendered.get<std::string>() : rendered.dump();
+  std::string value = rendered.is_string() ? rendered.get<std::string>() : dump_json(rendered);
   const TaskBranch* chosen = task.branch("cases", value);
   run.outputs["value"] = value;
   run.outputs["defaults"] = chosen == nullptr;

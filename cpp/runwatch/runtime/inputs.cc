@@ -5,6 +5,7 @@
 
 #include "runwatch/model/error.h"
 #include "runwatch/model/time.h"
+#include "runwatch/model/json_text.h"
 
 namespace runwatch {
 namespace {
@@ -13,11 +14,11 @@ namespace {
   throw InputError("Invalid input '" + input.id + "' (" + input.type + "): " + why);
 }
 
-std::string describe(const Value& v) { return v.dump(); }
+std::string describe(const Value& v) { return dump_json(v); }
 
 std::string as_text(const InputDef& input, const Value& v) {
   if (v.is_string()) return v.get<std::string>();
-  if (v.is_number() || v.is_boolean()) return v.dump();
+  if (v.is_number() || v.is_boolean()) return dump_json(v);
   fail(input, "expected a string, got " + describe(v));
 }
 
@@ -70,7 +71,7 @@ void check_bounds(const InputDef& input, const T& value, const char* low_key, co
 Value parse_json_text(const InputDef& input, const Value& v) {
   if (!v.is_string()) return v;
   try {
-    return Value::parse(v.get<std::string>());
+    return parse_json(v.get<std::string>());
   } catch (const std::exception& e) {
     fail(input, std::string("not valid JSON: ") + e.what());
   }
@@ -81,7 +82,7 @@ Value typed_date_time(const InputDef& input, const Value& v) {
   auto instant = parse_instant(text);
   if (!instant) fail(input, "expected an ISO-8601 date-time with a zone such as 2024-01-31T10:00:00Z, got '" + text + "'");
   auto parse = [&](const Value& bound) {
-    auto b = parse_instant(bound.is_string() ? bound.get<std::string>() : bound.dump());
+    auto b = parse_instant(bound.is_string() ? bound.get<std::string>() : dump_json(bound));
     if (!b) fail(input, "invalid bound " + describe(bound));
     return *b;
   };
@@ -106,7 +107,7 @@ Value typed_pattern(const InputDef& input, const Value& v, const std::regex& pat
   auto text = as_text(input, v);
   if (!std::regex_match(text, pattern)) fail(input, std::string("expected ") + expected + ", got '" + text + "'");
   // DATE and TIME bounds compare as text: the fixed-width ISO forms sort chronologically.
-  auto parse = [](const Value& bound) { return bound.is_string() ? bound.get<std::string>() : bound.dump(); };
+  auto parse = [](const Value& bound) { return bound.is_string() ? bound.get<std::string>() : dump_json(bound); };
   check_bounds(input, text, "after", "before", parse, "'" + text + "'");
   return text;
 }
@@ -189,7 +190,7 @@ Value typed_value(const InputDef& input, const Value& v) {
   }
   if (t == "FLOAT") {
     double d = as_float(input, v);
-    check_bounds(input, d, "min", "max", [](const Value& b) { return b.get<double>(); }, Value(d).dump());
+    check_bounds(input, d, "min", "max", [](const Value& b) { return b.get<double>(); }, dump_json(Value(d)));
     return d;
   }
   if (t == "BOOLEAN" || t == "BOOL") return as_bool(input, v);

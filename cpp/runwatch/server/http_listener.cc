@@ -1,5 +1,7 @@
 #include "runwatch/server/http_listener.h"
 
+#include <algorithm>
+
 #include "runwatch/logging/loggers.h"
 #include "runwatch/model/error.h"
 #include "runwatch/server/http_thread_pool.h"
@@ -7,7 +9,7 @@
 namespace runwatch {
 
 HttpListener::HttpListener(httplib::Server& server, const std::string& what, const std::string& host, int port,
-                           const std::string& thread_prefix, int threads)
+                           const std::string& thread_prefix, int threads, std::chrono::nanoseconds idle_timeout)
     : server_(server) {
   server_.new_task_queue = [thread_prefix, threads] { return new HttpThreadPool(thread_prefix, threads); };
   // httplib's default adds SO_REUSEPORT, which lets a second server share a busy port
@@ -22,6 +24,9 @@ HttpListener::HttpListener(httplib::Server& server, const std::string& what, con
   // httplib closes a keep-alive connection after 5 requests by default: scrapers and load
   // balancers reuse theirs far longer.
   server_.set_keep_alive_max_count(10000);
+  server_.set_read_timeout(idle_timeout);
+  server_.set_write_timeout(idle_timeout);
+  server_.set_keep_alive_timeout(std::max<time_t>(1, std::chrono::duration_cast<std::chrono::seconds>(idle_timeout).count()));
   port_ = port == 0 ? server_.bind_to_any_port(host) : (server_.bind_to_port(host, port) ? port : -1);
   if (port_ < 0)
     throw Error("The " + what + " cannot listen on " + host + ":" + std::to_string(port) +

@@ -3,6 +3,7 @@
 // error, not a silently shared one), listens on a thread of its own until stop().
 #include <httplib.h>
 
+#include <chrono>
 #include <string>
 #include <thread>
 
@@ -10,9 +11,10 @@ namespace runwatch {
 
 class HttpListener {
  public:
-  // `what` names the server in errors and logs; threads are named `<thread_prefix>-N`.
+  // `what` names the server in errors and logs; threads are named `<thread_prefix>-N`. A
+  // connection silent for `idle_timeout` (between requests or inside one) is closed.
   HttpListener(httplib::Server& server, const std::string& what, const std::string& host, int port,
-               const std::string& thread_prefix, int threads);
+               const std::string& thread_prefix, int threads, std::chrono::nanoseconds idle_timeout);
   ~HttpListener() { stop(); }
   HttpListener(const HttpListener&) = delete;
   HttpListener& operator=(const HttpListener&) = delete;

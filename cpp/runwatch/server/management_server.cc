@@ -1,15 +1,14 @@
 #include "runwatch/server/management_server.h"
 
 #include <httplib.h>
-#include <openssl/crypto.h>
 #include <sys/statvfs.h>
 
 #include <chrono>
 #include <regex>
 
-#include "runwatch/expr/digest.h"
 #include "runwatch/logging/loggers.h"
 #include "runwatch/model/time.h"
+#include "runwatch/server/basic_auth.h"
 #include "runwatch/server/http_listener.h"
 #include "runwatch/server/metrics_endpoint.h"
 #include "runwatch/server/router.h"
@@ -37,16 +36,10 @@ HealthIndicator disk_space(const ManagementOptions& options) {
           {{"total", total}, {"free", free}, {"threshold", options.disk_space_threshold}}};
 }
 
-bool same_secret(const std::string& a, const std::string& b) {
-  return a.size() == b.size() && CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
-}
-
-bool authorized(const httplib::Request& req, const BasicAuth& auth) {
-  const std::string header = req.get_header_value("Authorization");
-  constexpr std::string_view kBasic = "Basic ";
-  if (header.size() <= kBasic.size() || header.compare(0, kBasic.size(), kBasic) != 0) return false;
-  auto decoded = expr::base64_decode(std::string_view(header).substr(kBasic.size()));
-  return decoded && same_secret(*decoded, auth.username + ":" + auth.password);
+// What a caller must not reach without credentials: the configuration, the threads'
+// stacks, and changing log levels.
+bool sensitive(const httplib::Request& req) {
+  return req.path == "/env" || req.path == "/threaddump" || (req.method == "POST" && req.path.starts_with("/loggers"));
 }
 
 // A name or level the registry refuses is the client's mistake: 400.
@@ -74,7 +67,9 @@ Value all_loggers() {
 
 ManagementOptions ManagementOptions::from(const Config& config) {
   ManagementOptions o;
+  o.host = config.management_host;
   o.port = config.management_port;
+  o.read_idle_timeout = config.read_idle_timeout;
   o.basic_auth = config.basic_auth;
   o.liveness_anonymous = config.liveness_anonymous;
   o.disk_space_threshold = config.disk_space_threshold;
@@ -86,6 +81,7 @@ ManagementOptions ManagementOptions::from(const Config& config) {
 struct ManagementServer::Impl {
   ManagementOptions options;
   ManagementSources sources;
+  std::optional<BasicAuthGate> gate;
   Router router;
   httplib::Server server;
   const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
@@ -93,19 +89,27 @@ struct ManagementServer::Impl {
   std::optional<HttpListener> listener;  // last: it stops before the rest goes
 
   Impl(ManagementOptions o, ManagementSources s) : options(std::move(o)), sources(std::move(s)) {
+    if (options.basic_auth) gate.emplace(*options.basic_auth, kName);
     add_routes();
     server.set_payload_max_length(kMaxBody);
     router.serve(server, [this](const httplib::Request& req, httplib::Response& res) { return allowed(req, res); });
-    listener.emplace(server, "management server", options.host, options.port, "mgmt-http", options.threads);
+    listener.emplace(server, "management server", options.host, options.port, "mgmt-http", options.threads,
+                     options.read_idle_timeout);
   }
 
-  // Basic auth on every endpoint, but /health/liveness when it stays anonymous.
+  // Basic auth on every endpoint, but /health/liveness when it stays anonymous. Without
+  // credentials, beyond loopback, the sensitive endpoints are refused.
   bool allowed(const httplib::Request& req, httplib::Response& res) const {
-    if (!options.basic_auth) return true;
+    if (!gate) {
+      if (is_loopback_host(options.host) || !sensitive(req)) return true;
+      json_error(res, 401,
+                 "Unauthorized: " + req.path + " needs endpoints.all.basic-auth (username and password) when the "
+                 "management server listens beyond loopback (endpoints.all.host is " + options.host + ")");
+      return false;
+    }
     if (options.liveness_anonymous && req.path == "/health/liveness") return true;
-    if (authorized(req, *options.basic_auth)) return true;
-    res.set_header("WWW-Authenticate", "Basic realm=\"runwatch\"");
-    json_error(res, 401, "Unauthorized: this endpoint needs basic authentication");
+    if (gate->authorized(req)) return true;
+    gate->challenge(res, "Unauthorized: this endpoint needs basic authentication");
     return false;
   }
 
@@ -186,6 +190,8 @@ ManagementServer::ManagementServer(ManagementOptions options, ManagementSources 
 ManagementServer::~ManagementServer() { stop(); }
 
 int ManagementServer::port() const { return impl_->listener->port(); }
+
+const std::string& ManagementServer::host() const { return impl_->options.host; }
 
 void ManagementServer::stop() { impl_->listener->stop(); }
 

@@ -1,7 +1,8 @@
 #pragma once
 // The management server (endpoints.all.port, 8081 by default), on threads of its own:
 // /health (and /liveness, /readiness) and /metrics in Micronaut's shape, /prometheus,
-// /worker, /scheduler, /loggers, /threaddump, /info and /env, behind basic auth when it is configured. It
+// /worker, /scheduler, /loggers, /threaddump, /info and /env, behind basic auth when it is
+// configured (without it, beyond loopback, /env, /threaddump and POST /loggers answer 401). It
 // reads the engine only through ManagementSources, so it does not depend on the engine.
 #include <functional>
 #include <memory>
@@ -32,9 +33,10 @@ struct ManagementSources {
 };
 
 struct ManagementOptions {
-  std::string host = "0.0.0.0";
+  std::string host = kLoopbackHost;
   int port = 8081;  // 0: any free port
   int threads = 8;  // a keep-alive connection holds a thread while it is open
+  Duration read_idle_timeout = std::chrono::seconds(10);
   std::optional<BasicAuth> basic_auth;
   bool liveness_anonymous = true;
   std::int64_t disk_space_threshold = 10 * 1024 * 1024;
@@ -53,6 +55,7 @@ class ManagementServer {
   ManagementServer& operator=(const ManagementServer&) = delete;
 
   int port() const;
+  const std::string& host() const;
   void stop();
 
  private:

@@ -3,6 +3,7 @@
 #include <optional>
 
 #include "runwatch/logging/loggers.h"
+#include "runwatch/model/json_text.h"
 
 namespace runwatch {
 namespace {
@@ -43,7 +44,7 @@ std::optional<std::map<std::string, std::string>> match(const std::vector<std::s
 
 Value Match::json_body() const {
   try {
-    return Value::parse(request.body);
+    return parse_json(request.body);
   } catch (const Value::parse_error& e) {
     throw HttpStatusError(400, std::string("Malformed JSON body: ") + e.what());
   }
@@ -67,7 +68,7 @@ std::string reason_phrase(int status) {
 
 void json(httplib::Response& res, int status, const Value& body) {
   res.status = status;
-  res.set_content(body.dump(), "application/json");
+  res.set_content(dump_json(body), "application/json");
 }
 
 void json_error(httplib::Response& res, int status, const std::string& message) {
@@ -83,7 +84,13 @@ void Router::serve(httplib::Server& server, Gate gate) {
   auto handler = [this](const httplib::Request& req, httplib::Response& res) { dispatch(req, res); };
   // httplib refuses (400) a POST, PUT or DELETE that has neither Content-Length nor
   // chunks, as `curl -X POST url` sends: such a request has no body, so route it now.
+  // The gate runs here, before httplib reads the body: a refused client cannot make the
+  // server read (or hold) what it sends. Its unread body ends the connection.
   server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
+    if (gate_ && !gate_(req, res)) {
+      res.set_header("Connection", "close");
+      return httplib::Server::HandlerResponse::Handled;
+    }
     if (req.has_header("Content-Length") || req.has_header("Transfer-Encoding"))
       return httplib::Server::HandlerResponse::Unhandled;
     dispatch(req, res);
@@ -101,7 +108,6 @@ void Router::serve(httplib::Server& server, Gate gate) {
 }
 
 void Router::dispatch(const httplib::Request& req, httplib::Response& res) const {
-  if (gate_ && !gate_(req, res)) return;
   const auto path = split_path(req.path);
   std::string allowed;
   for (const auto& route : routes_) {

@@ -41,7 +41,8 @@ void json_error(httplib::Response& res, int status, const std::string& message);
 class Router {
  public:
   using Handler = std::function<void(const Match&, httplib::Response&)>;
-  // Runs before every route; returning false ends the request with what it answered.
+  // Runs before every route, from the headers alone (the body is not read yet);
+  // returning false ends the request with what it answered, and closes the connection.
   using Gate = std::function<bool(const httplib::Request&, httplib::Response&)>;
 
   void get(const std::string& pattern, Handler handler) { add("GET", pattern, std::move(handler)); }

@@ -1,18 +1,19 @@
 #include "runwatch/store/repository_states.h"
+#include "runwatch/model/json_text.h"
 
 namespace runwatch::store {
 namespace {
 
 // A JSON array: no separator can make two triggers' keys equal.
 std::string schedule_key(const std::string& ns, const std::string& flow_id, const std::string& trigger_id) {
-  return Value::array({ns, flow_id, trigger_id}).dump();
+  return dump_json(Value::array({ns, flow_id, trigger_id}));
 }
 
 std::int64_t ticks(TimePoint t) { return t.time_since_epoch().count(); }
 TimePoint time_of(const Value& v) { return TimePoint(Duration(v.get<std::int64_t>())); }
 
 std::string window_key(const WindowKey& key) {
-  return Value::array({key.ns, key.flow_id, key.trigger_id, key.condition_id}).dump();
+  return dump_json(Value::array({key.ns, key.flow_id, key.trigger_id, key.condition_id}));
 }
 
 WindowKey window_key_of(const std::string& text) {

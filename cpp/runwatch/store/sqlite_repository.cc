@@ -6,6 +6,7 @@
 #include <optional>
 #include <variant>
 
+#include "runwatch/model/json_text.h"
 #include "runwatch/store/execution_codec.h"
 #include "runwatch/store/store_error.h"
 
@@ -235,12 +236,10 @@ void SqliteRepository::migrate(std::int64_t from) {
 RepositoryInfo SqliteRepository::info() const {
   std::lock_guard lock(mutex_);
   if (!db_) return {"sqlite", sqlite3_libversion(), std::filesystem::absolute(path_).string(), false, "closed"};
-  struct stat st {};
-  bool file_writable = ::stat(path_.c_str(), &st) == 0 && (st.st_mode & (S_IWUSR | S_IWGRP | S_IWOTH)) != 0;
-  RepositoryInfo out{"sqlite", sqlite3_libversion(), std::filesystem::absolute(path_).string(),
-                     file_writable && sqlite3_db_readonly(db_, "main") == 0 && last_error_.empty(),
-                     file_writable ? last_error_ : "the file is missing or read-only"};
-  return out;
+  // Judged by the writes, not by the file's mode: DOWN while the last write failed.
+  bool read_only = sqlite3_db_readonly(db_, "main") != 0;
+  return {"sqlite", sqlite3_libversion(), std::filesystem::absolute(path_).string(), !read_only && last_error_.empty(),
+          read_only ? "the database is open read-only" : last_error_};
 }
 
 void SqliteRepository::save_flows(const std::vector<StoredFlow>& flows) {
@@ -284,7 +283,7 @@ std::vector<StoredFlow> SqliteRepository::latest_flows() const {
 void SqliteRepository::save_executions(const std::vector<Snapshot>& executions, const std::vector<StateChange>& states) {
   std::vector<std::string> documents;
   documents.reserve(executions.size());
-  for (const auto& e : executions) documents.push_back(encode_execution(*e).dump());
+  for (const auto& e : executions) documents.push_back(dump_json(encode_execution(*e)));
   std::lock_guard lock(mutex_);
   check_open();
   transaction([&] {
@@ -390,7 +389,7 @@ std::optional<Value> SqliteRepository::state(std::string_view kind, const std::s
 void SqliteRepository::put_state(std::string_view kind, const std::string& key, const Value& value) {
   std::lock_guard lock(mutex_);
   check_open();
-  transaction([&] { put_state_->bind({std::string(kind), key, value.dump()}).run(); });
+  transaction([&] { put_state_->bind({std::string(kind), key, dump_json(value)}).run(); });
 }
 
 void SqliteRepository::erase_state(std::string_view kind, const std::string& key) {

@@ -170,11 +170,21 @@ class ChildGuard {
   pid_t pid_;
 };
 
+// What a child inherits from the engine's environment: where programs and the home
+// are, the locale and the time zone. Nothing else: secrets (SECRET_*) and the server's
+// own credentials stay out, whatever their names.
+bool inherited(std::string_view name) {
+  for (std::string_view safe : {"PATH", "HOME", "LANG", "LANGUAGE", "TZ", "TMPDIR", "USER", "LOGNAME", "SHELL", "TERM"})
+    if (name == safe) return true;
+  return name.starts_with("LC_");
+}
+
 std::vector<std::string> child_environment(const std::map<std::string, std::string>& overrides) {
   std::vector<std::string> env;
   for (char** entry = environ; *entry; ++entry) {
     std::string_view text(*entry);
-    if (!overrides.contains(std::string(text.substr(0, text.find('='))))) env.emplace_back(text);
+    std::string name(text.substr(0, text.find('=')));
+    if (inherited(name) && !overrides.contains(name)) env.emplace_back(text);
   }
   for (const auto& [name, value] : overrides) env.push_back(name + "=" + value);
   return env;

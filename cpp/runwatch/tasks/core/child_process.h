@@ -15,7 +15,7 @@ namespace runwatch {
 
 struct ChildProcessSpec {
   std::vector<std::string> argv;             // argv[0] is looked up on PATH
-  std::map<std::string, std::string> env;    // set on top of this process's environment
+  std::map<std::string, std::string> env;    // on top of a safe base of this process's (PATH, HOME, locale, TZ...)
   std::string working_directory;             // empty: this process's
   std::chrono::milliseconds stop_grace{2000};  // between SIGTERM and SIGKILL
 };

@@ -1,6 +1,7 @@
 #include <string_view>
 
 #include "runwatch/tasks/core/core_tasks.h"
+#include "runwatch/model/json_text.h"
 #include "runwatch/tasks/core/properties.h"
 
 namespace runwatch {
@@ -31,7 +32,7 @@ std::vector<Label> labels_from_list(const Value& list) {
   std::vector<Label> labels;
   for (const auto& item : list) {
     if (!item.is_object() || !find_property(item, "key"))
-      throw TaskFailure("Each item of `labels` must be a map with a key and a value, got " + item.dump());
+      throw TaskFailure("Each item of `labels` must be a map with a key and a value, got " + dump_json(item));
     set_label(labels, to_text(item["key"]), label_value(item.value("value", Value())));
   }
   return labels;
@@ -42,7 +43,7 @@ std::vector<Label> labels_of(const Value& labels) {
   if (labels.is_object()) return labels_from_map(labels);
   if (labels.is_array()) return labels_from_list(labels);
   if (labels.is_string()) {
-    Value parsed = Value::parse(labels.get<std::string>(), nullptr, false);
+    Value parsed = parse_json_or_discarded(labels.get<std::string>());
     if (parsed.is_object()) return labels_from_map(parsed);
     throw TaskFailure("Unable to parse `labels` as a map: " + labels.get<std::string>());
   }

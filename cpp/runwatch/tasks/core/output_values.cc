@@ -1,4 +1,5 @@
 #include "runwatch/tasks/core/core_tasks.h"
+#include "runwatch/model/json_text.h"
 #include "runwatch/tasks/core/properties.h"
 
 namespace runwatch {
@@ -11,7 +12,7 @@ Value values_of(const Value& properties) {
   if (!values) return Value::object();
   if (values->is_object()) return *values;
   if (values->is_string()) {
-    Value parsed = Value::parse(values->get<std::string>(), nullptr, false);
+    Value parsed = parse_json_or_discarded(values->get<std::string>());
     if (parsed.is_object()) return parsed;
     throw TaskFailure("Unable to parse `values` as a map: " + values->get<std::string>());
   }

@@ -1,5 +1,6 @@
 #include "runwatch/tasks/core/properties.h"
 
+#include "runwatch/model/json_text.h"
 #include "runwatch/tasks/task.h"
 
 namespace runwatch {
@@ -24,7 +25,7 @@ const Value& required_property(const Value& properties, std::string_view name) {
 
 std::string to_text(const Value& value) {
   if (value.is_string()) return value.get<std::string>();
-  return value.dump();
+  return dump_json(value);
 }
 
 std::vector<std::string> to_string_list(const Value& value, std::string_view property_name) {

@@ -1,4 +1,5 @@
 #include "runwatch/tasks/core/script_lines.h"
+#include "runwatch/model/json_text.h"
 
 #include <optional>
 #include <string_view>
@@ -27,7 +28,7 @@ void ScriptLineConsumer::accept(OutputStream stream, std::string line) {
 void ScriptLineConsumer::apply_marker(const std::string& json) {
   Value marker;
   try {
-    marker = Value::parse(json);
+    marker = parse_json(json);
   } catch (const Value::parse_error& e) {
     ctx_.log(LogLevel::WARN, "Invalid outputs '" + std::string(e.what()) + "'");
     return;
@@ -47,7 +48,7 @@ void ScriptLineConsumer::log_entry(const Value& entry) {
   const Value message = entry.is_object() ? entry.value("message", Value()) : Value();
   auto parsed = level.is_string() ? parse_log_level(level.get<std::string>()) : std::nullopt;
   if (!parsed || !message.is_string()) {
-    ctx_.log(LogLevel::WARN, "Invalid log '" + entry.dump() + "'");
+    ctx_.log(LogLevel::WARN, "Invalid log '" + dump_json(entry) + "'");
     return;
   }
   ctx_.log(*parsed, message.get<std::string>());

@@ -1,6 +1,7 @@
 // Discord: an incoming webhook posting the flow's own payload, and the execution summary
 // as an embed shaped like Kestra's discord-template.peb and DiscordTemplate.
 #include "runwatch/tasks/core/properties.h"
+#include "runwatch/model/json_text.h"
 #include "runwatch/tasks/notify/execution_summary.h"
 #include "runwatch/tasks/notify/notification_task.h"
 #include "runwatch/tasks/notify/notify_tasks.h"
@@ -32,7 +33,7 @@ int rgb_of(const Value& color) {
 }
 
 Value embed_of(const Value& item, const std::optional<std::string>& avatar_url) {
-  if (!item.is_object()) throw TaskFailure("Each item of 'embedList' must be a map, got " + item.dump());
+  if (!item.is_object()) throw TaskFailure("Each item of 'embedList' must be a map, got " + dump_json(item));
   Value embed = Value::object();
   if (auto v = optional_string(item, "title")) embed["title"] = *v;
   if (auto v = optional_string(item, "description")) embed["description"] = *v;
@@ -63,7 +64,7 @@ std::string execution_payload(RunContext& ctx, const Value& properties) {
   message["embeds"] = std::move(embeds);
   if (auto content = optional_string(properties, "content")) message["content"] = *content;
   else if (s.custom_message) message["content"] = *s.custom_message;
-  return message.dump();
+  return dump_json(message);
 }
 
 }  // namespace

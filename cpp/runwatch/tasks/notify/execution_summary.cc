@@ -3,6 +3,7 @@
 #include <cstdio>
 #include <thread>
 
+#include "runwatch/model/json_text.h"
 #include "runwatch/tasks/core/cancelled.h"
 #include "runwatch/tasks/core/properties.h"
 
@@ -61,7 +62,7 @@ Value custom_fields_of(const Value& properties) {
   if (!fields) return Value::object();
   if (fields->is_object()) return *fields;
   if (fields->is_string()) {  // a template that rendered to a JSON map
-    Value parsed = Value::parse(fields->get<std::string>(), nullptr, false);
+    Value parsed = parse_json_or_discarded(fields->get<std::string>());
     if (parsed.is_object()) return parsed;
   }
   throw TaskFailure("Property 'customFields' must be a map, got " + fields->dump());

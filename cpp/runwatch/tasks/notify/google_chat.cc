@@ -1,6 +1,7 @@
 // Google Chat: an incoming webhook posting the flow's own payload, and the execution
 // summary as text shaped like Kestra's google-chat-template.peb.
 #include "runwatch/tasks/core/properties.h"
+#include "runwatch/model/json_text.h"
 #include "runwatch/tasks/notify/execution_summary.h"
 #include "runwatch/tasks/notify/notification_task.h"
 #include "runwatch/tasks/notify/notify_tasks.h"
@@ -25,7 +26,7 @@ std::string execution_payload(RunContext& ctx, const Value& properties) {
   // As in GoogleChatTemplate, a `text` property replaces the summary's text.
   auto text = optional_string(properties, "text");
   if (!text) text = summary_text(execution_summary(ctx, properties));
-  return Value({{"text", *text}}).dump();
+  return dump_json(Value({{"text", *text}}));
 }
 
 }  // namespace

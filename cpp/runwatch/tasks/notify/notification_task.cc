@@ -1,6 +1,7 @@
 #include "runwatch/tasks/notify/notification_task.h"
 
 #include "runwatch/metrics/notification_metrics.h"
+#include "runwatch/model/json_text.h"
 #include "runwatch/tasks/core/cancelled.h"
 #include "runwatch/tasks/core/properties.h"
 #include "runwatch/tasks/notify/http_options.h"
@@ -79,10 +80,10 @@ std::string idempotency_key(const TaskIdentity& identity) { return identity.exec
 
 std::string json_property(const Value& properties, std::string_view name) {
   const Value& value = required_property(properties, name);
-  if (value.is_structured()) return value.dump();
+  if (value.is_structured()) return dump_json(value);
   std::string text = to_text(value);
   try {
-    [[maybe_unused]] Value parsed = Value::parse(text);
+    [[maybe_unused]] Value parsed = parse_json(text);
   } catch (const Value::parse_error& e) {
     throw TaskFailure("Property '" + std::string(name) + "' is not valid JSON: " + e.what());
   }

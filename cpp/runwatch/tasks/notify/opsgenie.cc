@@ -1,6 +1,7 @@
 // Opsgenie: an alert with the flow's own payload, and the execution summary as an alert
 // (after Kestra's opsgenie-template.peb and OpsgenieTemplate).
 #include "runwatch/tasks/core/properties.h"
+#include "runwatch/model/json_text.h"
 #include "runwatch/tasks/notify/execution_summary.h"
 #include "runwatch/tasks/notify/notification_task.h"
 #include "runwatch/tasks/notify/notify_tasks.h"
@@ -49,7 +50,7 @@ std::string execution_payload(RunContext& ctx, const Value& properties) {
   if (auto priority = optional_string(properties, "priority")) alert["priority"] = *priority;
   alert["description"] = description_of(s);
   alert["details"] = details_of(s);
-  return alert.dump();
+  return dump_json(alert);
 }
 
 HttpHeaders authorization(const Value& properties) {

@@ -2,6 +2,7 @@
 // summary as an Events API v2 event (after Kestra's pagerduty-template.peb, but with the
 // fields the API requires: a summary, and links only when there is one).
 #include "runwatch/tasks/core/properties.h"
+#include "runwatch/model/json_text.h"
 #include "runwatch/tasks/notify/execution_summary.h"
 #include "runwatch/tasks/notify/notification_task.h"
 #include "runwatch/tasks/notify/notify_tasks.h"
@@ -46,7 +47,7 @@ std::string execution_payload(RunContext& ctx, const Value& properties) {
                       {"timestamp", format_instant(ctx.clock().now())},
                       {"custom_details", custom_details(s)}};
   if (s.link) event["links"] = Value::array({{{"href", *s.link}, {"text", outcome(s)}}});
-  return event.dump();
+  return dump_json(event);
 }
 
 }  // namespace

@@ -1,6 +1,7 @@
 // Slack: an incoming webhook posting the flow's own payload, and the execution summary
 // shaped like Kestra's slack-template.peb.
 #include "runwatch/tasks/core/properties.h"
+#include "runwatch/model/json_text.h"
 #include "runwatch/tasks/notify/execution_summary.h"
 #include "runwatch/tasks/notify/notification_task.h"
 #include "runwatch/tasks/notify/notify_tasks.h"
@@ -54,14 +55,14 @@ void set_sender(Value& message, const Value& properties) {
 
 std::string webhook_payload(RunContext&, const Value& properties) {
   if (find_property(properties, "payload")) return json_property(properties, "payload");
-  if (auto text = optional_string(properties, "messageText")) return Value({{"text", *text}}).dump();
+  if (auto text = optional_string(properties, "messageText")) return dump_json(Value({{"text", *text}}));
   throw TaskFailure("Either 'payload' or 'messageText' is required");
 }
 
 std::string execution_payload(RunContext& ctx, const Value& properties) {
   Value message = execution_message(execution_summary(ctx, properties));
   set_sender(message, properties);
-  return message.dump();
+  return dump_json(message);
 }
 
 std::vector<PropertySpec> sender_properties() {

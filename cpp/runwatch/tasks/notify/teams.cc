@@ -1,6 +1,7 @@
 // Microsoft Teams: an incoming webhook posting the flow's own payload, and the execution
 // summary as a MessageCard shaped like Kestra's teams-template.peb.
 #include "runwatch/tasks/core/properties.h"
+#include "runwatch/model/json_text.h"
 #include "runwatch/tasks/notify/execution_summary.h"
 #include "runwatch/tasks/notify/notification_task.h"
 #include "runwatch/tasks/notify/notify_tasks.h"
@@ -38,7 +39,7 @@ std::string execution_payload(RunContext& ctx, const Value& properties) {
   if (s.link)
     card["potentialAction"] = Value::array(
         {{{"@type", "OpenUri"}, {"name", "Details"}, {"targets", Value::array({{{"os", "default"}, {"uri", *s.link}}})}}});
-  return card.dump();
+  return dump_json(card);
 }
 
 }  // namespace
