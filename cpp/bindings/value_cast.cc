@@ -25,8 +25,13 @@ py::object to_python(const Value& value) {
       return py::int_(value.get<unsigned long long>());
     case Value::value_t::number_float:
       return py::float_(value.get<double>());
-    case Value::value_t::string:
-      return py::str(value.get_ref<const std::string&>());
+    case Value::value_t::string: {
+      // Texts are UTF-8 past the engine's boundaries; should one slip through, Python
+      // gets U+FFFD rather than a UnicodeDecodeError.
+      const auto& text = value.get_ref<const std::string&>();
+      return py::reinterpret_steal<py::str>(
+          PyUnicode_DecodeUTF8(text.data(), static_cast<Py_ssize_t>(text.size()), "replace"));
+    }
     case Value::value_t::array: {
       py::list list;
       for (const auto& item : value) list.append(to_python(item));

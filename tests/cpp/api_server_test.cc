@@ -5,6 +5,7 @@
 
 #include "engine_fixture.h"
 #include "runwatch/api/api_server.h"
+#include "runwatch/expr/digest.h"
 
 namespace runwatch {
 namespace {
@@ -48,11 +49,16 @@ class ApiServerTest : public testing::EngineTest {
   std::unique_ptr<ApiServer> server;
   std::unique_ptr<httplib::Client> client;
 
-  void SetUp() override {
+  void SetUp() override { serve(test_options()); }
+
+  static ApiOptions test_options() {
     ApiOptions options;
-    options.host = "127.0.0.1";
     options.port = 0;
     options.max_request_size = 64 * 1024;
+    return options;
+  }
+  void serve(const ApiOptions& options) {
+    if (server) server->stop();
     server = std::make_unique<ApiServer>(options, engine);
     client = std::make_unique<httplib::Client>("127.0.0.1", server->port());
   }
@@ -321,6 +327,128 @@ TEST_F(ApiServerTest, BadRequestsAreJsonErrors) {
   EXPECT_EQ(big_status, 413);
   EXPECT_EQ(big, error(413, "The request body is larger than the limit of 65536 bytes"));
   EXPECT_EQ(engine.executions().size(), 0u);
+}
+
+
+TEST_F(ApiServerTest, ItListensOnLoopbackByDefault) { EXPECT_EQ(server->host(), "127.0.0.1"); }
+
+TEST_F(ApiServerTest, WithCredentialsEveryPathButTheOpenUrlsNeedsThem) {
+  add(kHello);
+  add(kHook);
+  auto options = test_options();
+  options.basic_auth = BasicAuth{"admin@example.com", "Pa55word"};
+  options.open_urls = {"/api/v1/executions/webhook/"};
+  serve(options);
+  auto refused = client->Post("/api/v1/executions/company.team/hello", "", "application/json");
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 401);
+  EXPECT_EQ(refused->get_header_value("WWW-Authenticate"), "Basic realm=\"Kestra\"");
+  EXPECT_EQ(Value::parse(refused->body),
+            error(401, "Unauthorized: the API needs basic authentication (kestra.server.basic-auth)"));
+  EXPECT_EQ(post_yaml("/api/v1/flows", kSlow).first, 401);
+  EXPECT_EQ(get("/api/v1/flows/company.team").first, 401);
+  EXPECT_EQ(get("/api/v1/nothing").first, 401);  // unknown paths are not told apart
+  client->set_basic_auth("admin@example.com", "wrong");
+  EXPECT_EQ(get("/api/v1/flows/company.team").first, 401);
+  client->set_basic_auth("admin@example.co", "Pa55word");
+  EXPECT_EQ(get("/api/v1/flows/company.team").first, 401);
+  EXPECT_EQ(engine.executions().size(), 0u);
+  EXPECT_EQ(engine.flow("company.team", "slow"), nullptr);
+
+  client->set_basic_auth("admin@example.com", "Pa55word");
+  EXPECT_EQ(post("/api/v1/executions/company.team/hello", "").first, 200);
+  // The scheme in any case, as RFC 7235 says.
+  httplib::Headers lower = {{"Authorization", "basic " + expr::base64_encode("admin@example.com:Pa55word")}};
+  httplib::Client plain("127.0.0.1", server->port());
+  auto listed = plain.Get("/api/v1/flows/company.team", lower);
+  ASSERT_TRUE(listed);
+  EXPECT_EQ(listed->status, 200);
+  // The Webhook trigger's key is its secret: open, as in Kestra.
+  EXPECT_EQ(plain.Post("/api/v1/executions/webhook/company.team/hook/s3cr3t-key", "{}", "application/json")->status, 200);
+}
+
+// The client announces a body larger than the limit and sends none of it: the answer
+// comes from the headers alone, at once, and the connection is closed.
+TEST_F(ApiServerTest, AuthenticationIsDecidedBeforeTheBodyIsRead) {
+  auto options = test_options();
+  options.basic_auth = BasicAuth{"admin@example.com", "Pa55word"};
+  serve(options);
+  httplib::Client raw("127.0.0.1", server->port());
+  raw.set_read_timeout(std::chrono::seconds(5));
+  httplib::Headers headers = {{"Content-Length", "10000000"}};
+  auto started = std::chrono::steady_clock::now();
+  auto res = raw.Post("/api/v1/flows", headers, std::string(), "application/x-yaml");
+  ASSERT_TRUE(res);
+  EXPECT_EQ(res->status, 401);
+  EXPECT_EQ(res->get_header_value("Connection"), "close");
+  EXPECT_LT(std::chrono::steady_clock::now() - started, std::chrono::seconds(4));
+}
+
+TEST_F(ApiServerTest, TextThatIsNotUtf8IsRefusedWhereItEnters) {
+  add(kHello);
+  add(kHook);
+  EXPECT_EQ(post("/api/v1/executions/company.team/hello?labels=team:%86", ""),
+            (std::pair<int, Value>{400, error(400, "Query parameter 'labels' is not valid UTF-8")}));
+  httplib::MultipartFormDataItems form = {{"name", "\x86\x87", "", ""}};
+  EXPECT_EQ(answer(client->Post("/api/v1/executions/company.team/hello", form)),
+            (std::pair<int, Value>{400, error(400, "Form field 'name' is not valid UTF-8")}));
+  EXPECT_EQ(post("/api/v1/executions/webhook/company.team/hook/s3cr3t-key", "caf\xC3", "text/plain"),
+            (std::pair<int, Value>{400, error(400, "The body is not valid UTF-8 (byte 3)")}));
+  auto [json_status, json] = post("/api/v1/executions/company.team/hello", "{\"name\": \"\xFF\"}");
+  EXPECT_EQ(json_status, 400);
+  EXPECT_EQ(json["message"].get<std::string>().rfind("Malformed JSON body: ", 0), 0u);
+  std::string flow = kSlow;
+  flow.replace(flow.find("nap"), 3, "n\xE9p");
+  auto [flow_status, refused] = post_yaml("/api/v1/flows", flow);
+  EXPECT_EQ(flow_status, 422);
+  EXPECT_EQ(refused["message"], "<flow>:4:10: error: the flow is not valid UTF-8: byte 0xE9 here");
+  EXPECT_EQ(engine.flow("company.team", "slow"), nullptr);
+  EXPECT_EQ(get("/api/v1/flows/company.team").first, 200);
+  EXPECT_EQ(engine.executions().size(), 0u);
+}
+
+TEST_F(ApiServerTest, DeeplyNestedJsonIsRefusedAndTheServerGoesOn) {
+  add(kHello);
+  std::string nested = "{\"name\": " + std::string(100'000, '[') + std::string(100'000, ']') + "}";
+  auto options = test_options();
+  options.max_request_size = 1024 * 1024;
+  serve(options);
+  auto [status, body] = post("/api/v1/executions/company.team/hello", nested);
+  EXPECT_EQ(status, 400);
+  EXPECT_NE(body["message"].get<std::string>().find("nested deeper than 128 levels"), std::string::npos) << body;
+  // 100 levels parse: the input is then refused for what it is, a list and not a string.
+  std::string deep = "{\"name\": " + std::string(100, '[') + "1" + std::string(100, ']') + "}";
+  auto [deep_status, deep_body] = post("/api/v1/executions/company.team/hello", deep);
+  EXPECT_EQ(deep_status, 422);
+  EXPECT_EQ(deep_body["message"].get<std::string>().find("nested"), std::string::npos) << deep_body;
+  EXPECT_EQ(post("/api/v1/executions/company.team/hello", "{}").first, 200);
+}
+
+TEST_F(ApiServerTest, WaitTrueAnswers202WithTheExecutionRunningWhenTheWaitRunsOut) {
+  add(kSlow);
+  auto options = test_options();
+  options.wait_timeout = std::chrono::milliseconds(200);
+  serve(options);
+  auto [status, running] = post("/api/v1/executions/company.team/slow?wait=true", "");
+  EXPECT_EQ(status, 202);
+  EXPECT_EQ(running["state"]["current"], "RUNNING");
+}
+
+// Bytes a template makes (base64decode of a non-UTF-8 value) are repaired where they are
+// made: the execution is recorded and answered as JSON, with U+FFFD in their place.
+TEST_F(ApiServerTest, TemplateOutputThatIsNotUtf8ReachesTheApiRepaired) {
+  add(R"(id: bytes
+namespace: company.team
+tasks:
+  - id: decode
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{ 'aIY=' | base64decode }}"
+)");
+  auto done = start("bytes");
+  ASSERT_EQ(done->state.current(), State::SUCCESS);
+  auto [status, execution] = get("/api/v1/executions/" + done->id);
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(execution["taskRunList"][0]["outputs"]["value"], "h\xEF\xBF\xBD");
 }
 
 }  // namespace

@@ -99,7 +99,7 @@ TEST(FlowPreconditions, EachFilterIsChecked) {
                    "alert.yaml:23:23: error: triggers[0].preconditions.where[0].filters[2].values: `values` must be null "
                    "for type EQUAL_TO",
                    "alert.yaml:26:22: error: triggers[0].preconditions.where[0].filters[3].value: invalid regular "
-                   "expression '('",
+                   "expression '(': missing ): (",
                    "alert.yaml:27:15: error: triggers[0].preconditions.where[0].filters[4].field: missing required "
                    "property 'field'",
                    "alert.yaml:30:20: error: triggers[0].preconditions.where[1].filters: missing required property "

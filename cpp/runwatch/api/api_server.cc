@@ -11,6 +11,7 @@
 #include "runwatch/store/store_error.h"
 #include "runwatch/condition/lint.h"
 #include "runwatch/engine.h"
+#include "runwatch/model/utf8.h"
 #include "runwatch/server/basic_auth.h"
 #include "runwatch/server/http_listener.h"
 #include "runwatch/server/router.h"
@@ -85,6 +86,8 @@ Value inputs_of(const Match& m) {
   if (req.is_multipart_form_data()) {
     Value inputs = Value::object();
     for (const auto& [name, part] : req.files) {
+      if (!is_valid_utf8(name) || !is_valid_utf8(part.content))
+        throw HttpStatusError(400, "Form field '" + repair_utf8(name) + "' is not valid UTF-8");
       if (!part.filename.empty())
         throw HttpStatusError(422, "Input '" + name + "' is a file: FILE inputs are not supported by runwatch");
       inputs[name] = part.content;
@@ -252,9 +255,9 @@ struct ApiServer::Impl {
     for (const auto& t : flow->triggers)
       if (t.type == kWebhookType && !t.disabled && same_secret(t.properties.value("key", ""), m.param("key"))) trigger = &t;
     if (!trigger) throw HttpStatusError(404, "Flow '" + flow->key() + "' has no Webhook trigger with this key");
-    Value body = parse_json_or_discarded(m.request.body);
+    Value body = parse_json_or_discarded(m.text_body());
     Value headers = Value::object();
-    for (const auto& [name, value] : m.request.headers) headers[name].push_back(value);
+    for (const auto& [name, value] : m.request.headers) headers[name].push_back(repair_utf8(value));
     Value parameters = Value::object();
     for (const auto& [name, value] : m.request.params) parameters[name].push_back(value);
     Value variables = {{"body", body.is_discarded() ? Value(m.request.body) : body},

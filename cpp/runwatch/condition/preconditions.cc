@@ -4,11 +4,11 @@
 // a named condition of one time window. Kestra names them condition_1, condition_2, ...
 // (flows first), and condition_<n>_<filter id> for the filters.
 #include <algorithm>
-#include <regex>
 
 #include "runwatch/condition/compiled_condition.h"
 #include "runwatch/condition/windowed_conditions.h"
 #include "runwatch/model/json_text.h"
+#include "runwatch/regex/pattern.h"
 
 namespace runwatch {
 namespace {
@@ -57,7 +57,7 @@ struct Filter {
   FilterType type;
   std::string value;
   std::vector<std::string> values;
-  std::optional<std::regex> regex;  // type REGEX
+  std::shared_ptr<const regex::Pattern> regex;  // type REGEX
 };
 
 // TruthUtils.isTruthy.
@@ -103,7 +103,7 @@ class ExecutionFilter final : public CompiledCondition {
       case FilterType::IsNotNull: return true;
       case FilterType::StartsWith: return field.starts_with(f.value);
       case FilterType::EndsWith: return field.ends_with(f.value);
-      case FilterType::Regex: return std::regex_match(field, *f.regex);
+      case FilterType::Regex: return f.regex->full_match(field);
       case FilterType::Contains: return field.find(f.value) != std::string::npos;
     }
     return false;
@@ -138,7 +138,7 @@ std::optional<Filter> read_filter(PropertyReader& reader) {
   if (!field || !type) return std::nullopt;
   auto type_name = reader.value("type").get<std::string>();
   bool takes_values = *type == FilterType::In || *type == FilterType::NotIn;
-  Filter filter{*field, *type, reader.text("value").value_or(""), {}, std::nullopt};
+  Filter filter{*field, *type, reader.text("value").value_or(""), {}, nullptr};
   if (takes_values != reader.has("values"))
     reader.problem("values", "`values` " + std::string(takes_values ? "cannot" : "must") + " be null for type " + type_name);
   if (takes_values == reader.has("value"))
@@ -149,11 +149,9 @@ std::optional<Filter> read_filter(PropertyReader& reader) {
   } else if (!values.is_null()) {
     reader.problem("values", "'values' must be a list of strings, not " + dump_json(values));
   }
-  try {
-    if (*type == FilterType::Regex) filter.regex.emplace(filter.value);
-  } catch (const std::regex_error&) {
-    reader.problem("value", "invalid regular expression '" + filter.value + "'");
-  }
+  std::string error;
+  if (*type == FilterType::Regex && !(filter.regex = regex::Pattern::compile(filter.value, &error)))
+    reader.problem("value", "invalid regular expression '" + filter.value + "': " + error);
   return filter;
 }
 

@@ -1,8 +1,9 @@
 #include "runwatch/condition/property_reader.h"
+#include "runwatch/model/identifier.h"
 #include "runwatch/model/json_text.h"
+#include "runwatch/regex/pattern.h"
 
 #include <algorithm>
-#include <regex>
 
 namespace runwatch {
 
@@ -37,10 +38,9 @@ std::optional<std::string> PropertyReader::text(std::string_view name, bool requ
 }
 
 std::optional<std::string> PropertyReader::identifier(std::string_view name) {
-  static const std::regex pattern("[a-zA-Z0-9][a-zA-Z0-9_-]*");
   auto id = text(name, true);
-  if (!id || std::regex_match(*id, pattern)) return id;
-  problem(name, "invalid id '" + *id + "': it must match ^[a-zA-Z0-9][a-zA-Z0-9_-]*$");
+  if (!id || is_identifier(*id)) return id;
+  problem(name, "invalid id '" + shortened(*id) + "': it must match ^[a-zA-Z0-9][a-zA-Z0-9_-]*$");
   return std::nullopt;
 }
 
@@ -76,18 +76,19 @@ std::optional<Duration> PropertyReader::duration(std::string_view name, bool pos
 }
 
 std::optional<Duration> PropertyReader::time_of_day(std::string_view name) {
-  static const std::regex local_time(R"(([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.(\d{1,9}))?)?)");
+  static const auto local_time =
+      regex::Pattern::compile(R"(([01]\d|2[0-3]):([0-5]\d)(?::([0-5]\d)(?:\.(\d{1,9}))?)?)", nullptr);
   auto given = text(name);
   if (!given) return std::nullopt;
-  std::smatch m;
-  if (!std::regex_match(*given, m, local_time)) {
+  auto m = local_time->full_match_groups(*given);
+  if (!m) {
     problem(name, "invalid time '" + *given + "': expected a time of day such as 09:00:00");
     return std::nullopt;
   }
   using namespace std::chrono;
-  Duration out = hours(std::stoi(m[1])) + minutes(std::stoi(m[2]));
-  if (m[3].matched) out += seconds(std::stoi(m[3]));
-  if (m[4].matched) out += duration_cast<Duration>(nanoseconds(std::stoll((m[4].str() + "00000000").substr(0, 9))));
+  Duration out = hours(std::stoi((*m)[1])) + minutes(std::stoi((*m)[2]));
+  if (!(*m)[3].empty()) out += seconds(std::stoi((*m)[3]));
+  if (!(*m)[4].empty()) out += duration_cast<Duration>(nanoseconds(std::stoll(((*m)[4] + "00000000").substr(0, 9))));
   return out;
 }
 

@@ -2,6 +2,7 @@
 #include "runwatch/expr/digest.h"
 #include "runwatch/expr/filter_support.h"
 #include "runwatch/expr/filters.h"
+#include "runwatch/model/utf8.h"
 
 namespace runwatch::expr {
 namespace {
@@ -15,7 +16,7 @@ Value base64decode(const Value& input, const FilterArgs&) {
   if (input.is_null()) return nullptr;
   auto decoded = base64_decode(string_input(input, "base64decode"));
   if (!decoded) throw std::invalid_argument("Illegal base64 input: " + input.get<std::string>());
-  return *decoded;
+  return repair_utf8(*decoded);  // Java's new String(bytes, UTF_8)
 }
 
 // Java's URLEncoder (UTF-8): letters, digits and .-*_ stay, space is +.
@@ -54,7 +55,7 @@ Value urldecode(const Value& input, const FilterArgs&) {
       out += s[i];
     }
   }
-  return out;
+  return repair_utf8(out);
 }
 
 template <DigestKind Kind>

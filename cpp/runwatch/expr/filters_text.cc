@@ -1,10 +1,10 @@
 // String filters: case, trimming, splitting, replacing, escaping.
 #include <cctype>
-#include <regex>
 
 #include "runwatch/expr/filter_support.h"
 #include "runwatch/expr/filters.h"
 #include "runwatch/expr/value_tests.h"
+#include "runwatch/regex/pattern.h"
 
 namespace runwatch::expr {
 namespace {
@@ -82,6 +82,13 @@ Value abbreviate(const Value& input, const FilterArgs& args) {
   return s.substr(0, byte_offset(s, width - 3)) + "...";
 }
 
+std::shared_ptr<const regex::Pattern> user_pattern(const std::string& pattern) {
+  std::string error;
+  auto compiled = regex::Pattern::cached(pattern, &error);
+  if (!compiled) throw std::invalid_argument("invalid regular expression '" + pattern + "': " + error);
+  return compiled;
+}
+
 bool has_regex_syntax(const std::string& s) { return s.find_first_of("\\^$.|?*+()[]{}") != std::string::npos; }
 
 // Java's String.split(regex, limit): with limit 0 trailing empty strings are dropped.
@@ -98,12 +105,11 @@ Value split(const Value& input, const FilterArgs& args) {
     for (size_t at; !limited() && (at = s.find(delimiter, start)) != std::string::npos; start = at + delimiter.size())
       parts.push_back(s.substr(start, at - start));
   } else {
-    std::regex pattern(delimiter);
-    for (auto it = std::sregex_iterator(s.begin(), s.end(), pattern); it != std::sregex_iterator() && !limited(); ++it) {
-      size_t at = static_cast<size_t>(it->position());
-      if (it->length() == 0 && (at == 0 || at == s.size())) continue;
-      parts.push_back(s.substr(start, at - start));
-      start = at + static_cast<size_t>(it->length());
+    for (const auto& match : user_pattern(delimiter)->find_all(s)) {
+      if (limited()) break;
+      if (match.start == match.end && (match.start == 0 || match.start == s.size())) continue;
+      parts.push_back(s.substr(start, match.start - start));
+      start = match.end;
     }
   }
   if (parts.empty()) return Value::array({s});  // no match: the input itself
@@ -144,7 +150,7 @@ Value replace(const Value& input, const FilterArgs& args) {
   return edit_strings(input, [&](std::string s) {
     for (auto it = pairs.begin(); it != pairs.end(); ++it) {
       std::string to = java_string(it.value());
-      s = regexp ? std::regex_replace(s, std::regex(it.key()), to) : replace_all(std::move(s), it.key(), to);
+      s = regexp ? user_pattern(it.key())->replace_all(s, to) : replace_all(std::move(s), it.key(), to);
     }
     return s;
   });

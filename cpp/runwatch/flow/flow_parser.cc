@@ -1,13 +1,13 @@
 #include "runwatch/flow/flow_parser.h"
 
 #include <map>
-#include <regex>
 
 #include "runwatch/flow/input_parser.h"
 #include "runwatch/flow/labels_parser.h"
 #include "runwatch/flow/parser.h"
 #include "runwatch/flow/path.h"
 #include "runwatch/flow/suggest.h"
+#include "runwatch/model/identifier.h"
 
 namespace runwatch {
 namespace {
@@ -69,18 +69,16 @@ class FlowBuilder {
 
  private:
   void identity(Flow& flow, const std::vector<MappingEntry>& entries, SourcePos pos) {
-    static const std::regex id_pattern("[a-zA-Z0-9][a-zA-Z0-9._-]*");
-    static const std::regex namespace_pattern("[a-z0-9][a-z0-9._-]*");
     flow.id = required_text(entries, "id", pos);
     flow.ns = required_text(entries, "namespace", pos);
     if (const auto* id = find_entry(entries, "id"); id && !is_null(id->value) &&
-        (!std::regex_match(flow.id, id_pattern) || flow.id.size() > 100))
+        (!is_identifier(flow.id, {false, "._-"}) || flow.id.size() > 100))
       issues_.error("id", id->value_pos(),
-                    "invalid flow id '" + flow.id + "': it must match ^[a-zA-Z0-9][a-zA-Z0-9._-]*$ and have at most 100 characters");
+                    "invalid flow id '" + shortened(flow.id) + "': it must match ^[a-zA-Z0-9][a-zA-Z0-9._-]*$ and have at most 100 characters");
     if (const auto* ns = find_entry(entries, "namespace"); ns && !is_null(ns->value) &&
-        (!std::regex_match(flow.ns, namespace_pattern) || flow.ns.size() > 150))
+        (!is_identifier(flow.ns, {true, "._-"}) || flow.ns.size() > 150))
       issues_.error("namespace", ns->value_pos(),
-                    "invalid namespace '" + flow.ns + "': it must match ^[a-z0-9][a-z0-9._-]*$ and have at most 150 characters");
+                    "invalid namespace '" + shortened(flow.ns) + "': it must match ^[a-z0-9][a-z0-9._-]*$ and have at most 150 characters");
   }
 
   std::string required_text(const std::vector<MappingEntry>& entries, const std::string& key, SourcePos pos) {

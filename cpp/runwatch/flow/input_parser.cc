@@ -1,12 +1,12 @@
 #include "runwatch/flow/input_parser.h"
 
 #include <map>
-#include <regex>
 #include <set>
 
 #include "runwatch/flow/path.h"
 #include "runwatch/flow/suggest.h"
 #include "runwatch/flow/value_checks.h"
+#include "runwatch/model/identifier.h"
 
 namespace runwatch {
 namespace {
@@ -109,7 +109,6 @@ std::optional<InputDef> InputParser::parse(const YAML::Node& node, const std::st
 }
 
 void InputParser::id(InputDef& input, const std::vector<MappingEntry>& entries) {
-  static const std::regex pattern("[a-zA-Z0-9][.a-zA-Z0-9_-]*");
   // `name` is Kestra's deprecated spelling of `id`.
   const auto* id = find_entry(entries, "id");
   if (!id) id = find_entry(entries, "name");
@@ -118,9 +117,9 @@ void InputParser::id(InputDef& input, const std::vector<MappingEntry>& entries) 
     return;
   }
   input.id = scalar_text(id->value);
-  if (!std::regex_match(input.id, pattern))
+  if (!is_identifier(input.id, {false, "._-"}))
     issues_.error(key_path(input.path, id->key), id->value_pos(),
-                  "invalid input id '" + input.id + "': it must match ^[a-zA-Z0-9][.a-zA-Z0-9_-]*$");
+                  "invalid input id '" + shortened(input.id) + "': it must match ^[a-zA-Z0-9][.a-zA-Z0-9_-]*$");
 }
 
 const std::vector<PropertySpec>* InputParser::type(InputDef& input, const std::vector<MappingEntry>& entries) {

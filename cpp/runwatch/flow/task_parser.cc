@@ -1,19 +1,15 @@
 // Task definitions: common properties (id, retry, timeout, ...) and the type's own.
 #include <map>
-#include <regex>
 
 #include "runwatch/flow/parser.h"
 #include "runwatch/flow/path.h"
 #include "runwatch/flow/type_lookup.h"
 #include "runwatch/flow/value_checks.h"
+#include "runwatch/model/identifier.h"
 
 namespace runwatch {
 namespace {
 
-const std::regex& task_id_pattern() {
-  static const std::regex pattern("[a-zA-Z0-9][a-zA-Z0-9_-]*");
-  return pattern;
-}
 
 const PropertySpec& log_level_spec() {
   static const PropertySpec spec{"logLevel", PropertyType::String, false, "", nullptr,
@@ -50,9 +46,9 @@ std::optional<TaskDef> DefinitionParser::task(const YAML::Node& node, const std:
     issues_.error(key_path(path, "id"), id ? id->value_pos() : pos, "missing required property 'id'");
   } else {
     task.id = scalar_text(id->value);
-    if (!std::regex_match(task.id, task_id_pattern()))
+    if (!is_identifier(task.id))
       issues_.error(key_path(path, "id"), id->value_pos(),
-                    "invalid task id '" + task.id + "': it must match ^[a-zA-Z0-9][a-zA-Z0-9_-]*$");
+                    "invalid task id '" + shortened(task.id) + "': it must match ^[a-zA-Z0-9][a-zA-Z0-9_-]*$");
     task_ids_.push_back({task.id, path, id->value_pos()});
   }
 

@@ -1,8 +1,8 @@
 // Trigger definitions: common properties, then the type's own.
-#include <regex>
 
 #include "runwatch/flow/parser.h"
 #include "runwatch/flow/path.h"
+#include "runwatch/model/identifier.h"
 
 namespace runwatch {
 namespace {
@@ -28,7 +28,6 @@ TypeSchema with_common_properties(const TypeSchema& schema) {
 }  // namespace
 
 std::optional<TriggerDef> DefinitionParser::trigger(const YAML::Node& node, const std::string& path) {
-  static const std::regex id_pattern("[a-zA-Z0-9][a-zA-Z0-9_-]*");
   auto pos = position_of(node);
   if (!node.IsMap()) {
     issues_.error(path, pos, "a trigger must be a mapping with an id and a type, not " + describe(node));
@@ -42,9 +41,9 @@ std::optional<TriggerDef> DefinitionParser::trigger(const YAML::Node& node, cons
     issues_.error(key_path(path, "id"), id ? id->value_pos() : pos, "missing required property 'id'");
   } else {
     trigger.id = scalar_text(id->value);
-    if (!std::regex_match(trigger.id, id_pattern))
+    if (!is_identifier(trigger.id))
       issues_.error(key_path(path, "id"), id->value_pos(),
-                    "invalid trigger id '" + trigger.id + "': it must match ^[a-zA-Z0-9][a-zA-Z0-9_-]*$");
+                    "invalid trigger id '" + shortened(trigger.id) + "': it must match ^[a-zA-Z0-9][a-zA-Z0-9_-]*$");
   }
 
   const auto* schema = schema_of(PluginKind::Trigger, entries, path, pos);

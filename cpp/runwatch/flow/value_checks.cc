@@ -1,11 +1,11 @@
 #include "runwatch/flow/value_checks.h"
 
 #include <algorithm>
-#include <regex>
 
 #include "runwatch/flow/yaml_node.h"
 #include "runwatch/model/state.h"
 #include "runwatch/model/time.h"
+#include "runwatch/regex/pattern.h"
 
 namespace runwatch {
 namespace {
@@ -13,13 +13,13 @@ namespace {
 bool is_templated_scalar(const YAML::Node& node) { return node.IsScalar() && is_templated(node.Scalar()); }
 
 bool is_integer_text(const std::string& text) {
-  static const std::regex pattern("[-+]?[0-9]+");
-  return std::regex_match(text, pattern);
+  static const auto pattern = regex::Pattern::compile("[-+]?[0-9]+", nullptr);
+  return pattern->full_match(text);
 }
 
 bool is_number_text(const std::string& text) {
-  static const std::regex pattern("[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?");
-  return std::regex_match(text, pattern);
+  static const auto pattern = regex::Pattern::compile("[-+]?([0-9]+\\.?[0-9]*|\\.[0-9]+)([eE][-+]?[0-9]+)?", nullptr);
+  return pattern->full_match(text);
 }
 
 bool fits_integer(const YAML::Node& node) {
@@ -141,16 +141,6 @@ std::string type_error(const PropertySpec& spec, const YAML::Node& value) {
   return "";
 }
 
-std::string regex_error(const std::string& pattern) {
-  // Java's leading inline flags have no ECMAScript spelling; the rest of the syntax the
-  // two share is what validators use.
-  static const std::regex inline_flags("^\\(\\?[imsux]+\\)");
-  try {
-    std::regex(std::regex_replace(pattern, inline_flags, ""));
-    return "";
-  } catch (const std::regex_error& e) {
-    return e.what();
-  }
-}
+std::string regex_error(const std::string& pattern) { return regex::pattern_error(pattern); }
 
 }  // namespace runwatch

@@ -3,7 +3,7 @@
 #include <spdlog/sinks/stdout_sinks.h>
 
 #include <algorithm>
-#include <regex>
+#include <cctype>
 
 namespace runwatch {
 namespace {
@@ -29,9 +29,11 @@ std::string checked_level(std::string level) {
 
 // Dotted Java-style names (letters, digits, '_', '$', '-'), or ROOT.
 void check_name(const std::string& name) {
-  static const std::regex dotted("[A-Za-z0-9_$-]+(\\.[A-Za-z0-9_$-]+)*");
-  if (name != kRoot && !std::regex_match(name, dotted))
-    throw LoggerError("Invalid logger name '" + name + "': expected dotted names such as io.kestra.core.runners");
+  auto segment_char = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) || c == '_' || c == '$' || c == '-'; };
+  bool dotted = !name.empty() && name.front() != '.' && name.back() != '.' && name.find("..") == std::string::npos &&
+                std::all_of(name.begin(), name.end(), [&](char c) { return c == '.' || segment_char(c); });
+  if (name != kRoot && !dotted)
+    throw LoggerError("Invalid logger name '" + (name.size() > 100 ? name.substr(0, 100) + "..." : name) + "': expected dotted names such as io.kestra.core.runners");
 }
 
 }  // namespace

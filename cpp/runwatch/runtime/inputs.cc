@@ -1,11 +1,12 @@
 #include "runwatch/runtime/inputs.h"
 
 #include <cmath>
-#include <regex>
 
 #include "runwatch/model/error.h"
+#include "runwatch/model/identifier.h"
 #include "runwatch/model/time.h"
 #include "runwatch/model/json_text.h"
+#include "runwatch/regex/pattern.h"
 
 namespace runwatch {
 namespace {
@@ -103,9 +104,9 @@ Value typed_duration(const InputDef& input, const Value& v) {
   return format_duration(*d);
 }
 
-Value typed_pattern(const InputDef& input, const Value& v, const std::regex& pattern, const char* expected) {
+Value typed_pattern(const InputDef& input, const Value& v, const regex::Pattern& pattern, const char* expected) {
   auto text = as_text(input, v);
-  if (!std::regex_match(text, pattern)) fail(input, std::string("expected ") + expected + ", got '" + text + "'");
+  if (!pattern.full_match(text)) fail(input, std::string("expected ") + expected + ", got '" + shortened(text) + "'");
   // DATE and TIME bounds compare as text: the fixed-width ISO forms sort chronologically.
   auto parse = [](const Value& bound) { return bound.is_string() ? bound.get<std::string>() : dump_json(bound); };
   check_bounds(input, text, "after", "before", parse, "'" + text + "'");
@@ -113,8 +114,8 @@ Value typed_pattern(const InputDef& input, const Value& v, const std::regex& pat
 }
 
 Value typed_date(const InputDef& input, const Value& v) {
-  static const std::regex date(R"((\d{4})-(\d{2})-(\d{2}))");
-  Value text = typed_pattern(input, v, date, "a date such as 2024-01-31");
+  static const auto date = regex::Pattern::compile(R"((\d{4})-(\d{2})-(\d{2}))", nullptr);
+  Value text = typed_pattern(input, v, *date, "a date such as 2024-01-31");
   const auto& s = text.get_ref<const std::string&>();
   using namespace std::chrono;
   year_month_day ymd{year{std::stoi(s.substr(0, 4))}, month{static_cast<unsigned>(std::stoi(s.substr(5, 2)))},
@@ -124,8 +125,8 @@ Value typed_date(const InputDef& input, const Value& v) {
 }
 
 Value typed_time(const InputDef& input, const Value& v) {
-  static const std::regex time(R"(\d{2}:\d{2}(:\d{2}(\.\d+)?)?)");
-  Value text = typed_pattern(input, v, time, "a time such as 10:30:00");
+  static const auto time = regex::Pattern::compile(R"(\d{2}:\d{2}(:\d{2}(\.\d+)?)?)", nullptr);
+  Value text = typed_pattern(input, v, *time, "a time such as 10:30:00");
   const auto& s = text.get_ref<const std::string&>();
   bool valid = std::stoi(s.substr(0, 2)) < 24 && std::stoi(s.substr(3, 2)) < 60 &&
                (s.size() < 8 || std::stoi(s.substr(6, 2)) < 60);
@@ -138,12 +139,10 @@ Value typed_string(const InputDef& input, const Value& v) {
   const auto& p = input.properties;
   if (p.contains("validator") && p["validator"].is_string()) {
     const auto& pattern = p["validator"].get_ref<const std::string&>();
-    try {
-      if (!std::regex_match(text, std::regex(pattern)))
-        fail(input, "'" + text + "' does not match the validator " + pattern);
-    } catch (const std::regex_error&) {
-      fail(input, "invalid validator " + pattern);
-    }
+    std::string error;
+    auto validator = regex::Pattern::cached(pattern, &error);
+    if (!validator) fail(input, "invalid validator " + pattern + ": " + error);
+    if (!validator->full_match(text)) fail(input, "'" + shortened(text) + "' does not match the validator " + pattern);
   }
   return text;
 }
@@ -172,8 +171,8 @@ Value typed_value(const InputDef& input, const Value& v) {
   const auto& t = input.type;
   if (t == "STRING" || t == "SECRET" || t == "URI") return typed_string(input, v);
   if (t == "EMAIL") {
-    static const std::regex email(R"([^@\s]+@[^@\s]+\.[^@\s]+)");
-    return typed_pattern(input, v, email, "an email address");
+    static const auto email = regex::Pattern::compile(R"([^@\s]+@[^@\s]+\.[^@\s]+)", nullptr);
+    return typed_pattern(input, v, *email, "an email address");
   }
   if (t == "ENUM" || t == "SELECT") return typed_choice(input, v);
   if (t == "MULTISELECT") {

@@ -4,7 +4,6 @@
 #include <sys/statvfs.h>
 
 #include <chrono>
-#include <regex>
 
 #include "runwatch/logging/loggers.h"
 #include "runwatch/model/time.h"

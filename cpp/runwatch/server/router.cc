@@ -4,6 +4,7 @@
 
 #include "runwatch/logging/loggers.h"
 #include "runwatch/model/json_text.h"
+#include "runwatch/model/utf8.h"
 
 namespace runwatch {
 namespace {
@@ -48,6 +49,12 @@ Value Match::json_body() const {
   } catch (const Value::parse_error& e) {
     throw HttpStatusError(400, std::string("Malformed JSON body: ") + e.what());
   }
+}
+
+const std::string& Match::text_body() const {
+  if (auto at = invalid_utf8_at(request.body))
+    throw HttpStatusError(400, "The body is not valid UTF-8 (byte " + std::to_string(*at) + ")");
+  return request.body;
 }
 
 std::string reason_phrase(int status) {
@@ -107,7 +114,17 @@ void Router::serve(httplib::Server& server, Gate gate) {
   server.Patch(".*", handler);
 }
 
+// Texts of the request that handlers read: a bad byte is the client's mistake, said at once.
+std::optional<std::string> invalid_text(const httplib::Request& req) {
+  if (!is_valid_utf8(req.path)) return "The path is not valid UTF-8";
+  for (const auto& [name, value] : req.params)
+    if (!is_valid_utf8(name) || !is_valid_utf8(value))
+      return "Query parameter '" + repair_utf8(name) + "' is not valid UTF-8";
+  return std::nullopt;
+}
+
 void Router::dispatch(const httplib::Request& req, httplib::Response& res) const {
+  if (auto invalid = invalid_text(req)) return json_error(res, 400, *invalid);
   const auto path = split_path(req.path);
   std::string allowed;
   for (const auto& route : routes_) {

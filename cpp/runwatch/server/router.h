@@ -1,7 +1,8 @@
 #pragma once
 // Routes for an httplib server: paths with {name} parameters (one segment each), JSON
 // answers, and errors as JSON with a message: 404 for an unknown path, 405 (with Allow)
-// for a known path asked with another method, 400 for a malformed body, 500 for a bug.
+// for a known path asked with another method, 400 for a malformed body or a path or query
+// parameter that is not UTF-8, 500 for a bug.
 #include <httplib.h>
 
 #include <functional>
@@ -29,8 +30,11 @@ struct Match {
   std::map<std::string, std::string> params;
 
   const std::string& param(const std::string& name) const { return params.at(name); }
-  // The body as JSON; throws HttpStatusError 400 naming the parse error.
+  // The body as JSON; throws HttpStatusError 400 naming the parse error (invalid UTF-8
+  // and nesting deeper than kMaxJsonDepth included).
   Value json_body() const;
+  // The body as text; throws HttpStatusError 400 when it is not UTF-8.
+  const std::string& text_body() const;
 };
 
 // "Not Found" for 404, and so on.

@@ -4,6 +4,7 @@
 
 #include "runwatch/expr/digest.h"
 #include "runwatch/model/error.h"
+#include "runwatch/model/utf8.h"
 
 namespace runwatch {
 
@@ -14,7 +15,7 @@ std::string SecretStore::get(const std::string& name) const {
   if (!encoded) throw Error("Cannot find secret for key '" + name + "'.");
   auto decoded = expr::base64_decode(encoded);
   if (!decoded) throw Error("The secret '" + name + "' is not valid base64 in the environment variable " + variable);
-  return *decoded;
+  return repair_utf8(*decoded);
 }
 
 std::string mask_secrets(std::string text, const std::vector<std::string>& secrets) {

@@ -1,5 +1,6 @@
 #include "runwatch/tasks/core/script_lines.h"
 #include "runwatch/model/json_text.h"
+#include "runwatch/model/utf8.h"
 
 #include <optional>
 #include <string_view>
@@ -20,6 +21,7 @@ std::optional<std::string> marker_json(std::string_view line) {
 }  // namespace
 
 void ScriptLineConsumer::accept(OutputStream stream, std::string line) {
+  if (!is_valid_utf8(line)) line = repair_utf8(line);  // a script may print any bytes
   if (stream == OutputStream::Stderr) ++stderr_lines_;
   if (auto json = marker_json(line)) return apply_marker(*json);
   ctx_.log(stream == OutputStream::Stderr ? LogLevel::WARN : LogLevel::INFO, std::move(line));
