@@ -64,8 +64,8 @@ def start(tmp_path: Path) -> tuple[subprocess.Popen[str], int]:
         stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, env=env, cwd=tmp_path)
     assert process.stdout is not None
     for line in iter(process.stdout.readline, ""):
-        if "API on http://0.0.0.0:" in line:
-            port = int(line.split("API on http://0.0.0.0:")[1].split("/")[0])
+        if "API on http://127.0.0.1:" in line:
+            port = int(line.split("API on http://127.0.0.1:")[1].split("/")[0])
             # Keep reading so that the server never blocks on a full pipe.
             threading.Thread(target=process.stdout.read, daemon=True).start()
             return process, port

@@ -88,6 +88,10 @@ def test_a_post_without_content_length_is_a_post_without_a_body(clock):
         assert (status, body) == (400, {"message": "Bad Request", "status": 400})
 
 
+LOOPBACK_NOTE = ("runwatch: listening on loopback only: to serve other machines set micronaut.server.host "
+                 "(with kestra.server.basic-auth.username and .password) and endpoints.all.host")
+
+
 def start_server(tmp_path: Path, config_text: str, *extra: str) -> subprocess.Popen[str]:
     config = tmp_path / "application.yml"
     config.write_text(config_text)
@@ -107,11 +111,12 @@ def test_runwatch_server_serves_until_sigterm(tmp_path):
         logged: list[str] = []
         for line in iter(process.stdout.readline, ""):
             (said if line.startswith("runwatch:") else logged).append(line.strip())
-            if "management endpoints" in line:
+            if line.strip() == LOOPBACK_NOTE:
                 break
         assert said[0] == f"runwatch: 6 flow(s) loaded from the store and {REPO / 'examples' / 'flows'}"
-        assert said[1].startswith("runwatch: API on http://0.0.0.0:")
-        port = int(said[1].split("management endpoints on http://0.0.0.0:")[1].split(" ")[0])
+        assert said[1].startswith("runwatch: API on http://127.0.0.1:")
+        assert said[2] == LOOPBACK_NOTE
+        port = int(said[1].split("management endpoints on http://127.0.0.1:")[1].split(" ")[0])
         base = f"http://127.0.0.1:{port}"
         assert get(base + "/health")[0] == 200
         assert get(base + "/loggers/io.kestra.core.runners") == (
@@ -120,7 +125,7 @@ def test_runwatch_server_serves_until_sigterm(tmp_path):
         stdout, _ = process.communicate(timeout=30)
         assert [line for line in stdout.splitlines() if line.startswith("runwatch:")] == [
             "runwatch: stopping: running executions have 30 s to end"]
-        assert any(line.endswith(f"io.kestra.core.server management server listening on 0.0.0.0:{port}") for line in logged)
+        assert any(line.endswith(f"io.kestra.core.server management server listening on 127.0.0.1:{port}") for line in logged)
         assert process.returncode == 0
     finally:
         if process.poll() is None:
@@ -145,8 +150,9 @@ def test_runwatch_server_kills_what_still_runs_after_the_grace_period(tmp_path):
     try:
         assert process.stdout is not None
         for line in iter(process.stdout.readline, ""):
-            if "API on http://0.0.0.0:" in line:
-                api_port = int(line.split("API on http://0.0.0.0:")[1].split("/")[0])
+            if "API on http://127.0.0.1:" in line:
+                api_port = int(line.split("API on http://127.0.0.1:")[1].split("/")[0])
+            if line.strip() == LOOPBACK_NOTE:
                 break
         request = urllib.request.Request(f"http://127.0.0.1:{api_port}/api/v1/executions/company.team/slow",
                                          data=b"", method="POST")
@@ -161,3 +167,119 @@ def test_runwatch_server_kills_what_still_runs_after_the_grace_period(tmp_path):
     finally:
         if process.poll() is None:
             process.kill()
+
+
+def listening_addresses(pid: int) -> set[str]:
+    """The local addresses of the TCP sockets `pid` listens on, read from /proc."""
+    inodes = set()
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith("socket:["):
+            inodes.add(target[8:-1])
+    addresses = set()
+    for table in ("tcp", "tcp6"):
+        for line in Path(f"/proc/{pid}/net/{table}").read_text().splitlines()[1:]:
+            fields = line.split()
+            if fields[3] == "0A" and fields[9] in inodes:  # 0A: LISTEN
+                host_hex = fields[1].split(":")[0]
+                if table == "tcp":
+                    addresses.add(socket.inet_ntop(socket.AF_INET, bytes.fromhex(host_hex)[::-1]))
+                else:
+                    addresses.add(host_hex)
+    return addresses
+
+
+def read_ports(process: subprocess.Popen[str]) -> tuple[int, int]:
+    assert process.stdout is not None
+    for line in iter(process.stdout.readline, ""):
+        if "API on http://" in line:
+            api = int(line.split("API on http://")[1].split(":")[1].split("/")[0])
+            management = int(line.split("management endpoints on http://")[1].split(":")[1].split(" ")[0])
+            return api, management
+    raise AssertionError("the server did not start")
+
+
+def request(url: str, data: bytes | None = None, auth: tuple[str, str] | None = None,
+            content_type: str = "application/json") -> tuple[int, Any]:
+    headers = {"Content-Type": content_type}
+    if auth:
+        import base64
+        headers["Authorization"] = "Basic " + base64.b64encode(f"{auth[0]}:{auth[1]}".encode()).decode()
+    req = urllib.request.Request(url, data=data, headers=headers, method="POST" if data is not None else "GET")
+    try:
+        with urllib.request.urlopen(req, timeout=10) as answer:
+            body = answer.read()
+            return answer.status, json.loads(body) if body else None
+    except urllib.error.HTTPError as error:
+        return error.code, json.loads(error.read())
+
+
+def test_without_credentials_nothing_listens_beyond_loopback(tmp_path):
+    process = start_server(tmp_path, "")
+    try:
+        read_ports(process)
+        assert listening_addresses(process.pid) == {"127.0.0.1"}
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=30)
+
+
+def test_an_api_host_beyond_loopback_without_credentials_refuses_to_start(tmp_path):
+    process = start_server(tmp_path, "micronaut:\n  server:\n    host: 0.0.0.0\n")
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 2
+    assert stderr.strip().endswith(
+        "<config>: error: micronaut.server.host: is '0.0.0.0', beyond loopback: set kestra.server.basic-auth.username "
+        "and kestra.server.basic-auth.password first, or listen on 127.0.0.1")
+
+
+SHELL_FLOW = (b"id: shell\nnamespace: company.team\ntasks:\n  - id: run\n"
+              b"    type: io.kestra.plugin.scripts.shell.Commands\n    commands: [\"echo $SECRET_TOKEN\"]\n")
+
+
+def test_with_credentials_an_unauthenticated_client_can_neither_create_run_nor_read(tmp_path, monkeypatch):
+    monkeypatch.setenv("SECRET_TOKEN", "c2VjcmV0")
+    config = ("kestra:\n  server:\n    basic-auth:\n      username: admin@example.com\n      password: Pa55word\n"
+              "micronaut:\n  server:\n    host: 0.0.0.0\n")
+    process = start_server(tmp_path, config)
+    try:
+        api, management = read_ports(process)
+        base = f"http://127.0.0.1:{api}/api/v1"
+        auth = ("admin@example.com", "Pa55word")
+        assert request(base + "/flows", SHELL_FLOW, content_type="application/x-yaml") == (
+            401, {"message": "Unauthorized: the API needs basic authentication (kestra.server.basic-auth)", "status": 401})
+        status, created = request(base + "/flows", SHELL_FLOW, auth=auth, content_type="application/x-yaml")
+        assert (status, created["id"]) == (200, "shell")
+        assert request(base + "/executions/company.team/shell", b"{}")[0] == 401
+        status, execution = request(base + "/executions/company.team/shell?wait=true", b"{}", auth=auth)
+        assert (status, execution["state"]["current"]) == (200, "SUCCESS")
+        assert request(base + f"/logs/{execution['id']}")[0] == 401
+        assert request(base + f"/executions/{execution['id']}")[0] == 401
+        status, logs = request(base + f"/logs/{execution['id']}", auth=auth)
+        assert status == 200
+        assert [line["message"] for line in logs if line["taskId"] == "run"] == [""]  # the child saw no secret
+        # The management server stays on loopback: its endpoints need nothing there.
+        assert get(f"http://127.0.0.1:{management}/health/liveness")[0] == 200
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=30)
+
+
+def test_a_management_server_beyond_loopback_without_credentials_hides_its_sensitive_endpoints(tmp_path):
+    process = start_server(tmp_path, "endpoints:\n  all:\n    host: 0.0.0.0\n")
+    try:
+        _, management = read_ports(process)
+        base = f"http://127.0.0.1:{management}"
+        assert get(base + "/health")[0] == 200
+        assert get(base + "/env") == (401, {
+            "message": "Unauthorized: /env needs endpoints.all.basic-auth (username and password) when the management "
+                       "server listens beyond loopback (endpoints.all.host is 0.0.0.0)", "status": 401})
+        assert get(base + "/threaddump")[0] == 401
+        assert request(base + "/loggers/io.kestra", b'{"configuredLevel": "TRACE"}')[0] == 401
+        assert get(base + "/loggers/io.kestra")[0] == 200
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=30)
