@@ -348,6 +348,66 @@ TEST_F(FlowLoaderTest, YamlSyntaxErrorHasItsPosition) {
   EXPECT_TRUE(issue.message.starts_with("YAML syntax error: ")) << issue.message;
 }
 
+// A "billion laughs": ten levels of ten aliases. Refused from its events, once the
+// values it would expand to pass the budget, before any tree is walked.
+TEST_F(FlowLoaderTest, AnAliasBombIsRefusedBeforeItExpands) {
+  std::string yaml = "id: f\nnamespace: n\nvariables:\n  l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n";
+  for (int level = 1; level <= 9; ++level) {
+    std::string prev = "*l" + std::to_string(level - 1);
+    yaml += "  l" + std::to_string(level) + ": &l" + std::to_string(level) + " [" + prev;
+    for (int i = 1; i < 10; ++i) yaml += ", " + prev;
+    yaml += "]\n";
+  }
+  yaml += "tasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n";
+  auto issue = only_issue(yaml);
+  EXPECT_EQ(issue.line, 8);
+  EXPECT_EQ(issue.message,
+            "the document expands to more than 100000 values once its aliases are followed: it is refused (an alias bomb?)");
+}
+
+TEST_F(FlowLoaderTest, MoreThanFiftyAliasesOfCollectionsAreRefused) {
+  std::string aliases = "*a";
+  for (int i = 1; i < 51; ++i) aliases += ", *a";
+  auto issue = only_issue("id: f\nnamespace: n\nvariables:\n  a: &a [x]\n  b: [" + aliases + "]\n"
+                          "tasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n");
+  expect_issue(issue, "", 5, 207, "more than 50 aliases of lists or mappings: the document is refused (an alias bomb?)");
+}
+
+TEST_F(FlowLoaderTest, AFewAliasesStillLoad) {
+  auto result = load("id: f\nnamespace: n\nvariables:\n  base: &base {team: data}\n  copy: *base\n"
+                     "tasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n");
+  ASSERT_TRUE(result.ok()) << result.issues.at(0).to_string();
+  EXPECT_EQ(result.flow->variables["copy"], Value({{"team", "data"}}));
+}
+
+TEST_F(FlowLoaderTest, TextThatIsNotUtf8IsRefusedAtItsFirstBadByte) {
+  expect_issue(only_issue("id: f\nnamespace: n\ndescription: caf\xC3(\ntasks: []\n"), "", 3, 17,
+               "the flow is not valid UTF-8: byte 0xC3 here");
+}
+
+TEST_F(FlowLoaderTest, NumbersOutOfRangeArePositionedErrors) {
+  expect_issue(only_issue("id: f\nnamespace: n\nvariables:\n  big: 123456789012345678901234567890\n"
+                          "tasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n"),
+               "", 4, 8, "the number 123456789012345678901234567890 is out of range (a 64-bit integer at most)");
+  expect_issue(only_issue("id: f\nnamespace: n\nvariables:\n  huge: 1e400\n"
+                          "tasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n"),
+               "", 4, 9, "the number 1e400 is out of range");
+}
+
+// Ids of any length are checked in one pass (a recursive matcher would overflow the stack).
+TEST_F(FlowLoaderTest, AnIdOfThirtyThousandCharactersIsAnErrorNotACrash) {
+  std::string id(30'000, 'a');
+  auto issue = only_issue("id: f\nnamespace: n\ntasks:\n  - id: " + id + "!\n    type: io.kestra.plugin.core.log.Log\n"
+                          "    message: hi\n");
+  expect_issue(issue, "tasks[0].id", 4, 9,
+               "invalid task id '" + std::string(100, 'a') + "...': it must match ^[a-zA-Z0-9][a-zA-Z0-9_-]*$");
+  std::string scalar(100'000, '1');
+  auto long_scalar = load("id: f\nnamespace: n\nvariables:\n  x: " + scalar + "x\ntasks:\n  - id: a\n"
+                          "    type: io.kestra.plugin.core.log.Log\n    message: hi\n");
+  ASSERT_TRUE(long_scalar.ok());
+  EXPECT_EQ(long_scalar.flow->variables["x"], scalar + "x");
+}
+
 TEST_F(FlowLoaderTest, EmptyFileAndNonMappingAreRefused) {
   expect_issue(only_issue(""), "", 1, 1, "the file is empty: a flow needs an id, a namespace and tasks");
   expect_issue(only_issue("# nothing but a comment\n"), "", 1, 1,
