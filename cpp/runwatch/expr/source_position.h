@@ -1,15 +1,11 @@
 #pragma once
-// Turns a byte offset in the template text into the 1-based line and column people read.
-#include <cstddef>
-#include <string_view>
+// Turns a byte offset in the template text into the 1-based line and column people read
+// (columns in Unicode code points): the model's text positions.
+#include "runwatch/model/utf8.h"
 
 namespace runwatch::expr {
 
-struct SourcePosition {
-  int line = 1;
-  int column = 1;  // in Unicode code points
-};
-
-SourcePosition position_of(std::string_view text, size_t offset);
+using SourcePosition = TextPosition;
+using runwatch::position_of;
 
 }  // namespace runwatch::expr
