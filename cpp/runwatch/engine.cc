@@ -45,7 +45,8 @@ Engine::Engine(EngineOptions options)
       flow_triggers_(std::make_unique<store::RepositoryWindowStore>(*repository_, indexer_)),
       schedule_state_(*repository_),
       executor_(*clock_, PluginRegistry::global(), secrets_, env_vars(options.env_vars_prefix), board_,
-                options.worker_threads > 0 ? options.worker_threads : default_worker_threads(),
+                WorkerSettings{options.worker_threads > 0 ? options.worker_threads : default_worker_threads(),
+                               options.render_timeout},
                 [this](const Execution& e) { on_transition(e); }, metrics_.catalog()),
       scheduler_(*clock_, flows_, secrets_, [this](const ScheduledExecution& e) {
         create(e.ns, e.flow_id, e.inputs, {}, e.trigger);

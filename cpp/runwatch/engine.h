@@ -33,6 +33,8 @@ namespace runwatch {
 struct EngineOptions {
   std::shared_ptr<Clock> clock;  // default: the system clock
   int worker_threads = 0;        // default: 4 per core, at least 8
+  // runwatch.template.render-timeout: how long rendering one task's properties may take.
+  std::chrono::steady_clock::duration render_timeout = kDefaultRenderTimeout;
   // Secrets given by the host; secret() also reads SECRET_<NAME> (base64) from the environment.
   std::map<std::string, std::string> secrets;
   // Environment variables with this prefix are the `envs` templates see (lower case, prefix removed).

@@ -154,6 +154,7 @@ class Engine:
             repository_path=self.config.repository_path,
             retention_seconds=self.config.repository_retention,
             flows=None if flows is None else os.fspath(flows),
+            render_timeout_seconds=self.config.render_timeout,
         )
         self.clock = clock
         self.metrics = Metrics(self._core.metrics)

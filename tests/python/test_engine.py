@@ -578,6 +578,35 @@ def test_kill_a_retrying_task_ends_killed_without_another_attempt(engine, add, c
     assert [r.task_id for r in after.task_runs] == ["flaky"]  # the errors branch does not run on kill
 
 
+ENDLESS_RENDER = flow_yaml("""
+    id: endless
+    namespace: company.team
+    tasks:
+      - id: say
+        type: io.kestra.plugin.core.log.Log
+        message: "{% for i in range(1, 1000000) %}{% for j in range(1, 1000000) %}{% endfor %}{% endfor %}"
+    """)
+
+
+def test_a_render_past_its_budget_fails_the_task_and_the_engine_goes_on(clock):
+    config = {"runwatch": {"template": {"render-timeout": "50ms"}}}
+    with runwatch.Engine(config=config, clock=clock, worker_threads=2) as engine:
+        engine.add_flow(ENDLESS_RENDER)
+        execution = engine.run("company.team", "endless", timeout=PROMPT)
+        assert execution.state == "FAILED"
+        errors = [e.message for e in execution.logs(level="ERROR")]
+        assert any("Rendering took longer than its time budget" in m for m in errors), errors
+
+
+def test_kill_stops_a_task_still_rendering_its_properties(engine):
+    engine.add_flow(ENDLESS_RENDER)  # the default budget is 10 s: only the kill ends it sooner
+    created = engine.run("company.team", "endless", wait=False)
+    assert poll(lambda: engine.execution(created.id).state == "RUNNING")
+    assert engine.kill(created.id)
+    execution = engine.wait(created.id, timeout=5)
+    assert execution.state == "KILLED"
+
+
 def test_kill_a_running_shell_command_stops_its_process_promptly(clock, tmp_path):
     started = tmp_path / "started"
     flow = flow_yaml(f"""

@@ -214,6 +214,11 @@ const std::vector<KeySpec>& scalar_keys() {
            if (url.front() != '/') throw InvalidValue("each open URL must be a path starting with '/', got '" + url + "'");
        }},
       {"runwatch.api.wait-timeout", [](Config& c, const std::string& t) { c.api_wait_timeout = duration_of(t); }},
+      {"runwatch.template.render-timeout",
+       [](Config& c, const std::string& t) {
+         c.render_timeout = duration_of(t);
+         if (c.render_timeout < std::chrono::milliseconds(1)) throw InvalidValue("must be at least 1ms, got '" + t + "'");
+       }},
       {"endpoints.all.host", [](Config& c, const std::string& t) { c.management_host = host_of(t); }},
       {"endpoints.all.port", [](Config& c, const std::string& t) { c.management_port = port_of(t); }},
       {"endpoints.all.basic-auth.username",

@@ -49,6 +49,8 @@ struct Config {
   // runwatch.api.wait-timeout: how long `?wait=true` waits before answering 202 with the
   // execution still running.
   Duration api_wait_timeout = std::chrono::seconds(60);
+  // runwatch.template.render-timeout: how long rendering one task's properties may take.
+  Duration render_timeout = std::chrono::seconds(10);
   // endpoints.*: the management server. Port 0 takes any free port.
   std::string management_host = kLoopbackHost;  // endpoints.all.host (runwatch's key)
   int management_port = 8081;

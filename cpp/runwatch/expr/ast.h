@@ -1,6 +1,7 @@
 #pragma once
 // The compiled form of a template: immutable expression and statement trees. Rendering
 // walks them with a RenderContext; nothing here changes after compile().
+#include <algorithm>
 #include <memory>
 #include <string>
 #include <vector>
@@ -13,20 +14,39 @@ namespace runwatch::expr {
 
 struct RenderContext;
 
+class Expr;
+using ExprPtr = std::unique_ptr<Expr>;
+
+// Every node knows how deep its tree is, so the parser can refuse a tree too deep to
+// walk (rendering and destruction recurse once per level).
 class Expr {
  public:
-  explicit Expr(size_t offset) : offset_(offset) {}
+  explicit Expr(size_t offset, int depth = 1) : offset_(offset), depth_(depth) {}
   virtual ~Expr() = default;
   // The value, or an undefined Operand naming what was not found (paths only).
   virtual Operand resolve(RenderContext& ctx) const = 0;
   // The value; an undefined one is a RenderError.
   Operand evaluate(RenderContext& ctx) const;
   size_t offset() const { return offset_; }
+  int depth() const { return depth_; }
 
  private:
   size_t offset_;
+  int depth_;
 };
-using ExprPtr = std::unique_ptr<Expr>;
+
+// 1 + the depth of the deepest child (null children count 0).
+template <class... Children>
+int depth_above(const Children&... children) {
+  int deepest = 0;
+  ((deepest = std::max(deepest, children ? children->depth() : 0)), ...);
+  return deepest + 1;
+}
+inline int depth_above(const std::vector<ExprPtr>& children) {
+  int deepest = 0;
+  for (const auto& child : children) deepest = std::max(deepest, child ? child->depth() : 0);
+  return deepest + 1;
+}
 
 class Literal final : public Expr {
  public:
@@ -51,7 +71,7 @@ class VariableRef final : public Expr {
 // a.b and a['b'] and a[0].
 class MemberRef final : public Expr {
  public:
-  MemberRef(size_t offset, ExprPtr object, ExprPtr key) : Expr(offset), object_(std::move(object)), key_(std::move(key)) {}
+  MemberRef(size_t offset, ExprPtr object, ExprPtr key) : Expr(offset, depth_above(object, key)), object_(std::move(object)), key_(std::move(key)) {}
   Operand resolve(RenderContext& ctx) const override;
 
  private:
@@ -60,7 +80,7 @@ class MemberRef final : public Expr {
 
 class ListLiteral final : public Expr {
  public:
-  ListLiteral(size_t offset, std::vector<ExprPtr> items) : Expr(offset), items_(std::move(items)) {}
+  ListLiteral(size_t offset, std::vector<ExprPtr> items) : Expr(offset, depth_above(items)), items_(std::move(items)) {}
   Operand resolve(RenderContext& ctx) const override;
 
  private:
@@ -70,10 +90,15 @@ class ListLiteral final : public Expr {
 class MapLiteral final : public Expr {
  public:
   MapLiteral(size_t offset, std::vector<std::pair<ExprPtr, ExprPtr>> entries)
-      : Expr(offset), entries_(std::move(entries)) {}
+      : Expr(offset, depth_of(entries)), entries_(std::move(entries)) {}
   Operand resolve(RenderContext& ctx) const override;
 
  private:
+  static int depth_of(const std::vector<std::pair<ExprPtr, ExprPtr>>& entries) {
+    int deepest = 0;
+    for (const auto& [key, value] : entries) deepest = std::max(deepest, depth_above(key, value));
+    return deepest + 1;
+  }
   std::vector<std::pair<ExprPtr, ExprPtr>> entries_;
 };
 
@@ -81,7 +106,7 @@ enum class UnaryOp { Not, Minus, Plus };
 
 class Unary final : public Expr {
  public:
-  Unary(size_t offset, UnaryOp op, ExprPtr operand) : Expr(offset), op_(op), operand_(std::move(operand)) {}
+  Unary(size_t offset, UnaryOp op, ExprPtr operand) : Expr(offset, depth_above(operand)), op_(op), operand_(std::move(operand)) {}
   Operand resolve(RenderContext& ctx) const override;
 
  private:
@@ -98,7 +123,7 @@ enum class BinaryOp {
 class Binary final : public Expr {
  public:
   Binary(size_t offset, BinaryOp op, ExprPtr left, ExprPtr right)
-      : Expr(offset), op_(op), left_(std::move(left)), right_(std::move(right)) {}
+      : Expr(offset, depth_above(left, right)), op_(op), left_(std::move(left)), right_(std::move(right)) {}
   Operand resolve(RenderContext& ctx) const override;
 
  private:
@@ -110,7 +135,7 @@ class Binary final : public Expr {
 class Coalesce final : public Expr {
  public:
   Coalesce(size_t offset, ExprPtr left, ExprPtr right, bool null_counts)
-      : Expr(offset), left_(std::move(left)), right_(std::move(right)), null_counts_(null_counts) {}
+      : Expr(offset, depth_above(left, right)), left_(std::move(left)), right_(std::move(right)), null_counts_(null_counts) {}
   Operand resolve(RenderContext& ctx) const override;
 
  private:
@@ -121,7 +146,7 @@ class Coalesce final : public Expr {
 class Ternary final : public Expr {
  public:
   Ternary(size_t offset, ExprPtr condition, ExprPtr then, ExprPtr otherwise)
-      : Expr(offset), condition_(std::move(condition)), then_(std::move(then)), otherwise_(std::move(otherwise)) {}
+      : Expr(offset, depth_above(condition, then, otherwise)), condition_(std::move(condition)), then_(std::move(then)), otherwise_(std::move(otherwise)) {}
   Operand resolve(RenderContext& ctx) const override;
 
  private:
@@ -132,7 +157,7 @@ class FilterCall final : public Expr {
  public:
   // `arguments` has one slot per declared argument; an absent one is null.
   FilterCall(size_t offset, ExprPtr input, const FilterDef& filter, std::vector<ExprPtr> arguments)
-      : Expr(offset), input_(std::move(input)), filter_(filter), arguments_(std::move(arguments)) {}
+      : Expr(offset, std::max(depth_above(input), depth_above(arguments))), input_(std::move(input)), filter_(filter), arguments_(std::move(arguments)) {}
   Operand resolve(RenderContext& ctx) const override;
 
  private:
@@ -144,7 +169,7 @@ class FilterCall final : public Expr {
 class TestCall final : public Expr {
  public:
   TestCall(size_t offset, ExprPtr input, const TestDef& test, bool negated)
-      : Expr(offset), input_(std::move(input)), test_(test), negated_(negated) {}
+      : Expr(offset, depth_above(input)), input_(std::move(input)), test_(test), negated_(negated) {}
   Operand resolve(RenderContext& ctx) const override;
 
  private:
@@ -162,10 +187,15 @@ struct NamedArgument {
 class Call final : public Expr {
  public:
   Call(size_t offset, std::string name, std::vector<ExprPtr> positional, std::vector<NamedArgument> named)
-      : Expr(offset), name_(std::move(name)), positional_(std::move(positional)), named_(std::move(named)) {}
+      : Expr(offset, std::max(depth_above(positional), depth_of(named))), name_(std::move(name)), positional_(std::move(positional)), named_(std::move(named)) {}
   Operand resolve(RenderContext& ctx) const override;
 
  private:
+  static int depth_of(const std::vector<NamedArgument>& named) {
+    int deepest = 0;
+    for (const auto& argument : named) deepest = std::max(deepest, argument.value->depth());
+    return deepest + 1;
+  }
   Operand call_macro(RenderContext& ctx) const;
   std::string name_;
   std::vector<ExprPtr> positional_;

@@ -5,6 +5,7 @@
 #include "runwatch/expr/errors.h"
 #include "runwatch/expr/render_context.h"
 #include "runwatch/expr/value_ops.h"
+#include "runwatch/model/size_limits.h"
 
 namespace runwatch::expr {
 namespace {
@@ -113,9 +114,7 @@ bool compare_op(BinaryOp op, const Value& a, const Value& b) {
 Value range_of(const Value& from, const Value& to) {
   if (!from.is_number_integer() || !to.is_number_integer()) throw std::invalid_argument("a range needs integer bounds");
   auto start = from.get<std::int64_t>(), end = to.get<std::int64_t>();
-  Value out = Value::array();
-  for (auto i = start; start <= end ? i <= end : i >= end; start <= end ? ++i : --i) out.push_back(i);
-  return out;
+  return integer_range(start, end, start <= end ? 1 : -1);
 }
 
 // Evaluates `expr`; when it (or a path inside it) is undefined, null instead.
@@ -208,6 +207,7 @@ Operand Binary::resolve(RenderContext& ctx) const {
     case BinaryOp::Concat: {
       std::string text = a.is_null() ? "" : java_string(a);
       if (!b.is_null()) text += java_string(b);
+      guarded(ctx, offset(), [&] { check_text_size(text.size(), "~"); });
       return Operand::owned(std::move(text));
     }
     case BinaryOp::Range: return guarded(ctx, offset(), [&] { return Operand::owned(range_of(a, b)); });
@@ -247,7 +247,11 @@ Operand FilterCall::resolve(RenderContext& ctx) const {
   arguments.reserve(arguments_.size());
   for (const auto& argument : arguments_)
     arguments.push_back(argument ? argument->evaluate(ctx).take() : Value(Value::value_t::discarded));
-  return guarded(ctx, offset(), "Filter", filter_.name, [&] { return Operand::owned(filter_.apply(input.value(), FilterArgs(arguments))); });
+  return guarded(ctx, offset(), "Filter", filter_.name, [&] {
+    Value result = filter_.apply(input.value(), FilterArgs(arguments));
+    check_size(result, filter_.name);
+    return Operand::owned(std::move(result));
+  });
 }
 
 Operand TestCall::resolve(RenderContext& ctx) const {
@@ -267,12 +271,17 @@ Operand Call::resolve(RenderContext& ctx) const {
   for (const auto& argument : positional_) positional.push_back(argument->evaluate(ctx).take());
   Value named;
   for (const auto& argument : named_) named[argument.name] = argument.value->evaluate(ctx).take();
-  return guarded(ctx, offset(), "Function", name_, [&] { return Operand::owned((*function)(positional, named)); });
+  return guarded(ctx, offset(), "Function", name_, [&] {
+    Value result = (*function)(positional, named);
+    check_size(result, name_);
+    return Operand::owned(std::move(result));
+  });
 }
 
 Operand Call::call_macro(RenderContext& ctx) const {
   const Macro& macro = *ctx.tmpl.find_macro(name_);
   if (ctx.macro_depth >= kMaxMacroDepth) ctx.fail(offset(), "Macro \"" + name_ + "\" calls itself too deeply");
+  ctx.checkpoint(offset());
   for (const auto& argument : named_) {
     bool known = false;
     for (const auto& parameter : macro.parameters) known = known || parameter.name == argument.name;

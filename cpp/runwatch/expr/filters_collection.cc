@@ -4,6 +4,7 @@
 
 #include "runwatch/expr/filter_support.h"
 #include "runwatch/expr/filters.h"
+#include "runwatch/model/size_limits.h"
 
 namespace runwatch::expr {
 namespace {
@@ -53,6 +54,7 @@ Value join(const Value& input, const FilterArgs& args) {
     if (!first) out += separator;
     first = false;
     out += java_string(item);
+    check_text_size(out.size(), "join");
   }
   return out;
 }

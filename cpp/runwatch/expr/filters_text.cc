@@ -5,6 +5,7 @@
 #include "runwatch/expr/filters.h"
 #include "runwatch/expr/value_tests.h"
 #include "runwatch/regex/pattern.h"
+#include "runwatch/model/size_limits.h"
 
 namespace runwatch::expr {
 namespace {
@@ -121,8 +122,17 @@ Value split(const Value& input, const FilterArgs& args) {
 
 std::string replace_all(std::string s, const std::string& from, const std::string& to) {
   if (from.empty()) return s;
-  for (size_t at = 0; (at = s.find(from, at)) != std::string::npos; at += to.size()) s.replace(at, from.size(), to);
-  return s;
+  std::string out;
+  size_t copied = 0;
+  for (size_t at = 0; (at = s.find(from, at)) != std::string::npos; at += from.size()) {
+    out.append(s, copied, at - copied).append(to);
+    copied = at + from.size();
+    check_text_size(out.size(), "replace");
+  }
+  if (copied == 0) return s;
+  out.append(s, copied);
+  check_text_size(out.size(), "replace");
+  return out;
 }
 
 // Applies `edit` to a string, or to every string inside a list or map (Kestra's

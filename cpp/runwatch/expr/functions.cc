@@ -66,13 +66,7 @@ Value range(const std::vector<Value>& args, const Value& named) {
   auto start = integer_argument(argument(args, named, 0, "start"), "start");
   auto end = integer_argument(argument(args, named, 1, "end"), "end");
   const Value* step_value = argument(args, named, 2, "increment");
-  std::int64_t step = step_value ? integer_argument(step_value, "increment") : 1;
-  if (step == 0) throw std::invalid_argument("range: increment must not be 0");
-  constexpr std::int64_t kMaxLength = 1'000'000;
-  if ((end - start) / step >= kMaxLength) throw std::invalid_argument("range: too many elements");
-  Value out = Value::array();
-  for (auto i = start; step > 0 ? i <= end : i >= end; i += step) out.push_back(i);
-  return out;
+  return integer_range(start, end, step_value ? integer_argument(step_value, "increment") : 1);
 }
 
 Value extreme(const std::vector<Value>& args, bool want_max) {

@@ -46,6 +46,11 @@ BinaryOp binary_op(std::string_view symbol) {
   return BinaryOp::Range;
 }
 
+// Rendering and destroying a tree recurse once per level; past these, a template is
+// refused at compile time instead of overflowing the stack.
+constexpr int kMaxExpressionDepth = 500;
+constexpr int kMaxTagNesting = 100;
+
 class Parser {
  public:
   explicit Parser(std::string_view source) : source_(source), tokens_(tokenize(source)) {}
@@ -93,6 +98,29 @@ class Parser {
     }
   }
 
+  // Counts one level of parser recursion for as long as it lives.
+  class Level {
+   public:
+    Level(Parser& parser, int& depth, int limit, std::string_view what) : depth_(depth) {
+      if (++depth_ > limit) {
+        --depth_;
+        parser.fail(parser.current().offset, std::string(what) + " nested deeper than " + std::to_string(limit) + " levels");
+      }
+    }
+    ~Level() { --depth_; }
+    Level(const Level&) = delete;
+    Level& operator=(const Level&) = delete;
+
+   private:
+    int& depth_;
+  };
+
+  ExprPtr bounded(ExprPtr expr) {
+    if (expr->depth() > kMaxExpressionDepth)
+      fail(expr->offset(), "Expression nested deeper than " + std::to_string(kMaxExpressionDepth) + " levels");
+    return expr;
+  }
+
   const Token& expect(TokenKind kind, std::string_view text, std::string_view what) {
     if (!at(kind, text)) fail(current().offset, "Unexpected " + describe(current()) + ", expected " + std::string(what));
     return advance();
@@ -136,6 +164,7 @@ class Parser {
   }
 
   NodePtr parse_tag(size_t open) {
+    Level level(*this, tag_nesting_, kMaxTagNesting, "Tags");
     const Token& name = advance();
     if (name.text == "if") return parse_if(open);
     if (name.text == "for") return parse_for(open);
@@ -227,7 +256,7 @@ class Parser {
 
   NodePtr parse_filter_block(size_t open) {
     ExprPtr chain = std::make_unique<BodyText>(open);
-    do chain = parse_filter_invocation(std::move(chain));
+    do chain = bounded(parse_filter_invocation(std::move(chain)));
     while (accept(TokenKind::Operator, "|"));
     end_tag();
     Opener opener{"filter", open, "endfilter"};
@@ -247,6 +276,7 @@ class Parser {
   }
 
   ExprPtr parse_expression(int min_precedence = 0) {
+    Level level(*this, expression_nesting_, kMaxExpressionDepth, "Expression");
     const Token& first = current();
     ExprPtr expr;
     if (first.kind == TokenKind::Operator && (first.text == "not" || first.text == "-" || first.text == "+")) {
@@ -279,6 +309,7 @@ class Parser {
         else
           expr = std::make_unique<Binary>(token.offset, binary_op(op->symbol), std::move(expr), std::move(right));
       }
+      expr = bounded(std::move(expr));
     }
     if (min_precedence == 0 && at(TokenKind::Punctuation, "?")) {
       size_t offset = advance().offset;
@@ -287,7 +318,7 @@ class Parser {
       auto otherwise = parse_expression();
       expr = std::make_unique<Ternary>(offset, std::move(expr), std::move(then), std::move(otherwise));
     }
-    return expr;
+    return bounded(std::move(expr));
   }
 
   ExprPtr parse_primary() {
@@ -330,7 +361,7 @@ class Parser {
         part = parse_expression();
         expect(TokenKind::InterpolationClose, "", "\"}\"");
       }
-      expr = std::make_unique<Binary>(offset, BinaryOp::Concat, std::move(expr), std::move(part));
+      expr = bounded(std::make_unique<Binary>(offset, BinaryOp::Concat, std::move(expr), std::move(part)));
     }
     return expr;
   }
@@ -341,12 +372,12 @@ class Parser {
         const Token& name = expect(TokenKind::Name, "", "an attribute name");
         if (at(TokenKind::Punctuation, "("))
           fail(current().offset, "Method calls are not supported: \"" + name.text + "(...)\"");
-        expr = std::make_unique<MemberRef>(name.offset, std::move(expr), std::make_unique<Literal>(name.offset, name.text));
+        expr = bounded(std::make_unique<MemberRef>(name.offset, std::move(expr), std::make_unique<Literal>(name.offset, name.text)));
       } else if (at(TokenKind::Punctuation, "[")) {
         size_t offset = advance().offset;
         auto key = parse_expression();
         expect(TokenKind::Punctuation, "]", "\"]\"");
-        expr = std::make_unique<MemberRef>(offset, std::move(expr), std::move(key));
+        expr = bounded(std::make_unique<MemberRef>(offset, std::move(expr), std::move(key)));
       } else {
         return expr;
       }
@@ -439,6 +470,8 @@ class Parser {
   std::vector<Token> tokens_;
   size_t pos_ = 0;
   std::vector<Macro> macros_;
+  int expression_nesting_ = 0;
+  int tag_nesting_ = 0;
 };
 
 }  // namespace

@@ -70,6 +70,7 @@ void ForNode::render(RenderContext& ctx, std::string& out) const {
       if (items.is_object()) ctx.scopes.bind(variable_, Operand::owned(Value{{"key", it.key()}, {"value", it.value()}}));
       else ctx.scopes.bind(variable_, Operand::borrowed(*it, true));
       render_body(body_, ctx, out);
+      ctx.checkpoint(offset(), out.size());
     }
   } catch (...) {
     ctx.scopes.pop();

@@ -2,6 +2,7 @@
 
 #include "runwatch/expr/errors.h"
 #include "runwatch/expr/source_position.h"
+#include "runwatch/model/size_limits.h"
 
 namespace runwatch::expr {
 
@@ -62,6 +63,14 @@ void ScopeChain::assign(std::string_view name, Value value) {
 void RenderContext::fail(size_t offset, const std::string& message) const {
   int line = position_of(tmpl.source, offset).line;
   throw RenderError(line, message, message + " (" + tmpl.source + ":" + std::to_string(line) + ")");
+}
+
+void RenderContext::checkpoint(size_t offset, size_t output_size) const {
+  if (output_size > kMaxTextBytes)
+    fail(offset, "The rendered text would be longer than " + std::to_string(kMaxTextBytes >> 20) + " MiB");
+  if (limits.cancellation && limits.cancellation->cancelled())
+    fail(offset, "Rendering stopped: " + limits.cancellation->reason());
+  if (std::chrono::steady_clock::now() > limits.deadline) fail(offset, "Rendering took longer than its time budget");
 }
 
 void RenderContext::fail_undefined(std::string_view name, size_t offset) const {

@@ -8,6 +8,7 @@
 
 #include "runwatch/expr/ast.h"
 #include "runwatch/expr/functions.h"
+#include "runwatch/expr/template.h"
 
 namespace runwatch::expr {
 
@@ -61,17 +62,22 @@ class JsonStringState {
 };
 
 struct RenderContext {
-  RenderContext(const CompiledTemplate& tmpl, const Value& variables, const Functions& functions)
-      : tmpl(tmpl), variables(variables), functions(functions), scopes(variables) {}
+  RenderContext(const CompiledTemplate& tmpl, const Value& variables, const Functions& functions,
+                const RenderLimits& limits = {})
+      : tmpl(tmpl), variables(variables), functions(functions), limits(limits), scopes(variables) {}
 
   // RenderError at `offset`, Pebble/Kestra style: "message (template:line)".
   [[noreturn]] void fail(size_t offset, const std::string& message) const;
   // Kestra's "Unable to find `name` used in the expression `template` at line N".
   [[noreturn]] void fail_undefined(std::string_view name, size_t offset) const;
+  // Fails at `offset` when the render ran out of time, was cancelled, or its output
+  // (`output_size` bytes so far) grew past kMaxTextBytes.
+  void checkpoint(size_t offset, size_t output_size = 0) const;
 
   const CompiledTemplate& tmpl;
   const Value& variables;
   const Functions& functions;
+  RenderLimits limits;
   ScopeChain scopes;
   int macro_depth = 0;
   bool json_document = false;  // OutputContext::JsonDocument

@@ -44,19 +44,21 @@ std::shared_ptr<const Template> Template::compile(std::string_view text) {
 
 const std::string& Template::text() const { return compiled_->source; }
 
-std::string Template::render(const Value& variables, const Functions& functions, OutputContext context) const {
+std::string Template::render(const Value& variables, const Functions& functions, OutputContext context,
+                             const RenderLimits& limits) const {
   if (constant_) return compiled_->source;
-  RenderContext ctx(*compiled_, variables, functions);
+  RenderContext ctx(*compiled_, variables, functions, limits);
   ctx.json_document = context == OutputContext::JsonDocument;
   std::string out;
   out.reserve(compiled_->source.size());
   render_body(compiled_->body, ctx, out);
+  ctx.checkpoint(compiled_->source.size(), out.size());
   return out;
 }
 
-Value Template::evaluate(const Value& variables, const Functions& functions) const {
-  if (!single_expression_) return render(variables, functions);
-  RenderContext ctx(*compiled_, variables, functions);
+Value Template::evaluate(const Value& variables, const Functions& functions, const RenderLimits& limits) const {
+  if (!single_expression_) return render(variables, functions, OutputContext::Text, limits);
+  RenderContext ctx(*compiled_, variables, functions, limits);
   return single_expression_->evaluate(ctx).take();
 }
 

@@ -4,12 +4,14 @@
 //
 //   auto t = Template::compile("Hello {{ inputs.name | upper }}");
 //   std::string text = t->render(variables, builtin_functions());
+#include <chrono>
 #include <memory>
 #include <string>
 #include <string_view>
 
 #include "runwatch/expr/errors.h"
 #include "runwatch/expr/functions.h"
+#include "runwatch/model/cancellation.h"
 #include "runwatch/model/value.h"
 
 namespace runwatch::expr {
@@ -23,6 +25,17 @@ struct CompiledTemplate;
 enum class OutputContext { Text, JsonDocument };
 class Expr;
 
+// How far one render may go: it stops, with a RenderError, once the deadline passes or
+// the cancellation (a task's kill or timeout) is set. Checked at every loop iteration
+// and macro call, which is where a small template can spend unbounded time.
+struct RenderLimits {
+  std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
+  const Cancellation* cancellation = nullptr;
+  static RenderLimits within(std::chrono::steady_clock::duration budget, const Cancellation* cancellation = nullptr) {
+    return {std::chrono::steady_clock::now() + budget, cancellation};
+  }
+};
+
 class Template {
  public:
   // Throws TemplateError.
@@ -33,10 +46,10 @@ class Template {
   bool is_constant() const { return constant_; }
   // Throws RenderError (UndefinedVariableError for an undefined variable).
   std::string render(const Value& variables, const Functions& functions,
-                     OutputContext context = OutputContext::Text) const;
+                     OutputContext context = OutputContext::Text, const RenderLimits& limits = {}) const;
   // For a template that is a single "{{ expr }}" (whitespace around allowed), the raw
   // value of expr: a number, list or map stays one. Otherwise the rendered text.
-  Value evaluate(const Value& variables, const Functions& functions) const;
+  Value evaluate(const Value& variables, const Functions& functions, const RenderLimits& limits = {}) const;
   const std::string& text() const;
 
  private:

@@ -6,6 +6,8 @@
 #include <cstdio>
 #include <stdexcept>
 
+#include "runwatch/model/size_limits.h"
+
 namespace runwatch::expr {
 
 std::string java_double(double d) {
@@ -220,10 +222,34 @@ int compare(const Value& a, const Value& b) {
   return (x > y) - (x < y);
 }
 
+void check_size(const Value& value, std::string_view what) {
+  if (value.is_string()) check_text_size(value.get_ref<const std::string&>().size(), what);
+  else if (value.is_structured()) check_collection_size(value.size(), what);
+}
+
+Value integer_range(std::int64_t start, std::int64_t end, std::int64_t step) {
+  if (step == 0) throw std::invalid_argument("range: increment must not be 0");
+  Value out = Value::array();
+  if (step > 0 ? end < start : end > start) return out;
+  // Unsigned (modular) arithmetic: exact for every pair of int64 ends, never overflowing.
+  auto as_unsigned = [](std::int64_t v) { return static_cast<std::uint64_t>(v); };
+  std::uint64_t distance = step > 0 ? as_unsigned(end) - as_unsigned(start) : as_unsigned(start) - as_unsigned(end);
+  std::uint64_t stride = step > 0 ? as_unsigned(step) : std::uint64_t{0} - as_unsigned(step);
+  std::uint64_t last = distance / stride;
+  check_collection_size(last >= kMaxCollectionSize ? kMaxCollectionSize + 1 : static_cast<size_t>(last) + 1, "range");
+  for (std::uint64_t i = 0; i <= last; ++i) out.push_back(static_cast<std::int64_t>(as_unsigned(start) + i * as_unsigned(step)));
+  return out;
+}
+
 Value arithmetic(Arithmetic op, const Value& a, const Value& b) {
   if (op == Arithmetic::Add) {
-    if (a.is_string() || b.is_string()) return java_string(a) + java_string(b);
+    if (a.is_string() || b.is_string()) {
+      std::string text = java_string(a) + java_string(b);
+      check_text_size(text.size(), "+");
+      return text;
+    }
     if (a.is_array()) {
+      check_collection_size(a.size() + (b.is_array() ? b.size() : 1), "+");
       Value out = a;
       if (b.is_array()) out.insert(out.end(), b.begin(), b.end());
       else out.push_back(b);

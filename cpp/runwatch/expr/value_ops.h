@@ -1,6 +1,7 @@
 #pragma once
 // Pebble's value semantics on JSON values: how values print, compare, add up and
 // decide an `if`. Failures throw std::invalid_argument with a user-facing message.
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -37,6 +38,14 @@ enum class Arithmetic { Add, Subtract, Multiply, Divide, Modulus };
 // list on the left.
 Value arithmetic(Arithmetic op, const Value& a, const Value& b);
 Value negate(const Value& a);
+
+// Throws std::length_error when a string is past kMaxTextBytes or a list or map past
+// kMaxCollectionSize (its top level: nested values were checked when they were built).
+void check_size(const Value& value, std::string_view what);
+
+// start, start + step, ... up to end included (empty when step points away from end);
+// no overflow near the int64 ends; past kMaxCollectionSize elements, std::length_error.
+Value integer_range(std::int64_t start, std::int64_t end, std::int64_t step);
 
 // The truth of a condition (if, and, or, not): booleans, numbers (non-zero), strings
 // (non-empty). `where` names the construct in the error for null or a list or map.

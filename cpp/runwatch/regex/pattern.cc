@@ -6,6 +6,8 @@
 #include <stdexcept>
 #include <unordered_map>
 
+#include "runwatch/model/size_limits.h"
+
 namespace runwatch::regex {
 namespace {
 
@@ -91,6 +93,7 @@ std::vector<Span> Pattern::find_all(std::string_view text) const {
   for (size_t at = 0; at <= text.size();) {
     if (!re_->Match(subject, at, text.size(), re2::RE2::UNANCHORED, &match, 1)) break;
     size_t start = static_cast<size_t>(match.data() - text.data());
+    check_collection_size(out.size() + 1, "regular expression matches");
     out.push_back({start, start + match.size()});
     if (match.empty()) at = start + (start < text.size() ? utf8_length_at(text, start) : 1);
     else at = start + match.size();
@@ -135,8 +138,10 @@ std::string Pattern::replace_all(std::string_view text, std::string_view replace
       }
     }
     copied = span.end;
+    check_text_size(out.size(), "replace");
   }
   out.append(text.substr(copied));
+  check_text_size(out.size(), "replace");
   return out;
 }
 

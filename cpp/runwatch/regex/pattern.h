@@ -37,6 +37,7 @@ class Pattern {
   // The whole text's capture groups (group 0 first; an unmatched group is empty), or nullopt.
   std::optional<std::vector<std::string>> full_match_groups(std::string_view text) const;
   // Every match, left to right, not overlapping; an empty match advances one character.
+  // Past kMaxCollectionSize matches (replace_all: a result past kMaxTextBytes), std::length_error.
   std::vector<Span> find_all(std::string_view text) const;
   // Java's Matcher.replaceAll: `$n` and `${name}` insert a group, `\` quotes the next
   // character. Throws std::invalid_argument for a replacement naming a missing group.

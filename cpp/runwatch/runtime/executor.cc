@@ -60,7 +60,7 @@ struct Executor::Live {
 };
 
 Executor::Executor(const Clock& clock, const PluginRegistry& plugins, const SecretStore& secrets, Value envs,
-                   ExecutionBoard& board, int worker_threads, TransitionListener on_transition,
+                   ExecutionBoard& board, WorkerSettings workers, TransitionListener on_transition,
                    const metrics::Catalog* metrics)
     : clock_(clock),
       plugins_(plugins),
@@ -69,7 +69,7 @@ Executor::Executor(const Clock& clock, const PluginRegistry& plugins, const Secr
       board_(board),
       on_transition_(std::move(on_transition)),
       metrics_(metrics),
-      workers_(worker_threads, clock, &board, &secrets, [this](WorkerResult r) { post(std::move(r)); }, metrics) {
+      workers_(workers, clock, &board, &secrets, [this](WorkerResult r) { post(std::move(r)); }, metrics) {
   thread_ = std::thread([this] { loop(); });
 }
 

@@ -32,7 +32,7 @@ class Executor {
 
   // `envs` is what templates see as `envs`.
   Executor(const Clock& clock, const PluginRegistry& plugins, const SecretStore& secrets, Value envs,
-           ExecutionBoard& board, int worker_threads, TransitionListener on_transition = nullptr,
+           ExecutionBoard& board, WorkerSettings workers, TransitionListener on_transition = nullptr,
            const metrics::Catalog* metrics = nullptr);
   ~Executor();
   Executor(const Executor&) = delete;

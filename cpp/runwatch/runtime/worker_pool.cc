@@ -12,12 +12,12 @@ TaskResult failed(std::string error) {
 }
 }  // namespace
 
-WorkerPool::WorkerPool(int threads, const Clock& clock, const ExecutionReader* executions, const SecretStore* secrets,
-                       ResultSink sink, const metrics::Catalog* metrics)
-    : clock_(clock), executions_(executions), secrets_(secrets), sink_(std::move(sink)), metrics_(metrics),
-      job_gauges_(metrics), running_(threads) {
-  job_gauges_.set_threads(static_cast<size_t>(threads));
-  for (int i = 0; i < threads; ++i) threads_.emplace_back([this, i] { loop(i); });
+WorkerPool::WorkerPool(WorkerSettings settings, const Clock& clock, const ExecutionReader* executions,
+                       const SecretStore* secrets, ResultSink sink, const metrics::Catalog* metrics)
+    : settings_(settings), clock_(clock), executions_(executions), secrets_(secrets), sink_(std::move(sink)),
+      metrics_(metrics), job_gauges_(metrics), running_(static_cast<size_t>(settings.threads)) {
+  job_gauges_.set_threads(static_cast<size_t>(settings.threads));
+  for (int i = 0; i < settings.threads; ++i) threads_.emplace_back([this, i] { loop(i); });
 }
 
 WorkerPool::~WorkerPool() { stop(); }
@@ -93,6 +93,7 @@ void WorkerPool::count_busy(int change) {
 WorkerResult WorkerPool::run(WorkerJob& job) const {
   RunContext ctx(job.identity, std::move(job.variables), clock_, job.cancellation, executions_, secrets_);
   ctx.set_error_logs(std::move(job.error_logs));
+  ctx.set_render_timeout(settings_.render_timeout);
   const auto& who = job.identity;
   log_->trace("Running task {} ({}) of execution {}, attempt {}", who.task_id, who.task_type, who.execution_id,
               who.attempt);

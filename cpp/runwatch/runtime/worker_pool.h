@@ -40,10 +40,16 @@ struct RunningTask {
   TimePoint started;
 };
 
+struct WorkerSettings {
+  int threads = 8;
+  // How long rendering one task's properties may take (runwatch.template.render-timeout).
+  std::chrono::steady_clock::duration render_timeout = kDefaultRenderTimeout;
+};
+
 class WorkerPool {
  public:
   using ResultSink = std::function<void(WorkerResult)>;
-  WorkerPool(int threads, const Clock& clock, const ExecutionReader* executions, const SecretStore* secrets,
+  WorkerPool(WorkerSettings settings, const Clock& clock, const ExecutionReader* executions, const SecretStore* secrets,
              ResultSink sink, const metrics::Catalog* metrics = nullptr);
   ~WorkerPool();
   WorkerPool(const WorkerPool&) = delete;
@@ -61,6 +67,7 @@ class WorkerPool {
   WorkerResult run(WorkerJob& job) const;
   void count_busy(int change);  // mutex_ held
 
+  WorkerSettings settings_;
   const Clock& clock_;
   const ExecutionReader* executions_;
   const SecretStore* secrets_;

@@ -92,7 +92,8 @@ std::string RunContext::render_as(const std::string& text, bool json_document) c
     });
   }
   auto context = json_document ? expr::OutputContext::JsonDocument : expr::OutputContext::Text;
-  return expr::TemplateCache::global().get(text)->render(variables_, *functions_, context);
+  return expr::TemplateCache::global().get(text)->render(variables_, *functions_, context,
+                                                         expr::RenderLimits::within(render_timeout_, cancellation_.get()));
 }
 
 Value RunContext::render(const Value& value) const {

@@ -38,6 +38,10 @@ class ExecutionReader {
 
 class SecretStore;
 
+// What a render may take when nothing else is configured; a kill or timeout of the task
+// stops it sooner.
+inline constexpr std::chrono::steady_clock::duration kDefaultRenderTimeout = std::chrono::seconds(10);
+
 class RunContext {
  public:
   RunContext(TaskIdentity identity, Value variables, const Clock& clock,
@@ -58,6 +62,7 @@ class RunContext {
   Value render_properties(const Value& properties, const TypeSchema& schema) const;
   // The ERROR lines `errorLogs()` returns (set by the executor).
   void set_error_logs(Value error_logs) { error_logs_ = std::move(error_logs); }
+  void set_render_timeout(std::chrono::steady_clock::duration timeout) { render_timeout_ = timeout; }
   // Every secret value a render revealed: logs and outputs mask them.
   const std::vector<std::string>& revealed_secrets() const { return revealed_secrets_; }
 
@@ -90,6 +95,7 @@ class RunContext {
   const ExecutionReader* executions_;
   const SecretStore* secrets_;
   const metrics::Catalog* metrics_ = nullptr;
+  std::chrono::steady_clock::duration render_timeout_ = kDefaultRenderTimeout;
   std::string render_as(const std::string& text, bool json_document) const;
 
   Value error_logs_ = Value::array();
