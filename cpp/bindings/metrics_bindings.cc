@@ -105,7 +105,8 @@ void bind_metrics(py::module_& m) {
 
   m.def(
       "parse_prometheus",
-      [](const std::string& text) {
+      [](py::handle text_or_bytes) {
+        std::string text = text_bytes(text_or_bytes);
         SampleTable table;
         {
           py::gil_scoped_release release;

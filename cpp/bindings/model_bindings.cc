@@ -99,7 +99,9 @@ void bind_flow(py::module_& m) {
                              })
       .def_static(
           "from_yaml",
-          [](const std::string& yaml, const std::string& file) { return parse_flow(yaml, file, PluginRegistry::global(), &Engine::templates()); },
+          [](py::handle yaml, const std::string& file) {
+            return parse_flow(text_bytes(yaml), file, PluginRegistry::global(), &Engine::templates());
+          },
           py::arg("text"), py::arg("file") = "", "Parses a flow; raises FlowValidationError with every problem.")
       .def_static(
           "from_file",

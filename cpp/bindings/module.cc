@@ -5,6 +5,7 @@
 #include "runwatch/config/config.h"
 #include "runwatch/metrics/names.h"
 #include "runwatch/metrics/text_parser.h"
+#include "runwatch/model/utf8.h"
 #include "runwatch/model/schema.h"
 
 namespace runwatch::bindings {
@@ -18,29 +19,31 @@ void bind_errors(py::module_& m) {
   static auto& config_error = *new py::exception<ConfigError>(m, "ConfigError", error.ptr());
   static auto& metric_error = *new py::exception<metrics::MetricError>(m, "MetricError", error.ptr());
   static auto& parse_error = *new py::exception<metrics::ParseError>(m, "PrometheusParseError", error.ptr());
+  // Messages quote user text; repaired, a cut or invalid byte in one can never turn an
+  // error into a UnicodeDecodeError.
   py::register_exception_translator([](std::exception_ptr p) {
     try {
       if (p) std::rethrow_exception(p);
     } catch (const FlowValidationError& e) {
-      py::object exc = py::reinterpret_borrow<py::object>(flow_error.ptr())(py::str(e.what()));
+      py::object exc = py::reinterpret_borrow<py::object>(flow_error.ptr())(py::str(repair_utf8(e.what())));
       exc.attr("issues") = issues_to_python(e.issues());
       PyErr_SetObject(flow_error.ptr(), exc.ptr());
     } catch (const InputError& e) {
-      PyErr_SetString(input_error.ptr(), e.what());
+      PyErr_SetString(input_error.ptr(), repair_utf8(e.what()).c_str());
     } catch (const NotFoundError& e) {
-      PyErr_SetString(not_found.ptr(), e.what());
+      PyErr_SetString(not_found.ptr(), repair_utf8(e.what()).c_str());
     } catch (const ConfigError& e) {
-      py::object exc = py::reinterpret_borrow<py::object>(config_error.ptr())(py::str(e.what()));
+      py::object exc = py::reinterpret_borrow<py::object>(config_error.ptr())(py::str(repair_utf8(e.what())));
       exc.attr("issues") = issues_to_python(e.issues());
       PyErr_SetObject(config_error.ptr(), exc.ptr());
     } catch (const metrics::MetricError& e) {
-      PyErr_SetString(metric_error.ptr(), e.what());
+      PyErr_SetString(metric_error.ptr(), repair_utf8(e.what()).c_str());
     } catch (const metrics::ParseError& e) {
-      py::object exc = py::reinterpret_borrow<py::object>(parse_error.ptr())(py::str(e.what()));
+      py::object exc = py::reinterpret_borrow<py::object>(parse_error.ptr())(py::str(repair_utf8(e.what())));
       exc.attr("line") = e.line();
       PyErr_SetObject(parse_error.ptr(), exc.ptr());
     } catch (const Error& e) {
-      PyErr_SetString(error.ptr(), e.what());
+      PyErr_SetString(error.ptr(), repair_utf8(e.what()).c_str());
     }
   });
 }

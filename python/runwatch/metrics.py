@@ -88,8 +88,11 @@ class Records(Sequence[Sample]):
         return pandas.DataFrame(data, columns=list(data))
 
 
-def parse_prometheus(text: str) -> Records:
-    """Parses the Prometheus text format (0.0.4); PrometheusParseError names the bad line."""
+def parse_prometheus(text: Union[str, bytes]) -> Records:
+    """Parses the Prometheus text format (0.0.4), as text or as its UTF-8 bytes.
+
+    PrometheusParseError names the bad line, bytes that are not UTF-8 included.
+    """
     return Records(_core.parse_prometheus(text))
 
 
@@ -103,14 +106,14 @@ def scrape(url: str, timeout: float = 10.0) -> Records:
         with urllib.request.urlopen(url, timeout=timeout) as response:
             if response.status != 200:
                 raise ScrapeError(f"{url} answered HTTP {response.status}")
-            text = response.read().decode("utf-8")
+            body = response.read()
     except urllib.error.HTTPError as e:
         raise ScrapeError(f"{url} answered HTTP {e.code}") from e
     except urllib.error.URLError as e:
         raise ScrapeError(f"{url}: {_reason(e.reason)}") from e
     except (socket.timeout, TimeoutError) as e:
         raise ScrapeError(f"{url}: timed out after {timeout} s") from e
-    return parse_prometheus(text)
+    return parse_prometheus(body)
 
 
 def _reason(reason: Union[str, BaseException]) -> str:

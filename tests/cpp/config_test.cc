@@ -114,6 +114,19 @@ logger:
   EXPECT_EQ(c.effective["kestra.metrics.prefix"], "acme");
 }
 
+TEST(Config, RunwatchsTimeoutsHaveDefaultsAndLowerBounds) {
+  Config defaults = load("");
+  EXPECT_EQ(defaults.render_timeout, 10s);
+  EXPECT_EQ(defaults.api_wait_timeout, 60s);
+  EXPECT_EQ(defaults.read_idle_timeout, 10s);
+  Config c = load("runwatch:\n  template:\n    render-timeout: 250ms\n  api:\n    wait-timeout: PT5S\n");
+  EXPECT_EQ(c.render_timeout, 250ms);
+  EXPECT_EQ(c.api_wait_timeout, 5s);
+  EXPECT_EQ(errors_of([] { load("runwatch:\n  template:\n    render-timeout: 0s\n"); }),
+            (std::vector<std::string>{
+                "application.yml:3:21: error: runwatch.template.render-timeout: must be at least 1ms, got '0s'"}));
+}
+
 TEST(Config, TheEnvironmentOverridesTheFileInMicronautsStyle) {
   Config c = load("endpoints:\n  all:\n    port: 9081\n",
                   {{"ENDPOINTS_ALL_PORT", "7081"},

@@ -197,6 +197,26 @@ TEST(MetricsText, MalformedTextIsAnErrorNamingTheLine) {
             "line 1: unterminated label value: x{a=\"" + std::string(115, 'v') + "...");
 }
 
+TEST(MetricsText, TextThatIsNotUtf8IsAnErrorNamingLineAndColumn) {
+  EXPECT_EQ(parse_error("ok 1\nx{a=\"caf\xC3\xA9 \x86\"} 1\n"),
+            "line 2: invalid UTF-8 at column 11: x{a=\"caf\u00e9 \ufffd\"} 1");
+  EXPECT_EQ(parse_error("x{a=\"\xED\xA0\x80\"} 1\n"), "line 1: invalid UTF-8 at column 6: x{a=\"\ufffd\ufffd\ufffd\"} 1");
+}
+
+TEST(MetricsText, AShortenedLineIsNeverCutInsideACharacter) {
+  // 118 ASCII bytes then "é" (2 bytes): cutting at 120 bytes would split it.
+  std::string line = "x{a=\"" + std::string(113, 'v') + "\u00e9\u00e9";
+  EXPECT_EQ(parse_error(line), "line 1: unterminated label value: x{a=\"" + std::string(113, 'v') + "\u00e9...");
+}
+
+TEST(MetricsText, ADuplicateLabelAmongManyIsFoundInOnePass) {
+  std::string text = "x{";
+  for (int i = 0; i < 100'000; ++i) text += "l" + std::to_string(i) + "=\"v\",";
+  text += "l99999=\"again\"} 1\n";
+  std::string error = parse_error(text);
+  EXPECT_EQ(error.substr(0, 40), "line 1: label 'l99999' appears twice: x{");
+}
+
 TEST(MetricsText, OverflowingValuesBecomeInfinityOrZero) {
   auto samples = parse_text("a 1e999\nb -1e999\nc 1e-999\n");
   EXPECT_EQ(samples[0].value, HUGE_VAL);

@@ -140,6 +140,29 @@ def test_yaml_syntax_error_has_a_position_and_no_path():
     assert issue.message.startswith("YAML syntax error: ")
 
 
+def test_bytes_that_are_not_utf8_are_a_positioned_validation_error_never_a_unicode_error():
+    with pytest.raises(runwatch.FlowValidationError) as info:
+        runwatch.Flow.from_yaml(b"id: f\nnamespace: n\ndescription: caf\xc3(\ntasks: []\n", "bad.yaml")
+    assert [str(i) for i in info.value.issues] == ["bad.yaml:3:17: error: the flow is not valid UTF-8: byte 0xC3 here"]
+    with pytest.raises(runwatch.FlowValidationError) as info:
+        runwatch.Flow.from_yaml("id: f\nnamespace: n\ndescription: \udcc3\ntasks: []\n", "bad.yaml")
+    assert [str(i) for i in info.value.issues] == ["bad.yaml:3:14: error: the flow is not valid UTF-8: byte 0xED here"]
+
+
+def test_flow_text_as_utf8_bytes_loads_like_the_text():
+    flow = runwatch.Flow.from_yaml(
+        "id: f\nnamespace: n\ndescription: caf\u00e9\ntasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n"
+        "    message: hi\n".encode()
+    )
+    assert (flow.namespace, flow.id) == ("n", "f")
+
+
+def test_a_huge_id_is_an_error_with_a_shortened_message():
+    with pytest.raises(runwatch.FlowValidationError) as info:
+        runwatch.Flow.from_yaml("id: " + "\u00e9" * 30000 + "\nnamespace: n\ntasks: []\n")
+    assert all(len(str(i)) < 400 for i in info.value.issues)
+
+
 def test_empty_text_is_a_validation_error():
     with pytest.raises(runwatch.FlowValidationError, match="the file is empty"):
         runwatch.Flow.from_yaml("")

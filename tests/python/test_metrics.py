@@ -313,10 +313,30 @@ def test_malformed_text_raises_naming_the_line():
     assert isinstance(caught.value, runwatch.Error)
 
 
+def test_text_that_is_not_utf8_raises_the_parse_error_never_a_unicode_error():
+    with pytest.raises(PrometheusParseError, match=r'^line 2: invalid UTF-8 at column 6: x\{a="\ufffd"\} 1$') as caught:
+        parse_prometheus(b'ok 1\nx{a="\x86"} 1\n')
+    assert caught.value.line == 2
+    with pytest.raises(PrometheusParseError, match=r"^line 1: invalid UTF-8 at column 6: "):
+        parse_prometheus('x{a="\udc86"} 1\n')  # a lone surrogate, as surrogateescape leaves them
+    assert [(s.name, s.labels, s.value) for s in parse_prometheus('x{a="caf\u00e9"} 1\n'.encode())] == [
+        ("x", {"a": "caf\u00e9"}, 1.0)
+    ]
+
+
+def test_a_long_bad_line_is_shortened_on_a_character_boundary():
+    line = 'x{a="' + "v" * 113 + "\u00e9\u00e9"
+    with pytest.raises(PrometheusParseError) as caught:
+        parse_prometheus(line)
+    assert str(caught.value) == 'line 1: unterminated label value: x{a="' + "v" * 113 + "\u00e9..."
+
+
 class _Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         status = 500 if self.path == "/broken" else 200
         body = b"boom" if status == 500 else TRICKY.encode()
+        if self.path == "/latin1":
+            body = 'x{a="caf\u00e9"} 1\n'.encode("latin-1")
         self.send_response(status)
         self.send_header("Content-Type", "text/plain; version=0.0.4")
         self.send_header("Content-Length", str(len(body)))
@@ -340,6 +360,11 @@ def endpoint() -> Iterator[str]:
 def test_scrape_parses_an_endpoint(endpoint):
     records = scrape(endpoint + "/metrics")
     assert same_samples(flatten_ours(records), flatten_prometheus_client(TRICKY))
+
+
+def test_scrape_of_an_endpoint_that_is_not_utf8_raises_the_parse_error(endpoint):
+    with pytest.raises(PrometheusParseError, match=r"^line 1: invalid UTF-8 at column 9: "):
+        scrape(endpoint + "/latin1")
 
 
 def test_scrape_reports_a_non_200_answer(endpoint):

@@ -4,8 +4,11 @@
 #include <cmath>
 #include <limits>
 #include <unordered_map>
+#include <unordered_set>
 
 #include "runwatch/metrics/names.h"
+#include "runwatch/model/identifier.h"
+#include "runwatch/model/utf8.h"
 
 namespace runwatch::metrics {
 namespace {
@@ -36,10 +39,7 @@ class LineParser {
  public:
   LineParser(std::string_view line, int number) : line_(line), number_(number) {}
 
-  [[noreturn]] void fail(const std::string& message) const {
-    std::string shown(line_.substr(0, 120));
-    throw ParseError(number_, message + ": " + shown + (line_.size() > 120 ? "..." : ""));
-  }
+  [[noreturn]] void fail(const std::string& message) const { throw ParseError(number_, message + ": " + shortened(line_, 120)); }
 
   void skip_blanks() {
     while (pos_ < line_.size() && is_blank(line_[pos_])) ++pos_;
@@ -77,12 +77,13 @@ class LineParser {
       char e = line_[pos_++];
       if (e == '\\' || e == '"') out.push_back(e);
       else if (e == 'n') out.push_back('\n');
-      else fail(std::string("invalid escape sequence '\\") + e + "' in a label value");
+      else fail(std::string("invalid escape sequence '\\").append(1, e).append("' in a label value"));
     }
   }
 
   std::vector<std::pair<std::string, std::string>> labels() {
     std::vector<std::pair<std::string, std::string>> out;
+    std::unordered_set<std::string> seen;
     ++pos_;  // '{'
     for (;;) {
       skip_blanks();
@@ -95,8 +96,7 @@ class LineParser {
       ++pos_;
       skip_blanks();
       std::string value = quoted();
-      for (const auto& [existing, v] : out)
-        if (existing == label) fail("label '" + label + "' appears twice");
+      if (!seen.insert(label).second) fail("label '" + label + "' appears twice");
       out.emplace_back(std::move(label), std::move(value));
       skip_blanks();
       if (at_end()) fail("unterminated label set");
@@ -132,6 +132,11 @@ class TextParser {
 
  private:
   void line(std::string_view text, int number) {
+    if (auto bad = invalid_utf8_at(text)) {
+      auto column = position_of(text, *bad).column;
+      throw ParseError(number, "invalid UTF-8 at column " + std::to_string(column) + ": " +
+                                   shortened(repair_utf8(text), 120));
+    }
     LineParser p(text, number);
     p.skip_blanks();
     if (p.at_end()) return;

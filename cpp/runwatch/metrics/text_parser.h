@@ -11,7 +11,7 @@
 
 namespace runwatch::metrics {
 
-// Malformed text: the message names the line ("line 3: ...").
+// Malformed text, or text that is not UTF-8: the message names the line ("line 3: ...").
 class ParseError : public Error {
  public:
   ParseError(int line, const std::string& message);
