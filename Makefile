@@ -6,7 +6,9 @@ JOBS ?= 2
 CMAKE_FLAGS := -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRUNWATCH_TESTS=ON -DRUNWATCH_BENCH=ON
 export CMAKE_BUILD_PARALLEL_LEVEL := $(JOBS)
 
-.PHONY: run test deps install cpp-test py-test sanitize bench clean
+FUZZ_SECONDS ?= 60
+
+.PHONY: run test deps install cpp-test py-test sanitize fuzz bench clean
 
 # The main job: `runwatch server` on examples/ (API :8080, management :8081) with a demo
 # webhook sink that prints each alert; Ctrl-C stops it.
@@ -34,6 +36,7 @@ build/cpp/Makefile: deps
 cpp-test: build/cpp/Makefile
 	cmake --build build/cpp
 	build/cpp/runwatch_tests
+	scripts/replay-fuzz.sh build/cpp
 
 py-test: install
 	cd tests/python && ../../$(VENV)/bin/python -m pytest -q -p no:cacheprovider .
@@ -43,6 +46,22 @@ sanitize: deps
 	cmake --build build/sanitize
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		build/sanitize/runwatch_tests
+	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
+		scripts/replay-fuzz.sh build/sanitize
+
+# Timed fuzzing (not part of `make test`): every target for FUZZ_SECONDS under libFuzzer,
+# ASan and UBSan, from its seed corpus; new inputs go to build/fuzz/corpus-*, crashes to
+# build/fuzz/crash-* (keep each one in fuzz/regressions/ once fixed).
+fuzz:
+	@scripts/install-deps.sh fuzz
+	cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DRUNWATCH_FUZZ=ON \
+		-DRUNWATCH_SANITIZE=ON -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link
+	cmake --build build/fuzz
+	for f in build/fuzz/fuzz_*; do t=$${f##*/fuzz_}; mkdir -p build/fuzz/corpus-$$t; \
+		extra=; [ $$t = flow_loader ] && extra="../shared/corpus/kestra-flows ../shared/spec/examples examples/flows"; \
+		$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
+			-artifact_prefix=build/fuzz/crash-$$t- build/fuzz/corpus-$$t fuzz/corpus/$$t fuzz/regressions/$$t $$extra \
+			|| exit 1; done
 
 # Figures, not tests: see bench/README.md. Release build of its own; every bench_*.cc runs;
 # memory_engine runs in its own process twice (all at once, then at most 1,000 in flight).

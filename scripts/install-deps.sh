@@ -8,6 +8,8 @@ packages=(
   libspdlog-dev libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libre2-dev
   prometheus  # promtool, run by the metrics tests on the exposition
 )
+# `make fuzz` only: clang and its libFuzzer and sanitizer runtimes.
+[ "${1:-}" = fuzz ] && packages+=(clang libclang-rt-14-dev)
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

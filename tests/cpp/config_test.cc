@@ -198,6 +198,14 @@ TEST(Config, AnInvalidEnvironmentValueNamesTheVariable) {
                                               "port number from 0 (any free port) to 65535, got 'abc'"}));
 }
 
+TEST(Config, TextThatIsNotUtf8IsRefusedWithItsPosition) {
+  EXPECT_EQ(errors_of([] { load("kestra:\n  metrics:\n    prefix: \"\x86\"\n"); }),
+            (std::vector<std::string>{"application.yml:3:14: error: the configuration is not valid UTF-8: byte 0x86 here"}));
+  EXPECT_EQ(errors_of([] { load("", {{"ENDPOINTS_ALL_PORT", "\xff"}}); }),
+            (std::vector<std::string>{"environment variable ENDPOINTS_ALL_PORT: error: endpoints.all.port: must be a "
+                                      "port number from 0 (any free port) to 65535, got '\ufffd'"}));
+}
+
 TEST(Config, BasicAuthNeedsBothParts) {
   auto errors = errors_of([] { load("endpoints:\n  all:\n    basic-auth:\n      username: admin\n"); });
   EXPECT_EQ(errors, (std::vector<std::string>{

@@ -1,5 +1,6 @@
 #include "runwatch/config/config.h"
 #include "runwatch/model/json_text.h"
+#include "runwatch/model/utf8.h"
 
 #include <arpa/inet.h>
 #include <yaml-cpp/yaml.h>
@@ -290,7 +291,7 @@ class Builder {
       }
       config_.effective[s.key] = is_secret_key(s.key) ? Value("******") : Value(s.text);
     } catch (const InvalidValue& e) {
-      errors_.push_back(issue(s, e.what(), ValidationIssue::Severity::Error));
+      errors_.push_back(issue(s, repair_utf8(e.what()), ValidationIssue::Severity::Error));
     }
   }
 
@@ -442,6 +443,9 @@ Environment process_environment() {
 }
 
 Config load_config(const std::string& yaml, const std::string& file, const Environment& env) {
+  if (auto problem = find_utf8_problem(yaml, "the configuration"))
+    throw ConfigError({{file, "", problem->position.line, problem->position.column, problem->message,
+                        ValidationIssue::Severity::Error}});
   YAML::Node root;
   try {
     root = YAML::Load(yaml);

@@ -18,20 +18,13 @@
 namespace runwatch {
 namespace {
 
-std::string hex_byte(char c) {
-  constexpr char kHex[] = "0123456789ABCDEF";
-  auto b = static_cast<unsigned char>(c);
-  return std::string("0x") + kHex[b >> 4] + kHex[b & 15];
-}
-
 }  // namespace
 
 FlowLoadResult load_flow(std::string_view yaml, std::string_view file, const TypeCatalog& catalog,
                          const TemplateChecker* templates) {
   IssueList issues{std::string(file)};
-  if (auto at = invalid_utf8_at(yaml)) {
-    auto pos = position_of(yaml, *at);
-    issues.error("", {pos.line, pos.column}, "the flow is not valid UTF-8: byte " + hex_byte(yaml[*at]) + " here");
+  if (auto problem = find_utf8_problem(yaml, "the flow")) {
+    issues.error("", {problem->position.line, problem->position.column}, problem->message);
     return {nullptr, issues.sorted()};
   }
   if (auto problem = check_aliases(yaml)) {

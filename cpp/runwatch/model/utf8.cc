@@ -66,4 +66,13 @@ TextPosition position_of(std::string_view text, size_t offset) {
   return position;
 }
 
+std::optional<Utf8Problem> find_utf8_problem(std::string_view text, std::string_view what) {
+  auto at = invalid_utf8_at(text);
+  if (!at) return std::nullopt;
+  constexpr char kHex[] = "0123456789ABCDEF";
+  auto byte = static_cast<unsigned char>(text[*at]);
+  return Utf8Problem{position_of(text, *at), std::string(what) + " is not valid UTF-8: byte 0x" + kHex[byte >> 4] +
+                                                 kHex[byte & 15] + " here"};
+}
+
 }  // namespace runwatch

@@ -23,4 +23,12 @@ struct TextPosition {
 };
 TextPosition position_of(std::string_view text, size_t offset);
 
+// Where a text that must be UTF-8 is not, and a message for it: "<what> is not valid
+// UTF-8: byte 0xC3 here".
+struct Utf8Problem {
+  TextPosition position;
+  std::string message;
+};
+std::optional<Utf8Problem> find_utf8_problem(std::string_view text, std::string_view what);
+
 }  // namespace runwatch
