@@ -1,7 +1,14 @@
 // The API server over real HTTP on loopback: flows (create, get, list, update, delete,
 // validate), executions (start with JSON or form inputs and labels, get, search, kill,
 // logs), Webhook triggers, and JSON errors for every bad request.
+#include <arpa/inet.h>
 #include <httplib.h>
+#include <poll.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include <future>
+#include <thread>
 
 #include "engine_fixture.h"
 #include "runwatch/api/api_server.h"
@@ -43,6 +50,43 @@ triggers:
     type: io.kestra.plugin.core.trigger.Webhook
     key: s3cr3t-key
 )";
+
+// A client that writes bytes as they are, so that a test can send what httplib's client
+// never would: chunks past the limit, a request head one byte at a time.
+class RawConnection {
+ public:
+  explicit RawConnection(int port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    if (connect(fd_, reinterpret_cast<sockaddr*>(&address), sizeof address) != 0)
+      throw std::runtime_error("cannot connect");
+    timeval ten_seconds{10, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &ten_seconds, sizeof ten_seconds);
+  }
+  ~RawConnection() { close(); }
+  void send(const std::string& bytes) { ::send(fd_, bytes.data(), bytes.size(), MSG_NOSIGNAL); }
+  // Whether the server has closed its side (without waiting).
+  bool closed_by_server() const {
+    pollfd peer{fd_, POLLRDHUP, 0};
+    return poll(&peer, 1, 0) > 0 && (peer.revents & (POLLRDHUP | POLLHUP | POLLERR)) != 0;
+  }
+  // What the server sends until it closes the connection.
+  std::string read_all() {
+    std::string out;
+    char buffer[4096];
+    for (ssize_t n; (n = recv(fd_, buffer, sizeof buffer, 0)) > 0;) out.append(buffer, static_cast<size_t>(n));
+    return out;
+  }
+  void close() {
+    if (fd_ >= 0) ::close(fd_);
+    fd_ = -1;
+  }
+
+ private:
+  int fd_;
+};
 
 class ApiServerTest : public testing::EngineTest {
  protected:
@@ -449,6 +493,85 @@ tasks:
   auto [status, execution] = get("/api/v1/executions/" + done->id);
   EXPECT_EQ(status, 200);
   EXPECT_EQ(execution["taskRunList"][0]["outputs"]["value"], "h\xEF\xBF\xBD");
+}
+
+// A chunked body has no length to refuse up front: it is counted while it is read and
+// refused as soon as it passes the limit (64 KiB here), before the rest is read.
+TEST_F(ApiServerTest, AChunkedBodyOverTheLimitIs413AsItIsRead) {
+  RawConnection raw(server->port());
+  raw.send("POST /api/v1/flows HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-yaml\r\n"
+           "Transfer-Encoding: chunked\r\n\r\n");
+  const std::string chunk = "1000\r\n" + std::string(4096, '#');
+  for (int i = 0; i < 17; ++i) raw.send(i == 0 ? chunk : "\r\n" + chunk);  // the 17th passes 64 KiB
+  std::string answer = raw.read_all();
+  EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 413") << answer;
+  EXPECT_NE(answer.find("Connection: close"), std::string::npos) << answer;
+  EXPECT_EQ(answer.substr(answer.find("\r\n\r\n") + 4),
+            R"({"message":"The request body is larger than the limit of 65536 bytes","status":413})");
+  EXPECT_EQ(get("/api/v1/flows/company.team").first, 200);  // the server goes on
+}
+
+TEST_F(ApiServerTest, AChunkedBodyUnderTheLimitIsRead) {
+  std::string flow = kHello;
+  auto res = client->Post(
+      "/api/v1/flows",
+      [&](size_t offset, httplib::DataSink& sink) {
+        if (offset < flow.size()) sink.write(flow.data() + offset, std::min<size_t>(20, flow.size() - offset));
+        else sink.done();
+        return true;
+      },
+      "application/x-yaml");
+  EXPECT_EQ(answer(res).first, 200);
+  EXPECT_NE(engine.flow("company.team", "hello"), nullptr);
+}
+
+// A byte every 50 ms keeps each read under its idle timeout (300 ms here): the request as
+// a whole must still arrive within it, or the connection is closed.
+TEST_F(ApiServerTest, AClientThatSendsItsRequestTooSlowlyIsCutOff) {
+  auto options = test_options();
+  options.read_idle_timeout = std::chrono::milliseconds(300);
+  serve(options);
+  RawConnection raw(server->port());
+  raw.send("GET /api/v1/flows/company.team HTTP/1.1\r\nX-Slow: ");
+  int sent = 0;
+  for (; sent < 200 && !raw.closed_by_server(); ++sent) {
+    raw.send("a");
+    std::this_thread::sleep_for(50ms);
+  }
+  EXPECT_TRUE(raw.closed_by_server()) << "still open after " << sent << " bytes";
+  EXPECT_EQ(raw.read_all(), "");
+  EXPECT_EQ(get("/api/v1/flows/company.team").first, 200);
+}
+
+// With one request thread, a ?wait=true whose client left must give the thread back.
+TEST_F(ApiServerTest, AWaitEndsWhenItsClientLeaves) {
+  add(kSlow);
+  auto options = test_options();
+  options.threads = 1;
+  options.wait_timeout = std::chrono::hours(1);
+  serve(options);
+  {
+    RawConnection raw(server->port());
+    raw.send("POST /api/v1/executions/company.team/slow?wait=true HTTP/1.1\r\nHost: localhost\r\n"
+             "Content-Length: 0\r\n\r\n");
+    while (engine.executions().empty()) std::this_thread::sleep_for(10ms);
+  }
+  EXPECT_EQ(get("/api/v1/flows/company.team").first, 200);
+}
+
+// stop() ends the connections, so a request thread in a long wait cannot hold it.
+TEST_F(ApiServerTest, StopEndsARequestThatWaits) {
+  add(kSlow);
+  auto options = test_options();
+  options.wait_timeout = std::chrono::hours(1);
+  serve(options);
+  RawConnection raw(server->port());
+  raw.send("POST /api/v1/executions/company.team/slow?wait=true HTTP/1.1\r\nHost: localhost\r\n"
+           "Content-Length: 0\r\n\r\n");
+  while (engine.executions().empty()) std::this_thread::sleep_for(10ms);
+  auto stopped = std::async(std::launch::async, [&] { server->stop(); });
+  ASSERT_EQ(stopped.wait_for(10s), std::future_status::ready);
+  EXPECT_EQ(raw.read_all(), "");
 }
 
 }  // namespace

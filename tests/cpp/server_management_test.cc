@@ -308,7 +308,7 @@ TEST_F(ServerManagement, AHugeBodyIsRefusedWith413) {
   serve();
   auto [status, body] = post("/loggers/io.kestra", std::string(100 * 1024, ' '));
   EXPECT_EQ(status, 413);
-  EXPECT_EQ(body, (Value{{"message", "Payload Too Large"}, {"status", 413}}));
+  EXPECT_EQ(body, (Value{{"message", "The request body is larger than the limit of 65536 bytes"}, {"status", 413}}));
   EXPECT_EQ(Loggers::global().levels("io.kestra").configured, std::nullopt);
 }
 

@@ -14,6 +14,7 @@
 #include "runwatch/model/utf8.h"
 #include "runwatch/server/basic_auth.h"
 #include "runwatch/server/http_listener.h"
+#include "runwatch/server/connection_watch.h"
 #include "runwatch/server/router.h"
 
 namespace runwatch {
@@ -82,10 +83,9 @@ std::vector<Label> labels_of(const httplib::Request& req) {
 
 // Inputs as a JSON object, or as form fields (multipart or URL-encoded), as Kestra's UI sends them.
 Value inputs_of(const Match& m) {
-  const auto& req = m.request;
-  if (req.is_multipart_form_data()) {
+  if (m.request.is_multipart_form_data()) {
     Value inputs = Value::object();
-    for (const auto& [name, part] : req.files) {
+    for (const auto& [name, part] : m.body.fields) {
       if (!is_valid_utf8(name) || !is_valid_utf8(part.content))
         throw HttpStatusError(400, "Form field '" + repair_utf8(name) + "' is not valid UTF-8");
       if (!part.filename.empty())
@@ -94,7 +94,7 @@ Value inputs_of(const Match& m) {
     }
     return inputs;
   }
-  if (req.body.empty()) return Value::object();
+  if (m.body.text.empty()) return Value::object();
   Value body = m.json_body();
   if (!body.is_object()) throw HttpStatusError(400, "The inputs must be a JSON object");
   return body;
@@ -161,15 +161,8 @@ struct ApiServer::Impl {
     if (options.basic_auth) gate.emplace(*options.basic_auth, options.realm);
     add_execution_routes();
     add_flow_routes();
-    server.set_payload_max_length(static_cast<size_t>(options.max_request_size));
-    router.serve(server, [this](const httplib::Request& req, httplib::Response& res) { return allowed(req, res); });
-    // httplib answers an oversized body (413) itself: say what the limit is.
-    server.set_error_handler([max = options.max_request_size](const httplib::Request&, httplib::Response& res) {
-      if (!res.body.empty()) return;
-      if (res.status == 413)
-        return json_error(res, 413, "The request body is larger than the limit of " + std::to_string(max) + " bytes");
-      json_error(res, res.status, reason_phrase(res.status));
-    });
+    router.serve(server, [this](const httplib::Request& req, httplib::Response& res) { return allowed(req, res); },
+                 static_cast<size_t>(options.max_request_size));
     listener.emplace(server, "API server", options.host, options.port, "api-http", options.threads,
                      options.read_idle_timeout);
   }
@@ -234,9 +227,15 @@ struct ApiServer::Impl {
       auto labels = labels_of(m.request);
       auto created = engine_call([&] { return engine.submit(m.param("namespace"), m.param("flowId"), inputs, labels); });
       if (m.request.get_param_value("wait") != "true") return json(res, 200, execution_json(*created));
-      // Waits at most wait_timeout: then 202, the execution as it is, still running.
-      auto waited = engine.wait(created->id, std::chrono::duration_cast<std::chrono::steady_clock::duration>(options.wait_timeout));
-      if (waited) created = waited;
+      // Waits at most wait_timeout (then 202, the execution as it is, still running), and
+      // no longer than the client: a thread is not held for a client that has left.
+      using std::chrono::steady_clock;
+      const auto until = steady_clock::now() + std::chrono::duration_cast<steady_clock::duration>(options.wait_timeout);
+      while (!is_terminal(created->state.current()) && steady_clock::now() < until) {
+        if (ConnectionWatch::client_gone()) return;
+        auto slice = std::min<steady_clock::duration>(std::chrono::milliseconds(100), until - steady_clock::now());
+        if (auto waited = engine.wait(created->id, slice)) created = waited;
+      }
       json(res, is_terminal(created->state.current()) ? 200 : 202, execution_json(*created));
     });
     router.get("/api/v1/logs/{executionId}", [this](const Match& m, httplib::Response& res) {
@@ -260,7 +259,7 @@ struct ApiServer::Impl {
     for (const auto& [name, value] : m.request.headers) headers[name].push_back(repair_utf8(value));
     Value parameters = Value::object();
     for (const auto& [name, value] : m.request.params) parameters[name].push_back(value);
-    Value variables = {{"body", body.is_discarded() ? Value(m.request.body) : body},
+    Value variables = {{"body", body.is_discarded() ? Value(m.body.text) : body},
                        {"headers", headers},
                        {"parameters", parameters}};
     auto created = engine_call([&] {
@@ -272,11 +271,11 @@ struct ApiServer::Impl {
   void add_flow_routes() {
     router.post("/api/v1/flows/validate", [this](const Match& m, httplib::Response& res) { validate(m, res); });
     router.post("/api/v1/flows", [this](const Match& m, httplib::Response& res) {
-      auto checked = load_flow(m.request.body, "", engine.plugins(), &Engine::templates());
+      auto checked = load_flow(m.body.text, "", engine.plugins(), &Engine::templates());
       if (!checked.flow) return invalid_flow(res, checked.issues);
       if (engine.flow(checked.flow->ns, checked.flow->id))
         throw HttpStatusError(422, "Flow '" + checked.flow->key() + "' already exists: update it with PUT");
-      json(res, 200, flow_json(*engine.add_flow(m.request.body)));
+      json(res, 200, flow_json(*engine.add_flow(m.body.text)));
     });
     router.get("/api/v1/flows/{namespace}", [this](const Match& m, httplib::Response& res) {
       Value flows = Value::array();
@@ -303,12 +302,12 @@ struct ApiServer::Impl {
     });
     router.put("/api/v1/flows/{namespace}/{id}", [this](const Match& m, httplib::Response& res) {
       existing_flow(m.param("namespace"), m.param("id"));
-      auto checked = load_flow(m.request.body, "", engine.plugins(), &Engine::templates());
+      auto checked = load_flow(m.body.text, "", engine.plugins(), &Engine::templates());
       if (!checked.flow) return invalid_flow(res, checked.issues);
       if (checked.flow->ns != m.param("namespace") || checked.flow->id != m.param("id"))
         throw HttpStatusError(422, "The flow in the body is '" + checked.flow->key() + "', not '" + m.param("namespace") +
                                        "." + m.param("id") + "' as in the URL");
-      json(res, 200, flow_json(*engine.add_flow(m.request.body)));
+      json(res, 200, flow_json(*engine.add_flow(m.body.text)));
     });
     router.del("/api/v1/flows/{namespace}/{id}", [this](const Match& m, httplib::Response& res) {
       if (!engine.remove_flow(m.param("namespace"), m.param("id")))
@@ -334,7 +333,7 @@ struct ApiServer::Impl {
     for (const auto& f : loaded) scope.flows.push_back(f.get());
     Value out = Value::array();
     int index = 0;
-    for (const auto& doc : documents_of(m.request.body)) {
+    for (const auto& doc : documents_of(m.body.text)) {
       auto checked = load_flow(doc, "", engine.plugins(), &Engine::templates());
       Value entry = {{"index", index++}};
       std::vector<ValidationIssue> warnings;

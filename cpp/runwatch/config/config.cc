@@ -388,8 +388,11 @@ void flatten_value(const Value& node, const std::string& prefix, std::vector<Set
 // The environment variables that name a known key, as settings.
 std::vector<Setting> from_environment(const Environment& env) {
   std::vector<Setting> out;
-  for (const auto& [name, value] : env) {
-    auto setting = [&](std::string key) { return Setting{std::move(key), value, "environment variable " + name, 0, 0}; };
+  for (const auto& variable : env) {
+    const std::string& name = variable.first;
+    auto setting = [&](std::string key) {
+      return Setting{std::move(key), variable.second, "environment variable " + name, 0, 0};
+    };
     for (const auto& spec : scalar_keys())
       if (name == env_name(spec.key)) out.push_back(setting(spec.key));
     for (const auto& spec : map_keys()) {

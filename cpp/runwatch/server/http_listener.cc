@@ -11,7 +11,7 @@ namespace runwatch {
 HttpListener::HttpListener(httplib::Server& server, const std::string& what, const std::string& host, int port,
                            const std::string& thread_prefix, int threads, std::chrono::nanoseconds idle_timeout)
     : server_(server) {
-  server_.new_task_queue = [thread_prefix, threads] { return new HttpThreadPool(thread_prefix, threads); };
+  server_.new_task_queue = [this, thread_prefix, threads] { return new HttpThreadPool(thread_prefix, threads, &*watch_); };
   // httplib's default adds SO_REUSEPORT, which lets a second server share a busy port
   // silently; SO_REUSEADDR alone still allows a quick restart.
   server_.set_socket_options([](socket_t sock) {
@@ -31,6 +31,8 @@ HttpListener::HttpListener(httplib::Server& server, const std::string& what, con
   if (port_ < 0)
     throw Error("The " + what + " cannot listen on " + host + ":" + std::to_string(port) +
                 ": the port is in use or not allowed");
+  watch_.emplace(what, port_, idle_timeout);
+  server_.set_logger([](const httplib::Request&, const httplib::Response&) { ConnectionWatch::answered(); });
   thread_ = std::thread([this] { server_.listen_after_bind(); });
   while (!server_.is_running()) std::this_thread::yield();
   logger(kServerLogger)->info("{} listening on {}:{}", what, host, port_);
@@ -39,6 +41,7 @@ HttpListener::HttpListener(httplib::Server& server, const std::string& what, con
 void HttpListener::stop() {
   if (!thread_.joinable()) return;
   server_.stop();
+  watch_->close_all();
   thread_.join();
 }
 

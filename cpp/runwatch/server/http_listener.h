@@ -1,18 +1,23 @@
 #pragma once
 // Runs an httplib server on its own named threads: binds at once (a busy port is an
-// error, not a silently shared one), listens on a thread of its own until stop().
+// error, not a silently shared one), listens on a thread of its own until stop(), which
+// ends every connection (and so every request thread) at once.
 #include <httplib.h>
 
 #include <chrono>
+#include <optional>
 #include <string>
 #include <thread>
+
+#include "runwatch/server/connection_watch.h"
 
 namespace runwatch {
 
 class HttpListener {
  public:
   // `what` names the server in errors and logs; threads are named `<thread_prefix>-N`. A
-  // connection silent for `idle_timeout` (between requests or inside one) is closed.
+  // connection silent for `idle_timeout` (between requests or inside one) is closed, and
+  // so is one whose request does not arrive whole within it (ConnectionWatch).
   HttpListener(httplib::Server& server, const std::string& what, const std::string& host, int port,
                const std::string& thread_prefix, int threads, std::chrono::nanoseconds idle_timeout);
   ~HttpListener() { stop(); }
@@ -24,6 +29,7 @@ class HttpListener {
 
  private:
   httplib::Server& server_;
+  std::optional<ConnectionWatch> watch_;
   std::thread thread_;
   int port_ = 0;
 };

@@ -1,6 +1,7 @@
 #pragma once
 // The thread pool an httplib server runs its requests on, with named threads
-// (`<prefix>-N`) so thread dumps and debuggers tell them apart.
+// (`<prefix>-N`) so thread dumps and debuggers tell them apart; each connection it is
+// given is put under `watch` first.
 #include <httplib.h>
 
 #include <condition_variable>
@@ -12,12 +13,13 @@
 #include <vector>
 
 #include "runwatch/runtime/thread_name.h"
+#include "runwatch/server/connection_watch.h"
 
 namespace runwatch {
 
 class HttpThreadPool final : public httplib::TaskQueue {
  public:
-  HttpThreadPool(const std::string& prefix, int threads) {
+  HttpThreadPool(const std::string& prefix, int threads, ConnectionWatch* watch) : watch_(watch) {
     for (int i = 0; i < threads; ++i)
       threads_.emplace_back([this, name = prefix + "-" + std::to_string(i)] {
         set_thread_name(name);
@@ -29,7 +31,7 @@ class HttpThreadPool final : public httplib::TaskQueue {
   void enqueue(std::function<void()> fn) override {
     {
       std::lock_guard lock(mutex_);
-      jobs_.push_back(std::move(fn));
+      jobs_.push_back(watch_->adopt(std::move(fn)));
     }
     cv_.notify_one();
   }
@@ -59,6 +61,7 @@ class HttpThreadPool final : public httplib::TaskQueue {
     }
   }
 
+  ConnectionWatch* watch_;
   std::mutex mutex_;
   std::condition_variable cv_;
   std::deque<std::function<void()>> jobs_;

@@ -90,8 +90,8 @@ struct ManagementServer::Impl {
   Impl(ManagementOptions o, ManagementSources s) : options(std::move(o)), sources(std::move(s)) {
     if (options.basic_auth) gate.emplace(*options.basic_auth, kName);
     add_routes();
-    server.set_payload_max_length(kMaxBody);
-    router.serve(server, [this](const httplib::Request& req, httplib::Response& res) { return allowed(req, res); });
+    router.serve(server, [this](const httplib::Request& req, httplib::Response& res) { return allowed(req, res); },
+                 kMaxBody);
     listener.emplace(server, "management server", options.host, options.port, "mgmt-http", options.threads,
                      options.read_idle_timeout);
   }

@@ -5,6 +5,7 @@
 #include "runwatch/logging/loggers.h"
 #include "runwatch/model/json_text.h"
 #include "runwatch/model/utf8.h"
+#include "runwatch/server/connection_watch.h"
 
 namespace runwatch {
 namespace {
@@ -45,16 +46,16 @@ std::optional<std::map<std::string, std::string>> match(const std::vector<std::s
 
 Value Match::json_body() const {
   try {
-    return parse_json(request.body);
+    return parse_json(body.text);
   } catch (const Value::parse_error& e) {
     throw HttpStatusError(400, std::string("Malformed JSON body: ") + e.what());
   }
 }
 
 const std::string& Match::text_body() const {
-  if (auto at = invalid_utf8_at(request.body))
+  if (auto at = invalid_utf8_at(body.text))
     throw HttpStatusError(400, "The body is not valid UTF-8 (byte " + std::to_string(*at) + ")");
-  return request.body;
+  return body.text;
 }
 
 std::string reason_phrase(int status) {
@@ -86,9 +87,38 @@ void Router::add(std::string method, const std::string& pattern, Handler handler
   routes_.push_back({std::move(method), split_path(pattern), std::move(handler)});
 }
 
-void Router::serve(httplib::Server& server, Gate gate) {
+namespace {
+
+// Reads the body through httplib's content reader, counting as it goes: a chunked body
+// has no length to check first. False when it is longer than `max_body` or cut short.
+bool read_body(const httplib::Request& req, const httplib::ContentReader& reader, size_t max_body, RequestBody& body,
+               bool& too_large) {
+  size_t total = 0;
+  auto counted = [&](size_t n) {
+    total += n;
+    too_large = total > max_body;
+    return !too_large;
+  };
+  if (!req.is_multipart_form_data())
+    return reader([&](const char* data, size_t n) { return counted(n) && (body.text.append(data, n), true); });
+  auto current = body.fields.end();
+  return reader(
+      [&](const httplib::MultipartFormData& field) {
+        current = body.fields.emplace(field.name, field);
+        return counted(field.name.size() + field.filename.size() + field.content_type.size());
+      },
+      [&](const char* data, size_t n) {
+        if (!counted(n)) return false;
+        current->second.content.append(data, n);
+        return true;
+      });
+}
+
+}  // namespace
+
+void Router::serve(httplib::Server& server, Gate gate, size_t max_body) {
   gate_ = std::move(gate);
-  auto handler = [this](const httplib::Request& req, httplib::Response& res) { dispatch(req, res); };
+  max_body_ = max_body;
   // httplib refuses (400) a POST, PUT or DELETE that has neither Content-Length nor
   // chunks, as `curl -X POST url` sends: such a request has no body, so route it now.
   // The gate runs here, before httplib reads the body: a refused client cannot make the
@@ -96,22 +126,37 @@ void Router::serve(httplib::Server& server, Gate gate) {
   server.set_pre_routing_handler([this](const httplib::Request& req, httplib::Response& res) {
     if (gate_ && !gate_(req, res)) {
       res.set_header("Connection", "close");
+      ConnectionWatch::close_after_answer();
       return httplib::Server::HandlerResponse::Handled;
     }
     if (req.has_header("Content-Length") || req.has_header("Transfer-Encoding"))
       return httplib::Server::HandlerResponse::Unhandled;
-    dispatch(req, res);
+    dispatch(req, RequestBody{}, res);
     return httplib::Server::HandlerResponse::Handled;
   });
-  // What httplib answers itself (a malformed request, a body over the limit) gets a JSON message too.
-  server.set_error_handler([](const httplib::Request&, httplib::Response& res) {
-    if (res.body.empty()) json_error(res, res.status, reason_phrase(res.status));
+  // A Content-Length over the limit is refused by httplib before any byte is read.
+  server.set_payload_max_length(max_body);
+  server.set_error_handler([max_body](const httplib::Request&, httplib::Response& res) {
+    if (!res.body.empty()) return;
+    if (res.status == 413)
+      return json_error(res, 413, "The request body is larger than the limit of " + std::to_string(max_body) + " bytes");
+    json_error(res, res.status, reason_phrase(res.status));
   });
-  server.Get(".*", handler);
-  server.Post(".*", handler);
-  server.Put(".*", handler);
-  server.Delete(".*", handler);
-  server.Patch(".*", handler);
+  auto with_body = [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
+    RequestBody body;
+    bool too_large = false;
+    if (read_body(req, reader, max_body_, body, too_large)) return dispatch(req, body, res);
+    res.set_header("Connection", "close");  // what is left of the body is not read
+    ConnectionWatch::close_after_answer();
+    if (too_large || res.status == 413)
+      return json_error(res, 413, "The request body is larger than the limit of " + std::to_string(max_body_) + " bytes");
+    json_error(res, 400, "The request body could not be read: it ended early or its chunks are malformed");
+  };
+  server.Get(".*", [this](const httplib::Request& req, httplib::Response& res) { dispatch(req, RequestBody{}, res); });
+  server.Post(".*", with_body);
+  server.Put(".*", with_body);
+  server.Delete(".*", with_body);
+  server.Patch(".*", with_body);
 }
 
 // Texts of the request that handlers read: a bad byte is the client's mistake, said at once.
@@ -123,7 +168,8 @@ std::optional<std::string> invalid_text(const httplib::Request& req) {
   return std::nullopt;
 }
 
-void Router::dispatch(const httplib::Request& req, httplib::Response& res) const {
+void Router::dispatch(const httplib::Request& req, const RequestBody& body, httplib::Response& res) const {
+  ConnectionWatch::handling();
   if (auto invalid = invalid_text(req)) return json_error(res, 400, *invalid);
   const auto path = split_path(req.path);
   std::string allowed;
@@ -135,7 +181,7 @@ void Router::dispatch(const httplib::Request& req, httplib::Response& res) const
       continue;
     }
     try {
-      route.handler(Match{req, std::move(*params)}, res);
+      route.handler(Match{req, body, std::move(*params)}, res);
     } catch (const HttpStatusError& e) {
       json_error(res, e.status(), e.what());
     } catch (const std::exception& e) {

@@ -2,7 +2,8 @@
 // Routes for an httplib server: paths with {name} parameters (one segment each), JSON
 // answers, and errors as JSON with a message: 404 for an unknown path, 405 (with Allow)
 // for a known path asked with another method, 400 for a malformed body or a path or query
-// parameter that is not UTF-8, 500 for a bug.
+// parameter that is not UTF-8, 413 for a body over the limit (counted while it is read,
+// chunked or not), 500 for a bug.
 #include <httplib.h>
 
 #include <functional>
@@ -25,8 +26,15 @@ class HttpStatusError : public Error {
   int status_;
 };
 
+// A request's body as the router read it: the bytes, or the fields of a multipart form.
+struct RequestBody {
+  std::string text;
+  httplib::MultipartFormDataMap fields;
+};
+
 struct Match {
   const httplib::Request& request;
+  const RequestBody& body;
   std::map<std::string, std::string> params;
 
   const std::string& param(const std::string& name) const { return params.at(name); }
@@ -54,8 +62,9 @@ class Router {
   void put(const std::string& pattern, Handler handler) { add("PUT", pattern, std::move(handler)); }
   void del(const std::string& pattern, Handler handler) { add("DELETE", pattern, std::move(handler)); }
 
-  // Sends every request of `server` through this router.
-  void serve(httplib::Server& server, Gate gate);
+  // Sends every request of `server` through this router; bodies longer than `max_body`
+  // bytes are refused (413) as soon as the count passes it.
+  void serve(httplib::Server& server, Gate gate, size_t max_body);
 
  private:
   struct Route {
@@ -64,10 +73,11 @@ class Router {
     Handler handler;
   };
   void add(std::string method, const std::string& pattern, Handler handler);
-  void dispatch(const httplib::Request& req, httplib::Response& res) const;
+  void dispatch(const httplib::Request& req, const RequestBody& body, httplib::Response& res) const;
 
   std::vector<Route> routes_;
   Gate gate_;
+  size_t max_body_ = 0;
 };
 
 }  // namespace runwatch
