@@ -23,7 +23,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   }
   for (auto context : {OutputContext::Text, OutputContext::JsonDocument}) {
     try {
-      compiled->render(variables, functions, context, RenderLimits::within(std::chrono::seconds(2)));
+      compiled->render(variables, functions, context, RenderOptions::within(std::chrono::seconds(2)));
     } catch (const RenderError& e) {
       fuzz::require_utf8(e.what(), "a render error is UTF-8");
     }

@@ -31,7 +31,7 @@ TemplateError compile_error(const std::string& text) {
 }
 
 RenderError render_error(const std::string& text, const Value& variables = Value::object(),
-                         const RenderLimits& limits = {}) {
+                         const RenderOptions& limits = {}) {
   try {
     Template::compile(text)->render(variables, builtin_functions(), OutputContext::Text, limits);
   } catch (const RenderError& e) {
@@ -130,7 +130,7 @@ TEST(ExprLimits, ReplaceWithManyMatchesIsLinear) {
 }
 
 TEST(ExprLimits, ARenderPastItsDeadlineStopsAtTheNextLoopIteration) {
-  auto expired = RenderLimits{std::chrono::steady_clock::now() - std::chrono::seconds(1), nullptr};
+  auto expired = RenderOptions{std::chrono::steady_clock::now() - std::chrono::seconds(1), nullptr};
   auto e = render_error("{% for i in range(1, 1000000) %}{% for j in range(1, 1000000) %}x{% endfor %}{% endfor %}",
                         Value::object(), expired);
   EXPECT_EQ(e.message, "Rendering took longer than its time budget");
@@ -141,13 +141,13 @@ TEST(ExprLimits, AKilledTaskStopsItsRender) {
   Cancellation killed;
   killed.cancel("Killed");
   auto e = render_error("{% macro f(n) %}{{ n }}{% endmacro %}{% for i in range(1, 10) %}{{ f(i) }}{% endfor %}",
-                        Value::object(), RenderLimits{std::chrono::steady_clock::time_point::max(), &killed});
+                        Value::object(), RenderOptions{std::chrono::steady_clock::time_point::max(), &killed});
   EXPECT_EQ(e.message, "Rendering stopped: Killed");
 }
 
 TEST(ExprLimits, WithinTheBudgetNothingChanges) {
   Cancellation running;
-  auto limits = RenderLimits::within(std::chrono::seconds(60), &running);
+  auto limits = RenderOptions::within(std::chrono::seconds(60), &running);
   EXPECT_EQ(Template::compile("{% for i in [1, 2, 3] %}{{ i }}{% endfor %}")->render(Value::object(), builtin_functions(),
                                                                                      OutputContext::Text, limits),
             "123");

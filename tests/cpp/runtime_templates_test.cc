@@ -142,6 +142,42 @@ tasks:
   EXPECT_EQ(messages(*e, LogLevel::ERROR), (std::vector<std::string>{"fail: cannot reach ******"}));
 }
 
+// Values computed from a secret are masked whole wherever the secret itself would be:
+// logs, outputs, labels and the failure's message.
+TEST_F(EngineTest, WhatIsComputedFromASecretIsMaskedToo) {
+  add(R"(
+id: derived
+namespace: company.team
+tasks:
+  - id: say
+    type: io.kestra.plugin.core.log.Log
+    message:
+      - "upper {{ secret('SLACK_WEBHOOK') | upper }}"
+      - "base64 {{ secret('SLACK_WEBHOOK') | base64encode }}"
+      - "reversed {{ secret('SLACK_WEBHOOK') | reverse }}"
+      - "host {{ secret('SLACK_WEBHOOK') | slice(8, 21) }}"
+      - "round trip {{ fromJson(secret('SLACK_WEBHOOK') | json) | lower }}"
+      - "short {{ secret('SLACK_WEBHOOK') | slice(0, 3) }}"
+  - id: token
+    type: io.kestra.plugin.core.debug.Return
+    format: "{% set t = secret('SLACK_WEBHOOK') | replace({'https://': ''}) %}{{ t }}"
+  - id: label
+    type: io.kestra.plugin.core.execution.Labels
+    labels:
+      hook: "{{ secret('SLACK_WEBHOOK') | title }}"
+  - id: fail
+    type: io.kestra.plugin.core.execution.Fail
+    errorMessage: "cannot reach {{ secret('SLACK_WEBHOOK') | urlencode }}"
+)");
+  auto e = start("derived");
+  EXPECT_EQ(messages(*e, LogLevel::INFO),
+            (std::vector<std::string>{"say: upper ******", "say: base64 ******", "say: reversed ******",
+                                      "say: host ******", "say: round trip ******", "say: short htt"}));
+  EXPECT_EQ(run_of(*e, "token").outputs["value"], "******");
+  EXPECT_EQ(e->labels.back(), (Label{"hook", "******"}));
+  EXPECT_EQ(messages(*e, LogLevel::ERROR), (std::vector<std::string>{"fail: cannot reach ******"}));
+}
+
 TEST_F(EngineTest, AMissingSecretFailsTheTaskWithKestrasMessage) {
   add(R"(
 id: no_secret

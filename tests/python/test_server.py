@@ -283,3 +283,64 @@ def test_a_management_server_beyond_loopback_without_credentials_hides_its_sensi
     finally:
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=30)
+
+
+SLOW_FLOW = ("id: slow\nnamespace: company.team\ntasks:\n  - id: nap\n    type: io.kestra.plugin.core.flow.Sleep\n"
+             "    duration: PT1H\n")
+HELLO_FLOW = ("id: hello\nnamespace: company.team\ntasks:\n  - id: hi\n    type: io.kestra.plugin.core.log.Log\n"
+              "    message: hi\n")
+
+
+def test_hostile_requests_get_their_4xx_and_the_server_goes_on(tmp_path):
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    (flows / "hello.yaml").write_text(HELLO_FLOW)
+    process = start_server(tmp_path, "micronaut:\n  server:\n    max-request-size: 1MB\n", "--flows", str(flows))
+    try:
+        api, management = read_ports(process)
+        # A chunked body has no Content-Length to refuse up front: it is counted as it comes.
+        with socket.create_connection(("127.0.0.1", api), timeout=10) as connection:
+            connection.sendall(b"POST /api/v1/flows HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/x-yaml\r\n"
+                               b"Transfer-Encoding: chunked\r\n\r\n")
+            # 4 KiB chunks, the 257th past 1 MiB: the server has read all that was sent when it refuses.
+            connection.sendall(b"\r\n".join([b"1000\r\n" + b"#" * 4096] * 257))
+            answer = b""
+            while piece := connection.recv(65536):
+                answer += piece
+        assert answer.startswith(b"HTTP/1.1 413 ")
+        assert answer.endswith(b'{"message":"The request body is larger than the limit of 1048576 bytes","status":413}')
+        nested = b'{"name": ' + b"[" * 100_000 + b"]" * 100_000 + b"}"
+        status, body = request(f"http://127.0.0.1:{api}/api/v1/executions/company.team/hello", nested)
+        assert (status, body["message"][:21]) == (400, "Malformed JSON body: ")
+        assert process.poll() is None
+        assert get(f"http://127.0.0.1:{management}/health/liveness")[0] == 200
+        status, execution = request(f"http://127.0.0.1:{api}/api/v1/executions/company.team/hello?wait=true", b"{}")
+        assert (status, execution["state"]["current"]) == (200, "SUCCESS")
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=30)
+
+
+def test_sigterm_stops_the_server_while_a_request_waits(tmp_path):
+    flows = tmp_path / "flows"
+    flows.mkdir()
+    (flows / "slow.yaml").write_text(SLOW_FLOW)
+    process = start_server(tmp_path, "kestra:\n  server:\n    termination-grace-period: 1s\n", "--flows", str(flows))
+    try:
+        api, _ = read_ports(process)
+        with socket.create_connection(("127.0.0.1", api), timeout=30) as waiting:
+            # ?wait=true holds its request thread up to an hour here (the default answers after 60 s).
+            waiting.sendall(b"POST /api/v1/executions/company.team/slow?wait=true HTTP/1.1\r\nHost: localhost\r\n"
+                            b"Content-Length: 0\r\n\r\n")
+            search = f"http://127.0.0.1:{api}/api/v1/executions/search?flowId=slow"
+            while get(search)[1]["total"] == 0:
+                pass
+            process.send_signal(signal.SIGTERM)
+            stdout, _ = process.communicate(timeout=20)
+        assert [line for line in stdout.splitlines() if line.startswith("runwatch:")][-2:] == [
+            "runwatch: stopping: running executions have 1 s to end",
+            "runwatch: grace period over: killing what still runs"]
+        assert process.returncode == 0
+    finally:
+        if process.poll() is None:
+            process.kill()

@@ -1,6 +1,8 @@
 // Expression evaluation with Pebble's semantics in Kestra's strict mode.
 #include <stdexcept>
 
+#include <utility>
+
 #include "runwatch/expr/ast.h"
 #include "runwatch/expr/errors.h"
 #include "runwatch/expr/render_context.h"
@@ -33,8 +35,8 @@ auto guarded(const RenderContext& ctx, size_t offset, Step step) {
 
 // A member of a value borrowed or owned like the value it comes from.
 Operand member_of(const Operand& object, const Value& member) {
-  if (object.is_owned()) return Operand::owned(member);
-  return Operand::borrowed(member, object.is_scoped());
+  if (object.is_owned()) return Operand::owned(member).taint(object.is_tainted());
+  return Operand::borrowed(member, object.is_scoped()).taint(object.is_tainted());
 }
 
 std::optional<size_t> list_index(const Value& key, size_t size) {
@@ -129,9 +131,17 @@ Operand resolve_or_null(const Expr& expr, RenderContext& ctx) {
 
 }  // namespace
 
+// Taint flows up: a node is tainted when a value it was computed from is (ctx.tainted
+// gathers its operands' taint while it resolves).
 Operand Expr::evaluate(RenderContext& ctx) const {
+  const bool outer = std::exchange(ctx.tainted, false);
   Operand result = resolve(ctx);
   if (result.is_undefined()) ctx.fail_undefined(result.missing_name(), result.missing_offset());
+  if (ctx.tainted || result.is_tainted()) {
+    result.taint();
+    ctx.derived_secret(result.value(), offset());
+  }
+  ctx.tainted = outer || result.is_tainted();
   return result;
 }
 
@@ -238,6 +248,7 @@ Operand Ternary::resolve(RenderContext& ctx) const {
   Operand condition = condition_->evaluate(ctx);
   bool truth = !condition.value().is_null() &&
                guarded(ctx, offset(), [&] { return condition_truth(condition.value(), "ternary operator"); });
+  ctx.tainted = false;  // the branch taken is what the value is made of, not the condition
   return (truth ? then_ : otherwise_)->resolve(ctx);
 }
 
@@ -274,7 +285,7 @@ Operand Call::resolve(RenderContext& ctx) const {
   return guarded(ctx, offset(), "Function", name_, [&] {
     Value result = (*function)(positional, named);
     check_size(result, name_);
-    return Operand::owned(std::move(result));
+    return Operand::owned(std::move(result)).taint(ctx.functions.reveals_secret(name_));
   });
 }
 
@@ -318,6 +329,8 @@ Operand Call::call_macro(RenderContext& ctx) const {
   return Operand::owned(std::move(out));
 }
 
-Operand BodyText::resolve(RenderContext& ctx) const { return Operand::owned(*ctx.block_text); }
+Operand BodyText::resolve(RenderContext& ctx) const {
+  return Operand::owned(*ctx.block_text).taint(ctx.block_tainted);
+}
 
 }  // namespace runwatch::expr

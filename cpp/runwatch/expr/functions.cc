@@ -8,20 +8,31 @@
 
 namespace runwatch::expr {
 
-void Functions::add(std::string name, Fn fn) {
-  for (auto& [existing, function] : functions_) {
-    if (existing == name) {
-      function = std::move(fn);
+void Functions::add(std::string name, Fn fn, bool reveals_secret) {
+  for (auto& existing : functions_) {
+    if (existing.name == name) {
+      existing.fn = std::move(fn);
+      existing.reveals_secret = reveals_secret;
       return;
     }
   }
-  functions_.emplace_back(std::move(name), std::move(fn));
+  functions_.push_back({std::move(name), std::move(fn), reveals_secret});
+}
+
+const Functions::Entry* Functions::entry(std::string_view name) const {
+  for (const auto& existing : functions_)
+    if (existing.name == name) return &existing;
+  return fallback_ ? fallback_->entry(name) : nullptr;
 }
 
 const Functions::Fn* Functions::find(std::string_view name) const {
-  for (const auto& [existing, function] : functions_)
-    if (existing == name) return &function;
-  return fallback_ ? fallback_->find(name) : nullptr;
+  const Entry* found = entry(name);
+  return found ? &found->fn : nullptr;
+}
+
+bool Functions::reveals_secret(std::string_view name) const {
+  const Entry* found = entry(name);
+  return found && found->reveals_secret;
 }
 
 namespace {

@@ -23,11 +23,22 @@ class Functions {
   using Fn = std::function<Value(const std::vector<Value>& args, const Value& named_args_or_null)>;
 
   // Adds a function, or replaces the one of that name.
-  void add(std::string name, Fn fn);
+  void add(std::string name, Fn fn) { add(std::move(name), std::move(fn), false); }
+  // The same for a function whose result is a secret: what a render computes from it is
+  // tainted (RenderOptions::derived_secrets).
+  void add_secret(std::string name, Fn fn) { add(std::move(name), std::move(fn), true); }
   const Fn* find(std::string_view name) const;
+  bool reveals_secret(std::string_view name) const;
 
  private:
-  std::vector<std::pair<std::string, Fn>> functions_;
+  struct Entry {
+    std::string name;
+    Fn fn;
+    bool reveals_secret;
+  };
+  void add(std::string name, Fn fn, bool reveals_secret);
+  const Entry* entry(std::string_view name) const;
+  std::vector<Entry> functions_;
   const Functions* fallback_ = nullptr;
 };
 

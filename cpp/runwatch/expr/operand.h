@@ -33,6 +33,12 @@ class Operand {
   }
 
   bool is_undefined() const { return state_ == State::Undefined; }
+  // Computed from a secret: what it holds is masked wherever it is written.
+  bool is_tainted() const { return tainted_; }
+  Operand& taint(bool tainted = true) {
+    tainted_ = tainted_ || tainted;
+    return *this;
+  }
   bool is_scoped() const { return scoped_; }
   bool is_owned() const { return state_ == State::Owned; }
   // Null when undefined.
@@ -45,6 +51,7 @@ class Operand {
   enum class State { Undefined, Borrowed, Owned };
   State state_ = State::Undefined;
   bool scoped_ = false;
+  bool tainted_ = false;
   const Value* borrowed_ = nullptr;
   Value owned_;
   std::string missing_name_;

@@ -1,4 +1,6 @@
 // Statement rendering: text, {{ }}, if, for, set, filter blocks.
+#include <utility>
+
 #include "runwatch/expr/ast.h"
 #include "runwatch/expr/errors.h"
 #include "runwatch/expr/render_context.h"
@@ -67,8 +69,10 @@ void ForNode::render(RenderContext& ctx, std::string& out) const {
     size_t index = 0, length = items.size();
     for (auto it = items.begin(); it != items.end(); ++it, ++index) {
       ctx.scopes.bind("loop", Operand::owned(loop_variables(index, length)));
-      if (items.is_object()) ctx.scopes.bind(variable_, Operand::owned(Value{{"key", it.key()}, {"value", it.value()}}));
-      else ctx.scopes.bind(variable_, Operand::borrowed(*it, true));
+      if (items.is_object())
+        ctx.scopes.bind(variable_,
+                        Operand::owned(Value{{"key", it.key()}, {"value", it.value()}}).taint(iterable.is_tainted()));
+      else ctx.scopes.bind(variable_, Operand::borrowed(*it, true).taint(iterable.is_tainted()));
       render_body(body_, ctx, out);
       ctx.checkpoint(offset(), out.size());
     }
@@ -79,23 +83,27 @@ void ForNode::render(RenderContext& ctx, std::string& out) const {
   ctx.scopes.pop();
 }
 
-void SetNode::render(RenderContext& ctx, std::string&) const { ctx.scopes.assign(name_, value_->evaluate(ctx).take()); }
+void SetNode::render(RenderContext& ctx, std::string&) const { ctx.scopes.assign(name_, value_->evaluate(ctx)); }
 
 void FilterBlockNode::render(RenderContext& ctx, std::string& out) const {
   std::string body;
+  ctx.tainted = false;
   {
     NestedOutput nested(ctx);
     render_body(body_, ctx, body);
   }
   const std::string* outer = ctx.block_text;
+  const bool outer_tainted = std::exchange(ctx.block_tainted, ctx.tainted);
   ctx.block_text = &body;
   try {
     print(ctx, out, chain_->evaluate(ctx).value());
   } catch (...) {
     ctx.block_text = outer;
+    ctx.block_tainted = outer_tainted;
     throw;
   }
   ctx.block_text = outer;
+  ctx.block_tainted = outer_tainted;
 }
 
 const Macro* CompiledTemplate::find_macro(std::string_view name) const {

@@ -1,5 +1,7 @@
 #include "runwatch/expr/render_context.h"
 
+#include <algorithm>
+
 #include "runwatch/expr/errors.h"
 #include "runwatch/expr/source_position.h"
 #include "runwatch/model/size_limits.h"
@@ -27,7 +29,7 @@ ScopeChain::Entry* ScopeChain::find_in(Scope& scope, std::string_view name) {
 Operand ScopeChain::find(std::string_view name) const {
   for (auto scope = scopes_.rbegin(); scope != scopes_.rend(); ++scope) {
     for (const auto& entry : scope->entries)
-      if (entry.name == name) return Operand::borrowed(entry.value.value(), true);
+      if (entry.name == name) return Operand::borrowed(entry.value.value(), true).taint(entry.value.is_tainted());
     if (scope->isolated) return Operand::undefined(std::string(name), 0);
   }
   if (variables_.is_object()) {
@@ -43,21 +45,22 @@ void ScopeChain::bind(std::string_view name, Operand value) {
   else scope.entries.push_back({name, std::move(value)});
 }
 
-void ScopeChain::assign(std::string_view name, Value value) {
+void ScopeChain::assign(std::string_view name, Operand value) {
+  if (!value.is_owned()) value = Operand::owned(value.value()).taint(value.is_tainted());
   for (auto scope = scopes_.rbegin(); scope != scopes_.rend(); ++scope) {
     if (Entry* entry = find_in(*scope, name)) {
-      entry->value = Operand::owned(std::move(value));
+      entry->value = std::move(value);
       return;
     }
     if (scope->isolated) {
-      scopes_.back().entries.push_back({name, Operand::owned(std::move(value))});
+      scopes_.back().entries.push_back({name, std::move(value)});
       return;
     }
   }
   // Shadowing a caller's variable keeps it visible after the scope that set it ends.
   bool shadows_variable = variables_.is_object() && variables_.contains(name);
   auto& scope = shadows_variable ? scopes_.front() : scopes_.back();
-  scope.entries.push_back({name, Operand::owned(std::move(value))});
+  scope.entries.push_back({name, std::move(value)});
 }
 
 void RenderContext::fail(size_t offset, const std::string& message) const {
@@ -71,6 +74,25 @@ void RenderContext::checkpoint(size_t offset, size_t output_size) const {
   if (limits.cancellation && limits.cancellation->cancelled())
     fail(offset, "Rendering stopped: " + limits.cancellation->reason());
   if (std::chrono::steady_clock::now() > limits.deadline) fail(offset, "Rendering took longer than its time budget");
+}
+
+void RenderContext::derived_secret(const Value& value, size_t offset) {
+  if (!limits.derived_secrets) return;
+  if (value.is_object()) {
+    for (auto it = value.begin(); it != value.end(); ++it) {
+      derived_secret(it.key(), offset);
+      derived_secret(it.value(), offset);
+    }
+  } else if (value.is_array()) {
+    for (const auto& item : value) derived_secret(item, offset);
+  } else if (value.is_string()) {
+    auto& found = *limits.derived_secrets;
+    const auto& text = value.get_ref<const std::string&>();
+    if (text.size() < kMinDerivedSecretBytes || std::find(found.begin(), found.end(), text) != found.end()) return;
+    if (found.size() >= kMaxDerivedSecrets)
+      fail(offset, "More than " + std::to_string(kMaxDerivedSecrets) + " values computed from secrets in one render");
+    found.push_back(text);
+  }
 }
 
 void RenderContext::fail_undefined(std::string_view name, size_t offset) const {

@@ -23,7 +23,7 @@ class ScopeChain {
   // Binds a name in the innermost scope (loop variables, macro arguments).
   void bind(std::string_view name, Operand value);
   // {% set %}: updates the nearest scope holding the name, else the innermost one.
-  void assign(std::string_view name, Value value);
+  void assign(std::string_view name, Operand value);
 
  private:
   struct Entry {
@@ -63,7 +63,7 @@ class JsonStringState {
 
 struct RenderContext {
   RenderContext(const CompiledTemplate& tmpl, const Value& variables, const Functions& functions,
-                const RenderLimits& limits = {})
+                const RenderOptions& limits = {})
       : tmpl(tmpl), variables(variables), functions(functions), limits(limits), scopes(variables) {}
 
   // RenderError at `offset`, Pebble/Kestra style: "message (template:line)".
@@ -73,16 +73,20 @@ struct RenderContext {
   // Fails at `offset` when the render ran out of time, was cancelled, or its output
   // (`output_size` bytes so far) grew past kMaxTextBytes.
   void checkpoint(size_t offset, size_t output_size = 0) const;
+  // Reports the texts in a value computed from a secret (RenderOptions::derived_secrets).
+  void derived_secret(const Value& value, size_t offset);
 
   const CompiledTemplate& tmpl;
   const Value& variables;
   const Functions& functions;
-  RenderLimits limits;
+  RenderOptions limits;
   ScopeChain scopes;
   int macro_depth = 0;
+  bool tainted = false;  // the operands evaluated so far for the node resolving now
   bool json_document = false;  // OutputContext::JsonDocument
   JsonStringState json_string;  // of the output being rendered
   const std::string* block_text = nullptr;  // the body of the innermost {% filter %} block
+  bool block_tainted = false;               // and whether it printed a value computed from a secret
 };
 
 // While it lives, the output being rendered is a new, nested one.

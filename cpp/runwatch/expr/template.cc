@@ -45,7 +45,7 @@ std::shared_ptr<const Template> Template::compile(std::string_view text) {
 const std::string& Template::text() const { return compiled_->source; }
 
 std::string Template::render(const Value& variables, const Functions& functions, OutputContext context,
-                             const RenderLimits& limits) const {
+                             const RenderOptions& limits) const {
   if (constant_) return compiled_->source;
   RenderContext ctx(*compiled_, variables, functions, limits);
   ctx.json_document = context == OutputContext::JsonDocument;
@@ -56,7 +56,7 @@ std::string Template::render(const Value& variables, const Functions& functions,
   return out;
 }
 
-Value Template::evaluate(const Value& variables, const Functions& functions, const RenderLimits& limits) const {
+Value Template::evaluate(const Value& variables, const Functions& functions, const RenderOptions& limits) const {
   if (!single_expression_) return render(variables, functions, OutputContext::Text, limits);
   RenderContext ctx(*compiled_, variables, functions, limits);
   return single_expression_->evaluate(ctx).take();

@@ -7,6 +7,8 @@
 #include <chrono>
 #include <memory>
 #include <string>
+#include <vector>
+#include <string>
 #include <string_view>
 
 #include "runwatch/expr/errors.h"
@@ -25,14 +27,27 @@ struct CompiledTemplate;
 enum class OutputContext { Text, JsonDocument };
 class Expr;
 
+// The texts of at least this many bytes that a render computes from a secret are what it
+// reports: a shorter one (a character of a slice, a length) would mask too much of
+// everything else, so it is not searched for elsewhere.
+inline constexpr size_t kMinDerivedSecretBytes = 4;
+// At most this many per render: past it the render fails rather than reveal one.
+inline constexpr size_t kMaxDerivedSecrets = 1000;
+
 // How far one render may go: it stops, with a RenderError, once the deadline passes or
 // the cancellation (a task's kill or timeout) is set. Checked at every loop iteration
 // and macro call, which is where a small template can spend unbounded time.
-struct RenderLimits {
+// With `derived_secrets`, every text the render computes from a value of a function
+// marked as revealing a secret (Functions::add_secret) is added there (taint tracking:
+// through filters, operators, members, {% set %}, loops and macros), for the caller to
+// mask wherever it writes.
+struct RenderOptions {
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   const Cancellation* cancellation = nullptr;
-  static RenderLimits within(std::chrono::steady_clock::duration budget, const Cancellation* cancellation = nullptr) {
-    return {std::chrono::steady_clock::now() + budget, cancellation};
+  std::vector<std::string>* derived_secrets = nullptr;
+  static RenderOptions within(std::chrono::steady_clock::duration budget, const Cancellation* cancellation = nullptr,
+                              std::vector<std::string>* derived_secrets = nullptr) {
+    return {std::chrono::steady_clock::now() + budget, cancellation, derived_secrets};
   }
 };
 
@@ -46,10 +61,10 @@ class Template {
   bool is_constant() const { return constant_; }
   // Throws RenderError (UndefinedVariableError for an undefined variable).
   std::string render(const Value& variables, const Functions& functions,
-                     OutputContext context = OutputContext::Text, const RenderLimits& limits = {}) const;
+                     OutputContext context = OutputContext::Text, const RenderOptions& limits = {}) const;
   // For a template that is a single "{{ expr }}" (whitespace around allowed), the raw
   // value of expr: a number, list or map stays one. Otherwise the rendered text.
-  Value evaluate(const Value& variables, const Functions& functions, const RenderLimits& limits = {}) const;
+  Value evaluate(const Value& variables, const Functions& functions, const RenderOptions& limits = {}) const;
   const std::string& text() const;
 
  private:

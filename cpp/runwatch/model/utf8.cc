@@ -1,5 +1,8 @@
 #include "runwatch/model/utf8.h"
 
+#include <cstdint>
+#include <cstring>
+
 namespace runwatch {
 namespace {
 
@@ -29,6 +32,12 @@ size_t sequence_length(std::string_view text, size_t i) {
 
 std::optional<size_t> invalid_utf8_at(std::string_view text) {
   for (size_t i = 0; i < text.size();) {
+    // Most text is ASCII: eight bytes at a time while none has its high bit set.
+    for (uint64_t word; i + 8 <= text.size(); i += 8) {
+      std::memcpy(&word, text.data() + i, 8);
+      if (word & 0x8080808080808080ull) break;
+    }
+    if (i == text.size()) break;
     size_t length = sequence_length(text, i);
     if (length == 0) return i;
     i += length;

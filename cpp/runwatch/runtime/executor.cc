@@ -227,6 +227,8 @@ void Executor::handle(WorkerResult& m) {
   Value outputs = mask_secrets(result.outputs, live.secrets);
   for (auto it2 = outputs.begin(); it2 != outputs.end(); ++it2) run->outputs[it2.key()] = it2.value();
   for (auto& label : result.labels) {
+    label.key = mask_secrets(std::move(label.key), live.secrets);
+    label.value = mask_secrets(std::move(label.value), live.secrets);
     auto& labels = live.exec.labels;
     auto same = std::find_if(labels.begin(), labels.end(), [&](const Label& l) { return l.key == label.key; });
     if (same != labels.end()) same->value = label.value;
@@ -472,10 +474,14 @@ Value Executor::render(Live& live, const TaskDef& task, const TaskRun& run, cons
   return mask_secrets(rendered, live.secrets);
 }
 
+// Longest first: a value computed from a secret often holds a shorter one (a slice of
+// it), which must not be masked first and leave the rest of the longer one readable.
 void Executor::reveal(Live& live, const std::vector<std::string>& secrets) {
-  for (const auto& secret : secrets)
-    if (!secret.empty() && std::find(live.secrets.begin(), live.secrets.end(), secret) == live.secrets.end())
-      live.secrets.push_back(secret);
+  for (const auto& secret : secrets) {
+    if (secret.empty() || std::find(live.secrets.begin(), live.secrets.end(), secret) != live.secrets.end()) continue;
+    auto longer = [](const std::string& a, const std::string& b) { return a.size() > b.size(); };
+    live.secrets.insert(std::upper_bound(live.secrets.begin(), live.secrets.end(), secret, longer), secret);
+  }
 }
 
 Value Executor::error_logs(const Execution& execution) {

@@ -82,7 +82,7 @@ std::string RunContext::render_as(const std::string& text, bool json_document) c
     functions_ = std::make_unique<expr::Functions>(&builtin_functions());
     functions_->add("now", expr::now_function([this] { return clock_.now(); }));
     functions_->add("errorLogs", [this](const std::vector<Value>&, const Value&) { return error_logs_; });
-    functions_->add("secret", [this](const std::vector<Value>& args, const Value&) -> Value {
+    functions_->add_secret("secret", [this](const std::vector<Value>& args, const Value&) -> Value {
       if (args.size() != 1 || !args[0].is_string()) throw Error("secret() takes the name of the secret");
       const auto& name = args[0].get_ref<const std::string&>();
       if (!secrets_) throw Error("Cannot find secret for key '" + name + "'.");
@@ -93,7 +93,8 @@ std::string RunContext::render_as(const std::string& text, bool json_document) c
   }
   auto context = json_document ? expr::OutputContext::JsonDocument : expr::OutputContext::Text;
   return expr::TemplateCache::global().get(text)->render(variables_, *functions_, context,
-                                                         expr::RenderLimits::within(render_timeout_, cancellation_.get()));
+                                                         expr::RenderOptions::within(render_timeout_, cancellation_.get(),
+                                                                                     &revealed_secrets_));
 }
 
 Value RunContext::render(const Value& value) const {

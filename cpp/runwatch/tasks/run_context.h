@@ -63,7 +63,8 @@ class RunContext {
   // The ERROR lines `errorLogs()` returns (set by the executor).
   void set_error_logs(Value error_logs) { error_logs_ = std::move(error_logs); }
   void set_render_timeout(std::chrono::steady_clock::duration timeout) { render_timeout_ = timeout; }
-  // Every secret value a render revealed: logs and outputs mask them.
+  // Every secret value a render revealed, and every text of at least
+  // expr::kMinDerivedSecretBytes it computed from one: logs and outputs mask them.
   const std::vector<std::string>& revealed_secrets() const { return revealed_secrets_; }
 
   void log(LogLevel level, std::string message);

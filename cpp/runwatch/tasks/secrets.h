@@ -24,7 +24,8 @@ class SecretStore {
   std::map<std::string, std::string> given_;
 };
 
-// Replaces every occurrence of each secret in text with "******".
+// Replaces every occurrence of each secret in text with "******", in the order given
+// (longest first, so that a secret holding another is masked whole).
 std::string mask_secrets(std::string text, const std::vector<std::string>& secrets);
 // The same in every string of a value (keys included).
 Value mask_secrets(const Value& value, const std::vector<std::string>& secrets);
