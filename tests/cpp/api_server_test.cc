@@ -107,6 +107,20 @@ class ApiServerTest : public testing::EngineTest {
     client = std::make_unique<httplib::Client>("127.0.0.1", server->port());
   }
   void TearDown() override { server->stop(); }
+  // A server on `threads` request threads whose ?wait=true waits an hour, and a client in
+  // such a wait on the slow flow (its execution started).
+  std::unique_ptr<RawConnection> waiting_client(int threads) {
+    auto options = test_options();
+    options.threads = threads;
+    options.wait_timeout = std::chrono::hours(1);
+    serve(options);
+    add(kSlow);
+    auto raw = std::make_unique<RawConnection>(server->port());
+    raw->send("POST /api/v1/executions/company.team/slow?wait=true HTTP/1.1\r\nHost: localhost\r\n"
+              "Content-Length: 0\r\n\r\n");
+    while (engine.executions().empty()) std::this_thread::sleep_for(10ms);
+    return raw;
+  }
 
   static std::pair<int, Value> answer(const httplib::Result& res) {
     if (!res) throw std::runtime_error("no answer");
@@ -545,33 +559,16 @@ TEST_F(ApiServerTest, AClientThatSendsItsRequestTooSlowlyIsCutOff) {
 
 // With one request thread, a ?wait=true whose client left must give the thread back.
 TEST_F(ApiServerTest, AWaitEndsWhenItsClientLeaves) {
-  add(kSlow);
-  auto options = test_options();
-  options.threads = 1;
-  options.wait_timeout = std::chrono::hours(1);
-  serve(options);
-  {
-    RawConnection raw(server->port());
-    raw.send("POST /api/v1/executions/company.team/slow?wait=true HTTP/1.1\r\nHost: localhost\r\n"
-             "Content-Length: 0\r\n\r\n");
-    while (engine.executions().empty()) std::this_thread::sleep_for(10ms);
-  }
+  waiting_client(1)->close();
   EXPECT_EQ(get("/api/v1/flows/company.team").first, 200);
 }
 
 // stop() ends the connections, so a request thread in a long wait cannot hold it.
 TEST_F(ApiServerTest, StopEndsARequestThatWaits) {
-  add(kSlow);
-  auto options = test_options();
-  options.wait_timeout = std::chrono::hours(1);
-  serve(options);
-  RawConnection raw(server->port());
-  raw.send("POST /api/v1/executions/company.team/slow?wait=true HTTP/1.1\r\nHost: localhost\r\n"
-           "Content-Length: 0\r\n\r\n");
-  while (engine.executions().empty()) std::this_thread::sleep_for(10ms);
+  auto raw = waiting_client(8);
   auto stopped = std::async(std::launch::async, [&] { server->stop(); });
   ASSERT_EQ(stopped.wait_for(10s), std::future_status::ready);
-  EXPECT_EQ(raw.read_all(), "");
+  EXPECT_EQ(raw->read_all(), "");
 }
 
 }  // namespace

@@ -141,12 +141,7 @@ def test_runwatch_server_refuses_an_invalid_configuration(tmp_path):
 
 
 def test_runwatch_server_kills_what_still_runs_after_the_grace_period(tmp_path):
-    flows = tmp_path / "flows"
-    flows.mkdir()
-    (flows / "slow.yaml").write_text(
-        "id: slow\nnamespace: company.team\ntasks:\n  - id: nap\n    type: io.kestra.plugin.core.flow.Sleep\n"
-        "    duration: PT1H\n")
-    process = start_server(tmp_path, "kestra:\n  server:\n    termination-grace-period: 1s\n", "--flows", str(flows))
+    process = start_server_with_flow(tmp_path, "kestra:\n  server:\n    termination-grace-period: 1s\n", SLOW_FLOW)
     try:
         assert process.stdout is not None
         for line in iter(process.stdout.readline, ""):
@@ -291,11 +286,15 @@ HELLO_FLOW = ("id: hello\nnamespace: company.team\ntasks:\n  - id: hi\n    type:
               "    message: hi\n")
 
 
-def test_hostile_requests_get_their_4xx_and_the_server_goes_on(tmp_path):
+def start_server_with_flow(tmp_path: Path, config_text: str, flow: str) -> subprocess.Popen[str]:
     flows = tmp_path / "flows"
     flows.mkdir()
-    (flows / "hello.yaml").write_text(HELLO_FLOW)
-    process = start_server(tmp_path, "micronaut:\n  server:\n    max-request-size: 1MB\n", "--flows", str(flows))
+    (flows / "flow.yaml").write_text(flow)
+    return start_server(tmp_path, config_text, "--flows", str(flows))
+
+
+def test_hostile_requests_get_their_4xx_and_the_server_goes_on(tmp_path):
+    process = start_server_with_flow(tmp_path, "micronaut:\n  server:\n    max-request-size: 1MB\n", HELLO_FLOW)
     try:
         api, management = read_ports(process)
         # A chunked body has no Content-Length to refuse up front: it is counted as it comes.
@@ -322,10 +321,7 @@ def test_hostile_requests_get_their_4xx_and_the_server_goes_on(tmp_path):
 
 
 def test_sigterm_stops_the_server_while_a_request_waits(tmp_path):
-    flows = tmp_path / "flows"
-    flows.mkdir()
-    (flows / "slow.yaml").write_text(SLOW_FLOW)
-    process = start_server(tmp_path, "kestra:\n  server:\n    termination-grace-period: 1s\n", "--flows", str(flows))
+    process = start_server_with_flow(tmp_path, "kestra:\n  server:\n    termination-grace-period: 1s\n", SLOW_FLOW)
     try:
         api, _ = read_ports(process)
         with socket.create_connection(("127.0.0.1", api), timeout=30) as waiting:
