@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include <future>
+#include <sstream>
 #include <thread>
 
 #include "engine_fixture.h"
@@ -523,6 +524,25 @@ TEST_F(ApiServerTest, AChunkedBodyOverTheLimitIs413AsItIsRead) {
   EXPECT_EQ(answer.substr(answer.find("\r\n\r\n") + 4),
             R"({"message":"The request body is larger than the limit of 65536 bytes","status":413})");
   EXPECT_EQ(get("/api/v1/flows/company.team").first, 200);  // the server goes on
+}
+
+// A multipart form is counted the same way, its fields' bytes as they come.
+TEST_F(ApiServerTest, AChunkedFormOverTheLimitIs413AsItIsRead) {
+  add(kHello);
+  RawConnection raw(server->port());
+  raw.send("POST /api/v1/executions/company.team/hello HTTP/1.1\r\nHost: localhost\r\n"
+           "Content-Type: multipart/form-data; boundary=XyZ\r\nTransfer-Encoding: chunked\r\n\r\n");
+  const std::string head = "--XyZ\r\nContent-Disposition: form-data; name=\"name\"\r\n\r\n";
+  std::ostringstream size;
+  size << std::hex << head.size();
+  raw.send(size.str() + "\r\n" + head);
+  for (int i = 0; i < 17; ++i) raw.send("\r\n1000\r\n" + std::string(4096, 'a'));  // 68 KiB of one field
+  std::string answer = raw.read_all();
+  EXPECT_EQ(answer.substr(0, 12), "HTTP/1.1 413") << answer;
+  EXPECT_EQ(answer.substr(answer.find("\r\n\r\n") + 4),
+            R"({"message":"The request body is larger than the limit of 65536 bytes","status":413})");
+  EXPECT_EQ(engine.executions().size(), 0u);
+  EXPECT_EQ(get("/api/v1/flows/company.team").first, 200);
 }
 
 TEST_F(ApiServerTest, AChunkedBodyUnderTheLimitIsRead) {

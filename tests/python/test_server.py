@@ -325,7 +325,7 @@ def test_sigterm_stops_the_server_while_a_request_waits(tmp_path):
     try:
         api, _ = read_ports(process)
         with socket.create_connection(("127.0.0.1", api), timeout=30) as waiting:
-            # ?wait=true holds its request thread up to an hour here (the default answers after 60 s).
+            # ?wait=true would hold its request thread for runwatch.api.wait-timeout (60 s) after SIGTERM.
             waiting.sendall(b"POST /api/v1/executions/company.team/slow?wait=true HTTP/1.1\r\nHost: localhost\r\n"
                             b"Content-Length: 0\r\n\r\n")
             search = f"http://127.0.0.1:{api}/api/v1/executions/search?flowId=slow"

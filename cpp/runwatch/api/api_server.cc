@@ -13,8 +13,8 @@
 #include "runwatch/engine.h"
 #include "runwatch/model/utf8.h"
 #include "runwatch/server/basic_auth.h"
-#include "runwatch/server/http_listener.h"
 #include "runwatch/server/connection_watch.h"
+#include "runwatch/server/http_listener.h"
 #include "runwatch/server/router.h"
 
 namespace runwatch {

@@ -1,6 +1,5 @@
 // Expression evaluation with Pebble's semantics in Kestra's strict mode.
 #include <stdexcept>
-
 #include <utility>
 
 #include "runwatch/expr/ast.h"

@@ -7,9 +7,8 @@
 #include <chrono>
 #include <memory>
 #include <string>
-#include <vector>
-#include <string>
 #include <string_view>
+#include <vector>
 
 #include "runwatch/expr/errors.h"
 #include "runwatch/expr/functions.h"
@@ -31,7 +30,8 @@ class Expr;
 // reports: a shorter one (a character of a slice, a length) would mask too much of
 // everything else, so it is not searched for elsewhere.
 inline constexpr size_t kMinDerivedSecretBytes = 4;
-// At most this many per render: past it the render fails rather than reveal one.
+// At most this many in RenderOptions::derived_secrets (which a caller may share between
+// renders): past it the render fails rather than reveal one.
 inline constexpr size_t kMaxDerivedSecrets = 1000;
 
 // How far one render may go: it stops, with a RenderError, once the deadline passes or

@@ -89,15 +89,19 @@ void Router::add(std::string method, const std::string& pattern, Handler handler
 
 namespace {
 
+void too_large(httplib::Response& res, size_t max_body) {
+  json_error(res, 413, "The request body is larger than the limit of " + std::to_string(max_body) + " bytes");
+}
+
 // Reads the body through httplib's content reader, counting as it goes: a chunked body
 // has no length to check first. False when it is longer than `max_body` or cut short.
 bool read_body(const httplib::Request& req, const httplib::ContentReader& reader, size_t max_body, RequestBody& body,
-               bool& too_large) {
+               bool& over_limit) {
   size_t total = 0;
   auto counted = [&](size_t n) {
     total += n;
-    too_large = total > max_body;
-    return !too_large;
+    over_limit = total > max_body;
+    return !over_limit;
   };
   if (!req.is_multipart_form_data())
     return reader([&](const char* data, size_t n) { return counted(n) && (body.text.append(data, n), true); });
@@ -138,18 +142,16 @@ void Router::serve(httplib::Server& server, Gate gate, size_t max_body) {
   server.set_payload_max_length(max_body);
   server.set_error_handler([max_body](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;
-    if (res.status == 413)
-      return json_error(res, 413, "The request body is larger than the limit of " + std::to_string(max_body) + " bytes");
+    if (res.status == 413) return too_large(res, max_body);
     json_error(res, res.status, reason_phrase(res.status));
   });
   auto with_body = [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
     RequestBody body;
-    bool too_large = false;
-    if (read_body(req, reader, max_body_, body, too_large)) return dispatch(req, body, res);
+    bool over_limit = false;
+    if (read_body(req, reader, max_body_, body, over_limit)) return dispatch(req, body, res);
     res.set_header("Connection", "close");  // what is left of the body is not read
     ConnectionWatch::close_after_answer();
-    if (too_large || res.status == 413)
-      return json_error(res, 413, "The request body is larger than the limit of " + std::to_string(max_body_) + " bytes");
+    if (over_limit || res.status == 413) return too_large(res, max_body_);
     json_error(res, 400, "The request body could not be read: it ended early or its chunks are malformed");
   };
   server.Get(".*", [this](const httplib::Request& req, httplib::Response& res) { dispatch(req, RequestBody{}, res); });

@@ -1,5 +1,7 @@
 #include "runwatch/tasks/run_context.h"
 
+#include <algorithm>
+
 #include "runwatch/expr/template_cache.h"
 #include "runwatch/metrics/task_metrics.h"
 #include "runwatch/model/error.h"
@@ -87,7 +89,9 @@ std::string RunContext::render_as(const std::string& text, bool json_document) c
       const auto& name = args[0].get_ref<const std::string&>();
       if (!secrets_) throw Error("Cannot find secret for key '" + name + "'.");
       auto value = secrets_->get(name);
-      revealed_secrets_.push_back(value);
+      // Recorded here too, for a secret shorter than what the render reports as derived.
+      if (std::find(revealed_secrets_.begin(), revealed_secrets_.end(), value) == revealed_secrets_.end())
+        revealed_secrets_.push_back(value);
       return value;
     });
   }
