@@ -82,7 +82,8 @@ void bind_engine(py::module_& m) {
                        std::string metrics_prefix, std::map<std::string, std::string> metrics_tags,
                        double metrics_interval, bool metrics_enabled, const std::string& repository_type,
                        const std::string& repository_path, std::optional<double> retention_seconds,
-                       std::optional<std::string> flows, double render_timeout_seconds) {
+                       std::optional<std::string> flows, double render_timeout_seconds,
+                       std::optional<std::string> encryption_secret_key, bool require_encryption_key) {
              if (!(metrics_interval > 0)) throw py::value_error("metrics_interval must be > 0 seconds");
              EngineOptions options;
              options.clock = std::move(clock);
@@ -98,6 +99,8 @@ void bind_engine(py::module_& m) {
              if (!(render_timeout_seconds > 0)) throw py::value_error("render_timeout_seconds must be > 0");
              options.render_timeout = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
                  std::chrono::duration<double>(render_timeout_seconds));
+             options.encryption_secret_key = std::move(encryption_secret_key);
+             options.secret_inputs_need_key = require_encryption_key;
              py::gil_scoped_release release;  // recovered executions may run Python tasks
              return EngineHolder(new Engine(std::move(options)));
            }),
@@ -106,7 +109,8 @@ void bind_engine(py::module_& m) {
            py::arg("metrics_tags") = std::map<std::string, std::string>{}, py::arg("metrics_interval") = 10.0,
            py::arg("metrics_enabled") = true, py::arg("repository_type") = "memory",
            py::arg("repository_path") = "runwatch.db", py::arg("retention_seconds") = std::nullopt,
-           py::arg("flows") = std::nullopt, py::arg("render_timeout_seconds") = 10.0)
+           py::arg("flows") = std::nullopt, py::arg("render_timeout_seconds") = 10.0,
+           py::arg("encryption_secret_key") = std::nullopt, py::arg("require_encryption_key") = false)
       .def_property_readonly("recovered", &Engine::recovered)
       .def_property_readonly(
           "metrics", [](Engine& e) -> metrics::Metrics& { return e.metrics(); }, py::return_value_policy::reference_internal)

@@ -18,6 +18,7 @@ void bind_server(py::module_& m) {
       .def_readonly("worker_threads", &Config::worker_threads)
       .def_readonly("repository_type", &Config::repository_type)
       .def_readonly("repository_path", &Config::repository_path)
+      .def_readonly("encryption_secret_key", &Config::encryption_secret_key)
       .def_property_readonly("repository_retention",
                              [](const Config& c) -> std::optional<double> {
                                if (!c.repository_retention) return std::nullopt;

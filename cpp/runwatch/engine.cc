@@ -33,6 +33,18 @@ Value env_vars(const std::string& prefix) {
   return envs;
 }
 
+std::optional<crypto::SecretCipher> secret_inputs_cipher(const EngineOptions& options, const store::Repository& repository) {
+  if (options.encryption_secret_key) {
+    try {
+      return crypto::SecretCipher::from_configured_key(*options.encryption_secret_key);
+    } catch (const crypto::CryptoError& e) {
+      throw Error(std::string("kestra.encryption.secret-key: ").append(e.what()));
+    }
+  }
+  if (!options.secret_inputs_need_key && repository.info().database == "memory") return crypto::SecretCipher::ephemeral();
+  return std::nullopt;
+}
+
 }  // namespace
 
 Engine::Engine(EngineOptions options)
@@ -41,10 +53,12 @@ Engine::Engine(EngineOptions options)
       flow_trigger_metrics_(metrics_.catalog()),
       secrets_(std::move(options.secrets)),
       repository_(options.repository ? std::move(options.repository) : std::make_shared<store::MemoryRepository>()),
+      secret_inputs_(secret_inputs_cipher(options, *repository_)),
       indexer_(*repository_, metrics_.catalog()),
       flow_triggers_(std::make_unique<store::RepositoryWindowStore>(*repository_, indexer_)),
       schedule_state_(*repository_),
-      executor_(*clock_, PluginRegistry::global(), secrets_, env_vars(options.env_vars_prefix), board_,
+      executor_(*clock_, PluginRegistry::global(), secrets_, secret_inputs_ ? &*secret_inputs_ : nullptr,
+                env_vars(options.env_vars_prefix), board_,
                 WorkerSettings{options.worker_threads > 0 ? options.worker_threads : default_worker_threads(),
                                options.render_timeout},
                 [this](const Execution& e) { on_transition(e); }, metrics_.catalog()),
@@ -211,7 +225,7 @@ Engine::NewExecution Engine::prepare(const std::string& ns, const std::string& f
   auto flow = flows_.find(ns, flow_id);
   if (!flow) throw NotFoundError("Flow '" + ns + "." + flow_id + "' not found");
   if (flow->disabled) throw Error("Flow '" + flow->key() + "' is disabled");
-  auto resolved = resolve_inputs(*flow, inputs);
+  auto resolved = resolve_inputs(*flow, inputs, secret_inputs_ ? &*secret_inputs_ : nullptr);
   Execution execution;
   execution.id = new_id();
   execution.ns = flow->ns;

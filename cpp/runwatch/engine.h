@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "runwatch/crypto/secret_cipher.h"
 #include "runwatch/flow/loader.h"
 #include "runwatch/metrics/executor_metrics.h"
 #include "runwatch/metrics/metrics.h"
@@ -37,6 +38,12 @@ struct EngineOptions {
   std::chrono::steady_clock::duration render_timeout = kDefaultRenderTimeout;
   // Secrets given by the host; secret() also reads SECRET_<NAME> (base64) from the environment.
   std::map<std::string, std::string> secrets;
+  // kestra.encryption.secret-key (Base64 of an AES key, at least 32 characters): SECRET
+  // inputs are encrypted with it at rest (AES-GCM, as Kestra). Without it, an engine on
+  // the memory repository encrypts them with a random key that never leaves the process,
+  // unless secret_inputs_need_key; any other engine refuses a SECRET input.
+  std::optional<std::string> encryption_secret_key;
+  bool secret_inputs_need_key = false;  // runwatch server: without a key, as Kestra, refuse them
   // Environment variables with this prefix are the `envs` templates see (lower case, prefix removed).
   std::string env_vars_prefix = "KESTRA_";
   // kestra.metrics.prefix and kestra.metrics.tags, the history interval, metrics off.
@@ -166,6 +173,7 @@ class Engine {
   FlowRegistry flows_;
   std::mutex flow_changes_;  // one flow change at a time, so revisions are assigned in order
   std::shared_ptr<store::Repository> repository_;
+  std::optional<crypto::SecretCipher> secret_inputs_;  // what encrypts SECRET inputs, if anything may
   store::Indexer indexer_;  // records what the board publishes; outlives the executor
   FlowTriggers flow_triggers_;  // its windows are recorded by the indexer
   store::RepositoryScheduleState schedule_state_;

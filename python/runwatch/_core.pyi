@@ -263,6 +263,8 @@ class Engine:
         retention_seconds: Optional[_Float] = None,
         flows: Optional[str] = None,
         render_timeout_seconds: _Float = 10.0,
+        encryption_secret_key: Optional[str] = None,
+        require_encryption_key: bool = False,
     ) -> None: ...
     @property
     def recovered(self) -> int: ...
@@ -294,6 +296,8 @@ class Engine:
     def worker_threads(self) -> int: ...
 
 class Config:
+    @property
+    def encryption_secret_key(self) -> Optional[str]: ...
     @property
     def api_host(self) -> str: ...
     @property

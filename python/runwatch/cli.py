@@ -97,7 +97,8 @@ def _server(args: argparse.Namespace, out: TextIO) -> int:
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    with Engine(config=args.config, default_repository="sqlite", flows=args.flows) as engine:
+    with Engine(config=args.config, default_repository="sqlite", flows=args.flows,
+                require_encryption_key=True) as engine:
         sources = f"the store and {args.flows}" if args.flows else "the store"
         print(f"runwatch: {len(engine.flows())} flow(s) loaded from {sources}", file=out, flush=True)
         if engine.recovered:

@@ -120,6 +120,13 @@ class Engine:
     resumes, any other ends FAILED ("engine restarted while running"), which fires the
     monitoring flows that watch it.
 
+    SECRET inputs are encrypted at rest with `kestra.encryption.secret-key` (AES-GCM, as
+    Kestra): the execution holds {"type": "io.kestra.datatype:aes_encrypted", "value": ...}
+    and only its task runs see the text, masked in their logs and outputs. Without a key,
+    an engine on the memory repository encrypts them with a random key that never leaves
+    the process; with `require_encryption_key` (what `runwatch server` sets) or a
+    persistent repository, a SECRET input is refused (InputError), as Kestra does.
+
     `engine.metrics` holds Kestra's metric catalog; `metrics_interval` is the period, in
     seconds of the engine's clock, of its history; `metrics=False` runs without metrics.
 
@@ -136,6 +143,7 @@ class Engine:
         metrics: bool = True,
         default_repository: str = "memory",
         flows: Optional[Union[str, os.PathLike[str]]] = None,
+        require_encryption_key: bool = False,
     ) -> None:
         self.config = load_config(config)
         threads = worker_threads if worker_threads is not None else self.config.worker_threads
@@ -155,6 +163,8 @@ class Engine:
             retention_seconds=self.config.repository_retention,
             flows=None if flows is None else os.fspath(flows),
             render_timeout_seconds=self.config.render_timeout,
+            encryption_secret_key=self.config.encryption_secret_key,
+            require_encryption_key=require_encryption_key,
         )
         self.clock = clock
         self.metrics = Metrics(self._core.metrics)

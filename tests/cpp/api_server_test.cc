@@ -13,7 +13,7 @@
 
 #include "engine_fixture.h"
 #include "runwatch/api/api_server.h"
-#include "runwatch/expr/digest.h"
+#include "runwatch/crypto/base64.h"
 
 namespace runwatch {
 namespace {
@@ -417,7 +417,7 @@ TEST_F(ApiServerTest, WithCredentialsEveryPathButTheOpenUrlsNeedsThem) {
   client->set_basic_auth("admin@example.com", "Pa55word");
   EXPECT_EQ(post("/api/v1/executions/company.team/hello", "").first, 200);
   // The scheme in any case, as RFC 7235 says.
-  httplib::Headers lower = {{"Authorization", "basic " + expr::base64_encode("admin@example.com:Pa55word")}};
+  httplib::Headers lower = {{"Authorization", "basic " + crypto::base64_encode("admin@example.com:Pa55word")}};
   httplib::Client plain("127.0.0.1", server->port());
   auto listed = plain.Get("/api/v1/flows/company.team", lower);
   ASSERT_TRUE(listed);

@@ -12,7 +12,7 @@
 #include <set>
 
 #include "engine_fixture.h"
-#include "runwatch/expr/digest.h"
+#include "runwatch/crypto/base64.h"
 #include "runwatch/logging/loggers.h"
 #include "runwatch/server/management_server.h"
 
@@ -355,7 +355,7 @@ TEST_F(ServerManagement, BasicAuthGuardsEveryEndpointButLiveness) {
   EXPECT_EQ(get("/loggers").first, 401);
   EXPECT_EQ(get("/nothing").first, 401);  // no hint of what exists
   auto basic = [](const std::string& credentials) {
-    return httplib::Headers{{"Authorization", "Basic " + expr::base64_encode(credentials)}};
+    return httplib::Headers{{"Authorization", "Basic " + crypto::base64_encode(credentials)}};
   };
   EXPECT_EQ(get("/health", basic("ops:s3cret")).first, 200);
   EXPECT_EQ(get("/health", basic("ops:wrong")).first, 401);

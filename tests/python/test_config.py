@@ -55,3 +55,21 @@ def test_a_file_error_names_its_line_and_column(tmp_path):
 def test_config_must_be_a_path_or_a_mapping():
     with pytest.raises(TypeError, match="config must be a path or a mapping, got list"):
         runwatch.Engine(config=[("kestra", {})])
+
+
+@pytest.mark.parametrize("key, message", [
+    ("c2hvcnQta2V5", "must be at least 32 characters, got 12"),
+    ("this key is not base64 at all!!!", "must be Base64 (Kestra decodes it to the AES key)"),
+    ("YWJjZGVmZ2hpamtsbW5vcHFyc3R1dnd4eXphYmNkZWZn", "decodes to 33 bytes; an AES key is 16, 24 or 32 bytes"),
+])
+def test_an_encryption_key_kestra_would_refuse_is_a_config_error(key, message):
+    with pytest.raises(runwatch.ConfigError) as raised:
+        runwatch.load_config({"kestra": {"encryption": {"secret-key": key}}})
+    (issue,) = raised.value.issues
+    assert (issue.path, issue.message) == ("kestra.encryption.secret-key", message)
+
+
+def test_the_encryption_key_is_masked_in_the_effective_configuration():
+    config = runwatch.load_config({"kestra": {"encryption": {"secret-key": "a2VzdHJhLWRvY3MtMjQtYnl0ZS1rZXkh"}}})
+    assert config.effective == {"kestra.encryption.secret-key": "******"}
+    assert config.encryption_secret_key == "a2VzdHJhLWRvY3MtMjQtYnl0ZS1rZXkh"

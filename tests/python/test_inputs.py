@@ -172,3 +172,35 @@ def test_impossible_date_is_an_input_error(run_with):
 def test_integer_too_large_is_an_input_error(run_with):
     with pytest.raises((runwatch.InputError, OverflowError)):
         run_with(count=2 ** 70)
+
+
+SECRET_FLOW = """
+id: login
+namespace: company.team
+inputs:
+  - id: password
+    type: SECRET
+tasks:
+  - id: say
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ inputs.password }} / {{ inputs.password | title }} / {{ inputs.password | length }}"
+"""
+
+
+def test_a_secret_input_stays_encrypted_and_masked_in_an_in_memory_engine(engine):
+    engine.add_flow(SECRET_FLOW)
+    execution = engine.run("company.team", "login", inputs={"password": "hunter22"}, timeout=PROMPT)
+    assert execution.state == "SUCCESS"
+    sealed = execution.inputs["password"]
+    assert sealed["type"] == "io.kestra.datatype:aes_encrypted"
+    assert "hunter22" not in sealed["value"]
+    assert [log.message for log in execution.logs(level="INFO")] == ["****** / ****** / 8"]
+
+
+def test_a_secret_input_needs_a_key_on_a_persistent_engine(clock, tmp_path):
+    config = {"kestra": {"repository": {"type": "sqlite", "path": str(tmp_path / "runwatch.db")}}}
+    with runwatch.Engine(config=config, clock=clock) as engine:
+        engine.add_flow(SECRET_FLOW)
+        with pytest.raises(runwatch.InputError, match=r"^Invalid input 'password' \(SECRET\): Unable to use a SECRET "
+                                                      r"input as encryption is not configured"):
+            engine.run("company.team", "login", inputs={"password": "hunter22"}, timeout=PROMPT)

@@ -340,3 +340,48 @@ def test_sigterm_stops_the_server_while_a_request_waits(tmp_path):
     finally:
         if process.poll() is None:
             process.kill()
+
+
+LOGIN_FLOW = ("id: login\nnamespace: company.team\ninputs:\n  - id: password\n    type: SECRET\ntasks:\n"
+              "  - id: say\n    type: io.kestra.plugin.core.log.Log\n"
+              "    message: \"password {{ inputs.password }}, upper {{ inputs.password | upper }}\"\n")
+# Base64 of the 32 bytes "runwatch-test-key-0123456789abcd": an AES-256 key.
+SECRET_KEY = "cnVud2F0Y2gtdGVzdC1rZXktMDEyMzQ1Njc4OWFiY2Q="
+
+
+def test_secret_inputs_are_encrypted_at_rest_and_masked_in_logs(tmp_path):
+    config = f"kestra:\n  encryption:\n    secret-key: {SECRET_KEY}\n"
+    process = start_server_with_flow(tmp_path, config, LOGIN_FLOW)
+    try:
+        api, _ = read_ports(process)
+        status, execution = request(f"http://127.0.0.1:{api}/api/v1/executions/company.team/login?wait=true",
+                                    json.dumps({"password": "hunter22"}).encode())
+        assert (status, execution["state"]["current"]) == (200, "SUCCESS")
+        sealed = execution["inputs"]["password"]
+        assert sealed["type"] == "io.kestra.datatype:aes_encrypted"
+        assert len(sealed["value"]) == 48
+        _, logs = request(f"http://127.0.0.1:{api}/api/v1/logs/{execution['id']}")
+        assert [entry["message"] for entry in logs] == ["password ******, upper ******"]
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=30)
+        # Nothing of it in clear in the database file either.
+        assert b"hunter22" not in (tmp_path / "runwatch.db").read_bytes()
+        assert b"io.kestra.datatype:aes_encrypted" in (tmp_path / "runwatch.db").read_bytes()
+    finally:
+        if process.poll() is None:
+            process.kill()
+
+
+def test_without_an_encryption_key_the_server_refuses_a_secret_input(tmp_path):
+    process = start_server_with_flow(tmp_path, "kestra:\n  repository:\n    type: memory\n", LOGIN_FLOW)
+    try:
+        api, _ = read_ports(process)
+        status, body = request(f"http://127.0.0.1:{api}/api/v1/executions/company.team/login",
+                               json.dumps({"password": "hunter22"}).encode())
+        assert (status, body["message"]) == (422, "Invalid input 'password' (SECRET): Unable to use a SECRET input "
+                                                  "as encryption is not configured (kestra.encryption.secret-key)")
+        status, executions = request(f"http://127.0.0.1:{api}/api/v1/executions/search")
+        assert (status, executions["total"]) == (200, 0)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=30)

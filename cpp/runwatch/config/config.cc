@@ -1,4 +1,5 @@
 #include "runwatch/config/config.h"
+#include "runwatch/crypto/secret_cipher.h"
 #include "runwatch/model/json_text.h"
 #include "runwatch/model/utf8.h"
 
@@ -213,6 +214,15 @@ const std::vector<KeySpec>& scalar_keys() {
          c.api_open_urls = list_of(t);
          for (const auto& url : c.api_open_urls)
            if (url.front() != '/') throw InvalidValue("each open URL must be a path starting with '/', got '" + url + "'");
+       }},
+      {"kestra.encryption.secret-key",
+       [](Config& c, const std::string& t) {
+         try {
+           crypto::SecretCipher::from_configured_key(t);
+         } catch (const crypto::CryptoError& e) {
+           throw InvalidValue(e.what());
+         }
+         c.encryption_secret_key = t;
        }},
       {"runwatch.api.wait-timeout", [](Config& c, const std::string& t) { c.api_wait_timeout = duration_of(t); }},
       {"runwatch.template.render-timeout",

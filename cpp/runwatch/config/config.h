@@ -46,6 +46,9 @@ struct Config {
   std::optional<BasicAuth> api_basic_auth;
   std::string api_realm = "Kestra";
   std::vector<std::string> api_open_urls = {"/api/v1/executions/webhook/"};
+  // kestra.encryption.secret-key: the AES key (Base64, at least 32 characters) SECRET
+  // inputs are encrypted with at rest.
+  std::optional<std::string> encryption_secret_key;
   // runwatch.api.wait-timeout: how long `?wait=true` waits before answering 202 with the
   // execution still running.
   Duration api_wait_timeout = std::chrono::seconds(60);

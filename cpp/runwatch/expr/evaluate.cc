@@ -136,6 +136,7 @@ Operand Expr::evaluate(RenderContext& ctx) const {
   const bool outer = std::exchange(ctx.tainted, false);
   Operand result = resolve(ctx);
   if (result.is_undefined()) ctx.fail_undefined(result.missing_name(), result.missing_offset());
+  if (ctx.limits.secret_values && !result.is_tainted() && ctx.is_secret_value(result.value())) result.taint();
   if (ctx.tainted || result.is_tainted()) {
     result.taint();
     ctx.derived_secret(result.value(), offset());

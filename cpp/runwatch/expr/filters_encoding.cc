@@ -1,5 +1,6 @@
 // Encoding filters: Base64, URL encoding, hashes.
-#include "runwatch/expr/digest.h"
+#include "runwatch/crypto/base64.h"
+#include "runwatch/crypto/digest.h"
 #include "runwatch/expr/filter_support.h"
 #include "runwatch/expr/filters.h"
 #include "runwatch/model/utf8.h"
@@ -9,12 +10,12 @@ namespace {
 
 Value base64encode(const Value& input, const FilterArgs&) {
   if (input.is_null()) return nullptr;
-  return base64_encode(string_input(input, "base64encode"));
+  return crypto::base64_encode(string_input(input, "base64encode"));
 }
 
 Value base64decode(const Value& input, const FilterArgs&) {
   if (input.is_null()) return nullptr;
-  auto decoded = base64_decode(string_input(input, "base64decode"));
+  auto decoded = crypto::base64_decode(string_input(input, "base64decode"));
   if (!decoded) throw std::invalid_argument("Illegal base64 input: " + input.get<std::string>());
   return repair_utf8(*decoded);  // Java's new String(bytes, UTF_8)
 }
@@ -58,10 +59,10 @@ Value urldecode(const Value& input, const FilterArgs&) {
   return repair_utf8(out);
 }
 
-template <DigestKind Kind>
-Value digest(const Value& input, const FilterArgs&) {
+template <crypto::DigestKind Kind>
+Value digest_of(const Value& input, const FilterArgs&) {
   if (input.is_null()) return nullptr;
-  return hex_digest(Kind, input.is_string() ? input.get_ref<const std::string&>() : java_string(input));
+  return crypto::hex_digest(Kind, input.is_string() ? input.get_ref<const std::string&>() : java_string(input));
 }
 
 }  // namespace
@@ -71,10 +72,10 @@ void add_encoding_filters(std::vector<FilterDef>& filters) {
   filters.push_back({"base64decode", {}, base64decode});
   filters.push_back({"urlencode", {}, urlencode});
   filters.push_back({"urldecode", {}, urldecode});
-  filters.push_back({"md5", {}, digest<DigestKind::Md5>});
-  filters.push_back({"sha1", {}, digest<DigestKind::Sha1>});
-  filters.push_back({"sha256", {}, digest<DigestKind::Sha256>});
-  filters.push_back({"sha512", {}, digest<DigestKind::Sha512>});
+  filters.push_back({"md5", {}, digest_of<crypto::DigestKind::Md5>});
+  filters.push_back({"sha1", {}, digest_of<crypto::DigestKind::Sha1>});
+  filters.push_back({"sha256", {}, digest_of<crypto::DigestKind::Sha256>});
+  filters.push_back({"sha512", {}, digest_of<crypto::DigestKind::Sha512>});
 }
 
 }  // namespace runwatch::expr

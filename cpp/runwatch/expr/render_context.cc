@@ -95,6 +95,12 @@ void RenderContext::derived_secret(const Value& value, size_t offset) {
   }
 }
 
+bool RenderContext::is_secret_value(const Value& value) const {
+  if (!limits.secret_values || !value.is_string()) return false;
+  const auto& values = *limits.secret_values;
+  return std::find(values.begin(), values.end(), value.get_ref<const std::string&>()) != values.end();
+}
+
 void RenderContext::fail_undefined(std::string_view name, size_t offset) const {
   int line = position_of(tmpl.source, offset).line;
   std::string message = "Unable to find `" + std::string(name) + "`";

@@ -75,6 +75,8 @@ struct RenderContext {
   void checkpoint(size_t offset, size_t output_size = 0) const;
   // Reports the texts in a value computed from a secret (RenderOptions::derived_secrets).
   void derived_secret(const Value& value, size_t offset);
+  // One of RenderOptions::secret_values.
+  bool is_secret_value(const Value& value) const;
 
   const CompiledTemplate& tmpl;
   const Value& variables;

@@ -40,14 +40,16 @@ inline constexpr size_t kMaxDerivedSecrets = 1000;
 // With `derived_secrets`, every text the render computes from a value of a function
 // marked as revealing a secret (Functions::add_secret) is added there (taint tracking:
 // through filters, operators, members, {% set %}, loops and macros), for the caller to
-// mask wherever it writes.
+// mask wherever it writes. A string of the variables equal to one of `secret_values` is
+// a secret too: what is computed from it is tainted the same way.
 struct RenderOptions {
   std::chrono::steady_clock::time_point deadline = std::chrono::steady_clock::time_point::max();
   const Cancellation* cancellation = nullptr;
   std::vector<std::string>* derived_secrets = nullptr;
+  const std::vector<std::string>* secret_values = nullptr;
   static RenderOptions within(std::chrono::steady_clock::duration budget, const Cancellation* cancellation = nullptr,
                               std::vector<std::string>* derived_secrets = nullptr) {
-    return {std::chrono::steady_clock::now() + budget, cancellation, derived_secrets};
+    return {std::chrono::steady_clock::now() + budget, cancellation, derived_secrets, nullptr};
   }
 };
 

@@ -2,9 +2,11 @@
 
 #include <algorithm>
 
+#include "runwatch/model/error.h"
 #include "runwatch/model/json_text.h"
 #include "runwatch/runtime/ids.h"
 #include "runwatch/runtime/retry.h"
+#include "runwatch/runtime/secret_inputs.h"
 #include "runwatch/runtime/thread_name.h"
 
 namespace runwatch {
@@ -46,6 +48,11 @@ struct Executor::Live {
   std::unordered_map<std::string, TimerKey> timeouts;            // task run id -> its running attempt's timeout
   std::vector<TimerKey> timers;                                  // every timer scheduled for it
   std::vector<std::string> secrets;                              // values to mask: revealed by its renders
+  // With SECRET inputs: the inputs its task runs see (decrypted, never recorded), the
+  // decrypted texts, or why they could not be decrypted.
+  Value inputs_in_clear;
+  std::vector<std::string> secret_inputs;
+  std::string secret_inputs_error;
   bool dirty = false;
 
   TaskRun* run_of(const std::string& task_id) {
@@ -59,12 +66,14 @@ struct Executor::Live {
   }
 };
 
-Executor::Executor(const Clock& clock, const PluginRegistry& plugins, const SecretStore& secrets, Value envs,
+Executor::Executor(const Clock& clock, const PluginRegistry& plugins, const SecretStore& secrets,
+                   const crypto::SecretCipher* secret_inputs, Value envs,
                    ExecutionBoard& board, WorkerSettings workers, TransitionListener on_transition,
                    const metrics::Catalog* metrics)
     : clock_(clock),
       plugins_(plugins),
       secrets_(secrets),
+      secret_inputs_(secret_inputs),
       envs_(std::move(envs)),
       board_(board),
       on_transition_(std::move(on_transition)),
@@ -185,6 +194,16 @@ Executor::Live& Executor::adopt(std::shared_ptr<const Flow> flow, Execution exec
   live->exec = std::move(execution);
   if (live->flow) for_each_task(*live->flow, [&](const TaskDef& t) { live->tasks.emplace(t.id, &t); });
   for (size_t i = 0; i < live->exec.task_runs.size(); ++i) live->runs[live->exec.task_runs[i].task_id] = i;
+  if (live->flow && has_secret_inputs(*live->flow)) {
+    try {
+      live->inputs_in_clear = live->exec.inputs;
+      live->secret_inputs = open_secret_inputs(*live->flow, live->inputs_in_clear, secret_inputs_);
+      reveal(*live, live->secret_inputs);
+    } catch (const InputError& e) {
+      live->inputs_in_clear = nullptr;
+      live->secret_inputs_error = e.what();
+    }
+  }
   auto& ref = *live;
   live_.emplace(ref.exec.id, std::move(live));
   return ref;
@@ -194,7 +213,16 @@ void Executor::handle(StartMessage& m) {
   auto& ref = adopt(std::move(m.flow), std::move(m.execution));
   transition(ref, State::RUNNING);
   metrics_.execution_started(ref.exec.ns, ref.exec.flow_id);
+  if (inputs_unreadable(ref)) return;
   advance(ref);
+}
+
+bool Executor::inputs_unreadable(Live& live) {
+  if (live.secret_inputs_error.empty()) return false;
+  log(live, LogLevel::ERROR, live.secret_inputs_error);
+  end_task_runs(live, State::FAILED);
+  finish(live, State::FAILED);
+  return true;
 }
 
 void Executor::handle(WorkerResult& m) {
@@ -272,6 +300,7 @@ void Executor::handle(ResumeMessage& m) {
     metrics_.execution_started(live.exec.ns, live.exec.flow_id);
   }
   log(live, LogLevel::WARN, "Resumed after an engine restart");
+  if (inputs_unreadable(live)) return;
   auto now = clock_.now();
   // By index: a new attempt adds no task run, but choose_branch may render.
   for (size_t i = 0; i < live.exec.task_runs.size(); ++i) {
@@ -469,6 +498,7 @@ bool Executor::should_run(Live& live, const TaskDef& task, const TaskRun& run) {
 Value Executor::render(Live& live, const TaskDef& task, const TaskRun& run, const Value& value) {
   RunContext ctx(TaskIdentity{}, variables(live, task, run), clock_, nullptr, &board_, &secrets_);
   ctx.set_error_logs(error_logs(live.exec));
+  ctx.add_secret_values(live.secret_inputs);
   Value rendered = ctx.render(value);
   reveal(live, ctx.revealed_secrets());
   return mask_secrets(rendered, live.secrets);
@@ -569,7 +599,7 @@ void Executor::dispatch_attempt(Live& live, const TaskDef& task, TaskRun& run) {
   if (task.timeout) schedule(live, now + *task.timeout, Timer{Timer::Kind::Timeout, live.exec.id, run.id, run.attempts.size()});
   ++jobs_in_flight_;
   ready_jobs_.push_back(WorkerJob{std::move(identity), std::move(type), task.properties, variables(live, task, run),
-                                  error_logs(live.exec), std::move(cancellation)});
+                                  error_logs(live.exec), std::move(cancellation), live.secret_inputs});
 }
 
 void Executor::attempt_failed(Live& live, const TaskDef& task, TaskRun& run, std::optional<Duration> retry_in) {
@@ -645,7 +675,7 @@ Value Executor::variables(const Live& live, const TaskDef& task, const TaskRun& 
   tr["startDate"] = format_instant(run.state.start_date());
   tr["attemptsCount"] = run.attempts.size();
   tr["parentId"] = run.parent_task_run_id.empty() ? Value() : Value(run.parent_task_run_id);
-  v["inputs"] = exec.inputs;
+  v["inputs"] = live.secret_inputs.empty() ? exec.inputs : live.inputs_in_clear;
   v["outputs"] = exec.outputs();
   Value& labels = v["labels"] = object_of_size(exec.labels.size());
   for (const auto& l : exec.labels) labels[l.key] = l.value;

@@ -13,6 +13,7 @@
 #include <unordered_map>
 #include <variant>
 
+#include "runwatch/crypto/secret_cipher.h"
 #include "runwatch/logging/loggers.h"
 #include "runwatch/metrics/executor_metrics.h"
 #include "runwatch/model/clock.h"
@@ -30,8 +31,10 @@ class Executor {
   // KILLING, terminal): what Flow triggers listen to. It must not block.
   using TransitionListener = std::function<void(const Execution&)>;
 
-  // `envs` is what templates see as `envs`.
-  Executor(const Clock& clock, const PluginRegistry& plugins, const SecretStore& secrets, Value envs,
+  // `envs` is what templates see as `envs`; `secret_inputs` decrypts SECRET inputs for
+  // the task runs (null: there is no key, and no execution holds an encrypted input).
+  Executor(const Clock& clock, const PluginRegistry& plugins, const SecretStore& secrets,
+           const crypto::SecretCipher* secret_inputs, Value envs,
            ExecutionBoard& board, WorkerSettings workers, TransitionListener on_transition = nullptr,
            const metrics::Catalog* metrics = nullptr);
   ~Executor();
@@ -138,12 +141,15 @@ class Executor {
   // Renders an expression the executor itself needs (If, Switch, runIf).
   Value render(Live& live, const TaskDef& task, const TaskRun& run, const Value& value);
   void reveal(Live& live, const std::vector<std::string>& secrets);
+  // True when the execution's SECRET inputs could not be decrypted: it then ended FAILED, saying why.
+  bool inputs_unreadable(Live& live);
   static Value error_logs(const Execution& execution);
   void log(Live& live, LogLevel level, std::string message, const TaskRun* run = nullptr);
 
   const Clock& clock_;
   const PluginRegistry& plugins_;
   const SecretStore& secrets_;
+  const crypto::SecretCipher* secret_inputs_;
   const Value envs_;
   ExecutionBoard& board_;
   TransitionListener on_transition_;

@@ -7,6 +7,7 @@
 #include "runwatch/model/time.h"
 #include "runwatch/model/json_text.h"
 #include "runwatch/regex/pattern.h"
+#include "runwatch/runtime/secret_inputs.h"
 
 namespace runwatch {
 namespace {
@@ -134,7 +135,10 @@ Value typed_time(const InputDef& input, const Value& v) {
   return text;
 }
 
+// A SECRET's value is never quoted in an error.
 Value typed_string(const InputDef& input, const Value& v) {
+  const bool secret = input.type == "SECRET";
+  if (secret && !v.is_string() && !v.is_number() && !v.is_boolean()) fail(input, "expected a string");
   auto text = as_text(input, v);
   const auto& p = input.properties;
   if (p.contains("validator") && p["validator"].is_string()) {
@@ -142,7 +146,10 @@ Value typed_string(const InputDef& input, const Value& v) {
     std::string error;
     auto validator = regex::Pattern::cached(pattern, &error);
     if (!validator) fail(input, "invalid validator " + pattern + ": " + error);
-    if (!validator->full_match(text)) fail(input, "'" + shortened(text) + "' does not match the validator " + pattern);
+    if (!validator->full_match(text)) {
+      std::string what = secret ? "the value" : "'" + shortened(text) + "'";
+      fail(input, what.append(" does not match the validator ").append(pattern));
+    }
   }
   return text;
 }
@@ -215,7 +222,7 @@ void set_nested(Value& root, const std::string& dotted, Value v) {
 
 }  // namespace
 
-ResolvedInputs resolve_inputs(const Flow& flow, const Value& given) {
+ResolvedInputs resolve_inputs(const Flow& flow, const Value& given, const crypto::SecretCipher* cipher) {
   if (!given.is_null() && !given.is_object()) throw InputError("inputs must be a mapping of input id to value");
   ResolvedInputs out;
   for (const auto& input : flow.inputs) {
@@ -227,7 +234,12 @@ ResolvedInputs resolve_inputs(const Flow& flow, const Value& given) {
       set_nested(out.values, input.id, nullptr);
       continue;
     }
-    set_nested(out.values, input.id, typed_value(input, *value));
+    Value typed = typed_value(input, *value);
+    if (input.type == "SECRET") {
+      if (!cipher) fail(input, std::string(kNoEncryptionMessage));
+      typed = seal_secret(*cipher, typed.get_ref<const std::string&>());
+    }
+    set_nested(out.values, input.id, std::move(typed));
   }
   if (given.is_object()) {
     for (auto it = given.begin(); it != given.end(); ++it) {

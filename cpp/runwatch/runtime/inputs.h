@@ -3,6 +3,7 @@
 #include <string>
 #include <vector>
 
+#include "runwatch/crypto/secret_cipher.h"
 #include "runwatch/model/flow.h"
 #include "runwatch/model/value.h"
 
@@ -13,7 +14,8 @@ struct ResolvedInputs {
   std::vector<std::string> warnings;  // inputs given that the flow does not declare
 };
 
-// Throws InputError naming the input and what is wrong with it.
-ResolvedInputs resolve_inputs(const Flow& flow, const Value& given);
+// Throws InputError naming the input and what is wrong with it. SECRET inputs are
+// encrypted with `cipher` (see secret_inputs.h); without one, a SECRET value is refused.
+ResolvedInputs resolve_inputs(const Flow& flow, const Value& given, const crypto::SecretCipher* cipher);
 
 }  // namespace runwatch

@@ -93,6 +93,7 @@ void WorkerPool::count_busy(int change) {
 WorkerResult WorkerPool::run(WorkerJob& job) const {
   RunContext ctx(job.identity, std::move(job.variables), clock_, job.cancellation, executions_, secrets_);
   ctx.set_error_logs(std::move(job.error_logs));
+  ctx.add_secret_values(job.secret_values);
   ctx.set_render_timeout(settings_.render_timeout);
   const auto& who = job.identity;
   log_->trace("Running task {} ({}) of execution {}, attempt {}", who.task_id, who.task_type, who.execution_id,

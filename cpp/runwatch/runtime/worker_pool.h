@@ -24,6 +24,7 @@ struct WorkerJob {
   Value variables;   // what templates see
   Value error_logs;  // what errorLogs() returns
   std::shared_ptr<Cancellation> cancellation;
+  std::vector<std::string> secret_values;  // decrypted SECRET inputs among the variables
   TimePoint queued_at{};  // set by submit: worker.queued.duration
 };
 

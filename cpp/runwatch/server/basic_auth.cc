@@ -4,7 +4,7 @@
 
 #include <cctype>
 
-#include "runwatch/expr/digest.h"
+#include "runwatch/crypto/base64.h"
 #include "runwatch/server/router.h"
 
 namespace runwatch {
@@ -21,7 +21,7 @@ bool BasicAuthGate::authorized(const httplib::Request& request) const {
     if (std::tolower(static_cast<unsigned char>(header[i])) != kScheme[i]) return false;
   size_t token = header.find_first_not_of(' ', kScheme.size());
   if (token == kScheme.size() || token == std::string::npos) return false;
-  auto decoded = expr::base64_decode(std::string_view(header).substr(token));
+  auto decoded = crypto::base64_decode(std::string_view(header).substr(token));
   if (!decoded) return false;
   size_t colon = decoded->find(':');
   if (colon == std::string::npos) return false;

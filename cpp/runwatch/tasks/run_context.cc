@@ -90,15 +90,26 @@ std::string RunContext::render_as(const std::string& text, bool json_document) c
       if (!secrets_) throw Error("Cannot find secret for key '" + name + "'.");
       auto value = secrets_->get(name);
       // Recorded here too, for a secret shorter than what the render reports as derived.
-      if (std::find(revealed_secrets_.begin(), revealed_secrets_.end(), value) == revealed_secrets_.end())
-        revealed_secrets_.push_back(value);
+      reveal(value);
       return value;
     });
   }
   auto context = json_document ? expr::OutputContext::JsonDocument : expr::OutputContext::Text;
-  return expr::TemplateCache::global().get(text)->render(variables_, *functions_, context,
-                                                         expr::RenderOptions::within(render_timeout_, cancellation_.get(),
-                                                                                     &revealed_secrets_));
+  auto options = expr::RenderOptions::within(render_timeout_, cancellation_.get(), &revealed_secrets_);
+  if (!secret_values_.empty()) options.secret_values = &secret_values_;
+  return expr::TemplateCache::global().get(text)->render(variables_, *functions_, context, options);
+}
+
+void RunContext::reveal(const std::string& secret) const {
+  if (std::find(revealed_secrets_.begin(), revealed_secrets_.end(), secret) == revealed_secrets_.end())
+    revealed_secrets_.push_back(secret);
+}
+
+void RunContext::add_secret_values(const std::vector<std::string>& values) {
+  for (const auto& value : values) {
+    reveal(value);
+    secret_values_.push_back(value);
+  }
 }
 
 Value RunContext::render(const Value& value) const {

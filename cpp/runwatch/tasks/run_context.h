@@ -66,6 +66,9 @@ class RunContext {
   // Every secret value a render revealed, and every text of at least
   // expr::kMinDerivedSecretBytes it computed from one: logs and outputs mask them.
   const std::vector<std::string>& revealed_secrets() const { return revealed_secrets_; }
+  // Values among the variables that are secrets (decrypted SECRET inputs): revealed
+  // from the start, and what a render computes from them is masked as well.
+  void add_secret_values(const std::vector<std::string>& values);
 
   void log(LogLevel level, std::string message);
   const std::vector<LogEntry>& logs() const { return logs_; }
@@ -98,10 +101,12 @@ class RunContext {
   const metrics::Catalog* metrics_ = nullptr;
   std::chrono::steady_clock::duration render_timeout_ = kDefaultRenderTimeout;
   std::string render_as(const std::string& text, bool json_document) const;
+  void reveal(const std::string& secret) const;
 
   Value error_logs_ = Value::array();
   std::vector<LogEntry> logs_;
   mutable std::vector<std::string> revealed_secrets_;
+  std::vector<std::string> secret_values_;
   // Built on the first templated render: most properties are constant strings.
   mutable std::unique_ptr<expr::Functions> functions_;
 };

@@ -2,7 +2,7 @@
 
 #include <cstdlib>
 
-#include "runwatch/expr/digest.h"
+#include "runwatch/crypto/base64.h"
 #include "runwatch/model/error.h"
 #include "runwatch/model/utf8.h"
 
@@ -13,7 +13,7 @@ std::string SecretStore::get(const std::string& name) const {
   std::string variable = "SECRET_" + name;
   const char* encoded = std::getenv(variable.c_str());
   if (!encoded) throw Error("Cannot find secret for key '" + name + "'.");
-  auto decoded = expr::base64_decode(encoded);
+  auto decoded = crypto::base64_decode(encoded);
   if (!decoded) throw Error("The secret '" + name + "' is not valid base64 in the environment variable " + variable);
   return repair_utf8(*decoded);
 }

@@ -1,27 +1,8 @@
-#include "runwatch/expr/digest.h"
+#include "runwatch/crypto/base64.h"
 
 #include <openssl/evp.h>
 
-#include <memory>
-
-namespace runwatch::expr {
-
-std::string hex_digest(DigestKind kind, std::string_view data) {
-  const EVP_MD* md = kind == DigestKind::Md5    ? EVP_md5()
-                     : kind == DigestKind::Sha1 ? EVP_sha1()
-                     : kind == DigestKind::Sha256 ? EVP_sha256()
-                                                  : EVP_sha512();
-  unsigned char digest[EVP_MAX_MD_SIZE];
-  unsigned int size = 0;
-  EVP_Digest(data.data(), data.size(), digest, &size, md, nullptr);
-  static constexpr char kHex[] = "0123456789abcdef";
-  std::string out;
-  for (unsigned int i = 0; i < size; ++i) {
-    out += kHex[digest[i] >> 4];
-    out += kHex[digest[i] & 0xF];
-  }
-  return out;
-}
+namespace runwatch::crypto {
 
 std::string base64_encode(std::string_view data) {
   std::string out(4 * ((data.size() + 2) / 3), '\0');
@@ -44,4 +25,4 @@ std::optional<std::string> base64_decode(std::string_view text) {
   return out;
 }
 
-}  // namespace runwatch::expr
+}  // namespace runwatch::crypto
