@@ -3,7 +3,7 @@
 # does nothing when every package is already installed.
 set -euo pipefail
 packages=(
-  g++ make cmake pkg-config python3-venv tzdata curl wrk
+  g++ make cmake pkg-config python3-venv tzdata curl wrk openssl
   libyaml-cpp-dev prometheus-cpp-dev libcpp-httplib-dev nlohmann-json3-dev
   libspdlog-dev libsqlite3-dev libgtest-dev libgmock-dev libbenchmark-dev libssl-dev libre2-dev
   prometheus  # promtool, run by the metrics tests on the exposition

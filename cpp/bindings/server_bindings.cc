@@ -30,6 +30,8 @@ void bind_server(py::module_& m) {
       .def_readonly("management_port", &Config::management_port)
       .def_readonly("api_host", &Config::api_host)
       .def_readonly("api_port", &Config::api_port)
+      .def_property_readonly("api_tls", [](const Config& c) { return c.api_tls.enabled; })
+      .def_property_readonly("management_tls", [](const Config& c) { return c.management_tls.enabled; })
       .def_readonly("logger_levels", &Config::logger_levels)
       .def_property_readonly("termination_grace_period",
                              [](const Config& c) { return std::chrono::duration<double>(c.termination_grace_period).count(); })
@@ -55,6 +57,7 @@ void bind_server(py::module_& m) {
            py::arg("engine"), py::arg("config"), py::arg("port") = py::none(), py::keep_alive<1, 2>())
       .def_property_readonly("port", &ManagementServer::port)
       .def_property_readonly("host", &ManagementServer::host)
+      .def_property_readonly("tls", &ManagementServer::tls)
       .def("stop", [](ManagementServer& s) {
         py::gil_scoped_release release;
         s.stop();
@@ -70,6 +73,7 @@ void bind_server(py::module_& m) {
            py::arg("engine"), py::arg("config"), py::arg("port") = py::none(), py::keep_alive<1, 2>())
       .def_property_readonly("port", &ApiServer::port)
       .def_property_readonly("host", &ApiServer::host)
+      .def_property_readonly("tls", &ApiServer::tls)
       .def("stop", [](ApiServer& s) {
         py::gil_scoped_release release;
         s.stop();

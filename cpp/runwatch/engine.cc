@@ -45,6 +45,33 @@ std::optional<crypto::SecretCipher> secret_inputs_cipher(const EngineOptions& op
   return std::nullopt;
 }
 
+// The repository behind the board: the indexer records what it publishes, and what
+// left the board is read back from the repository.
+class RepositoryArchive final : public ExecutionBoard::Archive {
+ public:
+  RepositoryArchive(store::Repository& repository, store::Indexer& indexer)
+      : repository_(repository), indexer_(indexer) {}
+  ExecutionBoard::Ticket record(const Engine::Snapshot& execution) override { return indexer_.record(execution); }
+  ExecutionBoard::Ticket recorded_through() const override { return indexer_.committed_ticket(); }
+  Engine::Snapshot find(const std::string& id) const override { return repository_.find_execution(id); }
+  std::vector<Engine::Snapshot> list(const ExecutionFilter& filter) const override {
+    store::ExecutionQuery query{filter.ns, filter.flow_id};
+    if (filter.state) query.states = {*filter.state};
+    return repository_.find_executions(query);
+  }
+
+ private:
+  store::Repository& repository_;
+  store::Indexer& indexer_;
+};
+
+std::vector<State> unfinished_states() {
+  std::vector<State> out;
+  for (State s : all_states())
+    if (!is_terminal(s)) out.push_back(s);
+  return out;
+}
+
 }  // namespace
 
 Engine::Engine(EngineOptions options)
@@ -57,6 +84,7 @@ Engine::Engine(EngineOptions options)
       indexer_(*repository_, metrics_.catalog()),
       flow_triggers_(std::make_unique<store::RepositoryWindowStore>(*repository_, indexer_)),
       schedule_state_(*repository_),
+      board_(options.ended_executions_cached),
       executor_(*clock_, PluginRegistry::global(), secrets_, secret_inputs_ ? &*secret_inputs_ : nullptr,
                 env_vars(options.env_vars_prefix), board_,
                 WorkerSettings{options.worker_threads > 0 ? options.worker_threads : default_worker_threads(),
@@ -67,12 +95,11 @@ Engine::Engine(EngineOptions options)
       }, metrics_.catalog(), &schedule_state_) {
   if (options.retention) repository_->purge_executions(clock_->now() - *options.retention);
   restore_flows();
-  std::vector<Snapshot> unfinished;
-  for (auto& recorded : repository_->find_executions({})) {
-    if (!is_terminal(recorded->state.current())) unfinished.push_back(recorded);
-    board_.publish(std::move(recorded));
-  }
-  board_.set_listener([this](const Snapshot& snapshot) { indexer_.record(snapshot); });
+  // Only what is unfinished comes back to RAM; the board reads the rest from the repository.
+  auto unfinished = repository_->find_executions({.states = unfinished_states()});
+  for (const auto& recorded : unfinished) board_.publish(recorded);
+  archive_ = std::make_unique<RepositoryArchive>(*repository_, indexer_);
+  board_.set_archive(archive_.get());
   flows_changed();  // only now: what a restored schedule starts must be recorded
   if (options.flows) load_flows(*options.flows);
   recovered_ = recover(unfinished);
@@ -249,9 +276,9 @@ Engine::NewExecution Engine::prepare(const std::string& ns, const std::string& f
 void Engine::purge(TimePoint ended_before) {
   try {
     // What ended before the cutoff is recorded (and changes no more) before it is purged.
-    indexer_.wait_recorded(indexer_.last_ticket());
-    size_t purged = board_.erase_ended_before(ended_before);
-    repository_->purge_executions(ended_before);
+    wait_recorded();
+    size_t purged = repository_->purge_executions(ended_before);
+    board_.erase_ended_before(ended_before);
     logger(kExecutorLogger)->debug("Retention: {} execution(s) purged", purged);
   } catch (const std::exception& e) {
     logger(kExecutorLogger)->error("Retention: the purge failed (the next one tries again): {}", e.what());
@@ -324,6 +351,24 @@ std::vector<FlowTriggerMatch> Engine::matching_triggers(const std::string& ns, c
   probe.state = StateHistory(State::CREATED, clock_->now());
   probe.state.transition(state, clock_->now());
   return flow_triggers_.match(probe, nullptr);
+}
+
+Engine::ExecutionPage Engine::search_executions(const ExecutionSearch& search) const {
+  store::ExecutionQuery query{search.filter.ns, search.filter.flow_id};
+  if (search.filter.state) query.states = {*search.filter.state};
+  query.started_after = search.started_from;
+  if (search.started_to) query.started_before = *search.started_to + TimePoint::duration(1);
+  ExecutionPage page;
+  page.total = repository_->count_executions(query);
+  // Newest first: page 1 is the end of the repository's oldest-first order.
+  const size_t newer = (std::max<size_t>(search.page, 1) - 1) * search.size;
+  if (newer >= page.total || search.size == 0) return page;
+  const size_t end = page.total - newer;
+  query.offset = end > search.size ? end - search.size : 0;
+  query.limit = end - query.offset;
+  auto rows = repository_->find_executions(query);
+  for (auto it = rows.rbegin(); it != rows.rend(); ++it) page.results.push_back(board_.latest(*it));
+  return page;
 }
 
 Engine::Snapshot Engine::wait(const std::string& execution_id, WaitTime timeout) const {

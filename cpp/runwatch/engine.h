@@ -31,6 +31,15 @@
 
 namespace runwatch {
 
+// Kestra's execution search: filters, start dates (inclusive), a page of a size.
+struct ExecutionSearch {
+  ExecutionFilter filter;
+  std::optional<TimePoint> started_from;
+  std::optional<TimePoint> started_to;
+  size_t page = 1;  // 1-based
+  size_t size = 10;
+};
+
 struct EngineOptions {
   std::shared_ptr<Clock> clock;  // default: the system clock
   int worker_threads = 0;        // default: 4 per core, at least 8
@@ -50,6 +59,9 @@ struct EngineOptions {
   metrics::MetricsOptions metrics;
   // Where executions are recorded (store::open_repository); default: in memory.
   std::shared_ptr<store::Repository> repository;
+  // Ended executions kept in RAM once recorded (the most recently used); the others
+  // are read from the repository when asked for.
+  size_t ended_executions_cached = kEndedExecutionsCached;
   // Executions that ended longer ago than this (with their task runs and logs) are
   // purged from the repository and the engine at construction, then every
   // kRetentionPurgeInterval of the engine's clock.
@@ -104,8 +116,22 @@ class Engine {
   store::Repository& repository() const { return *repository_; }
   // The latest snapshot once terminal, or when the wait runs out.
   Snapshot wait(const std::string& execution_id, WaitTime timeout = std::nullopt) const;
+  // Live executions come from RAM, ended ones from the repository (recently used ones
+  // are cached), each in its latest state.
   Snapshot execution(const std::string& execution_id) const { return board_.find(execution_id); }
+  // Oldest first.
   std::vector<Snapshot> executions(const ExecutionFilter& filter = {}) const { return board_.list(filter); }
+  struct ExecutionPage {
+    std::vector<Snapshot> results;  // newest first
+    size_t total = 0;               // how many match, over every page
+  };
+  // One page, read from the repository (what it has recorded), each in its latest state.
+  ExecutionPage search_executions(const ExecutionSearch& search) const;
+  // Returns once everything published so far is recorded in the repository; throws
+  // store::StoreError when it could not be.
+  void wait_recorded() { indexer_.wait_recorded(indexer_.last_ticket()); }
+  // How many executions are in RAM: the live ones and the ended ones cached.
+  size_t executions_in_memory() const { return board_.live_count() + board_.ended_count(); }
   // False when no such execution is running.
   bool kill(const std::string& execution_id);
   // Dry run: the Flow triggers that would fire for an execution of that flow reaching
@@ -178,6 +204,7 @@ class Engine {
   FlowTriggers flow_triggers_;  // its windows are recorded by the indexer
   store::RepositoryScheduleState schedule_state_;
   ExecutionBoard board_;
+  std::unique_ptr<ExecutionBoard::Archive> archive_;  // the repository, behind the board
   Executor executor_;
   Scheduler scheduler_;  // after the executor: it submits executions from its own thread
   size_t recovered_ = 0;

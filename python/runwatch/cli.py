@@ -105,9 +105,9 @@ def _server(args: argparse.Namespace, out: TextIO) -> int:
             print(f"runwatch: {engine.recovered} execution(s) left unfinished by the last run recovered",
                   file=out, flush=True)
         with engine.serve() as server:
-            print(f"runwatch: API on http://{server.host}:{server.port}/api/v1, management endpoints on "
-                  f"http://{server.management_host}:{server.management_port} (/health, /worker, /scheduler, "
-                  "/loggers)", file=out, flush=True)
+            print(f"runwatch: API on {server.scheme}://{server.host}:{server.port}/api/v1, management endpoints on "
+                  f"{server.management_scheme}://{server.management_host}:{server.management_port} (/health, "
+                  "/worker, /scheduler, /loggers)", file=out, flush=True)
             for line in exposure_notes(engine.config):
                 print(f"runwatch: {line}", file=out, flush=True)
             while not stop.wait(0.5):
@@ -126,11 +126,11 @@ def exposure_notes(config: _core.Config) -> list[str]:
     if loopback(config.api_host) and loopback(config.management_host):
         notes.append("listening on loopback only: to serve other machines set micronaut.server.host "
                      "(with kestra.server.basic-auth.username and .password) and endpoints.all.host")
-    for host, auth_key in ((config.api_host, "kestra.server.basic-auth"),
-                           (config.management_host, "endpoints.all.basic-auth")):
-        if not loopback(host) and any(k.startswith(auth_key) for k in config.effective):
+    for host, auth_key, tls in ((config.api_host, "kestra.server.basic-auth", config.api_tls),
+                                (config.management_host, "endpoints.all.basic-auth", config.management_tls)):
+        if not loopback(host) and not tls and any(k.startswith(auth_key) for k in config.effective):
             notes.append(f"warning: {auth_key} credentials travel in clear over plain HTTP on {host}: "
-                         "put a TLS proxy in front")
+                         "enable TLS (micronaut.server.ssl, endpoints.all.ssl) or put a TLS proxy in front")
     return notes
 
 

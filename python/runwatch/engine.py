@@ -86,12 +86,21 @@ class Server:
         return self._management.host
 
     @property
+    def scheme(self) -> str:
+        """https when micronaut.server.ssl is enabled, else http."""
+        return "https" if self._api.tls else "http"
+
+    @property
+    def management_scheme(self) -> str:
+        return "https" if self._management.tls else "http"
+
+    @property
     def url(self) -> str:
-        return f"http://{_reachable(self.host)}:{self.port}"
+        return f"{self.scheme}://{_reachable(self.host)}:{self.port}"
 
     @property
     def management_url(self) -> str:
-        return f"http://{_reachable(self.management_host)}:{self.management_port}"
+        return f"{self.management_scheme}://{_reachable(self.management_host)}:{self.management_port}"
 
     def stop(self) -> None:
         self._api.stop()

@@ -212,6 +212,32 @@ TEST(Config, BasicAuthNeedsBothParts) {
                         "<config>: error: endpoints.all.basic-auth: needs both a username and a password"}));
 }
 
+TEST(Config, TlsIsMicronautsSslKeysWithPemFiles) {
+  auto folder = std::filesystem::temp_directory_path() / "runwatch-config-tls";
+  std::filesystem::create_directories(folder);
+  std::ofstream(folder / "cert.pem") << "certificate\n";
+  std::ofstream(folder / "key.pem") << "key\n";
+  const std::string cert = (folder / "cert.pem").string(), key = (folder / "key.pem").string();
+  auto config = load("micronaut:\n  server:\n    ssl:\n      enabled: true\n      port: 9443\n      key-store:\n"
+                     "        certificate-path: " + cert + "\n        key-path: file:" + key + "\n"
+                     "endpoints:\n  all:\n    ssl:\n      enabled: true\n      key-store:\n"
+                     "        certificate-path: " + cert + "\n        key-path: " + key + "\n");
+  EXPECT_TRUE(config.api_tls.enabled);
+  EXPECT_EQ(config.api_tls.certificate_path, cert);
+  EXPECT_EQ(config.api_tls.key_path, key);
+  EXPECT_EQ(config.api_ssl_port, 9443);
+  EXPECT_TRUE(config.management_tls.enabled);
+  EXPECT_EQ(config.management_tls.key_path, key);
+  EXPECT_EQ(errors_of([] { load("micronaut:\n  server:\n    ssl:\n      enabled: true\n"); }),
+            (std::vector<std::string>{"<config>: error: micronaut.server.ssl.enabled: is true: set "
+                                      "micronaut.server.ssl.key-store.certificate-path and "
+                                      "micronaut.server.ssl.key-store.key-path (PEM files)"}));
+  EXPECT_EQ(errors_of([] { load("endpoints:\n  all:\n    ssl:\n      key-store:\n        key-path: /nonexistent/key.pem\n"); }),
+            (std::vector<std::string>{"application.yml:5:19: error: endpoints.all.ssl.key-store.key-path: cannot read "
+                                      "the file '/nonexistent/key.pem'"}));
+  std::filesystem::remove_all(folder);
+}
+
 TEST(Config, MalformedYamlListsAndMissingFilesAreErrors) {
   EXPECT_EQ(errors_of([] { load("endpoints: [\n"); }),
             (std::vector<std::string>{"application.yml:2:1: error: invalid YAML: end of sequence flow not found"}));

@@ -59,10 +59,12 @@ class StoreEngineTest : public ::testing::Test {
   TempFolder folder;
   std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(test_epoch());
 
-  std::unique_ptr<Engine> open(std::optional<Duration> retention = std::nullopt) {
+  std::unique_ptr<Engine> open(std::optional<Duration> retention = std::nullopt,
+                               size_t ended_cached = kEndedExecutionsCached) {
     EngineOptions o;
     o.clock = clock;
     o.retention = retention;
+    o.ended_executions_cached = ended_cached;
     o.worker_threads = 4;
     o.repository = store::open_repository("sqlite", folder / "runwatch.db");
     auto engine = std::make_unique<Engine>(std::move(o));
@@ -155,6 +157,44 @@ TEST_F(StoreEngineTest, EveryExecutionTaskRunAndLogLineIsBackAfterARestart) {
   for (const auto& e : after) lines += e->logs.size();
   // A Hello each, boom for each failure, Return's line for each success, an alert line each.
   EXPECT_EQ(lines, 12u + 3u + 9u + 3u);
+}
+
+TEST_F(StoreEngineTest, EndedExecutionsLeaveMemoryOnceRecordedAndAreReadBackFromTheStore) {
+  std::vector<std::string> ids;
+  {
+    auto engine = open(std::nullopt, 5);
+    for (int i = 0; i < 30; ++i) ids.push_back(engine->submit("company.team", "work")->id);
+    ASSERT_TRUE(engine->wait_idle(20s));
+    engine->wait_recorded();
+    auto first = engine->execution(ids[0]);  // from the store; what is over the cache's size leaves
+    ASSERT_TRUE(first);
+    EXPECT_EQ(first->state.current(), State::SUCCESS);
+    EXPECT_EQ(first->task_runs.size(), 3u);
+    EXPECT_EQ(engine->executions_in_memory(), 5u);
+    EXPECT_EQ(engine->wait(ids[1], 0s)->state.current(), State::SUCCESS);
+    std::vector<std::string> listed;
+    for (const auto& e : engine->executions()) listed.push_back(e->id);
+    EXPECT_EQ(listed, ids);
+    auto page_of = [](size_t page, size_t size) {
+      ExecutionSearch search;
+      search.page = page;
+      search.size = size;
+      return search;
+    };
+    auto page = engine->search_executions(page_of(2, 12));
+    EXPECT_EQ(page.total, 30u);
+    ASSERT_EQ(page.results.size(), 12u);
+    EXPECT_EQ(page.results.front()->id, ids[17]);
+    EXPECT_EQ(page.results.back()->id, ids[6]);
+    EXPECT_TRUE(engine->search_executions(page_of(4, 10)).results.empty());
+    EXPECT_EQ(engine->execution("nosuchexecution"), nullptr);
+  }
+  // A restart brings back only what is unfinished: nothing here.
+  auto engine = open(std::nullopt, 5);
+  EXPECT_EQ(engine->executions_in_memory(), 0u);
+  EXPECT_EQ(engine->executions().size(), 30u);
+  EXPECT_EQ(engine->execution(ids[12])->state.current(), State::SUCCESS);
+  EXPECT_EQ(engine->executions_in_memory(), 1u);
 }
 
 TEST_F(StoreEngineTest, FlowsAreBackAfterARestartAtTheirRevisionsAndADeletionIsARevision) {

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -190,10 +191,8 @@ def listening_addresses(pid: int) -> set[str]:
 def read_ports(process: subprocess.Popen[str]) -> tuple[int, int]:
     assert process.stdout is not None
     for line in iter(process.stdout.readline, ""):
-        if "API on http://" in line:
-            api = int(line.split("API on http://")[1].split(":")[1].split("/")[0])
-            management = int(line.split("management endpoints on http://")[1].split(":")[1].split(" ")[0])
-            return api, management
+        if found := re.search(r"API on https?://[^:]+:(\d+)/api/v1, management endpoints on https?://[^:]+:(\d+) ", line):
+            return int(found[1]), int(found[2])
     raise AssertionError("the server did not start")
 
 
@@ -382,6 +381,37 @@ def test_without_an_encryption_key_the_server_refuses_a_secret_input(tmp_path):
                                                   "as encryption is not configured (kestra.encryption.secret-key)")
         status, executions = request(f"http://127.0.0.1:{api}/api/v1/executions/search")
         assert (status, executions["total"]) == (200, 0)
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.communicate(timeout=30)
+
+
+def test_both_servers_speak_https_with_pem_files(tmp_path):
+    certificate, key = tmp_path / "cert.pem", tmp_path / "key.pem"
+    subprocess.run(["openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes",
+                    "-keyout", str(key), "-out", str(certificate), "-subj", "/CN=localhost", "-days", "1"],
+                   check=True, capture_output=True)
+    pem = f"      key-store:\n        certificate-path: {certificate}\n        key-path: {key}\n"
+    config = (f"micronaut:\n  server:\n    ssl:\n      enabled: true\n      port: 0\n{pem}"
+              f"endpoints:\n  all:\n    ssl:\n      enabled: true\n{pem}")
+    process = start_server_with_flow(tmp_path, config, HELLO_FLOW)
+    try:
+        assert process.stdout is not None
+        line = next(line for line in iter(process.stdout.readline, "") if "API on " in line)
+        assert "API on https://127.0.0.1:" in line and "management endpoints on https://127.0.0.1:" in line
+        api, management = (int(port) for port in re.findall(r"https://127\.0\.0\.1:(\d+)", line))
+        import ssl
+        trusted = ssl.create_default_context(cafile=str(certificate))
+        trusted.check_hostname = False  # the certificate names localhost, the URL 127.0.0.1
+        with urllib.request.urlopen(f"https://127.0.0.1:{management}/health/liveness", context=trusted,
+                                    timeout=10) as answer:
+            assert answer.status == 200
+        started = urllib.request.Request(f"https://127.0.0.1:{api}/api/v1/executions/company.team/hello?wait=true",
+                                         data=b"{}", headers={"Content-Type": "application/json"}, method="POST")
+        with urllib.request.urlopen(started, context=trusted, timeout=10) as answer:
+            assert json.loads(answer.read())["state"]["current"] == "SUCCESS"
+        with pytest.raises((urllib.error.URLError, ConnectionError)):
+            urllib.request.urlopen(f"http://127.0.0.1:{api}/api/v1/flows/company.team", timeout=10)
     finally:
         process.send_signal(signal.SIGTERM)
         process.communicate(timeout=30)

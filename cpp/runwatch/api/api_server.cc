@@ -146,6 +146,8 @@ ApiOptions ApiOptions::from(const Config& config) {
   o.basic_auth = config.api_basic_auth;
   o.realm = config.api_realm;
   o.open_urls = config.api_open_urls;
+  o.tls = config.api_tls;
+  if (o.tls.enabled) o.port = config.api_ssl_port;
   return o;
 }
 
@@ -154,16 +156,17 @@ struct ApiServer::Impl {
   Engine& engine;
   std::optional<BasicAuthGate> gate;
   Router router;
-  httplib::Server server;
+  std::unique_ptr<httplib::Server> server;
   std::optional<HttpListener> listener;  // last: it stops before the rest goes
 
   Impl(ApiOptions o, Engine& e) : options(std::move(o)), engine(e) {
     if (options.basic_auth) gate.emplace(*options.basic_auth, options.realm);
     add_execution_routes();
     add_flow_routes();
-    router.serve(server, [this](const httplib::Request& req, httplib::Response& res) { return allowed(req, res); },
+    server = new_http_server("API server", options.tls);
+    router.serve(*server, [this](const httplib::Request& req, httplib::Response& res) { return allowed(req, res); },
                  static_cast<size_t>(options.max_request_size));
-    listener.emplace(server, "API server", options.host, options.port, "api-http", options.threads,
+    listener.emplace(*server, "API server", options.host, options.port, "api-http", options.threads,
                      options.read_idle_timeout);
   }
 
@@ -187,25 +190,21 @@ struct ApiServer::Impl {
     // Fixed paths first: /search and /{id}/kill would otherwise read as {namespace}/{flowId}.
     router.get("/api/v1/executions/search", [this](const Match& m, httplib::Response& res) {
       const auto& req = m.request;
-      ExecutionFilter filter{text_param(req, "namespace"), text_param(req, "flowId"), std::nullopt};
+      ExecutionSearch search;
+      search.filter = ExecutionFilter{text_param(req, "namespace"), text_param(req, "flowId"), std::nullopt};
       if (auto state = text_param(req, "state")) {
-        filter.state = parse_state(*state);
-        if (!filter.state) throw HttpStatusError(400, "Unknown state '" + *state + "'");
+        search.filter.state = parse_state(*state);
+        if (!search.filter.state) throw HttpStatusError(400, "Unknown state '" + *state + "'");
       }
-      int page = int_param(req, "page", 1, 1, 1'000'000);
-      int size = int_param(req, "size", 10, 1, kMaxPageSize);
-      auto found = engine.executions(filter);
+      search.page = static_cast<size_t>(int_param(req, "page", 1, 1, 1'000'000));
+      search.size = static_cast<size_t>(int_param(req, "size", 10, 1, kMaxPageSize));
       // Kestra's startDate and endDate: the executions that started between them (inclusive).
-      auto from = instant_param(req, "startDate"), to = instant_param(req, "endDate");
-      std::erase_if(found, [&](const auto& e) {
-        auto started = e->state.start_date();
-        return (from && started < *from) || (to && started > *to);
-      });
-      std::reverse(found.begin(), found.end());  // newest first, as Kestra sorts
+      search.started_from = instant_param(req, "startDate");
+      search.started_to = instant_param(req, "endDate");
+      auto found = engine.search_executions(search);
       Value results = Value::array();
-      for (size_t i = static_cast<size_t>(page - 1) * size; i < found.size() && results.size() < size_t(size); ++i)
-        results.push_back(execution_json(*found[i]));
-      json(res, 200, {{"results", results}, {"total", found.size()}});
+      for (const auto& e : found.results) results.push_back(execution_json(*e));
+      json(res, 200, {{"results", results}, {"total", found.total}});
     });
     auto kill = [this](const Match& m, httplib::Response& res) {
       const std::string& id = m.param("id");
@@ -363,6 +362,7 @@ ApiServer::~ApiServer() { stop(); }
 int ApiServer::port() const { return impl_->listener->port(); }
 
 const std::string& ApiServer::host() const { return impl_->options.host; }
+bool ApiServer::tls() const { return impl_->options.tls.enabled; }
 
 void ApiServer::stop() { impl_->listener->stop(); }
 

@@ -24,6 +24,7 @@ struct ApiOptions {
   std::optional<BasicAuth> basic_auth;
   std::string realm = "Kestra";
   std::vector<std::string> open_urls;
+  TlsSettings tls;  // enabled: HTTPS only
 
   static ApiOptions from(const Config& config);
 };
@@ -38,6 +39,7 @@ class ApiServer {
 
   int port() const;
   const std::string& host() const;
+  bool tls() const;
   void stop();
 
  private:

@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cctype>
+#include <filesystem>
 #include <fstream>
 #include <functional>
 #include <regex>
@@ -151,6 +152,15 @@ std::string non_empty(const std::string& text) {
 
 BasicAuth& basic_auth_of(std::optional<BasicAuth>& auth) { return auth ? *auth : auth.emplace(); }
 
+// A path as Micronaut writes it (plain, or `file:`), to a file this process can read.
+std::string readable_file(const std::string& text) {
+  std::string path = non_empty(text.starts_with("file:") ? text.substr(5) : text);
+  std::error_code ignored;
+  if (!std::filesystem::is_regular_file(path, ignored) || !std::ifstream(path).good())
+    throw InvalidValue("cannot read the file '" + path + "'");
+  return path;
+}
+
 std::string host_of(const std::string& text) {
   if (text.empty() || text.find_first_of(" \t/") != std::string::npos)
     throw InvalidValue("must be a host name or an IP address, got '" + text + "'");
@@ -243,6 +253,17 @@ const std::vector<KeySpec>& scalar_keys() {
       {"endpoints.health.disk-space.path", [](Config& c, const std::string& t) { c.disk_space_path = non_empty(t); }},
       {"micronaut.server.host", [](Config& c, const std::string& t) { c.api_host = host_of(t); }},
       {"micronaut.server.port", [](Config& c, const std::string& t) { c.api_port = port_of(t); }},
+      {"micronaut.server.ssl.enabled", [](Config& c, const std::string& t) { c.api_tls.enabled = bool_of(t); }},
+      {"micronaut.server.ssl.port", [](Config& c, const std::string& t) { c.api_ssl_port = port_of(t); }},
+      {"micronaut.server.ssl.key-store.certificate-path",
+       [](Config& c, const std::string& t) { c.api_tls.certificate_path = readable_file(t); }},
+      {"micronaut.server.ssl.key-store.key-path",
+       [](Config& c, const std::string& t) { c.api_tls.key_path = readable_file(t); }},
+      {"endpoints.all.ssl.enabled", [](Config& c, const std::string& t) { c.management_tls.enabled = bool_of(t); }},
+      {"endpoints.all.ssl.key-store.certificate-path",
+       [](Config& c, const std::string& t) { c.management_tls.certificate_path = readable_file(t); }},
+      {"endpoints.all.ssl.key-store.key-path",
+       [](Config& c, const std::string& t) { c.management_tls.key_path = readable_file(t); }},
       {"micronaut.server.read-idle-timeout",
        [](Config& c, const std::string& t) {
          c.read_idle_timeout = duration_of(t);
@@ -310,6 +331,13 @@ class Builder {
                              std::pair{&config_.api_basic_auth, "kestra.server.basic-auth"}})
       if (*auth && ((*auth)->username.empty() || (*auth)->password.empty()))
         errors_.push_back({kTree, key, 0, 0, "needs both a username and a password", ValidationIssue::Severity::Error});
+    for (auto [tls, key] : {std::pair{&config_.api_tls, "micronaut.server.ssl"},
+                            std::pair{&config_.management_tls, "endpoints.all.ssl"}})
+      if (tls->enabled && (tls->certificate_path.empty() || tls->key_path.empty()))
+        errors_.push_back({kTree, std::string(key) + ".enabled", 0, 0,
+                           std::string("is true: set ") + key + ".key-store.certificate-path and " + key +
+                               ".key-store.key-path (PEM files)",
+                           ValidationIssue::Severity::Error});
     // Anyone who reaches the API can run commands through a flow: beyond this machine it
     // needs credentials.
     if (!config_.api_basic_auth && !is_loopback_host(config_.api_host))

@@ -22,6 +22,14 @@ struct BasicAuth {
   std::string password;
 };
 
+// A TLS listener: its certificate chain and private key, PEM files (Micronaut 4.10's
+// ssl.key-store.certificate-path and ssl.key-store.key-path).
+struct TlsSettings {
+  bool enabled = false;
+  std::string certificate_path;
+  std::string key_path;
+};
+
 // Where a server listens when its host key is not set: loopback only.
 inline constexpr const char* kLoopbackHost = "127.0.0.1";
 
@@ -58,12 +66,16 @@ struct Config {
   std::string management_host = kLoopbackHost;  // endpoints.all.host (runwatch's key)
   int management_port = 8081;
   std::optional<BasicAuth> basic_auth;
+  TlsSettings management_tls;  // endpoints.all.ssl.* (runwatch's keys), on endpoints.all.port
   bool liveness_anonymous = true;  // /health/liveness answers without credentials
   std::int64_t disk_space_threshold = 10 * 1024 * 1024;
   std::string disk_space_path = ".";
   // micronaut.server.*: the API server.
   std::string api_host = kLoopbackHost;
   int api_port = 8080;
+  // micronaut.server.ssl.*: with TLS the API serves HTTPS only, on ssl.port (as Micronaut).
+  TlsSettings api_tls;
+  int api_ssl_port = 8443;
   std::int64_t max_request_size = 10 * 1024 * 1024;
   // micronaut.server.read-idle-timeout: a connection that sends nothing for this long
   // (between requests, or inside one) is closed, on both servers.

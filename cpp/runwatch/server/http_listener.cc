@@ -1,5 +1,7 @@
 #include "runwatch/server/http_listener.h"
 
+#include <openssl/err.h>
+
 #include <algorithm>
 
 #include "runwatch/logging/loggers.h"
@@ -7,6 +9,19 @@
 #include "runwatch/server/http_thread_pool.h"
 
 namespace runwatch {
+
+std::unique_ptr<httplib::Server> new_http_server(const std::string& what, const TlsSettings& tls) {
+  if (!tls.enabled) return std::make_unique<httplib::Server>();
+  ERR_clear_error();
+  auto server = std::make_unique<httplib::SSLServer>(tls.certificate_path.c_str(), tls.key_path.c_str());
+  if (!server->is_valid()) {
+    char reason[256] = "not PEM";
+    if (unsigned long code = ERR_get_error()) ERR_error_string_n(code, reason, sizeof reason);
+    throw Error("The " + what + " cannot use the TLS certificate '" + tls.certificate_path + "' with the key '" +
+                tls.key_path + "': " + reason);
+  }
+  return server;
+}
 
 HttpListener::HttpListener(httplib::Server& server, const std::string& what, const std::string& host, int port,
                            const std::string& thread_prefix, int threads, std::chrono::nanoseconds idle_timeout)

@@ -5,13 +5,19 @@
 #include <httplib.h>
 
 #include <chrono>
+#include <memory>
 #include <optional>
 #include <string>
 #include <thread>
 
+#include "runwatch/config/config.h"
 #include "runwatch/server/connection_watch.h"
 
 namespace runwatch {
+
+// A plain server, or with `tls` enabled one that speaks HTTPS only, with its PEM files.
+// Throws Error, naming `what` and the files, when they are not a certificate and its key.
+std::unique_ptr<httplib::Server> new_http_server(const std::string& what, const TlsSettings& tls);
 
 class HttpListener {
  public:

@@ -70,6 +70,7 @@ ManagementOptions ManagementOptions::from(const Config& config) {
   o.port = config.management_port;
   o.read_idle_timeout = config.read_idle_timeout;
   o.basic_auth = config.basic_auth;
+  o.tls = config.management_tls;
   o.liveness_anonymous = config.liveness_anonymous;
   o.disk_space_threshold = config.disk_space_threshold;
   o.disk_space_path = config.disk_space_path;
@@ -82,7 +83,7 @@ struct ManagementServer::Impl {
   ManagementSources sources;
   std::optional<BasicAuthGate> gate;
   Router router;
-  httplib::Server server;
+  std::unique_ptr<httplib::Server> server;
   const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   const TimePoint started_at = std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
   std::optional<HttpListener> listener;  // last: it stops before the rest goes
@@ -90,9 +91,10 @@ struct ManagementServer::Impl {
   Impl(ManagementOptions o, ManagementSources s) : options(std::move(o)), sources(std::move(s)) {
     if (options.basic_auth) gate.emplace(*options.basic_auth, kName);
     add_routes();
-    router.serve(server, [this](const httplib::Request& req, httplib::Response& res) { return allowed(req, res); },
+    server = new_http_server("management server", options.tls);
+    router.serve(*server, [this](const httplib::Request& req, httplib::Response& res) { return allowed(req, res); },
                  kMaxBody);
-    listener.emplace(server, "management server", options.host, options.port, "mgmt-http", options.threads,
+    listener.emplace(*server, "management server", options.host, options.port, "mgmt-http", options.threads,
                      options.read_idle_timeout);
   }
 
@@ -191,6 +193,7 @@ ManagementServer::~ManagementServer() { stop(); }
 int ManagementServer::port() const { return impl_->listener->port(); }
 
 const std::string& ManagementServer::host() const { return impl_->options.host; }
+bool ManagementServer::tls() const { return impl_->options.tls.enabled; }
 
 void ManagementServer::stop() { impl_->listener->stop(); }
 

@@ -38,6 +38,7 @@ struct ManagementOptions {
   int threads = 8;  // a keep-alive connection holds a thread while it is open
   Duration read_idle_timeout = std::chrono::seconds(10);
   std::optional<BasicAuth> basic_auth;
+  TlsSettings tls;  // enabled: HTTPS only
   bool liveness_anonymous = true;
   std::int64_t disk_space_threshold = 10 * 1024 * 1024;
   std::string disk_space_path = ".";
@@ -56,6 +57,7 @@ class ManagementServer {
 
   int port() const;
   const std::string& host() const;
+  bool tls() const;
   void stop();
 
  private:

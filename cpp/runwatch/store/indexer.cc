@@ -68,6 +68,11 @@ Indexer::Ticket Indexer::last_ticket() const {
   return issued_;
 }
 
+Indexer::Ticket Indexer::committed_ticket() const {
+  std::lock_guard lock(mutex_);
+  return committed_;
+}
+
 void Indexer::wait_recorded(Ticket ticket) {
   std::unique_lock lock(mutex_);
   done_cv_.wait(lock, [&] { return committed_ >= ticket || failed_ >= ticket || stopped_; });

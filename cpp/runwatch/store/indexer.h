@@ -39,8 +39,10 @@ class Indexer {
   // Queues a keyed state change (nullopt erases), written with the next batch; a later
   // change of the same key replaces it while queued. In memory: writes it now.
   Ticket record_state(std::string_view kind, const std::string& key, std::optional<Value> value);
-  // The ticket of the last snapshot queued.
+  // The ticket of the last snapshot queued, and the last one committed (every ticket up
+  // to it is).
   Ticket last_ticket() const;
+  Ticket committed_ticket() const;
   // Returns once every snapshot up to `ticket` is committed. Throws StoreError when the
   // batch holding it could not be written (it is retried in the background).
   void wait_recorded(Ticket ticket);

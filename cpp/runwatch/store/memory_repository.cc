@@ -46,7 +46,11 @@ std::vector<StoredFlow> MemoryRepository::latest_flows() const {
 void MemoryRepository::save_executions(const std::vector<Snapshot>& executions, const std::vector<StateChange>& states) {
   std::lock_guard lock(mutex_);
   check_open();
-  for (const auto& e : executions) executions_[e->id] = e;
+  for (const auto& e : executions) {
+    auto [it, inserted] = executions_.try_emplace(e->id, Recorded{e, recorded_});
+    if (inserted) ++recorded_;
+    else it->second.execution = e;
+  }
   for (const auto& change : states) {
     if (change.value) states_[change.kind][change.key] = *change.value;
     else if (auto of_kind = states_.find(change.kind); of_kind != states_.end()) of_kind->second.erase(change.key);
@@ -57,16 +61,20 @@ MemoryRepository::Snapshot MemoryRepository::find_execution(const std::string& i
   std::lock_guard lock(mutex_);
   check_open();
   auto it = executions_.find(id);
-  return it == executions_.end() ? nullptr : it->second;
+  return it == executions_.end() ? nullptr : it->second.execution;
 }
 
 std::vector<MemoryRepository::Snapshot> MemoryRepository::matching(const ExecutionQuery& query) const {
-  std::vector<Snapshot> out;
-  for (const auto& [id, e] : executions_)
-    if (matches(*e, query)) out.push_back(e);
-  std::sort(out.begin(), out.end(), [](const Snapshot& a, const Snapshot& b) {
-    return std::pair(a->state.start_date(), a->id) < std::pair(b->state.start_date(), b->id);
+  std::vector<const Recorded*> found;
+  for (const auto& [id, recorded] : executions_)
+    if (matches(*recorded.execution, query)) found.push_back(&recorded);
+  std::sort(found.begin(), found.end(), [](const Recorded* a, const Recorded* b) {
+    return std::pair(a->execution->state.start_date(), a->sequence) <
+           std::pair(b->execution->state.start_date(), b->sequence);
   });
+  std::vector<Snapshot> out;
+  out.reserve(found.size());
+  for (const auto* recorded : found) out.push_back(recorded->execution);
   return out;
 }
 
@@ -88,7 +96,8 @@ size_t MemoryRepository::count_executions(const ExecutionQuery& query) const {
 size_t MemoryRepository::purge_executions(TimePoint ended_before) {
   std::lock_guard lock(mutex_);
   check_open();
-  return std::erase_if(executions_, [&](const auto& entry) { return runwatch::ended_before(*entry.second, ended_before); });
+  return std::erase_if(executions_,
+                       [&](const auto& entry) { return runwatch::ended_before(*entry.second.execution, ended_before); });
 }
 
 std::optional<Value> MemoryRepository::state(std::string_view kind, const std::string& key) const {

@@ -1,6 +1,7 @@
 #pragma once
 // The repository in memory: what tests and Engine() use by default. Nothing survives
 // the process.
+#include <cstdint>
 #include <map>
 #include <mutex>
 #include <unordered_map>
@@ -34,7 +35,12 @@ class MemoryRepository final : public Repository {
   mutable std::mutex mutex_;
   bool closed_ = false;
   std::map<std::pair<std::string, std::string>, std::map<int, StoredFlow>> flows_;
-  std::unordered_map<std::string, Snapshot> executions_;
+  struct Recorded {
+    Snapshot execution;
+    std::uint64_t sequence;  // the order it was first recorded in
+  };
+  std::unordered_map<std::string, Recorded> executions_;
+  std::uint64_t recorded_ = 0;
   std::map<std::string, std::map<std::string, Value>, std::less<>> states_;
 };
 

@@ -80,6 +80,7 @@ class Repository {
   // change applies; all of them or none (one transaction).
   virtual void save_executions(const std::vector<Snapshot>& executions, const std::vector<StateChange>& states = {}) = 0;
   virtual Snapshot find_execution(const std::string& id) const = 0;
+  // Oldest first: by start date, then in the order they were first recorded.
   virtual std::vector<Snapshot> find_executions(const ExecutionQuery& query) const = 0;
   // How many executions the query matches, ignoring its offset and limit.
   virtual size_t count_executions(const ExecutionQuery& query) const = 0;

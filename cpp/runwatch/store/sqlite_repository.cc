@@ -338,7 +338,7 @@ SqliteRepository::Snapshot SqliteRepository::find_execution(const std::string& i
 
 std::vector<SqliteRepository::Snapshot> SqliteRepository::find_executions(const ExecutionQuery& query) const {
   auto [where, params] = where_of(query);
-  std::string sql = "SELECT document FROM executions" + where + " ORDER BY start_date, id LIMIT ? OFFSET ?";
+  std::string sql = "SELECT document FROM executions" + where + " ORDER BY start_date, rowid LIMIT ? OFFSET ?";
   params.emplace_back(query.limit ? static_cast<std::int64_t>(*query.limit) : std::int64_t{-1});
   params.emplace_back(static_cast<std::int64_t>(query.offset));
   std::vector<std::string> documents;
