@@ -7,6 +7,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <future>
 #include <sstream>
 #include <thread>
@@ -56,7 +57,9 @@ triggers:
 // never would: chunks past the limit, a request head one byte at a time.
 class RawConnection {
  public:
-  explicit RawConnection(int port) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+  // `receive_buffer` (bytes, 0: the system's) bounds what the server can send ahead of reads.
+  explicit RawConnection(int port, int receive_buffer = 0) : fd_(socket(AF_INET, SOCK_STREAM, 0)) {
+    if (receive_buffer > 0) setsockopt(fd_, SOL_SOCKET, SO_RCVBUF, &receive_buffer, sizeof receive_buffer);
     sockaddr_in address{};
     address.sin_family = AF_INET;
     address.sin_port = htons(static_cast<uint16_t>(port));
@@ -79,6 +82,12 @@ class RawConnection {
     char buffer[4096];
     for (ssize_t n; (n = recv(fd_, buffer, sizeof buffer, 0)) > 0;) out.append(buffer, static_cast<size_t>(n));
     return out;
+  }
+  // One read of at most `bytes`; 0 at the end of the answer or on an error.
+  size_t read_some(size_t bytes) {
+    std::string buffer(bytes, '\0');
+    ssize_t n = recv(fd_, buffer.data(), bytes, 0);
+    return n > 0 ? static_cast<size_t>(n) : 0;
   }
   void close() {
     if (fd_ >= 0) ::close(fd_);
@@ -575,6 +584,41 @@ TEST_F(ApiServerTest, AClientThatSendsItsRequestTooSlowlyIsCutOff) {
   EXPECT_TRUE(raw.closed_by_server()) << "still open after " << sent << " bytes";
   EXPECT_EQ(raw.read_all(), "");
   EXPECT_EQ(get("/api/v1/flows/company.team").first, 200);
+}
+
+// A client reading a large answer a little at a time, each read before the per-write
+// timeout, would hold its request thread for as long as it likes: the whole answer must
+// be read within write_idle_timeout, so the only request thread serves the next client.
+TEST_F(ApiServerTest, AClientThatReadsItsAnswerTooSlowlyIsCutOff) {
+  add(R"(id: chatty
+namespace: company.team
+tasks:
+  - id: say
+    type: io.kestra.plugin.core.log.Log
+    message: ["{{ range(0, 100000) | join(',') }}", "{{ range(0, 100000) | join(',') }}",
+              "{{ range(0, 100000) | join(',') }}", "{{ range(0, 100000) | join(',') }}",
+              "{{ range(0, 100000) | join(',') }}", "{{ range(0, 100000) | join(',') }}",
+              "{{ range(0, 100000) | join(',') }}", "{{ range(0, 100000) | join(',') }}"]
+)");
+  auto chatty = start("chatty");
+  ASSERT_EQ(chatty->state.current(), State::SUCCESS);
+  auto options = test_options();
+  options.threads = 1;
+  options.write_idle_timeout = std::chrono::milliseconds(500);
+  serve(options);
+  RawConnection slow(server->port(), 4096);
+  slow.send("GET /api/v1/logs/" + chatty->id + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
+  std::atomic<bool> done{false};
+  std::thread reader([&] {  // 1 KiB every 100 ms: always well within the per-write timeout
+    while (!done && slow.read_some(1024) > 0) std::this_thread::sleep_for(100ms);
+  });
+  std::this_thread::sleep_for(200ms);  // the slow answer has the thread
+  client->set_read_timeout(20s);
+  auto next = get("/api/v1/flows/company.team");
+  done = true;
+  slow.close();
+  reader.join();
+  EXPECT_EQ(next.first, 200);
 }
 
 // With one request thread, a ?wait=true whose client left must give the thread back.

@@ -119,9 +119,15 @@ TEST(Config, RunwatchsTimeoutsHaveDefaultsAndLowerBounds) {
   EXPECT_EQ(defaults.render_timeout, 10s);
   EXPECT_EQ(defaults.api_wait_timeout, 60s);
   EXPECT_EQ(defaults.read_idle_timeout, 10s);
-  Config c = load("runwatch:\n  template:\n    render-timeout: 250ms\n  api:\n    wait-timeout: PT5S\n");
+  EXPECT_EQ(defaults.write_idle_timeout, 60s);
+  Config c = load("runwatch:\n  template:\n    render-timeout: 250ms\n  api:\n    wait-timeout: PT5S\n"
+                  "micronaut:\n  server:\n    write-idle-timeout: 2s\n");
   EXPECT_EQ(c.render_timeout, 250ms);
   EXPECT_EQ(c.api_wait_timeout, 5s);
+  EXPECT_EQ(c.write_idle_timeout, 2s);
+  EXPECT_EQ(errors_of([] { load("micronaut:\n  server:\n    write-idle-timeout: 10ms\n"); }),
+            (std::vector<std::string>{
+                "application.yml:3:25: error: micronaut.server.write-idle-timeout: must be at least 100ms, got '10ms'"}));
   EXPECT_EQ(errors_of([] { load("runwatch:\n  template:\n    render-timeout: 0s\n"); }),
             (std::vector<std::string>{
                 "application.yml:3:21: error: runwatch.template.render-timeout: must be at least 1ms, got '0s'"}));

@@ -142,6 +142,7 @@ ApiOptions ApiOptions::from(const Config& config) {
   o.port = config.api_port;
   o.max_request_size = config.max_request_size;
   o.read_idle_timeout = config.read_idle_timeout;
+  o.write_idle_timeout = config.write_idle_timeout;
   o.wait_timeout = config.api_wait_timeout;
   o.basic_auth = config.api_basic_auth;
   o.realm = config.api_realm;
@@ -167,7 +168,7 @@ struct ApiServer::Impl {
     router.serve(*server, [this](const httplib::Request& req, httplib::Response& res) { return allowed(req, res); },
                  static_cast<size_t>(options.max_request_size));
     listener.emplace(*server, "API server", options.host, options.port, "api-http", options.threads,
-                     options.read_idle_timeout);
+                     options.read_idle_timeout, options.write_idle_timeout);
   }
 
   // Kestra's kestra.server.basic-auth: every path needs the credentials but the open URLs.

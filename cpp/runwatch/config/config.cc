@@ -270,6 +270,12 @@ const std::vector<KeySpec>& scalar_keys() {
          if (c.read_idle_timeout < std::chrono::milliseconds(100))
            throw InvalidValue("must be at least 100ms, got '" + t + "'");
        }},
+      {"micronaut.server.write-idle-timeout",
+       [](Config& c, const std::string& t) {
+         c.write_idle_timeout = duration_of(t);
+         if (c.write_idle_timeout < std::chrono::milliseconds(100))
+           throw InvalidValue("must be at least 100ms, got '" + t + "'");
+       }},
       {"micronaut.server.max-request-size",
        [](Config& c, const std::string& t) { c.max_request_size = size_of(t); }},
   };

@@ -80,6 +80,9 @@ struct Config {
   // micronaut.server.read-idle-timeout: a connection that sends nothing for this long
   // (between requests, or inside one) is closed, on both servers.
   Duration read_idle_timeout = std::chrono::seconds(10);
+  // micronaut.server.write-idle-timeout: an answer must be written whole (read by its
+  // client) within this, on both servers.
+  Duration write_idle_timeout = std::chrono::seconds(60);
   // logger.levels.<logger name>: TRACE, DEBUG, INFO, WARN, ERROR or OFF.
   std::map<std::string, std::string> logger_levels;
 

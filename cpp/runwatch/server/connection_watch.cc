@@ -23,6 +23,7 @@ struct ConnectionWatch::Connection {
   int fd;  // our duplicate: the socket stays the same object until we close it
   unsigned long inode;
   std::optional<Clock::time_point> deadline;  // none while a handler runs
+  bool writing = false;                       // the deadline is the answer's
   bool shut = false;
   bool close_after_answer = false;
 };
@@ -83,8 +84,13 @@ std::optional<std::pair<int, unsigned long>> new_connection(int port, const Know
 
 }  // namespace
 
-ConnectionWatch::ConnectionWatch(std::string what, int port, std::chrono::nanoseconds deadline)
-    : what_(std::move(what)), port_(port), deadline_(deadline), watchdog_([this] { watch(); }) {}
+ConnectionWatch::ConnectionWatch(std::string what, int port, std::chrono::nanoseconds read_deadline,
+                                 std::chrono::nanoseconds write_deadline)
+    : what_(std::move(what)),
+      port_(port),
+      read_deadline_(read_deadline),
+      write_deadline_(write_deadline),
+      watchdog_([this] { watch(); }) {}
 
 ConnectionWatch::~ConnectionWatch() {
   {
@@ -137,11 +143,20 @@ void ConnectionWatch::handling() {
   current->deadline.reset();
 }
 
+void ConnectionWatch::writing() {
+  if (!current) return;
+  ConnectionWatch& watch = *current->watch;
+  std::lock_guard lock(watch.mutex_);
+  current->deadline = Clock::now() + watch.write_deadline_;
+  current->writing = true;
+}
+
 void ConnectionWatch::answered() {
   if (!current) return;
   ConnectionWatch& watch = *current->watch;
   std::lock_guard lock(watch.mutex_);
-  current->deadline = Clock::now() + watch.deadline_;
+  current->deadline = Clock::now() + watch.read_deadline_;
+  current->writing = false;
   if (current->close_after_answer && !current->shut) {
     current->shut = true;
     shutdown(current->fd, SHUT_RDWR);
@@ -165,7 +180,8 @@ bool ConnectionWatch::client_gone() {
 void ConnectionWatch::watch() {
   set_thread_name("http-deadline");
   // Deadlines are checked this often: a late request is cut at most this much after it.
-  const auto tick = std::min<Clock::duration>(std::chrono::milliseconds(200), deadline_ / 4);
+  const auto tick = std::min<Clock::duration>({std::chrono::milliseconds(200), read_deadline_ / 4, write_deadline_ / 4});
+  auto ms = [](std::chrono::nanoseconds d) { return std::chrono::duration_cast<std::chrono::milliseconds>(d).count(); };
   std::unique_lock lock(mutex_);
   while (!wake_.wait_for(lock, tick, [this] { return stopping_; })) {
     const auto now = Clock::now();
@@ -173,8 +189,12 @@ void ConnectionWatch::watch() {
       if (connection->shut || !connection->deadline || *connection->deadline > now) continue;
       connection->shut = true;
       shutdown(connection->fd, SHUT_RDWR);
-      logger(kServerLogger)->info("{}: closed a connection whose request did not arrive within {} ms", what_,
-                                  std::chrono::duration_cast<std::chrono::milliseconds>(deadline_).count());
+      if (connection->writing)
+        logger(kServerLogger)->info("{}: closed a connection whose answer was not read within {} ms", what_,
+                                    ms(write_deadline_));
+      else
+        logger(kServerLogger)->info("{}: closed a connection whose request did not arrive within {} ms", what_,
+                                    ms(read_deadline_));
     }
   }
 }

@@ -1,9 +1,10 @@
 #pragma once
 // Deadlines for the connections of one httplib server, which has only per-read timeouts:
 // a client that sends one byte just before each timeout would hold a request thread
-// forever. A request (head and body) must arrive whole within `deadline` of the moment its
-// connection got a thread or answered the previous request; a watchdog thread shuts the
-// socket down when it does not. close_all() shuts every connection, so that no request
+// forever. A request (head and body) must arrive whole within `read_deadline` of the
+// moment its connection got a thread or answered the previous request, and its answer
+// must be written (read by the client) within `write_deadline` of the handler's return;
+// a watchdog thread shuts the socket down when either does not. close_all() shuts every connection, so that no request
 // thread outlives its server, and handlers that wait can ask whether their client left.
 //
 // httplib does not hand out a connection's socket: the watch finds it when the accept
@@ -23,7 +24,8 @@ namespace runwatch {
 
 class ConnectionWatch {
  public:
-  ConnectionWatch(std::string what, int port, std::chrono::nanoseconds deadline);
+  ConnectionWatch(std::string what, int port, std::chrono::nanoseconds read_deadline,
+                  std::chrono::nanoseconds write_deadline);
   ~ConnectionWatch();
   ConnectionWatch(const ConnectionWatch&) = delete;
   ConnectionWatch& operator=(const ConnectionWatch&) = delete;
@@ -37,6 +39,8 @@ class ConnectionWatch {
   // On a request thread, for the connection it serves. The request is in and its handler
   // runs: no deadline while it does.
   static void handling();
+  // The handler returned: its answer is being written.
+  static void writing();
   // The answer is written: the next request's deadline starts, or the connection ends
   // when close_after_answer() was called (httplib keeps it open whatever the answer says).
   static void answered();
@@ -52,7 +56,8 @@ class ConnectionWatch {
 
   const std::string what_;
   const int port_;
-  const std::chrono::nanoseconds deadline_;
+  const std::chrono::nanoseconds read_deadline_;
+  const std::chrono::nanoseconds write_deadline_;
   std::mutex mutex_;
   std::condition_variable wake_;
   std::map<unsigned long, std::shared_ptr<Connection>> connections_;  // by socket inode

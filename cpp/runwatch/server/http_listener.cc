@@ -24,7 +24,8 @@ std::unique_ptr<httplib::Server> new_http_server(const std::string& what, const 
 }
 
 HttpListener::HttpListener(httplib::Server& server, const std::string& what, const std::string& host, int port,
-                           const std::string& thread_prefix, int threads, std::chrono::nanoseconds idle_timeout)
+                           const std::string& thread_prefix, int threads, std::chrono::nanoseconds idle_timeout,
+                           std::chrono::nanoseconds write_timeout)
     : server_(server) {
   server_.new_task_queue = [this, thread_prefix, threads] { return new HttpThreadPool(thread_prefix, threads, &*watch_); };
   // httplib's default adds SO_REUSEPORT, which lets a second server share a busy port
@@ -40,13 +41,13 @@ HttpListener::HttpListener(httplib::Server& server, const std::string& what, con
   // balancers reuse theirs far longer.
   server_.set_keep_alive_max_count(10000);
   server_.set_read_timeout(idle_timeout);
-  server_.set_write_timeout(idle_timeout);
+  server_.set_write_timeout(write_timeout);
   server_.set_keep_alive_timeout(std::max<time_t>(1, std::chrono::duration_cast<std::chrono::seconds>(idle_timeout).count()));
   port_ = port == 0 ? server_.bind_to_any_port(host) : (server_.bind_to_port(host, port) ? port : -1);
   if (port_ < 0)
     throw Error("The " + what + " cannot listen on " + host + ":" + std::to_string(port) +
                 ": the port is in use or not allowed");
-  watch_.emplace(what, port_, idle_timeout);
+  watch_.emplace(what, port_, idle_timeout, write_timeout);
   server_.set_logger([](const httplib::Request&, const httplib::Response&) { ConnectionWatch::answered(); });
   thread_ = std::thread([this] { server_.listen_after_bind(); });
   while (!server_.is_running()) std::this_thread::yield();

@@ -23,9 +23,11 @@ class HttpListener {
  public:
   // `what` names the server in errors and logs; threads are named `<thread_prefix>-N`. A
   // connection silent for `idle_timeout` (between requests or inside one) is closed, and
-  // so is one whose request does not arrive whole within it (ConnectionWatch).
+  // so is one whose request does not arrive whole within it, or whose answer is not read
+  // whole within `write_timeout` (ConnectionWatch).
   HttpListener(httplib::Server& server, const std::string& what, const std::string& host, int port,
-               const std::string& thread_prefix, int threads, std::chrono::nanoseconds idle_timeout);
+               const std::string& thread_prefix, int threads, std::chrono::nanoseconds idle_timeout,
+               std::chrono::nanoseconds write_timeout);
   ~HttpListener() { stop(); }
   HttpListener(const HttpListener&) = delete;
   HttpListener& operator=(const HttpListener&) = delete;

@@ -69,6 +69,7 @@ ManagementOptions ManagementOptions::from(const Config& config) {
   o.host = config.management_host;
   o.port = config.management_port;
   o.read_idle_timeout = config.read_idle_timeout;
+  o.write_idle_timeout = config.write_idle_timeout;
   o.basic_auth = config.basic_auth;
   o.tls = config.management_tls;
   o.liveness_anonymous = config.liveness_anonymous;
@@ -95,7 +96,7 @@ struct ManagementServer::Impl {
     router.serve(*server, [this](const httplib::Request& req, httplib::Response& res) { return allowed(req, res); },
                  kMaxBody);
     listener.emplace(*server, "management server", options.host, options.port, "mgmt-http", options.threads,
-                     options.read_idle_timeout);
+                     options.read_idle_timeout, options.write_idle_timeout);
   }
 
   // Basic auth on every endpoint, but /health/liveness when it stays anonymous. Without

@@ -37,6 +37,7 @@ struct ManagementOptions {
   int port = 8081;  // 0: any free port
   int threads = 8;  // a keep-alive connection holds a thread while it is open
   Duration read_idle_timeout = std::chrono::seconds(10);
+  Duration write_idle_timeout = std::chrono::seconds(60);  // a whole answer is written within it
   std::optional<BasicAuth> basic_auth;
   TlsSettings tls;  // enabled: HTTPS only
   bool liveness_anonymous = true;

@@ -172,6 +172,9 @@ std::optional<std::string> invalid_text(const httplib::Request& req) {
 
 void Router::dispatch(const httplib::Request& req, const RequestBody& body, httplib::Response& res) const {
   ConnectionWatch::handling();
+  struct AnswerDeadline {
+    ~AnswerDeadline() { ConnectionWatch::writing(); }
+  } answer_deadline;
   if (auto invalid = invalid_text(req)) return json_error(res, 400, *invalid);
   const auto path = split_path(req.path);
   std::string allowed;
