@@ -143,21 +143,17 @@ void ConnectionWatch::handling() {
   current->deadline.reset();
 }
 
-void ConnectionWatch::writing() {
-  if (!current) return;
-  ConnectionWatch& watch = *current->watch;
-  std::lock_guard lock(watch.mutex_);
-  current->deadline = Clock::now() + watch.write_deadline_;
-  current->writing = true;
-}
+void ConnectionWatch::writing() { arm(true); }
 
-void ConnectionWatch::answered() {
+void ConnectionWatch::answered() { arm(false); }
+
+void ConnectionWatch::arm(bool for_answer) {
   if (!current) return;
   ConnectionWatch& watch = *current->watch;
   std::lock_guard lock(watch.mutex_);
-  current->deadline = Clock::now() + watch.read_deadline_;
-  current->writing = false;
-  if (current->close_after_answer && !current->shut) {
+  current->deadline = Clock::now() + (for_answer ? watch.write_deadline_ : watch.read_deadline_);
+  current->writing = for_answer;
+  if (!for_answer && current->close_after_answer && !current->shut) {
     current->shut = true;
     shutdown(current->fd, SHUT_RDWR);
   }

@@ -51,6 +51,8 @@ class ConnectionWatch {
   struct Connection;
 
  private:
+  // The current connection's deadline: its answer's, or its next request's.
+  static void arm(bool for_answer);
   void watch();
   void forget(const std::shared_ptr<Connection>& connection);
 
