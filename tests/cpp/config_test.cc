@@ -249,6 +249,8 @@ TEST(Config, MalformedYamlListsAndMissingFilesAreErrors) {
             (std::vector<std::string>{"application.yml:2:1: error: invalid YAML: end of sequence flow not found"}));
   EXPECT_EQ(errors_of([] { load("- a\n- b\n"); }),
             (std::vector<std::string>{"application.yml:1:1: error: a configuration file must be a map of keys"}));
+  EXPECT_EQ(errors_of([] { load("kestra:\n  ? {metrics: 1}\n  : 2\n"); }),
+            (std::vector<std::string>{"application.yml:2:5: error: kestra: a configuration key must be a single value"}));
   EXPECT_EQ(errors_of([] { load("endpoints:\n  all:\n    port: [1, 2]\n"); }),
             (std::vector<std::string>{"application.yml:3:11: error: endpoints.all.port: must be a single value, got a list"}));
   EXPECT_EQ(errors_of([] { load_config_file("/nonexistent/application.yml", {}); }),

@@ -390,7 +390,14 @@ void flatten_yaml(const YAML::Node& node, const std::string& prefix, const std::
                   std::vector<Setting>& out, std::vector<ValidationIssue>& errors) {
   const int line = node.Mark().line + 1, column = node.Mark().column + 1;
   if (node.IsMap()) {
-    for (const auto& entry : node) flatten_yaml(entry.second, joined(prefix, entry.first.as<std::string>()), file, out, errors);
+    for (const auto& entry : node) {
+      if (!entry.first.IsScalar()) {  // YAML allows `? {a: b}` as a key
+        errors.push_back({file, prefix, entry.first.Mark().line + 1, entry.first.Mark().column + 1,
+                          "a configuration key must be a single value", ValidationIssue::Severity::Error});
+        continue;
+      }
+      flatten_yaml(entry.second, joined(prefix, entry.first.Scalar()), file, out, errors);
+    }
   } else if (node.IsSequence() && is_list_key(prefix)) {
     std::string text;
     for (const auto& item : node) {
@@ -477,7 +484,20 @@ bool is_loopback_host(const std::string& host) {
   return inet_pton(AF_INET, host.c_str(), &address) == 1 && (ntohl(address.s_addr) >> 24) == 127;
 }
 
-ConfigError::ConfigError(std::vector<ValidationIssue> issues) : Error(describe(issues)), issues_(std::move(issues)) {}
+namespace {
+// Keys and messages quote the text as YAML read it, which need not be UTF-8 (a stream
+// yaml-cpp took for UTF-16 or UTF-32, a NUL in a key).
+std::vector<ValidationIssue> repaired(std::vector<ValidationIssue> issues) {
+  for (auto& issue : issues) {
+    issue.path = repair_utf8(issue.path);
+    issue.message = repair_utf8(issue.message);
+  }
+  return issues;
+}
+}  // namespace
+
+ConfigError::ConfigError(std::vector<ValidationIssue> issues)
+    : Error(describe(repaired(issues))), issues_(repaired(std::move(issues))) {}
 
 Environment process_environment() {
   Environment env;
@@ -497,7 +517,7 @@ Config load_config(const std::string& yaml, const std::string& file, const Envir
   try {
     root = YAML::Load(yaml);
   } catch (const YAML::Exception& e) {
-    throw ConfigError({{file, "", e.mark.line + 1, e.mark.column + 1, "invalid YAML: " + e.msg,
+    throw ConfigError({{file, "", e.mark.line + 1, e.mark.column + 1, "invalid YAML: " + repair_utf8(e.msg),
                         ValidationIssue::Severity::Error}});
   }
   std::vector<Setting> settings;

@@ -35,7 +35,7 @@ FlowLoadResult load_flow(std::string_view yaml, std::string_view file, const Typ
   try {
     root = YAML::Load(std::string(yaml));
   } catch (const YAML::ParserException& e) {
-    issues.error("", {e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + e.msg);
+    issues.error("", {e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + repair_utf8(e.msg));
     return {nullptr, issues.sorted()};
   }
   report_duplicate_keys(root, issues);

@@ -90,10 +90,11 @@ std::optional<MeterReading> read_meter(const std::vector<Sample>& samples, std::
     else if (part.suffix == "_sum") totals.add(s.type == "histogram" && reading.base_unit ? "TOTAL_TIME" : "TOTAL", s.value);
     else if (part.suffix.empty() && s.type == "counter") totals.add("COUNT", s.value);
     else if (part.suffix.empty() && s.type != "summary") totals.add("VALUE", s.value);
-    for (const auto& [tag, value] : s.labels) {
+    for (const auto& label : s.labels) {
+      const std::string& tag = label.first;  // named, not bound: clang 14 cannot capture a structured binding
       if (tag == "le" || tag == "quantile") continue;
       if (std::any_of(required.begin(), required.end(), [&](const auto& r) { return r.first == tag; })) continue;
-      reading.available_tags[tag].insert(value);
+      reading.available_tags[tag].insert(label.second);
     }
   }
   if (!found) return std::nullopt;
