@@ -85,7 +85,7 @@ Engine::Engine(EngineOptions options)
       flow_triggers_(std::make_unique<store::RepositoryWindowStore>(*repository_, indexer_)),
       schedule_state_(*repository_),
       board_(options.ended_executions_cached),
-      executor_(*clock_, PluginRegistry::global(), secrets_, secret_inputs_ ? &*secret_inputs_ : nullptr,
+      executor_(*clock_, PluginRegistry::global(), secrets_, secret_cipher(),
                 env_vars(options.env_vars_prefix), board_,
                 WorkerSettings{options.worker_threads > 0 ? options.worker_threads : default_worker_threads(),
                                options.render_timeout},
@@ -252,7 +252,7 @@ Engine::NewExecution Engine::prepare(const std::string& ns, const std::string& f
   auto flow = flows_.find(ns, flow_id);
   if (!flow) throw NotFoundError("Flow '" + ns + "." + flow_id + "' not found");
   if (flow->disabled) throw Error("Flow '" + flow->key() + "' is disabled");
-  auto resolved = resolve_inputs(*flow, inputs, secret_inputs_ ? &*secret_inputs_ : nullptr);
+  auto resolved = resolve_inputs(*flow, inputs, secret_cipher());
   Execution execution;
   execution.id = new_id();
   execution.ns = flow->ns;

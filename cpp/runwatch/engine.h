@@ -166,6 +166,7 @@ class Engine {
   metrics::Metrics& metrics() { return metrics_; }
 
  private:
+  const crypto::SecretCipher* secret_cipher() const { return secret_inputs_ ? &*secret_inputs_ : nullptr; }
   struct NewExecution {
     std::shared_ptr<const Flow> flow;
     Execution execution;

@@ -30,11 +30,11 @@ void ExecutionBoard::publish(Snapshot execution) {
   if (terminal) terminal_cv_.notify_all();
 }
 
-ExecutionBoard::Snapshot ExecutionBoard::held(const std::string& id) const {
+ExecutionBoard::Snapshot ExecutionBoard::held(const std::string& id, bool touch) const {
   if (auto it = live_.find(id); it != live_.end()) return it->second;
   auto it = ended_index_.find(id);
   if (it == ended_index_.end()) return nullptr;
-  ended_.splice(ended_.begin(), ended_, it->second);
+  if (touch) ended_.splice(ended_.begin(), ended_, it->second);
   return it->second->execution;
 }
 
@@ -100,7 +100,8 @@ std::vector<ExecutionBoard::Snapshot> ExecutionBoard::list(const ExecutionFilter
   std::unordered_set<std::string> seen;
   std::lock_guard lock(mutex_);
   for (auto& e : recorded) {
-    auto current = live_.count(e->id) || ended_index_.count(e->id) ? held(e->id) : e;
+    auto current = held(e->id, false);  // a list is no use of each: the cache's order stays
+    if (!current) current = e;
     seen.insert(e->id);
     if (matches(*current)) out.push_back(std::move(current));
   }

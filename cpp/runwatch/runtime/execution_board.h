@@ -81,8 +81,8 @@ class ExecutionBoard final : public ExecutionReader {
   };
   using EndedList = std::list<Ended>;  // most recently used first
 
-  // mutex_ held.
-  Snapshot held(const std::string& id) const;
+  // mutex_ held. `touch` makes an ended one the most recently used.
+  Snapshot held(const std::string& id, bool touch = true) const;
   void keep_ended(Snapshot execution, Ticket ticket) const;
   void evict_recorded() const;
 
