@@ -21,6 +21,10 @@ inline void require(bool holds, const char* property) {
 }
 
 // Error messages reach logs, JSON answers and Python: they must be UTF-8 whatever the input.
-inline void require_utf8(std::string_view text, const char* what) { require(is_valid_utf8(text), what); }
+inline void require_utf8(std::string_view text, const char* what) {
+  if (is_valid_utf8(text)) return;
+  std::fprintf(stderr, "not UTF-8: %s\n", repair_utf8(text).c_str());
+  require(false, what);
+}
 
 }  // namespace runwatch::fuzz

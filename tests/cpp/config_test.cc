@@ -212,6 +212,12 @@ TEST(Config, TextThatIsNotUtf8IsRefusedWithItsPosition) {
                                       "port number from 0 (any free port) to 65535, got '\ufffd'"}));
 }
 
+TEST(Config, ANulCharacterIsRefusedWithItsPosition) {
+  EXPECT_EQ(errors_of([] { load(std::string("kestra:\n  me\0trics: {}\n", 23)); }),
+            (std::vector<std::string>{"application.yml:2:5: error: the configuration holds a NUL character here, "
+                                      "which YAML does not allow"}));
+}
+
 TEST(Config, BasicAuthNeedsBothParts) {
   auto errors = errors_of([] { load("endpoints:\n  all:\n    basic-auth:\n      username: admin\n"); });
   EXPECT_EQ(errors, (std::vector<std::string>{

@@ -385,6 +385,11 @@ TEST_F(FlowLoaderTest, TextThatIsNotUtf8IsRefusedAtItsFirstBadByte) {
                "the flow is not valid UTF-8: byte 0xC3 here");
 }
 
+TEST_F(FlowLoaderTest, ANulCharacterIsRefusedWhereItIs) {
+  expect_issue(only_issue(std::string("id: f\nnamespace: n\ntasks:\n  - id: a\0_b\n", 39)), "", 4, 10,
+               "the flow holds a NUL character here, which YAML does not allow");
+}
+
 TEST_F(FlowLoaderTest, NumbersOutOfRangeArePositionedErrors) {
   expect_issue(only_issue("id: f\nnamespace: n\nvariables:\n  big: 123456789012345678901234567890\n"
                           "tasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n"),

@@ -178,6 +178,8 @@ TEST(MetricsText, MalformedTextIsAnErrorNamingTheLine) {
   EXPECT_EQ(parse_error("x{a=\"1\n"), "line 1: unterminated label value: x{a=\"1");
   EXPECT_EQ(parse_error("x{a=\"1\\\n"), "line 1: unterminated label value: x{a=\"1\\");
   EXPECT_EQ(parse_error("x{a=\"\\t\"} 1\n"), "line 1: invalid escape sequence '\\t' in a label value: x{a=\"\\t\"} 1");
+  EXPECT_EQ(parse_error("x{a=\"\\\u00e9\"} 1\n"),
+            "line 1: invalid escape sequence '\\\u00e9' in a label value: x{a=\"\\\u00e9\"} 1");
   EXPECT_EQ(parse_error("x{a 1\n"), "line 1: expected '=' after label name 'a': x{a 1");
   EXPECT_EQ(parse_error("x{a=1} 1\n"), "line 1: expected a quoted label value: x{a=1} 1");
   EXPECT_EQ(parse_error("x{=\"1\"} 1\n"), "line 1: expected a label name: x{=\"1\"} 1");

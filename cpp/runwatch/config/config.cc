@@ -510,7 +510,7 @@ Environment process_environment() {
 }
 
 Config load_config(const std::string& yaml, const std::string& file, const Environment& env) {
-  if (auto problem = find_utf8_problem(yaml, "the configuration"))
+  if (auto problem = find_yaml_text_problem(yaml, "the configuration"))
     throw ConfigError({{file, "", problem->position.line, problem->position.column, problem->message,
                         ValidationIssue::Severity::Error}});
   YAML::Node root;

@@ -3,6 +3,7 @@
 #include "runwatch/expr/ast.h"
 #include "runwatch/expr/parser.h"
 #include "runwatch/expr/render_context.h"
+#include "runwatch/model/utf8.h"
 
 namespace runwatch::expr {
 namespace {
@@ -38,6 +39,8 @@ Template::Template(std::unique_ptr<const CompiledTemplate> compiled)
 Template::~Template() = default;
 
 std::shared_ptr<const Template> Template::compile(std::string_view text) {
+  if (auto problem = find_utf8_problem(text, "the template"))
+    throw TemplateError(problem->position.line, problem->position.column, problem->message);
   auto compiled = std::make_unique<const CompiledTemplate>(parse_template(text));
   return std::shared_ptr<const Template>(new Template(std::move(compiled)));
 }

@@ -2,10 +2,13 @@
 
 #include <algorithm>
 
+#include "runwatch/model/utf8.h"
+
 namespace runwatch {
 
 void IssueList::error(std::string path, SourcePos pos, std::string message) {
-  issues_.push_back({file_, std::move(path), pos.line, pos.column, std::move(message), ValidationIssue::Severity::Error});
+  // Messages quote what the file holds; whatever a check missed, they stay UTF-8.
+  issues_.push_back({file_, repair_utf8(path), pos.line, pos.column, repair_utf8(message), ValidationIssue::Severity::Error});
 }
 
 bool IssueList::has_errors() const {

@@ -16,14 +16,11 @@
 #include "runwatch/model/utf8.h"
 
 namespace runwatch {
-namespace {
-
-}  // namespace
 
 FlowLoadResult load_flow(std::string_view yaml, std::string_view file, const TypeCatalog& catalog,
                          const TemplateChecker* templates) {
   IssueList issues{std::string(file)};
-  if (auto problem = find_utf8_problem(yaml, "the flow")) {
+  if (auto problem = find_yaml_text_problem(yaml, "the flow")) {
     issues.error("", {problem->position.line, problem->position.column}, problem->message);
     return {nullptr, issues.sorted()};
   }

@@ -60,6 +60,13 @@ class LineParser {
     return line_.substr(start, pos_ - start);
   }
 
+  // The whole character that starts at `start` (the line is UTF-8), for messages.
+  std::string_view character_at(size_t start) const {
+    size_t end = start + 1;
+    while (end < line_.size() && (static_cast<unsigned char>(line_[end]) & 0xC0) == 0x80) ++end;
+    return line_.substr(start, end - start);
+  }
+
   // A quoted label value with \\, \" and \n escapes.
   std::string quoted() {
     if (at_end() || peek() != '"') fail("expected a quoted label value");
@@ -77,7 +84,7 @@ class LineParser {
       char e = line_[pos_++];
       if (e == '\\' || e == '"') out.push_back(e);
       else if (e == 'n') out.push_back('\n');
-      else fail(std::string("invalid escape sequence '\\").append(1, e).append("' in a label value"));
+      else fail(std::string("invalid escape sequence '\\").append(character_at(pos_ - 1)).append("' in a label value"));
     }
   }
 
