@@ -43,7 +43,9 @@ SecretCipher SecretCipher::from_configured_key(std::string_view key) {
     throw CryptoError("decodes to " + std::to_string(size) +
                       " bytes; an AES key is 16, 24 or 32 bytes");
   }
-  return SecretCipher(std::move(*raw));
+  SecretCipher cipher(std::string(raw->data(), raw->size()));
+  OPENSSL_cleanse(raw->data(), raw->size());
+  return cipher;
 }
 
 SecretCipher SecretCipher::ephemeral() {
