@@ -28,6 +28,14 @@ TEST(ModelDuration, ParsesIsoDurationsAsJavaDoes) {
     EXPECT_EQ(parse_duration(bad), std::nullopt) << bad;
 }
 
+// Duration counts nanoseconds in 64 bits: what does not fit is refused, never wrapped.
+TEST(ModelDuration, DurationsPast292YearsAreRefused) {
+  EXPECT_EQ(parse_duration("PT9223372036S"), Duration(9'223'372'036s));
+  EXPECT_EQ(parse_duration("-PT9223372036S"), Duration(-9'223'372'036s));
+  for (const char* long_one : {"PT9223372037S", "PT222222222222222222222222222215S", "P106752D", "P1DT9223372036S"})
+    EXPECT_EQ(parse_duration(long_one), std::nullopt) << long_one;
+}
+
 TEST(ModelDuration, FormatsLikeJavaDurationToString) {
   EXPECT_EQ(format_duration(0s), "PT0S");
   EXPECT_EQ(format_duration(90s), "PT1M30S");

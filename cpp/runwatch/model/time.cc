@@ -3,6 +3,7 @@
 #include <cctype>
 #include <charconv>
 #include <cstdio>
+#include <limits>
 
 namespace runwatch {
 namespace {
@@ -62,7 +63,8 @@ std::optional<Duration> parse_duration(std::string_view text) {
     nanos += *number * scale;
     any = true;
   }
-  if (!any) return std::nullopt;
+  // Duration counts nanoseconds in 64 bits: about 292 years at most.
+  if (!any || !(nanos + 0.5L < static_cast<long double>(std::numeric_limits<long long>::max()))) return std::nullopt;
   auto d = duration_cast<Duration>(std::chrono::nanoseconds(static_cast<long long>(nanos + 0.5L)));
   return negative ? -d : d;
 }

@@ -10,7 +10,8 @@ namespace runwatch {
 using TimePoint = std::chrono::system_clock::time_point;
 using Duration = std::chrono::system_clock::duration;
 
-// "PT1H30M", "PT0.25S", "P1DT2H", "-PT5S". Case-insensitive like java.time.Duration.
+// "PT1H30M", "PT0.25S", "P1DT2H", "-PT5S". Case-insensitive like java.time.Duration;
+// nullopt past 292 years (nanoseconds in 64 bits; Java's Duration goes further).
 std::optional<Duration> parse_duration(std::string_view text);
 // Java's Duration.toString(): "PT1M30S", "PT0.25S", "PT0S".
 std::string format_duration(Duration d);
