@@ -3,7 +3,6 @@
 
 #include "bindings.h"
 #include "python_task.h"
-#include "runwatch/condition/lint.h"
 #include "runwatch/engine.h"
 #include "value_cast.h"
 
@@ -181,15 +180,7 @@ void bind_engine(py::module_& m) {
             return out;
           },
           py::arg("namespace"), py::arg("flow_id"), py::arg("state"), py::arg("labels") = py::dict())
-      .def("lint", [](const Engine& e) {
-        auto flows = e.flows();
-        LintScope scope;
-        for (const auto& f : flows) scope.flows.push_back(f.get());
-        std::vector<ValidationIssue> issues;
-        for (const auto& f : flows)
-          for (auto& issue : lint_flow(*f, scope)) issues.push_back(std::move(issue));
-        return issues_to_python(issues);
-      })
+      .def("lint", [](const Engine& e) { return issues_to_python(e.lint()); })
       .def(
           "wait_idle",
           [](Engine& e, Seconds timeout) {

@@ -9,6 +9,7 @@ from .errors import ConfigError, Error, ExecutionTimeout, FlowValidationError, I
 from .execution import Execution
 from .notifier import NotificationMessage, Notifier
 from .tasks import TaskContext, task
+from .validation import Issues, validate
 
 __all__ = [
     "ConfigError",
@@ -20,6 +21,7 @@ __all__ = [
     "Flow",
     "FlowValidationError",
     "InputError",
+    "Issues",
     "LogEntry",
     "ManualClock",
     "NotFoundError",
@@ -35,4 +37,5 @@ __all__ = [
     "metrics",
     "task",
     "testing",
+    "validate",
 ]

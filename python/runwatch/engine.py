@@ -57,6 +57,21 @@ def _reachable(host: str) -> str:
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
 
 
+def exposure_notes(config: _core.Config) -> list[str]:
+    """What `runwatch server` says at start about who can reach it."""
+    loopback = _core.is_loopback_host
+    notes = []
+    if loopback(config.api_host) and loopback(config.management_host):
+        notes.append("listening on loopback only: to serve other machines set micronaut.server.host "
+                     "(with kestra.server.basic-auth.username and .password) and endpoints.all.host")
+    for host, auth_key, tls in ((config.api_host, "kestra.server.basic-auth", config.api_tls),
+                                (config.management_host, "endpoints.all.basic-auth", config.management_tls)):
+        if not loopback(host) and not tls and any(k.startswith(auth_key) for k in config.effective):
+            notes.append(f"warning: {auth_key} credentials travel in clear over plain HTTP on {host}: "
+                         "enable TLS (micronaut.server.ssl, endpoints.all.ssl) or put a TLS proxy in front")
+    return notes
+
+
 class Server:
     """The API server and the management server of a running engine.
 

@@ -7,15 +7,15 @@
 #include <optional>
 
 #include "runwatch/api/execution_json.h"
-#include "runwatch/model/json_text.h"
-#include "runwatch/store/store_error.h"
-#include "runwatch/condition/lint.h"
 #include "runwatch/engine.h"
+#include "runwatch/model/json_text.h"
 #include "runwatch/model/utf8.h"
 #include "runwatch/server/basic_auth.h"
 #include "runwatch/server/connection_watch.h"
 #include "runwatch/server/http_listener.h"
 #include "runwatch/server/router.h"
+#include "runwatch/store/store_error.h"
+#include "runwatch/validation.h"
 
 namespace runwatch {
 namespace {
@@ -271,7 +271,7 @@ struct ApiServer::Impl {
   void add_flow_routes() {
     router.post("/api/v1/flows/validate", [this](const Match& m, httplib::Response& res) { validate(m, res); });
     router.post("/api/v1/flows", [this](const Match& m, httplib::Response& res) {
-      auto checked = load_flow(m.body.text, "", engine.plugins(), &Engine::templates());
+      auto checked = check_flow(m.body.text);
       if (!checked.flow) return invalid_flow(res, checked.issues);
       if (engine.flow(checked.flow->ns, checked.flow->id))
         throw HttpStatusError(422, "Flow '" + checked.flow->key() + "' already exists: update it with PUT");
@@ -302,7 +302,7 @@ struct ApiServer::Impl {
     });
     router.put("/api/v1/flows/{namespace}/{id}", [this](const Match& m, httplib::Response& res) {
       existing_flow(m.param("namespace"), m.param("id"));
-      auto checked = load_flow(m.body.text, "", engine.plugins(), &Engine::templates());
+      auto checked = check_flow(m.body.text);
       if (!checked.flow) return invalid_flow(res, checked.issues);
       if (checked.flow->ns != m.param("namespace") || checked.flow->id != m.param("id"))
         throw HttpStatusError(422, "The flow in the body is '" + checked.flow->key() + "', not '" + m.param("namespace") +
@@ -318,7 +318,7 @@ struct ApiServer::Impl {
 
   // A recorded revision as Kestra shows it; only its source when it no longer loads.
   Value revision_json(const store::StoredFlow& stored) const {
-    auto checked = load_flow(stored.source, "", engine.plugins(), &Engine::templates());
+    auto checked = check_flow(stored.source);
     Value out = checked.flow ? flow_json(*checked.flow)
                              : Value{{"id", stored.id}, {"namespace", stored.ns}, {"source", stored.source}};
     out["revision"] = stored.revision;
@@ -329,12 +329,10 @@ struct ApiServer::Impl {
   // Kestra's answer: one entry per YAML document, with its errors and lint warnings.
   void validate(const Match& m, httplib::Response& res) const {
     auto loaded = engine.flows();
-    LintScope scope;
-    for (const auto& f : loaded) scope.flows.push_back(f.get());
     Value out = Value::array();
     int index = 0;
     for (const auto& doc : documents_of(m.body.text)) {
-      auto checked = load_flow(doc, "", engine.plugins(), &Engine::templates());
+      auto checked = check_flow(doc);
       Value entry = {{"index", index++}};
       std::vector<ValidationIssue> warnings;
       std::string errors;
@@ -343,7 +341,7 @@ struct ApiServer::Impl {
       if (checked.flow) {
         entry["flow"] = checked.flow->id;
         entry["namespace"] = checked.flow->ns;
-        warnings = lint_flow(*checked.flow, scope);
+        warnings = lint_flows({checked.flow}, loaded);
       }
       entry["constraints"] = errors.empty() ? Value() : Value(errors);
       entry["issues"] = issues_json(checked.issues);
