@@ -51,17 +51,19 @@ sanitize: deps
 
 # Timed fuzzing (not part of `make test`): every target for FUZZ_SECONDS under libFuzzer,
 # ASan and UBSan, from its seed corpus; new inputs go to build/fuzz/corpus-*, crashes to
-# build/fuzz/crash-* (keep each one in fuzz/regressions/ once fixed).
+# build/fuzz/crash-* (keep each one in fuzz/regressions/ once fixed). Every target runs,
+# whatever an earlier one found.
 fuzz:
 	@scripts/install-deps.sh fuzz
 	cmake -S . -B build/fuzz -DCMAKE_BUILD_TYPE=RelWithDebInfo -DCMAKE_CXX_COMPILER=clang++ -DRUNWATCH_FUZZ=ON \
 		-DRUNWATCH_SANITIZE=ON -DCMAKE_CXX_FLAGS=-fsanitize=fuzzer-no-link
 	cmake --build build/fuzz
-	for f in build/fuzz/fuzz_*; do t=$${f##*/fuzz_}; mkdir -p build/fuzz/corpus-$$t; \
+	failed=; for f in build/fuzz/fuzz_*; do t=$${f##*/fuzz_}; mkdir -p build/fuzz/corpus-$$t; \
 		extra=; [ $$t = flow_loader ] && extra="../shared/corpus/kestra-flows ../shared/spec/examples examples/flows"; \
 		$$f -max_total_time=$(FUZZ_SECONDS) -timeout=10 -rss_limit_mb=4096 -print_final_stats=1 \
 			-artifact_prefix=build/fuzz/crash-$$t- build/fuzz/corpus-$$t fuzz/corpus/$$t fuzz/regressions/$$t $$extra \
-			|| exit 1; done
+			|| failed="$$failed $$t"; done; \
+	[ -z "$$failed" ] || { echo "fuzz targets that failed:$$failed (their inputs: build/fuzz/crash-*)"; exit 1; }
 
 # Figures, not tests: see bench/README.md. Release build of its own; every bench_*.cc runs;
 # memory_engine runs in its own process twice (all at once, then at most 1,000 in flight).

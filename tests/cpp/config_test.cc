@@ -218,6 +218,25 @@ TEST(Config, ANulCharacterIsRefusedWithItsPosition) {
                                       "which YAML does not allow"}));
 }
 
+TEST(Config, AnAliasInsideWhatItNamesIsRefusedWithItsPosition) {
+  EXPECT_EQ(errors_of([] { load("kestra:\n  metrics: &m {tags: *m}\n"); }),
+            (std::vector<std::string>{"application.yml:2:22: error: this alias names a list or mapping that holds it: "
+                                      "the document would never end"}));
+}
+
+TEST(Config, AnAliasBombIsRefusedBeforeItExpands) {
+  std::string yaml = "l0: &l0 {a: x, b: x, c: x, d: x, e: x, f: x, g: x, h: x, i: x, j: x}\n";
+  for (int level = 1; level <= 9; ++level) {
+    std::string prev = "*l" + std::to_string(level - 1);
+    yaml += "l" + std::to_string(level) + ": &l" + std::to_string(level) + " {";
+    for (int i = 0; i < 10; ++i) yaml += std::string(i ? ", " : "") + char('a' + i) + ": " + prev;
+    yaml += "}\n";
+  }
+  EXPECT_EQ(errors_of([&] { load(yaml); }),
+            (std::vector<std::string>{"application.yml:5:37: error: the document expands to more than 100000 values "
+                                      "once its aliases are followed: it is refused (an alias bomb?)"}));
+}
+
 TEST(Config, BasicAuthNeedsBothParts) {
   auto errors = errors_of([] { load("endpoints:\n  all:\n    basic-auth:\n      username: admin\n"); });
   EXPECT_EQ(errors, (std::vector<std::string>{

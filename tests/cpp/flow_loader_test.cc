@@ -373,6 +373,17 @@ TEST_F(FlowLoaderTest, MoreThanFiftyAliasesOfCollectionsAreRefused) {
   expect_issue(issue, "", 5, 207, "more than 50 aliases of lists or mappings: the document is refused (an alias bomb?)");
 }
 
+// yaml-cpp resolves an alias inside the node its anchor names to that node: the tree
+// loaded would hold itself, and every walk of it would never end.
+TEST_F(FlowLoaderTest, AnAliasInsideWhatItNamesIsRefused) {
+  expect_issue(only_issue("id: f\nnamespace: n\nvariables:\n  a: &a [x, *a]\n"
+                          "tasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n"),
+               "", 4, 13, "this alias names a list or mapping that holds it: the document would never end");
+  expect_issue(only_issue("id: f\nnamespace: n\nvariables:\n  a: &a {b: [{c: *a}]}\n"
+                          "tasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n"),
+               "", 4, 18, "this alias names a list or mapping that holds it: the document would never end");
+}
+
 TEST_F(FlowLoaderTest, AFewAliasesStillLoad) {
   auto result = load("id: f\nnamespace: n\nvariables:\n  base: &base {team: data}\n  copy: *base\n"
                      "tasks:\n  - id: a\n    type: io.kestra.plugin.core.log.Log\n    message: hi\n");

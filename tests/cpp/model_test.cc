@@ -2,6 +2,8 @@
 // Kestra's states, the manual clock and cancellation.
 #include <gtest/gtest.h>
 
+#include <limits>
+
 #include <thread>
 
 #include "runwatch/model/clock.h"
@@ -53,6 +55,26 @@ TEST(ModelInstant, ParsesZonedDateTimes) {
   for (const char* bad : {"2024-01-31", "2024-01-31T10:00:00", "2024-02-30T10:00:00Z", "2024-01-31T25:00:00Z",
                           "2024-01-31T10:00:00+2", "2024-01-31T10:00:00Zjunk"})
     EXPECT_EQ(parse_instant(bad), std::nullopt) << bad;
+}
+
+// TimePoint holds nanoseconds in 64 bits: instants are kept a day inside its ends, and
+// what would leave them is refused, never wrapped around.
+TEST(ModelInstant, InstantsOutsideTheSupportedRangeAreRefused) {
+  EXPECT_EQ(parse_instant("2262-04-10T23:59:59.999999Z"), kLatestInstant - 999ns);
+  EXPECT_EQ(parse_instant("2262-04-11T00:00:00Z"), std::nullopt);
+  EXPECT_EQ(parse_instant("1677-09-22T00:00:00Z"), kEarliestInstant);
+  EXPECT_EQ(parse_instant("1677-09-22T00:00:00+00:01"), std::nullopt);
+  EXPECT_EQ(parse_instant("5858-01-02T03:04:05Z"), std::nullopt);
+  auto far = parse_instant_parts("5858-01-02T03:04:05.5Z");
+  ASSERT_TRUE(far);
+  EXPECT_EQ(far->seconds.time_since_epoch().count(), 122'693'540'645);
+  EXPECT_EQ(far->fraction, 500ms);
+  EXPECT_EQ(instant_at(std::chrono::sys_seconds(9'223'372'036s)), std::nullopt);
+  EXPECT_EQ(instant_at(std::chrono::sys_seconds(60s), 5ns), TimePoint(60'000'000'005ns));
+  EXPECT_EQ(instant_after(TimePoint{}, 1h, 2), TimePoint(2h));
+  EXPECT_EQ(instant_after(TimePoint{}, 1ns, std::numeric_limits<long long>::max()), std::nullopt);
+  EXPECT_EQ(instant_after(TimePoint{}, 1h, std::numeric_limits<long long>::min()), std::nullopt);
+  EXPECT_EQ(instant_after(kLatestInstant, 1ns, 1), std::nullopt);
 }
 
 TEST(ModelState, NamesAndTerminalStatesAreKestras) {

@@ -108,7 +108,11 @@ ZonedDateTime parse_zoned_date_time(std::string_view text) {
   seconds offset;
   if (!scan.date(date) || !scan.take('T') || !scan.time(time) || !scan.offset(offset))
     invalid("zoned date-time", text);
-  ZonedDateTime out{sys_days{date} + duration_cast<TimePoint::duration>(time - offset), offset};
+  auto instant = instant_at(sys_days{date} - offset, time);
+  if (!instant)
+    throw Error("zoned date-time '" + std::string(text) + "' is outside the dates supported, from " +
+                std::string(kInstantRange));
+  ZonedDateTime out{*instant, offset};
   if (std::string_view zone; !scan.done()) {
     if (!scan.zone(zone)) invalid("zoned date-time", text);
     try {

@@ -2,6 +2,7 @@
 #include "runwatch/crypto/secret_cipher.h"
 #include "runwatch/model/json_text.h"
 #include "runwatch/model/utf8.h"
+#include "runwatch/yaml/text_guard.h"
 
 #include <arpa/inet.h>
 #include <yaml-cpp/yaml.h>
@@ -510,7 +511,7 @@ Environment process_environment() {
 }
 
 Config load_config(const std::string& yaml, const std::string& file, const Environment& env) {
-  if (auto problem = find_yaml_text_problem(yaml, "the configuration"))
+  if (auto problem = check_yaml_text(yaml, "the configuration"))
     throw ConfigError({{file, "", problem->position.line, problem->position.column, problem->message,
                         ValidationIssue::Severity::Error}});
   YAML::Node root;

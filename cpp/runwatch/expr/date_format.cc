@@ -13,6 +13,10 @@ using namespace std::chrono;
 
 [[noreturn]] void fail(const std::string& message) { throw std::invalid_argument(message); }
 
+[[noreturn]] void out_of_range(std::string_view date) {
+  fail("Date '" + std::string(date) + "' is outside the dates supported, from " + std::string(kInstantRange));
+}
+
 constexpr std::array<const char*, 12> kMonths = {"January", "February", "March",     "April",   "May",      "June",
                                                  "July",    "August",   "September", "October", "November", "December"};
 constexpr std::array<const char*, 7> kWeekdays = {"Sunday",   "Monday", "Tuesday", "Wednesday",
@@ -205,7 +209,8 @@ TimePoint parse_with_pattern(std::string_view text, std::string_view pattern, co
   year_month_day ymd{std::chrono::year(year), std::chrono::month(month), std::chrono::day(day)};
   if (!ymd.ok()) fail("Invalid date in '" + std::string(text) + "'");
   auto local = sys_days(ymd) + hours(hour) + minutes(minute) + seconds(second);
-  return time_point_cast<TimePoint::duration>(local - offset.value_or(zone.offset) + nanoseconds(nanos));
+  if (auto instant = instant_at(local - offset.value_or(zone.offset), nanoseconds(nanos))) return *instant;
+  out_of_range(text);
 }
 
 }  // namespace
@@ -243,16 +248,29 @@ std::string format_date(TimePoint t, std::string_view format, const Zone& zone) 
 }
 
 TimePoint parse_date(const Value& input, const std::optional<std::string>& existing_format, const Zone& zone) {
-  if (input.is_number_integer()) return TimePoint(seconds(input.get<std::int64_t>()));
+  if (input.is_number_integer()) {
+    if (auto instant = instant_at(sys_seconds(seconds(input.get<std::int64_t>())))) return *instant;
+    out_of_range(dump_json(input));
+  }
   if (!input.is_string()) fail("a date must be a string or epoch seconds, not " + dump_json(input));
   const auto& text = input.get_ref<const std::string&>();
   if (existing_format) return parse_with_pattern(text, named_pattern(*existing_format), zone);
-  if (auto instant = parse_instant(text)) return *instant;
-  fail("Text '" + text + "' could not be parsed as a date-time with an offset");
+  auto parts = parse_instant_parts(text);
+  if (!parts) fail("Text '" + text + "' could not be parsed as a date-time with an offset");
+  if (auto instant = instant_at(parts->seconds, parts->fraction)) return *instant;
+  out_of_range(text);
 }
 
 TimePoint add_to_date(TimePoint t, std::int64_t amount, std::string_view unit, const Zone& zone) {
-  auto fixed = [&](auto duration) { return t + duration_cast<TimePoint::duration>(duration * amount); };
+  auto leaves_range = [&] {
+    fail("Adding " + std::to_string(amount) + " " + std::string(unit) + " to " + format_instant(t) +
+         " leaves the dates supported, from " + std::string(kInstantRange));
+  };
+  auto fixed = [&](auto duration) {
+    auto moved = instant_after(t, duration_cast<TimePoint::duration>(duration), amount);
+    if (!moved) leaves_range();
+    return *moved;
+  };
   if (unit == "NANOS") return fixed(nanoseconds(1));
   if (unit == "MICROS") return fixed(microseconds(1));
   if (unit == "MILLIS") return fixed(milliseconds(1));
@@ -262,15 +280,20 @@ TimePoint add_to_date(TimePoint t, std::int64_t amount, std::string_view unit, c
   if (unit == "HALF_DAYS") return fixed(hours(12));
   if (unit == "DAYS") return fixed(days(1));
   if (unit == "WEEKS") return fixed(weeks(1));
-  std::int64_t months_to_add = unit == "MONTHS" ? amount : unit == "YEARS" ? amount * 12 : unit == "DECADES" ? amount * 120 : 0;
-  if (months_to_add == 0 && amount != 0) fail("Unsupported unit \"" + std::string(unit) + "\"");
+  std::int64_t per_amount = unit == "MONTHS" ? 1 : unit == "YEARS" ? 12 : unit == "DECADES" ? 120 : 0;
+  if (per_amount == 0) fail("Unsupported unit \"" + std::string(unit) + "\"");
+  // Past a thousand years every date leaves the range; below it the months fit chrono's years.
+  if (amount > 12'000 / per_amount || amount < -12'000 / per_amount) leaves_range();
+  std::int64_t months_to_add = amount * per_amount;
   auto local = t + zone.offset;
   auto day = floor<days>(local);
   year_month_day ymd{day};
   auto shifted = ymd.year() / ymd.month() / std::chrono::day(1) + std::chrono::months(months_to_add);
   auto last = year_month_day_last(shifted.year(), month_day_last(shifted.month())).day();
   year_month_day target{shifted.year(), shifted.month(), std::min(ymd.day(), last)};
-  return sys_days(target) + (local - day) - zone.offset;
+  auto moved = instant_at(sys_days(target) - zone.offset, local - day);
+  if (!moved) leaves_range();
+  return *moved;
 }
 
 }  // namespace runwatch::expr

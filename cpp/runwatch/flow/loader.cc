@@ -7,25 +7,21 @@
 
 #include <yaml-cpp/yaml.h>
 
-#include "runwatch/flow/alias_guard.h"
 #include "runwatch/flow/duplicate_keys.h"
 #include "runwatch/flow/flow_parser.h"
 #include "runwatch/flow/issues.h"
 #include "runwatch/flow/template_scan.h"
 #include "runwatch/flow/yaml_node.h"
 #include "runwatch/model/utf8.h"
+#include "runwatch/yaml/text_guard.h"
 
 namespace runwatch {
 
 FlowLoadResult load_flow(std::string_view yaml, std::string_view file, const TypeCatalog& catalog,
                          const TemplateChecker* templates) {
   IssueList issues{std::string(file)};
-  if (auto problem = find_yaml_text_problem(yaml, "the flow")) {
+  if (auto problem = check_yaml_text(yaml, "the flow")) {
     issues.error("", {problem->position.line, problem->position.column}, problem->message);
-    return {nullptr, issues.sorted()};
-  }
-  if (auto problem = check_aliases(yaml)) {
-    issues.error("", problem->pos, problem->message);
     return {nullptr, issues.sorted()};
   }
   YAML::Node root;

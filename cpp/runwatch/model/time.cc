@@ -129,6 +129,12 @@ std::string format_instant(TimePoint t) {
 }
 
 std::optional<TimePoint> parse_instant(std::string_view text) {
+  auto parts = parse_instant_parts(text);
+  if (!parts) return std::nullopt;
+  return instant_at(parts->seconds, parts->fraction);
+}
+
+std::optional<InstantParts> parse_instant_parts(std::string_view text) {
   // YYYY-MM-DDTHH:MM[:SS[.fraction]](Z|±HH:MM)
   int y, mo, d, h, mi;
   int consumed = 0;
@@ -173,8 +179,34 @@ std::optional<TimePoint> parse_instant(std::string_view text) {
   using namespace std::chrono;
   year_month_day ymd{year{y}, month{static_cast<unsigned>(mo)}, day{static_cast<unsigned>(d)}};
   if (!ymd.ok()) return std::nullopt;
-  auto tp = sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec} + microseconds{micros} - seconds{offset_seconds};
-  return time_point_cast<Duration>(tp);
+  return InstantParts{sys_days{ymd} + hours{h} + minutes{mi} + seconds{sec} - seconds{offset_seconds},
+                      microseconds{micros}};
+}
+
+namespace {
+
+std::optional<TimePoint> in_range(long long nanos) {
+  TimePoint t{Duration(nanos)};
+  if (t < kEarliestInstant || t > kLatestInstant) return std::nullopt;
+  return t;
+}
+
+}  // namespace
+
+std::optional<TimePoint> instant_at(std::chrono::sys_seconds seconds, std::chrono::nanoseconds within) {
+  long long nanos;
+  if (__builtin_mul_overflow(seconds.time_since_epoch().count(), 1'000'000'000LL, &nanos) ||
+      __builtin_add_overflow(nanos, within.count(), &nanos))
+    return std::nullopt;
+  return in_range(nanos);
+}
+
+std::optional<TimePoint> instant_after(TimePoint t, Duration unit, long long amount) {
+  long long delta, nanos;
+  if (__builtin_mul_overflow(unit.count(), amount, &delta) ||
+      __builtin_add_overflow(t.time_since_epoch().count(), delta, &nanos))
+    return std::nullopt;
+  return in_range(nanos);
 }
 
 double to_seconds(Duration d) { return std::chrono::duration<double>(d).count(); }

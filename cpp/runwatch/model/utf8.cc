@@ -84,11 +84,4 @@ std::optional<Utf8Problem> find_utf8_problem(std::string_view text, std::string_
                                                  kHex[byte & 15] + " here"};
 }
 
-std::optional<Utf8Problem> find_yaml_text_problem(std::string_view text, std::string_view what) {
-  if (auto problem = find_utf8_problem(text, what)) return problem;
-  size_t nul = text.find('\0');
-  if (nul == std::string_view::npos) return std::nullopt;
-  return Utf8Problem{position_of(text, nul), std::string(what) + " holds a NUL character here, which YAML does not allow"};
-}
-
 }  // namespace runwatch

@@ -31,8 +31,4 @@ struct Utf8Problem {
 };
 std::optional<Utf8Problem> find_utf8_problem(std::string_view text, std::string_view what);
 
-// As find_utf8_problem, and a NUL character is a problem too: a YAML stream may not hold
-// one (YAML 1.2, 5.1), and yaml-cpp reads one with the byte after it as one character.
-std::optional<Utf8Problem> find_yaml_text_problem(std::string_view text, std::string_view what);
-
 }  // namespace runwatch

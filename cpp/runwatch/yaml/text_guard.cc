@@ -1,4 +1,4 @@
-#include "runwatch/flow/alias_guard.h"
+#include "runwatch/yaml/text_guard.h"
 
 #include <yaml-cpp/yaml.h>
 #include <yaml-cpp/eventhandler.h>
@@ -10,8 +10,8 @@
 namespace runwatch {
 namespace {
 
-struct TooMany {
-  AliasProblem problem;
+struct Refused {
+  YamlTextProblem problem;
 };
 
 // Counts each node as it will be once loaded: an alias counts the whole node it names.
@@ -24,6 +24,9 @@ class ExpansionCounter : public YAML::EventHandler {
     leaf(mark, anchor);
   }
   void OnAlias(const YAML::Mark& mark, YAML::anchor_t anchor) override {
+    for (const auto& open : open_)
+      if (anchor != YAML::NullAnchor && open.anchor == anchor)
+        fail(mark, "this alias names a list or mapping that holds it: the document would never end");
     auto named = anchors_.find(anchor);
     long long size = named == anchors_.end() ? 1 : named->second.size;
     if (named != anchors_.end() && named->second.collection && ++collection_aliases_ > kMaxCollectionAliases)
@@ -74,7 +77,7 @@ class ExpansionCounter : public YAML::EventHandler {
                      " values once its aliases are followed: it is refused (an alias bomb?)");
   }
   [[noreturn]] static void fail(const YAML::Mark& mark, std::string message) {
-    throw TooMany{{{mark.line + 1, mark.column + 1}, std::move(message)}};
+    throw Refused{{{mark.line + 1, mark.column + 1}, std::move(message)}};
   }
 
   std::vector<Open> open_;
@@ -83,21 +86,29 @@ class ExpansionCounter : public YAML::EventHandler {
   long long total_ = 0;
 };
 
-}  // namespace
-
-std::optional<AliasProblem> check_aliases(std::string_view yaml) {
-  if (yaml.find('*') == std::string_view::npos) return std::nullopt;  // no alias at all
+std::optional<YamlTextProblem> check_aliases(std::string_view yaml) {
   std::istringstream in{std::string(yaml)};
   YAML::Parser parser(in);
   ExpansionCounter counter;
   try {
     while (parser.HandleNextDocument(counter)) {
     }
-  } catch (const TooMany& e) {
+  } catch (const Refused& e) {
     return e.problem;
   } catch (const YAML::Exception&) {
   }
   return std::nullopt;
+}
+
+}  // namespace
+
+std::optional<YamlTextProblem> check_yaml_text(std::string_view yaml, std::string_view what) {
+  if (auto problem = find_utf8_problem(yaml, what)) return YamlTextProblem{problem->position, problem->message};
+  if (size_t nul = yaml.find('\0'); nul != std::string_view::npos)
+    return YamlTextProblem{position_of(yaml, nul),
+                           std::string(what) + " holds a NUL character here, which YAML does not allow"};
+  if (yaml.find('*') == std::string_view::npos) return std::nullopt;  // no alias at all
+  return check_aliases(yaml);
 }
 
 }  // namespace runwatch
