@@ -123,16 +123,9 @@ void bind_engine(py::module_& m) {
            [](const Engine& e) {
              auto when = [](const std::optional<TimePoint>& t) { return t ? to_datetime(*t) : py::none(); };
              py::list out;
-             for (const auto& s : e.schedules()) {
-               py::dict d;
-               d["namespace"] = s.ns;
-               d["flow_id"] = s.flow_id;
-               d["trigger_id"] = s.trigger_id;
-               d["next_date"] = when(s.next_date);
-               d["last_date"] = when(s.last_date);
-               d["error"] = s.error.empty() ? py::object(py::none()) : py::str(s.error);
-               out.append(d);
-             }
+             for (const auto& s : e.schedules())
+               out.append(py::make_tuple(s.ns, s.flow_id, s.trigger_id, when(s.next_date), when(s.last_date),
+                                         s.error.empty() ? py::object(py::none()) : py::str(s.error)));
              return out;
            })
       .def(

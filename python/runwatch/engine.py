@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import warnings
 from collections.abc import Mapping
@@ -14,6 +15,18 @@ from .metrics import Metrics
 
 ManualClock = _core.ManualClock
 Flow = _core.Flow
+
+
+class ScheduledTrigger(NamedTuple):
+    """A Schedule trigger of a loaded flow: its next and last dates (timezone-aware, or None),
+    and why it cannot be scheduled or its latest date started nothing (None when all is well)."""
+
+    namespace: str
+    flow_id: str
+    trigger_id: str
+    next_date: Optional[datetime.datetime]
+    last_date: Optional[datetime.datetime]
+    error: Optional[str]
 
 
 class TriggerMatch(NamedTuple):
@@ -159,7 +172,7 @@ class Engine:
 
     def __init__(
         self,
-        config: Optional[Mapping[str, Any]] = None,
+        config: ConfigSource = None,
         clock: Optional[_core.ManualClock] = None,
         worker_threads: Optional[int] = None,
         secrets: Optional[Mapping[str, str]] = None,
@@ -231,8 +244,12 @@ class Engine:
         """Loads every *.yaml / *.yml flow under `path` (a file or a folder), all or nothing."""
         return self._core.load_flows(os.fspath(path))
 
-    def flow(self, namespace: str, flow_id: str) -> Optional[Flow]:
-        return self._core.flow(namespace, flow_id)
+    def flow(self, namespace: str, flow_id: str) -> Flow:
+        """The loaded flow; raises NotFoundError when there is none."""
+        found = self._core.flow(namespace, flow_id)
+        if found is None:
+            raise _core.NotFoundError(f"Flow '{namespace}.{flow_id}' not found")
+        return found
 
     def flows(self) -> list[Flow]:
         return self._core.flows()
@@ -244,12 +261,9 @@ class Engine:
         """
         return self._core.remove_flow(namespace, flow_id)
 
-    def schedules(self) -> list[dict[str, Any]]:
-        """The Schedule triggers of the loaded flows, sorted, one dict each: namespace, flow_id,
-        trigger_id, next_date and last_date (timezone-aware datetimes, or None), and error (why
-        the trigger cannot be scheduled or its latest date started nothing; None when all is well).
-        """
-        return self._core.schedules()
+    def schedules(self) -> list[ScheduledTrigger]:
+        """The Schedule triggers of the loaded flows, sorted by namespace, flow and trigger."""
+        return [ScheduledTrigger(*scheduled) for scheduled in self._core.schedules()]
 
     def run(
         self,
