@@ -12,7 +12,6 @@
 #include "runwatch/model/utf8.h"
 #include "runwatch/server/basic_auth.h"
 #include "runwatch/server/connection_watch.h"
-#include "runwatch/server/http_listener.h"
 #include "runwatch/server/router.h"
 #include "runwatch/store/store_error.h"
 #include "runwatch/validation.h"
@@ -22,23 +21,6 @@ namespace {
 
 constexpr const char* kWebhookType = "io.kestra.plugin.core.trigger.Webhook";
 constexpr int kMaxPageSize = 1000;
-
-// Engine errors as HTTP statuses: unknown flow or execution 404, anything else the
-// client asked that the engine refuses (bad inputs, a disabled flow) 422.
-template <typename Fn>
-auto engine_call(Fn&& fn) {
-  try {
-    return fn();
-  } catch (const NotFoundError& e) {
-    throw HttpStatusError(404, e.what());
-  } catch (const HttpStatusError&) {
-    throw;
-  } catch (const store::StoreError& e) {
-    throw HttpStatusError(503, e.what());  // the server's store, not the request, is at fault
-  } catch (const Error& e) {
-    throw HttpStatusError(422, e.what());
-  }
-}
 
 int int_param(const httplib::Request& req, const std::string& name, int fallback, int low, int high) {
   if (!req.has_param(name.c_str())) return fallback;
@@ -157,18 +139,23 @@ struct ApiServer::Impl {
   Engine& engine;
   std::optional<BasicAuthGate> gate;
   Router router;
-  std::unique_ptr<httplib::Server> server;
-  std::optional<HttpListener> listener;  // last: it stops before the rest goes
 
   Impl(ApiOptions o, Engine& e) : options(std::move(o)), engine(e) {
     if (options.basic_auth) gate.emplace(*options.basic_auth, options.realm);
     add_execution_routes();
     add_flow_routes();
-    server = new_http_server("API server", options.tls);
-    router.serve(*server, [this](const httplib::Request& req, httplib::Response& res) { return allowed(req, res); },
-                 static_cast<size_t>(options.max_request_size));
-    listener.emplace(*server, "API server", options.host, options.port, "api-http", options.threads,
-                     options.read_idle_timeout, options.write_idle_timeout);
+  }
+
+  HttpServerOptions shell() const {
+    return {.what = "API server",
+            .thread_prefix = "api-http",
+            .host = options.host,
+            .port = options.port,
+            .threads = options.threads,
+            .max_body = static_cast<size_t>(options.max_request_size),
+            .read_idle_timeout = options.read_idle_timeout,
+            .write_idle_timeout = options.write_idle_timeout,
+            .tls = options.tls};
   }
 
   // Kestra's kestra.server.basic-auth: every path needs the credentials but the open URLs.
@@ -188,7 +175,6 @@ struct ApiServer::Impl {
   }
 
   void add_execution_routes() {
-    // Fixed paths first: /search and /{id}/kill would otherwise read as {namespace}/{flowId}.
     router.get("/api/v1/executions/search", [this](const Match& m, httplib::Response& res) {
       const auto& req = m.request;
       ExecutionSearch search;
@@ -225,7 +211,7 @@ struct ApiServer::Impl {
     router.post("/api/v1/executions/{namespace}/{flowId}", [this](const Match& m, httplib::Response& res) {
       Value inputs = inputs_of(m);
       auto labels = labels_of(m.request);
-      auto created = engine_call([&] { return engine.submit(m.param("namespace"), m.param("flowId"), inputs, labels); });
+      auto created = engine.submit(m.param("namespace"), m.param("flowId"), inputs, labels);
       if (m.request.get_param_value("wait") != "true") return json(res, 200, execution_json(*created));
       // Waits at most wait_timeout (then 202, the execution as it is, still running), and
       // no longer than the client: a thread is not held for a client that has left.
@@ -262,9 +248,7 @@ struct ApiServer::Impl {
     Value variables = {{"body", body.is_discarded() ? Value(m.body.text) : body},
                        {"headers", headers},
                        {"parameters", parameters}};
-    auto created = engine_call([&] {
-      return engine.submit(flow->ns, flow->id, Value::object(), {}, std::move(variables));
-    });
+    auto created = engine.submit(flow->ns, flow->id, Value::object(), {}, std::move(variables));
     json(res, 200, execution_json(*created));
   }
 
@@ -354,15 +338,16 @@ struct ApiServer::Impl {
   }
 };
 
-ApiServer::ApiServer(ApiOptions options, Engine& engine) : impl_(std::make_unique<Impl>(std::move(options), engine)) {}
+ApiServer::ApiServer(ApiOptions options, Engine& engine)
+    : ApiServer(std::make_unique<Impl>(std::move(options), engine)) {}
+
+ApiServer::ApiServer(std::unique_ptr<Impl> impl)
+    : HttpServer(impl->shell(), std::move(impl->router),
+                 [routes = impl.get()](const httplib::Request& req, httplib::Response& res) {
+                   return routes->allowed(req, res);
+                 }),
+      impl_(std::move(impl)) {}
 
 ApiServer::~ApiServer() { stop(); }
-
-int ApiServer::port() const { return impl_->listener->port(); }
-
-const std::string& ApiServer::host() const { return impl_->options.host; }
-bool ApiServer::tls() const { return impl_->options.tls.enabled; }
-
-void ApiServer::stop() { impl_->listener->stop(); }
 
 }  // namespace runwatch
