@@ -3,7 +3,6 @@
 
 #include "bindings.h"
 #include "python_task.h"
-#include "runwatch/condition/lint.h"
 #include "runwatch/engine.h"
 #include "value_cast.h"
 
@@ -124,16 +123,9 @@ void bind_engine(py::module_& m) {
            [](const Engine& e) {
              auto when = [](const std::optional<TimePoint>& t) { return t ? to_datetime(*t) : py::none(); };
              py::list out;
-             for (const auto& s : e.schedules()) {
-               py::dict d;
-               d["namespace"] = s.ns;
-               d["flow_id"] = s.flow_id;
-               d["trigger_id"] = s.trigger_id;
-               d["next_date"] = when(s.next_date);
-               d["last_date"] = when(s.last_date);
-               d["error"] = s.error.empty() ? py::object(py::none()) : py::str(s.error);
-               out.append(d);
-             }
+             for (const auto& s : e.schedules())
+               out.append(py::make_tuple(s.ns, s.flow_id, s.trigger_id, when(s.next_date), when(s.last_date),
+                                         s.error.empty() ? py::object(py::none()) : py::str(s.error)));
              return out;
            })
       .def(
@@ -181,15 +173,7 @@ void bind_engine(py::module_& m) {
             return out;
           },
           py::arg("namespace"), py::arg("flow_id"), py::arg("state"), py::arg("labels") = py::dict())
-      .def("lint", [](const Engine& e) {
-        auto flows = e.flows();
-        LintScope scope;
-        for (const auto& f : flows) scope.flows.push_back(f.get());
-        std::vector<ValidationIssue> issues;
-        for (const auto& f : flows)
-          for (auto& issue : lint_flow(*f, scope)) issues.push_back(std::move(issue));
-        return issues_to_python(issues);
-      })
+      .def("lint", [](const Engine& e) { return issues_to_python(e.lint()); })
       .def(
           "wait_idle",
           [](Engine& e, Seconds timeout) {

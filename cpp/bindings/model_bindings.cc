@@ -3,11 +3,8 @@
 #include <pybind11/stl/filesystem.h>
 
 #include "bindings.h"
-#include "runwatch/condition/lint.h"
-#include "runwatch/engine.h"
-#include "runwatch/flow/loader.h"
 #include "runwatch/model/execution.h"
-#include "runwatch/tasks/registry.h"
+#include "runwatch/validation.h"
 #include "value_cast.h"
 
 namespace runwatch::bindings {
@@ -99,50 +96,23 @@ void bind_flow(py::module_& m) {
                              })
       .def_static(
           "from_yaml",
-          [](py::handle yaml, const std::string& file) {
-            return parse_flow(text_bytes(yaml), file, PluginRegistry::global(), &Engine::templates());
-          },
+          [](py::handle yaml, const std::string& file) { return flow_from_text(text_bytes(yaml), file); },
           py::arg("text"), py::arg("file") = "", "Parses a flow; raises FlowValidationError with every problem.")
       .def_static(
           "from_file",
-          [](const std::filesystem::path& path) {
-            auto result = load_flow_file(path, PluginRegistry::global(), &Engine::templates());
-            if (!result.ok()) {
-              std::vector<ValidationIssue> errors;
-              for (auto& issue : result.issues)
-                if (issue.severity == ValidationIssue::Severity::Error) errors.push_back(std::move(issue));
-              throw FlowValidationError(std::move(errors));
-            }
-            return result.flow;
-          },
+          [](const std::filesystem::path& path) { return flow_from_file(path); },
           py::arg("path"), "Loads a flow file; raises FlowValidationError with every problem.")
       .def(
-          "lint", [](const Flow& f) { return issues_to_python(lint_flow(f)); },
+          "lint", [](const Flow& f) { return issues_to_python(lint_flow_alone(f)); },
           "Warnings about this flow's triggers: conditions that can never all hold, states never seen.")
       .def("__repr__", [](const Flow& f) { return "<Flow " + f.ns + "." + f.id + " rev " + std::to_string(f.revision) + ">"; });
   m.def(
-      "lint_flows",
-      [](const std::vector<std::shared_ptr<Flow>>& flows) {
-        LintScope scope;
-        for (const auto& f : flows) scope.flows.push_back(f.get());
-        std::vector<ValidationIssue> issues;
-        for (const auto& f : flows)
-          for (auto& issue : lint_flow(*f, scope)) issues.push_back(std::move(issue));
-        return issues_to_python(issues);
+      "validate",
+      [](const std::vector<std::filesystem::path>& paths, const std::vector<std::string>& texts) {
+        auto validation = validate_flows(paths, texts);
+        return py::make_tuple(validation.checked, issues_to_python(validation.issues));
       },
-      py::arg("flows"), "Lints flows together: references and loops between them are checked too.");
-  m.def(
-      "check_flow_file",
-      [](const std::filesystem::path& path) {
-        auto result = load_flow_file(path, PluginRegistry::global(), &Engine::templates());
-        return py::make_tuple(result.flow ? py::cast(result.flow) : py::none(), issues_to_python(result.issues));
-      },
-      py::arg("path"), "Loads one flow file; returns (flow or None, [ValidationIssue]).");
-  m.def("flow_files", [](const std::filesystem::path& path) {
-    std::vector<std::string> out;
-    for (const auto& p : flow_files(path)) out.push_back(p.string());
-    return out;
-  });
+      py::arg("paths"), py::arg("texts"), "(files and texts checked, [ValidationIssue]): see runwatch.validate.");
 }
 
 void bind_execution(py::module_& m) {

@@ -67,11 +67,11 @@ PYBIND11_MODULE(_core, m) {
       .value("MAP", runwatch::PropertyType::Map)
       .value("ANY", runwatch::PropertyType::Any);
   rb::bind_errors(m);
+  rb::bind_plugins(m);
   rb::bind_model(m);
   rb::bind_metrics(m);
   rb::bind_engine(m);
   rb::bind_server(m);
   rb::bind_python_tasks(m);
   rb::bind_notifiers(m);
-  rb::bind_plugins(m);
 }

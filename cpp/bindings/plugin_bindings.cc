@@ -1,7 +1,9 @@
-// The registry's plugin schemas as plain Python dicts (for `runwatch plugins`).
+// Property specs (what Python tasks and notifiers declare), and the registry's plugin
+// schemas as plain Python dicts (for `runwatch plugins`).
 #include <pybind11/stl.h>
 
 #include "bindings.h"
+#include "runwatch/tasks/notify/notification_task.h"
 #include "runwatch/tasks/registry.h"
 #include "value_cast.h"
 
@@ -42,6 +44,27 @@ py::dict schema_to_python(const TypeSchema& s) {
 }  // namespace
 
 void bind_plugins(py::module_& m) {
+  py::class_<PropertySpec>(m, "PropertySpec")
+      .def(py::init([](std::string name, PropertyType type, bool required, py::object default_value,
+                       std::string description) {
+             return PropertySpec{.name = std::move(name),
+                                 .type = type,
+                                 .required = required,
+                                 .description = std::move(description),
+                                 .default_value = from_python(default_value)};
+           }),
+           py::kw_only(), py::arg("name"), py::arg("type") = PropertyType::String, py::arg("required") = false,
+           py::arg("default") = py::none(), py::arg("description") = "")
+      .def_readonly("name", &PropertySpec::name)
+      .def_readonly("type", &PropertySpec::type)
+      .def_readonly("required", &PropertySpec::required)
+      .def_readonly("description", &PropertySpec::description)
+      .def_property_readonly("default", [](const PropertySpec& p) { return to_python(p.default_value); })
+      .def("__repr__", [](const PropertySpec& p) {
+        return "<PropertySpec " + p.name + " " + std::string(to_string(p.type)) + (p.required ? " required>" : ">");
+      });
+  m.def("execution_properties", &execution_properties,
+        "The properties every notifier summarizing an execution has: executionId, customFields, customMessage.");
   m.def(
       "plugin_schemas",
       [](const std::string& kind) {

@@ -130,20 +130,12 @@ void bind_python_tasks(py::module_& m) {
   m.def(
       "register_task",
       [](const std::string& name, const std::vector<std::string>& aliases, const std::string& description,
-         const std::vector<py::tuple>& properties, py::object fn) {
+         std::vector<PropertySpec> properties, py::object fn) {
         TypeSchema schema;
         schema.name = name;
         schema.aliases = aliases;
         schema.description = description;
-        for (const auto& p : properties) {
-          PropertySpec spec;
-          spec.name = p[0].cast<std::string>();
-          spec.type = p[1].cast<PropertyType>();
-          spec.required = p[2].cast<bool>();
-          spec.default_value = from_python(p[3]);
-          spec.description = p[4].cast<std::string>();
-          schema.properties.push_back(std::move(spec));
-        }
+        schema.properties = std::move(properties);
         register_python_task(std::move(schema), std::move(fn));
       },
       py::arg("name"), py::arg("aliases"), py::arg("description"), py::arg("properties"), py::arg("fn"));

@@ -14,6 +14,7 @@
 #include "runwatch/runtime/ids.h"
 #include "runwatch/runtime/inputs.h"
 #include "runwatch/store/memory_repository.h"
+#include "runwatch/validation.h"
 
 namespace runwatch {
 namespace {
@@ -45,26 +46,6 @@ std::optional<crypto::SecretCipher> secret_inputs_cipher(const EngineOptions& op
   return std::nullopt;
 }
 
-// The repository behind the board: the indexer records what it publishes, and what
-// left the board is read back from the repository.
-class RepositoryArchive final : public ExecutionBoard::Archive {
- public:
-  RepositoryArchive(store::Repository& repository, store::Indexer& indexer)
-      : repository_(repository), indexer_(indexer) {}
-  ExecutionBoard::Ticket record(const Engine::Snapshot& execution) override { return indexer_.record(execution); }
-  ExecutionBoard::Ticket recorded_through() const override { return indexer_.committed_ticket(); }
-  Engine::Snapshot find(const std::string& id) const override { return repository_.find_execution(id); }
-  std::vector<Engine::Snapshot> list(const ExecutionFilter& filter) const override {
-    store::ExecutionQuery query{filter.ns, filter.flow_id};
-    if (filter.state) query.states = {*filter.state};
-    return repository_.find_executions(query);
-  }
-
- private:
-  store::Repository& repository_;
-  store::Indexer& indexer_;
-};
-
 std::vector<State> unfinished_states() {
   std::vector<State> out;
   for (State s : all_states())
@@ -82,7 +63,7 @@ Engine::Engine(EngineOptions options)
       repository_(options.repository ? std::move(options.repository) : std::make_shared<store::MemoryRepository>()),
       secret_inputs_(secret_inputs_cipher(options, *repository_)),
       indexer_(*repository_, metrics_.catalog()),
-      flow_triggers_(std::make_unique<store::RepositoryWindowStore>(*repository_, indexer_)),
+      flow_triggers_(std::make_unique<RepositoryWindowStore>(*repository_, indexer_)),
       schedule_state_(*repository_),
       board_(options.ended_executions_cached),
       executor_(*clock_, PluginRegistry::global(), secrets_, secret_cipher(),
@@ -373,6 +354,10 @@ Engine::ExecutionPage Engine::search_executions(const ExecutionSearch& search) c
 
 Engine::Snapshot Engine::wait(const std::string& execution_id, WaitTime timeout) const {
   return board_.wait_terminal(execution_id, timeout);
+}
+
+std::vector<ValidationIssue> Engine::lint() const {
+  return lint_flows(flows());
 }
 
 bool Engine::kill(const std::string& execution_id) {

@@ -16,6 +16,7 @@
 #include "runwatch/model/clock.h"
 #include "runwatch/model/execution.h"
 #include "runwatch/model/periodic_job.h"
+#include "runwatch/repository_adapters.h"
 #include "runwatch/runtime/execution_board.h"
 #include "runwatch/runtime/executor.h"
 #include "runwatch/runtime/flow_registry.h"
@@ -24,7 +25,6 @@
 #include "runwatch/server/management_server.h"
 #include "runwatch/store/indexer.h"
 #include "runwatch/store/repository.h"
-#include "runwatch/store/repository_states.h"
 #include "runwatch/tasks/registry.h"
 #include "runwatch/tasks/secrets.h"
 #include <map>
@@ -138,6 +138,8 @@ class Engine {
   // that state, without running anything.
   std::vector<FlowTriggerMatch> matching_triggers(const std::string& ns, const std::string& flow_id, State state,
                                                   const std::vector<Label>& labels = {}) const;
+  // The lint warnings of the loaded flows, linted together (validation.h).
+  std::vector<ValidationIssue> lint() const;
   // True once nothing more can happen without the clock moving: no execution can go on
   // and no schedule date is due.
   bool wait_idle(WaitTime timeout = std::nullopt);
@@ -203,7 +205,7 @@ class Engine {
   std::optional<crypto::SecretCipher> secret_inputs_;  // what encrypts SECRET inputs, if anything may
   store::Indexer indexer_;  // records what the board publishes; outlives the executor
   FlowTriggers flow_triggers_;  // its windows are recorded by the indexer
-  store::RepositoryScheduleState schedule_state_;
+  RepositoryScheduleState schedule_state_;
   ExecutionBoard board_;
   std::unique_ptr<ExecutionBoard::Archive> archive_;  // the repository, behind the board
   Executor executor_;

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from . import metrics, testing
 from ._core import Flow, LogEntry, ManualClock, TaskRun, __version__
-from .engine import ConfigWarning, Engine, Server, TriggerMatch, load_config
+from .engine import ConfigWarning, Engine, ScheduledTrigger, Server, TriggerMatch, load_config
 from .errors import ConfigError, Error, ExecutionTimeout, FlowValidationError, InputError, NotFoundError, ValidationIssue
 from .execution import Execution
 from .notifier import NotificationMessage, Notifier
 from .tasks import TaskContext, task
+from .validation import Issues, validate
 
 __all__ = [
     "ConfigError",
@@ -20,12 +21,14 @@ __all__ = [
     "Flow",
     "FlowValidationError",
     "InputError",
+    "Issues",
     "LogEntry",
     "ManualClock",
     "NotFoundError",
     "NotificationMessage",
     "Notifier",
     "TaskContext",
+    "ScheduledTrigger",
     "Server",
     "TaskRun",
     "TriggerMatch",
@@ -35,4 +38,5 @@ __all__ = [
     "metrics",
     "task",
     "testing",
+    "validate",
 ]

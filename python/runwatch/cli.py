@@ -11,36 +11,19 @@ import time
 from collections.abc import Sequence
 from typing import Optional, TextIO
 
-from . import _core, plugins
-from .engine import Engine
+from . import __version__, plugins
+from .engine import Engine, exposure_notes
 from .errors import ConfigError, Error, ExecutionTimeout, FlowValidationError
 from .execution import Execution
+from .validation import validate
 
 
 def _validate(args: argparse.Namespace, out: TextIO) -> int:
-    files: list[str] = []
-    for path in args.paths:
-        found = _core.flow_files(path)
-        if not found:
-            print(f"{path}: error: no flow file (*.yaml, *.yml) found", file=out)
-            return 1
-        files.extend(found)
-    errors = warnings = 0
-    loaded = []
-    reported = []
-    for file in files:
-        flow, issues = _core.check_flow_file(file)
-        reported.extend(issues)
-        if flow is not None:
-            loaded.append(flow)
-    reported.extend(_core.lint_flows(loaded))
-    for issue in sorted(reported, key=lambda i: (i.file, i.line, i.column)):
+    issues = validate(args.paths)
+    for issue in issues:
         print(str(issue), file=out)
-        if issue.severity == "error":
-            errors += 1
-        else:
-            warnings += 1
-    print(f"{len(files)} file(s) checked: {errors} error(s), {warnings} warning(s)", file=out)
+    errors, warnings = len(issues.errors), len(issues.warnings)
+    print(f"{issues.checked} file(s) checked: {errors} error(s), {warnings} warning(s)", file=out)
     return 1 if errors or (args.strict and warnings) else 0
 
 
@@ -119,21 +102,6 @@ def _server(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
-def exposure_notes(config: _core.Config) -> list[str]:
-    """What `runwatch server` says at start about who can reach it."""
-    loopback = _core.is_loopback_host
-    notes = []
-    if loopback(config.api_host) and loopback(config.management_host):
-        notes.append("listening on loopback only: to serve other machines set micronaut.server.host "
-                     "(with kestra.server.basic-auth.username and .password) and endpoints.all.host")
-    for host, auth_key, tls in ((config.api_host, "kestra.server.basic-auth", config.api_tls),
-                                (config.management_host, "endpoints.all.basic-auth", config.management_tls)):
-        if not loopback(host) and not tls and any(k.startswith(auth_key) for k in config.effective):
-            notes.append(f"warning: {auth_key} credentials travel in clear over plain HTTP on {host}: "
-                         "enable TLS (micronaut.server.ssl, endpoints.all.ssl) or put a TLS proxy in front")
-    return notes
-
-
 def _ended_within(engine: Engine, seconds: float) -> bool:
     """Waits until every execution has ended; False if some still run after `seconds`."""
     deadline = time.monotonic() + seconds
@@ -169,7 +137,7 @@ def _plugins(args: argparse.Namespace, out: TextIO) -> int:
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="runwatch", description="Kestra-compatible alerting and monitoring engine")
-    parser.add_argument("--version", action="version", version=f"runwatch {_core.__version__}")
+    parser.add_argument("--version", action="version", version=f"runwatch {__version__}")
     commands = parser.add_subparsers(dest="command", required=True)
 
     validate = commands.add_parser("validate", help="check flow files; exit 1 when one has an error")

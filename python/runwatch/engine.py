@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime
 import os
 import warnings
 from collections.abc import Mapping
@@ -14,6 +15,18 @@ from .metrics import Metrics
 
 ManualClock = _core.ManualClock
 Flow = _core.Flow
+
+
+class ScheduledTrigger(NamedTuple):
+    """A Schedule trigger of a loaded flow: its next and last dates (timezone-aware, or None),
+    and why it cannot be scheduled or its latest date started nothing (None when all is well)."""
+
+    namespace: str
+    flow_id: str
+    trigger_id: str
+    next_date: Optional[datetime.datetime]
+    last_date: Optional[datetime.datetime]
+    error: Optional[str]
 
 
 class TriggerMatch(NamedTuple):
@@ -55,6 +68,21 @@ def _reachable(host: str) -> str:
     if host in ("0.0.0.0", "::", "[::]"):
         return "127.0.0.1"
     return f"[{host}]" if ":" in host and not host.startswith("[") else host
+
+
+def exposure_notes(config: _core.Config) -> list[str]:
+    """What `runwatch server` says at start about who can reach it."""
+    loopback = _core.is_loopback_host
+    notes = []
+    if loopback(config.api_host) and loopback(config.management_host):
+        notes.append("listening on loopback only: to serve other machines set micronaut.server.host "
+                     "(with kestra.server.basic-auth.username and .password) and endpoints.all.host")
+    for host, auth_key, tls in ((config.api_host, "kestra.server.basic-auth", config.api_tls),
+                                (config.management_host, "endpoints.all.basic-auth", config.management_tls)):
+        if not loopback(host) and not tls and any(k.startswith(auth_key) for k in config.effective):
+            notes.append(f"warning: {auth_key} credentials travel in clear over plain HTTP on {host}: "
+                         "enable TLS (micronaut.server.ssl, endpoints.all.ssl) or put a TLS proxy in front")
+    return notes
 
 
 class Server:
@@ -144,7 +172,7 @@ class Engine:
 
     def __init__(
         self,
-        config: Optional[Mapping[str, Any]] = None,
+        config: ConfigSource = None,
         clock: Optional[_core.ManualClock] = None,
         worker_threads: Optional[int] = None,
         secrets: Optional[Mapping[str, str]] = None,
@@ -216,8 +244,12 @@ class Engine:
         """Loads every *.yaml / *.yml flow under `path` (a file or a folder), all or nothing."""
         return self._core.load_flows(os.fspath(path))
 
-    def flow(self, namespace: str, flow_id: str) -> Optional[Flow]:
-        return self._core.flow(namespace, flow_id)
+    def flow(self, namespace: str, flow_id: str) -> Flow:
+        """The loaded flow; raises NotFoundError when there is none."""
+        found = self._core.flow(namespace, flow_id)
+        if found is None:
+            raise _core.NotFoundError(f"Flow '{namespace}.{flow_id}' not found")
+        return found
 
     def flows(self) -> list[Flow]:
         return self._core.flows()
@@ -229,12 +261,9 @@ class Engine:
         """
         return self._core.remove_flow(namespace, flow_id)
 
-    def schedules(self) -> list[dict[str, Any]]:
-        """The Schedule triggers of the loaded flows, sorted, one dict each: namespace, flow_id,
-        trigger_id, next_date and last_date (timezone-aware datetimes, or None), and error (why
-        the trigger cannot be scheduled or its latest date started nothing; None when all is well).
-        """
-        return self._core.schedules()
+    def schedules(self) -> list[ScheduledTrigger]:
+        """The Schedule triggers of the loaded flows, sorted by namespace, flow and trigger."""
+        return [ScheduledTrigger(*scheduled) for scheduled in self._core.schedules()]
 
     def run(
         self,

@@ -22,15 +22,10 @@ from dataclasses import dataclass, field
 from typing import Any, ClassVar, Optional, get_type_hints
 
 from . import _core
-from .tasks import TaskContext, _json_default, _property_type
+from .tasks import TaskContext, _properties_of
 
-_BASE_PROPERTIES = (
-    ("executionId", _core.PropertyType.STRING, False, "{{ execution.id }}",
-     "The execution to report on; the current one by default."),
-    ("customFields", _core.PropertyType.MAP, False, None, "Fields added to the notification."),
-    ("customMessage", _core.PropertyType.STRING, False, None, "A message added to the notification."),
-)
-_BASE_NAMES = frozenset(p[0] for p in _BASE_PROPERTIES)
+_BASE_PROPERTIES = _core.execution_properties()  # executionId, customFields, customMessage
+_BASE_NAMES = frozenset(p.name for p in _BASE_PROPERTIES)
 
 
 @dataclass(frozen=True)
@@ -78,23 +73,17 @@ class NotificationMessage:
         )
 
 
-def _extra_properties(cls: "type[Notifier]") -> list[tuple[str, _core.PropertyType, bool, Any, str]]:
+def _extra_properties(cls: "type[Notifier]") -> list[_core.PropertySpec]:
     """The properties `send` declares after (self, ctx, message)."""
     parameters = list(inspect.signature(cls.send).parameters.values())[3:]
     try:
         hints = get_type_hints(cls.send)  # resolves postponed (string) annotations
     except Exception:  # names only the defining scope knows: keep the annotations as written
         hints = {}
-    properties = []
     for p in parameters:
-        if p.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
-            raise TypeError(f"{cls.__name__}.send: declare each property as a parameter, not *{p.name}")
         if p.name in _BASE_NAMES:
             raise TypeError(f"{cls.__name__}.send: property {p.name!r} is already defined by Notifier")
-        required = p.default is inspect.Parameter.empty
-        default = None if required else _json_default(p.name, p.default)
-        properties.append((p.name, _property_type(hints.get(p.name, p.annotation)), required, default, ""))
-    return properties
+    return _properties_of(parameters, hints, f"{cls.__name__}.send")
 
 
 class Notifier:
@@ -125,7 +114,7 @@ class Notifier:
         if cls.send is Notifier.send:
             raise TypeError(f"{cls.__name__} must implement send(self, ctx, message, ...)")
         extras = _extra_properties(cls)
-        extra_names = [p[0] for p in extras]
+        extra_names = [p.name for p in extras]
 
         def call(ctx: TaskContext, rendered: dict[str, Any]) -> Optional[Mapping[str, Any]]:
             message = NotificationMessage._from_core(rendered[_core.NOTIFIER_MESSAGE_KEY])

@@ -48,7 +48,21 @@ def _json_default(name: str, default: Any) -> Any:
     return default
 
 
-def _schema_of(fn: TaskFunction) -> list[tuple[str, _core.PropertyType, bool, Any, str]]:
+def _properties_of(parameters: Sequence[inspect.Parameter], hints: Mapping[str, Any],
+                   owner: str) -> list[_core.PropertySpec]:
+    """One property per parameter, typed by its annotation, required when it has no default."""
+    properties = []
+    for p in parameters:
+        if p.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
+            raise TypeError(f"{owner}: declare each property as a parameter, not *{p.name}")
+        required = p.default is inspect.Parameter.empty
+        properties.append(_core.PropertySpec(
+            name=p.name, type=_property_type(hints.get(p.name, p.annotation)), required=required,
+            default=None if required else _json_default(p.name, p.default)))
+    return properties
+
+
+def _schema_of(fn: TaskFunction) -> list[_core.PropertySpec]:
     parameters = list(inspect.signature(fn).parameters.values())
     hints = get_type_hints(fn)  # resolves postponed (string) annotations
     if not parameters or parameters[0].kind not in (
@@ -56,15 +70,7 @@ def _schema_of(fn: TaskFunction) -> list[tuple[str, _core.PropertyType, bool, An
         inspect.Parameter.POSITIONAL_OR_KEYWORD,
     ):
         raise TypeError(f"task function {fn.__name__} must take the task context as its first parameter")
-    properties = []
-    for p in parameters[1:]:
-        if p.kind in (inspect.Parameter.VAR_POSITIONAL, inspect.Parameter.VAR_KEYWORD):
-            raise TypeError(f"task function {fn.__name__}: declare each property as a parameter, not *{p.name}")
-        required = p.default is inspect.Parameter.empty
-        default = None if required else _json_default(p.name, p.default)
-        annotation = hints.get(p.name, p.annotation)
-        properties.append((p.name, _property_type(annotation), required, default, ""))
-    return properties
+    return _properties_of(parameters[1:], hints, f"task function {fn.__name__}")
 
 
 def task(

@@ -328,6 +328,37 @@ TEST_F(ApiServerTest, AnExecutionTheStoreCannotRecordIs503) {
   EXPECT_EQ(body["message"].get<std::string>().rfind("The execution could not be recorded: ", 0), 0u) << body;
 }
 
+// Every route that reads or writes the store answers 503 with the store's message when it
+// fails (the server is at fault, not the request); the others are served from memory.
+TEST_F(ApiServerTest, EveryRouteAnswers503WithTheStoresMessageWhenTheStoreFails) {
+  add(kHello);
+  add(kHook);
+  engine.repository().close();  // as a database that went away
+  const std::string closed = "The memory repository is closed";
+  auto expect_503 = [&](const std::string& what, const std::pair<int, Value>& answer) {
+    EXPECT_EQ(answer.first, 503) << what << ": " << answer.second;
+    EXPECT_NE(answer.second.value("message", "").find(closed), std::string::npos) << what << ": " << answer.second;
+  };
+  expect_503("start", post("/api/v1/executions/company.team/hello", ""));
+  expect_503("webhook", post("/api/v1/executions/webhook/company.team/hook/s3cr3t-key", "{}"));
+  expect_503("search", get("/api/v1/executions/search"));
+  expect_503("execution", get("/api/v1/executions/unknown"));
+  expect_503("logs", get("/api/v1/logs/unknown"));
+  expect_503("kill", post("/api/v1/executions/unknown/kill", ""));
+  expect_503("kill (DELETE)", answer(client->Delete("/api/v1/executions/unknown/kill")));
+  expect_503("revision", get("/api/v1/flows/company.team/hello?revision=1"));
+  expect_503("revisions", get("/api/v1/flows/company.team/hello/revisions"));
+  std::string other = kHello;
+  other.replace(0, 9, "id: other");
+  expect_503("create", post_yaml("/api/v1/flows", other));
+  std::string changed = std::string(kHello) + "description: changed\n";
+  expect_503("update", put_yaml("/api/v1/flows/company.team/hello", changed));
+  expect_503("delete", answer(client->Delete("/api/v1/flows/company.team/hello")));
+  EXPECT_EQ(get("/api/v1/flows/company.team").first, 200);
+  EXPECT_EQ(get("/api/v1/flows/company.team/hello").first, 200);
+  EXPECT_EQ(post_yaml("/api/v1/flows/validate", kHello).first, 200);
+}
+
 TEST_F(ApiServerTest, SearchByStartDateRange) {
   add(kHello);
   std::vector<std::string> ids;

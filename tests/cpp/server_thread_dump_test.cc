@@ -19,7 +19,7 @@
 #include <set>
 #include <thread>
 
-#include "runwatch/runtime/thread_name.h"
+#include "runwatch/model/thread_name.h"
 #include "runwatch/server/thread_dump.h"
 
 // External linkage and no inlining or cloning: the dump must find this very name in a

@@ -88,14 +88,16 @@ def test_validate_a_path_without_flow_files_is_an_error(runwatch_bin, tmp_path):
     (tmp_path / "notes.txt").write_text("no flows here")
     result = cli_run(runwatch_bin, "validate", tmp_path)
     assert result.returncode == 1
-    assert result.stdout.splitlines() == [f"{tmp_path}: error: no flow file (*.yaml, *.yml) found"]
+    assert result.stdout.splitlines() == [f"{tmp_path}: error: no flow file (*.yaml, *.yml) found",
+                                          "0 file(s) checked: 1 error(s), 0 warning(s)"]
 
 
-def test_validate_a_missing_path_is_an_error(runwatch_bin, tmp_path):
+def test_validate_a_missing_path_is_an_error_and_the_others_are_still_checked(runwatch_bin, tmp_path):
     missing = tmp_path / "missing"
     result = cli_run(runwatch_bin, "validate", EXAMPLES, missing)
     assert result.returncode == 1
-    assert result.stdout.splitlines() == [f"{missing}: error: no flow file (*.yaml, *.yml) found"]
+    assert result.stdout.splitlines() == [f"{missing}: error: no flow file (*.yaml, *.yml) found",
+                                          "6 file(s) checked: 1 error(s), 0 warning(s)"]
 
 
 def test_validate_a_yaml_syntax_error(runwatch_bin, flows_dir):

@@ -864,7 +864,8 @@ def test_add_flow_returns_it_and_engine_finds_it(engine):
     flow = engine.add_flow(flow_yaml(FULL))
     assert engine.flow("company.team", "full").id == flow.id
     assert [f.id for f in engine.flows()] == ["full"]
-    assert engine.flow("company.team", "nope") is None
+    with pytest.raises(runwatch.NotFoundError, match=r"^Flow 'company.team.nope' not found$"):
+        engine.flow("company.team", "nope")
 
 
 def test_changing_a_flow_bumps_its_revision(engine):
@@ -989,3 +990,32 @@ def test_corpus_flow_using_an_unsupported_key_is_refused():
     assert [(i.path, i.message) for i in info.value.issues] == [
         ("taskDefaults", "'taskDefaults' is not supported by runwatch (plugin defaults are not applied)"),
     ]
+
+
+HOURLY = """
+id: hourly
+namespace: company.team
+tasks:
+  - id: hello
+    type: io.kestra.plugin.core.log.Log
+    message: hi
+triggers:
+  - id: every_hour
+    type: io.kestra.plugin.core.trigger.Schedule
+    cron: "0 * * * *"
+"""
+
+
+def test_schedules_are_typed_records_with_their_dates():
+    clock = runwatch.ManualClock(START)
+    with runwatch.Engine(clock=clock) as engine:
+        engine.add_flow(HOURLY)
+        engine.wait_idle()
+        (scheduled,) = engine.schedules()
+        assert isinstance(scheduled, runwatch.ScheduledTrigger)
+        assert scheduled == ("company.team", "hourly", "every_hour", START + dt.timedelta(hours=1), None, None)
+        clock.advance(seconds=3600)
+        assert engine.wait_idle(timeout=PROMPT)
+        assert engine.schedules() == [runwatch.ScheduledTrigger(
+            "company.team", "hourly", "every_hour", START + dt.timedelta(hours=2), START + dt.timedelta(hours=1), None)]
+        assert [e.state for e in engine.executions()] == ["SUCCESS"]

@@ -7,38 +7,20 @@
 #include <optional>
 
 #include "runwatch/api/execution_json.h"
-#include "runwatch/model/json_text.h"
-#include "runwatch/store/store_error.h"
-#include "runwatch/condition/lint.h"
 #include "runwatch/engine.h"
+#include "runwatch/model/json_text.h"
 #include "runwatch/model/utf8.h"
 #include "runwatch/server/basic_auth.h"
 #include "runwatch/server/connection_watch.h"
-#include "runwatch/server/http_listener.h"
 #include "runwatch/server/router.h"
+#include "runwatch/store/store_error.h"
+#include "runwatch/validation.h"
 
 namespace runwatch {
 namespace {
 
 constexpr const char* kWebhookType = "io.kestra.plugin.core.trigger.Webhook";
 constexpr int kMaxPageSize = 1000;
-
-// Engine errors as HTTP statuses: unknown flow or execution 404, anything else the
-// client asked that the engine refuses (bad inputs, a disabled flow) 422.
-template <typename Fn>
-auto engine_call(Fn&& fn) {
-  try {
-    return fn();
-  } catch (const NotFoundError& e) {
-    throw HttpStatusError(404, e.what());
-  } catch (const HttpStatusError&) {
-    throw;
-  } catch (const store::StoreError& e) {
-    throw HttpStatusError(503, e.what());  // the server's store, not the request, is at fault
-  } catch (const Error& e) {
-    throw HttpStatusError(422, e.what());
-  }
-}
 
 int int_param(const httplib::Request& req, const std::string& name, int fallback, int low, int high) {
   if (!req.has_param(name.c_str())) return fallback;
@@ -157,18 +139,23 @@ struct ApiServer::Impl {
   Engine& engine;
   std::optional<BasicAuthGate> gate;
   Router router;
-  std::unique_ptr<httplib::Server> server;
-  std::optional<HttpListener> listener;  // last: it stops before the rest goes
 
   Impl(ApiOptions o, Engine& e) : options(std::move(o)), engine(e) {
     if (options.basic_auth) gate.emplace(*options.basic_auth, options.realm);
     add_execution_routes();
     add_flow_routes();
-    server = new_http_server("API server", options.tls);
-    router.serve(*server, [this](const httplib::Request& req, httplib::Response& res) { return allowed(req, res); },
-                 static_cast<size_t>(options.max_request_size));
-    listener.emplace(*server, "API server", options.host, options.port, "api-http", options.threads,
-                     options.read_idle_timeout, options.write_idle_timeout);
+  }
+
+  HttpServerOptions shell() const {
+    return {.what = "API server",
+            .thread_prefix = "api-http",
+            .host = options.host,
+            .port = options.port,
+            .threads = options.threads,
+            .max_body = static_cast<size_t>(options.max_request_size),
+            .read_idle_timeout = options.read_idle_timeout,
+            .write_idle_timeout = options.write_idle_timeout,
+            .tls = options.tls};
   }
 
   // Kestra's kestra.server.basic-auth: every path needs the credentials but the open URLs.
@@ -188,7 +175,6 @@ struct ApiServer::Impl {
   }
 
   void add_execution_routes() {
-    // Fixed paths first: /search and /{id}/kill would otherwise read as {namespace}/{flowId}.
     router.get("/api/v1/executions/search", [this](const Match& m, httplib::Response& res) {
       const auto& req = m.request;
       ExecutionSearch search;
@@ -225,7 +211,7 @@ struct ApiServer::Impl {
     router.post("/api/v1/executions/{namespace}/{flowId}", [this](const Match& m, httplib::Response& res) {
       Value inputs = inputs_of(m);
       auto labels = labels_of(m.request);
-      auto created = engine_call([&] { return engine.submit(m.param("namespace"), m.param("flowId"), inputs, labels); });
+      auto created = engine.submit(m.param("namespace"), m.param("flowId"), inputs, labels);
       if (m.request.get_param_value("wait") != "true") return json(res, 200, execution_json(*created));
       // Waits at most wait_timeout (then 202, the execution as it is, still running), and
       // no longer than the client: a thread is not held for a client that has left.
@@ -262,16 +248,14 @@ struct ApiServer::Impl {
     Value variables = {{"body", body.is_discarded() ? Value(m.body.text) : body},
                        {"headers", headers},
                        {"parameters", parameters}};
-    auto created = engine_call([&] {
-      return engine.submit(flow->ns, flow->id, Value::object(), {}, std::move(variables));
-    });
+    auto created = engine.submit(flow->ns, flow->id, Value::object(), {}, std::move(variables));
     json(res, 200, execution_json(*created));
   }
 
   void add_flow_routes() {
     router.post("/api/v1/flows/validate", [this](const Match& m, httplib::Response& res) { validate(m, res); });
     router.post("/api/v1/flows", [this](const Match& m, httplib::Response& res) {
-      auto checked = load_flow(m.body.text, "", engine.plugins(), &Engine::templates());
+      auto checked = check_flow(m.body.text);
       if (!checked.flow) return invalid_flow(res, checked.issues);
       if (engine.flow(checked.flow->ns, checked.flow->id))
         throw HttpStatusError(422, "Flow '" + checked.flow->key() + "' already exists: update it with PUT");
@@ -302,7 +286,7 @@ struct ApiServer::Impl {
     });
     router.put("/api/v1/flows/{namespace}/{id}", [this](const Match& m, httplib::Response& res) {
       existing_flow(m.param("namespace"), m.param("id"));
-      auto checked = load_flow(m.body.text, "", engine.plugins(), &Engine::templates());
+      auto checked = check_flow(m.body.text);
       if (!checked.flow) return invalid_flow(res, checked.issues);
       if (checked.flow->ns != m.param("namespace") || checked.flow->id != m.param("id"))
         throw HttpStatusError(422, "The flow in the body is '" + checked.flow->key() + "', not '" + m.param("namespace") +
@@ -318,7 +302,7 @@ struct ApiServer::Impl {
 
   // A recorded revision as Kestra shows it; only its source when it no longer loads.
   Value revision_json(const store::StoredFlow& stored) const {
-    auto checked = load_flow(stored.source, "", engine.plugins(), &Engine::templates());
+    auto checked = check_flow(stored.source);
     Value out = checked.flow ? flow_json(*checked.flow)
                              : Value{{"id", stored.id}, {"namespace", stored.ns}, {"source", stored.source}};
     out["revision"] = stored.revision;
@@ -329,12 +313,10 @@ struct ApiServer::Impl {
   // Kestra's answer: one entry per YAML document, with its errors and lint warnings.
   void validate(const Match& m, httplib::Response& res) const {
     auto loaded = engine.flows();
-    LintScope scope;
-    for (const auto& f : loaded) scope.flows.push_back(f.get());
     Value out = Value::array();
     int index = 0;
     for (const auto& doc : documents_of(m.body.text)) {
-      auto checked = load_flow(doc, "", engine.plugins(), &Engine::templates());
+      auto checked = check_flow(doc);
       Value entry = {{"index", index++}};
       std::vector<ValidationIssue> warnings;
       std::string errors;
@@ -343,7 +325,7 @@ struct ApiServer::Impl {
       if (checked.flow) {
         entry["flow"] = checked.flow->id;
         entry["namespace"] = checked.flow->ns;
-        warnings = lint_flow(*checked.flow, scope);
+        warnings = lint_flows({checked.flow}, loaded);
       }
       entry["constraints"] = errors.empty() ? Value() : Value(errors);
       entry["issues"] = issues_json(checked.issues);
@@ -356,15 +338,16 @@ struct ApiServer::Impl {
   }
 };
 
-ApiServer::ApiServer(ApiOptions options, Engine& engine) : impl_(std::make_unique<Impl>(std::move(options), engine)) {}
+ApiServer::ApiServer(ApiOptions options, Engine& engine)
+    : ApiServer(std::make_unique<Impl>(std::move(options), engine)) {}
+
+ApiServer::ApiServer(std::unique_ptr<Impl> impl)
+    : HttpServer(impl->shell(), std::move(impl->router),
+                 [routes = impl.get()](const httplib::Request& req, httplib::Response& res) {
+                   return routes->allowed(req, res);
+                 }),
+      impl_(std::move(impl)) {}
 
 ApiServer::~ApiServer() { stop(); }
-
-int ApiServer::port() const { return impl_->listener->port(); }
-
-const std::string& ApiServer::host() const { return impl_->options.host; }
-bool ApiServer::tls() const { return impl_->options.tls.enabled; }
-
-void ApiServer::stop() { impl_->listener->stop(); }
 
 }  // namespace runwatch

@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "runwatch/config/config.h"
+#include "runwatch/server/http_server.h"
 
 namespace runwatch {
 
@@ -30,21 +31,15 @@ struct ApiOptions {
   static ApiOptions from(const Config& config);
 };
 
-class ApiServer {
+class ApiServer final : public HttpServer {
  public:
   // Listens at once; throws Error when the port cannot be bound. `engine` must outlive it.
   ApiServer(ApiOptions options, Engine& engine);
-  ~ApiServer();
-  ApiServer(const ApiServer&) = delete;
-  ApiServer& operator=(const ApiServer&) = delete;
-
-  int port() const;
-  const std::string& host() const;
-  bool tls() const;
-  void stop();
+  ~ApiServer() override;
 
  private:
-  struct Impl;
+  struct Impl;  // the routes' state: built before the server listens, ended after it stops
+  explicit ApiServer(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 

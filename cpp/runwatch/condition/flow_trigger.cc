@@ -10,10 +10,14 @@ TypeSchema flow_trigger_schema() {
   using T = PropertyType;
   auto schema = trigger_schema(
       "Flow", "Starts an execution when an execution of another flow ends (or reaches one of `states`).",
-      {make_property("states", T::StateList, false, "The execution states that fire the trigger; every terminal state when not set."),
+      {{.name = "states",
+        .type = T::StateList,
+        .description = "The execution states that fire the trigger; every terminal state when not set."},
        trigger_inputs("The inputs of the started execution, templated with the triggering execution."),
-       make_property("preconditions", T::Map, false,
-                     "Flows that must all have run within a time window (id, flows, where, timeWindow, resetOnSuccess).")});
+       {.name = "preconditions",
+        .type = T::Map,
+        .description =
+            "Flows that must all have run within a time window (id, flows, where, timeWindow, resetOnSuccess)."}});
   schema.check = check_flow_trigger_properties;
   return schema;
 }

@@ -12,7 +12,7 @@ namespace runwatch {
 namespace {
 
 PropertySpec spec(const char* name, PropertyType type, bool required = false) {
-  return {name, type, required, "", nullptr, {}};
+  return {.name = name, .type = type, .required = required};
 }
 
 // Each input type with the properties it adds to the common ones.

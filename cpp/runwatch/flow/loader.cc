@@ -67,7 +67,10 @@ FlowLoadResult load_flow_file(const std::filesystem::path& path, const TypeCatal
 
 std::shared_ptr<Flow> parse_flow(std::string_view yaml, std::string_view file, const TypeCatalog& catalog,
                                  const TemplateChecker* templates) {
-  auto result = load_flow(yaml, file, catalog, templates);
+  return flow_or_throw(load_flow(yaml, file, catalog, templates));
+}
+
+std::shared_ptr<Flow> flow_or_throw(FlowLoadResult result) {
   if (result.ok()) return result.flow;
   std::vector<ValidationIssue> errors;
   std::copy_if(result.issues.begin(), result.issues.end(), std::back_inserter(errors),

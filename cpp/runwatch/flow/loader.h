@@ -30,7 +30,10 @@ FlowLoadResult load_flow(std::string_view yaml, std::string_view file, const Typ
 FlowLoadResult load_flow_file(const std::filesystem::path& path, const TypeCatalog& catalog,
                               const TemplateChecker* templates = nullptr);
 
-// Same, but throws FlowValidationError (all error issues) when the flow is invalid.
+// The result's flow, or FlowValidationError with its errors (not its warnings).
+std::shared_ptr<Flow> flow_or_throw(FlowLoadResult result);
+
+// Same as load_flow, but throws FlowValidationError (all error issues) when the flow is invalid.
 std::shared_ptr<Flow> parse_flow(std::string_view yaml, std::string_view file, const TypeCatalog& catalog,
                                  const TemplateChecker* templates = nullptr);
 

@@ -13,11 +13,11 @@ struct RetryField {
 };
 
 constexpr RetryField kFields[] = {
-    {"type", PropertyType::String},           {"maxAttempt", PropertyType::Integer},
-    {"maxDuration", PropertyType::Duration},  {"interval", PropertyType::Duration},
-    {"minInterval", PropertyType::Duration},  {"maxInterval", PropertyType::Duration},
-    {"delayFactor", PropertyType::Number},    {"warningOnRetry", PropertyType::Boolean},
-    {"behavior", PropertyType::String},
+    {.name = "type", .type = PropertyType::String},          {.name = "maxAttempt", .type = PropertyType::Integer},
+    {.name = "maxDuration", .type = PropertyType::Duration}, {.name = "interval", .type = PropertyType::Duration},
+    {.name = "minInterval", .type = PropertyType::Duration}, {.name = "maxInterval", .type = PropertyType::Duration},
+    {.name = "delayFactor", .type = PropertyType::Number},   {.name = "warningOnRetry", .type = PropertyType::Boolean},
+    {.name = "behavior", .type = PropertyType::String},
 };
 
 // The fields each policy type requires besides `type` (Kestra's @NotNull).
@@ -39,7 +39,7 @@ std::optional<RetryPolicy::Kind> kind_of(const std::string& name) {
 
 // Retry values configure the executor directly: they must be literal, not templated.
 std::string literal_error(const RetryField& field, const YAML::Node& value) {
-  PropertySpec spec{field.name, field.type, false, "", nullptr, {}};
+  PropertySpec spec{.name = field.name, .type = field.type};
   if (std::string(field.name) == "behavior") spec.allowed_values = {"RETRY_FAILED_TASK", "CREATE_NEW_EXECUTION"};
   if (std::string(field.name) == "type") spec.allowed_values = {"constant", "exponential", "random"};
   if (value.IsScalar() && is_templated(value.Scalar())) return "'" + spec.name + "' must be a literal value";

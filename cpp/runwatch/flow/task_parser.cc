@@ -12,8 +12,10 @@ namespace {
 
 
 const PropertySpec& log_level_spec() {
-  static const PropertySpec spec{"logLevel", PropertyType::String, false, "", nullptr,
-                                 {"TRACE", "DEBUG", "INFO", "WARN", "ERROR"}};
+  static const PropertySpec spec{.name = "logLevel",
+                                 .type = PropertyType::String,
+                                 .description = "",
+                                 .allowed_values = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR"}};
   return spec;
 }
 

@@ -10,10 +10,19 @@ namespace {
 // Properties every Kestra trigger has, besides id, type, description and disabled.
 const std::vector<PropertySpec>& common_trigger_properties() {
   static const std::vector<PropertySpec> specs = {
-      {"conditions", PropertyType::Conditions, false, "Conditions that must all hold for the trigger to fire.", nullptr, {}},
-      {"stopAfter", PropertyType::StateList, false, "Disables the trigger once an execution it started ends in one of these states.", nullptr, {}},
-      {"logLevel", PropertyType::String, false, "The minimum level of the trigger's logs.", nullptr, {"TRACE", "DEBUG", "INFO", "WARN", "ERROR"}},
-      {"logToFile", PropertyType::Boolean, false, "Where Kestra stores the trigger's logs; runwatch keeps them alike.", nullptr, {}},
+      {.name = "conditions",
+       .type = PropertyType::Conditions,
+       .description = "Conditions that must all hold for the trigger to fire."},
+      {.name = "stopAfter",
+       .type = PropertyType::StateList,
+       .description = "Disables the trigger once an execution it started ends in one of these states."},
+      {.name = "logLevel",
+       .type = PropertyType::String,
+       .description = "The minimum level of the trigger's logs.",
+       .allowed_values = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR"}},
+      {.name = "logToFile",
+       .type = PropertyType::Boolean,
+       .description = "Where Kestra stores the trigger's logs; runwatch keeps them alike."},
   };
   return specs;
 }

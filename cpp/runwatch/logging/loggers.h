@@ -25,10 +25,10 @@ inline constexpr const char* kSchedulerLogger = "io.kestra.core.runners.Schedule
 inline constexpr const char* kFlowTriggerLogger = "io.kestra.core.runners.FlowTrigger";
 inline constexpr const char* kServerLogger = "io.kestra.core.server";
 
-// A name or level the logger registry refuses.
+// A name or level the logger registry refuses: the request's mistake.
 class LoggerError : public Error {
  public:
-  using Error::Error;
+  explicit LoggerError(const std::string& message) : Error(message, ErrorKind::Malformed) {}
 };
 
 class Loggers {

@@ -6,9 +6,19 @@
 
 namespace runwatch {
 
+// What kind of failure an error is. A server answers each kind with one status
+// (server/router.h): Invalid 422 (what was asked is refused), Malformed 400, NotFound 404,
+// Conflict 409, Unavailable 503 (the server's store, not the request, is at fault).
+enum class ErrorKind { Invalid, Malformed, NotFound, Conflict, Unavailable };
+
 class Error : public std::runtime_error {
  public:
-  using std::runtime_error::runtime_error;
+  explicit Error(const std::string& message, ErrorKind kind = ErrorKind::Invalid)
+      : std::runtime_error(message), kind_(kind) {}
+  ErrorKind kind() const { return kind_; }
+
+ private:
+  ErrorKind kind_;
 };
 
 // One problem found in a flow file: where it is and what is wrong.
@@ -37,7 +47,7 @@ class FlowValidationError : public Error {
 // A reference to something that does not exist (flow, execution).
 class NotFoundError : public Error {
  public:
-  using Error::Error;
+  explicit NotFoundError(const std::string& message) : Error(message, ErrorKind::NotFound) {}
 };
 
 // Inputs given to an execution that do not match the flow's input declarations.

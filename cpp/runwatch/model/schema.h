@@ -42,11 +42,6 @@ struct PropertySpec {
   bool json_document = false;
 };
 
-inline PropertySpec make_property(std::string name, PropertyType type, bool required, std::string description,
-                                  Value default_value = nullptr, std::vector<std::string> allowed = {}) {
-  return {std::move(name), type, required, std::move(description), std::move(default_value), std::move(allowed)};
-}
-
 // A problem a type's own check finds in its properties. `path` is relative to the
 // definition ("preconditions.flows[0].namespace"); empty for the definition itself.
 struct PropertyProblem {

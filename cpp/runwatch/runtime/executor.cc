@@ -4,10 +4,10 @@
 
 #include "runwatch/model/error.h"
 #include "runwatch/model/json_text.h"
+#include "runwatch/model/thread_name.h"
 #include "runwatch/runtime/ids.h"
 #include "runwatch/runtime/retry.h"
 #include "runwatch/runtime/secret_inputs.h"
-#include "runwatch/runtime/thread_name.h"
 
 namespace runwatch {
 namespace {

@@ -1,6 +1,6 @@
 #pragma once
 // Where the scheduler keeps each Schedule trigger's last date, so that a restart goes on
-// from it: the durable store implements it (store/repository_states.h).
+// from it: the engine implements it on the repository (repository_adapters.h).
 #include <optional>
 #include <string>
 

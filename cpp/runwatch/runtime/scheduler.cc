@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <array>
 
-#include "runwatch/runtime/thread_name.h"
+#include "runwatch/model/thread_name.h"
 #include "runwatch/tasks/run_context.h"
 
 namespace runwatch {

@@ -1,7 +1,7 @@
 #pragma once
 // Where the engine keeps the time windows of Flow trigger preconditions and
 // MultipleConditions between events: MemoryWindowStore here, and the durable one
-// (store::RepositoryWindowStore) that the engine uses.
+// (RepositoryWindowStore, repository_adapters.h) that the engine uses.
 #include <map>
 #include <mutex>
 #include <optional>

@@ -1,6 +1,6 @@
 #include "runwatch/runtime/worker_pool.h"
 
-#include "runwatch/runtime/thread_name.h"
+#include "runwatch/model/thread_name.h"
 
 namespace runwatch {
 namespace {

@@ -12,7 +12,7 @@
 #include <optional>
 
 #include "runwatch/logging/loggers.h"
-#include "runwatch/runtime/thread_name.h"
+#include "runwatch/model/thread_name.h"
 
 namespace runwatch {
 

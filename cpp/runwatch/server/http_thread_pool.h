@@ -12,7 +12,7 @@
 #include <thread>
 #include <vector>
 
-#include "runwatch/runtime/thread_name.h"
+#include "runwatch/model/thread_name.h"
 #include "runwatch/server/connection_watch.h"
 
 namespace runwatch {

@@ -8,7 +8,6 @@
 #include "runwatch/logging/loggers.h"
 #include "runwatch/model/time.h"
 #include "runwatch/server/basic_auth.h"
-#include "runwatch/server/http_listener.h"
 #include "runwatch/server/metrics_endpoint.h"
 #include "runwatch/server/router.h"
 
@@ -39,16 +38,6 @@ HealthIndicator disk_space(const ManagementOptions& options) {
 // stacks, and changing log levels.
 bool sensitive(const httplib::Request& req) {
   return req.path == "/env" || req.path == "/threaddump" || (req.method == "POST" && req.path.starts_with("/loggers"));
-}
-
-// A name or level the registry refuses is the client's mistake: 400.
-template <typename Fn>
-auto loggers_call(Fn&& fn) {
-  try {
-    return fn();
-  } catch (const LoggerError& e) {
-    throw HttpStatusError(400, e.what());
-  }
 }
 
 Value levels_json(const Loggers::Levels& levels) {
@@ -84,19 +73,24 @@ struct ManagementServer::Impl {
   ManagementSources sources;
   std::optional<BasicAuthGate> gate;
   Router router;
-  std::unique_ptr<httplib::Server> server;
   const std::chrono::steady_clock::time_point started = std::chrono::steady_clock::now();
   const TimePoint started_at = std::chrono::time_point_cast<Duration>(std::chrono::system_clock::now());
-  std::optional<HttpListener> listener;  // last: it stops before the rest goes
 
   Impl(ManagementOptions o, ManagementSources s) : options(std::move(o)), sources(std::move(s)) {
     if (options.basic_auth) gate.emplace(*options.basic_auth, kName);
     add_routes();
-    server = new_http_server("management server", options.tls);
-    router.serve(*server, [this](const httplib::Request& req, httplib::Response& res) { return allowed(req, res); },
-                 kMaxBody);
-    listener.emplace(*server, "management server", options.host, options.port, "mgmt-http", options.threads,
-                     options.read_idle_timeout, options.write_idle_timeout);
+  }
+
+  HttpServerOptions shell() const {
+    return {.what = "management server",
+            .thread_prefix = "mgmt-http",
+            .host = options.host,
+            .port = options.port,
+            .threads = options.threads,
+            .max_body = kMaxBody,
+            .read_idle_timeout = options.read_idle_timeout,
+            .write_idle_timeout = options.write_idle_timeout,
+            .tls = options.tls};
   }
 
   // Basic auth on every endpoint, but /health/liveness when it stays anonymous. Without
@@ -156,7 +150,7 @@ struct ManagementServer::Impl {
       router.get("/threaddump", [this](const Match&, httplib::Response& res) { json(res, 200, sources.thread_dump()); });
     router.get("/loggers", [](const Match&, httplib::Response& res) { json(res, 200, all_loggers()); });
     router.get("/loggers/{name}", [](const Match& m, httplib::Response& res) {
-      json(res, 200, levels_json(loggers_call([&] { return Loggers::global().levels(m.param("name")); })));
+      json(res, 200, levels_json(Loggers::global().levels(m.param("name"))));
     });
     router.post("/loggers/{name}", [](const Match& m, httplib::Response& res) {
       const Value body = m.json_body();
@@ -164,11 +158,8 @@ struct ManagementServer::Impl {
         throw HttpStatusError(400, "The body must be a JSON object with configuredLevel (a level, or null)");
       const Value& level = body["configuredLevel"];
       if (!level.is_null() && !level.is_string()) throw HttpStatusError(400, "configuredLevel must be a level name or null");
-      loggers_call([&] {
-        Loggers::global().configure(m.param("name"),
-                                    level.is_null() ? std::nullopt : std::optional(level.get<std::string>()));
-        return 0;
-      });
+      Loggers::global().configure(m.param("name"),
+                                  level.is_null() ? std::nullopt : std::optional(level.get<std::string>()));
       res.status = 200;
     });
     router.get("/info", [this](const Match&, httplib::Response& res) {
@@ -183,19 +174,18 @@ struct ManagementServer::Impl {
       json(res, 200, {{"propertySources", Value::array({{{"name", "configuration"}, {"properties", options.env}}})}});
     });
   }
-
 };
 
 ManagementServer::ManagementServer(ManagementOptions options, ManagementSources sources)
-    : impl_(std::make_unique<Impl>(std::move(options), std::move(sources))) {}
+    : ManagementServer(std::make_unique<Impl>(std::move(options), std::move(sources))) {}
+
+ManagementServer::ManagementServer(std::unique_ptr<Impl> impl)
+    : HttpServer(impl->shell(), std::move(impl->router),
+                 [routes = impl.get()](const httplib::Request& req, httplib::Response& res) {
+                   return routes->allowed(req, res);
+                 }),
+      impl_(std::move(impl)) {}
 
 ManagementServer::~ManagementServer() { stop(); }
-
-int ManagementServer::port() const { return impl_->listener->port(); }
-
-const std::string& ManagementServer::host() const { return impl_->options.host; }
-bool ManagementServer::tls() const { return impl_->options.tls.enabled; }
-
-void ManagementServer::stop() { impl_->listener->stop(); }
 
 }  // namespace runwatch

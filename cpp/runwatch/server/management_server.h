@@ -13,6 +13,7 @@
 #include "runwatch/config/config.h"
 #include "runwatch/metrics/sample.h"
 #include "runwatch/model/value.h"
+#include "runwatch/server/http_server.h"
 
 namespace runwatch {
 
@@ -48,21 +49,15 @@ struct ManagementOptions {
   static ManagementOptions from(const Config& config);
 };
 
-class ManagementServer {
+class ManagementServer final : public HttpServer {
  public:
   // Listens at once; throws Error when the port cannot be bound.
   ManagementServer(ManagementOptions options, ManagementSources sources);
-  ~ManagementServer();
-  ManagementServer(const ManagementServer&) = delete;
-  ManagementServer& operator=(const ManagementServer&) = delete;
-
-  int port() const;
-  const std::string& host() const;
-  bool tls() const;
-  void stop();
+  ~ManagementServer() override;
 
  private:
-  struct Impl;
+  struct Impl;  // the routes' state: built before the server listens, ended after it stops
+  explicit ManagementServer(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };
 

@@ -42,6 +42,14 @@ std::optional<std::map<std::string, std::string>> match(const std::vector<std::s
   return params;
 }
 
+// True when `a` is more specific than `b`: at the first segment where one has a literal
+// and the other a parameter, the literal wins ("/executions/search" over "/executions/{id}").
+bool more_specific(const std::vector<std::string>& a, const std::vector<std::string>& b) {
+  for (size_t i = 0; i < a.size() && i < b.size(); ++i)
+    if (is_param(a[i]) != is_param(b[i])) return !is_param(a[i]);
+  return false;
+}
+
 }  // namespace
 
 Value Match::json_body() const {
@@ -77,6 +85,17 @@ std::string reason_phrase(int status) {
 void json(httplib::Response& res, int status, const Value& body) {
   res.status = status;
   res.set_content(dump_json(body), "application/json");
+}
+
+int status_of(ErrorKind kind) {
+  switch (kind) {
+    case ErrorKind::Malformed: return 400;
+    case ErrorKind::NotFound: return 404;
+    case ErrorKind::Conflict: return 409;
+    case ErrorKind::Unavailable: return 503;
+    case ErrorKind::Invalid: break;
+  }
+  return 422;
 }
 
 void json_error(httplib::Response& res, int status, const std::string& message) {
@@ -178,6 +197,8 @@ void Router::dispatch(const httplib::Request& req, const RequestBody& body, http
   if (auto invalid = invalid_text(req)) return json_error(res, 400, *invalid);
   const auto path = split_path(req.path);
   std::string allowed;
+  const Route* chosen = nullptr;
+  std::map<std::string, std::string> chosen_params;
   for (const auto& route : routes_) {
     auto params = match(route.segments, path);
     if (!params) continue;
@@ -185,10 +206,18 @@ void Router::dispatch(const httplib::Request& req, const RequestBody& body, http
       if (allowed.find(route.method) == std::string::npos) allowed += (allowed.empty() ? "" : ", ") + route.method;
       continue;
     }
+    if (!chosen || more_specific(route.segments, chosen->segments)) {
+      chosen = &route;
+      chosen_params = std::move(*params);
+    }
+  }
+  if (chosen) {
     try {
-      route.handler(Match{req, body, std::move(*params)}, res);
+      chosen->handler(Match{req, body, std::move(chosen_params)}, res);
     } catch (const HttpStatusError& e) {
       json_error(res, e.status(), e.what());
+    } catch (const Error& e) {
+      json_error(res, status_of(e.kind()), e.what());
     } catch (const std::exception& e) {
       logger(kServerLogger)->error("{} {} failed: {}", req.method, req.path, e.what());
       json_error(res, 500, std::string("Internal error: ") + e.what());

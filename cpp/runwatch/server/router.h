@@ -16,7 +16,8 @@
 
 namespace runwatch {
 
-// Thrown by a handler: answered as a JSON error with that status.
+// Thrown by a handler: answered as a JSON error with that status. Any other Error is
+// answered with its kind's status, and anything else is a bug (500).
 class HttpStatusError : public Error {
  public:
   HttpStatusError(int status, const std::string& message) : Error(message), status_(status) {}
@@ -45,6 +46,8 @@ struct Match {
   const std::string& text_body() const;
 };
 
+// The status a handler's Error answers: its kind's (see ErrorKind), mapped here once.
+int status_of(ErrorKind kind);
 // "Not Found" for 404, and so on.
 std::string reason_phrase(int status);
 void json(httplib::Response& res, int status, const Value& body);

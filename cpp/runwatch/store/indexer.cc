@@ -2,10 +2,7 @@
 
 #include <chrono>
 
-#include <prometheus/counter.h>
-#include <prometheus/histogram.h>
-
-#include "runwatch/runtime/thread_name.h"
+#include "runwatch/model/thread_name.h"
 #include "runwatch/store/store_error.h"
 
 namespace runwatch::store {
@@ -15,19 +12,12 @@ constexpr const char* kIndexerLogger = "io.kestra.core.runners.Indexer";
 // After a failed batch, how long before the indexer tries again.
 constexpr auto kRetryAfter = std::chrono::milliseconds(100);
 
-double seconds_since(std::chrono::steady_clock::time_point start) {
-  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-}
-
 }  // namespace
 
 Indexer::Indexer(Repository& repository, const metrics::Catalog* metrics)
     : repository_(repository),
       in_memory_(repository.in_memory()),
-      meters_(metrics ? std::optional<Meters>(Meters{metrics->indexer_count.with({}), metrics->indexer_duration.with({}),
-                                                     metrics->indexer_request_count.with({}),
-                                                     metrics->indexer_request_duration.with({})})
-                      : std::nullopt),
+      metrics_(metrics),
       log_(logger(kIndexerLogger)) {
   if (!in_memory_) thread_ = std::thread([this] { loop(); });
 }
@@ -99,11 +89,8 @@ void Indexer::save(const std::vector<Snapshot>& batch, const std::vector<StateCh
                    std::chrono::steady_clock::time_point received) {
   auto start = std::chrono::steady_clock::now();
   repository_.save_executions(batch, states);
-  if (!meters_) return;
-  meters_->count.Increment(static_cast<double>(batch.size() + states.size()));
-  meters_->duration.Observe(seconds_since(start));
-  meters_->request_count.Increment();
-  meters_->request_duration.Observe(seconds_since(received));
+  auto end = std::chrono::steady_clock::now();
+  metrics_.batch_written(batch.size() + states.size(), end - start, end - received);
 }
 
 void Indexer::stop() {

@@ -17,7 +17,7 @@
 #include <vector>
 
 #include "runwatch/logging/loggers.h"
-#include "runwatch/metrics/catalog.h"
+#include "runwatch/metrics/indexer_metrics.h"
 #include "runwatch/store/repository.h"
 
 namespace runwatch::store {
@@ -61,18 +61,9 @@ class Indexer {
   // Puts a failed batch back in front of what was queued since (newer entries win).
   void requeue_locked(std::vector<Snapshot>& batch, std::vector<StateChange>& states);
 
-  // The indexer.* series (one each, without tags), looked up once: in memory, every
-  // change published is a write.
-  struct Meters {
-    prometheus::Counter& count;
-    prometheus::Histogram& duration;
-    prometheus::Counter& request_count;
-    prometheus::Histogram& request_duration;
-  };
-
   Repository& repository_;
   const bool in_memory_;
-  const std::optional<Meters> meters_;  // none without metrics
+  const metrics::IndexerMetrics metrics_;
   std::shared_ptr<spdlog::logger> log_;
 
   mutable std::mutex mutex_;

@@ -5,7 +5,10 @@ namespace runwatch {
 namespace {
 
 PropertySpec tasks_property(std::string name, bool required, std::string description) {
-  return PropertySpec{std::move(name), PropertyType::Tasks, required, std::move(description), nullptr, {}};
+  return {.name = std::move(name),
+          .type = PropertyType::Tasks,
+          .required = required,
+          .description = std::move(description)};
 }
 
 PropertySpec errors_property() {
@@ -30,17 +33,25 @@ void register_flowable_tasks(PluginRegistry& registry) {
                {tasks_property("tasks", true, "The tasks to run in order.")}));
   add(flowable("Parallel", "Runs tasks at the same time.",
                {tasks_property("tasks", true, "The tasks to run in parallel."),
-                {"concurrent", PropertyType::Integer, false, "How many tasks run at once; 0 means all.", 0, {}}}));
+                {.name = "concurrent",
+                 .type = PropertyType::Integer,
+                 .description = "How many tasks run at once; 0 means all.",
+                 .default_value = 0}}));
   add(flowable("If", "Runs `then` when the condition is true, `else` otherwise.",
-               {{"condition", PropertyType::Any, true,
-                 "The condition; false, 0, null and the empty string are false, anything else true.", nullptr, {}},
+               {{.name = "condition",
+                 .type = PropertyType::Any,
+                 .required = true,
+                 .description = "The condition; false, 0, null and the empty string are false, anything else true."},
                 tasks_property("then", true, "The tasks run when the condition is true."),
                 tasks_property("else", false, "The tasks run when the condition is false.")}));
-  auto switch_schema = flowable(
-      "Switch", "Runs the tasks of the case that matches the value, or the defaults.",
-      {{"value", PropertyType::String, true, "The value to match against the case keys.", nullptr, {}},
-       {"cases", PropertyType::TaskMap, false, "Task lists by case value.", nullptr, {}},
-       tasks_property("defaults", false, "The tasks run when no case matches.")});
+  auto switch_schema =
+      flowable("Switch", "Runs the tasks of the case that matches the value, or the defaults.",
+               {{.name = "value",
+                 .type = PropertyType::String,
+                 .required = true,
+                 .description = "The value to match against the case keys."},
+                {.name = "cases", .type = PropertyType::TaskMap, .description = "Task lists by case value."},
+                tasks_property("defaults", false, "The tasks run when no case matches.")});
   switch_schema.requires_any = {"cases", "defaults"};
   add(std::move(switch_schema));
   add(flowable("AllowFailure", "Runs tasks; their failure makes this task WARNING instead of FAILED.",

@@ -27,11 +27,14 @@ class FailTask final : public TaskType {
     s.aliases = {"io.kestra.core.tasks.executions.Fail"};
     s.description = "Fails the execution, always or when a condition holds.";
     s.properties = {
-        {"condition", PropertyType::Any, false,
-         "When given, the task fails only if it is true: \"false\", \"0\", \"-0\" and \"\" are false, "
-         "anything else true.",
-         nullptr, {}},
-        {"errorMessage", PropertyType::String, false, "The error message.", kDefaultMessage, {}},
+        {.name = "condition",
+         .type = PropertyType::Any,
+         .description = "When given, the task fails only if it is true: \"false\", \"0\", \"-0\" and \"\" are false, "
+                        "anything else true."},
+        {.name = "errorMessage",
+         .type = PropertyType::String,
+         .description = "The error message.",
+         .default_value = kDefaultMessage},
     };
     return s;
   }

@@ -72,8 +72,10 @@ class LabelsTask final : public TaskType {
     s.description =
         "Adds labels to the current execution, or replaces those with the same keys. Labels starting with "
         "`system.` are refused.";
-    s.properties = {{"labels", PropertyType::Any, true,
-                     "A map of labels, a list of {key, value}, or a JSON map as text.", nullptr, {}}};
+    s.properties = {{.name = "labels",
+                     .type = PropertyType::Any,
+                     .required = true,
+                     .description = "A map of labels, a list of {key, value}, or a JSON map as text."}};
     return s;
   }
 };

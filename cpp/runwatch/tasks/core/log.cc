@@ -6,7 +6,11 @@ namespace runwatch {
 namespace {
 
 PropertySpec level_spec() {
-  return {"level", PropertyType::String, false, "The log level.", "INFO", {"TRACE", "DEBUG", "INFO", "WARN", "ERROR"}};
+  return {.name = "level",
+          .type = PropertyType::String,
+          .description = "The log level.",
+          .default_value = "INFO",
+          .allowed_values = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR"}};
 }
 
 class LogTask final : public TaskType {
@@ -27,7 +31,10 @@ class LogTask final : public TaskType {
     s.aliases = {"io.kestra.core.tasks.log.Log"};
     s.description = "Logs one or more messages to the task's logs.";
     s.properties = {
-        {"message", PropertyType::StringList, true, "One message, or a list of messages logged one by one.", nullptr, {}},
+        {.name = "message",
+         .type = PropertyType::StringList,
+         .required = true,
+         .description = "One message, or a list of messages logged one by one."},
         level_spec(),
     };
     return s;
@@ -51,7 +58,7 @@ class EchoTask final : public TaskType {
     s.aliases = {"io.kestra.core.tasks.debugs.Echo"};
     s.description = "Logs a message. Deprecated in Kestra: use io.kestra.plugin.core.log.Log.";
     s.properties = {
-        {"format", PropertyType::String, true, "The message to log.", nullptr, {}},
+        {.name = "format", .type = PropertyType::String, .required = true, .description = "The message to log."},
         level_spec(),
     };
     return s;

@@ -34,8 +34,9 @@ class OutputValuesTask final : public TaskType {
     TypeSchema s;
     s.name = "io.kestra.plugin.core.output.OutputValues";
     s.description = "Returns its rendered values as the `values` output.";
-    s.properties = {{"values", PropertyType::Any, false,
-                     "The values: a map of strings, numbers, lists or maps, or a JSON object as text.", nullptr, {}}};
+    s.properties = {{.name = "values",
+                     .type = PropertyType::Any,
+                     .description = "The values: a map of strings, numbers, lists or maps, or a JSON object as text."}};
     return s;
   }
 };

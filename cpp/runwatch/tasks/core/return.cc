@@ -24,7 +24,7 @@ class ReturnTask final : public TaskType {
     s.name = "io.kestra.plugin.core.debug.Return";
     s.aliases = {"io.kestra.core.tasks.debugs.Return"};
     s.description = "Renders a templated string and returns it as the `value` output (logged at DEBUG).";
-    s.properties = {{"format", PropertyType::String, false, "The templated string to render.", nullptr, {}}};
+    s.properties = {{.name = "format", .type = PropertyType::String, .description = "The templated string to render."}};
     return s;
   }
 };

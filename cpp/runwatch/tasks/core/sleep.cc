@@ -21,7 +21,10 @@ class SleepTask final : public TaskType {
     TypeSchema s;
     s.name = "io.kestra.plugin.core.flow.Sleep";
     s.description = "Waits for a duration on the engine's clock; a kill or a timeout ends the wait.";
-    s.properties = {{"duration", PropertyType::Duration, true, "How long to wait, in ISO-8601 (PT5S).", nullptr, {}}};
+    s.properties = {{.name = "duration",
+                     .type = PropertyType::Duration,
+                     .required = true,
+                     .description = "How long to wait, in ISO-8601 (PT5S)."}};
     return s;
   }
 };

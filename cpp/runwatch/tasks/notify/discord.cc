@@ -70,36 +70,31 @@ std::string execution_payload(RunContext& ctx, const Value& properties) {
 }  // namespace
 
 std::shared_ptr<const TaskType> make_discord_incoming_webhook_task() {
-  NotificationChannel channel;
-  channel.receiver = kReceiver;
-  channel.payload = [](RunContext&, const Value& properties) { return json_property(properties, "payload"); };
-  auto& s = channel.schema;
-  s.name = "io.kestra.plugin.notifications.discord.DiscordIncomingWebhook";
-  s.description = "Posts a message to a Discord webhook.";
-  s.properties = {url_property(kUrlDescription), payload_property("The Discord message as JSON."), options_property()};
-  return make_notification_task(std::move(channel));
+  return make_notifier({.name = "io.kestra.plugin.notifications.discord.DiscordIncomingWebhook",
+                        .description = "Posts a message to a Discord webhook.",
+                        .receiver = kReceiver,
+                        .url = url_property(kUrlDescription),
+                        .properties = {payload_property("The Discord message as JSON.")}});
 }
 
 std::shared_ptr<const TaskType> make_discord_execution_task() {
-  NotificationChannel channel;
-  channel.receiver = kReceiver;
-  channel.payload = execution_payload;
-  auto& s = channel.schema;
-  s.name = "io.kestra.plugin.notifications.discord.DiscordExecution";
-  s.description =
-      "Posts a summary of an execution to a Discord webhook as an embed: namespace, flow, execution, state, final "
-      "task, custom fields, a link when kestra.url is set, and the outcome in the footer.";
-  s.properties = {url_property(kUrlDescription),
-                  {"username", PropertyType::String, false, "The webhook's user name.", nullptr, {}},
-                  {"avatarUrl", PropertyType::String, false, "The webhook's avatar URL.", nullptr, {}},
-                  {"content", PropertyType::String, false, "The message text; customMessage when not given.", nullptr, {}},
-                  {"embedList", PropertyType::List, false,
-                   "Embeds (title, description, websiteUrl, thumbnail, authorName, color [r, g, b], footer); the "
-                   "summary fills in the first.",
-                   nullptr, {}}};
-  for (auto& p : execution_properties()) s.properties.push_back(std::move(p));
-  s.properties.push_back(options_property());
-  return make_notification_task(std::move(channel));
+  return make_notifier(
+      {.name = "io.kestra.plugin.notifications.discord.DiscordExecution",
+       .description = "Posts a summary of an execution to a Discord webhook as an embed: namespace, flow, execution, "
+                      "state, final task, custom fields, a link when kestra.url is set, and the outcome in the footer.",
+       .receiver = kReceiver,
+       .url = url_property(kUrlDescription),
+       .properties = {{.name = "username", .type = PropertyType::String, .description = "The webhook's user name."},
+                      {.name = "avatarUrl", .type = PropertyType::String, .description = "The webhook's avatar URL."},
+                      {.name = "content",
+                       .type = PropertyType::String,
+                       .description = "The message text; customMessage when not given."},
+                      {.name = "embedList",
+                       .type = PropertyType::List,
+                       .description = "Embeds (title, description, websiteUrl, thumbnail, authorName, color [r, g, b], "
+                                      "footer); the summary fills in the first."}},
+       .summarizes_execution = true,
+       .payload = execution_payload});
 }
 
 }  // namespace runwatch

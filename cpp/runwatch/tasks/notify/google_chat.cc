@@ -32,30 +32,25 @@ std::string execution_payload(RunContext& ctx, const Value& properties) {
 }  // namespace
 
 std::shared_ptr<const TaskType> make_google_chat_incoming_webhook_task() {
-  NotificationChannel channel;
-  channel.receiver = kReceiver;
-  channel.payload = [](RunContext&, const Value& properties) { return json_property(properties, "payload"); };
-  auto& s = channel.schema;
-  s.name = "io.kestra.plugin.notifications.google.GoogleChatIncomingWebhook";
-  s.description = "Posts a message to a Google Chat incoming webhook.";
-  s.properties = {url_property(kUrlDescription), payload_property("The Google Chat message as JSON."), options_property()};
-  return make_notification_task(std::move(channel));
+  return make_notifier({.name = "io.kestra.plugin.notifications.google.GoogleChatIncomingWebhook",
+                        .description = "Posts a message to a Google Chat incoming webhook.",
+                        .receiver = kReceiver,
+                        .url = url_property(kUrlDescription),
+                        .properties = {payload_property("The Google Chat message as JSON.")}});
 }
 
 std::shared_ptr<const TaskType> make_google_chat_execution_task() {
-  NotificationChannel channel;
-  channel.receiver = kReceiver;
-  channel.payload = execution_payload;
-  auto& s = channel.schema;
-  s.name = "io.kestra.plugin.notifications.google.GoogleChatExecution";
-  s.description =
-      "Posts a summary of an execution to a Google Chat incoming webhook: namespace, flow, execution, state, the "
-      "task that failed, the duration, a link when kestra.url is set, and custom fields.";
-  s.properties = {url_property(kUrlDescription),
-                  {"text", PropertyType::String, false, "A text that replaces the summary.", nullptr, {}}};
-  for (auto& p : execution_properties()) s.properties.push_back(std::move(p));
-  s.properties.push_back(options_property());
-  return make_notification_task(std::move(channel));
+  return make_notifier(
+      {.name = "io.kestra.plugin.notifications.google.GoogleChatExecution",
+       .description = "Posts a summary of an execution to a Google Chat incoming webhook: namespace, flow, execution, "
+                      "state, the task that failed, the duration, a link when kestra.url is set, and custom fields.",
+       .receiver = kReceiver,
+       .url = url_property(kUrlDescription),
+       .properties = {{.name = "text",
+                       .type = PropertyType::String,
+                       .description = "A text that replaces the summary."}},
+       .summarizes_execution = true,
+       .payload = execution_payload});
 }
 
 }  // namespace runwatch

@@ -130,19 +130,28 @@ class HttpRequestTask final : public TaskType {
         "Sends an HTTP request and returns the answer's code, headers and body. An answer >= 400 fails the task "
         "unless options.allowFailed is true.";
     s.properties = {
-        {"uri", PropertyType::String, true, "The full URI to send the request to.", nullptr, {}},
-        {"method", PropertyType::String, false, "The HTTP method.", "GET", {}},
-        {"body", PropertyType::String, false, "The body, as text.", nullptr, {}},
-        {"formData", PropertyType::Map, false, "A form sent URL-encoded instead of a body.", nullptr, {}},
-        {"contentType", PropertyType::String, false, "The Content-Type of the body.", "application/json", {}},
-        {"headers", PropertyType::Map, false, "Headers to send.", nullptr, {}},
-        {"options", PropertyType::Map, false,
-         "allowFailed, followRedirects, timeout.connectTimeout, timeout.readIdleTimeout (or connectTimeout and "
-         "readTimeout), ssl.insecureTrustAllCertificates, ssl.caFile.",
-         nullptr, {}},
-        {"allowFailed", PropertyType::Boolean, false, "Deprecated: options.allowFailed.", nullptr, {}},
-        {"sslOptions", PropertyType::Map, false, "Deprecated: options.ssl.", nullptr, {}},
-        {"encryptBody", PropertyType::Boolean, false, "Not supported: must be false.", false, {}},
+        {.name = "uri",
+         .type = PropertyType::String,
+         .required = true,
+         .description = "The full URI to send the request to."},
+        {.name = "method", .type = PropertyType::String, .description = "The HTTP method.", .default_value = "GET"},
+        {.name = "body", .type = PropertyType::String, .description = "The body, as text."},
+        {.name = "formData", .type = PropertyType::Map, .description = "A form sent URL-encoded instead of a body."},
+        {.name = "contentType",
+         .type = PropertyType::String,
+         .description = "The Content-Type of the body.",
+         .default_value = "application/json"},
+        {.name = "headers", .type = PropertyType::Map, .description = "Headers to send."},
+        {.name = "options",
+         .type = PropertyType::Map,
+         .description = "allowFailed, followRedirects, timeout.connectTimeout, timeout.readIdleTimeout (or "
+                        "connectTimeout and readTimeout), ssl.insecureTrustAllCertificates, ssl.caFile."},
+        {.name = "allowFailed", .type = PropertyType::Boolean, .description = "Deprecated: options.allowFailed."},
+        {.name = "sslOptions", .type = PropertyType::Map, .description = "Deprecated: options.ssl."},
+        {.name = "encryptBody",
+         .type = PropertyType::Boolean,
+         .description = "Not supported: must be false.",
+         .default_value = false},
     };
     return s;
   }

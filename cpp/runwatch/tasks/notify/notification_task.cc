@@ -15,24 +15,38 @@ constexpr std::size_t kBodyExcerpt = 200;
 
 std::string attempts_text(int attempts) { return std::to_string(attempts) + (attempts == 1 ? " attempt" : " attempts"); }
 
+TypeSchema schema_of(const NotifierSpec& spec) {
+  TypeSchema schema;
+  schema.name = spec.name;
+  schema.aliases = spec.aliases;
+  schema.description = spec.description;
+  schema.properties.push_back(spec.url);
+  schema.properties.insert(schema.properties.end(), spec.properties.begin(), spec.properties.end());
+  if (spec.summarizes_execution)
+    for (auto& property : execution_properties()) schema.properties.push_back(std::move(property));
+  schema.properties.push_back(options_property());
+  schema.requires_any = spec.requires_any;
+  return schema;
+}
+
 class NotificationTask final : public TaskType {
  public:
-  explicit NotificationTask(NotificationChannel channel) : TaskType(channel.schema), channel_(std::move(channel)) {}
+  explicit NotificationTask(NotifierSpec spec) : TaskType(schema_of(spec)), spec_(std::move(spec)) {}
 
   TaskResult run(RunContext& ctx, const Value& properties) const override {
     HttpRequest request;
     request.method = "POST";
     request.url = to_text(required_property(properties, "url"));
     request.content_type = "application/json";
-    request.body = channel_.payload(ctx, properties);
+    request.body = spec_.payload ? spec_.payload(ctx, properties) : json_property(properties, "payload");
     request.headers = option_headers(properties);
-    if (channel_.headers)
-      for (auto& header : channel_.headers(properties)) request.headers.push_back(std::move(header));
-    return deliver(ctx, channel_.receiver, properties, std::move(request));
+    if (spec_.headers)
+      for (auto& header : spec_.headers(properties)) request.headers.push_back(std::move(header));
+    return deliver(ctx, spec_.receiver, properties, std::move(request));
   }
 
  private:
-  NotificationChannel channel_;
+  NotifierSpec spec_;
 };
 
 }  // namespace
@@ -72,8 +86,8 @@ TaskResult deliver(RunContext& ctx, std::string_view receiver, const Value& prop
   return result;
 }
 
-std::shared_ptr<const TaskType> make_notification_task(NotificationChannel channel) {
-  return std::make_shared<NotificationTask>(std::move(channel));
+std::shared_ptr<const TaskType> make_notifier(NotifierSpec spec) {
+  return std::make_shared<NotificationTask>(std::move(spec));
 }
 
 std::string idempotency_key(const TaskIdentity& identity) { return identity.execution_id + ":" + identity.task_run_id; }
@@ -92,33 +106,39 @@ std::string json_property(const Value& properties, std::string_view name) {
 
 PropertySpec url_property(std::string description, Value default_url) {
   bool required = default_url.is_null();
-  return {"url", PropertyType::String, required, std::move(description), std::move(default_url), {}};
+  return {.name = "url",
+          .type = PropertyType::String,
+          .required = required,
+          .description = std::move(description),
+          .default_value = std::move(default_url)};
 }
 
 PropertySpec payload_property(std::string description, bool required) {
-  PropertySpec spec{"payload", PropertyType::String, required, std::move(description) + " Rendered, then posted as JSON.",
-                    nullptr, {}};
+  PropertySpec spec{.name = "payload",
+                    .type = PropertyType::String,
+                    .required = required,
+                    .description = std::move(description) + " Rendered, then posted as JSON."};
   spec.json_document = true;  // values printed inside its JSON strings are escaped
   return spec;
 }
 
 PropertySpec options_property() {
-  return {"options",
-          PropertyType::Map,
-          false,
-          "HTTP client options: connectTimeout and readTimeout (ISO-8601, PT10S by default), headers (a map), "
-          "followRedirects, ssl.insecureTrustAllCertificates, and ssl.caFile (a PEM file trusted besides the "
-          "system's CAs).",
-          nullptr,
-          {}};
+  return {.name = "options",
+          .type = PropertyType::Map,
+          .description =
+              "HTTP client options: connectTimeout and readTimeout (ISO-8601, PT10S by default), headers (a map), "
+              "followRedirects, ssl.insecureTrustAllCertificates, and ssl.caFile (a PEM file trusted besides the "
+              "system's CAs)."};
 }
 
 std::vector<PropertySpec> execution_properties() {
   return {
-      {"executionId", PropertyType::String, false, "The execution to report on; the current one by default.",
-       "{{ execution.id }}", {}},
-      {"customFields", PropertyType::Map, false, "Fields added to the notification.", nullptr, {}},
-      {"customMessage", PropertyType::String, false, "A message added to the notification.", nullptr, {}},
+      {.name = "executionId",
+       .type = PropertyType::String,
+       .description = "The execution to report on; the current one by default.",
+       .default_value = "{{ execution.id }}"},
+      {.name = "customFields", .type = PropertyType::Map, .description = "Fields added to the notification."},
+      {.name = "customMessage", .type = PropertyType::String, .description = "A message added to the notification."},
   };
 }
 

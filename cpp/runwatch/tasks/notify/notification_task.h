@@ -1,7 +1,6 @@
 #pragma once
-// A notification task type: a channel gives its schema and shapes its payload; posting
-// it (with an Idempotency-Key, retries and timeouts), the outputs and the failure
-// message are the same for every channel.
+// Notification task types: what a channel declares (NotifierSpec), and what every
+// channel shares (delivery, outputs, failure messages, common properties).
 #include <functional>
 #include <memory>
 #include <string>
@@ -13,17 +12,28 @@
 
 namespace runwatch {
 
-struct NotificationChannel {
-  TypeSchema schema;
+// One notification type, as its channel declares it. make_notifier assembles every type's
+// schema in one order: url, the type's own properties, then executionId, customFields and
+// customMessage when it summarizes an execution, then options. Posting the payload (with
+// an Idempotency-Key, retries and timeouts), the outputs and the failure messages are the
+// same for every channel.
+struct NotifierSpec {
+  std::string name;
+  std::vector<std::string> aliases;
+  std::string description;
   // How messages name the other end: "Slack webhook answered 500 after 3 attempts: ...".
   std::string receiver;
-  // The JSON text to post, from the rendered properties.
+  PropertySpec url;
+  std::vector<PropertySpec> properties;
+  bool summarizes_execution = false;
+  std::vector<std::string> requires_any;
+  // The JSON text to post, from the rendered properties; the `payload` property by default.
   std::function<std::string(RunContext&, const Value& properties)> payload;
   // Headers of the channel's own besides options.headers (Opsgenie's Authorization).
   std::function<HttpHeaders(const Value& properties)> headers;
 };
 
-std::shared_ptr<const TaskType> make_notification_task(NotificationChannel channel);
+std::shared_ptr<const TaskType> make_notifier(NotifierSpec spec);
 
 // Posts `request` for a notification task: adds the Idempotency-Key, applies the task's
 // `options`, logs retries. Outputs code, attempts, latencyMs and idempotencyKey; fails the

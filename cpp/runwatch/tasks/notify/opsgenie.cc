@@ -59,48 +59,48 @@ HttpHeaders authorization(const Value& properties) {
 }
 
 PropertySpec token_property() {
-  return {"authorizationToken", PropertyType::String, false,
-          "Sent as the Authorization header, e.g. \"GenieKey <api key>\".", nullptr, {}};
+  return {.name = "authorizationToken",
+          .type = PropertyType::String,
+          .description = "Sent as the Authorization header, e.g. \"GenieKey <api key>\"."};
 }
 
 }  // namespace
 
 std::shared_ptr<const TaskType> make_opsgenie_alert_task() {
-  NotificationChannel channel;
-  channel.receiver = kReceiver;
-  channel.payload = [](RunContext&, const Value& properties) { return json_property(properties, "payload"); };
-  channel.headers = authorization;
-  auto& s = channel.schema;
-  s.name = "io.kestra.plugin.notifications.opsgenie.OpsgenieAlert";
-  s.description = "Creates an Opsgenie alert.";
-  s.properties = {url_property(kUrlDescription), payload_property("The alert as JSON."), token_property(),
-                  options_property()};
-  return make_notification_task(std::move(channel));
+  return make_notifier({.name = "io.kestra.plugin.notifications.opsgenie.OpsgenieAlert",
+                        .description = "Creates an Opsgenie alert.",
+                        .receiver = kReceiver,
+                        .url = url_property(kUrlDescription),
+                        .properties = {payload_property("The alert as JSON."), token_property()},
+                        .headers = authorization});
 }
 
 std::shared_ptr<const TaskType> make_opsgenie_execution_task() {
-  NotificationChannel channel;
-  channel.receiver = kReceiver;
-  channel.payload = execution_payload;
-  channel.headers = authorization;
-  auto& s = channel.schema;
-  s.name = "io.kestra.plugin.notifications.opsgenie.OpsgenieExecution";
-  s.description =
-      "Creates an Opsgenie alert summarizing an execution: details for the namespace, flow, execution, state, final "
-      "task and custom fields, and a description with the outcome and a link when kestra.url is set.";
-  s.properties = {url_property(kUrlDescription),
-                  {"message", PropertyType::String, false, "The alert's message; the execution's headline by default.",
-                   nullptr, {}},
-                  {"alias", PropertyType::String, false, "The alert's alias, for deduplication.", nullptr, {}},
-                  {"responders", PropertyType::Map, false, "Responders, as a map of id to type (team, user, ...).",
-                   nullptr, {}},
-                  {"visibleTo", PropertyType::Map, false, "Who sees the alert, as a map of id to type.", nullptr, {}},
-                  {"tags", PropertyType::StringList, false, "The alert's tags.", nullptr, {}},
-                  {"priority", PropertyType::String, false, "P1 to P5.", nullptr, {}},
-                  token_property()};
-  for (auto& p : execution_properties()) s.properties.push_back(std::move(p));
-  s.properties.push_back(options_property());
-  return make_notification_task(std::move(channel));
+  return make_notifier(
+      {.name = "io.kestra.plugin.notifications.opsgenie.OpsgenieExecution",
+       .description =
+           "Creates an Opsgenie alert summarizing an execution: details for the namespace, flow, execution, state, "
+           "final task and custom fields, and a description with the outcome and a link when kestra.url is set.",
+       .receiver = kReceiver,
+       .url = url_property(kUrlDescription),
+       .properties = {{.name = "message",
+                       .type = PropertyType::String,
+                       .description = "The alert's message; the execution's headline by default."},
+                      {.name = "alias",
+                       .type = PropertyType::String,
+                       .description = "The alert's alias, for deduplication."},
+                      {.name = "responders",
+                       .type = PropertyType::Map,
+                       .description = "Responders, as a map of id to type (team, user, ...)."},
+                      {.name = "visibleTo",
+                       .type = PropertyType::Map,
+                       .description = "Who sees the alert, as a map of id to type."},
+                      {.name = "tags", .type = PropertyType::StringList, .description = "The alert's tags."},
+                      {.name = "priority", .type = PropertyType::String, .description = "P1 to P5."},
+                      token_property()},
+       .summarizes_execution = true,
+       .payload = execution_payload,
+       .headers = authorization});
 }
 
 }  // namespace runwatch

@@ -53,38 +53,39 @@ std::string execution_payload(RunContext& ctx, const Value& properties) {
 }  // namespace
 
 std::shared_ptr<const TaskType> make_pagerduty_alert_task() {
-  NotificationChannel channel;
-  channel.receiver = kReceiver;
-  channel.payload = [](RunContext&, const Value& properties) { return json_property(properties, "payload"); };
-  auto& s = channel.schema;
-  s.name = "io.kestra.plugin.notifications.pagerduty.PagerDutyAlert";
-  s.description = "Sends an event to PagerDuty's Events API v2.";
-  s.properties = {url_property(kUrlDescription, kEventsUrl), payload_property("The Events API v2 event as JSON."),
-                  options_property()};
-  return make_notification_task(std::move(channel));
+  return make_notifier({.name = "io.kestra.plugin.notifications.pagerduty.PagerDutyAlert",
+                        .description = "Sends an event to PagerDuty's Events API v2.",
+                        .receiver = kReceiver,
+                        .url = url_property(kUrlDescription, kEventsUrl),
+                        .properties = {payload_property("The Events API v2 event as JSON.")}});
 }
 
 std::shared_ptr<const TaskType> make_pagerduty_execution_task() {
-  NotificationChannel channel;
-  channel.receiver = kReceiver;
-  channel.payload = execution_payload;
-  auto& s = channel.schema;
-  s.name = "io.kestra.plugin.notifications.pagerduty.PagerDutyExecution";
-  s.description =
-      "Sends a summary of an execution to PagerDuty's Events API v2: severity error when it failed, details for the "
-      "namespace, flow, state, final task and custom fields, and a link when kestra.url is set.";
-  s.properties = {url_property(kUrlDescription, kEventsUrl),
-                  {"routingKey", PropertyType::String, false, "The integration key of a PagerDuty service.", nullptr, {}},
-                  {"deduplicationKey", PropertyType::String, false, "Correlates triggers and resolves.", nullptr, {}},
-                  {"eventAction", PropertyType::String, false,
-                   "trigger, acknowledge or resolve; acknowledge when a deduplicationKey is given, else trigger.",
-                   nullptr, {"trigger", "acknowledge", "resolve"}},
-                  {"payloadSummary", PropertyType::String, false,
-                   "The alert's summary (1024 characters at most); the execution's headline and outcome by default.",
-                   nullptr, {}}};
-  for (auto& p : execution_properties()) s.properties.push_back(std::move(p));
-  s.properties.push_back(options_property());
-  return make_notification_task(std::move(channel));
+  return make_notifier(
+      {.name = "io.kestra.plugin.notifications.pagerduty.PagerDutyExecution",
+       .description =
+           "Sends a summary of an execution to PagerDuty's Events API v2: severity error when it failed, details for "
+           "the namespace, flow, state, final task and custom fields, and a link when kestra.url is set.",
+       .receiver = kReceiver,
+       .url = url_property(kUrlDescription, kEventsUrl),
+       .properties =
+           {{.name = "routingKey",
+             .type = PropertyType::String,
+             .description = "The integration key of a PagerDuty service."},
+            {.name = "deduplicationKey",
+             .type = PropertyType::String,
+             .description = "Correlates triggers and resolves."},
+            {.name = "eventAction",
+             .type = PropertyType::String,
+             .description =
+                 "trigger, acknowledge or resolve; acknowledge when a deduplicationKey is given, else trigger.",
+             .allowed_values = {"trigger", "acknowledge", "resolve"}},
+            {.name = "payloadSummary",
+             .type = PropertyType::String,
+             .description =
+                 "The alert's summary (1024 characters at most); the execution's headline and outcome by default."}},
+       .summarizes_execution = true,
+       .payload = execution_payload});
 }
 
 }  // namespace runwatch

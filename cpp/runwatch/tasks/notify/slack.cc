@@ -67,44 +67,43 @@ std::string execution_payload(RunContext& ctx, const Value& properties) {
 
 std::vector<PropertySpec> sender_properties() {
   return {
-      {"channel", PropertyType::String, false, "The channel to post to, instead of the webhook's.", nullptr, {}},
-      {"username", PropertyType::String, false, "The author of the message.", nullptr, {}},
-      {"iconUrl", PropertyType::String, false, "The URL of the icon to show.", nullptr, {}},
-      {"iconEmoji", PropertyType::String, false, "The emoji to show as icon.", nullptr, {}},
+      {.name = "channel",
+       .type = PropertyType::String,
+       .description = "The channel to post to, instead of the webhook's."},
+      {.name = "username", .type = PropertyType::String, .description = "The author of the message."},
+      {.name = "iconUrl", .type = PropertyType::String, .description = "The URL of the icon to show."},
+      {.name = "iconEmoji", .type = PropertyType::String, .description = "The emoji to show as icon."},
   };
 }
 
 }  // namespace
 
 std::shared_ptr<const TaskType> make_slack_incoming_webhook_task() {
-  NotificationChannel channel;
-  channel.receiver = kReceiver;
-  channel.payload = webhook_payload;
-  auto& s = channel.schema;
-  s.name = "io.kestra.plugin.notifications.slack.SlackIncomingWebhook";
-  s.aliases = {"io.kestra.plugin.slack.notifications.SlackIncomingWebhook"};
-  s.description = "Posts a message to a Slack incoming webhook: the `payload` JSON, or `messageText` as its text.";
-  s.properties = {url_property(kUrlDescription), payload_property("The Slack message as JSON.", false),
-                  {"messageText", PropertyType::String, false, "The text to post when there is no payload.", nullptr, {}},
-                  options_property()};
-  s.requires_any = {"payload", "messageText"};
-  return make_notification_task(std::move(channel));
+  std::vector<PropertySpec> own = {payload_property("The Slack message as JSON.", false),
+                                   {.name = "messageText",
+                                    .type = PropertyType::String,
+                                    .description = "The text to post when there is no payload."}};
+  return make_notifier(
+      {.name = "io.kestra.plugin.notifications.slack.SlackIncomingWebhook",
+       .aliases = {"io.kestra.plugin.slack.notifications.SlackIncomingWebhook"},
+       .description = "Posts a message to a Slack incoming webhook: the `payload` JSON, or `messageText` as its text.",
+       .receiver = kReceiver,
+       .url = url_property(kUrlDescription),
+       .properties = std::move(own),
+       .requires_any = {"payload", "messageText"},
+       .payload = webhook_payload});
 }
 
 std::shared_ptr<const TaskType> make_slack_execution_task() {
-  NotificationChannel channel;
-  channel.receiver = kReceiver;
-  channel.payload = execution_payload;
-  auto& s = channel.schema;
-  s.name = "io.kestra.plugin.notifications.slack.SlackExecution";
-  s.description =
-      "Posts a summary of an execution to a Slack incoming webhook: namespace, flow, state, the task that failed, "
-      "the duration, a link when kestra.url is set, and custom fields.";
-  s.properties = {url_property(kUrlDescription)};
-  for (auto& p : sender_properties()) s.properties.push_back(std::move(p));
-  for (auto& p : execution_properties()) s.properties.push_back(std::move(p));
-  s.properties.push_back(options_property());
-  return make_notification_task(std::move(channel));
+  return make_notifier(
+      {.name = "io.kestra.plugin.notifications.slack.SlackExecution",
+       .description = "Posts a summary of an execution to a Slack incoming webhook: namespace, flow, state, the task "
+                      "that failed, the duration, a link when kestra.url is set, and custom fields.",
+       .receiver = kReceiver,
+       .url = url_property(kUrlDescription),
+       .properties = sender_properties(),
+       .summarizes_execution = true,
+       .payload = execution_payload});
 }
 
 }  // namespace runwatch

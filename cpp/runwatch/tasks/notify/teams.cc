@@ -45,32 +45,34 @@ std::string execution_payload(RunContext& ctx, const Value& properties) {
 }  // namespace
 
 std::shared_ptr<const TaskType> make_teams_incoming_webhook_task() {
-  NotificationChannel channel;
-  channel.receiver = kReceiver;
-  channel.payload = [](RunContext&, const Value& properties) { return json_property(properties, "payload"); };
-  auto& s = channel.schema;
-  s.name = "io.kestra.plugin.notifications.teams.TeamsIncomingWebhook";
-  s.description = "Posts a message (a MessageCard or an Adaptive Card as JSON) to a Microsoft Teams incoming webhook.";
-  s.properties = {url_property(kUrlDescription), payload_property("The Teams message as JSON."), options_property()};
-  return make_notification_task(std::move(channel));
+  return make_notifier(
+      {.name = "io.kestra.plugin.notifications.teams.TeamsIncomingWebhook",
+       .description =
+           "Posts a message (a MessageCard or an Adaptive Card as JSON) to a Microsoft Teams incoming webhook.",
+       .receiver = kReceiver,
+       .url = url_property(kUrlDescription),
+       .properties = {payload_property("The Teams message as JSON.")}});
 }
 
 std::shared_ptr<const TaskType> make_teams_execution_task() {
-  NotificationChannel channel;
-  channel.receiver = kReceiver;
-  channel.payload = execution_payload;
-  auto& s = channel.schema;
-  s.name = "io.kestra.plugin.notifications.teams.TeamsExecution";
-  s.description =
-      "Posts a summary of an execution to a Microsoft Teams incoming webhook as a MessageCard: facts for the "
-      "namespace, flow, execution, state, custom fields and final task, and a Details action when kestra.url is set.";
-  s.properties = {url_property(kUrlDescription),
-                  {"themeColor", PropertyType::String, false, "The card's color, as hex RGB.", "0076D7", {}},
-                  {"activityTitle", PropertyType::String, false, "The title of the card's section.", nullptr, {}},
-                  {"activitySubtitle", PropertyType::String, false, "The subtitle of the card's section.", nullptr, {}}};
-  for (auto& p : execution_properties()) s.properties.push_back(std::move(p));
-  s.properties.push_back(options_property());
-  return make_notification_task(std::move(channel));
+  return make_notifier({.name = "io.kestra.plugin.notifications.teams.TeamsExecution",
+                        .description = "Posts a summary of an execution to a Microsoft Teams incoming webhook as a "
+                                       "MessageCard: facts for the namespace, flow, execution, state, custom fields "
+                                       "and final task, and a Details action when kestra.url is set.",
+                        .receiver = kReceiver,
+                        .url = url_property(kUrlDescription),
+                        .properties = {{.name = "themeColor",
+                                        .type = PropertyType::String,
+                                        .description = "The card's color, as hex RGB.",
+                                        .default_value = "0076D7"},
+                                       {.name = "activityTitle",
+                                        .type = PropertyType::String,
+                                        .description = "The title of the card's section."},
+                                       {.name = "activitySubtitle",
+                                        .type = PropertyType::String,
+                                        .description = "The subtitle of the card's section."}},
+                        .summarizes_execution = true,
+                        .payload = execution_payload});
 }
 
 }  // namespace runwatch

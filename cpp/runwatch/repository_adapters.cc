@@ -1,7 +1,8 @@
-#include "runwatch/store/repository_states.h"
+#include "runwatch/repository_adapters.h"
+
 #include "runwatch/model/json_text.h"
 
-namespace runwatch::store {
+namespace runwatch {
 namespace {
 
 // A JSON array: no separator can make two triggers' keys equal.
@@ -35,8 +36,14 @@ WindowState decode_window(const Value& v) {
 
 }  // namespace
 
-RepositoryWindowStore::RepositoryWindowStore(const Repository& repository, Indexer& indexer) : indexer_(indexer) {
-  for (const auto& [key, value] : repository.states(kWindowState)) windows_[window_key_of(key)] = decode_window(value);
+std::vector<RepositoryArchive::Snapshot> RepositoryArchive::list(const ExecutionFilter& filter) const {
+  store::ExecutionQuery query{filter.ns, filter.flow_id};
+  if (filter.state) query.states = {*filter.state};
+  return repository_.find_executions(query);
+}
+
+RepositoryWindowStore::RepositoryWindowStore(const store::Repository& repository, store::Indexer& indexer) : indexer_(indexer) {
+  for (const auto& [key, value] : repository.states(store::kWindowState)) windows_[window_key_of(key)] = decode_window(value);
 }
 
 std::optional<WindowState> RepositoryWindowStore::get(const WindowKey& key) const {
@@ -50,7 +57,7 @@ void RepositoryWindowStore::put(const WindowKey& key, const WindowState& state) 
     std::lock_guard lock(mutex_);
     windows_[key] = state;
   }
-  indexer_.record_state(kWindowState, window_key(key), encode_window(state));
+  indexer_.record_state(store::kWindowState, window_key(key), encode_window(state));
 }
 
 void RepositoryWindowStore::erase(const WindowKey& key) {
@@ -58,20 +65,20 @@ void RepositoryWindowStore::erase(const WindowKey& key) {
     std::lock_guard lock(mutex_);
     if (windows_.erase(key) == 0) return;
   }
-  indexer_.record_state(kWindowState, window_key(key), std::nullopt);
+  indexer_.record_state(store::kWindowState, window_key(key), std::nullopt);
 }
 
 std::optional<TimePoint> RepositoryScheduleState::last_date(const std::string& ns, const std::string& flow_id,
                                                             const std::string& trigger_id) const {
-  auto state = repository_.state(kScheduleState, schedule_key(ns, flow_id, trigger_id));
+  auto state = repository_.state(store::kScheduleState, schedule_key(ns, flow_id, trigger_id));
   if (!state || !state->contains("lastDate")) return std::nullopt;
   return TimePoint(Duration(state->at("lastDate").get<std::int64_t>()));
 }
 
 void RepositoryScheduleState::set_last_date(const std::string& ns, const std::string& flow_id,
                                             const std::string& trigger_id, TimePoint date) {
-  repository_.put_state(kScheduleState, schedule_key(ns, flow_id, trigger_id),
+  repository_.put_state(store::kScheduleState, schedule_key(ns, flow_id, trigger_id),
                         Value{{"lastDate", static_cast<std::int64_t>(date.time_since_epoch().count())}});
 }
 
-}  // namespace runwatch::store
+}  // namespace runwatch

@@ -1,0 +1,63 @@
+#pragma once
+// The runtime's storage interfaces on the repository, wired by the engine (store/ and
+// runtime/ do not know each other): the executions the board publishes and reads back,
+// the Schedule triggers' last dates and the Flow triggers' precondition windows.
+#include <map>
+#include <mutex>
+
+#include "runwatch/runtime/execution_board.h"
+#include "runwatch/runtime/schedule_state.h"
+#include "runwatch/runtime/window_store.h"
+#include "runwatch/store/indexer.h"
+#include "runwatch/store/repository.h"
+
+namespace runwatch {
+
+// The repository behind the board: the indexer records what it publishes, and what
+// left the board is read back from the repository.
+class RepositoryArchive final : public ExecutionBoard::Archive {
+ public:
+  RepositoryArchive(store::Repository& repository, store::Indexer& indexer)
+      : repository_(repository), indexer_(indexer) {}
+  using Snapshot = ExecutionBoard::Snapshot;
+  using Ticket = ExecutionBoard::Ticket;
+  Ticket record(const Snapshot& execution) override { return indexer_.record(execution); }
+  Ticket recorded_through() const override { return indexer_.committed_ticket(); }
+  Snapshot find(const std::string& id) const override { return repository_.find_execution(id); }
+  std::vector<Snapshot> list(const ExecutionFilter& filter) const override;
+
+ private:
+  store::Repository& repository_;
+  store::Indexer& indexer_;
+};
+
+class RepositoryScheduleState final : public ScheduleState {
+ public:
+  explicit RepositoryScheduleState(store::Repository& repository) : repository_(repository) {}
+  std::optional<TimePoint> last_date(const std::string& ns, const std::string& flow_id,
+                                     const std::string& trigger_id) const override;
+  void set_last_date(const std::string& ns, const std::string& flow_id, const std::string& trigger_id,
+                     TimePoint date) override;
+
+ private:
+  store::Repository& repository_;
+};
+
+// The windows in memory, read from the repository at construction; each change is
+// written by the indexer with its next batch (the executor, which changes windows, never
+// waits on the disk). A window changed by an execution's event is recorded no later
+// than that execution's next state.
+class RepositoryWindowStore final : public WindowStore {
+ public:
+  RepositoryWindowStore(const store::Repository& repository, store::Indexer& indexer);
+  std::optional<WindowState> get(const WindowKey& key) const override;
+  void put(const WindowKey& key, const WindowState& state) override;
+  void erase(const WindowKey& key) override;
+
+ private:
+  store::Indexer& indexer_;
+  mutable std::mutex mutex_;
+  std::map<WindowKey, WindowState> windows_;
+};
+
+}  // namespace runwatch
