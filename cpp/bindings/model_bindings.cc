@@ -103,7 +103,7 @@ void bind_flow(py::module_& m) {
           [](const std::filesystem::path& path) { return flow_from_file(path); },
           py::arg("path"), "Loads a flow file; raises FlowValidationError with every problem.")
       .def(
-          "lint", [](const Flow& f) { return issues_to_python(lint_flow_alone(f)); },
+          "lint", [](std::shared_ptr<Flow> f) { return issues_to_python(lint_flows({std::move(f)}, {})); },
           "Warnings about this flow's triggers: conditions that can never all hold, states never seen.")
       .def("__repr__", [](const Flow& f) { return "<Flow " + f.ns + "." + f.id + " rev " + std::to_string(f.revision) + ">"; });
   m.def(

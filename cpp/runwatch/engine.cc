@@ -357,7 +357,8 @@ Engine::Snapshot Engine::wait(const std::string& execution_id, WaitTime timeout)
 }
 
 std::vector<ValidationIssue> Engine::lint() const {
-  return lint_flows(flows());
+  auto loaded = flows();
+  return lint_flows(loaded, loaded);
 }
 
 bool Engine::kill(const std::string& execution_id) {

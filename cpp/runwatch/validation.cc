@@ -21,17 +21,15 @@ std::shared_ptr<Flow> flow_from_text(std::string_view yaml, std::string_view fil
 
 std::shared_ptr<Flow> flow_from_file(const std::filesystem::path& path) { return flow_or_throw(check_flow_file(path)); }
 
-std::vector<ValidationIssue> lint_flow_alone(const Flow& flow) { return lint_flow(flow); }
+
 
 std::vector<ValidationIssue> lint_flows(const std::vector<std::shared_ptr<const Flow>>& flows,
-                                        const std::vector<std::shared_ptr<const Flow>>& context) {
-  LintScope scope;
-  for (const auto& f : flows) scope.flows.push_back(f.get());
-  for (const auto& f : context)
-    if (std::find(scope.flows.begin(), scope.flows.end(), f.get()) == scope.flows.end()) scope.flows.push_back(f.get());
+                                        const std::vector<std::shared_ptr<const Flow>>& scope) {
+  LintScope known;
+  for (const auto& f : scope) known.flows.push_back(f.get());
   std::vector<ValidationIssue> issues;
   for (const auto& f : flows)
-    for (auto& issue : lint_flow(*f, scope)) issues.push_back(std::move(issue));
+    for (auto& issue : lint_flow(*f, known)) issues.push_back(std::move(issue));
   return issues;
 }
 
@@ -56,7 +54,7 @@ Validation validate_flows(const std::vector<std::filesystem::path>& paths, const
     for (const auto& file : files) take(check_flow_file(file));
   }
   for (size_t i = 0; i < texts.size(); ++i) take(check_flow(texts[i], "<text " + std::to_string(i + 1) + ">"));
-  auto warnings = lint_flows(loaded);
+  auto warnings = lint_flows(loaded, loaded);
   out.issues.insert(out.issues.end(), warnings.begin(), warnings.end());
   std::stable_sort(out.issues.begin(), out.issues.end(), [](const ValidationIssue& a, const ValidationIssue& b) {
     return std::tie(a.file, a.line, a.column) < std::tie(b.file, b.line, b.column);

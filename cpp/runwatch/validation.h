@@ -22,12 +22,11 @@ FlowLoadResult check_flow_file(const std::filesystem::path& path);
 std::shared_ptr<Flow> flow_from_text(std::string_view yaml, std::string_view file = {});
 std::shared_ptr<Flow> flow_from_file(const std::filesystem::path& path);
 
-// The lint warnings of each of `flows`, with `flows` and `context` (say the flows an
-// engine runs) in scope.
+// The lint warnings of each of `flows`. `scope` is the flows they may name (those linted
+// together, or those an engine runs): references to other flows and loops are checked
+// against it; empty, they are not known and those checks are skipped.
 std::vector<ValidationIssue> lint_flows(const std::vector<std::shared_ptr<const Flow>>& flows,
-                                        const std::vector<std::shared_ptr<const Flow>>& context = {});
-// The warnings of one flow that need no other flow (references and loops are not known).
-std::vector<ValidationIssue> lint_flow_alone(const Flow& flow);
+                                        const std::vector<std::shared_ptr<const Flow>>& scope);
 
 struct Validation {
   size_t checked = 0;                   // files and texts
