@@ -41,7 +41,7 @@ def test_valid_texts_have_no_issue():
 def test_texts_are_linted_together():
     alone = runwatch.validate(texts=MONITOR)
     assert [str(issue) for issue in alone] == [
-        "<text 1>:13:9: warning: triggers[0].conditions[0]: ExecutionFlow names company.system.cleanup, "
+        "<text 1>:12:9: warning: triggers[0].conditions[0]: ExecutionFlow names company.system.cleanup, "
         "which is not a loaded flow"]
     assert alone.warnings == list(alone) and alone.errors == []
     assert runwatch.validate(texts=[MONITOR, CLEANUP]) == []
@@ -52,7 +52,7 @@ def test_an_invalid_text_is_an_error_issue_not_an_exception():
     (issue,) = issues
     assert (issue.file, issue.line, issue.column, issue.path, issue.severity) == (
         "<text 1>", 5, 11, "tasks[0].type", "error")
-    assert issue.message.startswith("unknown task type 'io.kestra.Nope'")
+    assert issue.message == "unsupported task type 'io.kestra.Nope' (not implemented by runwatch)"
     assert issues.errors == [issue]
 
 
