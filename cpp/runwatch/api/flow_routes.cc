@@ -1,0 +1,140 @@
+// Flows: list, get (a recorded revision too), create, update, delete, their revisions,
+// and validate (each YAML document's errors and lint warnings, loading nothing).
+#include <httplib.h>
+
+#include <algorithm>
+#include <limits>
+
+#include "runwatch/api/execution_json.h"
+#include "runwatch/api/route_support.h"
+#include "runwatch/api/routes.h"
+#include "runwatch/engine.h"
+#include "runwatch/server/router.h"
+#include "runwatch/store/repository.h"
+#include "runwatch/validation.h"
+
+namespace runwatch {
+namespace {
+
+Value issues_json(const std::vector<ValidationIssue>& issues) {
+  Value out = Value::array();
+  for (const auto& i : issues)
+    out.push_back({{"path", i.path}, {"line", i.line}, {"column", i.column}, {"message", i.message},
+                   {"severity", i.severity == ValidationIssue::Severity::Error ? "error" : "warning"}});
+  return out;
+}
+
+void invalid_flow(httplib::Response& res, const std::vector<ValidationIssue>& issues) {
+  bool syntax = !issues.empty() && issues.front().message.rfind("YAML syntax error", 0) == 0;
+  int status = syntax ? 400 : 422;
+  json(res, status, {{"message", issues.empty() ? "Invalid flow" : issues.front().to_string()},
+                     {"status", status},
+                     {"issues", issues_json(issues)}});
+}
+
+// The YAML documents of a multi-document text, split on `---` lines.
+std::vector<std::string> documents_of(const std::string& text) {
+  std::vector<std::string> docs(1);
+  size_t start = 0;
+  while (start < text.size()) {
+    size_t end = text.find('\n', start);
+    std::string line = text.substr(start, end == std::string::npos ? std::string::npos : end - start);
+    if (line == "---" || line == "---\r") docs.emplace_back();
+    else docs.back() += line + "\n";
+    if (end == std::string::npos) break;
+    start = end + 1;
+  }
+  docs.erase(std::remove_if(docs.begin(), docs.end(),
+                            [](const std::string& d) { return d.find_first_not_of(" \t\r\n") == std::string::npos; }),
+             docs.end());
+  return docs;
+}
+
+// A recorded revision as Kestra shows it; only its source when it no longer loads.
+Value revision_json(const store::StoredFlow& stored) {
+  auto checked = check_flow(stored.source);
+  Value out = checked.flow ? flow_json(*checked.flow)
+                           : Value{{"id", stored.id}, {"namespace", stored.ns}, {"source", stored.source}};
+  out["revision"] = stored.revision;
+  out["deleted"] = stored.deleted;
+  return out;
+}
+
+// Kestra's answer: one entry per YAML document, with its errors and lint warnings.
+void validate(const Engine& engine, const Match& m, httplib::Response& res) {
+  auto loaded = engine.flows();
+  Value out = Value::array();
+  int index = 0;
+  for (const auto& doc : documents_of(m.body.text)) {
+    auto checked = check_flow(doc);
+    Value entry = {{"index", index++}};
+    std::vector<ValidationIssue> warnings;
+    std::string errors;
+    for (const auto& issue : checked.issues)
+      if (issue.severity == ValidationIssue::Severity::Error) errors += (errors.empty() ? "" : "\n") + issue.to_string();
+    if (checked.flow) {
+      entry["flow"] = checked.flow->id;
+      entry["namespace"] = checked.flow->ns;
+      warnings = lint_flows({checked.flow}, loaded);
+    }
+    entry["constraints"] = errors.empty() ? Value() : Value(errors);
+    entry["issues"] = issues_json(checked.issues);
+    Value warning_texts = Value::array();
+    for (const auto& w : warnings) warning_texts.push_back(w.to_string());
+    entry["warnings"] = warning_texts;
+    out.push_back(std::move(entry));
+  }
+  json(res, 200, out);
+}
+
+}  // namespace
+
+void add_flow_routes(Router& router, Engine& engine) {
+  router.post("/api/v1/flows/validate", [&engine](const Match& m, httplib::Response& res) { validate(engine, m, res); });
+  router.post("/api/v1/flows", [&engine](const Match& m, httplib::Response& res) {
+    auto checked = check_flow(m.body.text);
+    if (!checked.flow) return invalid_flow(res, checked.issues);
+    if (engine.flow(checked.flow->ns, checked.flow->id))
+      throw HttpStatusError(422, "Flow '" + checked.flow->key() + "' already exists: update it with PUT");
+    json(res, 200, flow_json(*engine.add_flow(m.body.text)));
+  });
+  router.get("/api/v1/flows/{namespace}", [&engine](const Match& m, httplib::Response& res) {
+    Value flows = Value::array();
+    for (const auto& flow : engine.flows())
+      if (flow->ns == m.param("namespace")) flows.push_back(flow_json(*flow));
+    json(res, 200, flows);
+  });
+  router.get("/api/v1/flows/{namespace}/{id}", [&engine](const Match& m, httplib::Response& res) {
+    if (!m.request.has_param("revision"))
+      return json(res, 200, flow_json(*existing_flow(engine, m.param("namespace"), m.param("id"))));
+    int revision = int_param(m.request, "revision", 0, 1, std::numeric_limits<int>::max());
+    for (const auto& stored : engine.repository().flow_revisions(m.param("namespace"), m.param("id")))
+      if (stored.revision == revision) return json(res, 200, revision_json(stored));
+    throw HttpStatusError(404, "Flow '" + m.param("namespace") + "." + m.param("id") + "' has no revision " +
+                                   std::to_string(revision));
+  });
+  router.get("/api/v1/flows/{namespace}/{id}/revisions", [&engine](const Match& m, httplib::Response& res) {
+    auto revisions = engine.repository().flow_revisions(m.param("namespace"), m.param("id"));
+    if (revisions.empty())
+      throw HttpStatusError(404, "Flow '" + m.param("namespace") + "." + m.param("id") + "' not found");
+    Value out = Value::array();
+    for (const auto& stored : revisions) out.push_back(revision_json(stored));
+    json(res, 200, out);
+  });
+  router.put("/api/v1/flows/{namespace}/{id}", [&engine](const Match& m, httplib::Response& res) {
+    existing_flow(engine, m.param("namespace"), m.param("id"));
+    auto checked = check_flow(m.body.text);
+    if (!checked.flow) return invalid_flow(res, checked.issues);
+    if (checked.flow->ns != m.param("namespace") || checked.flow->id != m.param("id"))
+      throw HttpStatusError(422, "The flow in the body is '" + checked.flow->key() + "', not '" + m.param("namespace") +
+                                     "." + m.param("id") + "' as in the URL");
+    json(res, 200, flow_json(*engine.add_flow(m.body.text)));
+  });
+  router.del("/api/v1/flows/{namespace}/{id}", [&engine](const Match& m, httplib::Response& res) {
+    if (!engine.remove_flow(m.param("namespace"), m.param("id")))
+      throw HttpStatusError(404, "Flow '" + m.param("namespace") + "." + m.param("id") + "' not found");
+    res.status = 204;
+  });
+}
+
+}  // namespace runwatch

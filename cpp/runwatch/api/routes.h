@@ -1,0 +1,15 @@
+#pragma once
+// The API's routes, one file per resource: executions (with their logs and the Webhook
+// trigger, execution_routes.cc) and flows (flow_routes.cc), on Kestra's paths.
+#include "runwatch/model/time.h"
+
+namespace runwatch {
+
+class Engine;
+class Router;
+
+// `wait_timeout`: how long ?wait=true waits before it answers 202 with the execution running.
+void add_execution_routes(Router& router, Engine& engine, Duration wait_timeout);
+void add_flow_routes(Router& router, Engine& engine);
+
+}  // namespace runwatch
