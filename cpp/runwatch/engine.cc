@@ -95,7 +95,7 @@ Engine::~Engine() { stop(); }
 
 std::shared_ptr<const Flow> Engine::add_flow(std::string_view yaml, std::string_view file) {
   std::vector<std::shared_ptr<Flow>> parsed;
-  parsed.push_back(parse_flow(yaml, file, plugins(), &templates()));
+  parsed.push_back(flow_from_text(yaml, file));
   return install(std::move(parsed)).front();
 }
 
@@ -105,7 +105,7 @@ std::vector<std::shared_ptr<const Flow>> Engine::load_flows(const std::filesyste
   std::vector<ValidationIssue> errors;
   std::map<std::string, std::string> file_of_flow;
   for (const auto& file : flow_files(path)) {
-    auto result = load_flow_file(file, plugins(), &templates());
+    auto result = check_flow_file(file);
     for (auto& issue : result.issues)
       if (issue.severity == ValidationIssue::Severity::Error) errors.push_back(std::move(issue));
     if (!result.flow) continue;
@@ -151,7 +151,7 @@ void Engine::restore_flows() {
 
 std::shared_ptr<Flow> Engine::parse_stored_flow(const store::StoredFlow& stored) const {
   try {
-    auto flow = parse_flow(stored.source, {}, plugins(), &templates());
+    auto flow = flow_from_text(stored.source);
     flow->revision = stored.revision;
     return flow;
   } catch (const std::exception& e) {

@@ -1,6 +1,7 @@
 #include "runwatch/validation.h"
 
 #include <algorithm>
+#include <tuple>
 
 #include "runwatch/condition/lint.h"
 #include "runwatch/engine.h"
@@ -21,8 +22,6 @@ std::shared_ptr<Flow> flow_from_text(std::string_view yaml, std::string_view fil
 
 std::shared_ptr<Flow> flow_from_file(const std::filesystem::path& path) { return flow_or_throw(check_flow_file(path)); }
 
-
-
 std::vector<ValidationIssue> lint_flows(const std::vector<std::shared_ptr<const Flow>>& flows,
                                         const std::vector<std::shared_ptr<const Flow>>& scope) {
   LintScope known;
@@ -31,12 +30,6 @@ std::vector<ValidationIssue> lint_flows(const std::vector<std::shared_ptr<const 
   for (const auto& f : flows)
     for (auto& issue : lint_flow(*f, known)) issues.push_back(std::move(issue));
   return issues;
-}
-
-size_t Validation::errors() const {
-  return static_cast<size_t>(std::count_if(issues.begin(), issues.end(), [](const ValidationIssue& i) {
-    return i.severity == ValidationIssue::Severity::Error;
-  }));
 }
 
 Validation validate_flows(const std::vector<std::filesystem::path>& paths, const std::vector<std::string>& texts) {

@@ -31,7 +31,6 @@ std::vector<ValidationIssue> lint_flows(const std::vector<std::shared_ptr<const 
 struct Validation {
   size_t checked = 0;                   // files and texts
   std::vector<ValidationIssue> issues;  // errors and warnings, by file, line and column
-  size_t errors() const;
 };
 // Every flow file under `paths` (files or folders: *.yaml, *.yml) and every text (named
 // "<text N>" in issues): each loaded, then those that load linted together. A path that
