@@ -72,3 +72,21 @@ def test_a_path_without_flow_files_is_an_error_of_that_path(tmp_path: pathlib.Pa
 def test_nothing_to_validate():
     issues = runwatch.validate()
     assert issues == [] and issues.checked == 0
+
+
+def test_hostile_texts_are_issues_and_the_process_goes_on():
+    bomb = "id: f\nnamespace: n\nvariables:\n  l0: &l0 [x, x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"  l{i}: &l{i} [{', '.join([f'*l{i - 1}'] * 10)}]\n" for i in range(1, 10)) + "tasks: []\n"
+    texts = [
+        bomb,
+        "id: f\nnamespace: n\nvariables:\n  a: &a [x, *a]\ntasks: []\n",
+        "id: f\nnamespace: n\ndescription: a\0b\ntasks: []\n",
+        "id: f\nnamespace: n\nvariables:\n  deep: " + "[" * 100_000 + "]" * 100_000 + "\ntasks: []\n",
+    ]
+    issues = runwatch.validate(texts=texts)
+    assert [(issue.file, issue.severity) for issue in issues] == [
+        ("<text 1>", "error"), ("<text 2>", "error"), ("<text 3>", "error"), ("<text 4>", "error")]
+    assert "an alias bomb?" in issues[0].message
+    assert issues[1].message == "this alias names a list or mapping that holds it: the document would never end"
+    assert issues[2].message == "the flow holds a NUL character here, which YAML does not allow"
+    assert runwatch.validate(texts=[CLEANUP]) == []  # still alive, still right
