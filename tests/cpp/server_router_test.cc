@@ -27,9 +27,7 @@ struct Served {
 };
 
 Router::Handler answering(std::string text) {
-  return [text](const Match& m, httplib::Response& res) {
-    json(res, 200, {{"route", text}, {"params", Value(m.params)}});
-  };
+  return [text](const Match& m) { return Answer::json({{"route", text}, {"params", Value(m.params)}}); };
 }
 
 TEST(ServerRouter, ExactSegmentsWinOverParametersWhateverTheOrderOfRoutes) {
@@ -51,11 +49,11 @@ TEST(ServerRouter, ExactSegmentsWinOverParametersWhateverTheOrderOfRoutes) {
 
 TEST(ServerRouter, EachKindOfErrorIsAnsweredWithItsStatusOnce) {
   Router router;
-  router.get("/invalid", [](const Match&, httplib::Response&) { throw Error("refused"); });
-  router.get("/missing", [](const Match&, httplib::Response&) { throw NotFoundError("no such thing"); });
-  router.get("/store", [](const Match&, httplib::Response&) { throw store::StoreError("disk full"); });
-  router.get("/status", [](const Match&, httplib::Response&) { throw HttpStatusError(409, "busy"); });
-  router.get("/bug", [](const Match&, httplib::Response&) { throw std::logic_error("oops"); });
+  router.get("/invalid", [](const Match&) -> Answer { throw Error("refused"); });
+  router.get("/missing", [](const Match&) -> Answer { throw NotFoundError("no such thing"); });
+  router.get("/store", [](const Match&) -> Answer { throw store::StoreError("disk full"); });
+  router.get("/status", [](const Match&) -> Answer { throw HttpStatusError(409, "busy"); });
+  router.get("/bug", [](const Match&) -> Answer { throw std::logic_error("oops"); });
   Served served(router);
   auto answer = [&](const char* path) {
     auto result = served.client->Get(path);

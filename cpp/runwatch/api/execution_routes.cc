@@ -53,7 +53,7 @@ Value inputs_of(const Match& m) {
 }
 
 // Kestra's Webhook trigger: the flow must have a Webhook trigger with that key.
-void webhook(Engine& engine, const Match& m, httplib::Response& res) {
+Answer webhook(Engine& engine, const Match& m) {
   auto flow = existing_flow(engine, m.param("namespace"), m.param("flowId"));
   const TriggerDef* trigger = nullptr;
   for (const auto& t : flow->triggers)
@@ -68,13 +68,13 @@ void webhook(Engine& engine, const Match& m, httplib::Response& res) {
                      {"headers", headers},
                      {"parameters", parameters}};
   auto created = engine.submit(flow->ns, flow->id, Value::object(), {}, std::move(variables));
-  json(res, 200, execution_json(*created));
+  return Answer::json(execution_json(*created));
 }
 
 }  // namespace
 
 void add_execution_routes(Router& router, Engine& engine, Duration wait_timeout) {
-  router.get("/api/v1/executions/search", [&engine](const Match& m, httplib::Response& res) {
+  router.get("/api/v1/executions/search", [&engine](const Match& m) {
     const auto& req = m.request;
     ExecutionSearch search;
     search.filter = ExecutionFilter{text_param(req, "namespace"), text_param(req, "flowId"), std::nullopt};
@@ -90,46 +90,45 @@ void add_execution_routes(Router& router, Engine& engine, Duration wait_timeout)
     auto found = engine.search_executions(search);
     Value results = Value::array();
     for (const auto& e : found.results) results.push_back(execution_json(*e));
-    json(res, 200, {{"results", results}, {"total", found.total}});
+    return Answer::json({{"results", results}, {"total", found.total}});
   });
-  auto kill = [&engine](const Match& m, httplib::Response& res) {
+  auto kill = [&engine](const Match& m) {
     const std::string& id = m.param("id");
     if (!engine.execution(id)) throw HttpStatusError(404, "Execution '" + id + "' not found");
     if (!engine.kill(id)) throw HttpStatusError(409, "Execution '" + id + "' is not running");
-    json(res, 202, {{"id", id}, {"message", "Kill requested"}});
+    return Answer::json({{"id", id}, {"message", "Kill requested"}}, 202);
   };
   router.post("/api/v1/executions/{id}/kill", kill);
   router.del("/api/v1/executions/{id}/kill", kill);
   router.post("/api/v1/executions/webhook/{namespace}/{flowId}/{key}",
-              [&engine](const Match& m, httplib::Response& res) { webhook(engine, m, res); });
-  router.get("/api/v1/executions/{id}", [&engine](const Match& m, httplib::Response& res) {
+              [&engine](const Match& m) { return webhook(engine, m); });
+  router.get("/api/v1/executions/{id}", [&engine](const Match& m) {
     auto e = engine.execution(m.param("id"));
     if (!e) throw HttpStatusError(404, "Execution '" + m.param("id") + "' not found");
-    json(res, 200, execution_json(*e));
+    return Answer::json(execution_json(*e));
   });
-  router.post(
-      "/api/v1/executions/{namespace}/{flowId}", [&engine, wait_timeout](const Match& m, httplib::Response& res) {
-        Value inputs = inputs_of(m);
-        auto labels = labels_of(m.request);
-        auto created = engine.submit(m.param("namespace"), m.param("flowId"), inputs, labels);
-        if (m.request.get_param_value("wait") != "true") return json(res, 200, execution_json(*created));
-        // Waits at most wait_timeout (then 202, the execution as it is, still running), and
-        // no longer than the client: a thread is not held for a client that has left.
-        using std::chrono::steady_clock;
-        const auto until = steady_clock::now() + std::chrono::duration_cast<steady_clock::duration>(wait_timeout);
-        while (!is_terminal(created->state.current()) && steady_clock::now() < until) {
-          if (ConnectionWatch::client_gone()) return;
-          auto slice = std::min<steady_clock::duration>(std::chrono::milliseconds(100), until - steady_clock::now());
-          if (auto waited = engine.wait(created->id, slice)) created = waited;
-        }
-        json(res, is_terminal(created->state.current()) ? 200 : 202, execution_json(*created));
-      });
-  router.get("/api/v1/logs/{executionId}", [&engine](const Match& m, httplib::Response& res) {
+  router.post("/api/v1/executions/{namespace}/{flowId}", [&engine, wait_timeout](const Match& m) {
+    Value inputs = inputs_of(m);
+    auto labels = labels_of(m.request);
+    auto created = engine.submit(m.param("namespace"), m.param("flowId"), inputs, labels);
+    if (m.request.get_param_value("wait") != "true") return Answer::json(execution_json(*created));
+    // Waits at most wait_timeout (then 202, the execution as it is, still running), and
+    // no longer than the client: a thread is not held for a client that has left.
+    using std::chrono::steady_clock;
+    const auto until = steady_clock::now() + std::chrono::duration_cast<steady_clock::duration>(wait_timeout);
+    while (!is_terminal(created->state.current()) && steady_clock::now() < until) {
+      if (ConnectionWatch::client_gone()) break;
+      auto slice = std::min<steady_clock::duration>(std::chrono::milliseconds(100), until - steady_clock::now());
+      if (auto waited = engine.wait(created->id, slice)) created = waited;
+    }
+    return Answer::json(execution_json(*created), is_terminal(created->state.current()) ? 200 : 202);
+  });
+  router.get("/api/v1/logs/{executionId}", [&engine](const Match& m) {
     auto e = engine.execution(m.param("executionId"));
     if (!e) throw HttpStatusError(404, "Execution '" + m.param("executionId") + "' not found");
     Value logs = Value::array();
     for (const auto& entry : e->logs) logs.push_back(log_json(*e, entry));
-    json(res, 200, logs);
+    return Answer::json(logs);
   });
 }
 

@@ -24,12 +24,13 @@ Value issues_json(const std::vector<ValidationIssue>& issues) {
   return out;
 }
 
-void invalid_flow(httplib::Response& res, const std::vector<ValidationIssue>& issues) {
+Answer invalid_flow(const std::vector<ValidationIssue>& issues) {
   bool syntax = !issues.empty() && issues.front().message.rfind("YAML syntax error", 0) == 0;
   int status = syntax ? 400 : 422;
-  json(res, status, {{"message", issues.empty() ? "Invalid flow" : issues.front().to_string()},
-                     {"status", status},
-                     {"issues", issues_json(issues)}});
+  return Answer::json({{"message", issues.empty() ? "Invalid flow" : issues.front().to_string()},
+                       {"status", status},
+                       {"issues", issues_json(issues)}},
+                      status);
 }
 
 // The YAML documents of a multi-document text, split on `---` lines.
@@ -61,7 +62,7 @@ Value revision_json(const store::StoredFlow& stored) {
 }
 
 // Kestra's answer: one entry per YAML document, with its errors and lint warnings.
-void validate(const Engine& engine, const Match& m, httplib::Response& res) {
+Answer validate(const Engine& engine, const Match& m) {
   auto loaded = engine.flows();
   Value out = Value::array();
   int index = 0;
@@ -84,56 +85,56 @@ void validate(const Engine& engine, const Match& m, httplib::Response& res) {
     entry["warnings"] = warning_texts;
     out.push_back(std::move(entry));
   }
-  json(res, 200, out);
+  return Answer::json(out);
 }
 
 }  // namespace
 
 void add_flow_routes(Router& router, Engine& engine) {
-  router.post("/api/v1/flows/validate", [&engine](const Match& m, httplib::Response& res) { validate(engine, m, res); });
-  router.post("/api/v1/flows", [&engine](const Match& m, httplib::Response& res) {
+  router.post("/api/v1/flows/validate", [&engine](const Match& m) { return validate(engine, m); });
+  router.post("/api/v1/flows", [&engine](const Match& m) {
     auto checked = check_flow(m.body.text);
-    if (!checked.flow) return invalid_flow(res, checked.issues);
+    if (!checked.flow) return invalid_flow(checked.issues);
     if (engine.flow(checked.flow->ns, checked.flow->id))
       throw HttpStatusError(422, "Flow '" + checked.flow->key() + "' already exists: update it with PUT");
-    json(res, 200, flow_json(*engine.add_flow(m.body.text)));
+    return Answer::json(flow_json(*engine.add_flow(m.body.text)));
   });
-  router.get("/api/v1/flows/{namespace}", [&engine](const Match& m, httplib::Response& res) {
+  router.get("/api/v1/flows/{namespace}", [&engine](const Match& m) {
     Value flows = Value::array();
     for (const auto& flow : engine.flows())
       if (flow->ns == m.param("namespace")) flows.push_back(flow_json(*flow));
-    json(res, 200, flows);
+    return Answer::json(flows);
   });
-  router.get("/api/v1/flows/{namespace}/{id}", [&engine](const Match& m, httplib::Response& res) {
+  router.get("/api/v1/flows/{namespace}/{id}", [&engine](const Match& m) {
     if (!m.request.has_param("revision"))
-      return json(res, 200, flow_json(*existing_flow(engine, m.param("namespace"), m.param("id"))));
+      return Answer::json(flow_json(*existing_flow(engine, m.param("namespace"), m.param("id"))));
     int revision = int_param(m.request, "revision", 0, 1, std::numeric_limits<int>::max());
     for (const auto& stored : engine.repository().flow_revisions(m.param("namespace"), m.param("id")))
-      if (stored.revision == revision) return json(res, 200, revision_json(stored));
+      if (stored.revision == revision) return Answer::json(revision_json(stored));
     throw HttpStatusError(404, "Flow '" + m.param("namespace") + "." + m.param("id") + "' has no revision " +
                                    std::to_string(revision));
   });
-  router.get("/api/v1/flows/{namespace}/{id}/revisions", [&engine](const Match& m, httplib::Response& res) {
+  router.get("/api/v1/flows/{namespace}/{id}/revisions", [&engine](const Match& m) {
     auto revisions = engine.repository().flow_revisions(m.param("namespace"), m.param("id"));
     if (revisions.empty())
       throw HttpStatusError(404, "Flow '" + m.param("namespace") + "." + m.param("id") + "' not found");
     Value out = Value::array();
     for (const auto& stored : revisions) out.push_back(revision_json(stored));
-    json(res, 200, out);
+    return Answer::json(out);
   });
-  router.put("/api/v1/flows/{namespace}/{id}", [&engine](const Match& m, httplib::Response& res) {
+  router.put("/api/v1/flows/{namespace}/{id}", [&engine](const Match& m) {
     existing_flow(engine, m.param("namespace"), m.param("id"));
     auto checked = check_flow(m.body.text);
-    if (!checked.flow) return invalid_flow(res, checked.issues);
+    if (!checked.flow) return invalid_flow(checked.issues);
     if (checked.flow->ns != m.param("namespace") || checked.flow->id != m.param("id"))
       throw HttpStatusError(422, "The flow in the body is '" + checked.flow->key() + "', not '" + m.param("namespace") +
                                      "." + m.param("id") + "' as in the URL");
-    json(res, 200, flow_json(*engine.add_flow(m.body.text)));
+    return Answer::json(flow_json(*engine.add_flow(m.body.text)));
   });
-  router.del("/api/v1/flows/{namespace}/{id}", [&engine](const Match& m, httplib::Response& res) {
+  router.del("/api/v1/flows/{namespace}/{id}", [&engine](const Match& m) {
     if (!engine.remove_flow(m.param("namespace"), m.param("id")))
       throw HttpStatusError(404, "Flow '" + m.param("namespace") + "." + m.param("id") + "' not found");
-    res.status = 204;
+    return Answer::empty(204);
   });
 }
 

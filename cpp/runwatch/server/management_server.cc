@@ -109,7 +109,7 @@ struct ManagementServer::Impl {
     return false;
   }
 
-  Value health(bool with_disk, int& status) const {
+  Answer health(bool with_disk) const {
     std::vector<HealthIndicator> indicators;
     if (sources.health) indicators = sources.health();
     if (with_disk) indicators.push_back(disk_space(options));
@@ -119,59 +119,46 @@ struct ManagementServer::Impl {
       up = up && indicator.up;
       details[indicator.name] = indicator_json(indicator);
     }
-    status = up ? 200 : 503;
-    return {{"name", kName}, {"status", up ? "UP" : "DOWN"}, {"details", details}};
+    return Answer::json({{"name", kName}, {"status", up ? "UP" : "DOWN"}, {"details", details}}, up ? 200 : 503);
   }
 
   void add_routes() {
-    router.get("/health", [this](const Match&, httplib::Response& res) {
-      int status = 200;
-      Value body = health(true, status);
-      json(res, status, body);
-    });
-    router.get("/health/liveness", [](const Match&, httplib::Response& res) {
-      json(res, 200, {{"name", kName}, {"status", "UP"}});
-    });
-    router.get("/health/readiness", [this](const Match&, httplib::Response& res) {
-      int status = 200;
-      Value body = health(false, status);
-      json(res, status, body);
-    });
+    router.get("/health", [this](const Match&) { return health(true); });
+    router.get("/health/liveness", [](const Match&) { return Answer::json({{"name", kName}, {"status", "UP"}}); });
+    router.get("/health/readiness", [this](const Match&) { return health(false); });
     if (sources.prometheus)
-      router.get("/prometheus", [this](const Match&, httplib::Response& res) {
-        res.set_content(sources.prometheus(), "text/plain; version=0.0.4; charset=utf-8");
+      router.get("/prometheus", [this](const Match&) {
+        return Answer::text(sources.prometheus(), "text/plain; version=0.0.4; charset=utf-8");
       });
     if (sources.metrics) add_metrics_routes(router, sources.metrics);
-    if (sources.worker)
-      router.get("/worker", [this](const Match&, httplib::Response& res) { json(res, 200, sources.worker()); });
-    if (sources.scheduler)
-      router.get("/scheduler", [this](const Match&, httplib::Response& res) { json(res, 200, sources.scheduler()); });
+    if (sources.worker) router.get("/worker", [this](const Match&) { return Answer::json(sources.worker()); });
+    if (sources.scheduler) router.get("/scheduler", [this](const Match&) { return Answer::json(sources.scheduler()); });
     if (sources.thread_dump)
-      router.get("/threaddump", [this](const Match&, httplib::Response& res) { json(res, 200, sources.thread_dump()); });
-    router.get("/loggers", [](const Match&, httplib::Response& res) { json(res, 200, all_loggers()); });
-    router.get("/loggers/{name}", [](const Match& m, httplib::Response& res) {
-      json(res, 200, levels_json(Loggers::global().levels(m.param("name"))));
-    });
-    router.post("/loggers/{name}", [](const Match& m, httplib::Response& res) {
+      router.get("/threaddump", [this](const Match&) { return Answer::json(sources.thread_dump()); });
+    router.get("/loggers", [](const Match&) { return Answer::json(all_loggers()); });
+    router.get("/loggers/{name}",
+               [](const Match& m) { return Answer::json(levels_json(Loggers::global().levels(m.param("name")))); });
+    router.post("/loggers/{name}", [](const Match& m) {
       const Value body = m.json_body();
       if (!body.is_object() || !body.contains("configuredLevel"))
         throw HttpStatusError(400, "The body must be a JSON object with configuredLevel (a level, or null)");
       const Value& level = body["configuredLevel"];
-      if (!level.is_null() && !level.is_string()) throw HttpStatusError(400, "configuredLevel must be a level name or null");
+      if (!level.is_null() && !level.is_string())
+        throw HttpStatusError(400, "configuredLevel must be a level name or null");
       Loggers::global().configure(m.param("name"),
                                   level.is_null() ? std::nullopt : std::optional(level.get<std::string>()));
-      res.status = 200;
+      return Answer::empty(200);
     });
-    router.get("/info", [this](const Match&, httplib::Response& res) {
+    router.get("/info", [this](const Match&) {
       auto uptime = std::chrono::duration<double>(std::chrono::steady_clock::now() - started).count();
-      json(res, 200,
-           {{"app", {{"name", kName}, {"version", RUNWATCH_VERSION}}},
-            {"build", {{"compiler", "GCC " __VERSION__}, {"cplusplus", __cplusplus}}},
-            {"startTime", format_instant(started_at)},
-            {"uptimeSeconds", uptime}});
+      return Answer::json({{"app", {{"name", kName}, {"version", RUNWATCH_VERSION}}},
+                           {"build", {{"compiler", "GCC " __VERSION__}, {"cplusplus", __cplusplus}}},
+                           {"startTime", format_instant(started_at)},
+                           {"uptimeSeconds", uptime}});
     });
-    router.get("/env", [this](const Match&, httplib::Response& res) {
-      json(res, 200, {{"propertySources", Value::array({{{"name", "configuration"}, {"properties", options.env}}})}});
+    router.get("/env", [this](const Match&) {
+      return Answer::json(
+          {{"propertySources", Value::array({{{"name", "configuration"}, {"properties", options.env}}})}});
     });
   }
 };

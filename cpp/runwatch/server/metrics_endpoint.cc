@@ -35,16 +35,16 @@ Value meter_json(const metrics::MeterReading& reading) {
 }  // namespace
 
 void add_metrics_routes(Router& router, std::function<std::vector<metrics::Sample>()> samples) {
-  router.get("/metrics", [samples](const Match&, httplib::Response& res) {
-    json(res, 200, {{"names", metrics::meter_names(samples())}});
+  router.get("/metrics", [samples](const Match&) {
+    return Answer::json({{"names", metrics::meter_names(samples())}});
   });
-  router.get("/metrics/{name}", [samples](const Match& m, httplib::Response& res) {
+  router.get("/metrics/{name}", [samples](const Match& m) {
     const auto tags = tag_filter(m.request);
     auto reading = metrics::read_meter(samples(), m.param("name"), tags);
     if (!reading)
       throw HttpStatusError(404, "No metric named '" + m.param("name") + "'" +
                                      (tags.empty() ? std::string() : " has series with the requested tags"));
-    json(res, 200, meter_json(*reading));
+    return Answer::json(meter_json(*reading));
   });
 }
 

@@ -82,10 +82,16 @@ std::string reason_phrase(int status) {
   }
 }
 
-void json(httplib::Response& res, int status, const Value& body) {
-  res.status = status;
-  res.set_content(dump_json(body), "application/json");
+Answer Answer::json(const Value& body, int status) { return {status, dump_json(body), "application/json"}; }
+
+namespace {
+
+void send(httplib::Response& res, const Answer& answer) {
+  res.status = answer.status;
+  if (!answer.content_type.empty()) res.set_content(answer.body, answer.content_type);
 }
+
+}  // namespace
 
 int status_of(ErrorKind kind) {
   switch (kind) {
@@ -99,7 +105,7 @@ int status_of(ErrorKind kind) {
 }
 
 void json_error(httplib::Response& res, int status, const std::string& message) {
-  json(res, status, {{"message", message}, {"status", status}});
+  send(res, Answer::json({{"message", message}, {"status", status}}, status));
 }
 
 void Router::add(std::string method, const std::string& pattern, Handler handler) {
@@ -213,7 +219,7 @@ void Router::dispatch(const httplib::Request& req, const RequestBody& body, http
   }
   if (chosen) {
     try {
-      chosen->handler(Match{req, body, std::move(chosen_params)}, res);
+      send(res, chosen->handler(Match{req, body, std::move(chosen_params)}));
     } catch (const HttpStatusError& e) {
       json_error(res, e.status(), e.what());
     } catch (const Error& e) {

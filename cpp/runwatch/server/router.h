@@ -46,16 +46,31 @@ struct Match {
   const std::string& text_body() const;
 };
 
+// What a handler answers: a status and its body.
+struct Answer {
+  int status = 200;
+  std::string body;
+  std::string content_type;  // empty: no body
+
+  static Answer json(const Value& body, int status = 200);
+  static Answer text(std::string body, std::string content_type) {
+    return {200, std::move(body), std::move(content_type)};
+  }
+  static Answer empty(int status) { return {status, {}, {}}; }
+};
+
 // The status a handler's Error answers: its kind's (see ErrorKind), mapped here once.
 int status_of(ErrorKind kind);
 // "Not Found" for 404, and so on.
 std::string reason_phrase(int status);
-void json(httplib::Response& res, int status, const Value& body);
+// For gates, which answer before any route: {"message", "status"}.
 void json_error(httplib::Response& res, int status, const std::string& message);
 
 class Router {
  public:
-  using Handler = std::function<void(const Match&, httplib::Response&)>;
+  // Returns its answer, or throws: an Error is answered with its kind's status (see
+  // status_of), HttpStatusError with its own, anything else with 500.
+  using Handler = std::function<Answer(const Match&)>;
   // Runs before every route, from the headers alone (the body is not read yet);
   // returning false ends the request with what it answered, and closes the connection.
   using Gate = std::function<bool(const httplib::Request&, httplib::Response&)>;
