@@ -82,7 +82,8 @@ void bind_engine(py::module_& m) {
                        double metrics_interval, bool metrics_enabled, const std::string& repository_type,
                        const std::string& repository_path, std::optional<double> retention_seconds,
                        std::optional<std::string> flows, double render_timeout_seconds,
-                       std::optional<std::string> encryption_secret_key, bool require_encryption_key) {
+                       std::optional<std::string> encryption_secret_key, bool require_encryption_key,
+                       std::map<std::string, std::string> logger_levels) {
              if (!(metrics_interval > 0)) throw py::value_error("metrics_interval must be > 0 seconds");
              EngineOptions options;
              options.clock = std::move(clock);
@@ -100,6 +101,7 @@ void bind_engine(py::module_& m) {
                  std::chrono::duration<double>(render_timeout_seconds));
              options.encryption_secret_key = std::move(encryption_secret_key);
              options.secret_inputs_need_key = require_encryption_key;
+             options.logger_levels = std::move(logger_levels);
              py::gil_scoped_release release;  // recovered executions may run Python tasks
              return EngineHolder(new Engine(std::move(options)));
            }),
@@ -109,10 +111,12 @@ void bind_engine(py::module_& m) {
            py::arg("metrics_enabled") = true, py::arg("repository_type") = "memory",
            py::arg("repository_path") = "runwatch.db", py::arg("retention_seconds") = std::nullopt,
            py::arg("flows") = std::nullopt, py::arg("render_timeout_seconds") = 10.0,
-           py::arg("encryption_secret_key") = std::nullopt, py::arg("require_encryption_key") = false)
+           py::arg("encryption_secret_key") = std::nullopt, py::arg("require_encryption_key") = false,
+           py::arg("logger_levels") = std::map<std::string, std::string>{})
       .def_property_readonly("recovered", &Engine::recovered)
       .def_property_readonly(
-          "metrics", [](Engine& e) -> metrics::Metrics& { return e.metrics(); }, py::return_value_policy::reference_internal)
+          "metrics", [](Engine& e) -> metrics::Metrics& { return e.metrics(); },
+          py::return_value_policy::reference_internal)
       .def("add_flow", &Engine::add_flow, py::arg("yaml"), py::arg("file") = "")
       .def(
           "load_flows", [](Engine& e, const std::string& path) { return e.load_flows(path); }, py::arg("path"))

@@ -3,8 +3,7 @@
 #include <pybind11/stl.h>
 
 #include "bindings.h"
-#include "runwatch/tasks/notify/notification_task.h"
-#include "runwatch/tasks/registry.h"
+#include "runwatch/plugins.h"
 #include "value_cast.h"
 
 namespace runwatch::bindings {
@@ -63,13 +62,13 @@ void bind_plugins(py::module_& m) {
       .def("__repr__", [](const PropertySpec& p) {
         return "<PropertySpec " + p.name + " " + std::string(to_string(p.type)) + (p.required ? " required>" : ">");
       });
-  m.def("execution_properties", &execution_properties,
+  m.def("execution_properties", &notifier_execution_properties,
         "The properties every notifier summarizing an execution has: executionId, customFields, customMessage.");
   m.def(
       "plugin_schemas",
       [](const std::string& kind) {
         py::list out;
-        for (const auto* schema : PluginRegistry::global().schemas(kind_from(kind))) out.append(schema_to_python(*schema));
+        for (const auto* schema : plugin_schemas(kind_from(kind))) out.append(schema_to_python(*schema));
         return out;
       },
       py::arg("kind"),

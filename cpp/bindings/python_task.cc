@@ -4,7 +4,7 @@
 
 #include "bindings.h"
 #include "runwatch/model/error.h"
-#include "runwatch/tasks/registry.h"
+#include "runwatch/plugins.h"
 #include "value_cast.h"
 
 namespace runwatch::bindings {
@@ -94,7 +94,7 @@ class PythonTaskType final : public TaskType {
 }  // namespace
 
 void register_python_task(TypeSchema schema, py::object fn) {
-  PluginRegistry::global().add_task(std::make_shared<PythonTaskType>(std::move(schema), std::move(fn)));
+  add_task_type(std::make_shared<PythonTaskType>(std::move(schema), std::move(fn)));
 }
 
 void bind_python_tasks(py::module_& m) {

@@ -3,7 +3,7 @@
 // the GIL only for the call.
 #include <pybind11/pybind11.h>
 
-#include "runwatch/tasks/task.h"
+#include "runwatch/plugins.h"
 
 namespace runwatch::bindings {
 

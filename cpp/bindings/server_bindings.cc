@@ -6,7 +6,6 @@
 #include "runwatch/api/api_server.h"
 #include "runwatch/config/config.h"
 #include "runwatch/engine.h"
-#include "runwatch/logging/loggers.h"
 #include "value_cast.h"
 
 namespace runwatch::bindings {
@@ -45,39 +44,34 @@ void bind_server(py::module_& m) {
       "config_from_dict", [](py::object tree) { return config_from_value(from_python(tree), process_environment()); },
       py::arg("tree"));
   m.def("is_loopback_host", &is_loopback_host, py::arg("host"));
-  m.def("apply_logger_levels", &apply_logger_levels, py::arg("levels"));
 
-  py::class_<ManagementServer>(m, "ManagementServer")
-      .def(py::init([](const Engine& engine, const Config& config, std::optional<int> port) {
-             ManagementOptions options = ManagementOptions::from(config);
-             if (port) options.port = *port;
-             py::gil_scoped_release release;
-             return std::make_unique<ManagementServer>(std::move(options), engine.management_sources());
-           }),
-           py::arg("engine"), py::arg("config"), py::arg("port") = py::none(), py::keep_alive<1, 2>())
-      .def_property_readonly("port", &ManagementServer::port)
-      .def_property_readonly("host", &ManagementServer::host)
-      .def_property_readonly("tls", &ManagementServer::tls)
-      .def("stop", [](ManagementServer& s) {
+  // The API and the management server are both an HttpServer handle: port, host, tls, stop.
+  py::class_<HttpServer>(m, "HttpServer")
+      .def_property_readonly("port", &HttpServer::port)
+      .def_property_readonly("host", &HttpServer::host)
+      .def_property_readonly("tls", &HttpServer::tls)
+      .def("stop", [](HttpServer& s) {
         py::gil_scoped_release release;
         s.stop();
       });
-
-  py::class_<ApiServer>(m, "ApiServer")
-      .def(py::init([](Engine& engine, const Config& config, std::optional<int> port) {
-             ApiOptions options = ApiOptions::from(config);
-             if (port) options.port = *port;
-             py::gil_scoped_release release;
-             return std::make_unique<ApiServer>(std::move(options), engine);
-           }),
-           py::arg("engine"), py::arg("config"), py::arg("port") = py::none(), py::keep_alive<1, 2>())
-      .def_property_readonly("port", &ApiServer::port)
-      .def_property_readonly("host", &ApiServer::host)
-      .def_property_readonly("tls", &ApiServer::tls)
-      .def("stop", [](ApiServer& s) {
+  m.def(
+      "serve_management",
+      [](const Engine& engine, const Config& config, std::optional<int> port) -> std::unique_ptr<HttpServer> {
+        ManagementOptions options = ManagementOptions::from(config);
+        if (port) options.port = *port;
         py::gil_scoped_release release;
-        s.stop();
-      });
+        return std::make_unique<ManagementServer>(std::move(options), engine.management_sources());
+      },
+      py::arg("engine"), py::arg("config"), py::arg("port") = py::none(), py::keep_alive<0, 1>());
+  m.def(
+      "serve_api",
+      [](Engine& engine, const Config& config, std::optional<int> port) -> std::unique_ptr<HttpServer> {
+        ApiOptions options = ApiOptions::from(config);
+        if (port) options.port = *port;
+        py::gil_scoped_release release;
+        return std::make_unique<ApiServer>(std::move(options), engine);
+      },
+      py::arg("engine"), py::arg("config"), py::arg("port") = py::none(), py::keep_alive<0, 1>());
 }
 
 }  // namespace runwatch::bindings

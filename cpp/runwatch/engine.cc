@@ -74,6 +74,7 @@ Engine::Engine(EngineOptions options)
       scheduler_(*clock_, flows_, secrets_, [this](const ScheduledExecution& e) {
         create(e.ns, e.flow_id, e.inputs, {}, e.trigger);
       }, metrics_.catalog(), &schedule_state_) {
+  apply_logger_levels(options.logger_levels);
   if (options.retention) repository_->purge_executions(clock_->now() - *options.retention);
   restore_flows();
   // Only what is unfinished comes back to RAM; the board reads the rest from the repository.

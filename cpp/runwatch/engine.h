@@ -69,6 +69,8 @@ struct EngineOptions {
   // Flow files (a file or a folder) loaded at construction, after the flows the
   // repository holds: a file whose flow changed becomes its next revision.
   std::optional<std::filesystem::path> flows;
+  // logger.levels: each named logger's level (process-wide), set before anything is logged.
+  std::map<std::string, std::string> logger_levels;
 };
 
 inline constexpr Duration kRetentionPurgeInterval = std::chrono::hours(1);

@@ -92,7 +92,7 @@ class Server:
     (/health, /loggers, ...). Stop both with `stop()` or use it as a context manager.
     """
 
-    def __init__(self, api: _core.ApiServer, management: _core.ManagementServer) -> None:
+    def __init__(self, api: _core.HttpServer, management: _core.HttpServer) -> None:
         self._api = api
         self._management = management
 
@@ -186,7 +186,6 @@ class Engine:
         threads = worker_threads if worker_threads is not None else self.config.worker_threads
         if threads < 0:
             raise ValueError("worker_threads must be >= 0 (0 picks the default)")
-        _core.apply_logger_levels(self.config.logger_levels)
         self._core = _core.Engine(
             clock=clock,
             worker_threads=threads,
@@ -202,6 +201,7 @@ class Engine:
             render_timeout_seconds=self.config.render_timeout,
             encryption_secret_key=self.config.encryption_secret_key,
             require_encryption_key=require_encryption_key,
+            logger_levels=dict(self.config.logger_levels),
         )
         self.clock = clock
         self.metrics = Metrics(self._core.metrics)
@@ -220,9 +220,9 @@ class Engine:
         """Starts the API server on `port` and the management server on `management_port`
         (defaults: the configuration's micronaut.server.port, 8080, and endpoints.all.port,
         8081; 0 takes any free port). Returns a handle to stop them."""
-        management = _core.ManagementServer(self._core, self.config, management_port)
+        management = _core.serve_management(self._core, self.config, management_port)
         try:
-            api = _core.ApiServer(self._core, self.config, port)
+            api = _core.serve_api(self._core, self.config, port)
         except BaseException:
             management.stop()
             raise

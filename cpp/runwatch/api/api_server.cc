@@ -38,18 +38,6 @@ struct ApiServer::Impl {
     add_flow_routes(router, engine);
   }
 
-  HttpServerOptions shell() const {
-    return {.what = "API server",
-            .thread_prefix = "api-http",
-            .host = options.host,
-            .port = options.port,
-            .threads = options.threads,
-            .max_body = static_cast<size_t>(options.max_request_size),
-            .read_idle_timeout = options.read_idle_timeout,
-            .write_idle_timeout = options.write_idle_timeout,
-            .tls = options.tls};
-  }
-
   // Kestra's kestra.server.basic-auth: every path needs the credentials but the open URLs.
   bool allowed(const httplib::Request& req, httplib::Response& res) const {
     if (!gate) return true;
@@ -65,7 +53,8 @@ ApiServer::ApiServer(ApiOptions options, Engine& engine)
     : ApiServer(std::make_unique<Impl>(std::move(options), engine)) {}
 
 ApiServer::ApiServer(std::unique_ptr<Impl> impl)
-    : HttpServer(impl->shell(), std::move(impl->router),
+    : HttpServer({.what = "API server", .thread_prefix = "api-http"}, impl->options,
+                 static_cast<size_t>(impl->options.max_request_size), std::move(impl->router),
                  [routes = impl.get()](const httplib::Request& req, httplib::Response& res) {
                    return routes->allowed(req, res);
                  }),

@@ -14,19 +14,15 @@ namespace runwatch {
 
 class Engine;
 
-struct ApiOptions {
-  std::string host = kLoopbackHost;
-  int port = 8080;  // 0: any free port
-  int threads = 8;
+struct ApiOptions : ListenOptions {
+  ApiOptions() { port = 8080; }
+
   std::int64_t max_request_size = 10 * 1024 * 1024;  // larger bodies get 413
-  Duration read_idle_timeout = std::chrono::seconds(10);
-  Duration write_idle_timeout = std::chrono::seconds(60);  // a whole answer is written within it
   Duration wait_timeout = std::chrono::seconds(60);  // ?wait=true answers 202 after it
   // Every request needs these credentials, but the paths starting with an open URL.
   std::optional<BasicAuth> basic_auth;
   std::string realm = "Kestra";
   std::vector<std::string> open_urls;
-  TlsSettings tls;  // enabled: HTTPS only
 
   static ApiOptions from(const Config& config);
 };

@@ -10,20 +10,20 @@
 namespace runwatch {
 
 struct HttpServer::Shell {
-  HttpServerOptions options;
+  ListenOptions options;
   Router router;
   std::unique_ptr<httplib::Server> server;
   std::optional<HttpListener> listener;  // last: it stops before the rest goes
 };
 
-HttpServer::HttpServer(HttpServerOptions options, Router router, Gate gate)
+HttpServer::HttpServer(ServerIdentity identity, ListenOptions listen, std::size_t max_body, Router router, Gate gate)
     : shell_(std::make_unique<Shell>()) {
   auto& s = *shell_;
-  s.options = std::move(options);
+  s.options = std::move(listen);
   s.router = std::move(router);
-  s.server = new_http_server(s.options.what, s.options.tls);
-  s.router.serve(*s.server, std::move(gate), s.options.max_body);
-  s.listener.emplace(*s.server, s.options.what, s.options.host, s.options.port, s.options.thread_prefix,
+  s.server = new_http_server(identity.what, s.options.tls);
+  s.router.serve(*s.server, std::move(gate), max_body);
+  s.listener.emplace(*s.server, identity.what, s.options.host, s.options.port, identity.thread_prefix,
                      s.options.threads, s.options.read_idle_timeout, s.options.write_idle_timeout);
 }
 

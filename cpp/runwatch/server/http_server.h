@@ -20,16 +20,20 @@ namespace runwatch {
 
 class Router;
 
-struct HttpServerOptions {
-  std::string what;           // names the server in errors and logs: "API server"
-  std::string thread_prefix;  // its request threads are <thread_prefix>-N
+// Where and how a server listens: what the API's and the management server's options share.
+struct ListenOptions {
   std::string host = kLoopbackHost;
-  int port = 0;  // 0: any free port
-  int threads = 8;
-  std::size_t max_body = 0;  // larger bodies are refused (413) as soon as the count passes it
+  int port = 0;     // 0: any free port
+  int threads = 8;  // a keep-alive connection holds a thread while it is open
   Duration read_idle_timeout = std::chrono::seconds(10);
-  Duration write_idle_timeout = std::chrono::seconds(60);
-  TlsSettings tls;  // enabled: HTTPS only
+  Duration write_idle_timeout = std::chrono::seconds(60);  // a whole answer is written within it
+  TlsSettings tls;                                         // enabled: HTTPS only
+};
+
+// What the server is, for its errors, logs and threads.
+struct ServerIdentity {
+  std::string what;           // "API server"
+  std::string thread_prefix;  // its request threads are <thread_prefix>-N
 };
 
 class HttpServer {
@@ -40,7 +44,8 @@ class HttpServer {
 
   // Listens at once; throws Error when the port cannot be bound or the TLS files are not
   // a certificate and its key.
-  HttpServer(HttpServerOptions options, Router router, Gate gate);
+  // Bodies longer than `max_body` bytes are refused (413) as soon as the count passes it.
+  HttpServer(ServerIdentity identity, ListenOptions listen, std::size_t max_body, Router router, Gate gate);
   virtual ~HttpServer();
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;

@@ -81,18 +81,6 @@ struct ManagementServer::Impl {
     add_routes();
   }
 
-  HttpServerOptions shell() const {
-    return {.what = "management server",
-            .thread_prefix = "mgmt-http",
-            .host = options.host,
-            .port = options.port,
-            .threads = options.threads,
-            .max_body = kMaxBody,
-            .read_idle_timeout = options.read_idle_timeout,
-            .write_idle_timeout = options.write_idle_timeout,
-            .tls = options.tls};
-  }
-
   // Basic auth on every endpoint, but /health/liveness when it stays anonymous. Without
   // credentials, beyond loopback, the sensitive endpoints are refused.
   bool allowed(const httplib::Request& req, httplib::Response& res) const {
@@ -167,7 +155,8 @@ ManagementServer::ManagementServer(ManagementOptions options, ManagementSources 
     : ManagementServer(std::make_unique<Impl>(std::move(options), std::move(sources))) {}
 
 ManagementServer::ManagementServer(std::unique_ptr<Impl> impl)
-    : HttpServer(impl->shell(), std::move(impl->router),
+    : HttpServer({.what = "management server", .thread_prefix = "mgmt-http"}, impl->options, kMaxBody,
+                 std::move(impl->router),
                  [routes = impl.get()](const httplib::Request& req, httplib::Response& res) {
                    return routes->allowed(req, res);
                  }),

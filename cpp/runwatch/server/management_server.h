@@ -33,14 +33,10 @@ struct ManagementSources {
   std::function<Value()> thread_dump;                    // every thread of the process
 };
 
-struct ManagementOptions {
-  std::string host = kLoopbackHost;
-  int port = 8081;  // 0: any free port
-  int threads = 8;  // a keep-alive connection holds a thread while it is open
-  Duration read_idle_timeout = std::chrono::seconds(10);
-  Duration write_idle_timeout = std::chrono::seconds(60);  // a whole answer is written within it
+struct ManagementOptions : ListenOptions {
+  ManagementOptions() { port = 8081; }
+
   std::optional<BasicAuth> basic_auth;
-  TlsSettings tls;  // enabled: HTTPS only
   bool liveness_anonymous = true;
   std::int64_t disk_space_threshold = 10 * 1024 * 1024;
   std::string disk_space_path = ".";

@@ -6,6 +6,7 @@
 #include "runwatch/model/json_text.h"
 #include "runwatch/tasks/core/cancelled.h"
 #include "runwatch/tasks/core/properties.h"
+#include "runwatch/tasks/notify/notification_task.h"
 
 namespace runwatch {
 namespace {
@@ -193,6 +194,32 @@ Value to_value(const ExecutionSummary& s) {
       {"headline", headline(s)},
       {"outcome", outcome(s)},
   };
+}
+
+namespace {
+
+class SummarizingNotifier final : public TaskType {
+ public:
+  SummarizingNotifier(std::shared_ptr<const TaskType> inner, std::string message_key)
+      : TaskType(inner->schema()), inner_(std::move(inner)), message_key_(std::move(message_key)) {}
+
+  TaskResult run(RunContext& ctx, const Value& properties) const override {
+    Value message = to_value(execution_summary(ctx, properties));
+    message["idempotency_key"] = idempotency_key(ctx.identity());
+    Value with_message = properties;
+    with_message[message_key_] = std::move(message);
+    return inner_->run(ctx, with_message);
+  }
+
+ private:
+  std::shared_ptr<const TaskType> inner_;
+  std::string message_key_;
+};
+
+}  // namespace
+
+std::shared_ptr<const TaskType> summarizing_notifier(std::shared_ptr<const TaskType> inner, std::string message_key) {
+  return std::make_shared<SummarizingNotifier>(std::move(inner), std::move(message_key));
 }
 
 }  // namespace runwatch

@@ -2,12 +2,14 @@
 // What every *Execution notification says about an execution: where it ran, how it ended
 // (or stands), which task failed, how long it took, a link to it, and the user's custom
 // message and fields. Shared by the C++ channels and Python's runwatch.Notifier.
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
 
 #include "runwatch/model/execution.h"
 #include "runwatch/tasks/run_context.h"
+#include "runwatch/tasks/task.h"
 
 namespace runwatch {
 
@@ -55,5 +57,10 @@ std::string format_hms(Duration duration);
 // Every field by its snake_case name, plus "headline", "outcome" and "duration_text":
 // what Python notifiers receive.
 Value to_value(const ExecutionSummary& summary);
+
+// `inner` (a task type written elsewhere: a Python notifier) as a notifier: each run first
+// builds the execution summary the *Execution tasks send, with the task run's
+// idempotency_key, and hands it to `inner` as the property `message_key`.
+std::shared_ptr<const TaskType> summarizing_notifier(std::shared_ptr<const TaskType> inner, std::string message_key);
 
 }  // namespace runwatch
