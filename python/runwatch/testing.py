@@ -13,22 +13,21 @@ made at start, whose file `ca_file` names (flows trust it with `options.ssl.caFi
 
 from __future__ import annotations
 
-import datetime as _dt
-import ipaddress
 import json
-import shutil
 import ssl
-import subprocess
 import tempfile
 import threading
-import time
 from collections import deque
 from dataclasses import dataclass
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any, Optional, Union
 
-__all__ = ["RecordedRequest", "WebhookRecorder"]
+from ._certificates import write_self_signed_certificate
+from ._recording import Arrivals
+from .mail_recorder import MailRecorder, RecordedMail
+
+__all__ = ["MailRecorder", "RecordedMail", "RecordedRequest", "WebhookRecorder"]
 
 
 @dataclass(frozen=True)
@@ -63,53 +62,6 @@ def _parse_json(body: bytes) -> Any:
         return json.loads(body)
     except ValueError:
         return None
-
-
-def _write_self_signed_certificate(folder: Path) -> tuple[Path, Path]:
-    """A certificate for 127.0.0.1 and localhost and its key; with `cryptography` when it is
-    installed, else with the `openssl` command."""
-    cert, key = folder / "cert.pem", folder / "key.pem"
-    try:
-        from cryptography import x509
-        from cryptography.hazmat.primitives import hashes, serialization
-        from cryptography.hazmat.primitives.asymmetric import ec
-        from cryptography.x509.oid import NameOID
-    except ImportError:
-        openssl = shutil.which("openssl")
-        if openssl is None:
-            raise RuntimeError("WebhookRecorder(tls=True) needs the cryptography package or the openssl command")
-        subprocess.run(
-            [openssl, "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1", "-nodes",
-             "-keyout", str(key), "-out", str(cert), "-days", "1", "-subj", "/CN=127.0.0.1",
-             "-addext", "subjectAltName=IP:127.0.0.1,DNS:localhost"],
-            check=True, capture_output=True,
-        )
-        return cert, key
-    private_key = ec.generate_private_key(ec.SECP256R1())
-    name = x509.Name([x509.NameAttribute(NameOID.COMMON_NAME, "127.0.0.1")])
-    now = _dt.datetime.now(_dt.timezone.utc)
-    certificate = (
-        x509.CertificateBuilder()
-        .subject_name(name)
-        .issuer_name(name)
-        .public_key(private_key.public_key())
-        .serial_number(x509.random_serial_number())
-        .not_valid_before(now - _dt.timedelta(minutes=1))
-        .not_valid_after(now + _dt.timedelta(days=1))
-        .add_extension(x509.BasicConstraints(ca=True, path_length=None), critical=True)
-        .add_extension(
-            x509.SubjectAlternativeName([x509.IPAddress(ipaddress.ip_address("127.0.0.1")), x509.DNSName("localhost")]),
-            critical=False,
-        )
-        .sign(private_key, hashes.SHA256())
-    )
-    cert.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-    key.write_bytes(
-        private_key.private_bytes(
-            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
-        )
-    )
-    return cert, key
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -170,8 +122,8 @@ class WebhookRecorder:
 
     def __init__(self, tls: bool = False) -> None:
         self.tls = tls
-        self._lock = threading.Condition()
-        self._requests: list[RecordedRequest] = []
+        self._requests: Arrivals[RecordedRequest] = Arrivals("request(s)")
+        self._lock = self._requests.lock
         self._failures: deque[_Answer] = deque()
         self._default = _Answer(200, b"ok", (("Content-Type", "text/plain"),))
         self._server: Optional[_Server] = None
@@ -187,7 +139,7 @@ class WebhookRecorder:
         server = _Server(("127.0.0.1", 0), handler)
         if self.tls:
             self._folder = tempfile.TemporaryDirectory(prefix="runwatch-recorder-")
-            cert, key = _write_self_signed_certificate(Path(self._folder.name))
+            cert, key = write_self_signed_certificate(Path(self._folder.name))
             context = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
             context.load_cert_chain(cert, key)
             server.socket = context.wrap_socket(server.socket, server_side=True, do_handshake_on_connect=False)
@@ -239,19 +191,11 @@ class WebhookRecorder:
     @property
     def requests(self) -> list[RecordedRequest]:
         """Every request received so far, oldest first (a copy)."""
-        with self._lock:
-            return list(self._requests)
+        return self._requests.all()
 
     def wait_for(self, count: int = 1, timeout: float = 10.0) -> list[RecordedRequest]:
         """Waits until `count` requests arrived and returns them all; TimeoutError after `timeout` s."""
-        deadline = time.monotonic() + timeout
-        with self._lock:
-            while len(self._requests) < count:
-                remaining = deadline - time.monotonic()
-                if remaining <= 0:
-                    raise TimeoutError(f"{len(self._requests)} request(s) received, expected {count}, after {timeout} s")
-                self._lock.wait(remaining)
-            return list(self._requests)
+        return self._requests.wait_for(count, timeout)
 
     def fail_next(
         self,
@@ -276,11 +220,9 @@ class WebhookRecorder:
 
     def clear(self) -> None:
         """Forgets the requests received so far."""
-        with self._lock:
-            self._requests.clear()
+        self._requests.clear()
 
     def _record(self, request: RecordedRequest) -> _Answer:
         with self._lock:
-            self._requests.append(request)
-            self._lock.notify_all()
+            self._requests.add(request)
             return self._failures.popleft() if self._failures else self._default

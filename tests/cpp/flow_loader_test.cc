@@ -7,6 +7,7 @@
 #include "runwatch/condition/flow_trigger.h"
 #include "runwatch/condition/schemas.h"
 #include "runwatch/flow/loader.h"
+#include "runwatch/flow/suggest.h"
 #include "runwatch/tasks/builtin.h"
 #include "runwatch/tasks/registry.h"
 #include "runwatch/trigger/schemas.h"
@@ -583,6 +584,41 @@ tasks:
                "unsupported task type 'io.kestra.plugin.scripts.python.Script' (not implemented by runwatch)");
   expect_issue(result.issues[5], "tasks[5].type", 14, 11,
                "unsupported task type 'io.kestra.plugin.core.flow.Dag' (not implemented by runwatch)");
+}
+
+// A misspelt name is told apart from a real Kestra type runwatch lacks: a swap of two
+// letters and a misspelt package get a suggestion, in the generation of names used.
+TEST_F(FlowLoaderTest, MisspeltTypesGetASuggestionAndRealKestraTypesSayTheyAreMissing) {
+  const std::pair<std::string, std::string> rows[] = {
+      {"io.kestra.plugin.core.log.Lgo",
+       "unknown task type 'io.kestra.plugin.core.log.Lgo'; did you mean "
+       "io.kestra.plugin.core.log.Log?"},
+      {"io.kestra.plugin.core.flows.Switch",
+       "unknown task type 'io.kestra.plugin.core.flows.Switch'; did you mean "
+       "io.kestra.plugin.core.flow.Switch?"},
+      {"io.kestra.core.tasks.log.Lgo",
+       "unknown task type 'io.kestra.core.tasks.log.Lgo'; did you mean io.kestra.core.tasks.log.Log?"},
+      {"io.kestra.plugin.core.flows.ForEach",
+       "unsupported task type 'io.kestra.plugin.core.flows.ForEach' (not implemented by runwatch)"},
+      {"io.kestra.plugin.core.flow.Pause",
+       "unsupported task type 'io.kestra.plugin.core.flow.Pause' (not implemented by runwatch)"},
+      {"io.kestra.plugin.jdbc.postgresql.Query",
+       "unsupported task type 'io.kestra.plugin.jdbc.postgresql.Query' (not implemented by runwatch)"},
+  };
+  for (const auto& [type, message] : rows) {
+    auto result = load(with_task("  - id: t\n    type: " + type + "\n"));
+    ASSERT_EQ(result.issues.size(), 1u) << dump(result);
+    expect_issue(result.issues[0], "tasks[0].type", 5, 11, message);
+  }
+}
+
+TEST(FlowSuggest, EditDistanceCountsASwapOfNeighboursAsOneEditAndIgnoresCase) {
+  EXPECT_EQ(edit_distance("Lgo", "Log"), 1u);
+  EXPECT_EQ(edit_distance("abcd", "badc"), 2u);
+  EXPECT_EQ(edit_distance("flows", "flow"), 1u);
+  EXPECT_EQ(edit_distance("SLACK", "slack"), 0u);
+  EXPECT_EQ(edit_distance("", "abc"), 3u);
+  EXPECT_EQ(edit_distance("ca", "abc"), 3u);  // optimal string alignment: no edit of a swapped pair
 }
 
 TEST_F(FlowLoaderTest, TaskPropertiesAreCheckedAgainstTheSchema) {

@@ -9,7 +9,7 @@ using namespace std::chrono_literals;
 using testing::make_execution;
 
 const std::string kArrow = "\xE2\x9E\x9B";
-const std::string kLink = "https://kestra.example.com/ui/executions/company.team/etl/exec-failed";
+const std::string kLink = "https://kestra.example.com/ui/main/executions/company.team/etl/exec-failed";
 
 class NotifyExecution : public testing::NotifyTest {
  protected:

@@ -93,7 +93,7 @@ TEST(NotifySummary, LinksWhenKestraUrlIsSet) {
   EXPECT_EQ(execution_link(Value::object(), *e), std::nullopt);
   EXPECT_EQ(execution_link({{"kestra", {{"url", ""}}}}, *e), std::nullopt);
   EXPECT_EQ(execution_link({{"kestra", {{"url", "https://kestra.example.com//"}}}}, *e),
-            "https://kestra.example.com/ui/executions/company.team/etl/exec-1");
+            "https://kestra.example.com/ui/main/executions/company.team/etl/exec-1");
 }
 
 TEST(NotifySummary, AsAValueForPython) {
@@ -143,7 +143,7 @@ TEST_F(NotifySummaryLookup, ReadsAnotherExecutionWithTheCustomParts) {
                                identity(), {{"kestra", {{"url", "http://k"}}}});
   EXPECT_EQ(s.execution_id, "exec-9");
   EXPECT_EQ(s.state, State::FAILED);
-  EXPECT_EQ(s.link, "http://k/ui/executions/company.team/etl/exec-9");
+  EXPECT_EQ(s.link, "http://k/ui/main/executions/company.team/etl/exec-9");
   EXPECT_EQ(s.custom_message, "look");
   EXPECT_EQ(s.custom_fields, Value({{"team", "data"}}));
 }

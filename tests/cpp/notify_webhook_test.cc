@@ -36,6 +36,73 @@ TEST_F(NotifyWebhook, SlackPostsMessageTextWhenThereIsNoPayload) {
   EXPECT_EQ(posted(), Value({{"text", "Deploy \"v2\" done"}}));
 }
 
+// Kestra's MessageService: payload first; messageText as JSON when it parses, otherwise
+// the text with its Markdown made Slack's, never across a line end.
+TEST_F(NotifyWebhook, SlackMessageTextMarkdownBecomesSlackMrkdwn) {
+  const std::pair<const char*, const char*> rows[] = {
+      {"**Failed** flow __etl__ see [the run](http://ui/e/1)", "*Failed* flow _etl_ see <http://ui/e/1|the run>"},
+      {"**open\nclosed**", "**open\nclosed**"},
+      {"a ** b ** c **", "a * b * c **"},
+      {"[no link] (here)", "[no link] (here)"},
+      {"[a](b", "[a](b"},
+      {"****", "**"},
+      {"{not json", "{not json"},
+  };
+  for (const auto& [text, sent] : rows) {
+    run(kSlack, {{"url", server.url("/hook")}, {"messageText", text}});
+    EXPECT_EQ(Value::parse(recorder.received().back().body), Value({{"text", sent}})) << text;
+  }
+}
+
+TEST_F(NotifyWebhook, SlackMessageTextThatIsJsonIsSentAsItIs) {
+  run(kSlack, {{"url", server.url("/hook")}, {"messageText", "{\"blocks\": [], \"text\": \"**x**\"}"}});
+  EXPECT_EQ(posted(), Value({{"blocks", Value::array()}, {"text", "**x**"}}));
+}
+
+TEST_F(NotifyWebhook, SlackPayloadWinsOverMessageText) {
+  run(kSlack, {{"url", server.url("/hook")}, {"payload", "{\"text\": \"from payload\"}"}, {"messageText", "ignored"}});
+  EXPECT_EQ(posted(), Value({{"text", "from payload"}}));
+}
+
+TEST_F(NotifyWebhook, EveryNotifierAnswersToTodaysNameAndItsOlderOnes) {
+  const std::vector<std::vector<std::string>> families = {
+      {"io.kestra.plugin.slack.notifications.SlackIncomingWebhook",
+       "io.kestra.plugin.notifications.slack.SlackIncomingWebhook", "io.kestra.plugin.slack.SlackIncomingWebhook"},
+      {"io.kestra.plugin.slack.notifications.SlackExecution", "io.kestra.plugin.notifications.slack.SlackExecution",
+       "io.kestra.plugin.slack.SlackExecution"},
+      {"io.kestra.plugin.microsoft365.teams.TeamsIncomingWebhook",
+       "io.kestra.plugin.notifications.teams.TeamsIncomingWebhook"},
+      {"io.kestra.plugin.microsoft365.teams.TeamsExecution", "io.kestra.plugin.notifications.teams.TeamsExecution"},
+      {"io.kestra.plugin.discord.DiscordIncomingWebhook",
+       "io.kestra.plugin.notifications.discord.DiscordIncomingWebhook"},
+      {"io.kestra.plugin.discord.DiscordExecution", "io.kestra.plugin.notifications.discord.DiscordExecution"},
+      {"io.kestra.plugin.googleworkspace.chat.GoogleChatIncomingWebhook",
+       "io.kestra.plugin.notifications.google.GoogleChatIncomingWebhook"},
+      {"io.kestra.plugin.googleworkspace.chat.GoogleChatExecution",
+       "io.kestra.plugin.notifications.google.GoogleChatExecution"},
+      {"io.kestra.plugin.pagerduty.PagerDutyAlert", "io.kestra.plugin.notifications.pagerduty.PagerDutyAlert"},
+      {"io.kestra.plugin.pagerduty.PagerDutyExecution", "io.kestra.plugin.notifications.pagerduty.PagerDutyExecution"},
+      {"io.kestra.plugin.opsgenie.OpsgenieAlert", "io.kestra.plugin.notifications.opsgenie.OpsgenieAlert"},
+      {"io.kestra.plugin.opsgenie.OpsgenieExecution", "io.kestra.plugin.notifications.opsgenie.OpsgenieExecution"},
+  };
+  for (const auto& names : families) {
+    auto today = registry.task(names.front());
+    ASSERT_TRUE(today) << names.front();
+    EXPECT_EQ(today->schema().name, names.front());
+    EXPECT_EQ(today->schema().aliases, std::vector<std::string>(names.begin() + 1, names.end()));
+    for (const auto& older : names) EXPECT_EQ(registry.task(older), today) << older;
+  }
+}
+
+TEST_F(NotifyWebhook, SlackExecutionAcceptsWhatItInheritsFromTheWebhook) {
+  const auto& properties = registry.task("io.kestra.plugin.slack.notifications.SlackExecution")->schema().properties;
+  std::vector<std::string> names;
+  for (const auto& p : properties) names.push_back(p.name);
+  EXPECT_EQ(names,
+            (std::vector<std::string>{"url", "channel", "username", "iconUrl", "iconEmoji", "payload", "messageText",
+                                      "executionId", "customFields", "customMessage", "options"}));
+}
+
 TEST_F(NotifyWebhook, TemplatesInThePayloadAreRenderedAndEscaped) {
   run(kSlack, {{"url", server.url("/hook")}, {"payload", "{\"text\": \"{{ inputs.note }}\"}"}}, identity(),
       {{"inputs", {{"note", "say \"hi\""}}}});

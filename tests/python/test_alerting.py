@@ -12,6 +12,7 @@ import pytest
 
 import runwatch
 from conftest import SPEC_EXAMPLES, flow_yaml
+from runwatch.plugins import plugin_types
 from runwatch.testing import WebhookRecorder
 
 SPEC_FLOWS = ["failure-alert-to-slack.yaml", "bad-example.yaml", "or-condition-fixed.yaml", "on-failure-alert.yaml"]
@@ -163,3 +164,23 @@ def test_the_per_flow_errors_branch_posts_the_failure_to_slack(monitored, hook):
     # The webhook URL is a secret: it appears in no log line and no output.
     everything = " ".join(e.message for e in execution.logs()) + str(execution.outputs)
     assert hook.url_for("/services/T0/B0/secret") not in everything
+
+
+@pytest.mark.parametrize("type_name", [
+    "io.kestra.plugin.slack.notifications.SlackExecution",
+    "io.kestra.plugin.slack.SlackExecution",
+    "io.kestra.plugin.notifications.slack.SlackExecution",
+])
+def test_the_spec_example_under_each_generation_of_the_slack_name_sends_the_same_alert(engine, hook, type_name):
+    text = (SPEC_EXAMPLES / "failure-alert-to-slack.yaml").read_text()
+    engine.add_flow(text.replace("io.kestra.plugin.notifications.slack.SlackExecution", type_name))
+    source, fired, started = alerts_after(engine, hook, "company.product", "etl", "FAILED")
+    assert fired == ["failureAlertToSlack"]
+    assert started[0].state == "SUCCESS"
+    (request,) = hook.wait_for(1)
+    assert request.path == "/services/T0/B0/secret"
+    assert request.json["text"] == (f"*[company.product] etl \u279b FAILED*\n"
+                                    "> Failed on task `step` after 00:00:00.000")
+    assert request.json["channel"] == "#general"
+    (listed,) = [t for t in plugin_types("task") if type_name == t.name or type_name in t.aliases]
+    assert listed.name == "io.kestra.plugin.slack.notifications.SlackExecution"

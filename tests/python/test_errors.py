@@ -66,7 +66,8 @@ def test_unknown_property_names_its_task_type_and_suggests_the_closest():
 
 
 def test_misspelt_task_type_is_unknown():
-    assert issues_of(BROKEN)[2].message == "unknown task type 'io.kestra.plugin.core.log.Lgo'"
+    assert issues_of(BROKEN)[2].message == ("unknown task type 'io.kestra.plugin.core.log.Lgo'; "
+                                           "did you mean io.kestra.plugin.core.log.Log?")
 
 
 def test_kestra_type_runwatch_lacks_is_unsupported():

@@ -408,3 +408,23 @@ def test_a_notifiers_extra_properties_take_their_types_from_annotations(engine, 
                 count: many
                 labels: {{}}
             """)
+
+
+@pytest.mark.parametrize("written, suggested", [
+    ("io.kestra.plugin.notifications.slack.SlackExecutoin", "io.kestra.plugin.notifications.slack.SlackExecution"),
+    ("io.kestra.plugin.slack.notifications.SlackExecutoin", "io.kestra.plugin.slack.notifications.SlackExecution"),
+    ("io.kestra.plugin.slack.notification.SlackExecution", "io.kestra.plugin.slack.notifications.SlackExecution"),
+])
+def test_a_misspelt_notifier_gets_a_suggestion_in_the_generation_of_names_used(engine, add, written, suggested):
+    with pytest.raises(runwatch.FlowValidationError) as refused:
+        add(f"""
+            id: alert
+            namespace: company.team
+            tasks:
+              - id: send
+                type: {written}
+                url: http://127.0.0.1:9/hook
+            """)
+    (issue,) = refused.value.issues
+    assert issue.message == f"unknown task type '{written}'; did you mean {suggested}?"
+    assert (issue.path, issue.line, issue.column) == ("tasks[0].type", 5, 11)

@@ -6,6 +6,9 @@
 
 namespace runwatch {
 
+// Edits from `a` to `b`, a swap of two neighbouring letters counting one; case is ignored.
+size_t edit_distance(std::string_view a, std::string_view b);
+
 // The candidates nearest to `name` (at most `limit`, best first), or none when nothing is
 // close. Dotted names are compared by their last segment (the class name), a different
 // package counting as one more edit, so `...core.log.Logg` finds `...core.log.Log` and

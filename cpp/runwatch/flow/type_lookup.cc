@@ -30,6 +30,9 @@ bool is_kestra_class_name(std::string_view simple_name) {
   return names.count(simple_name) > 0;
 }
 
+// How far a package may be from one runwatch has and still be read as a typo of it.
+constexpr size_t kPackageTypos = 2;
+
 std::string_view package_of(std::string_view name) {
   auto dot = name.rfind('.');
   return dot == std::string_view::npos ? std::string_view() : name.substr(0, dot);
@@ -40,23 +43,50 @@ std::string_view class_of(std::string_view name) {
   return dot == std::string_view::npos ? name : name.substr(dot + 1);
 }
 
+// The first (closest) of the names each type has among `names`: a type is suggested once,
+// under the name nearest to what was written.
+std::vector<std::string> one_name_per_type(const TypeCatalog& catalog, PluginKind kind,
+                                           const std::vector<std::string>& names) {
+  std::vector<std::string> out;
+  std::vector<const TypeSchema*> seen;
+  for (const auto& name : names) {
+    const TypeSchema* schema = catalog.find(kind, name);
+    if (std::find(seen.begin(), seen.end(), schema) != seen.end()) continue;
+    seen.push_back(schema);
+    out.push_back(name);
+  }
+  return out;
+}
+
 }  // namespace
 
 TypeLookup lookup_type(const TypeCatalog& catalog, PluginKind kind, std::string_view name) {
   if (const auto* schema = catalog.find(kind, name)) return {schema, ""};
 
-  auto known = catalog.names(kind);
-  auto package = package_of(name);
-  bool package_known = std::any_of(known.begin(), known.end(), [&](const auto& k) { return package_of(k) == package; });
-  bool kestra_type = name.starts_with("io.kestra.") && is_kestra_class_name(class_of(name));
-  std::string kind_name(to_string(kind));
-  if (!package_known || kestra_type)
-    return {nullptr, "unsupported " + kind_name + " type '" + std::string(name) + "' (not implemented by runwatch)"};
+  // Names and aliases: a suggestion keeps the generation of names the flow was written in.
+  const auto known = catalog.names(kind);
 
-  std::vector<std::string> canonical;
-  for (const auto& k : known)
-    if (const auto* schema = catalog.find(kind, k)) canonical.push_back(schema->name);
-  return {nullptr, "unknown " + kind_name + " type '" + std::string(name) + "'" + did_you_mean(closest_names(name, canonical))};
+  // A package runwatch has, or one a typo away from it (`core.flows` for `core.flow`): the
+  // name was meant for a type runwatch has. Any other package may hold real Kestra types.
+  auto package = package_of(name);
+  bool package_near = std::any_of(known.begin(), known.end(), [&](const std::string& k) {
+    return edit_distance(package_of(k), package) <= kPackageTypos;
+  });
+  std::string kind_name(to_string(kind));
+  auto unknown = [&](const std::vector<std::string>& suggestions) {
+    return TypeLookup{nullptr,
+                      "unknown " + kind_name + " type '" + std::string(name) + "'" + did_you_mean(suggestions)};
+  };
+  if (package_near) {
+    std::vector<std::string> same_class;
+    for (const auto& k : known)
+      if (class_of(k) == class_of(name) && edit_distance(package_of(k), package) <= kPackageTypos)
+        same_class.push_back(k);
+    if (!same_class.empty()) return unknown(same_class);  // the right class, its package misspelt
+    bool kestra_type = name.starts_with("io.kestra.") && is_kestra_class_name(class_of(name));
+    if (!kestra_type) return unknown(one_name_per_type(catalog, kind, closest_names(name, known)));
+  }
+  return {nullptr, "unsupported " + kind_name + " type '" + std::string(name) + "' (not implemented by runwatch)"};
 }
 
 }  // namespace runwatch

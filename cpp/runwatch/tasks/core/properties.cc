@@ -1,5 +1,7 @@
 #include "runwatch/tasks/core/properties.h"
 
+#include <charconv>
+
 #include "runwatch/model/json_text.h"
 #include "runwatch/tasks/task.h"
 
@@ -62,6 +64,23 @@ bool bool_or(const Value& properties, std::string_view name, bool fallback) {
     if (*value == "false") return false;
   }
   throw TaskFailure("Property " + quoted(name) + " must be true or false, got " + to_text(*value));
+}
+
+long long int_or(const Value& properties, std::string_view name, long long fallback, long long low, long long high) {
+  const Value* value = find_property(properties, name);
+  if (!value) return fallback;
+  std::optional<long long> number;
+  if (value->is_number_integer()) number = value->get<long long>();
+  if (value->is_string()) {
+    const std::string& text = value->get_ref<const std::string&>();
+    long long parsed = 0;
+    auto [end, error] = std::from_chars(text.data(), text.data() + text.size(), parsed);
+    if (error == std::errc() && end == text.data() + text.size() && !text.empty()) number = parsed;
+  }
+  if (!number || *number < low || *number > high)
+    throw TaskFailure("Property " + quoted(name) + " must be a whole number from " + std::to_string(low) + " to " +
+                      std::to_string(high) + ", got " + to_text(*value));
+  return *number;
 }
 
 Duration duration_of(const Value& properties, std::string_view name) {

@@ -26,6 +26,8 @@ std::vector<std::string> to_string_list(const Value& value, std::string_view pro
 std::optional<std::string> optional_string(const Value& properties, std::string_view name);
 std::string string_or(const Value& properties, std::string_view name, std::string fallback);
 bool bool_or(const Value& properties, std::string_view name, bool fallback);
+// A whole number (or its text) from `low` to `high`; fails on anything else.
+long long int_or(const Value& properties, std::string_view name, long long fallback, long long low, long long high);
 // An ISO-8601 duration such as PT5S; fails on text that is not one.
 Duration duration_of(const Value& properties, std::string_view name);
 // The `level` property: TRACE, DEBUG, INFO, WARN or ERROR, INFO when absent.

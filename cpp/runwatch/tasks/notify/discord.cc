@@ -70,7 +70,8 @@ std::string execution_payload(RunContext& ctx, const Value& properties) {
 }  // namespace
 
 std::shared_ptr<const TaskType> make_discord_incoming_webhook_task() {
-  return make_notifier({.name = "io.kestra.plugin.notifications.discord.DiscordIncomingWebhook",
+  return make_notifier({.name = "io.kestra.plugin.discord.DiscordIncomingWebhook",
+                        .aliases = {"io.kestra.plugin.notifications.discord.DiscordIncomingWebhook"},
                         .description = "Posts a message to a Discord webhook.",
                         .receiver = kReceiver,
                         .url = url_property(kUrlDescription),
@@ -79,7 +80,8 @@ std::shared_ptr<const TaskType> make_discord_incoming_webhook_task() {
 
 std::shared_ptr<const TaskType> make_discord_execution_task() {
   return make_notifier(
-      {.name = "io.kestra.plugin.notifications.discord.DiscordExecution",
+      {.name = "io.kestra.plugin.discord.DiscordExecution",
+       .aliases = {"io.kestra.plugin.notifications.discord.DiscordExecution"},
        .description = "Posts a summary of an execution to a Discord webhook as an embed: namespace, flow, execution, "
                       "state, final task, custom fields, a link when kestra.url is set, and the outcome in the footer.",
        .receiver = kReceiver,

@@ -132,7 +132,7 @@ std::optional<std::string> execution_link(const Value& variables, const Executio
   auto base = kestra ? optional_string(*kestra, "url") : std::nullopt;
   if (!base || base->empty()) return std::nullopt;
   while (base->ends_with('/')) base->pop_back();
-  return *base + "/ui/executions/" + execution.ns + "/" + execution.flow_id + "/" + execution.id;
+  return *base + "/ui/main/executions/" + execution.ns + "/" + execution.flow_id + "/" + execution.id;
 }
 
 ExecutionSummary execution_summary(RunContext& ctx, const Value& properties) {
@@ -151,20 +151,27 @@ ExecutionSummary execution_summary(RunContext& ctx, const Value& properties) {
   return s;
 }
 
-std::string headline(const ExecutionSummary& s) {
-  return "[" + s.ns + "] " + s.flow_id + " \xE2\x9E\x9B " + std::string(to_string(s.state));
+std::string headline(const ExecutionSummary& s, std::string_view arrow) {
+  return "[" + s.ns + "] " + s.flow_id + " " + std::string(arrow) + " " + std::string(to_string(s.state));
 }
 
-std::string linked_headline(const ExecutionSummary& s) {
-  return "*" + (s.link ? "<" + *s.link + "|" + headline(s) + ">" : headline(s)) + "*";
+std::string linked_headline(const ExecutionSummary& s, std::string_view arrow) {
+  return "*" + (s.link ? "<" + *s.link + "|" + headline(s, arrow) + ">" : headline(s, arrow)) + "*";
 }
 
-std::string outcome(const ExecutionSummary& s) {
-  std::string what = s.failed_task          ? "Failed on task `" + *s.failed_task + "`"
-                     : s.state == State::KILLED ? "Killed"
-                     : s.state == State::FAILED ? "Failed"
-                                                : "Succeeded";
-  return what + " after " + format_hms(s.duration);
+std::string outcome(const ExecutionSummary& s) { return verdict(s) + " after " + format_hms(s.duration); }
+
+std::string verdict(const ExecutionSummary& s) {
+  if (s.failed_task) return "Failed on task `" + *s.failed_task + "`";
+  if (s.state == State::KILLED) return "Killed";
+  return s.state == State::FAILED ? "Failed" : "Succeeded";
+}
+
+std::string custom_lines(const ExecutionSummary& s) {
+  std::string text = s.custom_message ? "\n" + *s.custom_message : "";
+  for (auto it = s.custom_fields.begin(); it != s.custom_fields.end(); ++it)
+    text += "\n" + it.key() + ": " + to_text(it.value());
+  return text;
 }
 
 std::string format_hms(Duration duration) {
@@ -194,6 +201,69 @@ Value to_value(const ExecutionSummary& s) {
       {"headline", headline(s)},
       {"outcome", outcome(s)},
   };
+}
+
+namespace {
+
+std::string color_of(State state) {
+  if (state == State::SUCCESS) return "good";
+  if (state == State::WARNING) return "warning";
+  return "danger";
+}
+
+Value field(std::string title, Value value) {
+  return {{"title", std::move(title)}, {"value", std::move(value)}, {"short", true}};
+}
+
+Value mrkdwn_section(std::string text) {
+  return {{"type", "section"}, {"text", {{"type", "mrkdwn"}, {"text", std::move(text)}}}};
+}
+
+Value attachment(const ExecutionSummary& s, FinalTaskField final_task) {
+  Value fields =
+      Value::array({field("Namespace", s.ns), field("Flow ID", s.flow_id), field("Execution ID", s.execution_id),
+                    field("Execution Status", std::string(to_string(s.state)))});
+  Value final_task_field = field("Final task ID", s.last_task ? Value(*s.last_task) : Value());
+  if (final_task == FinalTaskField::BeforeCustomFields) fields.push_back(final_task_field);
+  for (auto it = s.custom_fields.begin(); it != s.custom_fields.end(); ++it)
+    fields.push_back(field(it.key(), it.value()));
+  if (final_task == FinalTaskField::AfterCustomFields) fields.push_back(final_task_field);
+  auto started = std::chrono::duration_cast<std::chrono::seconds>(s.start_date.time_since_epoch()).count();
+  return {{"color", color_of(s.state)}, {"fields", std::move(fields)}, {"ts", started}};
+}
+
+}  // namespace
+
+Value slack_shaped_message(const ExecutionSummary& s, FinalTaskField final_task) {
+  std::string text = linked_headline(s) + "\n> " + outcome(s);
+  Value blocks = Value::array();
+  if (s.custom_message) blocks.push_back(mrkdwn_section(*s.custom_message));
+  Value summary = mrkdwn_section(text);
+  if (s.link)
+    summary["accessory"] = {
+        {"type", "button"}, {"text", {{"type", "plain_text"}, {"text", "Details"}}}, {"url", *s.link}};
+  blocks.push_back(std::move(summary));
+  return {{"text", std::move(text)},
+          {"blocks", std::move(blocks)},
+          {"attachments", Value::array({attachment(s, final_task)})}};
+}
+
+std::vector<PropertySpec> sender_properties() {
+  return {
+      {.name = "channel",
+       .type = PropertyType::String,
+       .description = "The channel to post to, instead of the webhook's."},
+      {.name = "username", .type = PropertyType::String, .description = "The author of the message."},
+      {.name = "iconUrl", .type = PropertyType::String, .description = "The URL of the icon to show."},
+      {.name = "iconEmoji", .type = PropertyType::String, .description = "The emoji to show as icon."},
+  };
+}
+
+void set_sender(Value& message, const Value& properties) {
+  static const std::pair<const char*, const char*> kFields[] = {
+      {"channel", "channel"}, {"username", "username"}, {"iconUrl", "icon_url"}, {"iconEmoji", "icon_emoji"}};
+  for (const auto& [property, key] : kFields)
+    if (auto value = optional_string(properties, property)) message[key] = *value;
 }
 
 namespace {

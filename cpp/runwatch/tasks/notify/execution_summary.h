@@ -6,6 +6,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "runwatch/model/execution.h"
 #include "runwatch/tasks/run_context.h"
@@ -35,8 +36,8 @@ struct ExecutionSummary {
 ExecutionSummary summarize_execution(const Execution& execution, TimePoint now,
                                      std::string_view reporting_task_run_id = {});
 
-// {kestra.url}/ui/executions/{namespace}/{flowId}/{id}, as Kestra links executions, when
-// the variables carry kestra.url.
+// {kestra.url}/ui/main/executions/{namespace}/{flowId}/{id}, as Kestra links executions
+// (main: the tenant of its open-source edition), when the variables carry kestra.url.
 std::optional<std::string> execution_link(const Value& variables, const Execution& execution);
 
 // The summary of the execution named by the properties executionId, customFields and
@@ -45,18 +46,38 @@ std::optional<std::string> execution_link(const Value& variables, const Executio
 // trigger that started this execution fired on the state it is in now.
 ExecutionSummary execution_summary(RunContext& ctx, const Value& properties);
 
-// "[company.team] my_flow ➛ FAILED"
-std::string headline(const ExecutionSummary& summary);
+inline constexpr std::string_view kHeadlineArrow = "\xE2\x9E\x9B";  // ➛
+
+// "[company.team] my_flow ➛ FAILED" (Squadcast's template writes the arrow "&rarr;").
+std::string headline(const ExecutionSummary& summary, std::string_view arrow = kHeadlineArrow);
 // The headline in bold, a link to the execution when there is one, in the markup Slack
 // and Google Chat share: "*<https://...|[ns] flow ➛ FAILED>*" or "*[ns] flow ➛ FAILED*".
-std::string linked_headline(const ExecutionSummary& summary);
+std::string linked_headline(const ExecutionSummary& summary, std::string_view arrow = kHeadlineArrow);
 // "Failed on task `fail` after 00:00:01.500", "Succeeded after 00:01:00.000"
 std::string outcome(const ExecutionSummary& summary);
+// The outcome without its duration: "Failed on task `fail`", "Killed", "Failed", "Succeeded".
+std::string verdict(const ExecutionSummary& summary);
+// The custom message and fields, each on a line of its own after a line break:
+// "\nCheck the ETL\nenv: prod". Empty when there are none.
+std::string custom_lines(const ExecutionSummary& summary);
 // Kestra's humanDuration (commons-lang formatDurationHMS): "HH:mm:ss.SSS".
 std::string format_hms(Duration duration);
 // Every field by its snake_case name, plus "headline", "outcome" and "duration_text":
 // what Python notifiers receive.
 Value to_value(const ExecutionSummary& summary);
+
+// The message Kestra's slack-template.peb and zulip-template.peb render: the linked
+// headline and the outcome as text; blocks (the custom message, then the text with a
+// Details button when there is a link); an attachment coloured by the state with a field
+// per detail and custom field. Slack's lists the final task after the custom fields,
+// Zulip's before them.
+enum class FinalTaskField { AfterCustomFields, BeforeCustomFields };
+Value slack_shaped_message(const ExecutionSummary& summary, FinalTaskField final_task);
+// channel, username, iconUrl and iconEmoji, which SlackTemplate and ZulipTemplate declare.
+std::vector<PropertySpec> sender_properties();
+// Those of them the properties give, as the message's channel, username, icon_url and
+// icon_emoji (over the message's own).
+void set_sender(Value& message, const Value& properties);
 
 // `inner` (a task type written elsewhere: a Python notifier) as a notifier: each run first
 // builds the execution summary the *Execution tasks send, with the task run's

@@ -32,7 +32,8 @@ std::string execution_payload(RunContext& ctx, const Value& properties) {
 }  // namespace
 
 std::shared_ptr<const TaskType> make_google_chat_incoming_webhook_task() {
-  return make_notifier({.name = "io.kestra.plugin.notifications.google.GoogleChatIncomingWebhook",
+  return make_notifier({.name = "io.kestra.plugin.googleworkspace.chat.GoogleChatIncomingWebhook",
+                        .aliases = {"io.kestra.plugin.notifications.google.GoogleChatIncomingWebhook"},
                         .description = "Posts a message to a Google Chat incoming webhook.",
                         .receiver = kReceiver,
                         .url = url_property(kUrlDescription),
@@ -41,7 +42,8 @@ std::shared_ptr<const TaskType> make_google_chat_incoming_webhook_task() {
 
 std::shared_ptr<const TaskType> make_google_chat_execution_task() {
   return make_notifier(
-      {.name = "io.kestra.plugin.notifications.google.GoogleChatExecution",
+      {.name = "io.kestra.plugin.googleworkspace.chat.GoogleChatExecution",
+       .aliases = {"io.kestra.plugin.notifications.google.GoogleChatExecution"},
        .description = "Posts a summary of an execution to a Google Chat incoming webhook: namespace, flow, execution, "
                       "state, the task that failed, the duration, a link when kestra.url is set, and custom fields.",
        .receiver = kReceiver,

@@ -6,6 +6,7 @@
 #include "runwatch/tasks/core/properties.h"
 #include "runwatch/tasks/notify/http_options.h"
 #include "runwatch/tasks/notify/text.h"
+#include "runwatch/tasks/secrets.h"
 
 namespace runwatch {
 namespace {
@@ -20,7 +21,7 @@ TypeSchema schema_of(const NotifierSpec& spec) {
   schema.name = spec.name;
   schema.aliases = spec.aliases;
   schema.description = spec.description;
-  schema.properties.push_back(spec.url);
+  if (!spec.url.name.empty()) schema.properties.push_back(spec.url);
   schema.properties.insert(schema.properties.end(), spec.properties.begin(), spec.properties.end());
   if (spec.summarizes_execution)
     for (auto& property : execution_properties()) schema.properties.push_back(std::move(property));
@@ -34,9 +35,28 @@ class NotificationTask final : public TaskType {
   explicit NotificationTask(NotifierSpec spec) : TaskType(schema_of(spec)), spec_(std::move(spec)) {}
 
   TaskResult run(RunContext& ctx, const Value& properties) const override {
+    std::vector<std::string> secrets;
+    for (const auto& name : spec_.secret_properties)
+      if (const Value* value = find_property(properties, name)) secrets.push_back(to_text(*value));
+    ctx.add_secret_values(secrets);
+    try {
+      return post(ctx, properties);
+    } catch (const RetryLater& e) {
+      std::string message = mask_secrets(std::string(e.what()), secrets);
+      if (message == e.what()) throw;
+      throw RetryLater(message, e.wait());
+    } catch (const std::exception& e) {
+      std::string message = mask_secrets(std::string(e.what()), secrets);
+      if (message == e.what()) throw;
+      throw TaskFailure(message);
+    }
+  }
+
+ private:
+  TaskResult post(RunContext& ctx, const Value& properties) const {
     HttpRequest request;
     request.method = "POST";
-    request.url = to_text(required_property(properties, "url"));
+    request.url = spec_.url_of ? spec_.url_of(properties) : to_text(required_property(properties, "url"));
     request.content_type = "application/json";
     request.body = spec_.payload ? spec_.payload(ctx, properties) : json_property(properties, "payload");
     request.headers = option_headers(properties);
@@ -45,7 +65,6 @@ class NotificationTask final : public TaskType {
     return deliver(ctx, spec_.receiver, properties, std::move(request));
   }
 
- private:
   NotifierSpec spec_;
 };
 
@@ -129,6 +148,13 @@ PropertySpec options_property() {
               "HTTP client options: connectTimeout and readTimeout (ISO-8601, PT10S by default), headers (a map), "
               "followRedirects, ssl.insecureTrustAllCertificates, and ssl.caFile (a PEM file trusted besides the "
               "system's CAs)."};
+}
+
+PropertySpec replaced_property(std::string name, std::string_view webhook_type) {
+  return {.name = std::move(name),
+          .type = PropertyType::String,
+          .description =
+              "Inherited from " + std::string(webhook_type) + ": the execution summary replaces it, as in Kestra."};
 }
 
 std::vector<PropertySpec> execution_properties() {

@@ -13,17 +13,26 @@
 namespace runwatch {
 
 // One notification type, as its channel declares it. make_notifier assembles every type's
-// schema in one order: url, the type's own properties, then executionId, customFields and
-// customMessage when it summarizes an execution, then options. Posting the payload (with
-// an Idempotency-Key, retries and timeouts), the outputs and the failure messages are the
-// same for every channel.
+// schema in one order: url (unless url_of builds the URL), the type's own properties, then
+// executionId, customFields and customMessage when it summarizes an execution, then
+// options. Posting the payload (with an Idempotency-Key, retries and timeouts), the outputs
+// and the failure messages are the same for every channel.
 struct NotifierSpec {
   std::string name;
   std::vector<std::string> aliases;
   std::string description;
   // How messages name the other end: "Slack webhook answered 500 after 3 attempts: ...".
   std::string receiver;
+  // The `url` property; left unnamed when url_of builds the URL.
   PropertySpec url;
+  // The URL to post to, built from the rendered properties, for a type that has no `url`
+  // property (Telegram: endpointOverride + "/bot" + token + "/sendMessage").
+  std::function<std::string(const Value& properties)> url_of;
+  // Properties holding a secret: a URL with the API key in it, the token url_of puts in
+  // the URL. No failure message of the task quotes their values (an invalid URL is quoted,
+  // and a server may echo the path it was sent: "Cannot POST /bot<token>/sendMessage"), and
+  // the engine masks them in the execution's logs and outputs.
+  std::vector<std::string> secret_properties;
   std::vector<PropertySpec> properties;
   bool summarizes_execution = false;
   std::vector<std::string> requires_any;
@@ -53,5 +62,8 @@ PropertySpec payload_property(std::string description, bool required = true);
 PropertySpec options_property();
 // executionId (default "{{ execution.id }}"), customFields, customMessage.
 std::vector<PropertySpec> execution_properties();
+// A property an *Execution type inherits from `webhook_type` in Kestra, where the execution
+// summary replaces its value: accepted, and replaced the same way.
+PropertySpec replaced_property(std::string name, std::string_view webhook_type);
 
 }  // namespace runwatch

@@ -19,6 +19,16 @@ std::shared_ptr<const TaskType> make_pagerduty_alert_task();
 std::shared_ptr<const TaskType> make_pagerduty_execution_task();
 std::shared_ptr<const TaskType> make_opsgenie_alert_task();
 std::shared_ptr<const TaskType> make_opsgenie_execution_task();
+std::shared_ptr<const TaskType> make_mail_send_task();
+std::shared_ptr<const TaskType> make_mail_execution_task();
+std::shared_ptr<const TaskType> make_zenduty_alert_task();
+std::shared_ptr<const TaskType> make_zenduty_execution_task();
+std::shared_ptr<const TaskType> make_squadcast_incoming_webhook_task();
+std::shared_ptr<const TaskType> make_squadcast_execution_task();
+std::shared_ptr<const TaskType> make_zulip_incoming_webhook_task();
+std::shared_ptr<const TaskType> make_zulip_execution_task();
+std::shared_ptr<const TaskType> make_telegram_send_task();
+std::shared_ptr<const TaskType> make_telegram_execution_task();
 std::shared_ptr<const TaskType> make_http_request_task();
 
 }  // namespace runwatch

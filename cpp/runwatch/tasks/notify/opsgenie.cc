@@ -67,7 +67,8 @@ PropertySpec token_property() {
 }  // namespace
 
 std::shared_ptr<const TaskType> make_opsgenie_alert_task() {
-  return make_notifier({.name = "io.kestra.plugin.notifications.opsgenie.OpsgenieAlert",
+  return make_notifier({.name = "io.kestra.plugin.opsgenie.OpsgenieAlert",
+                        .aliases = {"io.kestra.plugin.notifications.opsgenie.OpsgenieAlert"},
                         .description = "Creates an Opsgenie alert.",
                         .receiver = kReceiver,
                         .url = url_property(kUrlDescription),
@@ -77,7 +78,8 @@ std::shared_ptr<const TaskType> make_opsgenie_alert_task() {
 
 std::shared_ptr<const TaskType> make_opsgenie_execution_task() {
   return make_notifier(
-      {.name = "io.kestra.plugin.notifications.opsgenie.OpsgenieExecution",
+      {.name = "io.kestra.plugin.opsgenie.OpsgenieExecution",
+       .aliases = {"io.kestra.plugin.notifications.opsgenie.OpsgenieExecution"},
        .description =
            "Creates an Opsgenie alert summarizing an execution: details for the namespace, flow, execution, state, "
            "final task and custom fields, and a description with the outcome and a link when kestra.url is set.",

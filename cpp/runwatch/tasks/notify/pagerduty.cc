@@ -53,7 +53,8 @@ std::string execution_payload(RunContext& ctx, const Value& properties) {
 }  // namespace
 
 std::shared_ptr<const TaskType> make_pagerduty_alert_task() {
-  return make_notifier({.name = "io.kestra.plugin.notifications.pagerduty.PagerDutyAlert",
+  return make_notifier({.name = "io.kestra.plugin.pagerduty.PagerDutyAlert",
+                        .aliases = {"io.kestra.plugin.notifications.pagerduty.PagerDutyAlert"},
                         .description = "Sends an event to PagerDuty's Events API v2.",
                         .receiver = kReceiver,
                         .url = url_property(kUrlDescription, kEventsUrl),
@@ -62,7 +63,8 @@ std::shared_ptr<const TaskType> make_pagerduty_alert_task() {
 
 std::shared_ptr<const TaskType> make_pagerduty_execution_task() {
   return make_notifier(
-      {.name = "io.kestra.plugin.notifications.pagerduty.PagerDutyExecution",
+      {.name = "io.kestra.plugin.pagerduty.PagerDutyExecution",
+       .aliases = {"io.kestra.plugin.notifications.pagerduty.PagerDutyExecution"},
        .description =
            "Sends a summary of an execution to PagerDuty's Events API v2: severity error when it failed, details for "
            "the namespace, flow, state, final task and custom fields, and a link when kestra.url is set.",

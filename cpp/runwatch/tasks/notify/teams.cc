@@ -46,7 +46,8 @@ std::string execution_payload(RunContext& ctx, const Value& properties) {
 
 std::shared_ptr<const TaskType> make_teams_incoming_webhook_task() {
   return make_notifier(
-      {.name = "io.kestra.plugin.notifications.teams.TeamsIncomingWebhook",
+      {.name = "io.kestra.plugin.microsoft365.teams.TeamsIncomingWebhook",
+       .aliases = {"io.kestra.plugin.notifications.teams.TeamsIncomingWebhook"},
        .description =
            "Posts a message (a MessageCard or an Adaptive Card as JSON) to a Microsoft Teams incoming webhook.",
        .receiver = kReceiver,
@@ -55,7 +56,8 @@ std::shared_ptr<const TaskType> make_teams_incoming_webhook_task() {
 }
 
 std::shared_ptr<const TaskType> make_teams_execution_task() {
-  return make_notifier({.name = "io.kestra.plugin.notifications.teams.TeamsExecution",
+  return make_notifier({.name = "io.kestra.plugin.microsoft365.teams.TeamsExecution",
+                        .aliases = {"io.kestra.plugin.notifications.teams.TeamsExecution"},
                         .description = "Posts a summary of an execution to a Microsoft Teams incoming webhook as a "
                                        "MessageCard: facts for the namespace, flow, execution, state, custom fields "
                                        "and final task, and a Details action when kestra.url is set.",

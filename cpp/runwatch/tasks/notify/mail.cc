@@ -1,0 +1,262 @@
+// Email: MailSend sends the flow's own message over SMTP, MailExecution the execution
+// summary shaped like Kestra's mail-template.hbs.peb (its HTML part) with a plain-text
+// part that says the same (Kestra's says only "Please view this email in a modern email
+// client").
+#include "runwatch/metrics/notification_metrics.h"
+#include "runwatch/net/smtp_client.h"
+#include "runwatch/tasks/core/properties.h"
+#include "runwatch/tasks/notify/execution_summary.h"
+#include "runwatch/tasks/notify/notification_task.h"
+#include "runwatch/tasks/notify/notify_tasks.h"
+
+namespace runwatch {
+namespace {
+
+// Kestra's plain part when a MailSend gives none.
+constexpr const char* kNoPlainText = "Please view this email in a modern email client";
+
+std::string html_escaped(std::string_view text) {
+  std::string out;
+  out.reserve(text.size());
+  for (char c : text) {
+    switch (c) {
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&#39;";
+        break;
+      default:
+        out += c;
+    }
+  }
+  return out;
+}
+
+SmtpOptions smtp_options(const Value& properties) {
+  SmtpOptions o;
+  o.host = to_text(required_property(properties, "host"));
+  std::string strategy = string_or(properties, "transportStrategy", "SMTPS");
+  auto transport = parse_smtp_transport(strategy);
+  if (!transport)
+    throw TaskFailure("Property 'transportStrategy' must be SMTP, SMTPS or SMTP_TLS, got '" + strategy +
+                      "' (SMTP_OAUTH2 is not supported by runwatch)");
+  o.transport = *transport;
+  o.port = static_cast<int>(int_or(properties, "port", 0, 1, 65535));
+  o.username = optional_string(properties, "username");
+  o.password = optional_string(properties, "password");
+  o.timeout = std::chrono::milliseconds(int_or(properties, "sessionTimeout", 10000, 1, 3'600'000));
+  o.verify_host_name = bool_or(properties, "verifyServerIdentity", true);
+  if (const Value* trusted = find_property(properties, "trustedHosts"))
+    for (const auto& host : to_string_list(*trusted, "trustedHosts"))
+      if (host == o.host) o.verify_certificate = false;
+  return o;
+}
+
+// The parts of the message the properties give; Kestra's attachments live in its internal
+// storage (kestra:// files), which runwatch does not have.
+MailMessage message_of(const TaskIdentity& identity, const Value& properties) {
+  for (const char* files : {"attachments", "embeddedImages"})
+    if (const Value* given = find_property(properties, files); given && !(given->is_array() && given->empty()))
+      throw TaskFailure(std::string("Property '") + files +
+                        "' needs Kestra's internal storage (kestra:// files), which runwatch does not have");
+  MailMessage m;
+  m.from = to_text(required_property(properties, "from"));
+  m.to = split_addresses(to_text(required_property(properties, "to")));
+  if (auto cc = optional_string(properties, "cc")) m.cc = split_addresses(*cc);
+  m.subject = string_or(properties, "subject", "");
+  m.html_text = string_or(properties, "htmlTextContent", "");
+  m.plain_text = string_or(properties, "plainTextContent", kNoPlainText);
+  m.message_id = identity.execution_id + "." + identity.task_run_id + "@runwatch";
+  return m;
+}
+
+TaskResult send(RunContext& ctx, const Value& properties, const MailMessage& message) {
+  const SmtpOptions options = smtp_options(properties);
+  const std::string where = "Mail server " + options.host;
+  SmtpReceipt receipt;
+  try {
+    receipt = send_mail(options, message);
+  } catch (const SmtpError& e) {
+    metrics::notification_failed(ctx.metrics(), ctx.identity().task_type, e.transient() ? "unreachable" : "status");
+    throw TaskFailure(e.what());
+  } catch (const Error& e) {
+    throw TaskFailure(e.what());
+  }
+  metrics::notification_sent(ctx.metrics(), ctx.identity().task_type, receipt.latency);
+  ctx.log(LogLevel::DEBUG,
+          where + " accepted the mail in " + std::to_string(receipt.latency.count()) + " ms: " + receipt.reply);
+  TaskResult result;
+  result.outputs = {
+      {"reply", receipt.reply}, {"latencyMs", receipt.latency.count()}, {"messageId", message.message_id}};
+  return result;
+}
+
+std::string state_color(State state) {
+  if (state == State::SUCCESS) return "green";
+  if (state == State::WARNING) return "orange";
+  return "red";
+}
+
+std::string paragraph(const std::string& inner) {
+  return "<p style=\"font-family: sans-serif; font-size: 14px; margin: 0 0 15px;\">" + inner + "</p>\n";
+}
+
+std::string field(const std::string& name, const std::string& value) {
+  return paragraph("<strong>" + html_escaped(name) + " :</strong> " + html_escaped(value));
+}
+
+std::string outcome_html(const ExecutionSummary& s) {
+  std::string after = " after " + format_hms(s.duration);
+  if (!s.failed_task) return "Succeeded" + after;
+  return "Failed on task <code>" + html_escaped(*s.failed_task) + "</code>" + after;
+}
+
+// mail-template.hbs.peb's content, in a plain layout.
+std::string execution_html(const ExecutionSummary& s) {
+  std::string body;
+  body += "<p style=\"font-family: sans-serif; font-size: 16px; margin: 0 0 15px;\">[" + html_escaped(s.ns) + "] " +
+          html_escaped(s.flow_id) + " \xE2\x9E\x9B <span style=\"color: " + state_color(s.state) + ";\">" +
+          std::string(to_string(s.state)) + "</span></p>\n";
+  if (s.custom_message) body += paragraph(html_escaped(*s.custom_message));
+  body += paragraph(outcome_html(s));
+  if (s.link)
+    body +=
+        paragraph("<a href=\"" + html_escaped(*s.link) +
+                  "\" style=\"display: inline-block; color: #ffffff; background-color: #3498db; padding: 12px 25px; "
+                  "border-radius: 5px; text-decoration: none; font-weight: bold;\">See details</a>");
+  body += field("Namespace", s.ns) + field("Flow", s.flow_id) + field("Execution", s.execution_id) +
+          field("Status", std::string(to_string(s.state)));
+  if (s.last_task) body += field("Final task ID", *s.last_task);
+  for (auto it = s.custom_fields.begin(); it != s.custom_fields.end(); ++it)
+    body += field(it.key(), it.value().is_string() ? it.value().get<std::string>() : to_text(it.value()));
+  return "<!doctype html>\n<html>\n<head>\n<meta charset=\"UTF-8\">\n<title>Flow [" + html_escaped(s.ns) + "] " +
+         html_escaped(s.flow_id) + " execution</title>\n</head>\n<body>\n" + body + "</body>\n</html>\n";
+}
+
+std::string execution_text(const ExecutionSummary& s) {
+  std::string text = headline(s) + "\n";
+  if (s.custom_message) text += *s.custom_message + "\n";
+  text += outcome(s) + "\n";
+  if (s.link) text += "Details: " + *s.link + "\n";
+  text += "\nNamespace: " + s.ns + "\nFlow: " + s.flow_id + "\nExecution: " + s.execution_id +
+          "\nStatus: " + std::string(to_string(s.state)) + "\n";
+  if (s.last_task) text += "Final task ID: " + *s.last_task + "\n";
+  for (auto it = s.custom_fields.begin(); it != s.custom_fields.end(); ++it)
+    text += it.key() + ": " + (it.value().is_string() ? it.value().get<std::string>() : to_text(it.value())) + "\n";
+  return text;
+}
+
+class MailSend final : public TaskType {
+ public:
+  using TaskType::TaskType;
+  TaskResult run(RunContext& ctx, const Value& properties) const override {
+    return send(ctx, properties, message_of(ctx.identity(), properties));
+  }
+};
+
+class MailExecution final : public TaskType {
+ public:
+  using TaskType::TaskType;
+  TaskResult run(RunContext& ctx, const Value& properties) const override {
+    MailMessage message = message_of(ctx.identity(), properties);
+    ExecutionSummary summary = execution_summary(ctx, properties);
+    message.html_text = execution_html(summary);
+    message.plain_text = execution_text(summary);
+    if (message.subject.empty()) message.subject = headline(summary);
+    return send(ctx, properties, message);
+  }
+};
+
+std::vector<PropertySpec> smtp_properties() {
+  return {
+      {.name = "host", .type = PropertyType::String, .required = true, .description = "The SMTP server."},
+      {.name = "port",
+       .type = PropertyType::Integer,
+       .description = "The SMTP port; by default 25 (SMTP), 465 (SMTPS) or 587 (SMTP_TLS)."},
+      {.name = "username", .type = PropertyType::String, .description = "The user, for AUTH PLAIN or LOGIN."},
+      {.name = "password", .type = PropertyType::String, .description = "The password, for AUTH PLAIN or LOGIN."},
+      {.name = "transportStrategy",
+       .type = PropertyType::String,
+       .description = "SMTP (plain, STARTTLS when offered), SMTPS (TLS from the start) or SMTP_TLS (STARTTLS "
+                      "required).",
+       .default_value = "SMTPS",
+       .allowed_values = {"SMTP", "SMTPS", "SMTP_TLS"}},
+      {.name = "sessionTimeout",
+       .type = PropertyType::Integer,
+       .description = "Milliseconds allowed to connect and to each read and write (the whole session: six times "
+                      "this).",
+       .default_value = 10000},
+      {.name = "verifyServerIdentity",
+       .type = PropertyType::Boolean,
+       .description = "Check that the server's certificate names the host.",
+       .default_value = true},
+      {.name = "trustedHosts",
+       .type = PropertyType::StringList,
+       .description = "Hosts whose certificate is trusted without verification."},
+      {.name = "from", .type = PropertyType::String, .required = true, .description = "The sender's address."},
+      {.name = "to",
+       .type = PropertyType::String,
+       .required = true,
+       .description = "The recipients' addresses, separated by ';' or ','."},
+      {.name = "cc", .type = PropertyType::String, .description = "Copied addresses, separated by ';' or ','."},
+      {.name = "subject", .type = PropertyType::String, .description = "The subject."},
+      {.name = "attachments",
+       .type = PropertyType::Any,
+       .description = "Files from Kestra's internal storage: not supported by runwatch, which has none."},
+      {.name = "embeddedImages",
+       .type = PropertyType::Any,
+       .description = "Images from Kestra's internal storage: not supported by runwatch, which has none."},
+      {.name = "accessToken",
+       .type = PropertyType::String,
+       .description = "An OAuth2 token, for SMTP_OAUTH2: not supported by runwatch."},
+  };
+}
+
+TypeSchema mail_schema(std::string name, std::string old_name, std::string description, std::vector<PropertySpec> own) {
+  TypeSchema s;
+  s.name = std::move(name);
+  s.aliases = {std::move(old_name)};
+  s.description = std::move(description);
+  s.properties = smtp_properties();
+  s.properties.insert(s.properties.end(), own.begin(), own.end());
+  return s;
+}
+
+}  // namespace
+
+std::shared_ptr<const TaskType> make_mail_send_task() {
+  return std::make_shared<MailSend>(
+      mail_schema("io.kestra.plugin.email.MailSend", "io.kestra.plugin.notifications.mail.MailSend",
+                  "Sends an email over SMTP: an HTML part, a plain-text part, or both.",
+                  {{.name = "htmlTextContent", .type = PropertyType::String, .description = "The HTML part."},
+                   {.name = "plainTextContent",
+                    .type = PropertyType::String,
+                    .description = "The plain-text part.",
+                    .default_value = kNoPlainText}}));
+}
+
+std::shared_ptr<const TaskType> make_mail_execution_task() {
+  auto own = execution_properties();
+  own.push_back({.name = "plainTextContent",
+                 .type = PropertyType::String,
+                 .description = "Replaced by the execution summary as text (runwatch; Kestra sends \"" +
+                                std::string(kNoPlainText) + "\")."});
+  return std::make_shared<MailExecution>(mail_schema(
+      "io.kestra.plugin.email.MailExecution", "io.kestra.plugin.notifications.mail.MailExecution",
+      "Emails a summary of an execution: namespace, flow, execution, state, the task that failed, the duration, a "
+      "link when kestra.url is set, and custom fields, as HTML and as plain text. Without a subject, the headline "
+      "is the subject (runwatch; Kestra sends none).",
+      std::move(own)));
+}
+
+}  // namespace runwatch
