@@ -83,7 +83,8 @@ void bind_engine(py::module_& m) {
                        const std::string& repository_path, std::optional<double> retention_seconds,
                        std::optional<std::string> flows, double render_timeout_seconds,
                        std::optional<std::string> encryption_secret_key, bool require_encryption_key,
-                       std::map<std::string, std::string> logger_levels) {
+                       std::map<std::string, std::string> logger_levels, std::optional<std::string> kestra_url,
+                       std::optional<std::string> environment) {
              if (!(metrics_interval > 0)) throw py::value_error("metrics_interval must be > 0 seconds");
              EngineOptions options;
              options.clock = std::move(clock);
@@ -102,6 +103,8 @@ void bind_engine(py::module_& m) {
              options.encryption_secret_key = std::move(encryption_secret_key);
              options.secret_inputs_need_key = require_encryption_key;
              options.logger_levels = std::move(logger_levels);
+             options.kestra_url = std::move(kestra_url);
+             options.environment = std::move(environment);
              py::gil_scoped_release release;  // recovered executions may run Python tasks
              return EngineHolder(new Engine(std::move(options)));
            }),
@@ -112,7 +115,8 @@ void bind_engine(py::module_& m) {
            py::arg("repository_path") = "runwatch.db", py::arg("retention_seconds") = std::nullopt,
            py::arg("flows") = std::nullopt, py::arg("render_timeout_seconds") = 10.0,
            py::arg("encryption_secret_key") = std::nullopt, py::arg("require_encryption_key") = false,
-           py::arg("logger_levels") = std::map<std::string, std::string>{})
+           py::arg("logger_levels") = std::map<std::string, std::string>{}, py::arg("kestra_url") = std::nullopt,
+           py::arg("environment") = std::nullopt)
       .def_property_readonly("recovered", &Engine::recovered)
       .def_property_readonly(
           "metrics", [](Engine& e) -> metrics::Metrics& { return e.metrics(); },

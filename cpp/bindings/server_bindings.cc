@@ -18,6 +18,8 @@ void bind_server(py::module_& m) {
       .def_readonly("repository_type", &Config::repository_type)
       .def_readonly("repository_path", &Config::repository_path)
       .def_readonly("encryption_secret_key", &Config::encryption_secret_key)
+      .def_readonly("kestra_url", &Config::kestra_url)
+      .def_readonly("environment_name", &Config::environment_name)
       .def_property_readonly("repository_retention",
                              [](const Config& c) -> std::optional<double> {
                                if (!c.repository_retention) return std::nullopt;
@@ -32,8 +34,9 @@ void bind_server(py::module_& m) {
       .def_property_readonly("api_tls", [](const Config& c) { return c.api_tls.enabled; })
       .def_property_readonly("management_tls", [](const Config& c) { return c.management_tls.enabled; })
       .def_readonly("logger_levels", &Config::logger_levels)
-      .def_property_readonly("termination_grace_period",
-                             [](const Config& c) { return std::chrono::duration<double>(c.termination_grace_period).count(); })
+      .def_property_readonly(
+          "termination_grace_period",
+          [](const Config& c) { return std::chrono::duration<double>(c.termination_grace_period).count(); })
       .def_property_readonly("effective", [](const Config& c) { return to_python(c.effective); })
       .def_property_readonly("warnings", [](const Config& c) { return issues_to_python(c.warnings); });
 

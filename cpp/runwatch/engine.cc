@@ -34,6 +34,14 @@ Value env_vars(const std::string& prefix) {
   return envs;
 }
 
+// The variables every template sees beside the execution's own.
+Value global_variables(const EngineOptions& options) {
+  Value kestra = Value::object();
+  if (options.kestra_url) kestra["url"] = *options.kestra_url;
+  if (options.environment) kestra["environment"] = *options.environment;
+  return {{"envs", env_vars(options.env_vars_prefix)}, {"kestra", std::move(kestra)}};
+}
+
 std::optional<crypto::SecretCipher> secret_inputs_cipher(const EngineOptions& options, const store::Repository& repository) {
   if (options.encryption_secret_key) {
     try {
@@ -66,14 +74,15 @@ Engine::Engine(EngineOptions options)
       flow_triggers_(std::make_unique<RepositoryWindowStore>(*repository_, indexer_)),
       schedule_state_(*repository_),
       board_(options.ended_executions_cached),
-      executor_(*clock_, PluginRegistry::global(), secrets_, secret_cipher(),
-                env_vars(options.env_vars_prefix), board_,
-                WorkerSettings{options.worker_threads > 0 ? options.worker_threads : default_worker_threads(),
-                               options.render_timeout},
-                [this](const Execution& e) { on_transition(e); }, metrics_.catalog()),
-      scheduler_(*clock_, flows_, secrets_, [this](const ScheduledExecution& e) {
-        create(e.ns, e.flow_id, e.inputs, {}, e.trigger);
-      }, metrics_.catalog(), &schedule_state_) {
+      executor_(
+          *clock_, PluginRegistry::global(), secrets_, secret_cipher(), global_variables(options), board_,
+          WorkerSettings{options.worker_threads > 0 ? options.worker_threads : default_worker_threads(),
+                         options.render_timeout},
+          [this](const Execution& e) { on_transition(e); }, metrics_.catalog()),
+      scheduler_(
+          *clock_, flows_, secrets_,
+          [this](const ScheduledExecution& e) { create(e.ns, e.flow_id, e.inputs, {}, e.trigger); }, metrics_.catalog(),
+          &schedule_state_) {
   apply_logger_levels(options.logger_levels);
   if (options.retention) repository_->purge_executions(clock_->now() - *options.retention);
   restore_flows();

@@ -55,6 +55,10 @@ struct EngineOptions {
   bool secret_inputs_need_key = false;  // runwatch server: without a key, as Kestra, refuse them
   // Environment variables with this prefix are the `envs` templates see (lower case, prefix removed).
   std::string env_vars_prefix = "KESTRA_";
+  // kestra.url and kestra.environment.name: what templates see as `kestra.url` and
+  // `kestra.environment`, and where notifications link executions to.
+  std::optional<std::string> kestra_url;
+  std::optional<std::string> environment;
   // kestra.metrics.prefix and kestra.metrics.tags, the history interval, metrics off.
   metrics::MetricsOptions metrics;
   // Where executions are recorded (store::open_repository); default: in memory.

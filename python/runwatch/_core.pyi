@@ -278,6 +278,8 @@ class Engine:
         encryption_secret_key: Optional[str] = None,
         require_encryption_key: bool = False,
         logger_levels: Mapping[str, str] = ...,
+        kestra_url: Optional[str] = None,
+        environment: Optional[str] = None,
     ) -> None: ...
     @property
     def recovered(self) -> int: ...
@@ -311,6 +313,10 @@ class Engine:
 class Config:
     @property
     def encryption_secret_key(self) -> Optional[str]: ...
+    @property
+    def kestra_url(self) -> Optional[str]: ...
+    @property
+    def environment_name(self) -> Optional[str]: ...
     @property
     def api_tls(self) -> bool: ...
     @property

@@ -202,6 +202,8 @@ class Engine:
             encryption_secret_key=self.config.encryption_secret_key,
             require_encryption_key=require_encryption_key,
             logger_levels=dict(self.config.logger_levels),
+            kestra_url=self.config.kestra_url,
+            environment=self.config.environment_name,
         )
         self.clock = clock
         self.metrics = Metrics(self._core.metrics)

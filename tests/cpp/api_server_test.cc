@@ -339,21 +339,24 @@ TEST_F(ApiServerTest, EveryRouteAnswers503WithTheStoresMessageWhenTheStoreFails)
     EXPECT_EQ(answer.first, 503) << what << ": " << answer.second;
     EXPECT_NE(answer.second.value("message", "").find(closed), std::string::npos) << what << ": " << answer.second;
   };
-  expect_503("start", post("/api/v1/executions/company.team/hello", ""));
-  expect_503("webhook", post("/api/v1/executions/webhook/company.team/hook/s3cr3t-key", "{}"));
-  expect_503("search", get("/api/v1/executions/search"));
-  expect_503("execution", get("/api/v1/executions/unknown"));
-  expect_503("logs", get("/api/v1/logs/unknown"));
-  expect_503("kill", post("/api/v1/executions/unknown/kill", ""));
-  expect_503("kill (DELETE)", answer(client->Delete("/api/v1/executions/unknown/kill")));
-  expect_503("revision", get("/api/v1/flows/company.team/hello?revision=1"));
-  expect_503("revisions", get("/api/v1/flows/company.team/hello/revisions"));
-  std::string other = kHello;
-  other.replace(0, 9, "id: other");
-  expect_503("create", post_yaml("/api/v1/flows", other));
-  std::string changed = std::string(kHello) + "description: changed\n";
-  expect_503("update", put_yaml("/api/v1/flows/company.team/hello", changed));
-  expect_503("delete", answer(client->Delete("/api/v1/flows/company.team/hello")));
+  for (const std::string api : {"/api/v1", "/api/v1/main"}) {
+    SCOPED_TRACE(api);
+    expect_503("start", post(api + "/executions/company.team/hello", ""));
+    expect_503("webhook", post(api + "/executions/webhook/company.team/hook/s3cr3t-key", "{}"));
+    expect_503("search", get(api + "/executions/search"));
+    expect_503("execution", get(api + "/executions/unknown"));
+    expect_503("logs", get(api + "/logs/unknown"));
+    expect_503("kill", post(api + "/executions/unknown/kill", ""));
+    expect_503("kill (DELETE)", answer(client->Delete(api + "/executions/unknown/kill")));
+    expect_503("revision", get(api + "/flows/company.team/hello?revision=1"));
+    expect_503("revisions", get(api + "/flows/company.team/hello/revisions"));
+    std::string other = kHello;
+    other.replace(0, 9, "id: other");
+    expect_503("create", post_yaml(api + "/flows", other));
+    std::string changed = std::string(kHello) + "description: changed\n";
+    expect_503("update", put_yaml(api + "/flows/company.team/hello", changed));
+    expect_503("delete", answer(client->Delete(api + "/flows/company.team/hello")));
+  }
   EXPECT_EQ(get("/api/v1/flows/company.team").first, 200);
   EXPECT_EQ(get("/api/v1/flows/company.team/hello").first, 200);
   EXPECT_EQ(post_yaml("/api/v1/flows/validate", kHello).first, 200);
@@ -403,6 +406,40 @@ TEST_F(ApiServerTest, WebhookTriggersStartTheFlowWithTheBody) {
   EXPECT_EQ(post("/api/v1/executions/webhook/company.team/hook/wrong-key", "{}"),
             (std::pair<int, Value>{404, error(404, "Flow 'company.team.hook' has no Webhook trigger with this key")}));
   EXPECT_EQ(post("/api/v1/executions/webhook/company.team/missing/key", "{}").first, 404);
+}
+
+// Today's Kestra puts a tenant in every path; its open-source edition has one, main.
+TEST_F(ApiServerTest, EveryRouteAnswersUnderTheTenantFormToo) {
+  auto [created_status, flow] = post_yaml("/api/v1/main/flows", kHello);
+  EXPECT_EQ(created_status, 200);
+  EXPECT_EQ(flow["id"], "hello");
+  EXPECT_EQ(get("/api/v1/main/flows/company.team/hello").second["id"], "hello");
+  EXPECT_EQ(get("/api/v1/main/flows/company.team").second.size(), 1u);
+  auto [started_status, started] = post("/api/v1/main/executions/company.team/hello?wait=true", "");
+  EXPECT_EQ(started_status, 200);
+  EXPECT_EQ(started["state"]["current"], "SUCCESS");
+  const std::string id = started["id"];
+  EXPECT_EQ(get("/api/v1/main/executions/" + id).second["id"], id);
+  EXPECT_EQ(get("/api/v1/main/logs/" + id).second[0]["message"], "Hello world");
+  EXPECT_EQ(get("/api/v1/main/executions/search?flowId=hello").second["total"], 1);
+  add(kHook);
+  EXPECT_EQ(post("/api/v1/main/executions/webhook/company.team/hook/s3cr3t-key", R"({"text": "hi"})").first, 200);
+  EXPECT_EQ(answer(client->Delete("/api/v1/main/flows/company.team/hello")).first, 204);
+  EXPECT_EQ(get("/api/v1/acme/flows/company.team/hook"),
+            (std::pair<int, Value>{404, error(404, "Tenant 'acme' not found: runwatch has one tenant, main")}));
+  // A namespace called like a route is still a namespace: the literal path wins.
+  EXPECT_EQ(get("/api/v1/flows/company.team/hook").second["id"], "hook");
+}
+
+TEST_F(ApiServerTest, TheTenantFormOfTheWebhookIsOpenByDefaultToo) {
+  ApiOptions options = ApiOptions::from(Config{});
+  options.port = 0;
+  options.basic_auth = BasicAuth{"admin", "kestra"};
+  serve(options);
+  add(kHook);
+  EXPECT_EQ(post("/api/v1/main/executions/webhook/company.team/hook/s3cr3t-key", "{}").first, 200);
+  EXPECT_EQ(post("/api/v1/executions/webhook/company.team/hook/s3cr3t-key", "{}").first, 200);
+  EXPECT_EQ(get("/api/v1/main/executions/search").first, 401);
 }
 
 TEST_F(ApiServerTest, BadRequestsAreJsonErrors) {

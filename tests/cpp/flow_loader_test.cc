@@ -545,9 +545,10 @@ tasks:
   EXPECT_EQ(result.issues[2].path, "inputs[1].validator");
   EXPECT_EQ(result.issues[2].line, 8);
   EXPECT_TRUE(result.issues[2].message.starts_with("invalid regular expression '[a-': ")) << result.issues[2].message;
-  expect_issue(result.issues[3], "inputs[2].type", 9, 5,
-               "missing required property 'type' (ARRAY, BOOLEAN, DATE, DATETIME, DURATION, EMAIL, ENUM, FILE, FLOAT, "
-               "INT, JSON, MULTISELECT, SECRET, SELECT, STRING, TIME, URI, YAML)");
+  expect_issue(
+      result.issues[3], "inputs[2].type", 9, 5,
+      "missing required property 'type' (ARRAY, BOOL, BOOLEAN, DATE, DATETIME, DURATION, EMAIL, ENUM, FILE, FLOAT, "
+      "INT, JSON, MULTISELECT, SECRET, SELECT, STRING, TIME, URI, YAML)");
   expect_issue(result.issues[4], "inputs[2].id", 9, 9,
                "invalid input id 'bad id': it must match ^[a-zA-Z0-9][.a-zA-Z0-9_-]*$");
   expect_issue(result.issues[5], "inputs[3].itemType", 12, 15, "`itemType` cannot be SELECT");

@@ -5,7 +5,8 @@ from __future__ import annotations
 import pytest
 
 import runwatch
-from conftest import SPEC_EXAMPLES
+from conftest import SPEC_EXAMPLES, flow_yaml
+from runwatch.testing import WebhookRecorder
 
 
 def test_worker_threads_from_kestra_configuration(clock):
@@ -73,3 +74,54 @@ def test_the_encryption_key_is_masked_in_the_effective_configuration():
     config = runwatch.load_config({"kestra": {"encryption": {"secret-key": "a2VzdHJhLWRvY3MtMjQtYnl0ZS1rZXkh"}}})
     assert config.effective == {"kestra.encryption.secret-key": "******"}
     assert config.encryption_secret_key == "a2VzdHJhLWRvY3MtMjQtYnl0ZS1rZXkh"
+
+
+def test_kestra_url_and_environment_reach_templates_and_notification_links(clock):
+    config = {"kestra": {"url": "https://kestra.example.com/", "environment": {"name": "production"}}}
+    with runwatch.Engine(config=config, clock=clock) as engine, WebhookRecorder() as hook:
+        assert (engine.config.kestra_url, engine.config.environment_name) == ("https://kestra.example.com/", "production")
+        engine.add_flow(flow_yaml(f"""
+            id: etl
+            namespace: company.team
+            tasks:
+              - id: where
+                type: io.kestra.plugin.core.debug.Return
+                format: "{{{{ kestra.environment }}}} at {{{{ kestra.url }}}}"
+              - id: fail
+                type: io.kestra.plugin.core.execution.Fail
+            errors:
+              - id: slack
+                type: io.kestra.plugin.slack.notifications.SlackExecution
+                url: "{hook.url_for('/slack')}"
+            """))
+        failed = engine.run("company.team", "etl", timeout=20)
+        assert failed.outputs["where"]["value"] == "production at https://kestra.example.com/"
+        (request,) = hook.wait_for(1)
+        link = f"https://kestra.example.com/ui/main/executions/company.team/etl/{failed.id}"
+        assert request.json["blocks"][0]["accessory"]["url"] == link
+
+
+def test_without_kestra_url_notifications_carry_no_link(engine, add):
+    with WebhookRecorder() as hook:
+        add(f"""
+            id: etl
+            namespace: company.team
+            tasks:
+              - id: fail
+                type: io.kestra.plugin.core.execution.Fail
+            errors:
+              - id: slack
+                type: io.kestra.plugin.slack.notifications.SlackExecution
+                url: "{hook.url_for('/slack')}"
+            """)
+        engine.run("company.team", "etl", timeout=20)
+        (request,) = hook.wait_for(1)
+        assert "accessory" not in request.json["blocks"][0]
+
+
+@pytest.mark.parametrize("url", ["kestra.example.com", "ftp://kestra.example.com", "https://kestra example.com"])
+def test_a_kestra_url_that_is_not_a_web_address_is_a_config_error(url):
+    with pytest.raises(runwatch.ConfigError) as raised:
+        runwatch.load_config({"kestra": {"url": url}})
+    (issue,) = raised.value.issues
+    assert (issue.path, issue.message) == ("kestra.url", f"must be the http(s) URL of the UI's server, got '{url}'")

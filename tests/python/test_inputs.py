@@ -204,3 +204,28 @@ def test_a_secret_input_needs_a_key_on_a_persistent_engine(clock, tmp_path):
         with pytest.raises(runwatch.InputError, match=r"^Invalid input 'password' \(SECRET\): Unable to use a SECRET "
                                                       r"input as encryption is not configured"):
             engine.run("company.team", "login", inputs={"password": "hunter22"}, timeout=PROMPT)
+
+
+def test_todays_input_keys_bool_prefill_and_display_name(engine, add):
+    add("""
+        id: today
+        namespace: company.team
+        inputs:
+          - id: dry_run
+            type: BOOL
+            displayName: Dry run
+            prefill: true
+          - id: region
+            type: STRING
+            required: false
+            prefill: eu-west-1
+        tasks:
+          - id: a
+            type: io.kestra.plugin.core.debug.Return
+            format: "{{ inputs.dry_run }}"
+        """)
+    ran = engine.run("company.team", "today", inputs={"dry_run": "false"}, timeout=PROMPT)
+    assert ran.inputs == {"dry_run": False, "region": None}  # prefill fills a form, never a missing input
+    assert ran.outputs["a"]["value"] == "false"
+    with pytest.raises(runwatch.InputError, match=r"Invalid input 'dry_run' \(BOOL\): expected true or false"):
+        engine.run("company.team", "today", inputs={"dry_run": "maybe"}, timeout=PROMPT)

@@ -74,7 +74,8 @@ Answer webhook(Engine& engine, const Match& m) {
 }  // namespace
 
 void add_execution_routes(Router& router, Engine& engine, Duration wait_timeout) {
-  router.get("/api/v1/executions/search", [&engine](const Match& m) {
+  ApiRoutes routes(router);
+  routes.get("/executions/search", [&engine](const Match& m) {
     const auto& req = m.request;
     ExecutionSearch search;
     search.filter = ExecutionFilter{text_param(req, "namespace"), text_param(req, "flowId"), std::nullopt};
@@ -98,16 +99,16 @@ void add_execution_routes(Router& router, Engine& engine, Duration wait_timeout)
     if (!engine.kill(id)) throw HttpStatusError(409, "Execution '" + id + "' is not running");
     return Answer::json({{"id", id}, {"message", "Kill requested"}}, 202);
   };
-  router.post("/api/v1/executions/{id}/kill", kill);
-  router.del("/api/v1/executions/{id}/kill", kill);
-  router.post("/api/v1/executions/webhook/{namespace}/{flowId}/{key}",
+  routes.post("/executions/{id}/kill", kill);
+  routes.del("/executions/{id}/kill", kill);
+  routes.post("/executions/webhook/{namespace}/{flowId}/{key}",
               [&engine](const Match& m) { return webhook(engine, m); });
-  router.get("/api/v1/executions/{id}", [&engine](const Match& m) {
+  routes.get("/executions/{id}", [&engine](const Match& m) {
     auto e = engine.execution(m.param("id"));
     if (!e) throw HttpStatusError(404, "Execution '" + m.param("id") + "' not found");
     return Answer::json(execution_json(*e));
   });
-  router.post("/api/v1/executions/{namespace}/{flowId}", [&engine, wait_timeout](const Match& m) {
+  routes.post("/executions/{namespace}/{flowId}", [&engine, wait_timeout](const Match& m) {
     Value inputs = inputs_of(m);
     auto labels = labels_of(m.request);
     auto created = engine.submit(m.param("namespace"), m.param("flowId"), inputs, labels);
@@ -123,7 +124,7 @@ void add_execution_routes(Router& router, Engine& engine, Duration wait_timeout)
     }
     return Answer::json(execution_json(*created), is_terminal(created->state.current()) ? 200 : 202);
   });
-  router.get("/api/v1/logs/{executionId}", [&engine](const Match& m) {
+  routes.get("/logs/{executionId}", [&engine](const Match& m) {
     auto e = engine.execution(m.param("executionId"));
     if (!e) throw HttpStatusError(404, "Execution '" + m.param("executionId") + "' not found");
     Value logs = Value::array();

@@ -91,21 +91,22 @@ Answer validate(const Engine& engine, const Match& m) {
 }  // namespace
 
 void add_flow_routes(Router& router, Engine& engine) {
-  router.post("/api/v1/flows/validate", [&engine](const Match& m) { return validate(engine, m); });
-  router.post("/api/v1/flows", [&engine](const Match& m) {
+  ApiRoutes routes(router);
+  routes.post("/flows/validate", [&engine](const Match& m) { return validate(engine, m); });
+  routes.post("/flows", [&engine](const Match& m) {
     auto checked = check_flow(m.body.text);
     if (!checked.flow) return invalid_flow(checked.issues);
     if (engine.flow(checked.flow->ns, checked.flow->id))
       throw HttpStatusError(422, "Flow '" + checked.flow->key() + "' already exists: update it with PUT");
     return Answer::json(flow_json(*engine.add_flow(m.body.text)));
   });
-  router.get("/api/v1/flows/{namespace}", [&engine](const Match& m) {
+  routes.get("/flows/{namespace}", [&engine](const Match& m) {
     Value flows = Value::array();
     for (const auto& flow : engine.flows())
       if (flow->ns == m.param("namespace")) flows.push_back(flow_json(*flow));
     return Answer::json(flows);
   });
-  router.get("/api/v1/flows/{namespace}/{id}", [&engine](const Match& m) {
+  routes.get("/flows/{namespace}/{id}", [&engine](const Match& m) {
     if (!m.request.has_param("revision"))
       return Answer::json(flow_json(*existing_flow(engine, m.param("namespace"), m.param("id"))));
     int revision = int_param(m.request, "revision", 0, 1, std::numeric_limits<int>::max());
@@ -114,7 +115,7 @@ void add_flow_routes(Router& router, Engine& engine) {
     throw HttpStatusError(404, "Flow '" + m.param("namespace") + "." + m.param("id") + "' has no revision " +
                                    std::to_string(revision));
   });
-  router.get("/api/v1/flows/{namespace}/{id}/revisions", [&engine](const Match& m) {
+  routes.get("/flows/{namespace}/{id}/revisions", [&engine](const Match& m) {
     auto revisions = engine.repository().flow_revisions(m.param("namespace"), m.param("id"));
     if (revisions.empty())
       throw HttpStatusError(404, "Flow '" + m.param("namespace") + "." + m.param("id") + "' not found");
@@ -122,7 +123,7 @@ void add_flow_routes(Router& router, Engine& engine) {
     for (const auto& stored : revisions) out.push_back(revision_json(stored));
     return Answer::json(out);
   });
-  router.put("/api/v1/flows/{namespace}/{id}", [&engine](const Match& m) {
+  routes.put("/flows/{namespace}/{id}", [&engine](const Match& m) {
     existing_flow(engine, m.param("namespace"), m.param("id"));
     auto checked = check_flow(m.body.text);
     if (!checked.flow) return invalid_flow(checked.issues);
@@ -131,7 +132,7 @@ void add_flow_routes(Router& router, Engine& engine) {
                                      "." + m.param("id") + "' as in the URL");
     return Answer::json(flow_json(*engine.add_flow(m.body.text)));
   });
-  router.del("/api/v1/flows/{namespace}/{id}", [&engine](const Match& m) {
+  routes.del("/flows/{namespace}/{id}", [&engine](const Match& m) {
     if (!engine.remove_flow(m.param("namespace"), m.param("id")))
       throw HttpStatusError(404, "Flow '" + m.param("namespace") + "." + m.param("id") + "' not found");
     return Answer::empty(204);

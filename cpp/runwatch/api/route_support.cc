@@ -5,6 +5,15 @@
 
 namespace runwatch {
 
+void ApiRoutes::add(Add method, const std::string& path, const Router::Handler& handler) {
+  (router_.*method)("/api/v1" + path, handler);
+  (router_.*method)("/api/v1/{tenant}" + path, [handler](const Match& m) {
+    if (m.param("tenant") != kTenant)
+      throw HttpStatusError(404, "Tenant '" + m.param("tenant") + "' not found: runwatch has one tenant, " + kTenant);
+    return handler(m);
+  });
+}
+
 int int_param(const httplib::Request& req, const std::string& name, int fallback, int low, int high) {
   if (!req.has_param(name.c_str())) return fallback;
   const std::string text = req.get_param_value(name.c_str());

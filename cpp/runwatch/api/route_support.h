@@ -9,10 +9,31 @@
 
 #include "runwatch/model/flow.h"
 #include "runwatch/model/time.h"
+#include "runwatch/server/router.h"
 
 namespace runwatch {
 
 class Engine;
+
+// Adds each API route under Kestra's two forms: /api/v1/<path> and, as today's Kestra,
+// /api/v1/{tenant}/<path>, where the one tenant of its open-source edition is `main`
+// (any other answers 404).
+inline const std::string kTenant = "main";
+
+class ApiRoutes {
+ public:
+  explicit ApiRoutes(Router& router) : router_(router) {}
+  // `path` follows /api/v1: "/executions/{id}".
+  void get(const std::string& path, const Router::Handler& handler) { add(&Router::get, path, handler); }
+  void post(const std::string& path, const Router::Handler& handler) { add(&Router::post, path, handler); }
+  void put(const std::string& path, const Router::Handler& handler) { add(&Router::put, path, handler); }
+  void del(const std::string& path, const Router::Handler& handler) { add(&Router::del, path, handler); }
+
+ private:
+  using Add = void (Router::*)(const std::string&, Router::Handler);
+  void add(Add method, const std::string& path, const Router::Handler& handler);
+  Router& router_;
+};
 
 int int_param(const httplib::Request& req, const std::string& name, int fallback, int low, int high);
 std::optional<std::string> text_param(const httplib::Request& req, const char* name);

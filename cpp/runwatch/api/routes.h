@@ -1,6 +1,7 @@
 #pragma once
 // The API's routes, one file per resource: executions (with their logs and the Webhook
-// trigger, execution_routes.cc) and flows (flow_routes.cc), on Kestra's paths.
+// trigger, execution_routes.cc) and flows (flow_routes.cc), on Kestra's paths, each also
+// under the tenant form /api/v1/main/... (ApiRoutes).
 #include "runwatch/model/time.h"
 
 namespace runwatch {

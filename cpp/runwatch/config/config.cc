@@ -235,6 +235,14 @@ const std::vector<KeySpec>& scalar_keys() {
          }
          c.encryption_secret_key = t;
        }},
+      {"kestra.url",
+       [](Config& c, const std::string& t) {
+         bool web = t.starts_with("http://") || t.starts_with("https://");
+         if (!web || t.find_first_of(" \t\r\n") != std::string::npos)
+           throw InvalidValue("must be the http(s) URL of the UI's server, got '" + t + "'");
+         c.kestra_url = t;
+       }},
+      {"kestra.environment.name", [](Config& c, const std::string& t) { c.environment_name = non_empty(t); }},
       {"runwatch.api.wait-timeout", [](Config& c, const std::string& t) { c.api_wait_timeout = duration_of(t); }},
       {"runwatch.template.render-timeout",
        [](Config& c, const std::string& t) {

@@ -53,10 +53,14 @@ struct Config {
   // starting with one of `api_open_urls` (the Webhook trigger's, as Kestra's default).
   std::optional<BasicAuth> api_basic_auth;
   std::string api_realm = "Kestra";
-  std::vector<std::string> api_open_urls = {"/api/v1/executions/webhook/"};
+  std::vector<std::string> api_open_urls = {"/api/v1/executions/webhook/", "/api/v1/main/executions/webhook/"};
   // kestra.encryption.secret-key: the AES key (Base64, at least 32 characters) SECRET
   // inputs are encrypted with at rest.
   std::optional<std::string> encryption_secret_key;
+  // kestra.url (an http or https URL: notifications link executions under it) and
+  // kestra.environment.name: templates' `kestra.url` and `kestra.environment`.
+  std::optional<std::string> kestra_url;
+  std::optional<std::string> environment_name;
   // runwatch.api.wait-timeout: how long `?wait=true` waits before answering 202 with the
   // execution still running.
   Duration api_wait_timeout = std::chrono::seconds(60);

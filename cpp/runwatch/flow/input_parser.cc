@@ -31,6 +31,7 @@ const std::map<std::string, std::vector<PropertySpec>, std::less<>>& input_types
       {"INT", {spec("min", T::Integer), spec("max", T::Integer)}},
       {"FLOAT", {spec("min", T::Number), spec("max", T::Number)}},
       {"BOOLEAN", {}},
+      {"BOOL", {}},  // Kestra 1.0's name of the same input
       {"DATETIME", {spec("after", T::String), spec("before", T::String)}},
       {"DATE", {spec("after", T::String), spec("before", T::String)}},
       {"TIME", {spec("after", T::String), spec("before", T::String)}},
@@ -47,9 +48,10 @@ const std::map<std::string, std::vector<PropertySpec>, std::less<>>& input_types
 
 // Properties of every input type besides id, name, type, required and defaults.
 const std::vector<PropertySpec>& common_properties() {
-  static const std::vector<PropertySpec> specs = {spec("description", PropertyType::String),
-                                                  spec("displayName", PropertyType::String),
-                                                  spec("dependsOn", PropertyType::Map)};
+  static const std::vector<PropertySpec> specs = {
+      spec("description", PropertyType::String), spec("displayName", PropertyType::String),
+      // What Kestra's UI form shows at first; never a default.
+      spec("prefill", PropertyType::Any), spec("dependsOn", PropertyType::Map)};
   return specs;
 }
 

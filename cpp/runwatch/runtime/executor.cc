@@ -67,18 +67,18 @@ struct Executor::Live {
 };
 
 Executor::Executor(const Clock& clock, const PluginRegistry& plugins, const SecretStore& secrets,
-                   const crypto::SecretCipher* secret_inputs, Value envs,
-                   ExecutionBoard& board, WorkerSettings workers, TransitionListener on_transition,
-                   const metrics::Catalog* metrics)
+                   const crypto::SecretCipher* secret_inputs, Value globals, ExecutionBoard& board,
+                   WorkerSettings workers, TransitionListener on_transition, const metrics::Catalog* metrics)
     : clock_(clock),
       plugins_(plugins),
       secrets_(secrets),
       secret_inputs_(secret_inputs),
-      envs_(std::move(envs)),
+      globals_(std::move(globals)),
       board_(board),
       on_transition_(std::move(on_transition)),
       metrics_(metrics),
-      workers_(workers, clock, &board, &secrets, [this](WorkerResult r) { post(std::move(r)); }, metrics) {
+      workers_(
+          workers, clock, &board, &secrets, [this](WorkerResult r) { post(std::move(r)); }, metrics) {
   thread_ = std::thread([this] { loop(); });
 }
 
@@ -680,7 +680,7 @@ Value Executor::variables(const Live& live, const TaskDef& task, const TaskRun& 
   Value& labels = v["labels"] = object_of_size(exec.labels.size());
   for (const auto& l : exec.labels) labels[l.key] = l.value;
   v["vars"] = flow.variables;
-  v["envs"] = envs_;
+  for (const auto& [name, value] : globals_.items()) v[name] = value;
   if (!exec.trigger.is_null()) v["trigger"] = exec.trigger;
   return v;
 }

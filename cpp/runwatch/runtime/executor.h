@@ -31,12 +31,12 @@ class Executor {
   // KILLING, terminal): what Flow triggers listen to. It must not block.
   using TransitionListener = std::function<void(const Execution&)>;
 
-  // `envs` is what templates see as `envs`; `secret_inputs` decrypts SECRET inputs for
+  // `globals` are variables every template sees beside the execution's own (`envs`,
+  // `kestra`), an object; `secret_inputs` decrypts SECRET inputs for
   // the task runs (null: there is no key, and no execution holds an encrypted input).
   Executor(const Clock& clock, const PluginRegistry& plugins, const SecretStore& secrets,
-           const crypto::SecretCipher* secret_inputs, Value envs,
-           ExecutionBoard& board, WorkerSettings workers, TransitionListener on_transition = nullptr,
-           const metrics::Catalog* metrics = nullptr);
+           const crypto::SecretCipher* secret_inputs, Value globals, ExecutionBoard& board, WorkerSettings workers,
+           TransitionListener on_transition = nullptr, const metrics::Catalog* metrics = nullptr);
   ~Executor();
   Executor(const Executor&) = delete;
   Executor& operator=(const Executor&) = delete;
@@ -150,7 +150,7 @@ class Executor {
   const PluginRegistry& plugins_;
   const SecretStore& secrets_;
   const crypto::SecretCipher* secret_inputs_;
-  const Value envs_;
+  const Value globals_;
   ExecutionBoard& board_;
   TransitionListener on_transition_;
 
