@@ -120,19 +120,25 @@ class Gate {
   bool open_ = false;
 };
 
+// A socket listening on a free port of 127.0.0.1; the port is written to `port`.
+inline int listen_on_loopback(int& port) {
+  int fd = ::socket(AF_INET, SOCK_STREAM, 0);
+  sockaddr_in addr{};
+  addr.sin_family = AF_INET;
+  addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+  socklen_t length = sizeof addr;
+  if (::bind(fd, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd, 8) != 0 ||
+      ::getsockname(fd, reinterpret_cast<sockaddr*>(&addr), &length) != 0)
+    throw std::runtime_error("could not listen on 127.0.0.1");
+  port = ntohs(addr.sin_port);
+  return fd;
+}
+
 // A TCP server that answers each connection with fixed bytes and closes it.
 class RawServer {
  public:
   explicit RawServer(std::string answer) : answer_(std::move(answer)) {
-    fd_ = ::socket(AF_INET, SOCK_STREAM, 0);
-    sockaddr_in addr{};
-    addr.sin_family = AF_INET;
-    addr.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
-    socklen_t length = sizeof addr;
-    if (::bind(fd_, reinterpret_cast<sockaddr*>(&addr), sizeof addr) != 0 || ::listen(fd_, 8) != 0 ||
-        ::getsockname(fd_, reinterpret_cast<sockaddr*>(&addr), &length) != 0)
-      throw std::runtime_error("could not start a raw server");
-    port_ = ntohs(addr.sin_port);
+    fd_ = listen_on_loopback(port_);
     thread_ = std::thread([this] { serve(); });
   }
   ~RawServer() {
@@ -158,6 +164,70 @@ class RawServer {
   int fd_ = -1;
   int port_ = 0;
   std::thread thread_;
+};
+
+// A TCP server that speaks first, as mail servers do: on a connection it sends answers[0],
+// then answers[i] after the i-th line it receives; then it reads and drops until the
+// client leaves. With a byte pause, each answer goes out a byte at a time.
+class ScriptedServer {
+ public:
+  explicit ScriptedServer(std::vector<std::string> answers,
+                          std::chrono::milliseconds byte_pause = std::chrono::milliseconds(0))
+      : answers_(std::move(answers)), byte_pause_(byte_pause) {
+    fd_ = listen_on_loopback(port_);
+    thread_ = std::thread([this] { serve(); });
+  }
+  ~ScriptedServer() {
+    ::shutdown(fd_, SHUT_RDWR);
+    ::close(fd_);
+    thread_.join();
+  }
+  int port() const { return port_; }
+  // Every line the client sent, CRLF removed.
+  std::vector<std::string> lines() const {
+    std::lock_guard lock(mutex_);
+    return lines_;
+  }
+
+ private:
+  void serve() {
+    int client = ::accept(fd_, nullptr, nullptr);
+    if (client < 0) return;
+    std::string pending;
+    for (std::size_t next = 0;; ++next) {
+      if (next < answers_.size() && !send_answer(client, answers_[next])) break;
+      std::size_t end;
+      while ((end = pending.find("\r\n")) == std::string::npos) {
+        char buffer[4096];
+        auto got = ::recv(client, buffer, sizeof buffer, 0);
+        if (got <= 0) {
+          ::close(client);
+          return;
+        }
+        pending.append(buffer, static_cast<std::size_t>(got));
+      }
+      std::lock_guard lock(mutex_);
+      lines_.push_back(pending.substr(0, end));
+      pending.erase(0, end + 2);
+    }
+    ::close(client);
+  }
+  bool send_answer(int client, const std::string& answer) {
+    if (byte_pause_.count() == 0) return ::send(client, answer.data(), answer.size(), MSG_NOSIGNAL) >= 0;
+    for (char c : answer) {
+      if (::send(client, &c, 1, MSG_NOSIGNAL) != 1) return false;
+      std::this_thread::sleep_for(byte_pause_);
+    }
+    return true;
+  }
+
+  std::vector<std::string> answers_;
+  std::chrono::milliseconds byte_pause_;
+  int fd_ = -1;
+  int port_ = 0;
+  std::thread thread_;
+  mutable std::mutex mutex_;
+  std::vector<std::string> lines_;
 };
 
 // A port on 127.0.0.1 where nothing listens: bound once, then released.

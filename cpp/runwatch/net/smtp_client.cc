@@ -23,8 +23,6 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-// A reply longer than this (all its lines) is not an SMTP server's.
-constexpr std::size_t kMaxReply = 64 * 1024;
 // Base64 lines of a part, as RFC 2045 asks (at most 76 characters).
 constexpr std::size_t kBase64Line = 76;
 // The whole conversation may take this many timeouts: a server that answers, but a
@@ -60,8 +58,10 @@ struct SslFree {
 // by line.
 class Session {
  public:
-  explicit Session(const SmtpOptions& options) : options_(options) {
-    where_ = options.host + ":" + std::to_string(options.port ? options.port : default_port(options.transport));
+  explicit Session(const SmtpOptions& options)
+      : options_(options),
+        where_(options.host + ":" + std::to_string(options.port ? options.port : default_port(options.transport))),
+        replies_(where_) {
     connect();
     if (options.transport == SmtpTransport::Smtps) start_tls();
   }
@@ -75,6 +75,9 @@ class Session {
   const std::string& where() const { return where_; }
 
   void start_tls() {
+    // Bytes sent before the handshake would be read as if they came over TLS.
+    if (!replies_.empty())
+      throw SmtpError("The mail server " + where_ + " sent more than its answer to STARTTLS; refused", false);
     ctx_.reset(SSL_CTX_new(TLS_client_method()));
     if (!ctx_) throw SmtpError(tls_failure("Could not set up TLS"), false);
     SSL_CTX_set_min_proto_version(ctx_.get(), TLS1_2_VERSION);
@@ -98,19 +101,10 @@ class Session {
     }
   }
 
-  // The next reply: its code and its text (lines joined by '\n', codes removed).
-  std::pair<int, std::string> reply() {
-    std::string text;
+  SmtpReply reply() {
     for (;;) {
-      std::string line = read_line();
-      auto digit = [](char c) { return c >= '0' && c <= '9'; };
-      if (line.size() < 3 || !std::all_of(line.begin(), line.begin() + 3, digit) ||
-          (line.size() > 3 && line[3] != ' ' && line[3] != '-'))
-        throw SmtpError(where_ + " answered something that is not SMTP: '" + line.substr(0, 80) + "'", true);
-      if (!text.empty()) text += '\n';
-      text += line.size() > 4 ? line.substr(4) : "";
-      if (line.size() == 3 || line[3] == ' ') return {std::stoi(line.substr(0, 3)), text};
-      if (text.size() > kMaxReply) throw SmtpError(where_ + " sent a reply longer than 64 KiB", true);
+      if (auto reply = replies_.next()) return std::move(*reply);
+      replies_.feed(receive());
     }
   }
 
@@ -202,29 +196,26 @@ class Session {
     int rc;
     do rc = ::poll(&p, 1, remaining_ms());
     while (rc < 0 && errno == EINTR);
-    if (rc != 1)
-      throw SmtpError(std::string("The mail server ") + where_ + " did not answer in time (" + doing + "; timeout " +
-                          format_duration(options_.timeout) + ")",
+    if (rc == 1) return;
+    if (deadline_ == session_end_)
+      throw SmtpError("The mail server " + where_ + " did not finish the conversation within " +
+                          std::to_string(kSessionTimeouts) + " timeouts (" +
+                          format_duration(options_.timeout * kSessionTimeouts) + ")",
                       true);
+    throw SmtpError(std::string("The mail server ") + where_ + " did not answer in time (" + doing + "; timeout " +
+                        format_duration(options_.timeout) + ")",
+                    true);
   }
 
-  std::string read_line() {
+  std::string receive() {
     for (;;) {
-      if (auto end = buffer_.find("\r\n"); end != std::string::npos) {
-        std::string line = buffer_.substr(0, end);
-        buffer_.erase(0, end + 2);
-        return line;
-      }
-      if (buffer_.size() > kMaxReply) throw SmtpError(where_ + " sent a reply line longer than 64 KiB", true);
       wait_for(POLLIN, "waiting for its reply");
       char chunk[4096];
       long n = ssl_ ? SSL_read(ssl_.get(), chunk, sizeof chunk) : ::recv(fd_, chunk, sizeof chunk, 0);
-      if (n <= 0) {
-        if (!ssl_ && n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
-        if (ssl_ && SSL_get_error(ssl_.get(), static_cast<int>(n)) == SSL_ERROR_WANT_READ) continue;
-        throw SmtpError("The mail server " + where_ + " closed the connection", true);
-      }
-      buffer_.append(chunk, static_cast<std::size_t>(n));
+      if (n > 0) return std::string(chunk, static_cast<std::size_t>(n));
+      if (!ssl_ && n < 0 && (errno == EAGAIN || errno == EINTR)) continue;
+      if (ssl_ && SSL_get_error(ssl_.get(), static_cast<int>(n)) == SSL_ERROR_WANT_READ) continue;
+      throw SmtpError("The mail server " + where_ + " closed the connection", true);
     }
   }
 
@@ -235,7 +226,7 @@ class Session {
   Clock::time_point session_end_;
   std::unique_ptr<SSL_CTX, SslFree> ctx_;
   std::unique_ptr<SSL, SslFree> ssl_;
-  std::string buffer_;
+  SmtpReplyReader replies_;
 };
 
 // RFC 5322's date: "Sun, 06 Dec 2026 09:42:14 +0000".

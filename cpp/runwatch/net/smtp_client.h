@@ -11,6 +11,7 @@
 
 #include "runwatch/model/error.h"
 #include "runwatch/model/time.h"
+#include "runwatch/net/smtp_reply.h"
 
 namespace runwatch {
 
@@ -41,17 +42,6 @@ struct MailMessage {
   std::string html_text;   // empty: no HTML part
   std::string message_id;  // without its angle brackets
   TimePoint date{};
-};
-
-// The server refused, or could not be reached or understood. `transient` when a later
-// attempt may succeed: a 4xx reply, or no connection or answer at all.
-class SmtpError : public Error {
- public:
-  SmtpError(const std::string& message, bool transient) : Error(message), transient_(transient) {}
-  bool transient() const { return transient_; }
-
- private:
-  bool transient_;
 };
 
 // The address of "Name <a@b>" or "a@b"; throws Error when it is not one address that

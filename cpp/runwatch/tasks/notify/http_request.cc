@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <cctype>
 
+#include "runwatch/model/utf8.h"
 #include "runwatch/tasks/core/cancelled.h"
 #include "runwatch/tasks/core/properties.h"
 #include "runwatch/tasks/notify/http_options.h"

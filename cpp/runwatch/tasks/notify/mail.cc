@@ -8,39 +8,13 @@
 #include "runwatch/tasks/notify/execution_summary.h"
 #include "runwatch/tasks/notify/notification_task.h"
 #include "runwatch/tasks/notify/notify_tasks.h"
+#include "runwatch/tasks/notify/text.h"
 
 namespace runwatch {
 namespace {
 
 // Kestra's plain part when a MailSend gives none.
 constexpr const char* kNoPlainText = "Please view this email in a modern email client";
-
-std::string html_escaped(std::string_view text) {
-  std::string out;
-  out.reserve(text.size());
-  for (char c : text) {
-    switch (c) {
-      case '&':
-        out += "&amp;";
-        break;
-      case '<':
-        out += "&lt;";
-        break;
-      case '>':
-        out += "&gt;";
-        break;
-      case '"':
-        out += "&quot;";
-        break;
-      case '\'':
-        out += "&#39;";
-        break;
-      default:
-        out += c;
-    }
-  }
-  return out;
-}
 
 SmtpOptions smtp_options(const Value& properties) {
   SmtpOptions o;

@@ -1,59 +1,17 @@
 // Slack: an incoming webhook posting the flow's own payload, and the execution summary
 // shaped like Kestra's slack-template.peb.
-#include "runwatch/tasks/core/properties.h"
 #include "runwatch/model/json_text.h"
+#include "runwatch/tasks/core/properties.h"
 #include "runwatch/tasks/notify/execution_summary.h"
 #include "runwatch/tasks/notify/notification_task.h"
 #include "runwatch/tasks/notify/notify_tasks.h"
+#include "runwatch/tasks/notify/text.h"
 
 namespace runwatch {
 namespace {
 
 constexpr const char* kReceiver = "Slack webhook";
 constexpr const char* kUrlDescription = "The Slack incoming webhook URL.";
-
-// Java's replaceAll of `open(.*?)close` by before + $1 + after: the shortest match, never
-// across a line end. With `middle`, the pattern is `open(.*?)middle(.*?)close` and the
-// replacement before + $2 + between + $1 + after (a Markdown link as Slack's <url|text>).
-std::string replace_delimited(std::string_view text, std::string_view open, std::string_view middle,
-                              std::string_view close, std::string_view before, std::string_view between,
-                              std::string_view after) {
-  std::string out;
-  size_t i = 0;
-  while (i < text.size()) {
-    if (text.substr(i, open.size()) == open) {
-      size_t line_end = std::min(text.find('\n', i), text.size());
-      size_t first_end = i + open.size();
-      size_t second_start = first_end;
-      bool found = true;
-      if (!middle.empty()) {
-        first_end = text.find(middle, first_end);
-        found = first_end < line_end;
-        second_start = first_end + middle.size();
-      }
-      size_t close_at = found ? text.find(close, second_start) : std::string_view::npos;
-      if (found && close_at < line_end) {
-        std::string_view second = text.substr(second_start, close_at - second_start);
-        std::string_view first = middle.empty() ? second : text.substr(i + open.size(), first_end - i - open.size());
-        out.append(before);
-        out.append(middle.empty() ? first : second);
-        if (!middle.empty()) out.append(between).append(first);
-        out.append(after);
-        i = close_at + close.size();
-        continue;
-      }
-    }
-    out += text[i++];
-  }
-  return out;
-}
-
-// Kestra's MessageService.toSlackMrkdwn: **bold**, __italic__ and [text](url) in Slack's syntax.
-std::string slack_mrkdwn(std::string_view text) {
-  std::string bold = replace_delimited(text, "**", "", "**", "*", "", "*");
-  std::string italic = replace_delimited(bold, "__", "", "__", "_", "", "_");
-  return replace_delimited(italic, "[", "](", ")", "<", "|", ">");
-}
 
 // Kestra's MessageService: `payload` when set (checked JSON); else `messageText`, sent as
 // it is when it is JSON, or as the text of a message, its Markdown made Slack's.

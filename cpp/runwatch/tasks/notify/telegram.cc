@@ -10,6 +10,7 @@
 #include "runwatch/tasks/notify/execution_summary.h"
 #include "runwatch/tasks/notify/notification_task.h"
 #include "runwatch/tasks/notify/notify_tasks.h"
+#include "runwatch/tasks/notify/text.h"
 
 namespace runwatch {
 namespace {
@@ -76,22 +77,9 @@ std::string summary_text(const ExecutionSummary& s) {
 // Telegram refuses Kestra's text under either parse mode (its '<' opens no HTML tag; '.',
 // '-' and '>' are reserved in MarkdownV2): escaped, it shows as written.
 std::string escaped(std::string_view text, const std::optional<std::string>& parse_mode) {
-  if (!parse_mode) return std::string(text);
-  constexpr std::string_view kMarkdownV2Reserved = "_*[]()~`>#+-=|{}.!\\";
-  std::string out;
-  for (char c : text) {
-    if (*parse_mode == "HTML" && c == '<')
-      out += "&lt;";
-    else if (*parse_mode == "HTML" && c == '>')
-      out += "&gt;";
-    else if (*parse_mode == "HTML" && c == '&')
-      out += "&amp;";
-    else if (*parse_mode == "MarkdownV2" && kMarkdownV2Reserved.find(c) != std::string_view::npos)
-      out += {'\\', c};
-    else
-      out += c;
-  }
-  return out;
+  if (parse_mode == "HTML") return html_escaped(text);
+  if (parse_mode == "MarkdownV2") return markdown_v2_escaped(text);
+  return std::string(text);
 }
 
 std::string execution_payload(RunContext& ctx, const Value& properties) {
