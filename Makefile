@@ -26,9 +26,11 @@ $(PY):
 	$(PY) -m pip install -q --upgrade pip
 
 # Non-isolated so the wheel's CMake build directory (build/wheel-*) is reused between runs.
+# The example plugin package goes beside it (no deps: runwatch is the one just built).
 install: deps $(PY)
-	$(PY) -m pip install -q "scikit-build-core>=0.10" "pybind11>=2.12" "pytest>=7"
+	$(PY) -m pip install -q "scikit-build-core>=0.10" "pybind11>=2.12" "pytest>=7" "setuptools>=61" wheel
 	$(PY) -m pip install -q --no-build-isolation ".[test]"
+	$(PY) -m pip install -q --no-build-isolation --no-deps ./examples/plugins/github-issue
 
 build/cpp/Makefile: deps
 	cmake -S . -B build/cpp $(CMAKE_FLAGS)
@@ -39,7 +41,7 @@ cpp-test: build/cpp/Makefile
 	scripts/replay-fuzz.sh build/cpp
 
 py-test: install
-	cd tests/python && ../../$(VENV)/bin/python -m pytest -q -p no:cacheprovider .
+	cd tests/python && ../../$(VENV)/bin/python -m pytest -q -p no:cacheprovider . ../../examples/plugins/github-issue/tests
 
 sanitize: deps
 	cmake -S . -B build/sanitize -DCMAKE_BUILD_TYPE=Debug -DRUNWATCH_TESTS=ON -DRUNWATCH_SANITIZE=ON
@@ -75,6 +77,7 @@ bench: install
 	build/bench/memory_engine 100000 2 1000
 	$(PY) bench/bench_engine.py
 	$(PY) bench/bench_server.py
+	$(PY) bench/bench_flow_series.py
 	$(PY) bench/bench_metrics.py
 
 clean:

@@ -7,7 +7,7 @@
 
 extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   using namespace runwatch;
-  auto result = load_flow(fuzz::as_text(data, size), "fuzz.yaml", PluginRegistry::global(), &Engine::templates());
+  auto result = load_flow(fuzz::as_text(data, size), "fuzz.yaml", {PluginRegistry::global(), &Engine::templates()});
   bool any_error = false;
   for (const auto& issue : result.issues) {
     fuzz::require_utf8(issue.to_string(), "an issue is UTF-8");

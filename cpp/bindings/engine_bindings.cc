@@ -84,7 +84,8 @@ void bind_engine(py::module_& m) {
                        std::optional<std::string> flows, double render_timeout_seconds,
                        std::optional<std::string> encryption_secret_key, bool require_encryption_key,
                        std::map<std::string, std::string> logger_levels, std::optional<std::string> kestra_url,
-                       std::optional<std::string> environment) {
+                       std::optional<std::string> environment, py::handle plugin_defaults,
+                       bool metrics_precreate_series) {
              if (!(metrics_interval > 0)) throw py::value_error("metrics_interval must be > 0 seconds");
              EngineOptions options;
              options.clock = std::move(clock);
@@ -94,6 +95,7 @@ void bind_engine(py::module_& m) {
              options.metrics.tags = std::move(metrics_tags);
              options.metrics.history_interval = duration_of(metrics_interval);
              options.metrics.enabled = metrics_enabled;
+             options.metrics.precreate_flow_series = metrics_precreate_series;
              options.repository = store::open_repository(repository_type, repository_path);
              if (retention_seconds) options.retention = duration_of(*retention_seconds);
              if (flows) options.flows = *flows;
@@ -105,6 +107,7 @@ void bind_engine(py::module_& m) {
              options.logger_levels = std::move(logger_levels);
              options.kestra_url = std::move(kestra_url);
              options.environment = std::move(environment);
+             if (!plugin_defaults.is_none()) options.plugin_defaults = from_python(plugin_defaults);
              py::gil_scoped_release release;  // recovered executions may run Python tasks
              return EngineHolder(new Engine(std::move(options)));
            }),
@@ -116,7 +119,8 @@ void bind_engine(py::module_& m) {
            py::arg("flows") = std::nullopt, py::arg("render_timeout_seconds") = 10.0,
            py::arg("encryption_secret_key") = std::nullopt, py::arg("require_encryption_key") = false,
            py::arg("logger_levels") = std::map<std::string, std::string>{}, py::arg("kestra_url") = std::nullopt,
-           py::arg("environment") = std::nullopt)
+           py::arg("environment") = std::nullopt, py::arg("plugin_defaults") = py::none(),
+           py::arg("metrics_precreate_series") = true)
       .def_property_readonly("recovered", &Engine::recovered)
       .def_property_readonly(
           "metrics", [](Engine& e) -> metrics::Metrics& { return e.metrics(); },

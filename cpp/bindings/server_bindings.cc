@@ -15,11 +15,13 @@ void bind_server(py::module_& m) {
       .def_readonly("metrics_prefix", &Config::metrics_prefix)
       .def_readonly("metrics_tags", &Config::metrics_tags)
       .def_readonly("worker_threads", &Config::worker_threads)
+      .def_readonly("metrics_precreate_series", &Config::metrics_precreate_series)
       .def_readonly("repository_type", &Config::repository_type)
       .def_readonly("repository_path", &Config::repository_path)
       .def_readonly("encryption_secret_key", &Config::encryption_secret_key)
       .def_readonly("kestra_url", &Config::kestra_url)
       .def_readonly("environment_name", &Config::environment_name)
+      .def_property_readonly("plugin_defaults", [](const Config& c) { return to_python(c.plugin_defaults); })
       .def_property_readonly("repository_retention",
                              [](const Config& c) -> std::optional<double> {
                                if (!c.repository_retention) return std::nullopt;

@@ -1,19 +1,19 @@
 #include "runwatch/engine.h"
 
+#include <unistd.h>
+
 #include <algorithm>
+#include <cctype>
 #include <map>
 #include <thread>
 
-#include <cctype>
-#include <unistd.h>
-
-#include "runwatch/logging/loggers.h"
-#include "runwatch/store/store_error.h"
-
 #include "runwatch/expr/template_cache.h"
+#include "runwatch/logging/loggers.h"
+#include "runwatch/metrics/flow_series.h"
 #include "runwatch/runtime/ids.h"
 #include "runwatch/runtime/inputs.h"
 #include "runwatch/store/memory_repository.h"
+#include "runwatch/store/store_error.h"
 #include "runwatch/validation.h"
 
 namespace runwatch {
@@ -67,7 +67,9 @@ Engine::Engine(EngineOptions options)
     : clock_(options.clock ? std::move(options.clock) : system_clock()),
       metrics_(*clock_, std::move(options.metrics)),
       flow_trigger_metrics_(metrics_.catalog()),
+      precreate_series_(options.metrics.precreate_flow_series),
       secrets_(std::move(options.secrets)),
+      plugin_defaults_(std::move(options.plugin_defaults)),
       repository_(options.repository ? std::move(options.repository) : std::make_shared<store::MemoryRepository>()),
       secret_inputs_(secret_inputs_cipher(options, *repository_)),
       indexer_(*repository_, metrics_.catalog()),
@@ -81,8 +83,8 @@ Engine::Engine(EngineOptions options)
           [this](const Execution& e) { on_transition(e); }, metrics_.catalog()),
       scheduler_(
           *clock_, flows_, secrets_,
-          [this](const ScheduledExecution& e) { create(e.ns, e.flow_id, e.inputs, {}, e.trigger); }, metrics_.catalog(),
-          &schedule_state_) {
+          [this](const ScheduledExecution& e) { create(e.ns, e.flow_id, e.inputs, e.labels, e.trigger); },
+          metrics_.catalog(), &schedule_state_) {
   apply_logger_levels(options.logger_levels);
   if (options.retention) repository_->purge_executions(clock_->now() - *options.retention);
   restore_flows();
@@ -105,8 +107,12 @@ Engine::~Engine() { stop(); }
 
 std::shared_ptr<const Flow> Engine::add_flow(std::string_view yaml, std::string_view file) {
   std::vector<std::shared_ptr<Flow>> parsed;
-  parsed.push_back(flow_from_text(yaml, file));
+  parsed.push_back(flow_from_text(yaml, file, plugin_defaults_));
   return install(std::move(parsed)).front();
+}
+
+FlowLoadResult Engine::check_flow(std::string_view yaml, std::string_view file) const {
+  return runwatch::check_flow(yaml, file, plugin_defaults_);
 }
 
 std::vector<std::shared_ptr<const Flow>> Engine::load_flows(const std::filesystem::path& path) {
@@ -115,7 +121,7 @@ std::vector<std::shared_ptr<const Flow>> Engine::load_flows(const std::filesyste
   std::vector<ValidationIssue> errors;
   std::map<std::string, std::string> file_of_flow;
   for (const auto& file : flow_files(path)) {
-    auto result = check_flow_file(file);
+    auto result = check_flow_file(file, plugin_defaults_);
     for (auto& issue : result.issues)
       if (issue.severity == ValidationIssue::Severity::Error) errors.push_back(std::move(issue));
     if (!result.flow) continue;
@@ -144,6 +150,7 @@ std::vector<std::shared_ptr<const Flow>> Engine::install(std::vector<std::shared
   repository_->save_flows(revisions);
   std::vector<std::shared_ptr<const Flow>> out;
   for (auto& flow : flows) {
+    precreate_series(*flow);
     flows_.put(flow);
     out.push_back(std::move(flow));
   }
@@ -154,14 +161,32 @@ std::vector<std::shared_ptr<const Flow>> Engine::install(std::vector<std::shared
 void Engine::restore_flows() {
   for (const auto& stored : repository_->latest_flows()) {
     auto flow = stored.deleted ? nullptr : parse_stored_flow(stored);
+    if (flow) precreate_series(*flow);
     if (flow) flows_.put(std::move(flow));
     else flows_.note_revision(stored.ns, stored.id, stored.revision);
   }
 }
 
+void Engine::precreate_series(const Flow& flow) {
+  const metrics::Catalog* catalog = metrics_.catalog();
+  if (!catalog || !precreate_series_) return;
+  metrics::FlowSeriesPlan plan{.ns = flow.ns, .flow = flow.id};
+  for_each_task(flow, [&](const TaskDef& task) {
+    const TypeSchema* schema = PluginRegistry::global().find(PluginKind::Task, task.type);
+    if (schema && schema->notifier &&
+        std::find(plan.notifier_types.begin(), plan.notifier_types.end(), task.type) == plan.notifier_types.end())
+      plan.notifier_types.push_back(task.type);
+  });
+  for (const auto& trigger : flow.triggers) {
+    plan.has_flow_trigger |= trigger.type == metrics::kFlowTriggerType;
+    plan.has_schedule |= trigger.type == metrics::kScheduleTriggerType;
+  }
+  metrics::precreate_flow_series(*catalog, plan);
+}
+
 std::shared_ptr<Flow> Engine::parse_stored_flow(const store::StoredFlow& stored) const {
   try {
-    auto flow = flow_from_text(stored.source);
+    auto flow = flow_from_text(stored.source, {}, plugin_defaults_);
     flow->revision = stored.revision;
     return flow;
   } catch (const std::exception& e) {
@@ -207,17 +232,22 @@ Engine::Snapshot Engine::submit(const std::string& ns, const std::string& flow_i
 
 size_t Engine::recover(const std::vector<Snapshot>& unfinished) {
   constexpr const char* kReason = "engine restarted while running";
+  // Those that ran first: they keep their concurrency slots before a queued one asks.
+  std::vector<std::pair<std::shared_ptr<const Flow>, Execution>> to_start;
   for (const auto& recorded : unfinished) {
     Execution execution = *recorded;
     auto flow = flow_at_revision(execution.ns, execution.flow_id, execution.flow_revision);
-    bool never_started = execution.state.current() == State::CREATED && execution.task_runs.empty();
+    bool never_started = (execution.state.current() == State::CREATED || execution.state.current() == State::QUEUED) &&
+                         execution.task_runs.empty();
     // A monitoring execution (started by a Flow trigger) is an alert: delivered at least
     // once, its notifications deduplicated downstream by their Idempotency-Key.
     bool alert = execution.trigger.is_object() && execution.trigger.contains("executionId");
-    if (flow && never_started) executor_.start(std::move(flow), std::move(execution));
+    if (flow && never_started)
+      to_start.emplace_back(std::move(flow), std::move(execution));
     else if (flow && alert) executor_.resume(std::move(flow), std::move(execution));
     else executor_.end(std::move(flow), std::move(execution), kReason);
   }
+  for (auto& [flow, execution] : to_start) executor_.start(std::move(flow), std::move(execution));
   return unfinished.size();
 }
 
@@ -314,7 +344,7 @@ void Engine::start_triggered(const FlowTriggerMatch& match, const Execution& sou
       RunContext ctx(TaskIdentity{}, std::move(variables), *clock_, nullptr, &board_, &secrets_);
       inputs = ctx.render(inputs);
     }
-    create(flow.ns, flow.id, inputs, {}, match.variables);
+    create(flow.ns, flow.id, inputs, match.trigger->labels, match.variables);
   } catch (const std::exception& e) {
     // As Kestra: the triggered execution exists, FAILED, and says why.
     Execution failed;

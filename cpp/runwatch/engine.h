@@ -75,6 +75,9 @@ struct EngineOptions {
   std::optional<std::filesystem::path> flows;
   // logger.levels: each named logger's level (process-wide), set before anything is logged.
   std::map<std::string, std::string> logger_levels;
+  // kestra.plugins.defaults (and kestra.tasks.defaults after them): a list of {type,
+  // forced, values} applied to every flow after its own pluginDefaults.
+  Value plugin_defaults = Value::array();
 };
 
 inline constexpr Duration kRetentionPurgeInterval = std::chrono::hours(1);
@@ -100,6 +103,9 @@ class Engine {
   // Throws FlowValidationError with every problem of the text, store::StoreError when
   // the revision could not be recorded (the flow is then unchanged).
   std::shared_ptr<const Flow> add_flow(std::string_view yaml, std::string_view file = {});
+  // The flow as add_flow would load it (the server's plugin defaults applied), with every
+  // issue; nothing is added.
+  FlowLoadResult check_flow(std::string_view yaml, std::string_view file = {}) const;
   // Every flow file under path, as add_flow and in one transaction; all or nothing: any
   // invalid file (or two files of the same flow) throws with the problems of every
   // file, and none is added.
@@ -197,6 +203,8 @@ class Engine {
   // Forgets the executions that ended before the cutoff, in the engine and the repository.
   void purge(TimePoint ended_before);
   void flows_changed();
+  // The flow's counters at zero, unless runwatch.metrics.precreate-series is off.
+  void precreate_series(const Flow& flow);
   // The executor's listener: starts the monitoring flows whose Flow triggers fire.
   void on_transition(const Execution& execution);
   void start_triggered(const FlowTriggerMatch& match, const Execution& source);
@@ -204,7 +212,9 @@ class Engine {
   std::shared_ptr<Clock> clock_;
   metrics::Metrics metrics_;  // before the components that record into it
   metrics::ExecutorMetrics flow_trigger_metrics_;  // used by on_transition, on the executor thread only
+  const bool precreate_series_;
   SecretStore secrets_;
+  const Value plugin_defaults_;
   FlowRegistry flows_;
   std::mutex flow_changes_;  // one flow change at a time, so revisions are assigned in order
   std::shared_ptr<store::Repository> repository_;

@@ -8,19 +8,29 @@
 
 namespace runwatch {
 
-FlowLoadResult check_flow(std::string_view yaml, std::string_view file) {
-  return load_flow(yaml, file, PluginRegistry::global(), &Engine::templates());
+namespace {
+
+FlowLoadContext context(const Value& plugin_defaults) {
+  return {PluginRegistry::global(), &Engine::templates(), plugin_defaults};
 }
 
-FlowLoadResult check_flow_file(const std::filesystem::path& path) {
-  return load_flow_file(path, PluginRegistry::global(), &Engine::templates());
+}  // namespace
+
+FlowLoadResult check_flow(std::string_view yaml, std::string_view file, const Value& plugin_defaults) {
+  return load_flow(yaml, file, context(plugin_defaults));
 }
 
-std::shared_ptr<Flow> flow_from_text(std::string_view yaml, std::string_view file) {
-  return flow_or_throw(check_flow(yaml, file));
+FlowLoadResult check_flow_file(const std::filesystem::path& path, const Value& plugin_defaults) {
+  return load_flow_file(path, context(plugin_defaults));
 }
 
-std::shared_ptr<Flow> flow_from_file(const std::filesystem::path& path) { return flow_or_throw(check_flow_file(path)); }
+std::shared_ptr<Flow> flow_from_text(std::string_view yaml, std::string_view file, const Value& plugin_defaults) {
+  return flow_or_throw(check_flow(yaml, file, plugin_defaults));
+}
+
+std::shared_ptr<Flow> flow_from_file(const std::filesystem::path& path, const Value& plugin_defaults) {
+  return flow_or_throw(check_flow_file(path, plugin_defaults));
+}
 
 std::vector<ValidationIssue> lint_flows(const std::vector<std::shared_ptr<const Flow>>& flows,
                                         const std::vector<std::shared_ptr<const Flow>>& scope) {
@@ -32,7 +42,8 @@ std::vector<ValidationIssue> lint_flows(const std::vector<std::shared_ptr<const 
   return issues;
 }
 
-Validation validate_flows(const std::vector<std::filesystem::path>& paths, const std::vector<std::string>& texts) {
+Validation validate_flows(const std::vector<std::filesystem::path>& paths, const std::vector<std::string>& texts,
+                          const Value& plugin_defaults) {
   Validation out;
   std::vector<std::shared_ptr<const Flow>> loaded;
   auto take = [&](FlowLoadResult result) {
@@ -44,9 +55,10 @@ Validation validate_flows(const std::vector<std::filesystem::path>& paths, const
     auto files = flow_files(path);
     if (files.empty())
       out.issues.push_back({path.string(), "", 0, 0, "no flow file (*.yaml, *.yml) found", ValidationIssue::Severity::Error});
-    for (const auto& file : files) take(check_flow_file(file));
+    for (const auto& file : files) take(check_flow_file(file, plugin_defaults));
   }
-  for (size_t i = 0; i < texts.size(); ++i) take(check_flow(texts[i], "<text " + std::to_string(i + 1) + ">"));
+  for (size_t i = 0; i < texts.size(); ++i)
+    take(check_flow(texts[i], "<text " + std::to_string(i + 1) + ">", plugin_defaults));
   auto warnings = lint_flows(loaded, loaded);
   out.issues.insert(out.issues.end(), warnings.begin(), warnings.end());
   std::stable_sort(out.issues.begin(), out.issues.end(), [](const ValidationIssue& a, const ValidationIssue& b) {

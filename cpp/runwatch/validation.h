@@ -15,12 +15,15 @@
 
 namespace runwatch {
 
-// Never throws for an invalid flow: the result holds the flow when it loads, and every issue.
-FlowLoadResult check_flow(std::string_view yaml, std::string_view file = {});
-FlowLoadResult check_flow_file(const std::filesystem::path& path);
+// Never throws for an invalid flow: the result holds the flow when it loads, and every
+// issue. `plugin_defaults`: the server's (kestra.plugins.defaults), a list.
+FlowLoadResult check_flow(std::string_view yaml, std::string_view file = {},
+                          const Value& plugin_defaults = Value::array());
+FlowLoadResult check_flow_file(const std::filesystem::path& path, const Value& plugin_defaults = Value::array());
 // The flow, or FlowValidationError with the errors (not the warnings) of the text or file.
-std::shared_ptr<Flow> flow_from_text(std::string_view yaml, std::string_view file = {});
-std::shared_ptr<Flow> flow_from_file(const std::filesystem::path& path);
+std::shared_ptr<Flow> flow_from_text(std::string_view yaml, std::string_view file = {},
+                                     const Value& plugin_defaults = Value::array());
+std::shared_ptr<Flow> flow_from_file(const std::filesystem::path& path, const Value& plugin_defaults = Value::array());
 
 // The lint warnings of each of `flows`. `scope` is the flows they may name (those linted
 // together, or those an engine runs): references to other flows and loops are checked
@@ -35,6 +38,7 @@ struct Validation {
 // Every flow file under `paths` (files or folders: *.yaml, *.yml) and every text (named
 // "<text N>" in issues): each loaded, then those that load linted together. A path that
 // holds no flow file is an error issue of that path.
-Validation validate_flows(const std::vector<std::filesystem::path>& paths, const std::vector<std::string>& texts);
+Validation validate_flows(const std::vector<std::filesystem::path>& paths, const std::vector<std::string>& texts,
+                          const Value& plugin_defaults = Value::array());
 
 }  // namespace runwatch

@@ -11,7 +11,7 @@ import time
 from collections.abc import Sequence
 from typing import Optional, TextIO
 
-from . import __version__, plugins
+from . import __version__, plugin_packages, plugins
 from .engine import Engine, exposure_notes
 from .errors import ConfigError, Error, ExecutionTimeout, FlowValidationError
 from .execution import Execution
@@ -131,13 +131,22 @@ def _plugins(args: argparse.Namespace, out: TextIO) -> int:
         print(f"{kind} types ({len(types)}):", file=out)
         for t in types:
             aliases = f" (also {', '.join(t.aliases)})" if t.aliases else ""
-            print(f"  {t.name}{aliases}", file=out)
+            origin = plugin_packages.origin_of(t.name)
+            source = "" if origin == plugin_packages.BUILTIN else f" [from {origin}]"
+            print(f"  {t.name}{aliases}{source}", file=out)
+    packages = plugin_packages.loaded_plugin_packages()
+    print(f"plugin packages ({len(packages)}):", file=out)
+    for package in packages:
+        outcome = f"failed: {package.error}" if package.error else ", ".join(package.types) or "no types"
+        print(f"  {package.name} = {package.module} ({package.distribution}): {outcome}", file=out)
     return 0
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="runwatch", description="Kestra-compatible alerting and monitoring engine")
     parser.add_argument("--version", action="version", version=f"runwatch {__version__}")
+    parser.add_argument("--no-plugins", action="store_true",
+                        help="do not load the plugin packages (the runwatch.plugins entry points)")
     commands = parser.add_subparsers(dest="command", required=True)
 
     validate = commands.add_parser("validate", help="check flow files; exit 1 when one has an error")
@@ -179,6 +188,8 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Optional[Sequence[str]] = None, out: TextIO = sys.stdout) -> int:
     args = build_parser().parse_args(argv)
+    if not args.no_plugins:
+        plugin_packages.load_plugin_packages()
     try:
         return int(args.handler(args, out))
     except (FlowValidationError, ConfigError) as e:

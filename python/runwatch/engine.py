@@ -12,6 +12,7 @@ from . import _core
 from .errors import ExecutionTimeout
 from .execution import Execution
 from .metrics import Metrics
+from .plugin_packages import load_plugin_packages
 
 ManualClock = _core.ManualClock
 Flow = _core.Flow
@@ -167,6 +168,9 @@ class Engine:
     `engine.metrics` holds Kestra's metric catalog; `metrics_interval` is the period, in
     seconds of the engine's clock, of its history; `metrics=False` runs without metrics.
 
+    The plugin packages installed (`runwatch.plugins` entry points) are loaded first, once
+    per process; `load_plugins=False` does not load them.
+
     Use it as a context manager, or call `stop()`, so its threads end cleanly.
     """
 
@@ -181,7 +185,10 @@ class Engine:
         default_repository: str = "memory",
         flows: Optional[Union[str, os.PathLike[str]]] = None,
         require_encryption_key: bool = False,
+        load_plugins: bool = True,
     ) -> None:
+        if load_plugins:
+            load_plugin_packages()
         self.config = load_config(config)
         threads = worker_threads if worker_threads is not None else self.config.worker_threads
         if threads < 0:
@@ -204,6 +211,8 @@ class Engine:
             logger_levels=dict(self.config.logger_levels),
             kestra_url=self.config.kestra_url,
             environment=self.config.environment_name,
+            plugin_defaults=self.config.plugin_defaults,
+            metrics_precreate_series=self.config.metrics_precreate_series,
         )
         self.clock = clock
         self.metrics = Metrics(self._core.metrics)

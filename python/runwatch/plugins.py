@@ -11,6 +11,7 @@ from pathlib import Path
 from typing import Any, Union
 
 from . import _core
+from .plugin_packages import is_builtin
 
 KINDS = ("task", "trigger", "condition")
 PAGES = {"task": "tasks.md", "trigger": "triggers.md", "condition": "conditions.md"}
@@ -128,6 +129,13 @@ def render_index(types_by_kind: dict[str, Sequence[PluginType]]) -> str:
         "",
         "Every task, trigger and condition type runwatch registers, with its properties as the flow",
         "loader checks them. Regenerate with `runwatch plugins --markdown --output docs/plugins`.",
+        "Types added by plugin packages (the `runwatch.plugins` entry points) are not listed here:",
+        "`runwatch plugins` lists them with the package each comes from.",
+        "",
+        "Any property of any type can be given once for every task, trigger or condition of that",
+        "type (or of every type under a prefix) with Kestra's `pluginDefaults` in a flow, or",
+        "server-wide with `kestra.plugins.defaults`: `{type, values, forced}` entries, checked",
+        "against the type's properties wherever they apply.",
         "",
     ]
     for kind in KINDS:
@@ -140,8 +148,9 @@ def render_index(types_by_kind: dict[str, Sequence[PluginType]]) -> str:
 
 
 def markdown_pages() -> dict[str, str]:
-    """File name -> content of every reference page, the index included."""
-    types_by_kind: dict[str, Sequence[PluginType]] = {kind: plugin_types(kind) for kind in KINDS}
+    """File name -> content of every reference page (runwatch's own types), the index included."""
+    types_by_kind: dict[str, Sequence[PluginType]] = {
+        kind: [t for t in plugin_types(kind) if is_builtin(t.name)] for kind in KINDS}
     pages = {PAGES[kind]: render_page(kind, types) for kind, types in types_by_kind.items()}
     pages[INDEX] = render_index(types_by_kind)
     return pages

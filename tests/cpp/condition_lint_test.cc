@@ -36,7 +36,7 @@ class ConditionLintSpecExamples : public ::testing::Test {
       GTEST_SKIP() << "the Slack tasks are not registered: the spec examples cannot load";
   }
   std::shared_ptr<Flow> load(const std::string& name) {
-    auto result = load_flow_file(kExamples + name, PluginRegistry::global(), nullptr);
+    auto result = load_flow_file(kExamples + name, {PluginRegistry::global()});
     for (const auto& issue : result.issues) ADD_FAILURE() << issue.to_string();
     return result.flow;
   }

@@ -30,7 +30,7 @@ inline std::string monitoring_flow(const std::string& id, const std::string& ns,
 }
 
 inline std::shared_ptr<Flow> load_or_fail(const std::string& yaml) {
-  auto result = load_flow(yaml, "monitor.yaml", PluginRegistry::global());
+  auto result = load_flow(yaml, "monitor.yaml", {PluginRegistry::global()});
   for (const auto& issue : result.issues) ADD_FAILURE() << issue.to_string();
   if (!result.ok()) throw std::runtime_error("the flow does not load");
   return result.flow;

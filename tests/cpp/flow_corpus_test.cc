@@ -76,18 +76,12 @@ std::string issues_text(const FlowLoadResult& result) {
 // Valid Kestra flows refused for a top-level feature runwatch does not implement (the
 // loader refuses rather than ignores it, since ignoring would change what the flow does).
 const std::map<std::string, std::string> kValidsRefusedForMissingFeature = {
-    {"flow-concurrency-cancel-pause.yml", "concurrency"},
-    {"flow-concurrency-cancel.yml", "concurrency"},
-    {"flow-concurrency-fail.yml", "concurrency"},
-    {"flow-concurrency-queue-pause.yml", "concurrency"},
-    {"flow-concurrency-queue.yml", "concurrency"},
     {"flow-with-array-outputs.yml", "outputs"},
     {"flow-with-outputs-failed.yml", "outputs"},
     {"flow-with-outputs.yml", "outputs"},
     {"for-each-item-outputs-subflow.yaml", "outputs"},
     {"inputs-small-files.yaml", "outputs"},
     {"trigger-flow-listener-with-pause.yaml", "outputs"},
-    {"logs.yaml", "taskDefaults"},
     {"retry-failed-flow-attempts.yml", "retry"},
     {"retry-failed-flow-duration.yml", "retry"},
     {"retry-new-execution-flow-attempts.yml", "retry"},
@@ -104,7 +98,7 @@ TEST(FlowCorpus, ValidKestraFlowsLoadOrNameTheirUnsupportedType) {
   int loaded = 0, unsupported_type = 0, missing_feature = 0;
   for (const auto& file : files) {
     SCOPED_TRACE(file.filename().string());
-    auto result = load_flow_file(file, PluginRegistry::global());
+    auto result = load_flow_file(file, {PluginRegistry::global()});
     auto refused = kValidsRefusedForMissingFeature.find(file.filename().string());
     auto unresolvable = first_unresolvable_type(file);
     if (refused != kValidsRefusedForMissingFeature.end()) {
@@ -179,7 +173,7 @@ TEST(FlowCorpus, InvalidKestraFlowsAreRefused) {
   for (const auto& file : files) {
     auto name = file.filename().string();
     SCOPED_TRACE(name);
-    auto result = load_flow_file(file, PluginRegistry::global());
+    auto result = load_flow_file(file, {PluginRegistry::global()});
     EXPECT_FALSE(result.ok());
     ASSERT_FALSE(result.issues.empty());
     if (auto missing = kInvalidsRefusedForMissingType.find(name); missing != kInvalidsRefusedForMissingType.end()) {
@@ -216,7 +210,7 @@ TEST(FlowCorpus, SpecExamples) {
   ASSERT_EQ(files.size(), slack_type.size());
   for (const auto& file : files) {
     SCOPED_TRACE(file.filename().string());
-    auto result = load_flow_file(file, PluginRegistry::global());
+    auto result = load_flow_file(file, {PluginRegistry::global()});
     const auto& slack = slack_type.at(file.filename().string());
     if (resolvable(slack.name)) {
       EXPECT_TRUE(result.ok());

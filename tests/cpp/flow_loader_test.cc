@@ -56,7 +56,7 @@ class FlowLoaderTest : public ::testing::Test {
     for (auto& schema : trigger_schemas()) registry_.add_schema(std::move(schema));
   }
 
-  FlowLoadResult load(const std::string& yaml) { return load_flow(yaml, "flow.yaml", registry_); }
+  FlowLoadResult load(const std::string& yaml) { return load_flow(yaml, "flow.yaml", {registry_}); }
 
   // The single issue of a flow that must fail with exactly one.
   ValidationIssue only_issue(const std::string& yaml) {
@@ -464,14 +464,14 @@ TEST_F(FlowLoaderTest, UnknownTopLevelKeyIsAnErrorWithASuggestion) {
 }
 
 TEST_F(FlowLoaderTest, KeysWhoseBehaviourRunwatchLacksAreRefused) {
-  auto result = load(with_task("  - id: t\n    type: io.kestra.plugin.core.debug.Return\n"
-                               "listeners:\n  - tasks: []\nconcurrency:\n  limit: 1\nworkerGroup:\n  key: gpu\n"
-                               "deleted: false\ntenantId: main\n"));
+  auto result =
+      load(with_task("  - id: t\n    type: io.kestra.plugin.core.debug.Return\n"
+                     "listeners:\n  - tasks: []\nsla:\n  - id: late\nworkerGroup:\n  key: gpu\n"
+                     "deleted: false\ntenantId: main\n"));
   ASSERT_EQ(result.issues.size(), 3u) << dump(result);
   expect_issue(result.issues[0], "listeners", 6, 1,
                "'listeners' is not supported by runwatch (deprecated in Kestra; use a flow with a Flow trigger)");
-  expect_issue(result.issues[1], "concurrency", 8, 1,
-               "'concurrency' is not supported by runwatch (executions of a flow are not limited)");
+  expect_issue(result.issues[1], "sla", 8, 1, "'sla' is not supported by runwatch (SLAs are not monitored)");
   expect_issue(result.issues[2], "workerGroup", 10, 1,
                "'workerGroup' is not supported by runwatch (worker groups are an Enterprise Edition feature of Kestra)");
 }
@@ -799,7 +799,7 @@ triggers:
 
 TEST_F(FlowLoaderTest, ParseFlowThrowsWithEveryError) {
   try {
-    parse_flow("id: f\nnamespace: N\n", "bad.yaml", registry_);
+    parse_flow("id: f\nnamespace: N\n", "bad.yaml", {registry_});
     FAIL() << "expected FlowValidationError";
   } catch (const FlowValidationError& e) {
     ASSERT_EQ(e.issues().size(), 2u);
@@ -807,7 +807,7 @@ TEST_F(FlowLoaderTest, ParseFlowThrowsWithEveryError) {
               "bad.yaml:1:1: error: tasks: missing required property 'tasks': a flow needs at least one task");
     EXPECT_EQ(e.issues()[1].path, "namespace");
   }
-  EXPECT_NE(parse_flow(with_task("  - id: t\n    type: io.kestra.plugin.core.debug.Return\n"), "ok.yaml", registry_),
+  EXPECT_NE(parse_flow(with_task("  - id: t\n    type: io.kestra.plugin.core.debug.Return\n"), "ok.yaml", {registry_}),
             nullptr);
 }
 
@@ -817,7 +817,7 @@ TEST_F(FlowLoaderTest, FilesAreFoundSortedAndUnreadableOnesAreIssues) {
   for (const char* name : {"b.yml", "a.yaml", "sub/c.yaml", "notes.txt"}) std::ofstream(dir / name) << "x: 1\n";
   EXPECT_EQ(flow_files(dir), (std::vector<std::filesystem::path>{dir / "a.yaml", dir / "b.yml", dir / "sub/c.yaml"}));
   EXPECT_EQ(flow_files(dir / "a.yaml"), (std::vector<std::filesystem::path>{dir / "a.yaml"}));
-  auto missing = load_flow_file(dir / "missing.yaml", registry_);
+  auto missing = load_flow_file(dir / "missing.yaml", {registry_});
   EXPECT_FALSE(missing.ok());
   ASSERT_EQ(missing.issues.size(), 1u);
   EXPECT_EQ(missing.issues[0].message, "cannot read the file");

@@ -20,7 +20,7 @@ std::string with_preconditions(const std::string& preconditions) {
 }
 
 Texts issues_of(const std::string& yaml) {
-  auto result = load_flow(yaml, "alert.yaml", PluginRegistry::global());
+  auto result = load_flow(yaml, "alert.yaml", {PluginRegistry::global()});
   EXPECT_FALSE(result.ok());
   Texts out;
   for (const auto& issue : result.issues) out.push_back(issue.to_string());
@@ -147,7 +147,7 @@ TEST(FlowPreconditions, AMultipleConditionWindowIsChecked) {
 TEST(FlowPreconditions, ABadExpressionIsReportedAtItsValue) {
   auto yaml = with_preconditions("id: p\nwhere:\n  - id: f\n    filters:\n      - field: EXPRESSION\n"
                                  "        type: IS_TRUE\n        value: \"{{ labels.team == }}\"\n");
-  auto result = load_flow(yaml, "alert.yaml", PluginRegistry::global(), &expr::TemplateCache::global());
+  auto result = load_flow(yaml, "alert.yaml", {PluginRegistry::global(), &expr::TemplateCache::global()});
   Texts issues;
   for (const auto& issue : result.issues) issues.push_back(issue.to_string());
   EXPECT_EQ(issues, Texts{"alert.yaml:17:41: error: triggers[0].preconditions.where[0].filters[0].value: template "

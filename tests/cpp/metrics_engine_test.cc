@@ -54,7 +54,7 @@ TEST_F(MetricsEngine, ExecutionMetricsCountEveryExecutionByFinalState) {
   EXPECT_EQ(value(ended, execution("ko", "FAILED")), 2);
   EXPECT_EQ(value(ended, execution("warn", "WARNING")), 1);
   EXPECT_EQ(value(ended, execution("flaky", "WARNING")), 1);
-  EXPECT_EQ(value(ended, execution("ok", "FAILED")), std::nullopt);  // no series for a state never reached
+  EXPECT_EQ(value(ended, execution("ok", "FAILED")), 0);  // created at zero when the flow was loaded
   const std::string duration = "kestra_executor_execution_duration_seconds";
   EXPECT_EQ(value(duration + "_count", execution("flaky", "WARNING")), 1);
   EXPECT_EQ(value(duration + "_sum", execution("flaky", "WARNING")), 10);  // the retry waited 10 s
@@ -66,6 +66,57 @@ TEST_F(MetricsEngine, ExecutionMetricsCountEveryExecutionByFinalState) {
   EXPECT_EQ(value(duration + "_bucket", bucket), 1);
   bucket["le"] = "+Inf";
   EXPECT_EQ(value(duration + "_bucket", bucket), 1);
+}
+
+TEST_F(MetricsEngine, ALoadedFlowsCountersExistAtZeroBeforeAnythingRuns) {
+  add(R"(id: alert
+namespace: company.team
+tasks:
+  - id: slack
+    type: io.kestra.plugin.notifications.slack.SlackExecution
+    url: http://127.0.0.1:1/hook
+  - id: again
+    type: io.kestra.plugin.slack.SlackExecution
+    url: http://127.0.0.1:1/hook
+  - {id: log, type: io.kestra.plugin.core.log.Log, message: hello}
+triggers:
+  - id: on_failure
+    type: io.kestra.plugin.core.trigger.Flow
+    conditions:
+      - type: io.kestra.plugin.core.condition.ExecutionStatus
+        in: [FAILED]
+  - id: nightly
+    type: io.kestra.plugin.core.trigger.Schedule
+    cron: "0 2 * * *"
+)");
+  const std::string ended = "kestra_executor_execution_end_count_total";
+  for (const char* state : {"SUCCESS", "WARNING", "FAILED", "KILLED", "CANCELLED"})
+    EXPECT_EQ(value(ended, execution("alert", state)), 0) << state;
+  EXPECT_EQ(value(ended, execution("alert", "RUNNING")), std::nullopt);
+  const std::string slack = "io.kestra.plugin.slack.notifications.SlackExecution";  // all its names are one type
+  EXPECT_EQ(value("kestra_notification_sent_count_total", {{"task_type", slack}}), 0);
+  EXPECT_EQ(value("kestra_notification_failed_count_total", {{"task_type", slack}, {"reason", "unreachable"}}), 0);
+  EXPECT_EQ(value("kestra_notification_failed_count_total", {{"task_type", slack}, {"reason", "status"}}), 0);
+  EXPECT_EQ(value("kestra_notification_sent_count_total", {{"task_type", kLog}}), std::nullopt);  // not a notifier
+  EXPECT_EQ(value("kestra_flow_trigger_match_count_total", {{"trigger_type", "io.kestra.plugin.core.trigger.Flow"},
+                                                            {"namespace_id", "company.team"},
+                                                            {"flow_id", "alert"}}),
+            0);
+  EXPECT_EQ(value("kestra_scheduler_trigger_count_total", {{"trigger_type", "io.kestra.plugin.core.trigger.Schedule"},
+                                                           {"namespace_id", "company.team"},
+                                                           {"flow_id", "alert"}}),
+            0);
+}
+
+TEST(MetricsOptions, PrecreatedSeriesCanBeTurnedOff) {
+  EngineOptions options;
+  options.clock = std::make_shared<ManualClock>(test_epoch());
+  options.metrics.precreate_flow_series = false;
+  Engine engine(options);
+  engine.add_flow("id: quiet\nnamespace: company.team\ntasks:\n  - {id: log, type: " + kLog + ", message: hi}\n");
+  EXPECT_EQ(sample_value(engine.metrics().snapshot(), "kestra_executor_execution_end_count_total",
+                         {{"namespace_id", "company.team"}, {"flow_id", "quiet"}, {"state", "FAILED"}}),
+            std::nullopt);
 }
 
 TEST_F(MetricsEngine, TaskRunAndWorkerResultMetricsCarryTheTaskRunState) {

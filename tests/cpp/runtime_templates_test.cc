@@ -209,7 +209,7 @@ tasks:
 }
 
 std::vector<ValidationIssue> load_issues(const std::string& yaml) {
-  auto result = load_flow(yaml, "flows/alert.yaml", PluginRegistry::global(), &expr::TemplateCache::global());
+  auto result = load_flow(yaml, "flows/alert.yaml", {PluginRegistry::global(), &expr::TemplateCache::global()});
   return result.issues;
 }
 

@@ -279,7 +279,7 @@ tasks:
       {"availableTags",
        {{{"tag", "flow_id"}, {"values", {"broken", "hello"}}},
         {{"tag", "namespace_id"}, {"values", {"company.team"}}},
-        {{"tag", "state"}, {"values", {"FAILED", "SUCCESS"}}}}}};
+        {{"tag", "state"}, {"values", {"CANCELLED", "FAILED", "KILLED", "SUCCESS", "WARNING"}}}}}};  // at zero too
   EXPECT_EQ(get("/metrics/kestra.executor.execution.end.count"), (std::pair<int, Value>{200, ended}));
   EXPECT_EQ(get("/metrics/kestra_executor_execution_end_count_total"), (std::pair<int, Value>{200, ended}));
   EXPECT_EQ(get("/metrics/kestra.executor.execution.end.count?tag=state:FAILED&tag=namespace_id:company.team"),
@@ -287,7 +287,7 @@ tasks:
                                    {{"name", "kestra.executor.execution.end.count"},
                                     {"baseUnit", nullptr},
                                     {"measurements", {{{"statistic", "COUNT"}, {"value", 1.0}}}},
-                                    {"availableTags", {{{"tag", "flow_id"}, {"values", {"broken"}}}}}}}));
+                                    {"availableTags", {{{"tag", "flow_id"}, {"values", {"broken", "hello"}}}}}}}));
   auto [timer_status, timer] = get("/metrics/kestra.executor.execution.duration?tag=flow_id:hello");
   EXPECT_EQ(timer_status, 200);
   EXPECT_EQ(timer["baseUnit"], "seconds");
@@ -299,7 +299,7 @@ tasks:
 
   EXPECT_EQ(get("/metrics/no.such.metric"),
             (std::pair<int, Value>{404, {{"message", "No metric named 'no.such.metric'"}, {"status", 404}}}));
-  EXPECT_EQ(get("/metrics/kestra.executor.execution.end.count?tag=state:KILLED").first, 404);
+  EXPECT_EQ(get("/metrics/kestra.executor.execution.end.count?tag=state:RUNNING").first, 404);
   EXPECT_EQ(get("/metrics/kestra.executor.execution.end.count?tag=state"),
             (std::pair<int, Value>{400, {{"message", "tag 'state' is not of the form key:value"}, {"status", 400}}}));
 }

@@ -986,9 +986,9 @@ def test_corpus_if_flow_runs_the_branches_whose_inputs_are_true(engine):
 @needs_corpus
 def test_corpus_flow_using_an_unsupported_key_is_refused():
     with pytest.raises(runwatch.FlowValidationError) as info:
-        runwatch.Flow.from_file(str(CORPUS / "logs.yaml"))
+        runwatch.Flow.from_file(str(CORPUS / "sla-execution-condition.yaml"))
     assert [(i.path, i.message) for i in info.value.issues] == [
-        ("taskDefaults", "'taskDefaults' is not supported by runwatch (plugin defaults are not applied)"),
+        ("sla", "'sla' is not supported by runwatch (SLAs are not monitored)"),
     ]
 
 

@@ -93,7 +93,7 @@ def test_the_workload_ends_as_designed(explore):
 
 
 def test_executions_by_state(explore):
-    assert printed(explore, "by-state") == ["{'FAILED': 2, 'SUCCESS': 7, 'WARNING': 2}"]
+    assert printed(explore, "by-state") == ["{'CANCELLED': 0, 'FAILED': 2, 'KILLED': 0, 'SUCCESS': 7, 'WARNING': 2}"]
 
 
 def test_duration_quantiles_follow_histogram_quantile(explore):

@@ -3,6 +3,7 @@ schemas, listed, and written as the Markdown reference checked in under docs/plu
 
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -54,7 +55,7 @@ def test_the_listing_names_every_type_with_its_aliases():
     assert result.returncode == 0, result.stderr
     lines = result.stdout.splitlines()
     headers = [line for line in lines if not line.startswith("  ")]
-    assert [h.split(" (")[0] for h in headers] == ["task types", "trigger types", "condition types"]
+    assert [h.split(" (")[0] for h in headers] == ["task types", "trigger types", "condition types", "plugin packages"]
     assert "  io.kestra.plugin.core.flow.Sleep" in lines
     assert "  io.kestra.plugin.core.log.Log (also io.kestra.core.tasks.log.Log)" in lines
     assert "  io.kestra.plugin.core.trigger.Schedule (also io.kestra.core.models.triggers.types.Schedule)" in lines
@@ -153,3 +154,57 @@ def test_the_index_links_every_type_to_its_page():
             if line.startswith(f"- [") and f"]({page}#" in line:
                 anchor = line.split("#", 1)[1].rstrip(")")
                 assert f'<a id="{anchor}"></a>' in text, f"{kind} {anchor} has no section in {page}"
+
+
+def _fake_distribution(site: Path, name: str, entry_points: str, module: str = "", source: str = "") -> None:
+    """A distribution as pip leaves it (dist-info with METADATA and entry_points.txt) in `site`."""
+    info = site / f"{name}-1.0.dist-info"
+    info.mkdir(parents=True)
+    (info / "METADATA").write_text(f"Metadata-Version: 2.1\nName: {name}\nVersion: 1.0\n")
+    (info / "entry_points.txt").write_text(entry_points)
+    if module:
+        (site / f"{module}.py").write_text(source)
+
+
+def test_plugin_packages_load_and_a_broken_one_is_reported_without_stopping_the_others(tmp_path):
+    site = tmp_path / "site"
+    _fake_distribution(site, "broken-plugin", "[runwatch.plugins]\nbroken = not_a_module_anywhere\n")
+    _fake_distribution(site, "row-counter", "[runwatch.plugins]\ncounter = row_counter\n", "row_counter",
+                       "import runwatch\n\n"
+                       "@runwatch.task('io.example.rows.Count')\n"
+                       "def count(ctx, table: str) -> dict:\n"
+                       "    return {'rows': len(table)}\n")
+    env = {**os.environ, "PYTHONPATH": str(site)}
+    result = subprocess.run([sys.executable, "-m", "runwatch", "plugins"], capture_output=True, text=True,
+                            timeout=60, env=env, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert "  io.example.rows.Count [from row-counter 1.0]\n" in result.stdout
+    assert "  broken = not_a_module_anywhere (broken-plugin 1.0): failed: ModuleNotFoundError: " \
+           "No module named 'not_a_module_anywhere'\n" in result.stdout
+    assert "  counter = row_counter (row-counter 1.0): io.example.rows.Count\n" in result.stdout
+    assert "PluginLoadWarning: runwatch plugin 'broken' (not_a_module_anywhere) could not be loaded" in result.stderr
+    # The reference pages hold runwatch's own types only.
+    pages = subprocess.run([sys.executable, "-m", "runwatch", "plugins", "--markdown", "--output", "ref"],
+                           capture_output=True, text=True, timeout=60, env=env, cwd=tmp_path)
+    assert pages.returncode == 0, pages.stderr
+    assert "io.example.rows.Count" not in (tmp_path / "ref" / "tasks.md").read_text()
+
+
+def test_an_engine_can_be_made_without_loading_plugin_packages(tmp_path):
+    site = tmp_path / "site"
+    _fake_distribution(site, "row-counter", "[runwatch.plugins]\ncounter = row_counter\n", "row_counter",
+                       "import runwatch\n\n"
+                       "@runwatch.task('io.example.rows.Count')\n"
+                       "def count(ctx, table: str) -> dict:\n"
+                       "    return {'rows': len(table)}\n")
+    script = ("import runwatch\n"
+              "from runwatch import plugins\n"
+              "names = lambda: {t.name for t in plugins.plugin_types('task')}\n"
+              "runwatch.Engine(load_plugins=False).stop()\n"
+              "print('io.example.rows.Count' in names())\n"
+              "runwatch.Engine().stop()\n"
+              "print('io.example.rows.Count' in names())\n")
+    result = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=60,
+                            env={**os.environ, "PYTHONPATH": str(site)}, cwd=tmp_path)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout == "False\nTrue\n"

@@ -52,8 +52,8 @@ std::vector<std::string> documents_of(const std::string& text) {
 }
 
 // A recorded revision as Kestra shows it; only its source when it no longer loads.
-Value revision_json(const store::StoredFlow& stored) {
-  auto checked = check_flow(stored.source);
+Value revision_json(const Engine& engine, const store::StoredFlow& stored) {
+  auto checked = engine.check_flow(stored.source);
   Value out = checked.flow ? flow_json(*checked.flow)
                            : Value{{"id", stored.id}, {"namespace", stored.ns}, {"source", stored.source}};
   out["revision"] = stored.revision;
@@ -67,7 +67,7 @@ Answer validate(const Engine& engine, const Match& m) {
   Value out = Value::array();
   int index = 0;
   for (const auto& doc : documents_of(m.body.text)) {
-    auto checked = check_flow(doc);
+    auto checked = engine.check_flow(doc);
     Value entry = {{"index", index++}};
     std::vector<ValidationIssue> warnings;
     std::string errors;
@@ -94,7 +94,7 @@ void add_flow_routes(Router& router, Engine& engine) {
   ApiRoutes routes(router);
   routes.post("/flows/validate", [&engine](const Match& m) { return validate(engine, m); });
   routes.post("/flows", [&engine](const Match& m) {
-    auto checked = check_flow(m.body.text);
+    auto checked = engine.check_flow(m.body.text);
     if (!checked.flow) return invalid_flow(checked.issues);
     if (engine.flow(checked.flow->ns, checked.flow->id))
       throw HttpStatusError(422, "Flow '" + checked.flow->key() + "' already exists: update it with PUT");
@@ -111,7 +111,7 @@ void add_flow_routes(Router& router, Engine& engine) {
       return Answer::json(flow_json(*existing_flow(engine, m.param("namespace"), m.param("id"))));
     int revision = int_param(m.request, "revision", 0, 1, std::numeric_limits<int>::max());
     for (const auto& stored : engine.repository().flow_revisions(m.param("namespace"), m.param("id")))
-      if (stored.revision == revision) return Answer::json(revision_json(stored));
+      if (stored.revision == revision) return Answer::json(revision_json(engine, stored));
     throw HttpStatusError(404, "Flow '" + m.param("namespace") + "." + m.param("id") + "' has no revision " +
                                    std::to_string(revision));
   });
@@ -120,12 +120,12 @@ void add_flow_routes(Router& router, Engine& engine) {
     if (revisions.empty())
       throw HttpStatusError(404, "Flow '" + m.param("namespace") + "." + m.param("id") + "' not found");
     Value out = Value::array();
-    for (const auto& stored : revisions) out.push_back(revision_json(stored));
+    for (const auto& stored : revisions) out.push_back(revision_json(engine, stored));
     return Answer::json(out);
   });
   routes.put("/flows/{namespace}/{id}", [&engine](const Match& m) {
     existing_flow(engine, m.param("namespace"), m.param("id"));
-    auto checked = check_flow(m.body.text);
+    auto checked = engine.check_flow(m.body.text);
     if (!checked.flow) return invalid_flow(checked.issues);
     if (checked.flow->ns != m.param("namespace") || checked.flow->id != m.param("id"))
       throw HttpStatusError(422, "The flow in the body is '" + checked.flow->key() + "', not '" + m.param("namespace") +

@@ -1,8 +1,4 @@
 #include "runwatch/config/config.h"
-#include "runwatch/crypto/secret_cipher.h"
-#include "runwatch/model/json_text.h"
-#include "runwatch/model/utf8.h"
-#include "runwatch/yaml/text_guard.h"
 
 #include <arpa/inet.h>
 #include <yaml-cpp/yaml.h>
@@ -15,6 +11,12 @@
 #include <regex>
 #include <sstream>
 #include <stdexcept>
+
+#include "runwatch/crypto/secret_cipher.h"
+#include "runwatch/model/json_text.h"
+#include "runwatch/model/utf8.h"
+#include "runwatch/yaml/text_guard.h"
+#include "runwatch/yaml/yaml_node.h"
 
 extern char** environ;
 
@@ -191,8 +193,45 @@ struct KeySpec {
   std::function<void(Config&, const std::string&)> apply;
 };
 
+// Keys whose value is a document (a list of mappings), carried as its JSON text.
+bool is_document_key(const std::string& key) {
+  std::string k = kebab_key(key);
+  return k == "kestra.plugins.defaults" || k == "kestra.tasks.defaults";
+}
+
+// A list of plugin defaults, each {type, values, forced} checked as Kestra's PluginDefault.
+Value plugin_defaults_of(const std::string& text) {
+  Value list = parse_json_or_discarded(text);
+  if (!list.is_array()) throw InvalidValue("must be a list of {type, values, forced}");
+  for (size_t i = 0; i < list.size(); ++i) {
+    const Value& d = list[i];
+    std::string at = "item " + std::to_string(i + 1) + ": ";
+    if (!d.is_object()) throw InvalidValue(at + "a plugin default must be a mapping with a type and values");
+    for (auto it = d.begin(); it != d.end(); ++it)
+      if (it.key() != "type" && it.key() != "values" && it.key() != "forced")
+        throw InvalidValue(at + "unknown property '" + it.key() + "' (type, values, forced)");
+    if (!d.contains("type") || !d["type"].is_string() || d["type"].get<std::string>().empty())
+      throw InvalidValue(at + "'type' must be a type name or a prefix of type names");
+    if (!d.contains("values") || !d["values"].is_object())
+      throw InvalidValue(at + "'values' must be a mapping of property values");
+    if (d.contains("forced") && !d["forced"].is_boolean()) throw InvalidValue(at + "'forced' must be true or false");
+  }
+  return list;
+}
+
+// What /env shows of plugin defaults: their types, not their values (a webhook URL is a secret).
+Value masked_defaults(const Value& list) {
+  Value out = Value::array();
+  for (const auto& d : list)
+    out.push_back({{"type", d["type"]}, {"forced", d.value("forced", false)}, {"values", "******"}});
+  return out;
+}
+
 const std::vector<KeySpec>& scalar_keys() {
   static const std::vector<KeySpec> keys = {
+      {"kestra.tasks.defaults", [](Config& c, const std::string& t) { c.task_defaults = plugin_defaults_of(t); }},
+      {"kestra.plugins.defaults",
+       [](Config& c, const std::string& t) { c.plugin_defaults = plugin_defaults_of(t); }},
       {"kestra.metrics.prefix",
        [](Config& c, const std::string& t) {
          static const std::regex name("[a-zA-Z_:][a-zA-Z0-9_:.]*");
@@ -255,6 +294,8 @@ const std::vector<KeySpec>& scalar_keys() {
        [](Config& c, const std::string& t) { basic_auth_of(c.basic_auth).username = non_empty(t); }},
       {"endpoints.all.basic-auth.password",
        [](Config& c, const std::string& t) { basic_auth_of(c.basic_auth).password = non_empty(t); }},
+      {"runwatch.metrics.precreate-series",
+       [](Config& c, const std::string& t) { c.metrics_precreate_series = bool_of(t); }},
       {"endpoints.health.liveness.anonymous",
        [](Config& c, const std::string& t) { c.liveness_anonymous = bool_of(t); }},
       {"endpoints.health.disk-space.threshold",
@@ -335,13 +376,19 @@ class Builder {
         warnings_.push_back(issue(s, "unknown configuration key, ignored", ValidationIssue::Severity::Warning));
         return;
       }
-      config_.effective[s.key] = is_secret_key(s.key) ? Value("******") : Value(s.text);
+      config_.effective[s.key] = is_secret_key(s.key)     ? Value("******")
+                                 : is_document_key(s.key) ? masked_defaults(parse_json_or_discarded(s.text))
+                                                          : Value(s.text);
     } catch (const InvalidValue& e) {
       errors_.push_back(issue(s, repair_utf8(e.what()), ValidationIssue::Severity::Error));
     }
   }
 
   Config finish() {
+    // Kestra reads the older key's defaults first: each list is most important first.
+    Value defaults = config_.task_defaults;
+    for (auto& d : config_.plugin_defaults) defaults.push_back(d);
+    config_.plugin_defaults = std::move(defaults);
     for (auto [auth, key] : {std::pair{&config_.basic_auth, "endpoints.all.basic-auth"},
                              std::pair{&config_.api_basic_auth, "kestra.server.basic-auth"}})
       if (*auth && ((*auth)->username.empty() || (*auth)->password.empty()))
@@ -398,7 +445,13 @@ std::string joined(const std::string& prefix, const std::string& key) { return p
 void flatten_yaml(const YAML::Node& node, const std::string& prefix, const std::string& file,
                   std::vector<Setting>& out, std::vector<ValidationIssue>& errors) {
   const int line = node.Mark().line + 1, column = node.Mark().column + 1;
-  if (node.IsMap()) {
+  if (is_document_key(prefix)) {
+    try {
+      out.push_back({prefix, dump_json(to_value(node)), file, line, column});
+    } catch (const YamlValueError& e) {
+      errors.push_back({file, prefix, e.pos().line, e.pos().column, e.what(), ValidationIssue::Severity::Error});
+    }
+  } else if (node.IsMap()) {
     for (const auto& entry : node) {
       if (!entry.first.IsScalar()) {  // YAML allows `? {a: b}` as a key
         errors.push_back({file, prefix, entry.first.Mark().line + 1, entry.first.Mark().column + 1,
@@ -432,7 +485,9 @@ std::string scalar_text(const Value& v) {
 
 void flatten_value(const Value& node, const std::string& prefix, std::vector<Setting>& out,
                    std::vector<ValidationIssue>& errors) {
-  if (node.is_object()) {
+  if (is_document_key(prefix)) {
+    out.push_back({prefix, dump_json(node), kTree, 0, 0});
+  } else if (node.is_object()) {
     for (auto it = node.begin(); it != node.end(); ++it) flatten_value(it.value(), joined(prefix, it.key()), out, errors);
   } else if (node.is_array() && is_list_key(prefix)) {
     std::string text;

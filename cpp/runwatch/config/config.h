@@ -41,6 +41,8 @@ struct Config {
   std::string metrics_prefix = "kestra";
   std::map<std::string, std::string> metrics_tags;  // added to every series
   int worker_threads = 0;                           // 0: the engine's default
+  // runwatch.metrics.precreate-series: each loaded flow's counters exist at zero.
+  bool metrics_precreate_series = true;
   // kestra.repository.type, memory or sqlite; unset: the caller's default (memory for
   // Engine(), sqlite for `runwatch server`). kestra.repository.path: the SQLite file.
   std::optional<std::string> repository_type;
@@ -87,6 +89,11 @@ struct Config {
   // micronaut.server.write-idle-timeout: an answer must be written whole (read by its
   // client) within this, on both servers.
   Duration write_idle_timeout = std::chrono::seconds(60);
+  // kestra.plugins.defaults, after the older kestra.tasks.defaults: a list of {type,
+  // forced, values} that every flow gets after its own pluginDefaults. In YAML, a list; in
+  // an environment variable (KESTRA_PLUGINS_DEFAULTS), its JSON.
+  Value plugin_defaults = Value::array();
+  Value task_defaults = Value::array();  // kestra.tasks.defaults as given (already in plugin_defaults)
   // logger.levels.<logger name>: TRACE, DEBUG, INFO, WARN, ERROR or OFF.
   std::map<std::string, std::string> logger_levels;
 

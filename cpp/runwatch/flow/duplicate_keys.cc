@@ -3,7 +3,7 @@
 #include <set>
 
 #include "runwatch/flow/path.h"
-#include "runwatch/flow/yaml_node.h"
+#include "runwatch/yaml/yaml_node.h"
 
 namespace runwatch {
 namespace {

@@ -6,6 +6,7 @@
 #include "runwatch/flow/labels_parser.h"
 #include "runwatch/flow/parser.h"
 #include "runwatch/flow/path.h"
+#include "runwatch/flow/plugin_defaults.h"
 #include "runwatch/flow/suggest.h"
 #include "runwatch/model/identifier.h"
 
@@ -17,10 +18,7 @@ namespace {
 const std::map<std::string, std::string, std::less<>>& unsupported_keys() {
   static const std::map<std::string, std::string, std::less<>> keys = {
       {"listeners", "deprecated in Kestra; use a flow with a Flow trigger"},
-      {"concurrency", "executions of a flow are not limited"},
       {"outputs", "flow outputs are not computed"},
-      {"pluginDefaults", "plugin defaults are not applied"},
-      {"taskDefaults", "plugin defaults are not applied"},
       {"retry", "flow-level retry is not implemented; set retry on the tasks"},
       {"sla", "SLAs are not monitored"},
       {"afterExecution", "afterExecution tasks are not run"},
@@ -34,11 +32,14 @@ const std::map<std::string, std::string, std::less<>>& unsupported_keys() {
 // Keys Kestra accepts that describe the stored flow, not its behaviour.
 bool is_tolerated(std::string_view key) { return key == "deleted" || key == "tenantId" || key == "updated"; }
 
+// Keys read before the flow is built (apply_plugin_defaults).
+bool is_read_before(std::string_view key) { return is_plugin_defaults_key(key); }
+
 const std::vector<std::string>& known_keys() {
   static const std::vector<std::string> keys = [] {
-    std::vector<std::string> out = {"id",     "namespace", "revision", "description", "labels",  "inputs",
-                                    "variables", "tasks",  "errors",   "triggers",    "disabled", "deleted",
-                                    "tenantId",  "updated"};
+    std::vector<std::string> out = {"id",        "namespace", "revision",       "description",  "labels",     "inputs",
+                                    "variables", "tasks",     "errors",         "triggers",     "disabled",   "deleted",
+                                    "tenantId",  "updated",   "pluginDefaults", "taskDefaults", "concurrency"};
     for (const auto& [key, why] : unsupported_keys()) out.push_back(key);
     return out;
   }();
@@ -102,7 +103,7 @@ class FlowBuilder {
 
   void property(Flow& flow, const MappingEntry& entry) {
     const auto& key = entry.key;
-    if (key == "id" || key == "namespace" || is_tolerated(key)) return;
+    if (key == "id" || key == "namespace" || is_tolerated(key) || is_read_before(key)) return;
     if (key == "tasks") tasks(flow, entry);
     else if (key == "description") flow.description = optional_text(entry);
     else if (key == "revision") revision(flow, entry);
@@ -112,6 +113,8 @@ class FlowBuilder {
     else if (key == "errors") flow.errors = parser_.tasks(entry.value, "errors", entry.value_pos());
     else if (key == "triggers") triggers(flow, entry);
     else if (key == "disabled") disabled(flow, entry);
+    else if (key == "concurrency")
+      concurrency(flow, entry);
     else if (auto it = unsupported_keys().find(key); it != unsupported_keys().end())
       issues_.error(key, entry.key_pos(), "'" + key + "' is not supported by runwatch (" + it->second + ")");
     else
@@ -134,6 +137,46 @@ class FlowBuilder {
     auto value = to_value(entry.value);
     if (value.is_boolean()) flow.disabled = value.get<bool>();
     else issues_.error("disabled", entry.value_pos(), "'disabled' must be true or false, not " + describe(entry.value));
+  }
+
+  // Kestra's Concurrency: limit (an integer of at least 1, required), behavior (QUEUE by default).
+  void concurrency(Flow& flow, const MappingEntry& entry) {
+    if (!entry.value.IsMap()) {
+      issues_.error("concurrency", entry.value_pos(),
+                    "'concurrency' must be a mapping with a limit and a behavior, not " + describe(entry.value));
+      return;
+    }
+    ConcurrencyLimit limit;
+    bool has_limit = false;
+    for (const auto& field : entries_of(entry.value)) {
+      const std::string path = key_path("concurrency", field.key);
+      Value value = to_value(field.value);
+      if (field.key == "limit") {
+        has_limit = value.is_number_integer() && value.get<long long>() >= 1 && value.get<long long>() <= 1'000'000;
+        if (has_limit)
+          limit.limit = value.get<int>();
+        else
+          issues_.error(path, field.value_pos(),
+                        "'limit' must be an integer from 1 to 1000000, not " +
+                            (field.value.IsScalar() ? shortened(field.value.Scalar()) : describe(field.value)));
+      } else if (field.key == "behavior") {
+        const std::string text = scalar_text(field.value);
+        if (text == "QUEUE")
+          limit.behavior = ConcurrencyLimit::Behavior::Queue;
+        else if (text == "CANCEL")
+          limit.behavior = ConcurrencyLimit::Behavior::Cancel;
+        else if (text == "FAIL")
+          limit.behavior = ConcurrencyLimit::Behavior::Fail;
+        else
+          issues_.error(path, field.value_pos(),
+                        "'behavior' must be one of QUEUE, CANCEL, FAIL, not '" + shortened(text) + "'");
+      } else {
+        issues_.error(path, field.key_pos(), "unknown property '" + field.key + "' of 'concurrency' (limit, behavior)");
+      }
+    }
+    if (!find_entry(entries_of(entry.value), "limit"))
+      issues_.error("concurrency.limit", entry.value_pos(), "missing required property 'limit'");
+    if (has_limit) flow.concurrency = limit;
   }
 
   void triggers(Flow& flow, const MappingEntry& entry) {

@@ -3,8 +3,8 @@
 #include <vector>
 
 #include "runwatch/flow/issues.h"
-#include "runwatch/flow/yaml_node.h"
 #include "runwatch/model/flow.h"
+#include "runwatch/yaml/yaml_node.h"
 
 namespace runwatch {
 

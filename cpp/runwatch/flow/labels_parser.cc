@@ -24,15 +24,16 @@ void add(std::vector<Label>& labels, const std::string& key, const YAML::Node& v
 
 }  // namespace
 
-std::vector<Label> parse_labels(const MappingEntry& entry, IssueList& issues) {
+std::vector<Label> parse_labels(const MappingEntry& entry, IssueList& issues, const std::string& parent) {
+  const std::string base = key_path(parent, "labels");
   std::vector<Label> labels;
   const auto& node = entry.value;
   if (node.IsMap()) {
     for (const auto& label : entries_of(node))
-      add(labels, label.key, label.value, key_path("labels", label.key), label.key_pos(), issues);
+      add(labels, label.key, label.value, key_path(base, label.key), label.key_pos(), issues);
   } else if (node.IsSequence()) {
     for (size_t i = 0; i < node.size(); ++i) {
-      auto path = index_path("labels", i);
+      auto path = index_path(base, i);
       auto item = entries_of(node[i]);
       const auto* key = find_entry(item, "key");
       const auto* value = find_entry(item, "value");
@@ -43,7 +44,8 @@ std::vector<Label> parse_labels(const MappingEntry& entry, IssueList& issues) {
       add(labels, key->value.Scalar(), value->value, path, key->value_pos(), issues);
     }
   } else if (!is_null(node)) {
-    issues.error("labels", entry.value_pos(), "'labels' must be a mapping or a list of {key, value}, not " + describe(node));
+    issues.error(base, entry.value_pos(),
+                 "'labels' must be a mapping or a list of {key, value}, not " + describe(node));
   }
   return labels;
 }

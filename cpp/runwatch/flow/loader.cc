@@ -1,24 +1,24 @@
 #include "runwatch/flow/loader.h"
 
-#include <algorithm>
-#include <optional>
-#include <fstream>
-#include <sstream>
-
 #include <yaml-cpp/yaml.h>
+
+#include <algorithm>
+#include <fstream>
+#include <optional>
+#include <sstream>
 
 #include "runwatch/flow/duplicate_keys.h"
 #include "runwatch/flow/flow_parser.h"
 #include "runwatch/flow/issues.h"
+#include "runwatch/flow/plugin_defaults.h"
 #include "runwatch/flow/template_scan.h"
-#include "runwatch/flow/yaml_node.h"
 #include "runwatch/model/utf8.h"
 #include "runwatch/yaml/text_guard.h"
+#include "runwatch/yaml/yaml_node.h"
 
 namespace runwatch {
 
-FlowLoadResult load_flow(std::string_view yaml, std::string_view file, const TypeCatalog& catalog,
-                         const TemplateChecker* templates) {
+FlowLoadResult load_flow(std::string_view yaml, std::string_view file, const FlowLoadContext& context) {
   IssueList issues{std::string(file)};
   if (auto problem = check_yaml_text(yaml, "the flow")) {
     issues.error("", {problem->position.line, problem->position.column}, problem->message);
@@ -34,9 +34,10 @@ FlowLoadResult load_flow(std::string_view yaml, std::string_view file, const Typ
   report_duplicate_keys(root, issues);
   std::shared_ptr<Flow> flow;
   try {
+    apply_plugin_defaults(root, context.plugin_defaults, context.catalog, issues);
     std::optional<TemplateScan> scan;
-    if (templates) scan.emplace(*templates, yaml);
-    flow = build_flow(root, catalog, issues, scan ? &*scan : nullptr);
+    if (context.templates) scan.emplace(*context.templates, yaml);
+    flow = build_flow(root, context.catalog, issues, scan ? &*scan : nullptr);
   } catch (const YamlValueError& e) {
     issues.error("", e.pos(), e.what());
   } catch (const std::exception& e) {  // a value beyond what a check foresaw: still no crash
@@ -51,8 +52,7 @@ FlowLoadResult load_flow(std::string_view yaml, std::string_view file, const Typ
   return result;
 }
 
-FlowLoadResult load_flow_file(const std::filesystem::path& path, const TypeCatalog& catalog,
-                              const TemplateChecker* templates) {
+FlowLoadResult load_flow_file(const std::filesystem::path& path, const FlowLoadContext& context) {
   std::ifstream in(path, std::ios::binary);
   if (!in) {
     ValidationIssue issue;
@@ -62,12 +62,11 @@ FlowLoadResult load_flow_file(const std::filesystem::path& path, const TypeCatal
   }
   std::stringstream text;
   text << in.rdbuf();
-  return load_flow(text.str(), path.string(), catalog, templates);
+  return load_flow(text.str(), path.string(), context);
 }
 
-std::shared_ptr<Flow> parse_flow(std::string_view yaml, std::string_view file, const TypeCatalog& catalog,
-                                 const TemplateChecker* templates) {
-  return flow_or_throw(load_flow(yaml, file, catalog, templates));
+std::shared_ptr<Flow> parse_flow(std::string_view yaml, std::string_view file, const FlowLoadContext& context) {
+  return flow_or_throw(load_flow(yaml, file, context));
 }
 
 std::shared_ptr<Flow> flow_or_throw(FlowLoadResult result) {

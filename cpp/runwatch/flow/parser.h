@@ -2,17 +2,17 @@
 // The schema-driven part of flow loading: tasks, conditions and triggers, each checked
 // against its type's schema. Task ids are gathered so that the flow can require them to
 // be unique across every branch.
+#include <yaml-cpp/yaml.h>
+
 #include <optional>
 #include <string>
 #include <vector>
 
-#include <yaml-cpp/yaml.h>
-
 #include "runwatch/flow/issues.h"
 #include "runwatch/flow/template_scan.h"
-#include "runwatch/flow/yaml_node.h"
 #include "runwatch/model/flow.h"
 #include "runwatch/model/schema.h"
+#include "runwatch/yaml/yaml_node.h"
 
 namespace runwatch {
 

@@ -1,7 +1,7 @@
 #include "runwatch/flow/template_scan.h"
 
 #include "runwatch/flow/path.h"
-#include "runwatch/flow/yaml_node.h"
+#include "runwatch/yaml/yaml_node.h"
 
 namespace runwatch {
 namespace {

@@ -1,5 +1,6 @@
 // Trigger definitions: common properties, then the type's own.
 
+#include "runwatch/flow/labels_parser.h"
 #include "runwatch/flow/parser.h"
 #include "runwatch/flow/path.h"
 #include "runwatch/model/identifier.h"
@@ -61,6 +62,8 @@ std::optional<TriggerDef> DefinitionParser::trigger(const YAML::Node& node, cons
     if (entry.key == "id" || entry.key == "type" || entry.key == "version") continue;
     if (entry.key == "description") trigger.description = text(entry, path);
     else if (entry.key == "disabled") trigger.disabled = literal_bool(entry, path).value_or(false);
+    else if (entry.key == "labels")
+      trigger.labels = parse_labels(entry, issues_, path);
     else if (entry.key == "workerGroup") not_supported(entry, path, "worker groups are an Enterprise Edition feature of Kestra");
     else own.push_back(entry);
   }

@@ -2,10 +2,10 @@
 
 #include <algorithm>
 
-#include "runwatch/flow/yaml_node.h"
 #include "runwatch/model/state.h"
 #include "runwatch/model/time.h"
 #include "runwatch/regex/pattern.h"
+#include "runwatch/yaml/yaml_node.h"
 
 namespace runwatch {
 namespace {

@@ -21,6 +21,8 @@ struct MetricsOptions {
   bool enabled = true;                          // off: no catalog, no history (engine figures without metrics)
   Duration history_interval = std::chrono::seconds(10);
   size_t history_capacity = 360;                // samplings kept: an hour at the default interval
+  // runwatch.metrics.precreate-series: each loaded flow's counters exist at zero (flow_series.h).
+  bool precreate_flow_series = true;
 };
 
 class Metrics {

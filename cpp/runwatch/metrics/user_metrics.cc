@@ -1,10 +1,12 @@
 #include "runwatch/metrics/user_metrics.h"
 
-#include <cmath>
-
 #include <prometheus/counter.h>
 #include <prometheus/gauge.h>
 #include <prometheus/histogram.h>
+
+#include <cmath>
+
+#include "runwatch/metrics/names.h"
 
 namespace runwatch::metrics {
 
@@ -21,24 +23,26 @@ double UserGauge::value() const { return gauge_->Value(); }
 
 void UserHistogram::observe(double value) const { histogram_->Observe(value); }
 
-UserCounter user_counter(MetricRegistry& registry, const std::string& name, const Tags& tags) {
-  bool total = name.size() >= 6 && name.compare(name.size() - 6, 6, "_total") == 0;
-  auto& family = registry.counter(total ? name : name + "_total", name, tag_names_of(tags));
+UserCounter user_counter(MetricRegistry& registry, const std::string& dotted, const Tags& tags) {
+  const std::string name = exposed_name("", dotted);
+  bool total = name.ends_with("_total");
+  auto& family = registry.counter(total ? name : name + "_total", dotted, tag_names_of(tags));
   return UserCounter(family.with(tag_values_of(tags)));
 }
 
-UserGauge user_gauge(MetricRegistry& registry, const std::string& name, const Tags& tags) {
-  return UserGauge(registry.gauge(name, name, tag_names_of(tags)).with(tag_values_of(tags)));
+UserGauge user_gauge(MetricRegistry& registry, const std::string& dotted, const Tags& tags) {
+  return UserGauge(registry.gauge(exposed_name("", dotted), dotted, tag_names_of(tags)).with(tag_values_of(tags)));
 }
 
-UserHistogram user_histogram(MetricRegistry& registry, const std::string& name, const Tags& tags,
+UserHistogram user_histogram(MetricRegistry& registry, const std::string& dotted, const Tags& tags,
                              std::vector<double> buckets) {
+  const std::string name = exposed_name("", dotted);
   if (buckets.empty()) buckets = seconds_buckets();
   for (size_t i = 0; i < buckets.size(); ++i) {
     if (!std::isfinite(buckets[i]) || (i > 0 && buckets[i] <= buckets[i - 1]))
       throw MetricError("histogram '" + name + "': buckets must be finite and strictly increasing");
   }
-  auto& family = registry.histogram(name, name, tag_names_of(tags), std::move(buckets));
+  auto& family = registry.histogram(name, dotted, tag_names_of(tags), std::move(buckets));
   return UserHistogram(family.with(tag_values_of(tags)));
 }
 

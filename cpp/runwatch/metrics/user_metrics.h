@@ -1,7 +1,8 @@
 #pragma once
 // Metrics that scripts create (engine.metrics.counter / gauge / histogram in Python):
-// in the engine's registry and exposition, with its common tags. Names are used as
-// given (no prefix); a counter's name gets "_total" unless it ends with it.
+// in the engine's registry and exposition, with its common tags. Names take no prefix;
+// Kestra's dotted names are accepted, dots becoming underscores as for ctx.metric
+// ("records.read" is records_read); a counter's name gets "_total" unless it ends with it.
 #include <vector>
 
 #include "runwatch/metrics/registry.h"

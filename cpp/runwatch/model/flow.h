@@ -73,12 +73,19 @@ struct ConditionDef {
   SourcePos pos;
 };
 
+struct Label {
+  std::string key;
+  std::string value;
+  bool operator==(const Label&) const = default;
+};
+
 struct TriggerDef {
   std::string id;
   std::string type;  // canonical name
   std::string description;
   Value properties = Value::object();
   std::vector<ConditionDef> conditions;
+  std::vector<Label> labels;  // added to the executions it starts
   bool disabled = false;
   std::string path;
   SourcePos pos;
@@ -95,10 +102,12 @@ struct InputDef {
   SourcePos pos;
 };
 
-struct Label {
-  std::string key;
-  std::string value;
-  bool operator==(const Label&) const = default;
+// Kestra's flow `concurrency`: at most `limit` executions of the flow run at once (from
+// RUNNING until they end, PAUSED included); what happens to one more is the behavior.
+struct ConcurrencyLimit {
+  enum class Behavior { Queue, Cancel, Fail };
+  int limit = 1;
+  Behavior behavior = Behavior::Queue;  // QUEUED until a slot frees, CANCELLED, or FAILED
 };
 
 struct Flow {
@@ -113,6 +122,7 @@ struct Flow {
   std::vector<TaskDef> errors;
   std::vector<TriggerDef> triggers;
   bool disabled = false;
+  std::optional<ConcurrencyLimit> concurrency;
   std::string source_file;  // empty for flows given as text
   std::string source;       // the YAML text it was loaded from
 

@@ -63,6 +63,7 @@ struct TypeSchema {
   // defaults). Empty: no such rule.
   std::vector<std::string> requires_any;
   PropertiesCheck check = nullptr;  // null: no such rules
+  bool notifier = false;            // delivers notifications (and counts them in notification.*)
 
   const PropertySpec* property(std::string_view name) const {
     for (const auto& p : properties)

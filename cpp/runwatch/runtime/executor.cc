@@ -54,6 +54,7 @@ struct Executor::Live {
   std::vector<std::string> secret_inputs;
   std::string secret_inputs_error;
   bool dirty = false;
+  bool holds_slot = false;  // counted in its flow's concurrency limit
 
   TaskRun* run_of(const std::string& task_id) {
     auto it = runs.find(task_id);
@@ -211,10 +212,56 @@ Executor::Live& Executor::adopt(std::shared_ptr<const Flow> flow, Execution exec
 
 void Executor::handle(StartMessage& m) {
   auto& ref = adopt(std::move(m.flow), std::move(m.execution));
-  transition(ref, State::RUNNING);
-  metrics_.execution_started(ref.exec.ns, ref.exec.flow_id);
-  if (inputs_unreadable(ref)) return;
-  advance(ref);
+  if (admit(ref)) start_running(ref);
+}
+
+void Executor::start_running(Live& live) {
+  transition(live, State::RUNNING);
+  metrics_.execution_started(live.exec.ns, live.exec.flow_id);
+  if (inputs_unreadable(live)) return;
+  advance(live);
+}
+
+bool Executor::admit(Live& live) {
+  if (!live.flow || !live.flow->concurrency) return true;
+  const ConcurrencyLimit& limit = *live.flow->concurrency;
+  FlowSlots& slots = slots_[live.flow->key()];
+  if (slots.running < limit.limit) {
+    ++slots.running;
+    live.holds_slot = true;
+    return true;
+  }
+  const std::string reached = "the flow's concurrency limit (" + std::to_string(limit.limit) + ") is reached";
+  switch (limit.behavior) {
+    case ConcurrencyLimit::Behavior::Queue:
+      slots.queued.push_back(live.exec.id);
+      transition(live, State::QUEUED);
+      log(live, LogLevel::INFO, "Execution queued: " + reached);
+      break;
+    case ConcurrencyLimit::Behavior::Cancel:
+      log(live, LogLevel::INFO, "Execution cancelled: " + reached);
+      finish(live, State::CANCELLED);
+      break;
+    case ConcurrencyLimit::Behavior::Fail:
+      log(live, LogLevel::ERROR, "Flow is FAILED due to concurrency limit exceeded");
+      finish(live, State::FAILED);
+      break;
+  }
+  return false;
+}
+
+void Executor::release_slot(Live& live) {
+  live.holds_slot = false;
+  FlowSlots& slots = slots_[live.flow->key()];
+  --slots.running;
+  while (!slots.queued.empty() && slots.running < live.flow->concurrency->limit) {
+    auto it = live_.find(slots.queued.front());
+    slots.queued.pop_front();
+    if (it == live_.end() || it->second->exec.state.current() != State::QUEUED) continue;
+    ++slots.running;
+    it->second->holds_slot = true;
+    start_running(*it->second);
+  }
 }
 
 bool Executor::inputs_unreadable(Live& live) {
@@ -295,6 +342,11 @@ void Executor::handle(EndMessage& m) {
 
 void Executor::handle(ResumeMessage& m) {
   auto& live = adopt(std::move(m.flow), std::move(m.execution));
+  // It ran (or was admitted) before the restart: it keeps its slot.
+  if (live.flow && live.flow->concurrency) {
+    ++slots_[live.flow->key()].running;
+    live.holds_slot = true;
+  }
   if (live.exec.state.current() == State::CREATED) {
     transition(live, State::RUNNING);
     metrics_.execution_started(live.exec.ns, live.exec.flow_id);
@@ -635,6 +687,7 @@ void Executor::finish(Live& live, State state) {
   cancel_timers(live);
   transition(live, state);
   metrics_.execution_ended(live.exec.ns, live.exec.flow_id, state, clock_.now() - live.exec.state.start_date());
+  if (live.holds_slot) release_slot(live);
 }
 
 void Executor::transition(Live& live, State state) {

@@ -99,6 +99,12 @@ class Executor {
 
   using TimerKey = std::pair<TimePoint, uint64_t>;
   struct Live;
+  // The executions of a flow with a concurrency limit: how many hold a slot, and those
+  // QUEUED for one, oldest first.
+  struct FlowSlots {
+    int running = 0;
+    std::deque<std::string> queued;
+  };
 
   void post(Message message);
   void loop();
@@ -137,6 +143,13 @@ class Executor {
   void complete(Live& live, const TaskDef& task, TaskRun& run, State state);
   void finish(Live& live, State state);
   void transition(Live& live, State state);
+  // Flow concurrency: whether the execution may run now (it then holds a slot of its
+  // flow's); otherwise it is QUEUED, CANCELLED or FAILED, as the flow's behavior says.
+  bool admit(Live& live);
+  // Gives back the slot of an execution that ended, and starts the queued ones it frees.
+  void release_slot(Live& live);
+  // RUNNING, then its first tasks.
+  void start_running(Live& live);
   Value variables(const Live& live, const TaskDef& task, const TaskRun& run) const;
   // Renders an expression the executor itself needs (If, Switch, runIf).
   Value render(Live& live, const TaskDef& task, const TaskRun& run, const Value& value);
@@ -166,6 +179,7 @@ class Executor {
 
   // Executor thread only.
   std::unordered_map<std::string, std::unique_ptr<Live>> live_;
+  std::unordered_map<std::string, FlowSlots> slots_;  // by flow key (namespace.id)
   std::map<TimerKey, Timer> timers_;
   uint64_t next_timer_seq_ = 0;
   std::atomic<int> jobs_in_flight_{0};

@@ -251,7 +251,7 @@ Scheduler::Outcome Scheduler::evaluate(const Firing& firing) {
       return {false, why.empty() ? "" : "skipped the date " + date + ": " + why};
     auto inputs = render_inputs(firing, variables);
     if (state_) state_->set_last_date(std::get<0>(firing.key), std::get<1>(firing.key), std::get<2>(firing.key), firing.date);
-    submit_({firing.flow->ns, firing.flow->id, std::move(inputs), variables});
+    submit_({firing.flow->ns, firing.flow->id, std::move(inputs), variables, firing.trigger->labels});
     ++firing.counters->executions;
     firing.counters->trigger_delay_nanoseconds += nanoseconds_of(now - firing.date);
     metrics_.triggered(firing.flow->ns, firing.flow->id, now - firing.date);

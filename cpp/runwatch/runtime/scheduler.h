@@ -66,6 +66,7 @@ struct ScheduledExecution {
   std::string flow_id;
   Value inputs;   // the trigger's inputs, rendered
   Value trigger;  // trigger.date, trigger.next, trigger.previous
+  std::vector<Label> labels;  // the trigger's own
 };
 
 // The scheduler's work, per (namespace, flow, trigger), for the metrics: plain atomics

@@ -203,6 +203,7 @@ TypeSchema mail_schema(std::string name, std::string old_name, std::string descr
   s.description = std::move(description);
   s.properties = smtp_properties();
   s.properties.insert(s.properties.end(), own.begin(), own.end());
+  s.notifier = true;
   return s;
 }
 

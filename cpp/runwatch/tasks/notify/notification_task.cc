@@ -27,6 +27,7 @@ TypeSchema schema_of(const NotifierSpec& spec) {
     for (auto& property : execution_properties()) schema.properties.push_back(std::move(property));
   schema.properties.push_back(options_property());
   schema.requires_any = spec.requires_any;
+  schema.notifier = true;
   return schema;
 }
 

@@ -1,11 +1,11 @@
 #pragma once
 // Reading yaml-cpp nodes: positions, mapping entries in file order, and conversion to
 // Value with the scalar typing Kestra's YAML reader (Jackson over SnakeYAML) applies.
+#include <yaml-cpp/yaml.h>
+
 #include <string>
 #include <string_view>
 #include <vector>
-
-#include <yaml-cpp/yaml.h>
 
 #include "runwatch/model/error.h"
 #include "runwatch/model/flow.h"

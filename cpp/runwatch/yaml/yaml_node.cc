@@ -1,4 +1,4 @@
-#include "runwatch/flow/yaml_node.h"
+#include "runwatch/yaml/yaml_node.h"
 
 #include <charconv>
 #include <cmath>
@@ -44,9 +44,9 @@ std::optional<Value> plain_integer(const std::string& text, const YAML::Mark& ma
   std::int64_t magnitude = 0;
   auto [end, ec] = std::from_chars(cleaned.data(), cleaned.data() + cleaned.size(), magnitude, base);
   if (ec != std::errc() || end != cleaned.data() + cleaned.size())
-    throw YamlValueError({mark.line + 1, mark.column + 1},
-                         "the number " + (text.size() > 40 ? text.substr(0, 40) + "..." : text) +
-                             " is out of range (a 64-bit integer at most)");
+    throw YamlValueError({mark.line + 1, mark.column + 1}, "the number " +
+                                                               (text.size() > 40 ? text.substr(0, 40) + "..." : text) +
+                                                               " is out of range (a 64-bit integer at most)");
   return Value(text[0] == '-' ? -magnitude : magnitude);
 }
 
@@ -55,7 +55,8 @@ bool is_float_text(std::string_view text) {
   std::string_view rest = without_sign(text);
   size_t exponent = rest.find_first_of("eE");
   std::string_view mantissa = rest.substr(0, exponent);
-  if (exponent != std::string_view::npos && !all_of(without_sign(rest.substr(exponent + 1)), "0123456789")) return false;
+  if (exponent != std::string_view::npos && !all_of(without_sign(rest.substr(exponent + 1)), "0123456789"))
+    return false;
   if (mantissa.starts_with('.')) return all_of(mantissa.substr(1), "0123456789");
   size_t dot = mantissa.find('.');
   std::string_view whole = mantissa.substr(0, dot);
