@@ -298,3 +298,59 @@ TEST(Config, ATreeReadsLikeAFile) {
 
 }  // namespace
 }  // namespace runwatch
+
+namespace runwatch {
+namespace {
+
+TEST(ConfigPluginDefaults, BothKeysAreReadTheOlderFirstAndEnvShowsTypesOnly) {
+  Config c = load(R"(kestra:
+  plugins:
+    defaults:
+      - type: io.kestra.plugin.slack
+        forced: true
+        values:
+          url: https://hooks.slack.com/services/T/B/secret
+  tasks:
+    defaults:
+      - type: io.kestra.plugin.core.log.Log
+        values:
+          level: ERROR
+)");
+  EXPECT_EQ(c.plugin_defaults, Value({{{"type", "io.kestra.plugin.core.log.Log"}, {"values", {{"level", "ERROR"}}}},
+                                      {{"type", "io.kestra.plugin.slack"},
+                                       {"forced", true},
+                                       {"values", {{"url", "https://hooks.slack.com/services/T/B/secret"}}}}}));
+  EXPECT_EQ(c.effective["kestra.plugins.defaults"],
+            Value({{{"type", "io.kestra.plugin.slack"}, {"forced", true}, {"values", "******"}}}));
+}
+
+TEST(ConfigPluginDefaults, TheEnvironmentGivesThemAsJson) {
+  Config c = load(
+      "", {{"KESTRA_PLUGINS_DEFAULTS", R"([{"type": "io.kestra.plugin.core.log", "values": {"level": "WARN"}}])"}});
+  EXPECT_EQ(c.plugin_defaults, Value({{{"type", "io.kestra.plugin.core.log"}, {"values", {{"level", "WARN"}}}}}));
+}
+
+TEST(ConfigPluginDefaults, AMalformedDefaultIsNamedWithItsKeyAndPosition) {
+  EXPECT_EQ(errors_of([] { load("kestra:\n  plugins:\n    defaults:\n      - type: x\n        values: [1]\n"); }),
+            (std::vector<std::string>{"application.yml:4:7: error: kestra.plugins.defaults: item 1: 'values' must be a "
+                                      "mapping of property values"}));
+  EXPECT_EQ(errors_of([] { load("kestra:\n  plugins:\n    defaults:\n      - {type: x, values: {}, force: true}\n"); }),
+            (std::vector<std::string>{"application.yml:4:7: error: kestra.plugins.defaults: item 1: unknown property "
+                                      "'force' (type, values, forced)"}));
+  EXPECT_EQ(errors_of([] { load("kestra:\n  plugins:\n    defaults: {type: x}\n"); }),
+            (std::vector<std::string>{"application.yml:3:15: error: kestra.plugins.defaults: must be a list of {type, "
+                                      "values, forced}"}));
+  EXPECT_EQ(errors_of([] {
+              load("", {{"KESTRA_PLUGINS_DEFAULTS", "not json"}});
+            }),
+            (std::vector<std::string>{"environment variable KESTRA_PLUGINS_DEFAULTS: error: kestra.plugins.defaults: "
+                                      "must be a list of {type, values, forced}"}));
+}
+
+TEST(Config, PrecreatedSeriesCanBeTurnedOff) {
+  EXPECT_TRUE(load("").metrics_precreate_series);
+  EXPECT_FALSE(load("runwatch:\n  metrics:\n    precreate-series: false\n").metrics_precreate_series);
+}
+
+}  // namespace
+}  // namespace runwatch

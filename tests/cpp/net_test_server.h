@@ -69,6 +69,7 @@ struct Received {
   std::string path;
   httplib::Headers headers;
   std::string body;
+  std::string target;  // the path and query as sent
 
   std::string header(const std::string& name) const {
     auto it = headers.find(name);
@@ -81,7 +82,7 @@ class Recorder {
  public:
   void add(const httplib::Request& request) {
     std::lock_guard lock(mutex_);
-    received_.push_back({request.method, request.path, request.headers, request.body});
+    received_.push_back({request.method, request.path, request.headers, request.body, request.target});
   }
   std::vector<Received> received() const {
     std::lock_guard lock(mutex_);

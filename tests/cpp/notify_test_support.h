@@ -174,4 +174,28 @@ class NotifyTest : public ::testing::Test {
   }
 };
 
+inline const std::string kHeadlineArrow = "\xE2\x9E\x9B";
+inline const std::string kFailedLink = "https://kestra.example.com/ui/main/executions/company.team/etl/exec-failed";
+
+// With two executions of company.team.etl that ran extract then load for 1.5 s:
+// exec-failed (load failed) and exec-ok.
+class NotifyTwoExecutionsTest : public NotifyTest {
+ protected:
+  void SetUp() override {
+    using namespace std::chrono_literals;
+    NotifyTest::SetUp();
+    executions.add(make_execution("exec-failed", State::FAILED,
+                                  {{"extract", State::SUCCESS, ""}, {"load", State::FAILED, ""}}, 1500ms));
+    executions.add(make_execution("exec-ok", State::SUCCESS,
+                                  {{"extract", State::SUCCESS, ""}, {"load", State::SUCCESS, ""}}, 1500ms));
+  }
+  // Variables under which the execution links to kFailedLink.
+  static Value with_link() { return {{"kestra", {{"url", "https://kestra.example.com/"}}}}; }
+  Received last() const {
+    auto got = recorder.received();
+    if (got.empty()) throw std::logic_error("nothing was received");
+    return got.back();
+  }
+};
+
 }  // namespace runwatch::testing

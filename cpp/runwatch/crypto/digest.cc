@@ -1,6 +1,7 @@
 #include "runwatch/crypto/digest.h"
 
 #include <openssl/evp.h>
+#include <openssl/hmac.h>
 
 namespace runwatch::crypto {
 
@@ -19,6 +20,14 @@ std::string hex_digest(DigestKind kind, std::string_view data) {
     out += kHex[digest[i] & 0xF];
   }
   return out;
+}
+
+std::string hmac_sha1(std::string_view key, std::string_view data) {
+  unsigned char mac[EVP_MAX_MD_SIZE];
+  unsigned int size = 0;
+  HMAC(EVP_sha1(), key.data(), static_cast<int>(key.size()), reinterpret_cast<const unsigned char*>(data.data()),
+       data.size(), mac, &size);
+  return std::string(reinterpret_cast<const char*>(mac), size);
 }
 
 }  // namespace runwatch::crypto

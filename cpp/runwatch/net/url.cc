@@ -79,4 +79,56 @@ Url parse_url(std::string_view text) {
   return url;
 }
 
+std::string percent_encoded(std::string_view text) {
+  static constexpr char kHex[] = "0123456789ABCDEF";
+  std::string out;
+  for (unsigned char c : text) {
+    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
+      out += static_cast<char>(c);
+    } else {
+      out += '%';
+      out += kHex[c >> 4];
+      out += kHex[c & 0xF];
+    }
+  }
+  return out;
+}
+
+std::string form_decoded(std::string_view text) {
+  auto hex = [](char c) {
+    return std::isdigit(static_cast<unsigned char>(c)) ? c - '0' : (std::tolower(c) - 'a' + 10);
+  };
+  std::string out;
+  for (size_t i = 0; i < text.size(); ++i) {
+    if (text[i] == '%' && i + 2 < text.size() && std::isxdigit(static_cast<unsigned char>(text[i + 1])) &&
+        std::isxdigit(static_cast<unsigned char>(text[i + 2]))) {
+      out += static_cast<char>(hex(text[i + 1]) * 16 + hex(text[i + 2]));
+      i += 2;
+    } else {
+      out += text[i] == '+' ? ' ' : text[i];
+    }
+  }
+  return out;
+}
+
+std::string form_encoded(const FormFields& fields) {
+  std::string body;
+  for (const auto& [name, value] : fields)
+    body += (body.empty() ? "" : "&") + percent_encoded(name) + "=" + percent_encoded(value);
+  return body;
+}
+
+FormFields form_fields(std::string_view encoded) {
+  FormFields fields;
+  while (!encoded.empty()) {
+    auto pair = encoded.substr(0, encoded.find('&'));
+    encoded.remove_prefix(std::min(encoded.size(), pair.size() + 1));
+    if (pair.empty()) continue;
+    auto equals = pair.find('=');
+    fields.emplace_back(form_decoded(pair.substr(0, equals)),
+                        equals == std::string_view::npos ? "" : form_decoded(pair.substr(equals + 1)));
+  }
+  return fields;
+}
+
 }  // namespace runwatch

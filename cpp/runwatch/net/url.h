@@ -1,7 +1,10 @@
 #pragma once
-// Parsing the URLs that tasks post to: http or https, a host, a port, a target.
+// Parsing the URLs that tasks post to: http or https, a host, a port, a target; and the
+// percent-encoding of their query strings and of form bodies.
 #include <string>
 #include <string_view>
+#include <utility>
+#include <vector>
 
 #include "runwatch/model/error.h"
 
@@ -27,5 +30,17 @@ struct Url {
 // Throws UrlError naming what is wrong: no or unsupported scheme, no host, a bad port,
 // credentials in the URL, whitespace or control characters.
 Url parse_url(std::string_view text);
+
+// RFC 3986 percent-encoding: letters, digits and -._~ stay, every other byte is %XX
+// (upper-case hex), the encoding OAuth 1.0a signs and forms accept.
+std::string percent_encoded(std::string_view text);
+// Back from percent-encoding, '+' read as a space (a form's or a query's encoding).
+std::string form_decoded(std::string_view text);
+
+using FormFields = std::vector<std::pair<std::string, std::string>>;
+// application/x-www-form-urlencoded: name=value pairs, each side percent-encoded, in order.
+std::string form_encoded(const FormFields& fields);
+// The fields of a query string or a form body ("a=1&b=x%20y"), decoded, in order.
+FormFields form_fields(std::string_view encoded);
 
 }  // namespace runwatch

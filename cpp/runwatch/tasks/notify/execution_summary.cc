@@ -174,6 +174,27 @@ std::string custom_lines(const ExecutionSummary& s) {
   return text;
 }
 
+std::string linked_outcome(const ExecutionSummary& s) { return linked_headline(s) + "\n> " + outcome(s); }
+
+std::string detail_list(const ExecutionSummary& s, std::string_view separator) {
+  const std::string sep(separator);
+  return "Namespace " + s.ns + sep + "Flow ID " + s.flow_id + sep + "Execution ID " + s.execution_id + sep +
+         "Execution Status " + std::string(to_string(s.state)) + sep + "Final task ID " + s.last_task.value_or("");
+}
+
+std::string details_text(const ExecutionSummary& s, std::string_view before_task, std::string_view after_task) {
+  std::string text = "Execution " + std::string(to_string(s.state)) + "\n\nDetails:\n- ID: " + s.execution_id +
+                     "\n- Namespace: " + s.ns + "\n- Flow: " + s.flow_id +
+                     "\n- Started: " + format_instant(s.start_date) + "\n- Duration: " + format_hms(s.duration);
+  if (s.failed_task) text += "\n- " + std::string(before_task) + *s.failed_task + std::string(after_task);
+  if (s.custom_message) text += "\n\n" + *s.custom_message;
+  if (!s.custom_fields.empty()) text += "\n";
+  for (auto it = s.custom_fields.begin(); it != s.custom_fields.end(); ++it)
+    text += "\n- " + it.key() + ": " + to_text(it.value());
+  if (s.link) text += "\n\nView Execution: " + *s.link;
+  return text;
+}
+
 std::string format_hms(Duration duration) {
   using namespace std::chrono;
   auto ms = std::max<long long>(0, duration_cast<milliseconds>(duration).count());
@@ -235,7 +256,7 @@ Value attachment(const ExecutionSummary& s, FinalTaskField final_task) {
 }  // namespace
 
 Value slack_shaped_message(const ExecutionSummary& s, FinalTaskField final_task) {
-  std::string text = linked_headline(s) + "\n> " + outcome(s);
+  std::string text = linked_outcome(s);
   Value blocks = Value::array();
   if (s.custom_message) blocks.push_back(mrkdwn_section(*s.custom_message));
   Value summary = mrkdwn_section(text);

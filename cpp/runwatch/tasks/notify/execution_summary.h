@@ -60,6 +60,18 @@ std::string verdict(const ExecutionSummary& summary);
 // The custom message and fields, each on a line of its own after a line break:
 // "\nCheck the ETL\nenv: prod". Empty when there are none.
 std::string custom_lines(const ExecutionSummary& summary);
+// linked_headline, then the outcome quoted on the next line, as Slack's template writes
+// them (and Twilio's and WhatsApp's after it): "*<link|[ns] flow ➛ FAILED>*\n> Failed on ...".
+std::string linked_outcome(const ExecutionSummary& summary);
+// "Namespace ns<separator>Flow ID flow<separator>Execution ID id<separator>Execution Status
+// FAILED<separator>Final task ID load", the details Twilio's and WhatsApp's templates list.
+std::string detail_list(const ExecutionSummary& summary, std::string_view separator);
+// The text LINE's and Messenger's templates render: the state, the execution's details,
+// the failed task (between `before_task` and `after_task`, when a task failed), the custom
+// message and fields, and the link. Kestra renders their tag-only lines as blank lines
+// (its Pebble engine keeps them); runwatch leaves those out, and the link's line when
+// kestra.url is not set.
+std::string details_text(const ExecutionSummary& summary, std::string_view before_task, std::string_view after_task);
 // Kestra's humanDuration (commons-lang formatDurationHMS): "HH:mm:ss.SSS".
 std::string format_hms(Duration duration);
 // Every field by its snake_case name, plus "headline", "outcome" and "duration_text":

@@ -15,7 +15,7 @@ constexpr const char* kUrlDescription = "The Google Chat incoming webhook URL.";
 std::string summary_text(const ExecutionSummary& s) {
   std::string text = "Kestra Google notification: Namespace " + s.ns + ", Flow ID " + s.flow_id + ", Execution ID " +
                      s.execution_id + ", Execution Status " + std::string(to_string(s.state)) + ". " +
-                     linked_headline(s) + "\n> " + outcome(s);
+                     linked_outcome(s);
   if (s.custom_message) text += "\n" + *s.custom_message;
   for (auto it = s.custom_fields.begin(); it != s.custom_fields.end(); ++it)
     text += "\n*" + it.key() + "*: " + to_text(it.value());

@@ -5,6 +5,7 @@
 #include <cctype>
 
 #include "runwatch/model/utf8.h"
+#include "runwatch/net/url.h"
 #include "runwatch/tasks/core/cancelled.h"
 #include "runwatch/tasks/core/properties.h"
 #include "runwatch/tasks/notify/http_options.h"
@@ -16,26 +17,10 @@ namespace {
 
 constexpr std::size_t kBodyExcerpt = 200;
 
-std::string url_encoded(std::string_view text) {
-  static constexpr char kHex[] = "0123456789ABCDEF";
-  std::string out;
-  for (unsigned char c : text) {
-    if (std::isalnum(c) || c == '-' || c == '_' || c == '.' || c == '~') {
-      out += static_cast<char>(c);
-    } else {
-      out += '%';
-      out += kHex[c >> 4];
-      out += kHex[c & 0xF];
-    }
-  }
-  return out;
-}
-
 std::string form_body(const Value& form) {
-  std::string body;
-  for (auto it = form.begin(); it != form.end(); ++it)
-    body += (body.empty() ? "" : "&") + url_encoded(it.key()) + "=" + url_encoded(to_text(it.value()));
-  return body;
+  FormFields fields;
+  for (auto it = form.begin(); it != form.end(); ++it) fields.emplace_back(it.key(), to_text(it.value()));
+  return form_encoded(fields);
 }
 
 void set_body(HttpRequest& request, const Value& properties) {

@@ -1,5 +1,7 @@
 #include "runwatch/tasks/notify/notification_task.h"
 
+#include <algorithm>
+
 #include "runwatch/metrics/notification_metrics.h"
 #include "runwatch/model/json_text.h"
 #include "runwatch/tasks/core/cancelled.h"
@@ -55,15 +57,28 @@ class NotificationTask final : public TaskType {
 
  private:
   TaskResult post(RunContext& ctx, const Value& properties) const {
-    HttpRequest request;
-    request.method = "POST";
-    request.url = spec_.url_of ? spec_.url_of(properties) : to_text(required_property(properties, "url"));
-    request.content_type = "application/json";
-    request.body = spec_.payload ? spec_.payload(ctx, properties) : json_property(properties, "payload");
-    request.headers = option_headers(properties);
-    if (spec_.headers)
-      for (auto& header : spec_.headers(properties)) request.headers.push_back(std::move(header));
-    return deliver(ctx, spec_.receiver, properties, std::move(request));
+    std::vector<std::string> bodies;
+    if (spec_.payloads)
+      bodies = spec_.payloads(ctx, properties);
+    else
+      bodies.push_back(spec_.payload ? spec_.payload(ctx, properties) : json_property(properties, "payload"));
+    const std::string url = spec_.url_of ? spec_.url_of(properties) : to_text(required_property(properties, "url"));
+    TaskResult result;
+    for (std::size_t i = 0; i < bodies.size(); ++i) {
+      HttpRequest request;
+      request.method = "POST";
+      request.url = url;
+      request.content_type = spec_.content_type;
+      request.body = std::move(bodies[i]);
+      request.headers = option_headers(properties);
+      if (spec_.headers)
+        for (auto& header : spec_.headers(ctx, properties, request)) request.headers.push_back(std::move(header));
+      if (bodies.size() == 1) return deliver(ctx, spec_.receiver, properties, std::move(request));
+      std::string n = std::to_string(i + 1);
+      result = deliver(ctx, spec_.receiver + " (message " + n + " of " + std::to_string(bodies.size()) + ")",
+                       properties, std::move(request), ":" + n);
+    }
+    return result;
   }
 
   NotifierSpec spec_;
@@ -71,9 +86,10 @@ class NotificationTask final : public TaskType {
 
 }  // namespace
 
-TaskResult deliver(RunContext& ctx, std::string_view receiver, const Value& properties, HttpRequest request) {
+TaskResult deliver(RunContext& ctx, std::string_view receiver, const Value& properties, HttpRequest request,
+                   std::string_view key_suffix) {
   const std::string who(receiver);
-  const std::string key = idempotency_key(ctx.identity());
+  const std::string key = idempotency_key(ctx.identity()) + std::string(key_suffix);
   request.headers.emplace_back("Idempotency-Key", key);
   const HttpClientOptions options = client_options(properties);
   HttpResponse response;
@@ -156,6 +172,23 @@ PropertySpec replaced_property(std::string name, std::string_view webhook_type) 
           .type = PropertyType::String,
           .description =
               "Inherited from " + std::string(webhook_type) + ": the execution summary replaces it, as in Kestra."};
+}
+
+NotifierHeaders bearer_authorization(std::string property) {
+  return [property = std::move(property)](RunContext&, const Value& properties, const HttpRequest&) {
+    return HttpHeaders{{"Authorization", "Bearer " + to_text(required_property(properties, property))}};
+  };
+}
+
+std::string one_of(const Value& properties, std::string_view name, const std::vector<std::string>& allowed,
+                   std::string fallback) {
+  auto value = optional_string(properties, name);
+  if (!value) return fallback;
+  if (std::find(allowed.begin(), allowed.end(), *value) != allowed.end()) return *value;
+  std::string valid;
+  for (const auto& each : allowed) valid += (valid.empty() ? "" : ", ") + each;
+  throw TaskFailure("Invalid " + std::string(name) + " value '" + *value +
+                    "'. Valid values (case-sensitive): " + valid);
 }
 
 std::vector<PropertySpec> execution_properties() {

@@ -29,6 +29,17 @@ std::shared_ptr<const TaskType> make_zulip_incoming_webhook_task();
 std::shared_ptr<const TaskType> make_zulip_execution_task();
 std::shared_ptr<const TaskType> make_telegram_send_task();
 std::shared_ptr<const TaskType> make_telegram_execution_task();
+std::shared_ptr<const TaskType> make_sendgrid_mail_send_task();
+std::shared_ptr<const TaskType> make_sendgrid_mail_execution_task();
+std::shared_ptr<const TaskType> make_sentry_alert_task();
+std::shared_ptr<const TaskType> make_sentry_execution_task();
+std::shared_ptr<const TaskType> make_whatsapp_incoming_webhook_task();
+std::shared_ptr<const TaskType> make_whatsapp_execution_task();
+std::shared_ptr<const TaskType> make_line_execution_task();
+std::shared_ptr<const TaskType> make_twilio_alert_task();
+std::shared_ptr<const TaskType> make_twilio_execution_task();
+std::shared_ptr<const TaskType> make_messenger_execution_task();
+std::shared_ptr<const TaskType> make_x_execution_task();
 std::shared_ptr<const TaskType> make_http_request_task();
 
 }  // namespace runwatch

@@ -53,7 +53,7 @@ std::string execution_payload(RunContext& ctx, const Value& properties) {
   return dump_json(alert);
 }
 
-HttpHeaders authorization(const Value& properties) {
+HttpHeaders authorization(RunContext&, const Value& properties, const HttpRequest&) {
   if (auto token = optional_string(properties, "authorizationToken")) return {{"Authorization", *token}};
   return {};
 }

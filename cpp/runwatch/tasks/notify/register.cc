@@ -27,6 +27,17 @@ void register_notification_tasks(PluginRegistry& registry) {
                     make_zulip_execution_task,
                     make_telegram_send_task,
                     make_telegram_execution_task,
+                    make_sendgrid_mail_send_task,
+                    make_sendgrid_mail_execution_task,
+                    make_sentry_alert_task,
+                    make_sentry_execution_task,
+                    make_whatsapp_incoming_webhook_task,
+                    make_whatsapp_execution_task,
+                    make_line_execution_task,
+                    make_twilio_alert_task,
+                    make_twilio_execution_task,
+                    make_messenger_execution_task,
+                    make_x_execution_task,
                     make_http_request_task})
     registry.add_task(make());
 }

@@ -18,16 +18,13 @@ namespace {
 constexpr const char* kReceiver = "Telegram";
 constexpr const char* kBotApi = "https://api.telegram.org";
 
-// Kestra's ParseMode values, and the names the Bot API takes.
-constexpr std::pair<std::string_view, std::string_view> kParseModes[] = {{"HTML", "HTML"},
-                                                                         {"MARKDOWNV2", "MarkdownV2"}};
+// Kestra's ParseMode values; the Bot API spells the second MarkdownV2.
+const std::vector<std::string> kParseModes = {"HTML", "MARKDOWNV2"};
 
 std::optional<std::string> parse_mode_of(const Value& properties) {
-  auto mode = optional_string(properties, "parseMode");
-  if (!mode) return std::nullopt;
-  for (const auto& [value, api_name] : kParseModes)
-    if (*mode == value) return std::string(api_name);
-  throw TaskFailure("Invalid parseMode value '" + *mode + "'. Valid values (case-sensitive): HTML, MARKDOWNV2");
+  std::string mode = one_of(properties, "parseMode", kParseModes, "");
+  if (mode.empty()) return std::nullopt;
+  return mode == "HTML" ? mode : "MarkdownV2";
 }
 
 // TelegramBotApiService's {endpoint}/bot{token}/sendMessage, less a trailing "/" of the
@@ -101,7 +98,7 @@ std::vector<PropertySpec> bot_properties(PropertySpec payload) {
           {.name = "parseMode",
            .type = PropertyType::String,
            .description = "How Telegram formats the text: HTML or MARKDOWNV2; plain text when not set.",
-           .allowed_values = {"HTML", "MARKDOWNV2"}},
+           .allowed_values = kParseModes},
           {.name = "endpointOverride",
            .type = PropertyType::String,
            .description = "The Bot API's base URL.",
