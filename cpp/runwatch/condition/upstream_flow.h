@@ -21,7 +21,6 @@ class UpstreamFlow final : public CompiledCondition {
   // Its content in a canonical form (states and labels sorted): equal for two entries
   // that match the same executions by the same rules, whatever their order.
   std::string canonical_text() const;
-  std::optional<StateMask> states() const { return states_; }
 
  protected:
   bool test(const ConditionInput& input) const override;
