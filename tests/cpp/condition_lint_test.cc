@@ -191,6 +191,37 @@ TEST(ConditionLint, APreconditionNoExecutionTheTriggerSeesCanMeet) {
                        "    - namespace: company.team\n      flowId: a\n      states: [RUNNING]\n").empty());
 }
 
+TEST(ConditionLint, DependsOnEntriesTheTriggerNeverSees) {
+  const std::string terminal = "the terminal states by default [" + kTerminal + "]";
+  auto unseen = [&](const std::string& entry, const std::string& state) {
+    return "triggers[0]." + entry + ".states: " + entry + " waits for " + state +
+           ", which this trigger never sees: it reacts only to " + terminal + "; add " + state +
+           " to the trigger's `states`";
+  };
+  const std::string sees =
+      "an execution this trigger sees (its conditions, the default states (the terminal ones: " + kTerminal +
+      "), other flows only)";
+  EXPECT_EQ(lint("",
+                 "dependsOn:\n"
+                 "  - namespace: company.team\n    flowId: a\n    states: [RUNNING, FAILED]\n"
+                 "  - namespace: company.team\n    flowId: b\n    states: [RUNNING]\n"),
+            (std::vector<std::string>{
+                "triggers[0].dependsOn[1]: dependsOn[1] can never be met by " + sees + ": this trigger never fires",
+                unseen("dependsOn[0]", "RUNNING"), unseen("dependsOn[1]", "RUNNING")}));
+  // ANY needs one entry it can meet; AT_LEAST as many as minSatisfied.
+  const std::string entries =
+      "  - flowId: a\n    states: [RUNNING]\n  - flowId: b\n    states: [PAUSED]\n"
+      "  - flowId: c\n    states: [FAILED]\n";
+  EXPECT_EQ(lint("", "mode: ANY\ndependsOn:\n" + entries),
+            (std::vector<std::string>{unseen("dependsOn[0]", "RUNNING"), unseen("dependsOn[1]", "PAUSED")}));
+  EXPECT_EQ(lint("", "mode: AT_LEAST\nminSatisfied: 2\ndependsOn:\n" + entries),
+            (std::vector<std::string>{"triggers[0]: 1 of the 3 dependsOn entries can be met by " + sees +
+                                          ", fewer than the 2 its mode requires: this trigger never fires",
+                                      unseen("dependsOn[0]", "RUNNING"), unseen("dependsOn[1]", "PAUSED")}));
+  EXPECT_TRUE(
+      lint("", "states: [RUNNING, PAUSED, FAILED]\nmode: AT_LEAST\nminSatisfied: 2\ndependsOn:\n" + entries).empty());
+}
+
 class ConditionLintScope : public ::testing::Test {
  protected:
   // A monitoring flow; without conditions, a flow without triggers.
@@ -226,7 +257,7 @@ TEST_F(ConditionLintScope, ExecutionFlowNamingAFlowNotLoaded) {
   EXPECT_TRUE(lint_flow(*monitor).empty());  // without a scope, nothing is known of other flows
 }
 
-TEST_F(ConditionLintScope, PreconditionsNamingAFlowNotLoaded) {
+TEST_F(ConditionLintScope, PreconditionsAndDependsOnNamingAFlowNotLoaded) {
   add("cleanup", "company.system", "");
   auto monitor = load_or_fail(monitoring_flow("monitor", "company.monitoring", "",
                                               "preconditions:\n  id: both\n  flows:\n"
@@ -238,6 +269,25 @@ TEST_F(ConditionLintScope, PreconditionsNamingAFlowNotLoaded) {
                                                        "company.system.clenaup, which is not a loaded flow"});
   EXPECT_EQ(issues[0].line, 8);
   EXPECT_EQ(issues[0].column, 5);
+  // Entries without both keys name no one flow.
+  auto depending = load_or_fail(monitoring_flow("monitor", "company.monitoring", "",
+                                                "dependsOn:\n  - namespace: company.system\n    flowId: clenaup\n"
+                                                "  - flowId: clenaup\n"));
+  EXPECT_EQ(messages(lint_flow(*depending, scope)),
+            std::vector<std::string>{"triggers[0].dependsOn[0]: dependsOn names company.system.clenaup, which is not a "
+                                     "loaded flow"});
+}
+
+TEST_F(ConditionLintScope, FlowsDependingOnEachOther) {
+  auto a = load_or_fail(monitoring_flow("alert", "company.a", "", "dependsOn:\n  - namespace: company.b\n"));
+  auto b = load_or_fail(monitoring_flow("alert", "company.b", "",
+                                        "dependsOn:\n  - namespace: company.a\n    flowId: alert\n"
+                                        "  - namespace: company.c\n"));
+  scope.flows.push_back(b.get());
+  EXPECT_EQ(messages(lint_flow(*a, scope)),
+            std::vector<std::string>{"triggers[0]: flows can trigger each other in a loop: company.a.alert -> "
+                                     "company.b.alert -> company.a.alert (each one's executions fire the next one's "
+                                     "Flow trigger)"});
 }
 
 TEST_F(ConditionLintScope, FlowsWaitingForOtherFlowsDoNotTriggerEachOther) {

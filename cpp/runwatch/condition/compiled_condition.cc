@@ -96,6 +96,14 @@ Value TextTemplate::evaluate(const ConditionInput& input) const {
   return template_->evaluate(variables_of(input), functions());
 }
 
+bool is_truthy(std::string_view text) {
+  constexpr std::string_view blanks = " \t\n\r\f\v";
+  auto first = text.find_first_not_of(blanks);
+  if (first == std::string_view::npos) return false;
+  text = text.substr(first, text.find_last_not_of(blanks) - first + 1);
+  return text != "false" && text != "0" && text != "-0";
+}
+
 StateMask parse_state_names(const Value& names) {
   if (!names.is_array()) throw Error("expected a list of state names, not " + dump_json(names));
   StateMask mask = 0;

@@ -64,6 +64,9 @@ class TextTemplate {
   std::shared_ptr<const expr::Template> template_;
 };
 
+// Kestra's TruthUtils.isTruthy: false for "false", "0", "-0" and blank text, once trimmed.
+bool is_truthy(std::string_view text);
+
 // A list of state names, given as a list or as a template rendering one.
 class StateList {
  public:

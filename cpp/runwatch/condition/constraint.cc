@@ -108,6 +108,8 @@ Constraint Constraint::flow_is(std::string ns, std::string flow_id) {
   return of(std::move(box));
 }
 
+Constraint Constraint::flow_id_in(TextSet set) { return of(box_with(&ExecutionBox::flow_id, std::move(set))); }
+
 Constraint Constraint::state_in(StateMask states) {
   states &= kAllStates;
   return states == 0 ? nothing() : of(box_with(&ExecutionBox::states, states));

@@ -53,6 +53,8 @@ class Constraint {
 
   static Constraint namespace_in(TextSet set);
   static Constraint flow_is(std::string ns, std::string flow_id);
+  // Flows of this id in any namespace (Kestra 2.0's dependsOn with a flowId alone).
+  static Constraint flow_id_in(TextSet set);
   static Constraint state_in(StateMask states);
   static Constraint labels_include(std::vector<Label> labels);
 

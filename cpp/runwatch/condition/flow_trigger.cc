@@ -16,8 +16,28 @@ TypeSchema flow_trigger_schema() {
        trigger_inputs("The inputs of the started execution, templated with the triggering execution."),
        {.name = "preconditions",
         .type = T::Map,
-        .description =
-            "Flows that must all have run within a time window (id, flows, where, timeWindow, resetOnSuccess)."}});
+        .description = "Flows that must all have run within a time window (id, flows, where, timeWindow, "
+                       "resetOnSuccess); Kestra 1.x, not with the 2.0 keys."},
+       {.name = "when",
+        .type = T::String,
+        .description = "An expression over the upstream execution (flow, execution, labels, outputs, inputs); the "
+                       "trigger ignores executions for which it renders false, 0, -0 or blank (Kestra 2.0)."},
+       {.name = "dependsOn",
+        .type = T::List,
+        .description = "Upstream executions to wait for, each with an optional namespace, flowId, states, labels "
+                       "and when (Kestra 2.0); `mode` says how many must be met within `window`."},
+       {.name = "window",
+        .type = T::Map,
+        .description = "Within what time `dependsOn` must be met: deadline, from and to, lookback, or every and "
+                       "offset (one day from midnight by default), and timezone (Kestra 2.0)."},
+       {.name = "mode",
+        .type = T::String,
+        .description = "How many `dependsOn` entries must be met: ALL (the default), ANY or AT_LEAST "
+                       "`minSatisfied` (Kestra 2.0).",
+        .allowed_values = {"ALL", "ANY", "AT_LEAST"}},
+       {.name = "minSatisfied",
+        .type = T::Integer,
+        .description = "With mode AT_LEAST, how many `dependsOn` entries must be met (Kestra 2.0)."}});
   schema.check = check_flow_trigger_properties;
   return schema;
 }

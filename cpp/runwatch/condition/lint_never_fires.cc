@@ -1,8 +1,8 @@
 // Flow triggers whose conditions, states and the rule that a flow never triggers itself
 // cannot all hold for one execution: they never fire. The warning names a smallest
 // subset that cannot hold together, which is what the author has to change. A trigger
-// with preconditions also never fires when one of them can be met by no execution
-// the trigger sees.
+// with preconditions (or dependsOn) also never fires when fewer of them than its mode
+// requires (all of them by default) can be met by an execution the trigger sees.
 #include <algorithm>
 #include <functional>
 
@@ -82,13 +82,26 @@ void unreachable_preconditions(const Flow& flow, const TriggerDef& trigger, cons
     return;  // the loader reports it
   }
   if (!preconditions) return;
-  for (const auto& named : preconditions->conditions()) {
+  const auto& conditions = preconditions->conditions();
+  std::string sees = "an execution this trigger sees (its conditions, " + states_name(trigger) + ", other flows only)";
+  auto reachable = std::count_if(conditions.begin(), conditions.end(), [&](const auto& named) {
+    return !seen.intersect(named.condition->constraint()).is_empty();
+  });
+  if (preconditions->required() < conditions.size()) {
+    if (static_cast<size_t>(reachable) < preconditions->required())
+      out.push_back(lint_warning(flow, trigger.path, trigger.pos,
+                                 std::to_string(reachable) + " of the " + std::to_string(conditions.size()) +
+                                     " dependsOn entries can be met by " + sees + ", fewer than the " +
+                                     std::to_string(preconditions->required()) +
+                                     " its mode requires: this trigger never fires"));
+    return;
+  }
+  for (const auto& named : conditions) {
     if (!seen.intersect(named.condition->constraint()).is_empty()) continue;
     const auto& path = named.condition->definition().path;
-    out.push_back(lint_warning(flow, path, trigger.pos,
-                               path.substr(trigger.path.size() + 1) +
-                                   " can never be met by an execution this trigger sees (its conditions, " +
-                                   states_name(trigger) + ", other flows only): this trigger never fires"));
+    out.push_back(lint_warning(
+        flow, path, trigger.pos,
+        path.substr(trigger.path.size() + 1) + " can never be met by " + sees + ": this trigger never fires"));
   }
 }
 

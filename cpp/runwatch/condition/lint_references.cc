@@ -1,5 +1,5 @@
-// ExecutionFlow conditions and precondition flows naming a flow that is not loaded: a
-// typo, or a flow not deployed yet.
+// ExecutionFlow conditions, precondition flows and dependsOn entries naming a flow that
+// is not loaded: a typo, or a flow not deployed yet.
 #include "runwatch/condition/compiled_condition.h"
 #include "runwatch/condition/lint_support.h"
 
@@ -27,23 +27,33 @@ void check(const Flow& flow, const LintScope& scope, const std::vector<Condition
   }
 }
 
-// The `flows` of a Flow trigger's preconditions (the loader has checked their shape).
-void check_preconditions(const Flow& flow, const LintScope& scope, const TriggerDef& trigger,
-                         std::vector<ValidationIssue>& out) {
-  auto preconditions = trigger.properties.find("preconditions");
-  if (preconditions == trigger.properties.end() || !preconditions->is_object()) return;
-  auto flows = preconditions->find("flows");
-  if (flows == preconditions->end() || !flows->is_array()) return;
-  for (size_t i = 0; i < flows->size(); ++i) {
-    const auto& upstream = (*flows)[i];
+// The upstream flows of a Flow trigger listed at `key` (`preconditions.flows`, `dependsOn`)
+// that give both a namespace and a flow id (the loader has checked their shape).
+void check_upstream(const Flow& flow, const LintScope& scope, const TriggerDef& trigger, const Value& upstreams,
+                    const std::string& key, const std::string& what, std::vector<ValidationIssue>& out) {
+  if (!upstreams.is_array()) return;
+  for (size_t i = 0; i < upstreams.size(); ++i) {
+    const auto& upstream = upstreams[i];
     if (!upstream.is_object() || !upstream.contains("namespace") || !upstream.contains("flowId")) continue;
     const auto& ns = upstream["namespace"];
     const auto& id = upstream["flowId"];
     if (ns.is_string() && id.is_string() && !is_loaded(flow, scope, ns, id))
-      out.push_back(lint_warning(flow, trigger.path + ".preconditions.flows[" + std::to_string(i) + "]", trigger.pos,
-                                 "preconditions name " + ns.get<std::string>() + "." + id.get<std::string>() +
-                                     ", which is not a loaded flow"));
+      out.push_back(lint_warning(
+          flow, trigger.path + "." + key + "[" + std::to_string(i) + "]", trigger.pos,
+          what + " " + ns.get<std::string>() + "." + id.get<std::string>() + ", which is not a loaded flow"));
   }
+}
+
+void check_upstreams(const Flow& flow, const LintScope& scope, const TriggerDef& trigger,
+                     std::vector<ValidationIssue>& out) {
+  static const Value absent;
+  const auto& properties = trigger.properties;
+  auto preconditions = properties.find("preconditions");
+  if (preconditions != properties.end() && preconditions->is_object() && preconditions->contains("flows"))
+    check_upstream(flow, scope, trigger, (*preconditions)["flows"], "preconditions.flows", "preconditions name", out);
+  auto depends_on = properties.find("dependsOn");
+  check_upstream(flow, scope, trigger, depends_on == properties.end() ? absent : *depends_on, "dependsOn",
+                 "dependsOn names", out);
 }
 
 }  // namespace
@@ -52,7 +62,7 @@ std::vector<ValidationIssue> unknown_flow_references(const Flow& flow, const Lin
   std::vector<ValidationIssue> out;
   for (const auto& trigger : flow.triggers) {
     check(flow, scope, trigger.conditions, out);
-    check_preconditions(flow, scope, trigger, out);
+    check_upstreams(flow, scope, trigger, out);
   }
   return out;
 }

@@ -1,5 +1,6 @@
-// ExecutionStatus conditions that wait for a state their Flow trigger never sees: the
-// trigger only reacts to its `states` (by default the terminal ones).
+// ExecutionStatus conditions and dependsOn entries that wait for a state their Flow
+// trigger never sees: the trigger only reacts to its `states` (by default the terminal
+// ones).
 #include "runwatch/condition/compiled_condition.h"
 #include "runwatch/condition/flow_trigger.h"
 #include "runwatch/condition/lint_support.h"
@@ -23,6 +24,33 @@ void collect_statuses(const std::vector<ConditionDef>& conditions, std::vector<c
   }
 }
 
+std::string unseen_message(const std::string& waiter, StateMask unseen, StateMask seen, bool states_given) {
+  std::string message = waiter + " waits for " + state_names(unseen) +
+                        ", which this trigger never sees: it reacts only to " +
+                        (states_given ? "its states [" : "the terminal states by default [") + state_names(seen) + "]";
+  if (StateMask addable = unseen & static_cast<StateMask>(~state_bit(State::CREATED)))
+    message += "; add " + state_names(addable) + " to the trigger's `states`";
+  if (unseen & state_bit(State::CREATED)) message += "; a Flow trigger never reacts to CREATED";
+  return message;
+}
+
+// The `states` of each dependsOn entry, as given (the loader reports bad ones).
+std::vector<std::pair<size_t, StateMask>> depends_on_states(const TriggerDef& trigger) {
+  std::vector<std::pair<size_t, StateMask>> out;
+  auto entries = trigger.properties.find("dependsOn");
+  if (entries == trigger.properties.end() || !entries->is_array()) return out;
+  for (size_t i = 0; i < entries->size(); ++i) {
+    const auto& entry = (*entries)[i];
+    if (!entry.is_object() || !entry.contains("states")) continue;
+    try {
+      out.emplace_back(i, parse_state_names(entry["states"]));
+    } catch (const Error&) {
+      // the loader reports unknown states
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 std::vector<ValidationIssue> unseen_statuses(const Flow& flow) {
@@ -42,13 +70,15 @@ std::vector<ValidationIssue> unseen_statuses(const Flow& flow) {
         continue;  // the loader reports unknown states
       }
       if (unseen == 0) continue;
-      std::string message = "ExecutionStatus waits for " + state_names(unseen) +
-                            ", which this trigger never sees: it reacts only to " +
-                            (states_given ? "its states [" : "the terminal states by default [") + state_names(seen) + "]";
-      if (StateMask addable = unseen & static_cast<StateMask>(~state_bit(State::CREATED)))
-        message += "; add " + state_names(addable) + " to the trigger's `states`";
-      if (unseen & state_bit(State::CREATED)) message += "; a Flow trigger never reacts to CREATED";
-      out.push_back(lint_warning(flow, status->path + ".in", status->pos, message));
+      out.push_back(lint_warning(flow, status->path + ".in", status->pos,
+                                 unseen_message("ExecutionStatus", unseen, seen, states_given)));
+    }
+    for (const auto& [i, states] : depends_on_states(*trigger)) {
+      StateMask unseen = states & static_cast<StateMask>(~seen);
+      if (unseen == 0) continue;
+      auto entry = "dependsOn[" + std::to_string(i) + "]";
+      out.push_back(lint_warning(flow, trigger->path + "." + entry + ".states", trigger->pos,
+                                 unseen_message(entry, unseen, seen, states_given)));
     }
   }
   return out;

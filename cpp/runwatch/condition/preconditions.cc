@@ -6,6 +6,7 @@
 #include <algorithm>
 
 #include "runwatch/condition/compiled_condition.h"
+#include "runwatch/condition/upstream_flow.h"
 #include "runwatch/condition/windowed_conditions.h"
 #include "runwatch/model/json_text.h"
 #include "runwatch/regex/pattern.h"
@@ -20,36 +21,6 @@ ConditionDef named_definition(std::string_view type, std::string path) {
   return d;
 }
 
-// An execution of this namespace (and flow), in one of `states`, with these labels.
-class UpstreamFlow final : public CompiledCondition {
- public:
-  UpstreamFlow(const ConditionDef& d, std::string ns, std::optional<std::string> flow_id, std::optional<StateMask> states,
-               std::vector<Label> labels)
-      : CompiledCondition(d), ns_(std::move(ns)), flow_id_(std::move(flow_id)), states_(states), labels_(std::move(labels)) {}
-
-  Constraint constraint() const override {
-    Constraint out = flow_id_ ? Constraint::flow_is(ns_, *flow_id_) : Constraint::namespace_in(TextSet::equal_to(ns_));
-    if (states_) out = out.intersect(Constraint::state_in(*states_));
-    return labels_.empty() ? out : out.intersect(Constraint::labels_include(labels_));
-  }
-
- protected:
-  bool test(const ConditionInput& input) const override {
-    const auto& e = execution_of(input);
-    if (e.ns != ns_ || (flow_id_ && e.flow_id != *flow_id_)) return false;
-    if (states_ && !(*states_ & state_bit(e.state.current()))) return false;
-    return std::all_of(labels_.begin(), labels_.end(), [&](const Label& label) {
-      return std::find(e.labels.begin(), e.labels.end(), label) != e.labels.end();
-    });
-  }
-
- private:
-  std::string ns_;
-  std::optional<std::string> flow_id_;
-  std::optional<StateMask> states_;
-  std::vector<Label> labels_;
-};
-
 enum class FilterType { EqualTo, NotEqualTo, In, NotIn, IsTrue, IsFalse, IsNull, IsNotNull, StartsWith, EndsWith, Regex, Contains };
 
 struct Filter {
@@ -59,15 +30,6 @@ struct Filter {
   std::vector<std::string> values;
   std::shared_ptr<const regex::Pattern> regex;  // type REGEX
 };
-
-// TruthUtils.isTruthy.
-bool is_truthy(std::string_view text) {
-  constexpr std::string_view blanks = " \t\n\r\f\v";
-  auto first = text.find_first_not_of(blanks);
-  if (first == std::string_view::npos) return false;
-  text = text.substr(first, text.find_last_not_of(blanks) - first + 1);
-  return text != "false" && text != "0" && text != "-0";
-}
 
 // Kestra's FilterCondition: the filters, all (AND) or any (OR) of which must hold.
 class ExecutionFilter final : public CompiledCondition {
@@ -155,29 +117,6 @@ std::optional<Filter> read_filter(PropertyReader& reader) {
   return filter;
 }
 
-std::vector<Label> read_labels(PropertyReader& reader) {
-  const Value& labels = reader.value("labels");
-  std::vector<Label> out;
-  if (labels.is_null()) return out;
-  if (!labels.is_object()) {
-    reader.problem("labels", "'labels' must be a mapping of labels, not " + dump_json(labels));
-    return out;
-  }
-  // As Kestra compares them: String.valueOf(value).
-  for (const auto& [key, value] : labels.items()) out.push_back({key, value.is_string() ? value.get<std::string>() : dump_json(value)});
-  return out;
-}
-
-std::optional<StateMask> read_states(PropertyReader& reader) {
-  if (!reader.has("states")) return std::nullopt;
-  try {
-    return parse_state_names(reader.value("states"));
-  } catch (const Error& e) {
-    reader.problem("states", e.what());
-    return std::nullopt;
-  }
-}
-
 std::string path_in(const std::string& trigger_path, const std::string& relative) {
   return trigger_path.empty() ? relative : trigger_path + "." + relative;
 }
@@ -195,15 +134,8 @@ std::optional<WindowedConditions> read_preconditions(const Value& properties, co
   auto id = reader.identifier("id");
   std::vector<WindowedConditions::Named> named;
   reader.each_item("flows", false, [&](PropertyReader& flow, size_t) {
-    flow.allow_only({"namespace", "flowId", "states", "labels"});
-    auto ns = flow.text("namespace", true);
-    auto flow_id = flow.text("flowId");
-    auto states = read_states(flow);
-    auto labels = read_labels(flow);
-    if (!ns) return;
-    auto name = "condition_" + std::to_string(named.size() + 1);
-    named.push_back({name, std::make_unique<UpstreamFlow>(named_definition("UpstreamFlow", path_in(trigger_path, flow.path())),
-                                                          *ns, flow_id, states, std::move(labels))});
+    if (auto upstream = read_upstream_flow(flow, UpstreamKeys::Preconditions, trigger_path))
+      named.push_back({"condition_" + std::to_string(named.size() + 1), std::move(upstream)});
   });
   reader.each_item("where", false, [&](PropertyReader& where, size_t) {
     where.allow_only({"id", "operand", "filters"});

@@ -1,7 +1,7 @@
 #pragma once
-// The time window of Kestra's Flow trigger preconditions and MultipleCondition
-// (io.kestra.core.models.triggers.TimeWindow): the stretch of time within which every
-// named condition must have been met.
+// The time window of Kestra's Flow trigger preconditions, dependsOn and MultipleCondition
+// (io.kestra.core.models.triggers.TimeWindow, which 2.0's Window converts to): the
+// stretch of time within which the named conditions must have been met.
 #include <memory>
 #include <optional>
 
@@ -26,13 +26,17 @@ class TimeWindow {
   TimeWindow();
   // Reads a `timeWindow` mapping, reporting each problem to the reader.
   static TimeWindow read(PropertyReader& reader);
+  // Reads a Kestra 2.0 `window` mapping: `deadline`, `from` and `to`, `lookback`, or
+  // `every` and `offset` (a DURATION_WINDOW, one day by default), and `timezone`.
+  static TimeWindow read_window(PropertyReader& reader);
 
   Type type() const { return type_; }
   Duration window() const { return window_; }
   // The window holding `now`: for DURATION_WINDOW the one that starts at midnight plus
   // `windowAdvance` plus a whole number of windows; for the daily types today's, none
-  // outside its hours; for SLIDING_WINDOW the `window` that ends at now. Days are those
-  // of `timezone` (UTC when not set).
+  // outside its hours; for SLIDING_WINDOW the `window` that ends at now (what Kestra
+  // documents; its code opens [first event, first event + window] instead). Days are
+  // those of `timezone` (UTC when not set).
   std::optional<WindowBounds> bounds(TimePoint now) const;
 
  private:

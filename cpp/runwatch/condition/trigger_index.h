@@ -12,7 +12,8 @@
 //   suffix trie      boxes with a namespace suffix, walked from the end
 //   by state         the rest (status-only, labels-only, negations): one list per
 //                    state, so an event scans only those that accept its state
-// (An exact flow id comes with an exact namespace from every condition there is.)
+// (A flow id without a namespace, as a 2.0 `dependsOn` entry may give, falls to the
+// by-state lists: rare enough not to deserve a list of its own.)
 //
 // Thread safety: const members may run concurrently with each other, never with add or
 // remove; the engine rebuilds or locks around changes.

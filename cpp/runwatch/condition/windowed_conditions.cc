@@ -5,8 +5,24 @@
 namespace runwatch {
 
 WindowedConditions::WindowedConditions(std::string id, std::vector<Named> conditions, TimeWindow window,
-                                       bool reset_on_success)
-    : id_(std::move(id)), conditions_(std::move(conditions)), window_(window), reset_on_success_(reset_on_success) {}
+                                       bool reset_on_success, Quorum quorum)
+    : id_(std::move(id)),
+      conditions_(std::move(conditions)),
+      window_(window),
+      reset_on_success_(reset_on_success),
+      quorum_(quorum) {}
+
+size_t WindowedConditions::required() const {
+  switch (quorum_.mode) {
+    case Quorum::Mode::Any:
+      return 1;
+    case Quorum::Mode::AtLeast:
+      return quorum_.min_satisfied;
+    case Quorum::Mode::All:
+      break;
+  }
+  return conditions_.size();
+}
 
 Constraint WindowedConditions::constraint() const {
   Constraint out = Constraint::nothing();
@@ -20,18 +36,21 @@ WindowUpdate WindowedConditions::update(const std::optional<WindowState>& stored
   auto bounds = window_.bounds(now);
   if (!bounds) return out;
   WindowState state{*bounds, {}};
-  if (stored && window_.type() == TimeWindow::Type::SlidingWindow) {
-    for (const auto& [name, at] : stored->met)
-      if (at >= bounds->start) state.met.emplace(name, at);
-  } else if (stored && stored->bounds == *bounds) {
-    state.met = stored->met;
+  bool sliding = window_.type() == TimeWindow::Type::SlidingWindow;
+  if (stored && (sliding || stored->bounds == *bounds)) {
+    // Only the conditions the trigger still has count: an edited dependsOn entry has a
+    // new name.
+    for (const auto& named : conditions_)
+      if (auto met = stored->met.find(named.name);
+          met != stored->met.end() && (!sliding || met->second >= bounds->start))
+        state.met.emplace(met->first, met->second);
   }
   for (const auto& named : conditions_) {
     if (!named.condition->matches(input, why)) continue;
     state.met[named.name] = now;
     out.met_any = true;
   }
-  out.complete = state.met.size() == conditions_.size();
+  out.complete = state.met.size() >= required();
   if (!state.met.empty()) out.state = std::move(state);
   return out;
 }
@@ -89,12 +108,14 @@ WindowedConditions multiple_condition_of(const ConditionDef& definition) {
 std::vector<PropertyProblem> check_flow_trigger_properties(const Value& properties) {
   std::vector<PropertyProblem> problems;
   read_preconditions(properties, "", problems);
+  read_depends_on(properties, "", "", problems);
   return problems;
 }
 
 std::optional<WindowedConditions> preconditions_of(const TriggerDef& trigger) {
   std::vector<PropertyProblem> problems;
   auto out = read_preconditions(trigger.properties, trigger.path, problems);
+  if (!out) out = read_depends_on(trigger.properties, trigger.id, trigger.path, problems);
   if (!problems.empty()) throw_problems(trigger.path, problems);
   return out;
 }

@@ -28,6 +28,33 @@ const std::vector<PropertySpec>& common_trigger_properties() {
   return specs;
 }
 
+std::string key_at(const MappingEntry& entry) {
+  auto pos = entry.key_pos();
+  return "`" + entry.key + "` (line " + std::to_string(pos.line) + ", column " + std::to_string(pos.column) + ")";
+}
+
+// Kestra 2.0 replaced a trigger's `conditions` and `preconditions` with `when` and
+// `dependsOn`; one trigger never mixes the two (Kestra 2.0 refuses the old keys, its
+// intermediate builds ANDed them).
+void refuse_mixed_generations(const TypeSchema& schema, const std::vector<MappingEntry>& entries,
+                              const std::string& path, IssueList& issues) {
+  if (!schema.property("dependsOn")) return;
+  const MappingEntry* old = nullptr;
+  const MappingEntry* current = nullptr;
+  for (const auto& entry : entries) {
+    bool is_old = entry.key == "conditions" || entry.key == "preconditions";
+    bool is_current = entry.key == "dependsOn" || entry.key == "window" || entry.key == "mode" ||
+                      entry.key == "minSatisfied" || entry.key == "when";
+    if (is_old && !old) old = &entry;
+    if (is_current && !current) current = &entry;
+  }
+  if (old && current)
+    issues.error(key_path(path, current->key), current->key_pos(),
+                 key_at(*current) + " is a Kestra 2.0 key and " + key_at(*old) +
+                     " a 1.x one: a trigger takes one or the other (2.0 replaces `conditions` with `when` and "
+                     "`preconditions` with `dependsOn`, `window` and `mode`)");
+}
+
 TypeSchema with_common_properties(const TypeSchema& schema) {
   TypeSchema out = schema;
   for (const auto& spec : common_trigger_properties())
@@ -68,6 +95,7 @@ std::optional<TriggerDef> DefinitionParser::trigger(const YAML::Node& node, cons
     else own.push_back(entry);
   }
   if (!schema) return trigger;
+  refuse_mixed_generations(*schema, entries, path, issues_);
   auto parsed = properties(with_common_properties(*schema), own, path, pos);
   check(*schema, parsed.values, node, path);
   trigger.type = schema->name;

@@ -4,7 +4,9 @@
 #include <map>
 #include <mutex>
 
+#include "runwatch/condition/compiled_condition.h"
 #include "runwatch/logging/loggers.h"
+#include "runwatch/model/json_text.h"
 
 namespace runwatch {
 namespace {
@@ -34,20 +36,42 @@ std::string warning_of(const TriggerDef& trigger, const Flow& flow, const std::s
 struct FlowTriggers::Entry {
   std::shared_ptr<const Flow> flow;
   const TriggerDef* trigger;
+  std::optional<TextTemplate> when;         // Kestra 2.0's guard, before any window counts the event
   ConditionSet conditions;                  // those about the event alone
-  std::vector<WindowedConditions> windows;  // its MultipleConditions, then its preconditions
+  std::vector<WindowedConditions> windows;  // its MultipleConditions, then its preconditions or dependsOn
   StateMask states;
   Constraint constraint;  // the events it can fire on
 
   Entry(std::shared_ptr<const Flow> f, const TriggerDef& t)
       : flow(std::move(f)),
         trigger(&t),
+        when(when_of(t)),
         conditions(event_conditions(t)),
         windows(windows_of(t)),
         states(flow_trigger_states(t)),
         constraint(constraint_of(*flow, t, conditions, windows)) {}
 
+  // Whether `when` holds for the event; one that cannot be rendered does not, as in Kestra.
+  bool admits(const ConditionInput& input, std::vector<std::string>* warnings) const {
+    if (!when) return true;
+    try {
+      return is_truthy(when->render(input));
+    } catch (const std::exception& e) {
+      if (warnings)
+        warnings->push_back(warning_of(*trigger, *flow, "`when` cannot be rendered: " + std::string(e.what())));
+      return false;
+    }
+  }
+
  private:
+  static std::optional<TextTemplate> when_of(const TriggerDef& trigger) {
+    auto when = trigger.properties.find("when");
+    if (when == trigger.properties.end() || when->is_null()) return std::nullopt;
+    ConditionDef definition;
+    definition.type = trigger.type;
+    definition.path = trigger.path;
+    return TextTemplate(definition, "when", when->is_string() ? when->get<std::string>() : dump_json(*when));
+  }
   static Constraint constraint_of(const Flow& flow, const TriggerDef& trigger, const ConditionSet& conditions,
                                   const std::vector<WindowedConditions>& windows) {
     Constraint out = flow_trigger_constraint(flow, trigger, conditions);
@@ -166,6 +190,7 @@ std::vector<FlowTriggerMatch> FlowTriggers::evaluate(const Execution& execution,
     if (!(entry.states & state_bit(state))) continue;
     if (variables.is_null()) variables = event_variables(execution, trigger);
     ConditionInput input{&execution, execution.state.history().back().date, &variables};
+    if (!entry.admits(input, warnings)) continue;
     std::string why;
     if (!entry.conditions.matches(input, &why)) {
       if (!why.empty() && warnings) warnings->push_back(warning_of(*entry.trigger, *entry.flow, why));

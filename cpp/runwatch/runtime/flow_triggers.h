@@ -1,8 +1,9 @@
 #pragma once
 // The Flow triggers of the loaded flows: which monitoring flows an execution's state
 // change starts. An index over the conditions' constraints hands each event only the
-// triggers that can match it; their conditions then decide, and for a trigger with
-// preconditions or MultipleConditions, its time windows (kept in a WindowStore).
+// triggers that can match it; its `when` and conditions then decide, and for a trigger
+// with preconditions, dependsOn or MultipleConditions, its time windows (kept in a
+// WindowStore).
 #include <memory>
 #include <shared_mutex>
 #include <string>
