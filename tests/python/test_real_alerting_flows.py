@@ -3,7 +3,8 @@ plugin examples and Kestra's own test flows, each with its source on its first l
 new user copies them: every one loads unless it needs something runwatch lacks, refused
 for exactly that; and every one that alerts from its own run (an errors branch, or a
 notifier among its tasks) delivers to a local sink, its URLs redirected by forced
-server-side plugin defaults, as an operator would point a staging server elsewhere."""
+server-side plugin defaults, as an operator would point a staging server elsewhere; and
+every monitor (a Flow trigger) alerts the sink when an execution it watches fails."""
 
 from __future__ import annotations
 
@@ -157,3 +158,85 @@ def test_a_self_alerting_flow_delivers_to_a_local_sink(path: Path) -> None:
         received = sink.wait_for(len(runs))
         assert sorted(r.path for r in received) == sorted("/" + t.type for t in notifiers if t.id in
                                                           {run.task_id for run in runs})
+
+
+def _monitors() -> list[Path]:
+    """The flows that load and alert from a Flow trigger through HTTP notifiers."""
+    chosen = []
+    for path in flow_files():
+        if runwatch.validate(path).errors:
+            continue
+        flow = runwatch.Flow.from_file(path)
+        every = _all_tasks(flow.tasks) + _all_tasks(flow.errors)
+        other_channel = any(".email." in t.type or "telegram" in t.type for t in every)
+        if _notifiers(flow) and any(t.type == "io.kestra.plugin.core.trigger.Flow" for t in flow.triggers) \
+                and not other_channel:
+            chosen.append(path)
+    return chosen
+
+
+# Monitors that no plain FAILED execution fires, and why: what each waits for.
+NOT_ON_A_PLAIN_FAILURE = {
+    "blueprints-flow-condition-hasretryattempt": "waits for a task run that was retried (HasRetryAttempt)",
+    "blueprints-line-sla-duration-alert": "waits for SUCCESS, WARNING or CANCELLED executions labelled sla: miss",
+    "docs-alerting-failure_alert_slack":
+        "its `when` reads trigger.executionStatus, which is no variable (in Kestra either): it never fires",
+    "docs-monitoring-bad_example": "Kestra's docs' example of conditions that contradict each other",
+}
+
+
+def test_the_monitors_no_plain_failure_fires_are_exactly_the_listed_ones() -> None:
+    fired = set()
+    for path in _monitors():
+        with runwatch.Engine() as engine:
+            engine.add_flow(path.read_text(), str(path))
+            try:
+                _source_that_fires(engine, path)
+                fired.add(path.stem)
+            except AssertionError:
+                pass
+    assert {p.stem for p in _monitors()} - fired == set(NOT_ON_A_PLAIN_FAILURE)
+
+
+def _source_that_fires(engine: runwatch.Engine, path: Path) -> tuple[str, str, dict[str, str]]:
+    """A (namespace, flow id, labels) whose FAILED execution fires the monitor: tried among
+    the namespaces, flow ids and labels its own text names, by the engine's dry run."""
+    text = path.read_text()
+    names = set(re.findall(r"namespace:\s*[\"']?([a-z0-9][a-z0-9._-]*)", text)) | {"company.team"}
+    namespaces = names | {n + ".etl" for n in names}
+    flow_ids = set(re.findall(r"flowId:\s*[\"']?([A-Za-z0-9][A-Za-z0-9._-]*)", text)) | {"etl"}
+    labels = [{}] + [dict([pair]) for pair in re.findall(r"^\s+(\w+):\s*(\w+)\s*$", text)]
+    monitor = runwatch.Flow.from_file(path)
+    for namespace in sorted(namespaces):
+        for flow_id in sorted(flow_ids):
+            for tags in labels:
+                if any(m.flow_id == monitor.id and m.namespace == monitor.namespace
+                       for m in engine.matching_triggers(namespace, flow_id, "FAILED", tags)):
+                    return namespace, flow_id, tags
+    raise AssertionError(f"no FAILED execution named in {path.name} fires it")
+
+
+@pytest.mark.parametrize("path", [p for p in _monitors() if p.stem not in NOT_ON_A_PLAIN_FAILURE],
+                         ids=lambda p: p.stem)
+def test_a_monitoring_flow_alerts_on_a_failed_execution_it_watches(path: Path) -> None:
+    monitor = runwatch.Flow.from_file(path)
+    notifiers = _notifiers(monitor)
+    with WebhookRecorder() as sink:
+        config = {"kestra": {"url": "http://kestra.example:8080", "plugins": {"defaults": [
+            {"type": name, "forced": True, "values": {"url": sink.url_for(name)}}
+            for name in sorted({t.type for t in notifiers})]}}}
+        secrets = {name: "redacted" for name in re.findall(r"secret\('([A-Za-z0-9_]+)'\)", path.read_text())}
+        with runwatch.Engine(config=config, secrets=secrets) as engine:
+            engine.add_flow(path.read_text(), str(path))
+            namespace, flow_id, labels = _source_that_fires(engine, path)
+            label_lines = "".join(f"\n  {k}: {v}" for k, v in labels.items())
+            engine.add_flow(f"id: {flow_id}\nnamespace: {namespace}\nlabels:{label_lines or ' {}'}\ntasks:\n"
+                            "  - id: fail\n    type: io.kestra.plugin.core.execution.Fail\n")
+            source = engine.run(namespace, flow_id, timeout=60)
+            assert source.state == "FAILED"
+            assert engine.wait_idle(60)
+            alerts = engine.executions(namespace=monitor.namespace, flow_id=monitor.id)
+        assert [a.state for a in alerts] == ["SUCCESS"], [a.logs() for a in alerts]
+        runs = [run for run in alerts[0].task_runs if run.task_id in {t.id for t in notifiers}]
+        assert runs and [run.state for run in runs] == ["SUCCESS"] * len(runs)
+        assert len(sink.wait_for(len(runs))) == len(runs)
