@@ -238,5 +238,24 @@ pluginDefaults:
             "mapping\n");
 }
 
+TEST(FlowPluginDefaults, DeeplyNestedDefaultValuesMergeOrAreRefusedWithTheirDepth) {
+  auto nested = [](int depth) {
+    std::string value;
+    for (int i = 0; i < depth; ++i) value += "{a: ";
+    value += "1";
+    for (int i = 0; i < depth; ++i) value += "}";
+    return "id: f\nnamespace: n\ntasks:\n  - id: call\n    type: io.kestra.plugin.core.http.Request\n"
+           "    uri: http://127.0.0.1:1/\n    headers: {b: 2}\npluginDefaults:\n"
+           "  - type: io.kestra.plugin.core.http.Request\n    values:\n      headers: " +
+           value + "\n";
+  };
+  auto merged = load(nested(400));
+  ASSERT_TRUE(merged.ok()) << issues_of(merged);
+  EXPECT_EQ(properties_of(merged, 0)["headers"]["b"], 2);
+  EXPECT_TRUE(properties_of(merged, 0)["headers"]["a"].is_object());
+  EXPECT_EQ(issues_of(load(nested(100'000))),
+            "flow.yaml:11:1995: error: YAML syntax error: lists and mappings nested more than 499 levels deep\n");
+}
+
 }  // namespace
 }  // namespace runwatch

@@ -139,18 +139,28 @@ def test_the_flows_that_cannot_deliver_are_self_alerting_ones_that_load() -> Non
         assert _notifiers(runwatch.Flow.from_file(path))
 
 
+def _engine_sending_to(sink: WebhookRecorder, path: Path, notifiers: list[Any]) -> runwatch.Engine:
+    """An engine with the flow of `path` loaded, its notifiers' URLs forced to the sink by
+    server plugin defaults, and every secret the flow asks for (its URLs are overridden)."""
+    config = {"kestra": {"url": "http://kestra.example:8080", "plugins": {"defaults": [
+        {"type": name, "forced": True, "values": {"url": sink.url_for(name)}}
+        for name in sorted({t.type for t in notifiers})]}}}
+    secrets = {name: "redacted" for name in re.findall(r"secret\('([A-Za-z0-9_]+)'\)", path.read_text())}
+    engine = runwatch.Engine(config=config, secrets=secrets)
+    try:
+        engine.add_flow(path.read_text(), str(path))
+    except BaseException:
+        engine.stop()
+        raise
+    return engine
+
+
 @pytest.mark.parametrize("path", _self_alerting(), ids=lambda p: p.stem)
 def test_a_self_alerting_flow_delivers_to_a_local_sink(path: Path) -> None:
     flow = runwatch.Flow.from_file(path)
     notifiers = _notifiers(flow)
     with WebhookRecorder() as sink:
-        config = {"kestra": {"url": "http://kestra.example:8080", "plugins": {"defaults": [
-            {"type": name, "forced": True, "values": {"url": sink.url_for(name)}}
-            for name in sorted({t.type for t in notifiers})]}}}
-        # Whatever the flow asks of secret(): its URLs are overridden anyway.
-        secrets = {name: "redacted" for name in re.findall(r"secret\('([A-Za-z0-9_]+)'\)", path.read_text())}
-        with runwatch.Engine(config=config, secrets=secrets) as engine:
-            engine.add_flow(path.read_text(), str(path))
+        with _engine_sending_to(sink, path, notifiers) as engine:
             execution = engine.run(flow.namespace, flow.id, timeout=60)
         runs = [run for run in execution.task_runs if run.task_id in {t.id for t in notifiers}]
         assert runs, f"no notifier ran: {execution.state} {[(r.task_id, r.state) for r in execution.task_runs]}"
@@ -222,12 +232,7 @@ def test_a_monitoring_flow_alerts_on_a_failed_execution_it_watches(path: Path) -
     monitor = runwatch.Flow.from_file(path)
     notifiers = _notifiers(monitor)
     with WebhookRecorder() as sink:
-        config = {"kestra": {"url": "http://kestra.example:8080", "plugins": {"defaults": [
-            {"type": name, "forced": True, "values": {"url": sink.url_for(name)}}
-            for name in sorted({t.type for t in notifiers})]}}}
-        secrets = {name: "redacted" for name in re.findall(r"secret\('([A-Za-z0-9_]+)'\)", path.read_text())}
-        with runwatch.Engine(config=config, secrets=secrets) as engine:
-            engine.add_flow(path.read_text(), str(path))
+        with _engine_sending_to(sink, path, notifiers) as engine:
             namespace, flow_id, labels = _source_that_fires(engine, path)
             label_lines = "".join(f"\n  {k}: {v}" for k, v in labels.items())
             engine.add_flow(f"id: {flow_id}\nnamespace: {namespace}\nlabels:{label_lines or ' {}'}\ntasks:\n"

@@ -1,5 +1,6 @@
 #include "runwatch/flow/loader.h"
 
+#include <yaml-cpp/depthguard.h>
 #include <yaml-cpp/yaml.h>
 
 #include <algorithm>
@@ -27,6 +28,11 @@ FlowLoadResult load_flow(std::string_view yaml, std::string_view file, const Flo
   YAML::Node root;
   try {
     root = YAML::Load(std::string(yaml));
+  } catch (const YAML::DeepRecursion& e) {  // yaml-cpp's own message is "bad file"
+    issues.error(
+        "", {e.mark.line + 1, e.mark.column + 1},
+        "YAML syntax error: lists and mappings nested more than " + std::to_string(e.depth() - 1) + " levels deep");
+    return {nullptr, issues.sorted()};
   } catch (const YAML::ParserException& e) {
     issues.error("", {e.mark.line + 1, e.mark.column + 1}, "YAML syntax error: " + repair_utf8(e.msg));
     return {nullptr, issues.sorted()};

@@ -1,6 +1,8 @@
 #include "runwatch/flow/plugin_defaults.h"
 
+#include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "runwatch/flow/path.h"
@@ -35,18 +37,16 @@ bool matches(const PluginDefault& d, const std::vector<std::string>& names) {
   return false;
 }
 
-// The key node of `key` in a mapping (its mark is where the key is written).
-YAML::Node key_of(const YAML::Node& mapping, const std::string& key) {
+// The entry of `key` in a mapping, found without adding it (yaml-cpp's non-const [] would);
+// its key node's mark is where the key is written.
+struct Entry {
+  YAML::Node key;
+  YAML::Node value;
+};
+std::optional<Entry> entry_of(const YAML::Node& mapping, std::string_view key) {
   for (auto it = mapping.begin(); it != mapping.end(); ++it)
-    if (it->first.IsScalar() && it->first.Scalar() == key) return it->first;
-  return YAML::Node(key);
-}
-
-// A key's value of a mapping without adding the key (yaml-cpp's non-const [] would).
-YAML::Node value_of(const YAML::Node& mapping, const YAML::Node& key) {
-  for (auto it = mapping.begin(); it != mapping.end(); ++it)
-    if (it->first.IsScalar() && key.IsScalar() && it->first.Scalar() == key.Scalar()) return it->second;
-  return YAML::Node(YAML::NodeType::Undefined);
+    if (it->first.IsScalar() && it->first.Scalar() == key) return Entry{it->first, it->second};
+  return std::nullopt;
 }
 
 // A new mapping holding the same entries: merging into it leaves the original alone.
@@ -65,14 +65,13 @@ void merge(YAML::Node target, const YAML::Node& defaults, bool forced) {
   for (auto it = defaults.begin(); it != defaults.end(); ++it) {
     if (!it->first.IsScalar()) continue;
     const std::string key = it->first.Scalar();
-    YAML::Node existing = value_of(target, it->first);
-    if (existing.IsDefined() && existing.IsMap() && it->second.IsMap()) {
-      YAML::Node merged = shallow_copy(existing);
+    auto existing = entry_of(target, key);
+    if (existing && existing->value.IsMap() && it->second.IsMap()) {
+      YAML::Node merged = shallow_copy(existing->value);
       merge(merged, it->second, forced);
-      YAML::Node key_node = key_of(target, key);
       target.remove(key);
-      target.force_insert(key_node, merged);
-    } else if (!existing.IsDefined()) {
+      target.force_insert(existing->key, merged);
+    } else if (!existing) {
       target.force_insert(it->first, it->second);
     } else if (forced) {
       target.remove(key);
@@ -94,9 +93,9 @@ class Applier {
     if (!node.IsMap()) return;
     for (auto it = node.begin(); it != node.end(); ++it)
       if (!(top && it->first.IsScalar() && is_plugin_defaults_key(it->first.Scalar()))) apply(it->second, false);
-    YAML::Node type = value_of(node, YAML::Node("type"));
-    if (top || !type.IsDefined() || !type.IsScalar()) return;
-    auto names = names_of(type.Scalar(), catalog_);
+    auto type = entry_of(node, "type");
+    if (top || !type || !type->value.IsScalar()) return;
+    auto names = names_of(type->value.Scalar(), catalog_);
     for (const auto& d : defaults_)
       if (!d.forced && matches(d, names)) merge(node, d.values, false);
     // Forced ones go last, the most important (the flow's first) last of all.

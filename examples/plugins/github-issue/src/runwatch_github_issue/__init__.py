@@ -12,6 +12,7 @@ import runwatch
 
 TYPE = "io.kestra.plugin.github.issues.Create"
 _TIMEOUT_SECONDS = 30
+_MAX_ANSWER_BYTES = 1 << 20  # an issue's JSON is a few KiB: a larger answer is not GitHub's
 
 
 def _issue_request(url: str, repository: str, token: Optional[str], issue: dict[str, Any]) -> urllib.request.Request:
@@ -38,7 +39,10 @@ def create_issue(ctx: runwatch.TaskContext, repository: str, title: str, body: s
     request = _issue_request(url, repository, oauthToken, issue)
     try:
         with urllib.request.urlopen(request, timeout=_TIMEOUT_SECONDS) as response:
-            created = json.load(response)
+            answer = response.read(_MAX_ANSWER_BYTES + 1)
+        if len(answer) > _MAX_ANSWER_BYTES:
+            raise RuntimeError(f"GitHub's answer is larger than {_MAX_ANSWER_BYTES} bytes: not an issue")
+        created = json.loads(answer)
     except urllib.error.HTTPError as e:
         raise RuntimeError(f"GitHub refused the issue: HTTP {e.code} {e.read(500).decode(errors='replace')}") from None
     ctx.log("INFO", f"Opened issue #{created['number']} in {repository}")
