@@ -25,11 +25,14 @@ $(PY):
 	python3 -m venv $(VENV)
 	$(PY) -m pip install -q --upgrade pip
 
-# Non-isolated so the wheel's CMake build directory (build/wheel-*) is reused between runs.
-# The example plugin package goes beside it (no deps: runwatch is the one just built).
+# Non-isolated, and in the C++ tests' own build directory with their settings, so that the
+# engine's libraries are compiled once for the extension and the tests, and reused between
+# runs (a plain `pip install .` builds a Release wheel in build/wheel-* instead). The
+# example plugin package goes beside it (no deps: runwatch is the one just built).
 install: deps $(PY)
 	$(PY) -m pip install -q "scikit-build-core>=0.10" "pybind11>=2.12" "pytest>=7" "setuptools>=61" wheel
-	$(PY) -m pip install -q --no-build-isolation ".[test]"
+	CMAKE_GENERATOR="Unix Makefiles" $(PY) -m pip install -q --no-build-isolation -C build-dir=build/cpp \
+		-C cmake.build-type=RelWithDebInfo -C cmake.define.RUNWATCH_TESTS=ON -C cmake.define.RUNWATCH_BENCH=ON ".[test]"
 	$(PY) -m pip install -q --no-build-isolation --no-deps ./examples/plugins/github-issue
 
 build/cpp/Makefile: deps

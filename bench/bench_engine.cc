@@ -6,20 +6,18 @@
 // Figures only: nothing is asserted. See bench/README.md for how to run and read it.
 #include <benchmark/benchmark.h>
 
-#include <sys/resource.h>
-
 #include <chrono>
 #include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
 
+#include "process_cpu.h"
 #include "runwatch/engine.h"
 #include "runwatch/model/clock.h"
 #include "runwatch/runtime/ids.h"
 #include "runwatch/tasks/registry.h"
 #include "runwatch/tasks/run_context.h"
-
 #include "two_task_flow.h"
 
 namespace {
@@ -36,15 +34,6 @@ runwatch::EngineOptions options_with(int worker_threads) {
   runwatch::EngineOptions options;
   options.worker_threads = worker_threads;
   return options;
-}
-
-// CPU seconds of the whole process (every thread, user + system). Less sensitive than
-// wall time to other work on the machine: cpu_us_per_exec compares builds fairly.
-double process_cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
-  return s(u.ru_utime) + s(u.ru_stime);
 }
 
 // Our executions per second over Kestra's: a plain ratio (x_kestra=600 means 600 times

@@ -5,22 +5,19 @@
 //
 // Figures only: nothing is asserted. See bench/README.md.
 #include <benchmark/benchmark.h>
-
-#include <sys/resource.h>
+#include <prometheus/counter.h>
+#include <prometheus/metric_family.h>
+#include <prometheus/text_serializer.h>
 
 #include <chrono>
 #include <memory>
 #include <string>
 
-#include <prometheus/counter.h>
-#include <prometheus/metric_family.h>
-#include <prometheus/text_serializer.h>
-
+#include "process_cpu.h"
 #include "runwatch/engine.h"
 #include "runwatch/metrics/catalog.h"
 #include "runwatch/metrics/registry.h"
 #include "runwatch/metrics/text_parser.h"
-
 #include "two_task_flow.h"
 
 namespace {
@@ -88,13 +85,6 @@ void BM_Parse_100k(benchmark::State& state) {
   per_series(state);
 }
 BENCHMARK(BM_Parse_100k)->Unit(benchmark::kMillisecond);
-
-double process_cpu_seconds() {
-  rusage usage{};
-  getrusage(RUSAGE_SELF, &usage);
-  auto seconds = [](const timeval& t) { return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) * 1e-6; };
-  return seconds(usage.ru_utime) + seconds(usage.ru_stime);
-}
 
 // Executions per second of the 2-task flow, 4 workers, 10,000 per batch; range(0) = metrics
 // on. cpu_us_per_execution is the CPU time of every thread of the process per execution:

@@ -11,7 +11,6 @@
 // Prints VmRSS and VmHWM before and after, glibc's bytes in use, and bytes per
 // execution. Figures only.
 #include <malloc.h>
-#include <sys/resource.h>
 
 #include <chrono>
 #include <cstdio>
@@ -19,8 +18,8 @@
 #include <fstream>
 #include <string>
 
+#include "process_cpu.h"
 #include "runwatch/engine.h"
-
 #include "two_task_flow.h"
 
 namespace {
@@ -49,13 +48,6 @@ Memory read_status() {
   }
   m.heap_in_use = mallinfo2().uordblks;
   return m;
-}
-
-double process_cpu_seconds() {
-  rusage u{};
-  getrusage(RUSAGE_SELF, &u);
-  auto s = [](const timeval& t) { return static_cast<double>(t.tv_sec) + t.tv_usec / 1e6; };
-  return s(u.ru_utime) + s(u.ru_stime);
 }
 
 }  // namespace

@@ -85,7 +85,7 @@ void bind_engine(py::module_& m) {
                        std::optional<std::string> encryption_secret_key, bool require_encryption_key,
                        std::map<std::string, std::string> logger_levels, std::optional<std::string> kestra_url,
                        std::optional<std::string> environment, py::handle plugin_defaults,
-                       bool metrics_precreate_series) {
+                       bool metrics_precreate_series, bool restart_interrupted_tasks) {
              if (!(metrics_interval > 0)) throw py::value_error("metrics_interval must be > 0 seconds");
              EngineOptions options;
              options.clock = std::move(clock);
@@ -98,6 +98,7 @@ void bind_engine(py::module_& m) {
              options.metrics.precreate_flow_series = metrics_precreate_series;
              options.repository = store::open_repository(repository_type, repository_path);
              if (retention_seconds) options.retention = duration_of(*retention_seconds);
+             options.restart_interrupted_tasks = restart_interrupted_tasks;
              if (flows) options.flows = *flows;
              if (!(render_timeout_seconds > 0)) throw py::value_error("render_timeout_seconds must be > 0");
              options.render_timeout = std::chrono::duration_cast<std::chrono::steady_clock::duration>(
@@ -120,7 +121,7 @@ void bind_engine(py::module_& m) {
            py::arg("encryption_secret_key") = std::nullopt, py::arg("require_encryption_key") = false,
            py::arg("logger_levels") = std::map<std::string, std::string>{}, py::arg("kestra_url") = std::nullopt,
            py::arg("environment") = std::nullopt, py::arg("plugin_defaults") = py::none(),
-           py::arg("metrics_precreate_series") = true)
+           py::arg("metrics_precreate_series") = true, py::arg("restart_interrupted_tasks") = false)
       .def_property_readonly("recovered", &Engine::recovered)
       .def_property_readonly(
           "metrics", [](Engine& e) -> metrics::Metrics& { return e.metrics(); },
@@ -173,6 +174,14 @@ void bind_engine(py::module_& m) {
           },
           py::arg("namespace") = py::none(), py::arg("flow_id") = py::none(), py::arg("state") = py::none())
       .def("kill", &Engine::kill, py::arg("execution_id"))
+      .def(
+          "resume",
+          [](Engine& e, const std::string& id, py::object inputs) {
+            Value given = inputs.is_none() ? Value::object() : from_python(inputs);
+            py::gil_scoped_release release;
+            e.resume(id, given);
+          },
+          py::arg("execution_id"), py::arg("inputs") = py::none())
       .def(
           "matching_triggers",
           [](const Engine& e, const std::string& ns, const std::string& flow_id, const std::string& state,

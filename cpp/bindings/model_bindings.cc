@@ -137,6 +137,8 @@ void bind_execution(py::module_& m) {
       .def_readonly("id", &TaskRun::id)
       .def_readonly("task_id", &TaskRun::task_id)
       .def_readonly("parent_task_run_id", &TaskRun::parent_task_run_id)
+      .def_readonly("value", &TaskRun::value)
+      .def_readonly("iteration", &TaskRun::iteration)
       .def_readonly("attempts", &TaskRun::attempts)
       .def_property_readonly("state", [](const TaskRun& r) { return std::string(to_string(r.state.current())); })
       .def_property_readonly("state_history", [](const TaskRun& r) { return history_of(r.state); })
@@ -168,6 +170,7 @@ void bind_execution(py::module_& m) {
       .def_property_readonly("outputs", [](const Execution& e) { return to_python(e.outputs()); })
       .def_property_readonly("labels", [](const Execution& e) { return labels_of(e.labels); })
       .def_property_readonly("trigger", [](const Execution& e) { return to_python(e.trigger); })
+      .def_property_readonly("flow_outputs", [](const Execution& e) { return to_python(e.flow_outputs); })
       .def("__repr__", [](const Execution& e) {
         return "<Execution " + e.id + " " + e.ns + "." + e.flow_id + " " + std::string(to_string(e.state.current())) + ">";
       });

@@ -39,6 +39,7 @@ void bind_server(py::module_& m) {
       .def_property_readonly(
           "termination_grace_period",
           [](const Config& c) { return std::chrono::duration<double>(c.termination_grace_period).count(); })
+      .def_readonly("worker_task_restart_strategy", &Config::worker_task_restart_strategy)
       .def_property_readonly("effective", [](const Config& c) { return to_python(c.effective); })
       .def_property_readonly("warnings", [](const Config& c) { return issues_to_python(c.warnings); });
 

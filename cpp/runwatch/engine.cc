@@ -85,6 +85,7 @@ Engine::Engine(EngineOptions options)
           *clock_, flows_, secrets_,
           [this](const ScheduledExecution& e) { create(e.ns, e.flow_id, e.inputs, e.labels, e.trigger); },
           metrics_.catalog(), &schedule_state_) {
+  executor_.set_launcher(this);
   apply_logger_levels(options.logger_levels);
   if (options.retention) repository_->purge_executions(clock_->now() - *options.retention);
   restore_flows();
@@ -95,7 +96,7 @@ Engine::Engine(EngineOptions options)
   board_.set_archive(archive_.get());
   flows_changed();  // only now: what a restored schedule starts must be recorded
   if (options.flows) load_flows(*options.flows);
-  recovered_ = recover(unfinished);
+  recovered_ = recover(unfinished, options.restart_interrupted_tasks);
   if (options.retention)
     retention_ = std::make_unique<PeriodicJob>(*clock_, kRetentionPurgeInterval,
                                                [this, keep = *options.retention](TimePoint at) { purge(at - keep); });
@@ -230,7 +231,7 @@ Engine::Snapshot Engine::submit(const std::string& ns, const std::string& flow_i
   return created;
 }
 
-size_t Engine::recover(const std::vector<Snapshot>& unfinished) {
+size_t Engine::recover(const std::vector<Snapshot>& unfinished, bool restart_interrupted_tasks) {
   constexpr const char* kReason = "engine restarted while running";
   // Those that ran first: they keep their concurrency slots before a queued one asks.
   std::vector<std::pair<std::shared_ptr<const Flow>, Execution>> to_start;
@@ -239,12 +240,20 @@ size_t Engine::recover(const std::vector<Snapshot>& unfinished) {
     auto flow = flow_at_revision(execution.ns, execution.flow_id, execution.flow_revision);
     bool never_started = (execution.state.current() == State::CREATED || execution.state.current() == State::QUEUED) &&
                          execution.task_runs.empty();
+    // A task attempt the crash interrupted fails it (kestra.server.workerTaskRestartStrategy
+    // NEVER) or runs again (the other strategies); what is only state (a pause, a loop's
+    // progress, a Subflow's parent) goes on where it was.
+    bool interrupted = std::any_of(execution.task_runs.begin(), execution.task_runs.end(), [](const TaskRun& run) {
+      return !run.attempts.empty() && !is_terminal(run.attempts.back().state.current());
+    });
     // A monitoring execution (started by a Flow trigger) is an alert: delivered at least
     // once, its notifications deduplicated downstream by their Idempotency-Key.
-    bool alert = execution.trigger.is_object() && execution.trigger.contains("executionId");
+    bool alert = execution.trigger.is_object() && execution.trigger.contains("executionId") &&
+                 !execution.trigger.contains("parentTaskRunId");  // a Subflow's execution is no alert
     if (flow && never_started)
       to_start.emplace_back(std::move(flow), std::move(execution));
-    else if (flow && alert) executor_.resume(std::move(flow), std::move(execution));
+    else if (flow && (alert || !interrupted || restart_interrupted_tasks))
+      executor_.resume(std::move(flow), std::move(execution));
     else executor_.end(std::move(flow), std::move(execution), kReason);
   }
   for (auto& [flow, execution] : to_start) executor_.start(std::move(flow), std::move(execution));
@@ -399,6 +408,31 @@ Engine::Snapshot Engine::wait(const std::string& execution_id, WaitTime timeout)
 std::vector<ValidationIssue> Engine::lint() const {
   auto loaded = flows();
   return lint_flows(loaded, loaded);
+}
+
+std::string Engine::launch(const std::string& ns, const std::string& flow_id, const Value& inputs,
+                           const std::vector<Label>& labels, Value trigger) {
+  return submit(ns, flow_id, inputs, labels, std::move(trigger))->id;
+}
+
+void Engine::resume(const std::string& execution_id, const Value& inputs) {
+  auto snapshot = execution(execution_id);
+  if (!snapshot) throw NotFoundError("Execution '" + execution_id + "' not found");
+  if (snapshot->state.current() != State::PAUSED)
+    throw Error(
+        "Execution '" + execution_id + "' is not paused: it is " + std::string(to_string(snapshot->state.current())),
+        ErrorKind::Conflict);
+  auto flow = flow_at_revision(snapshot->ns, snapshot->flow_id, snapshot->flow_revision);
+  if (!flow) throw NotFoundError("The flow of execution '" + execution_id + "' is no longer known");
+  std::map<std::string, const TaskDef*> tasks;
+  for_each_task(*flow, [&](const TaskDef& t) { tasks.emplace(t.id, &t); });
+  std::map<std::string, Value> outputs_by_run;
+  for (const auto& run : snapshot->task_runs) {
+    auto task = tasks.find(run.task_id);
+    if (run.state.current() != State::PAUSED || task == tasks.end()) continue;
+    outputs_by_run[run.id] = {{"onResume", resolve_inputs(task->second->inputs, inputs, secret_cipher()).values}};
+  }
+  executor_.resume_paused(execution_id, std::move(outputs_by_run));
 }
 
 bool Engine::kill(const std::string& execution_id) {

@@ -70,6 +70,9 @@ struct EngineOptions {
   // purged from the repository and the engine at construction, then every
   // kRetentionPurgeInterval of the engine's clock.
   std::optional<Duration> retention;
+  // kestra.server.workerTaskRestartStrategy other than NEVER: a task attempt a crash
+  // interrupted runs again at start-up (side effects at least once) instead of failing.
+  bool restart_interrupted_tasks = false;
   // Flow files (a file or a folder) loaded at construction, after the flows the
   // repository holds: a file whose flow changed becomes its next revision.
   std::optional<std::filesystem::path> flows;
@@ -82,7 +85,7 @@ struct EngineOptions {
 
 inline constexpr Duration kRetentionPurgeInterval = std::chrono::hours(1);
 
-class Engine {
+class Engine : private ExecutionLauncher {
  public:
   using Snapshot = std::shared_ptr<const Execution>;
   using WaitTime = std::optional<std::chrono::steady_clock::duration>;
@@ -146,6 +149,10 @@ class Engine {
   size_t executions_in_memory() const { return board_.live_count() + board_.ended_count(); }
   // False when no such execution is running.
   bool kill(const std::string& execution_id);
+  // Resumes a PAUSED execution: each paused task run goes on with `inputs` checked against
+  // its `onResume` declarations (Pause's output `onResume`). Throws NotFoundError,
+  // InputError, or an Error of kind Conflict when the execution is not PAUSED.
+  void resume(const std::string& execution_id, const Value& inputs = Value::object());
   // Dry run: the Flow triggers that would fire for an execution of that flow reaching
   // that state, without running anything.
   std::vector<FlowTriggerMatch> matching_triggers(const std::string& ns, const std::string& flow_id, State state,
@@ -180,6 +187,9 @@ class Engine {
   metrics::Metrics& metrics() { return metrics_; }
 
  private:
+  // A Subflow's execution, started by the executor.
+  std::string launch(const std::string& ns, const std::string& flow_id, const Value& inputs,
+                     const std::vector<Label>& labels, Value trigger) override;
   const crypto::SecretCipher* secret_cipher() const { return secret_inputs_ ? &*secret_inputs_ : nullptr; }
   struct NewExecution {
     std::shared_ptr<const Flow> flow;
@@ -199,7 +209,8 @@ class Engine {
   // Null (the reason logged) when the stored source no longer loads, say a plugin is gone.
   std::shared_ptr<Flow> parse_stored_flow(const store::StoredFlow& stored) const;
   std::shared_ptr<const Flow> flow_at_revision(const std::string& ns, const std::string& id, int revision) const;
-  size_t recover(const std::vector<Snapshot>& unfinished);
+  // `restart_interrupted_tasks`: see EngineOptions.
+  size_t recover(const std::vector<Snapshot>& unfinished, bool restart_interrupted_tasks);
   // Forgets the executions that ended before the cutoff, in the engine and the repository.
   void purge(TimePoint ended_before);
   void flows_changed();

@@ -213,6 +213,7 @@ class Engine:
             environment=self.config.environment_name,
             plugin_defaults=self.config.plugin_defaults,
             metrics_precreate_series=self.config.metrics_precreate_series,
+            restart_interrupted_tasks=self.config.worker_task_restart_strategy != "NEVER",
         )
         self.clock = clock
         self.metrics = Metrics(self._core.metrics)
@@ -323,6 +324,11 @@ class Engine:
     def kill(self, execution_id: str) -> bool:
         """Stops the execution's running tasks and ends it KILLED; False if it is not running."""
         return self._core.kill(execution_id)
+
+    def resume(self, execution_id: str, inputs: Optional[Mapping[str, Any]] = None) -> None:
+        """Resumes a PAUSED execution: its Pause tasks go on, `inputs` checked against their
+        `onResume` declarations (InputError when they do not match, Error when it is not PAUSED)."""
+        self._core.resume(execution_id, dict(inputs) if inputs is not None else None)
 
     def matching_triggers(
         self, namespace: str, flow_id: str, state: str, labels: Optional[Mapping[str, str]] = None

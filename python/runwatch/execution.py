@@ -77,6 +77,11 @@ class Execution:
         return self._snapshot.outputs
 
     @property
+    def flow_outputs(self) -> dict[str, Any]:
+        """The flow's `outputs`, rendered once it succeeded (empty otherwise)."""
+        return self._snapshot.flow_outputs
+
+    @property
     def task_runs(self) -> list[_core.TaskRun]:
         return self._snapshot.task_runs
 
@@ -88,12 +93,18 @@ class Execution:
     def is_terminal(self) -> bool:
         return self.end_date is not None
 
-    def task_run(self, task_id: str) -> _core.TaskRun:
-        """The task run of `task_id`; KeyError when the task did not run."""
+    def task_run(self, task_id: str, value: Optional[str] = None) -> _core.TaskRun:
+        """The task run of `task_id` (inside a loop: the first, or the one for `value`);
+        KeyError when the task did not run."""
         for run in self._snapshot.task_runs:
-            if run.task_id == task_id:
+            if run.task_id == task_id and (value is None or run.value == value):
                 return run
-        raise KeyError(f"no task run for task {task_id!r} in execution {self.id}")
+        for_value = "" if value is None else f" for value {value!r}"
+        raise KeyError(f"no task run for task {task_id!r}{for_value} in execution {self.id}")
+
+    def task_runs_of(self, task_id: str) -> list[_core.TaskRun]:
+        """Every run of `task_id`, in the order they started: one per loop value."""
+        return [run for run in self._snapshot.task_runs if run.task_id == task_id]
 
     def logs(self, level: Optional[str] = None, task_id: Optional[str] = None) -> list[_core.LogEntry]:
         """Log lines, oldest first; `level` keeps that level and above, `task_id` one task's lines."""

@@ -348,6 +348,7 @@ TEST_F(ApiServerTest, EveryRouteAnswers503WithTheStoresMessageWhenTheStoreFails)
     expect_503("logs", get(api + "/logs/unknown"));
     expect_503("kill", post(api + "/executions/unknown/kill", ""));
     expect_503("kill (DELETE)", answer(client->Delete(api + "/executions/unknown/kill")));
+    expect_503("resume", post(api + "/executions/unknown/resume", ""));
     expect_503("revision", get(api + "/flows/company.team/hello?revision=1"));
     expect_503("revisions", get(api + "/flows/company.team/hello/revisions"));
     std::string other = kHello;
@@ -391,6 +392,39 @@ TEST_F(ApiServerTest, KillStopsARunningExecution) {
   EXPECT_EQ(get("/api/v1/executions/" + running->id).second["state"]["current"], "KILLED");
   EXPECT_EQ(post("/api/v1/executions/" + running->id + "/kill", "").first, 409);
   EXPECT_EQ(post("/api/v1/executions/nope/kill", ""), (std::pair<int, Value>{404, error(404, "Execution 'nope' not found")}));
+}
+
+TEST_F(ApiServerTest, ResumeGoesOnWithAPausedExecutionAndItsFormInputs) {
+  add(R"(
+id: approval
+namespace: company.team
+tasks:
+  - id: approve
+    type: io.kestra.plugin.core.flow.Pause
+    onResume:
+      - id: reason
+        type: STRING
+  - id: after
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{ outputs.approve.onResume.reason }}"
+)");
+  auto paused = start("approval");
+  ASSERT_EQ(paused->state.current(), State::PAUSED);
+  EXPECT_EQ(post("/api/v1/executions/" + paused->id + "/resume", ""),
+            (std::pair<int, Value>{422, error(422, "Missing required input 'reason' (STRING)")}));
+  httplib::MultipartFormDataItems form = {{"reason", "looks good", "", ""}};
+  auto resumed = client->Post(("/api/v1/main/executions/" + paused->id + "/resume").c_str(), form);
+  ASSERT_TRUE(resumed);
+  EXPECT_EQ(resumed->status, 204);
+  EXPECT_EQ(resumed->body, "");
+  settle();
+  auto ended = get("/api/v1/executions/" + paused->id).second;
+  EXPECT_EQ(ended["state"]["current"], "SUCCESS");
+  EXPECT_EQ(ended["taskRunList"][1]["outputs"]["value"], "looks good");
+  EXPECT_EQ(post("/api/v1/executions/" + paused->id + "/resume", ""),
+            (std::pair<int, Value>{409, error(409, "Execution '" + paused->id + "' is not paused: it is SUCCESS")}));
+  EXPECT_EQ(post("/api/v1/executions/nope/resume", ""),
+            (std::pair<int, Value>{404, error(404, "Execution 'nope' not found")}));
 }
 
 TEST_F(ApiServerTest, WebhookTriggersStartTheFlowWithTheBody) {

@@ -347,6 +347,15 @@ TEST(ConfigPluginDefaults, AMalformedDefaultIsNamedWithItsKeyAndPosition) {
                                       "must be a list of {type, values, forced}"}));
 }
 
+TEST(Config, TheWorkerTaskRestartStrategyIsKestrasKeyAndNeverByDefault) {
+  EXPECT_EQ(load("").worker_task_restart_strategy, "NEVER");
+  EXPECT_EQ(load("kestra:\n  server:\n    workerTaskRestartStrategy: IMMEDIATELY\n").worker_task_restart_strategy,
+            "IMMEDIATELY");
+  EXPECT_EQ(errors_of([] { load("kestra:\n  server:\n    workerTaskRestartStrategy: always\n"); }),
+            (std::vector<std::string>{"application.yml:3:32: error: kestra.server.workerTaskRestartStrategy: must be "
+                                      "NEVER, IMMEDIATELY or AFTER_TERMINATION_GRACE_PERIOD, got 'always'"}));
+}
+
 TEST(Config, PrecreatedSeriesCanBeTurnedOff) {
   EXPECT_TRUE(load("").metrics_precreate_series);
   EXPECT_FALSE(load("runwatch:\n  metrics:\n    precreate-series: false\n").metrics_precreate_series);

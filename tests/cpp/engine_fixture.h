@@ -39,6 +39,7 @@ class EngineTest : public ::testing::Test {
   }
   Engine::Snapshot latest(const Engine::Snapshot& e) { return engine.execution(e->id); }
 
+ public:  // also for tests of engines built otherwise
   static const TaskRun& run_of(const Execution& e, const std::string& task_id) {
     for (const auto& tr : e.task_runs)
       if (tr.task_id == task_id) return tr;

@@ -76,12 +76,6 @@ std::string issues_text(const FlowLoadResult& result) {
 // Valid Kestra flows refused for a top-level feature runwatch does not implement (the
 // loader refuses rather than ignores it, since ignoring would change what the flow does).
 const std::map<std::string, std::string> kValidsRefusedForMissingFeature = {
-    {"flow-with-array-outputs.yml", "outputs"},
-    {"flow-with-outputs-failed.yml", "outputs"},
-    {"flow-with-outputs.yml", "outputs"},
-    {"for-each-item-outputs-subflow.yaml", "outputs"},
-    {"inputs-small-files.yaml", "outputs"},
-    {"trigger-flow-listener-with-pause.yaml", "outputs"},
     {"retry-failed-flow-attempts.yml", "retry"},
     {"retry-failed-flow-duration.yml", "retry"},
     {"retry-new-execution-flow-attempts.yml", "retry"},
@@ -126,12 +120,9 @@ TEST(FlowCorpus, ValidKestraFlowsLoadOrNameTheirUnsupportedType) {
 }
 
 // Invalid Kestra flows refused only because of a type runwatch lacks: Kestra refuses them
-// for a reason that lies inside that type (a Dag's dependencies, a recursive Subflow, a
-// WorkingDirectory's children), which runwatch cannot reach.
+// for a reason that lies inside that type (a WorkingDirectory's children), which runwatch
+// cannot reach.
 const std::map<std::string, std::string> kInvalidsRefusedForMissingType = {
-    {"dag-cyclicdependency.yaml", "io.kestra.plugin.core.flow.Dag"},
-    {"dag-notexist-task.yaml", "io.kestra.plugin.core.flow.Dag"},
-    {"recursive-flow.yaml", "io.kestra.plugin.core.flow.Subflow"},
     {"workingdirectory-invalid.yaml", "io.kestra.plugin.core.flow.WorkingDirectory"},
     {"workingdirectory-no-tasks.yaml", "io.kestra.plugin.core.flow.WorkingDirectory"},
 };
@@ -145,6 +136,11 @@ struct ExpectedIssue {
 
 // The reason Kestra refuses each of the others, as runwatch reports it.
 const std::map<std::string, ExpectedIssue> kInvalidsRefusedForTheirReason = {
+    {"dag-cyclicdependency.yaml",
+     {"tasks[0].tasks[0].dependsOn", 13, 11, "the dependencies form a cycle: task1 -> task2 -> task1"}},
+    {"recursive-flow.yaml", {"tasks[0].flowId", 5, 5, "recursive call to flow 'io.kestra.tests.recursive-flow'"}},
+    {"dag-notexist-task.yaml",
+     {"tasks[0].tasks[1].dependsOn[0]", 17, 13, "task 'task2' depends on 'taskX', which is not a task of this Dag"}},
     {"duplicate-inputs.yaml", {"inputs[1].id", 8, 5, "duplicate input id 'first_input'"}},
     {"duplicate-key.yaml", {"tasks[0].data.variables.tf", 10, 7, "duplicate key 'variables.tf'"}},
     {"duplicate-parallel.yaml",

@@ -570,10 +570,10 @@ tasks:
   - id: misspelt
     type: io.kestra.plugin.core.log.Logg
     message: hi
-  - id: python
-    type: io.kestra.plugin.scripts.python.Script
-  - id: dag
-    type: io.kestra.plugin.core.flow.Dag
+  - id: dbt
+    type: io.kestra.plugin.dbt.cli.DbtCLI
+  - id: batches
+    type: io.kestra.plugin.core.flow.ForEachItem
 )");
   ASSERT_EQ(result.issues.size(), 6u) << dump(result);
   expect_issue(result.issues[0], "tasks[0].id", 4, 5, "missing required property 'id'");
@@ -582,9 +582,9 @@ tasks:
   expect_issue(result.issues[3], "tasks[3].type", 9, 11,
                "unknown task type 'io.kestra.plugin.core.log.Logg'; did you mean io.kestra.plugin.core.log.Log?");
   expect_issue(result.issues[4], "tasks[4].type", 12, 11,
-               "unsupported task type 'io.kestra.plugin.scripts.python.Script' (not implemented by runwatch)");
+               "unsupported task type 'io.kestra.plugin.dbt.cli.DbtCLI' (not implemented by runwatch)");
   expect_issue(result.issues[5], "tasks[5].type", 14, 11,
-               "unsupported task type 'io.kestra.plugin.core.flow.Dag' (not implemented by runwatch)");
+               "unsupported task type 'io.kestra.plugin.core.flow.ForEachItem' (not implemented by runwatch)");
 }
 
 // A misspelt name is told apart from a real Kestra type runwatch lacks: a swap of two
@@ -600,9 +600,12 @@ TEST_F(FlowLoaderTest, MisspeltTypesGetASuggestionAndRealKestraTypesSayTheyAreMi
       {"io.kestra.core.tasks.log.Lgo",
        "unknown task type 'io.kestra.core.tasks.log.Lgo'; did you mean io.kestra.core.tasks.log.Log?"},
       {"io.kestra.plugin.core.flows.ForEach",
-       "unsupported task type 'io.kestra.plugin.core.flows.ForEach' (not implemented by runwatch)"},
-      {"io.kestra.plugin.core.flow.Pause",
-       "unsupported task type 'io.kestra.plugin.core.flow.Pause' (not implemented by runwatch)"},
+       "unknown task type 'io.kestra.plugin.core.flows.ForEach'; did you mean "
+       "io.kestra.plugin.core.flow.ForEach?"},
+      {"io.kestra.plugin.core.flows.ForEachItem",
+       "unsupported task type 'io.kestra.plugin.core.flows.ForEachItem' (not implemented by runwatch)"},
+      {"io.kestra.plugin.core.flow.ForEachItem",
+       "unsupported task type 'io.kestra.plugin.core.flow.ForEachItem' (not implemented by runwatch)"},
       {"io.kestra.plugin.jdbc.postgresql.Query",
        "unsupported task type 'io.kestra.plugin.jdbc.postgresql.Query' (not implemented by runwatch)"},
   };

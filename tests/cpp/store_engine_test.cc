@@ -60,9 +60,10 @@ class StoreEngineTest : public ::testing::Test {
   std::shared_ptr<ManualClock> clock = std::make_shared<ManualClock>(test_epoch());
 
   std::unique_ptr<Engine> open(std::optional<Duration> retention = std::nullopt,
-                               size_t ended_cached = kEndedExecutionsCached) {
+                               size_t ended_cached = kEndedExecutionsCached, bool restart_interrupted_tasks = false) {
     EngineOptions o;
     o.clock = clock;
+    o.restart_interrupted_tasks = restart_interrupted_tasks;
     o.retention = retention;
     o.ended_executions_cached = ended_cached;
     o.worker_threads = 4;
@@ -324,6 +325,29 @@ TEST_F(StoreEngineTest, ARestartStartsWhatNeverStartedAndFailsWhatWasRunningFiri
   EXPECT_EQ(file.find_execution("was-running")->state.current(), State::FAILED);
   EXPECT_EQ(file.count_executions({.states = {State::CREATED, State::RUNNING}}), 0u);
   EXPECT_THROW(engine->repository().find_execution("was-running"), store::StoreError);
+}
+
+TEST_F(StoreEngineTest, WithARestartStrategyATaskTheCrashInterruptedRunsAgain) {
+  open()->stop();  // records the flows at revision 1
+  Execution running;
+  running.id = "was-running";
+  running.ns = "company.team";
+  running.flow_id = "work";
+  running.state = StateHistory(State::CREATED, clock->now());
+  running.state.transition(State::RUNNING, clock->now());
+  running.inputs = {{"fail", false}};
+  running.task_runs.push_back(running_task_run("run-1", "hello", clock->now()));
+  record(folder / "runwatch.db", {running});
+  auto engine = open(std::nullopt, kEndedExecutionsCached, true);
+  ASSERT_TRUE(engine->wait_idle(20s));
+  auto resumed = engine->execution("was-running");
+  ASSERT_EQ(resumed->state.current(), State::SUCCESS);
+  const auto& run = resumed->task_runs.at(0);
+  EXPECT_EQ(run.id, "run-1");
+  ASSERT_EQ(run.attempts.size(), 2u);
+  EXPECT_EQ(run.attempts[0].state.current(), State::FAILED);
+  EXPECT_EQ(run.attempts[1].state.current(), State::SUCCESS);
+  EXPECT_TRUE(engine->executions({.ns = "company.monitoring", .flow_id = "alert", .state = std::nullopt}).empty());
 }
 
 TEST_F(StoreEngineTest, AMonitoringExecutionInterruptedByARestartResumesItsTaskRun) {

@@ -72,14 +72,15 @@ def test_misspelt_task_type_is_unknown():
 
 def test_kestra_type_runwatch_lacks_is_unsupported():
     issues = issues_of("""
-        id: paused
+        id: ranked
         namespace: company.team
         tasks:
           - id: p
-            type: io.kestra.plugin.core.flow.Pause
+            type: io.kestra.plugin.core.flow.ForEachItem
         """)
     assert [(i.path, i.line, i.column, i.message) for i in issues] == [
-        ("tasks[0].type", 5, 11, "unsupported task type 'io.kestra.plugin.core.flow.Pause' (not implemented by runwatch)"),
+        ("tasks[0].type", 5, 11,
+         "unsupported task type 'io.kestra.plugin.core.flow.ForEachItem' (not implemented by runwatch)"),
     ]
 
 

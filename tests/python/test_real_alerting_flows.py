@@ -33,7 +33,9 @@ REFUSED: dict[str, list[str]] = {
         "tasks[0].type: unsupported task type 'io.kestra.plugin.jira.issues.Create' (not implemented by runwatch)",
     ],
     'blueprints-documentdb-api-ingest.yaml': [
-        "tasks[2].type: unsupported task type 'io.kestra.plugin.core.flow.ForEach' (not implemented by runwatch)",
+        "tasks[2].tasks[0].type: unsupported task type 'io.kestra.plugin.documentdb.Read' (not implemented by runwatch)",
+        "tasks[2].tasks[1].else[0].type: unsupported task type 'io.kestra.plugin.documentdb.Insert' (not implemented by runwatch)",
+        "tasks[2].tasks[1].then[0].type: unsupported task type 'io.kestra.plugin.documentdb.Update' (not implemented by runwatch)",
         "tasks[3].type: unsupported task type 'io.kestra.plugin.documentdb.Read' (not implemented by runwatch)",
         "tasks[4].type: unsupported task type 'io.kestra.plugin.documentdb.Insert' (not implemented by runwatch)",
     ],
@@ -44,7 +46,6 @@ REFUSED: dict[str, list[str]] = {
     ],
     'blueprints-opa-policy-lifecycle.yaml': [
         "tasks[0].type: unsupported task type 'io.kestra.plugin.git.Clone' (not implemented by runwatch)",
-        "tasks[3].type: unsupported task type 'io.kestra.plugin.core.flow.Pause' (not implemented by runwatch)",
         "tasks[4].type: unsupported task type 'io.kestra.plugin.ee.opa.policy.Upload' (not implemented by runwatch)",
     ],
     'blueprints-tencent-qq-failure-alert.yaml': [

@@ -32,6 +32,8 @@ Value task_run_json(const Execution& e, const TaskRun& run) {
           {"flowId", e.flow_id},
           {"taskId", run.task_id},
           {"parentTaskRunId", run.parent_task_run_id.empty() ? Value() : Value(run.parent_task_run_id)},
+          {"value", run.value ? Value(*run.value) : Value()},
+          {"iteration", run.iteration ? Value(*run.iteration) : Value()},
           {"attempts", attempts},
           {"outputs", run.outputs},
           {"state", state_json(run.state)}};
@@ -51,6 +53,7 @@ Value execution_json(const Execution& e) {
                {"labels", labels_json(e.labels)},
                {"taskRunList", runs}};
   if (!e.trigger.is_null()) out["trigger"] = e.trigger;
+  if (!e.flow_outputs.empty()) out["outputs"] = e.flow_outputs;
   return out;
 }
 

@@ -1,4 +1,4 @@
-// Executions: start (JSON or form inputs, labels, ?wait=true), get, search, kill, logs,
+// Executions: start (JSON or form inputs, labels, ?wait=true), get, search, kill, resume, logs,
 // and Kestra's Webhook trigger.
 #include <httplib.h>
 
@@ -101,6 +101,11 @@ void add_execution_routes(Router& router, Engine& engine, Duration wait_timeout)
   };
   routes.post("/executions/{id}/kill", kill);
   routes.del("/executions/{id}/kill", kill);
+  // Kestra's: the Pause's onResume inputs as form fields (or, beyond Kestra, a JSON object).
+  routes.post("/executions/{id}/resume", [&engine](const Match& m) {
+    engine.resume(m.param("id"), inputs_of(m));
+    return Answer::empty(204);
+  });
   routes.post("/executions/webhook/{namespace}/{flowId}/{key}",
               [&engine](const Match& m) { return webhook(engine, m); });
   routes.get("/executions/{id}", [&engine](const Match& m) {

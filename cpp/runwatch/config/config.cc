@@ -252,6 +252,12 @@ const std::vector<KeySpec>& scalar_keys() {
       {"kestra.repository.path", [](Config& c, const std::string& t) { c.repository_path = non_empty(t); }},
       {"kestra.repository.retention",
        [](Config& c, const std::string& t) { c.repository_retention = duration_of(t); }},
+      {"kestra.server.worker-task-restart-strategy",
+       [](Config& c, const std::string& t) {
+         if (t != "NEVER" && t != "IMMEDIATELY" && t != "AFTER_TERMINATION_GRACE_PERIOD")
+           throw InvalidValue("must be NEVER, IMMEDIATELY or AFTER_TERMINATION_GRACE_PERIOD, got '" + t + "'");
+         c.worker_task_restart_strategy = t;
+       }},
       {"kestra.server.termination-grace-period",
        [](Config& c, const std::string& t) { c.termination_grace_period = duration_of(t); }},
       {"kestra.server.basic-auth.username",

@@ -51,6 +51,10 @@ struct Config {
   // purged when the engine starts; unset: kept forever.
   std::optional<Duration> repository_retention;
   Duration termination_grace_period = std::chrono::seconds(30);
+  // kestra.server.workerTaskRestartStrategy: NEVER (a task attempt a crash interrupted
+  // fails, and so does its execution), IMMEDIATELY or AFTER_TERMINATION_GRACE_PERIOD (it
+  // runs again when the engine starts: one process, so both mean the same).
+  std::string worker_task_restart_strategy = "NEVER";
   // kestra.server.basic-auth.*: credentials every /api/v1 request needs, but the paths
   // starting with one of `api_open_urls` (the Webhook trigger's, as Kestra's default).
   std::optional<BasicAuth> api_basic_auth;

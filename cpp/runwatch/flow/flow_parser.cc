@@ -18,11 +18,9 @@ namespace {
 const std::map<std::string, std::string, std::less<>>& unsupported_keys() {
   static const std::map<std::string, std::string, std::less<>> keys = {
       {"listeners", "deprecated in Kestra; use a flow with a Flow trigger"},
-      {"outputs", "flow outputs are not computed"},
       {"retry", "flow-level retry is not implemented; set retry on the tasks"},
       {"sla", "SLAs are not monitored"},
       {"afterExecution", "afterExecution tasks are not run"},
-      {"finally", "finally tasks are not run"},
       {"workerGroup", "worker groups are an Enterprise Edition feature of Kestra"},
       {"workerSelector", "worker groups are an Enterprise Edition feature of Kestra"},
   };
@@ -37,9 +35,10 @@ bool is_read_before(std::string_view key) { return is_plugin_defaults_key(key); 
 
 const std::vector<std::string>& known_keys() {
   static const std::vector<std::string> keys = [] {
-    std::vector<std::string> out = {"id",        "namespace", "revision",       "description",  "labels",     "inputs",
-                                    "variables", "tasks",     "errors",         "triggers",     "disabled",   "deleted",
-                                    "tenantId",  "updated",   "pluginDefaults", "taskDefaults", "concurrency"};
+    std::vector<std::string> out = {"id",           "namespace",   "revision", "description", "labels",
+                                    "inputs",       "variables",   "tasks",    "errors",      "triggers",
+                                    "disabled",     "deleted",     "tenantId", "updated",     "pluginDefaults",
+                                    "taskDefaults", "concurrency", "outputs",  "finally"};
     for (const auto& [key, why] : unsupported_keys()) out.push_back(key);
     return out;
   }();
@@ -49,7 +48,7 @@ const std::vector<std::string>& known_keys() {
 class FlowBuilder {
  public:
   FlowBuilder(const TypeCatalog& catalog, IssueList& issues, const TemplateScan* scan)
-      : issues_(issues), parser_(catalog, issues, scan) {}
+      : catalog_(catalog), issues_(issues), parser_(catalog, issues, scan) {}
 
   std::shared_ptr<Flow> build(const YAML::Node& root) {
     auto flow = std::make_shared<Flow>();
@@ -65,6 +64,7 @@ class FlowBuilder {
     if (!find_entry(entries, "tasks"))
       issues_.error("tasks", pos, "missing required property 'tasks': a flow needs at least one task");
     parser_.report_duplicate_task_ids();
+    refuse_recursive_subflows(*flow);
     return flow;
   }
 
@@ -111,6 +111,10 @@ class FlowBuilder {
     else if (key == "inputs") flow.inputs = parse_inputs(entry, issues_);
     else if (key == "variables") variables(flow, entry);
     else if (key == "errors") flow.errors = parser_.tasks(entry.value, "errors", entry.value_pos());
+    else if (key == "finally")
+      flow.finally_tasks = parser_.tasks(entry.value, "finally", entry.value_pos());
+    else if (key == "outputs")
+      flow.outputs = parse_outputs(entry, issues_);
     else if (key == "triggers") triggers(flow, entry);
     else if (key == "disabled") disabled(flow, entry);
     else if (key == "concurrency")
@@ -196,6 +200,17 @@ class FlowBuilder {
     }
   }
 
+  // As Kestra: a Subflow that starts its own flow would start it forever.
+  void refuse_recursive_subflows(const Flow& flow) {
+    for_each_task(flow, [&](const TaskDef& task) {
+      const TypeSchema* schema = catalog_.find(PluginKind::Task, task.type);
+      if (!schema || !schema->starts_flow) return;
+      if (task.properties.value("namespace", Value()) == flow.ns && task.properties.value("flowId", Value()) == flow.id)
+        issues_.error(key_path(task.path, "flowId"), task.pos,
+                      "recursive call to flow '" + flow.key() + "': a Subflow cannot start the flow it belongs to");
+    });
+  }
+
   void tasks(Flow& flow, const MappingEntry& entry) {
     if (is_null(entry.value)) {
       issues_.error("tasks", entry.value_pos(), "missing required property 'tasks': a flow needs at least one task");
@@ -208,6 +223,7 @@ class FlowBuilder {
     flow.tasks = parser_.tasks(entry.value, "tasks", entry.value_pos());
   }
 
+  const TypeCatalog& catalog_;
   IssueList& issues_;
   DefinitionParser parser_;
 };

@@ -75,7 +75,7 @@ std::string joined(const std::vector<std::string>& names) {
 
 class InputParser {
  public:
-  explicit InputParser(IssueList& issues) : issues_(issues) {}
+  InputParser(IssueList& issues, bool outputs) : issues_(issues), outputs_(outputs) {}
 
   std::optional<InputDef> parse(const YAML::Node& node, const std::string& path);
 
@@ -86,6 +86,7 @@ class InputParser {
   void type_rules(const InputDef& input, const std::vector<MappingEntry>& entries);
 
   IssueList& issues_;
+  const bool outputs_;  // a flow's outputs: `value` instead of `defaults`
 };
 
 std::optional<InputDef> InputParser::parse(const YAML::Node& node, const std::string& path) {
@@ -100,9 +101,11 @@ std::optional<InputDef> InputParser::parse(const YAML::Node& node, const std::st
   id(input, entries);
   const auto* type_specs = type(input, entries);
   for (const auto& entry : entries) property(input, entry, type_specs);
+  if (outputs_ && !find_entry(entries, "value"))
+    issues_.error(key_path(path, "value"), input.pos, "missing required property 'value'");
   if (type_specs) {
     for (const auto& s : *type_specs)
-      if (s.required && !find_entry(entries, s.name))
+      if (s.required && !outputs_ && !find_entry(entries, s.name))  // an output is typed by its type alone
         issues_.error(key_path(path, s.name), input.pos,
                       "missing required property '" + s.name + "' of an input of type " + input.type);
     type_rules(input, entries);
@@ -151,7 +154,11 @@ void InputParser::property(InputDef& input, const MappingEntry& entry, const std
     else issues_.error(path, entry.value_pos(), "'required' must be true or false, not " + describe(entry.value));
     return;
   }
-  if (key == "defaults") {
+  if (outputs_ && key == "value") {
+    input.properties["value"] = to_value(entry.value);
+    return;
+  }
+  if (!outputs_ && key == "defaults") {
     if (!is_null(entry.value)) input.defaults = to_value(entry.value);
     return;
   }
@@ -163,7 +170,7 @@ void InputParser::property(InputDef& input, const MappingEntry& entry, const std
       if (s.name == key) found = &s;
   if (!found) {
     if (!type_specs) return;  // the type is already reported: its properties are unknowable
-    std::vector<std::string> names = {"id", "type", "required", "defaults"};
+    std::vector<std::string> names = {"id", "type", "required", outputs_ ? "value" : "defaults"};
     for (const auto& s : common_properties()) names.push_back(s.name);
     for (const auto& s : *type_specs) names.push_back(s.name);
     issues_.error(path, entry.key_pos(),
@@ -206,25 +213,40 @@ void InputParser::type_rules(const InputDef& input, const std::vector<MappingEnt
 
 }  // namespace
 
-std::vector<InputDef> parse_inputs(const MappingEntry& entry, IssueList& issues) {
+namespace {
+
+std::vector<InputDef> parse_declarations(const MappingEntry& entry, IssueList& issues, const std::string& path,
+                                         bool outputs) {
   std::vector<InputDef> out;
   if (is_null(entry.value)) return out;
   if (!entry.value.IsSequence()) {
-    issues.error("inputs", entry.value_pos(), "'inputs' must be a list of inputs, not " + describe(entry.value));
+    issues.error(
+        path, entry.value_pos(),
+        "'" + entry.key + "' must be a list of " + (outputs ? "outputs" : "inputs") + ", not " + describe(entry.value));
     return out;
   }
-  InputParser parser(issues);
+  InputParser parser(issues, outputs);
   std::map<std::string, size_t> first_index;
   for (size_t i = 0; i < entry.value.size(); ++i) {
-    auto input = parser.parse(entry.value[i], index_path("inputs", i));
+    auto input = parser.parse(entry.value[i], index_path(path, i));
     if (!input) continue;
     if (!input->id.empty() && !first_index.emplace(input->id, i).second)
       issues.error(key_path(input->path, "id"), input->pos,
-                   "duplicate input id '" + input->id + "' (first declared at inputs[" +
-                       std::to_string(first_index[input->id]) + "])");
+                   std::string("duplicate ") + (outputs ? "output" : "input") + " id '" + input->id +
+                       "' (first declared at " + path + "[" + std::to_string(first_index[input->id]) + "])");
     out.push_back(std::move(*input));
   }
   return out;
+}
+
+}  // namespace
+
+std::vector<InputDef> parse_inputs(const MappingEntry& entry, IssueList& issues, const std::string& path) {
+  return parse_declarations(entry, issues, path, false);
+}
+
+std::vector<InputDef> parse_outputs(const MappingEntry& entry, IssueList& issues) {
+  return parse_declarations(entry, issues, "outputs", true);
 }
 
 }  // namespace runwatch

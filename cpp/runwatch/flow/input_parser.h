@@ -8,6 +8,10 @@
 
 namespace runwatch {
 
-std::vector<InputDef> parse_inputs(const MappingEntry& entry, IssueList& issues);
+// `path`: where the list is ("inputs", or a task's "tasks[2].onResume").
+std::vector<InputDef> parse_inputs(const MappingEntry& entry, IssueList& issues, const std::string& path = "inputs");
+// A flow's `outputs`: typed as inputs are, each with the template of its `value` (kept in
+// properties["value"]) and no `defaults`.
+std::vector<InputDef> parse_outputs(const MappingEntry& entry, IssueList& issues);
 
 }  // namespace runwatch

@@ -36,6 +36,7 @@ class DefinitionParser {
     Value values = Value::object();
     std::vector<TaskBranch> branches;
     std::vector<ConditionDef> conditions;
+    std::vector<InputDef> inputs;
   };
   struct TaskIdUse {
     std::string id;
@@ -56,6 +57,7 @@ class DefinitionParser {
   void check(const TypeSchema& schema, const Value& values, const YAML::Node& node, const std::string& path);
   void property(const PropertySpec& spec, const MappingEntry& entry, const std::string& path, Properties& out);
   std::vector<TaskBranch> task_map(const PropertySpec& spec, const MappingEntry& entry, const std::string& path);
+  void dag_tasks(const PropertySpec& spec, const MappingEntry& entry, const std::string& path, Properties& out);
   // A boolean as Kestra's plain (non-templated) boolean fields take it.
   std::optional<bool> literal_bool(const MappingEntry& entry, const std::string& path);
   // A scalar's text; reports anything else.

@@ -2,6 +2,7 @@
 // conditions are parsed recursively.
 #include <algorithm>
 
+#include "runwatch/flow/input_parser.h"
 #include "runwatch/flow/parser.h"
 #include "runwatch/flow/path.h"
 #include "runwatch/flow/suggest.h"
@@ -86,8 +87,14 @@ void DefinitionParser::property(const PropertySpec& spec, const MappingEntry& en
     case PropertyType::TaskMap:
       for (auto& branch : task_map(spec, entry, property_path)) out.branches.push_back(std::move(branch));
       break;
+    case PropertyType::DagTasks:
+      dag_tasks(spec, entry, property_path, out);
+      break;
     case PropertyType::Conditions:
       out.conditions = conditions(entry.value, property_path, entry.value_pos());
+      break;
+    case PropertyType::Inputs:
+      out.inputs = parse_inputs(entry, issues_, property_path);
       break;
     default:
       if (auto error = type_error(spec, entry.value); !error.empty()) {
@@ -110,6 +117,55 @@ std::vector<TaskBranch> DefinitionParser::task_map(const PropertySpec& spec, con
   for (const auto& item : entries_of(entry.value))
     out.push_back({spec.name, item.key, tasks(item.value, key_path(path, item.key), item.value_pos())});
   return out;
+}
+
+void DefinitionParser::dag_tasks(const PropertySpec& spec, const MappingEntry& entry, const std::string& path,
+                                 Properties& out) {
+  if (!entry.value.IsSequence()) {
+    issues_.error(path, entry.value_pos(),
+                  "'" + spec.name + "' must be a list of {task, dependsOn}, not " + describe(entry.value));
+    return;
+  }
+  TaskBranch branch{spec.name, "", {}};
+  // One entry per item, a bad one included, so the Dag's own check names items by index.
+  Value dependencies = Value::array();
+  for (size_t i = 0; i < entry.value.size(); ++i) {
+    dependencies.push_back({{"id", ""}, {"dependsOn", Value::array()}});
+    const YAML::Node& item = entry.value[i];
+    auto item_path = index_path(path, i);
+    if (!item.IsMap()) {
+      issues_.error(item_path, position_of(item),
+                    "expected a mapping with 'task' and 'dependsOn', not " + describe(item));
+      continue;
+    }
+    auto entries = entries_of(item);
+    for (const auto& e : entries)
+      if (e.key != "task" && e.key != "dependsOn")
+        issues_.error(key_path(item_path, e.key), e.key_pos(),
+                      "unknown property '" + e.key + "': a Dag entry has only 'task' and 'dependsOn'");
+    const auto* task_entry = find_entry(entries, "task");
+    if (!task_entry || is_null(task_entry->value)) {
+      issues_.error(key_path(item_path, "task"), position_of(item), "missing required property 'task'");
+      continue;
+    }
+    auto parsed = task(task_entry->value, key_path(item_path, "task"));
+    if (!parsed) continue;
+    Value& depends = dependencies.back()["dependsOn"];
+    if (const auto* depends_entry = find_entry(entries, "dependsOn"); depends_entry && !is_null(depends_entry->value)) {
+      const auto& node = depends_entry->value;
+      bool ids =
+          node.IsSequence() && std::all_of(node.begin(), node.end(), [](const YAML::Node& n) { return n.IsScalar(); });
+      if (!ids)
+        issues_.error(key_path(item_path, "dependsOn"), depends_entry->value_pos(),
+                      "'dependsOn' must be a list of task ids, not " + describe(node));
+      else
+        for (const auto& id : node) depends.push_back(id.Scalar());
+    }
+    dependencies.back()["id"] = parsed->id;
+    branch.tasks.push_back(std::move(*parsed));
+  }
+  out.values[spec.name] = std::move(dependencies);
+  out.branches.push_back(std::move(branch));
 }
 
 std::vector<ConditionDef> DefinitionParser::conditions(const YAML::Node& node, const std::string& path, SourcePos pos) {

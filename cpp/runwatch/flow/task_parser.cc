@@ -60,9 +60,11 @@ std::optional<TaskDef> DefinitionParser::task(const YAML::Node& node, const std:
     if (entry.key != "id" && entry.key != "type" && !task_common_property(task, entry, path)) own.push_back(entry);
   if (schema) {
     auto parsed = properties(*schema, own, path, pos);
+    check(*schema, parsed.values, node, path);
     task.type = schema->name;
     task.properties = std::move(parsed.values);
     task.branches = std::move(parsed.branches);
+    task.inputs = std::move(parsed.inputs);
   }
   return task;
 }

@@ -33,6 +33,10 @@ struct TaskRun {
   std::string task_id;
   std::string parent_task_run_id;  // empty at the top level
   std::string branch;              // which branch of the parent it runs in ("tasks", "errors", ...)
+  // The loop value it runs for (ForEach), inherited from its parent run; with its
+  // iteration's index. The same task runs once per (parent run, value).
+  std::optional<std::string> value;
+  std::optional<int> iteration;
   StateHistory state;
   std::vector<Attempt> attempts;
   Value outputs = Value::object();
@@ -49,13 +53,16 @@ struct Execution {
   Value trigger = nullptr;  // the trigger variables, when a trigger started it
   std::vector<TaskRun> task_runs;
   std::vector<LogEntry> logs;
+  Value flow_outputs = Value::object();  // the flow's `outputs`, rendered when it succeeded
 
   const TaskRun* task_run(std::string_view task_run_id) const {
     for (const auto& tr : task_runs)
       if (tr.id == task_run_id) return &tr;
     return nullptr;
   }
-  // The outputs of every task run, by task id (Kestra's `outputs` variable).
+  // The outputs of every task run, by task id (Kestra's `outputs` variable); a run with
+  // a loop value nests them under the values of its loops, outermost first
+  // (`outputs.task["value"]`).
   Value outputs() const;
   std::optional<Duration> duration() const;
 };

@@ -31,6 +31,17 @@ struct RetryPolicy {
   bool warning_on_retry = false;         // a success after retries ends WARNING
 };
 
+struct InputDef {
+  std::string id;
+  std::string type;  // STRING, INT, FLOAT, BOOLEAN, DATETIME, DATE, TIME, DURATION, JSON, ...
+  bool required = true;
+  std::optional<Value> defaults;
+  std::string description;
+  Value properties = Value::object();  // type-specific: validator, min, max, values, itemType ...
+  std::string path;
+  SourcePos pos;
+};
+
 struct TaskDef;
 
 // A named list of child tasks of a flowable task: "tasks", "errors", "then", "else",
@@ -47,6 +58,7 @@ struct TaskDef {
   std::string description;
   Value properties = Value::object();  // the type's own properties, child task lists excluded
   std::vector<TaskBranch> branches;    // child task lists of flowable tasks
+  std::vector<InputDef> inputs;        // input declarations of the type's own (Pause's onResume)
   std::optional<RetryPolicy> retry;
   std::optional<Duration> timeout;
   bool allow_failure = false;
@@ -91,17 +103,6 @@ struct TriggerDef {
   SourcePos pos;
 };
 
-struct InputDef {
-  std::string id;
-  std::string type;  // STRING, INT, FLOAT, BOOLEAN, DATETIME, DATE, TIME, DURATION, JSON, ...
-  bool required = true;
-  std::optional<Value> defaults;
-  std::string description;
-  Value properties = Value::object();  // type-specific: validator, min, max, values, itemType ...
-  std::string path;
-  SourcePos pos;
-};
-
 // Kestra's flow `concurrency`: at most `limit` executions of the flow run at once (from
 // RUNNING until they end, PAUSED included); what happens to one more is the behavior.
 struct ConcurrencyLimit {
@@ -120,6 +121,8 @@ struct Flow {
   Value variables = Value::object();
   std::vector<TaskDef> tasks;
   std::vector<TaskDef> errors;
+  std::vector<TaskDef> finally_tasks;  // `finally`: run once tasks and errors ended; the state stays theirs
+  std::vector<InputDef> outputs;       // Kestra's flow outputs: each one's template in properties["value"]
   std::vector<TriggerDef> triggers;
   bool disabled = false;
   std::optional<ConcurrencyLimit> concurrency;
@@ -141,6 +144,7 @@ template <typename Fn>
 void for_each_task(const Flow& flow, Fn&& fn) {
   for_each_task(flow.tasks, fn);
   for_each_task(flow.errors, fn);
+  for_each_task(flow.finally_tasks, fn);
 }
 
 }  // namespace runwatch

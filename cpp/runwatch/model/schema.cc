@@ -26,7 +26,11 @@ std::string_view to_string(PropertyType type) {
     case PropertyType::Any: return "any";
     case PropertyType::Tasks: return "list of tasks";
     case PropertyType::TaskMap: return "map of task lists";
+    case PropertyType::DagTasks:
+      return "list of tasks with their dependencies";
     case PropertyType::Conditions: return "list of conditions";
+    case PropertyType::Inputs:
+      return "list of inputs";
   }
   return "?";
 }

@@ -17,16 +17,19 @@ enum class PropertyType {
   Integer,
   Number,
   Boolean,
-  Duration,     // ISO-8601 text such as PT5M
-  State,        // one of Kestra's state names
-  List,         // a list of any values
-  StringList,   // a list of strings (a single string is accepted as a one-item list)
-  StateList,    // a list of state names
-  Map,          // a mapping of any values
-  Any,          // anything, including a JSON text
-  Tasks,        // a list of task definitions (flowable tasks' children)
-  TaskMap,      // a mapping of names to task lists (Switch cases)
-  Conditions,   // a list of condition definitions
+  Duration,    // ISO-8601 text such as PT5M
+  State,       // one of Kestra's state names
+  List,        // a list of any values
+  StringList,  // a list of strings (a single string is accepted as a one-item list)
+  StateList,   // a list of state names
+  Map,         // a mapping of any values
+  Any,         // anything, including a JSON text
+  Tasks,       // a list of task definitions (flowable tasks' children)
+  TaskMap,     // a mapping of names to task lists (Switch cases)
+  DagTasks,    // a list of {task, dependsOn} (Dag): the tasks become a branch, the
+               // dependencies the property's value ([{id, dependsOn}] in the same order)
+  Conditions,  // a list of condition definitions
+  Inputs,      // a list of input declarations, as a flow's `inputs` (Pause's onResume)
 };
 std::string_view to_string(PropertyType type);
 
@@ -64,6 +67,10 @@ struct TypeSchema {
   std::vector<std::string> requires_any;
   PropertiesCheck check = nullptr;  // null: no such rules
   bool notifier = false;            // delivers notifications (and counts them in notification.*)
+  bool flowable = false;            // decides its child task runs rather than running on a worker
+  // Starts an execution of the flow its `namespace` and `flowId` name (Subflow): the
+  // loader refuses one that names its own flow.
+  bool starts_flow = false;
 
   const PropertySpec* property(std::string_view name) const {
     for (const auto& p : properties)

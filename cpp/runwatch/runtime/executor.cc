@@ -3,37 +3,31 @@
 #include <algorithm>
 
 #include "runwatch/model/error.h"
-#include "runwatch/model/json_text.h"
 #include "runwatch/model/thread_name.h"
 #include "runwatch/runtime/ids.h"
+#include "runwatch/runtime/inputs.h"
 #include "runwatch/runtime/retry.h"
 #include "runwatch/runtime/secret_inputs.h"
 
 namespace runwatch {
 namespace {
 
-constexpr std::string_view kSequential = "io.kestra.plugin.core.flow.Sequential";
-constexpr std::string_view kParallel = "io.kestra.plugin.core.flow.Parallel";
-constexpr std::string_view kIf = "io.kestra.plugin.core.flow.If";
-constexpr std::string_view kSwitch = "io.kestra.plugin.core.flow.Switch";
-constexpr std::string_view kAllowFailure = "io.kestra.plugin.core.flow.AllowFailure";
-
-// Kestra's truthiness for If: false, 0, null, the empty string and "false" are false.
-bool truthy(const Value& v) {
-  if (v.is_null()) return false;
-  if (v.is_boolean()) return v.get<bool>();
-  if (v.is_number()) return v.get<double>() != 0;
-  if (v.is_string()) {
-    const auto& s = v.get_ref<const std::string&>();
-    return !(s.empty() || s == "false" || s == "0" || s == "-0" || s == "null");
-  }
-  return true;
+// The key of a task run among its execution's: (task, parent run, iteration, loop value).
+// Task ids are identifiers (no newline), and the value, which may hold anything, comes last.
+std::string run_key(std::string_view task_id, std::string_view parent_id, std::optional<int> iteration,
+                    const std::optional<std::string>& value) {
+  std::string key;
+  key.reserve(task_id.size() + parent_id.size() + (value ? value->size() : 0) + 16);
+  key.append(task_id).append(1, '\n').append(parent_id).append(1, '\n');
+  if (iteration) key.append(std::to_string(*iteration));
+  key.append(1, '\n');
+  if (value) key.append(1, 'v').append(*value);
+  return key;
 }
 
-const std::vector<TaskDef>& branch_tasks(const TaskDef& task, std::string_view property, std::string_view key = {}) {
-  static const std::vector<TaskDef> none;
-  const auto* b = task.branch(property, key);
-  return b ? b->tasks : none;
+std::span<const TaskDef> branch_tasks(const TaskDef& task, std::string_view property) {
+  const auto* b = task.branch(property);
+  return b ? std::span<const TaskDef>(b->tasks) : std::span<const TaskDef>();
 }
 
 }  // namespace
@@ -42,9 +36,10 @@ struct Executor::Live {
   std::shared_ptr<const Flow> flow;
   Execution exec;
   std::unordered_map<std::string, const TaskDef*> tasks;         // task id -> definition
-  std::unordered_map<std::string, size_t> runs;                  // task id -> index in exec.task_runs
+  std::unordered_map<std::string, size_t> runs;                  // run_key -> index in exec.task_runs
+  std::unordered_map<std::string, size_t> by_id;                 // task run id -> index in exec.task_runs
   std::unordered_map<std::string, std::shared_ptr<Cancellation>> running;  // task run id -> its signal
-  std::unordered_map<std::string, const TaskBranch*> chosen;     // If/Switch task run id -> its branch
+  std::unordered_map<std::string, Value> decided;  // flowable task run id -> what it decided when it started
   std::unordered_map<std::string, TimerKey> timeouts;            // task run id -> its running attempt's timeout
   std::vector<TimerKey> timers;                                  // every timer scheduled for it
   std::vector<std::string> secrets;                              // values to mask: revealed by its renders
@@ -55,15 +50,22 @@ struct Executor::Live {
   std::string secret_inputs_error;
   bool dirty = false;
   bool holds_slot = false;  // counted in its flow's concurrency limit
+  int paused = 0;           // task runs PAUSED
+  std::unordered_map<std::string, TimePoint> wakes;  // flowable task run id -> its pending wake
 
-  TaskRun* run_of(const std::string& task_id) {
-    auto it = runs.find(task_id);
+  TaskRun* find(const std::string& task_id, const Group& group) {
+    auto it = runs.find(run_key(task_id, group.parent_id, group.iteration, group.value));
     return it == runs.end() ? nullptr : &exec.task_runs[it->second];
   }
   TaskRun* run_by_id(const std::string& task_run_id) {
-    for (auto& tr : exec.task_runs)
-      if (tr.id == task_run_id) return &tr;
-    return nullptr;
+    auto it = by_id.find(task_run_id);
+    return it == by_id.end() ? nullptr : &exec.task_runs[it->second];
+  }
+  TaskRun& run_at(const std::string& task_run_id) { return exec.task_runs[by_id.at(task_run_id)]; }
+  void index(size_t i) {
+    const TaskRun& run = exec.task_runs[i];
+    runs[run_key(run.task_id, run.parent_task_run_id, run.iteration, run.value)] = i;
+    by_id[run.id] = i;
   }
 };
 
@@ -101,6 +103,10 @@ void Executor::kill(const std::string& execution_id) { post(KillMessage{executio
 
 void Executor::end(std::shared_ptr<const Flow> flow, Execution execution, std::string reason) {
   post(EndMessage{std::move(flow), std::move(execution), std::move(reason)});
+}
+
+void Executor::resume_paused(const std::string& execution_id, std::map<std::string, Value> outputs_by_run) {
+  post(ResumePausedMessage{execution_id, std::move(outputs_by_run)});
 }
 
 void Executor::resume(std::shared_ptr<const Flow> flow, Execution execution) {
@@ -182,6 +188,9 @@ void Executor::loop() {
     }
     batch.clear();
     fire_due_timers();
+    for (size_t i = 0; i < parents_to_advance_.size(); ++i)  // advancing one may end another
+      if (auto parent = live_.find(parents_to_advance_[i]); parent != live_.end()) advance(*parent->second);
+    parents_to_advance_.clear();
     publish_dirty();
     // After publishing: a task that reads its own execution (SlackExecution) finds its run.
     for (auto& job : ready_jobs_) workers_.submit(std::move(job));
@@ -194,7 +203,10 @@ Executor::Live& Executor::adopt(std::shared_ptr<const Flow> flow, Execution exec
   live->flow = std::move(flow);
   live->exec = std::move(execution);
   if (live->flow) for_each_task(*live->flow, [&](const TaskDef& t) { live->tasks.emplace(t.id, &t); });
-  for (size_t i = 0; i < live->exec.task_runs.size(); ++i) live->runs[live->exec.task_runs[i].task_id] = i;
+  for (size_t i = 0; i < live->exec.task_runs.size(); ++i) {
+    live->index(i);
+    if (live->exec.task_runs[i].state.current() == State::PAUSED) ++live->paused;
+  }
   if (live->flow && has_secret_inputs(*live->flow)) {
     try {
       live->inputs_in_clear = live->exec.inputs;
@@ -287,10 +299,9 @@ void Executor::handle(WorkerResult& m) {
     live.exec.logs.push_back(std::move(entry));
   }
   mark_dirty(live);
-  TaskRun* run = live.run_of(m.identity.task_id);
+  TaskRun* run = live.run_by_id(m.identity.task_run_id);
   // A result for an attempt that already ended (timed out, killed) changes nothing more.
-  if (!run || run->id != m.identity.task_run_id || run->state.current() != State::RUNNING ||
-      run->attempts.size() != static_cast<size_t>(m.identity.attempt))
+  if (!run || run->state.current() != State::RUNNING || run->attempts.size() != static_cast<size_t>(m.identity.attempt))
     return;
   live.running.erase(run->id);
   if (auto t = live.timeouts.find(run->id); t != live.timeouts.end()) {
@@ -354,23 +365,33 @@ void Executor::handle(ResumeMessage& m) {
   log(live, LogLevel::WARN, "Resumed after an engine restart");
   if (inputs_unreadable(live)) return;
   auto now = clock_.now();
-  // By index: a new attempt adds no task run, but choose_branch may render.
+  // By index: neither a new attempt nor a flowable's decision adds a task run.
   for (size_t i = 0; i < live.exec.task_runs.size(); ++i) {
     TaskRun& run = live.exec.task_runs[i];
     auto def = live.tasks.find(run.task_id);
     if (is_terminal(run.state.current()) || def == live.tasks.end()) continue;
     const TaskDef& task = *def->second;
     if (run.attempts.empty()) {
-      try {
-        choose_branch(live, task, run);
-      } catch (const std::exception& e) {
-        fail_unstarted(live, task, run, e.what());
-      }
+      start_flowable(live, task, std::string(run.id));
       continue;
     }
     if (!is_terminal(run.attempts.back().state.current())) run.attempts.back().state.transition(State::FAILED, now);
     dispatch_attempt(live, task, run);
   }
+  advance(live);
+}
+
+void Executor::handle(ResumePausedMessage& m) {
+  auto it = live_.find(m.execution_id);
+  if (it == live_.end() || it->second->exec.state.current() != State::PAUSED) return;
+  Live& live = *it->second;
+  for (auto& [run_id, outputs] : m.outputs_by_run) {
+    TaskRun* run = live.run_by_id(run_id);
+    if (!run || run->state.current() != State::PAUSED) continue;
+    for (auto out = outputs.begin(); out != outputs.end(); ++out) run->outputs[out.key()] = std::move(out.value());
+    unpause(live, *run, State::RUNNING);
+  }
+  log(live, LogLevel::INFO, "Execution resumed");
   advance(live);
 }
 
@@ -424,6 +445,11 @@ void Executor::fire(const Timer& timer) {
     dispatch_attempt(live, task, *run);
     return;
   }
+  if (timer.kind == Timer::Kind::Wake) {
+    live.wakes.erase(run->id);
+    advance(live);
+    return;
+  }
   if (run->state.current() != State::RUNNING) return;
   live.timeouts.erase(run->id);
   metrics_.task_timed_out(task.type, live.exec.ns, live.exec.flow_id);
@@ -461,86 +487,76 @@ void Executor::publish_dirty() {
 void Executor::advance(Live& live) {
   State current = live.exec.state.current();
   if (is_terminal(current) || current == State::KILLING) return;
-  auto result = walk(live, live.flow->tasks, "", "tasks", false, 0);
+  auto result = walk(live, live.flow->tasks, Group{"", "tasks"}, false, 0);
   if (!result) return;
   if (*result == State::FAILED && !live.flow->errors.empty()) {
-    auto errors = walk(live, live.flow->errors, "", "errors", false, 0);
+    auto errors = walk(live, live.flow->errors, Group{"", "errors"}, false, 0);
     if (!errors) return;
   }
-  finish(live, *result);
+  if (!live.flow->finally_tasks.empty() && !walk(live, live.flow->finally_tasks, Group{"", "finally"}, false, 0))
+    return;
+  State state = *result;
+  if ((state == State::SUCCESS || state == State::WARNING) && !live.flow->outputs.empty() && !render_flow_outputs(live))
+    state = State::FAILED;
+  finish(live, state);
 }
 
-std::optional<State> Executor::walk(Live& live, const std::vector<TaskDef>& tasks, const std::string& parent_id,
-                                    const std::string& branch, bool parallel, int concurrent) {
-  bool warning = false, failed = false, killed = false;
-  int active = 0;
+std::optional<State> Executor::walk(Live& live, std::span<const TaskDef> tasks, const Group& group, bool parallel,
+                                    int concurrent) {
+  ChildStates children;
   for (const auto& task : tasks) {
     if (task.disabled) continue;
-    TaskRun* run = live.run_of(task.id);
+    TaskRun* run = live.find(task.id, group);
     if (!run) {
-      if (failed || killed) break;
-      if (parallel && concurrent > 0 && active >= concurrent) continue;
-      run = &create_task_run(live, task, parent_id, branch);
-    } else if (!is_terminal(run->state.current()) && !run->attempts.empty()) {
-      // A runnable task still running or waiting for its retry.
-    } else if (!is_terminal(run->state.current())) {
-      resolve_flowable(live, task, *run);
-      run = live.run_of(task.id);  // children may have been added: the vector may have moved
+      if (children.stopped()) break;
+      if (parallel && concurrent > 0 && children.active() >= concurrent) continue;
+      run = &live.exec.task_runs[create_task_run(live, task, group)];
+    } else if (!is_terminal(run->state.current()) && run->attempts.empty()) {
+      // A flowable task: its children may have moved on.
+      std::string id = run->id;
+      resolve_flowable(live, task, id);
+      run = &live.run_at(id);  // children may have been added: the vector may have moved
     }
-    State state = run->state.current();
-    if (!is_terminal(state)) {
-      ++active;
-      if (!parallel) return std::nullopt;
-      continue;
-    }
-    failed = failed || state == State::FAILED;
-    killed = killed || state == State::KILLED;
-    warning = warning || state == State::WARNING;
-    if (!parallel && (failed || killed)) break;
+    children.add(run->state.current());
+    if (!parallel && (children.active() > 0 || children.stopped())) break;
   }
-  if (active > 0) return std::nullopt;
-  if (killed) return State::KILLED;
-  if (failed) return State::FAILED;
-  return warning ? State::WARNING : State::SUCCESS;
+  return children.state();
 }
 
-TaskRun& Executor::create_task_run(Live& live, const TaskDef& task, const std::string& parent_id,
-                                   const std::string& branch) {
-  TaskRun run;
-  run.id = new_id();
-  run.task_id = task.id;
-  run.parent_task_run_id = parent_id;
-  run.branch = branch;
-  run.state = StateHistory(State::CREATED, clock_.now());
-  live.runs[task.id] = live.exec.task_runs.size();
-  live.exec.task_runs.push_back(std::move(run));
+size_t Executor::create_task_run(Live& live, const TaskDef& task, const Group& group) {
+  TaskRun created;
+  created.id = new_id();
+  created.task_id = task.id;
+  created.parent_task_run_id = group.parent_id;
+  created.branch = std::string(group.branch);
+  created.value = group.value;
+  created.iteration = group.iteration;
+  created.state = StateHistory(State::CREATED, clock_.now());
+  const size_t index = live.exec.task_runs.size();
+  const std::string id = created.id;
+  live.exec.task_runs.push_back(std::move(created));
+  live.index(index);
   mark_dirty(live);
   metrics_.task_run_created(live.exec.ns, live.exec.flow_id);
-  // Taken again after the push: recursion below may grow task_runs.
-  auto index = live.runs[task.id];
+  // By index from here: recursion below may grow task_runs.
   try {
     if (!task.run_if.empty() && !should_run(live, task, live.exec.task_runs[index])) {
       live.exec.task_runs[index].state.transition(State::SKIPPED, clock_.now());
-      return live.exec.task_runs[index];
+      return index;
     }
   } catch (const std::exception& e) {
     fail_unstarted(live, task, live.exec.task_runs[index], "runIf: " + std::string(e.what()));
-    return live.exec.task_runs[index];
+    return index;
   }
   auto type = plugins_.task(task.type);
-  if (type && type->flowable()) {
-    live.exec.task_runs[index].state.transition(State::RUNNING, clock_.now());
-    try {
-      choose_branch(live, task, live.exec.task_runs[index]);
-    } catch (const std::exception& e) {
-      fail_unstarted(live, task, live.exec.task_runs[index], e.what());
-      return live.exec.task_runs[index];
-    }
-    resolve_flowable(live, task, live.exec.task_runs[index]);
-  } else {
+  if (!type || !type->flowable()) {
     dispatch_attempt(live, task, live.exec.task_runs[index]);
+    return index;
   }
-  return live.exec.task_runs[live.runs[task.id]];
+  live.exec.task_runs[index].state.transition(State::RUNNING, clock_.now());
+  start_flowable(live, task, id);
+  if (!is_terminal(live.exec.task_runs[index].state.current())) resolve_flowable(live, task, id);
+  return index;
 }
 
 bool Executor::should_run(Live& live, const TaskDef& task, const TaskRun& run) {
@@ -548,7 +564,11 @@ bool Executor::should_run(Live& live, const TaskDef& task, const TaskRun& run) {
 }
 
 Value Executor::render(Live& live, const TaskDef& task, const TaskRun& run, const Value& value) {
-  RunContext ctx(TaskIdentity{}, variables(live, task, run), clock_, nullptr, &board_, &secrets_);
+  return render_with(live, variables(live, task, run), value);
+}
+
+Value Executor::render_with(Live& live, Value variables, const Value& value) {
+  RunContext ctx(TaskIdentity{}, std::move(variables), clock_, nullptr, &board_, &secrets_);
   ctx.set_error_logs(error_logs(live.exec));
   ctx.add_secret_values(live.secret_inputs);
   Value rendered = ctx.render(value);
@@ -593,43 +613,116 @@ void Executor::fail_unstarted(Live& live, const TaskDef& task, TaskRun& run, con
   complete(live, task, run, State::FAILED);
 }
 
-void Executor::choose_branch(Live& live, const TaskDef& task, TaskRun& run) {
-  if (task.type != kIf && task.type != kSwitch) return;
-  if (task.type == kIf) {
-    bool condition = truthy(render(live, task, run, task.properties.value("condition", Value())));
-    live.chosen[run.id] = task.branch(condition ? "then" : "else");
-    return;
+class Executor::Children final : public FlowableContext {
+ public:
+  Children(Executor& executor, Live& live, const TaskDef& task, std::string run_id)
+      : executor_(executor), live_(live), task_(task), run_id_(std::move(run_id)) {}
+  const TaskDef& task() const override { return task_; }
+  const TaskRun& run() const override { return live_.run_at(run_id_); }
+  Value& outputs() override {
+    executor_.mark_dirty(live_);
+    return live_.run_at(run_id_).outputs;
   }
-  Value rendered = render(live, task, run, task.properties.value("value", Value("")));
-  std::string value = rendered.is_string() ? rendered.get<std::string>() : dump_json(rendered);
-  const TaskBranch* chosen = task.branch("cases", value);
-  run.outputs["value"] = value;
-  run.outputs["defaults"] = chosen == nullptr;
-  live.chosen[run.id] = chosen ? chosen : task.branch("defaults");
+  Value render(const Value& value, const Value& overrides) override {
+    Value variables = executor_.variables(live_, task_, run());
+    for (auto it = overrides.begin(); it != overrides.end(); ++it) variables[it.key()] = it.value();
+    return executor_.render_with(live_, std::move(variables), value);
+  }
+  Value& decided() override { return live_.decided[run_id_]; }
+  std::optional<State> run_children(std::span<const TaskDef> tasks, const ChildGroup& group) override {
+    return executor_.walk(live_, tasks, group_of(group), group.parallel, group.concurrent);
+  }
+  bool started(std::span<const TaskDef> tasks, const ChildGroup& group) const override {
+    Group g = group_of(group);
+    return std::any_of(tasks.begin(), tasks.end(), [&](const TaskDef& t) { return live_.find(t.id, g) != nullptr; });
+  }
+  std::optional<State> state_of(const TaskDef& task, const ChildGroup& group) const override {
+    const TaskRun* found = live_.find(task.id, group_of(group));
+    return found ? std::optional(found->state.current()) : std::nullopt;
+  }
+  TimePoint now() const override { return executor_.clock_.now(); }
+  void pause(std::optional<TimePoint> wake) override {
+    executor_.pause(live_, live_.run_at(run_id_));
+    if (wake) wake_at(*wake);
+  }
+  void wake_at(TimePoint when) override { executor_.wake_at(live_, run_id_, when); }
+  void unpause() override { executor_.unpause(live_, live_.run_at(run_id_), State::RUNNING); }
+  std::string start_subflow(const SubflowRequest& request) override {
+    if (!executor_.launcher_) throw TaskFailure("Subflows cannot start here: no engine launches executions");
+    const Execution& exec = live_.exec;
+    std::vector<Label> labels;
+    if (request.inherit_labels) labels = exec.labels;
+    for (const auto& label : request.labels) {
+      auto same = std::find_if(labels.begin(), labels.end(), [&](const Label& l) { return l.key == label.key; });
+      if (same != labels.end())
+        same->value = label.value;
+      else
+        labels.push_back(label);
+    }
+    // Kestra's trigger variables of a subflow's execution: who started it.
+    Value trigger = {{"id", task_.id},
+                     {"type", task_.type},
+                     {"executionId", exec.id},
+                     {"namespace", exec.ns},
+                     {"flowId", exec.flow_id},
+                     {"flowRevision", exec.flow_revision},
+                     {"parentTaskRunId", run_id_}};
+    return executor_.launcher_->launch(request.ns, request.flow_id, request.inputs, labels, std::move(trigger));
+  }
+  const Execution* execution(const std::string& id) override {
+    if (auto it = executor_.live_.find(id); it != executor_.live_.end()) return &it->second->exec;
+    held_ = executor_.board_.find(id);
+    return held_.get();
+  }
+  void wait_for_execution(const std::string& id) override { executor_.waiting_parents_[id] = {live_.exec.id, run_id_}; }
+
+ private:
+  Group group_of(const ChildGroup& group) const {
+    return Group{run_id_, group.branch, group.value ? group.value : run().value, group.iteration};
+  }
+  Executor& executor_;
+  Live& live_;
+  const TaskDef& task_;
+  const std::string run_id_;
+  std::shared_ptr<const Execution> held_;  // an ended execution read from the board
+};
+
+std::shared_ptr<const FlowableTaskType> Executor::flowable_type(const TaskDef& task) const {
+  return std::dynamic_pointer_cast<const FlowableTaskType>(plugins_.task(task.type));
 }
 
-void Executor::resolve_flowable(Live& live, const TaskDef& task, TaskRun& run) {
-  // `run` may move while children are created: keep its id, not the reference.
-  const std::string run_id = run.id;
-  auto run_ref = [&]() -> TaskRun& { return live.exec.task_runs[live.runs.at(task.id)]; };
+void Executor::start_flowable(Live& live, const TaskDef& task, const std::string& run_id) {
+  auto type = flowable_type(task);
+  if (!type) {
+    fail_unstarted(live, task, live.run_at(run_id), "No flowable task type '" + task.type + "' is registered");
+    return;
+  }
+  Children children(*this, live, task, run_id);
+  try {
+    type->start(children);
+  } catch (const std::exception& e) {
+    fail_unstarted(live, task, live.run_at(run_id), e.what());
+  }
+}
+
+void Executor::resolve_flowable(Live& live, const TaskDef& task, const std::string& run_id) {
+  auto type = flowable_type(task);
+  if (!type) return;  // start_flowable failed its run
+  Children children(*this, live, task, run_id);
   std::optional<State> result;
-  if (task.type == kIf || task.type == kSwitch) {
-    const TaskBranch* chosen = live.chosen[run_id];
-    result = chosen ? walk(live, chosen->tasks, run_id, chosen->property, false, 0) : std::optional(State::SUCCESS);
-  } else if (task.type == kParallel) {
-    int concurrent = task.properties.value("concurrent", 0);
-    result = walk(live, branch_tasks(task, "tasks"), run_id, "tasks", true, concurrent);
-  } else {
-    result = walk(live, branch_tasks(task, "tasks"), run_id, "tasks", false, 0);
+  try {
+    result = type->resolve(children);
+  } catch (const std::exception& e) {
+    fail_unstarted(live, task, live.run_at(run_id), e.what());
+    return;
   }
   if (!result) return;
   if (*result == State::FAILED && task.branch("errors")) {
-    auto errors = walk(live, branch_tasks(task, "errors"), run_id, "errors", false, 0);
+    Group errors_group{run_id, "errors", live.run_at(run_id).value, std::nullopt};
+    auto errors = walk(live, branch_tasks(task, "errors"), errors_group, false, 0);
     if (!errors) return;
   }
-  State state = *result;
-  if (task.type == kAllowFailure && state == State::FAILED) state = State::WARNING;
-  complete(live, task, run_ref(), state);
+  complete(live, task, live.run_at(run_id), type->end_state(*result));
 }
 
 void Executor::dispatch_attempt(Live& live, const TaskDef& task, TaskRun& run) {
@@ -677,14 +770,42 @@ void Executor::complete(Live& live, const TaskDef& task, TaskRun& run, State sta
   if (state == State::FAILED && task.allow_failure) state = State::WARNING;
   if (state == State::WARNING && task.allow_warning) state = State::SUCCESS;
   log_->trace("Task run {} ({}) of execution {} is {}", run.id, task.id, live.exec.id, to_string(state));
-  run.state.transition(state, clock_.now());
+  if (run.state.current() == State::PAUSED)
+    unpause(live, run, state);
+  else
+    run.state.transition(state, clock_.now());
+  live.wakes.erase(run.id);
   metrics_.task_run_ended(live.exec.ns, live.exec.flow_id, state, clock_.now() - run.state.start_date());
-  live.chosen.erase(run.id);
+  live.decided.erase(run.id);
   mark_dirty(live);
+}
+
+void Executor::pause(Live& live, TaskRun& run) {
+  run.state.transition(State::PAUSED, clock_.now());
+  ++live.paused;
+  mark_dirty(live);
+  if (live.exec.state.current() == State::RUNNING) transition(live, State::PAUSED);
+}
+
+void Executor::unpause(Live& live, TaskRun& run, State state) {
+  run.state.transition(state, clock_.now());
+  mark_dirty(live);
+  if (--live.paused == 0 && live.exec.state.current() == State::PAUSED) transition(live, State::RUNNING);
+}
+
+void Executor::wake_at(Live& live, const std::string& run_id, TimePoint when) {
+  auto [it, added] = live.wakes.try_emplace(run_id, when);
+  if (!added && it->second == when) return;
+  it->second = when;
+  schedule(live, when, Timer{Timer::Kind::Wake, live.exec.id, run_id, 0});
 }
 
 void Executor::finish(Live& live, State state) {
   cancel_timers(live);
+  if (auto parent = waiting_parents_.find(live.exec.id); parent != waiting_parents_.end()) {
+    parents_to_advance_.push_back(parent->second.first);
+    waiting_parents_.erase(parent);
+  }
   transition(live, state);
   metrics_.execution_ended(live.exec.ns, live.exec.flow_id, state, clock_.now() - live.exec.state.start_date());
   if (live.holds_slot) release_slot(live);
@@ -707,10 +828,10 @@ Value object_of_size(size_t n) {
 }
 }  // namespace
 
-Value Executor::variables(const Live& live, const TaskDef& task, const TaskRun& run) const {
+Value Executor::execution_variables(const Live& live) const {
   const auto& exec = live.exec;
   const auto& flow = *live.flow;
-  Value v = object_of_size(11);
+  Value v = object_of_size(13);
   Value& f = v["flow"] = object_of_size(3);
   f["id"] = flow.id;
   f["namespace"] = flow.ns;
@@ -720,14 +841,6 @@ Value Executor::variables(const Live& live, const TaskDef& task, const TaskRun& 
   e["startDate"] = format_instant(exec.state.start_date());
   e["originalId"] = exec.id;
   e["state"] = to_string(exec.state.current());
-  Value& t = v["task"] = object_of_size(2);
-  t["id"] = task.id;
-  t["type"] = task.type;
-  Value& tr = v["taskrun"] = object_of_size(4);
-  tr["id"] = run.id;
-  tr["startDate"] = format_instant(run.state.start_date());
-  tr["attemptsCount"] = run.attempts.size();
-  tr["parentId"] = run.parent_task_run_id.empty() ? Value() : Value(run.parent_task_run_id);
   v["inputs"] = live.secret_inputs.empty() ? exec.inputs : live.inputs_in_clear;
   v["outputs"] = exec.outputs();
   Value& labels = v["labels"] = object_of_size(exec.labels.size());
@@ -736,6 +849,52 @@ Value Executor::variables(const Live& live, const TaskDef& task, const TaskRun& 
   for (const auto& [name, value] : globals_.items()) v[name] = value;
   if (!exec.trigger.is_null()) v["trigger"] = exec.trigger;
   return v;
+}
+
+Value Executor::variables(const Live& live, const TaskDef& task, const TaskRun& run) const {
+  Value v = execution_variables(live);
+  Value& t = v["task"] = object_of_size(2);
+  t["id"] = task.id;
+  t["type"] = task.type;
+  Value& tr = v["taskrun"] = object_of_size(6);
+  tr["id"] = run.id;
+  tr["startDate"] = format_instant(run.state.start_date());
+  tr["attemptsCount"] = run.attempts.size();
+  tr["parentId"] = run.parent_task_run_id.empty() ? Value() : Value(run.parent_task_run_id);
+  if (run.value) tr["value"] = *run.value;
+  if (run.iteration) tr["iteration"] = *run.iteration;
+  if (Value enclosing = parents(live, run); !enclosing.empty()) {
+    v["parent"] = enclosing[0];
+    v["parents"] = std::move(enclosing);
+  }
+  return v;
+}
+
+bool Executor::render_flow_outputs(Live& live) {
+  Value rendered = Value::object();
+  try {
+    Value variables = execution_variables(live);
+    for (const auto& output : live.flow->outputs)
+      rendered[output.id] = render_with(live, variables, output.properties.value("value", Value()));
+    live.exec.flow_outputs = mask_secrets(resolve_inputs(live.flow->outputs, rendered, nullptr).values, live.secrets);
+    return true;
+  } catch (const std::exception& e) {
+    log(live, LogLevel::ERROR,
+        mask_secrets("Failed to render the flow's outputs: " + std::string(e.what()), live.secrets));
+    return false;
+  }
+}
+
+// Kestra's `parents`: the enclosing flowable runs, nearest first (`parent` is the first),
+// each with its loop value, so a nested task reads its iteration's `parent.taskrun.value`.
+Value Executor::parents(const Live& live, const TaskRun& run) {
+  Value out = Value::array();
+  for (auto it = live.by_id.find(run.parent_task_run_id); it != live.by_id.end();) {
+    const TaskRun& parent = live.exec.task_runs[it->second];
+    out.push_back({{"taskrun", {{"id", parent.id}, {"value", parent.value ? Value(*parent.value) : Value()}}}});
+    it = parent.parent_task_run_id.empty() ? live.by_id.end() : live.by_id.find(parent.parent_task_run_id);
+  }
+  return out;
 }
 
 void Executor::log(Live& live, LogLevel level, std::string message, const TaskRun* run) {

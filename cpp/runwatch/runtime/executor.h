@@ -9,6 +9,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <thread>
 #include <unordered_map>
 #include <variant>
@@ -20,10 +21,20 @@
 #include "runwatch/model/execution.h"
 #include "runwatch/runtime/execution_board.h"
 #include "runwatch/runtime/worker_pool.h"
+#include "runwatch/tasks/flowable.h"
 #include "runwatch/tasks/registry.h"
 #include "runwatch/tasks/secrets.h"
 
 namespace runwatch {
+
+// How the executor starts a Subflow's execution: the engine creates, records and starts it.
+class ExecutionLauncher {
+ public:
+  virtual ~ExecutionLauncher() = default;
+  // The new execution's id. Throws Error when it cannot start (no such flow, inputs refused).
+  virtual std::string launch(const std::string& ns, const std::string& flow_id, const Value& inputs,
+                             const std::vector<Label>& labels, Value trigger) = 0;
+};
 
 class Executor {
  public:
@@ -53,6 +64,11 @@ class Executor {
   void resume(std::shared_ptr<const Flow> flow, Execution execution);
   // Stops the execution's running tasks and ends it KILLED. False if it is not running.
   void kill(const std::string& execution_id);
+  // Puts the PAUSED task runs named back to RUNNING, each with its outputs added (Pause's
+  // `onResume`); nothing when the execution is not PAUSED any more.
+  void resume_paused(const std::string& execution_id, std::map<std::string, Value> outputs_by_run);
+  // Who starts Subflows' executions; set once, before any execution starts.
+  void set_launcher(ExecutionLauncher* launcher) { launcher_ = launcher; }
   // True once nothing can happen without the clock moving (see docs/ARCHITECTURE.md).
   bool wait_idle(std::optional<std::chrono::steady_clock::duration> timeout);
   // Cancels every running task, then stops the executor thread and the workers.
@@ -87,11 +103,16 @@ class Executor {
     std::shared_ptr<const Flow> flow;
     Execution execution;
   };
+  struct ResumePausedMessage {
+    std::string execution_id;
+    std::map<std::string, Value> outputs_by_run;
+  };
   struct ShutdownMessage {};
-  using Message = std::variant<StartMessage, WorkerResult, KillMessage, EndMessage, ResumeMessage, ShutdownMessage>;
+  using Message = std::variant<StartMessage, WorkerResult, KillMessage, EndMessage, ResumeMessage, ResumePausedMessage,
+                               ShutdownMessage>;
 
   struct Timer {
-    enum class Kind { Retry, Timeout } kind;
+    enum class Kind { Retry, Timeout, Wake } kind;  // Wake: a flowable run resolves again
     std::string execution_id;
     std::string task_run_id;
     size_t attempt;  // 1-based attempt the timer belongs to
@@ -113,6 +134,7 @@ class Executor {
   void handle(KillMessage& m);
   void handle(EndMessage& m);
   void handle(ResumeMessage& m);
+  void handle(ResumePausedMessage& m);
   // Takes over an execution: indexes its flow's tasks and its task runs.
   Live& adopt(std::shared_ptr<const Flow> flow, Execution execution);
   // Ends every unfinished task run (and its running attempt) in `state`.
@@ -127,20 +149,35 @@ class Executor {
   void publish_dirty();
   bool idle_locked(int parked_sleepers) const;
 
-  // Execution progress.
+  // Execution progress. A group of task runs: children of one parent run (empty: the
+  // flow's), in one branch, for one loop value.
+  struct Group {
+    std::string parent_id;
+    std::string_view branch;
+    std::optional<std::string> value;
+    std::optional<int> iteration;
+  };
+  class Children;  // what a flowable type sees (FlowableContext)
   void advance(Live& live);
-  std::optional<State> walk(Live& live, const std::vector<TaskDef>& tasks, const std::string& parent_id,
-                            const std::string& branch, bool parallel, int concurrent);
-  TaskRun& create_task_run(Live& live, const TaskDef& task, const std::string& parent_id, const std::string& branch);
-  void resolve_flowable(Live& live, const TaskDef& task, TaskRun& run);
+  std::optional<State> walk(Live& live, std::span<const TaskDef> tasks, const Group& group, bool parallel,
+                            int concurrent);
+  // Its index in the execution's task runs.
+  size_t create_task_run(Live& live, const TaskDef& task, const Group& group);
+  void resolve_flowable(Live& live, const TaskDef& task, const std::string& run_id);
   bool should_run(Live& live, const TaskDef& task, const TaskRun& run);
-  void choose_branch(Live& live, const TaskDef& task, TaskRun& run);
+  // A flowable run's decision made once (If's branch, ForEach's values).
+  void start_flowable(Live& live, const TaskDef& task, const std::string& run_id);
   // A task run that fails before it runs (its runIf, If condition or Switch value).
   void fail_unstarted(Live& live, const TaskDef& task, TaskRun& run, const std::string& reason);
   void dispatch_attempt(Live& live, const TaskDef& task, TaskRun& run);
   // Retries after retry_in when the task asked for it (RetryLater), else by the task's retry policy.
   void attempt_failed(Live& live, const TaskDef& task, TaskRun& run, std::optional<Duration> retry_in);
   void complete(Live& live, const TaskDef& task, TaskRun& run, State state);
+  // A run that pauses (the execution PAUSED with it), and one that goes on after a pause
+  // (the execution RUNNING again once no run is paused).
+  void pause(Live& live, TaskRun& run);
+  void unpause(Live& live, TaskRun& run, State state);
+  void wake_at(Live& live, const std::string& run_id, TimePoint when);
   void finish(Live& live, State state);
   void transition(Live& live, State state);
   // Flow concurrency: whether the execution may run now (it then holds a slot of its
@@ -150,9 +187,17 @@ class Executor {
   void release_slot(Live& live);
   // RUNNING, then its first tasks.
   void start_running(Live& live);
+  // What every template of the execution sees; a task's adds its own (task, taskrun, parents).
+  Value execution_variables(const Live& live) const;
   Value variables(const Live& live, const TaskDef& task, const TaskRun& run) const;
-  // Renders an expression the executor itself needs (If, Switch, runIf).
+  // Kestra's flow outputs, rendered once the tasks succeeded; false (the execution then
+  // fails, saying why) when one cannot be.
+  bool render_flow_outputs(Live& live);
+  static Value parents(const Live& live, const TaskRun& run);
+  std::shared_ptr<const FlowableTaskType> flowable_type(const TaskDef& task) const;
+  // Renders an expression the executor itself needs (runIf, a flowable's properties).
   Value render(Live& live, const TaskDef& task, const TaskRun& run, const Value& value);
+  Value render_with(Live& live, Value variables, const Value& value);
   void reveal(Live& live, const std::vector<std::string>& secrets);
   // True when the execution's SECRET inputs could not be decrypted: it then ended FAILED, saying why.
   bool inputs_unreadable(Live& live);
@@ -185,6 +230,10 @@ class Executor {
   std::atomic<int> jobs_in_flight_{0};
   std::vector<Live*> dirty_;  // changed since the last publish_dirty, each once
   std::vector<WorkerJob> ready_jobs_;  // submitted to the workers once the round is published
+  ExecutionLauncher* launcher_ = nullptr;
+  // A Subflow's execution -> (its parent's execution, the Subflow's task run), while the parent waits.
+  std::unordered_map<std::string, std::pair<std::string, std::string>> waiting_parents_;
+  std::vector<std::string> parents_to_advance_;  // their child ended: advanced after the round's messages
   metrics::ExecutorMetrics metrics_;
 
   std::shared_ptr<spdlog::logger> log_ = logger(kExecutorLogger);

@@ -222,10 +222,11 @@ void set_nested(Value& root, const std::string& dotted, Value v) {
 
 }  // namespace
 
-ResolvedInputs resolve_inputs(const Flow& flow, const Value& given, const crypto::SecretCipher* cipher) {
+ResolvedInputs resolve_inputs(const std::vector<InputDef>& declared_inputs, const Value& given,
+                              const crypto::SecretCipher* cipher) {
   if (!given.is_null() && !given.is_object()) throw InputError("inputs must be a mapping of input id to value");
   ResolvedInputs out;
-  for (const auto& input : flow.inputs) {
+  for (const auto& input : declared_inputs) {
     const Value* value = nullptr;
     if (given.is_object() && given.contains(input.id) && !given[input.id].is_null()) value = &given[input.id];
     else if (input.defaults && !input.defaults->is_null()) value = &*input.defaults;
@@ -244,7 +245,7 @@ ResolvedInputs resolve_inputs(const Flow& flow, const Value& given, const crypto
   if (given.is_object()) {
     for (auto it = given.begin(); it != given.end(); ++it) {
       bool declared = false;
-      for (const auto& input : flow.inputs) declared = declared || input.id == it.key();
+      for (const auto& input : declared_inputs) declared = declared || input.id == it.key();
       if (!declared) out.warnings.push_back("input '" + it.key() + "' is not declared by the flow; ignored");
     }
   }

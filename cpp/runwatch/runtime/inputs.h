@@ -16,6 +16,10 @@ struct ResolvedInputs {
 
 // Throws InputError naming the input and what is wrong with it. SECRET inputs are
 // encrypted with `cipher` (see secret_inputs.h); without one, a SECRET value is refused.
-ResolvedInputs resolve_inputs(const Flow& flow, const Value& given, const crypto::SecretCipher* cipher);
+ResolvedInputs resolve_inputs(const std::vector<InputDef>& declared, const Value& given,
+                              const crypto::SecretCipher* cipher);
+inline ResolvedInputs resolve_inputs(const Flow& flow, const Value& given, const crypto::SecretCipher* cipher) {
+  return resolve_inputs(flow.inputs, given, cipher);
+}
 
 }  // namespace runwatch

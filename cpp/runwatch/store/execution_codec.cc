@@ -30,9 +30,16 @@ StateHistory decode_state(const Value& v) {
 Value encode_task_run(const TaskRun& run) {
   Value attempts = Value::array();
   for (const auto& a : run.attempts) attempts.push_back(encode_state(a.state));
-  return {{"id", run.id},         {"taskId", run.task_id},   {"parentTaskRunId", run.parent_task_run_id},
-          {"branch", run.branch}, {"state", encode_state(run.state)}, {"attempts", attempts},
-          {"outputs", run.outputs}};
+  Value out = {{"id", run.id},
+               {"taskId", run.task_id},
+               {"parentTaskRunId", run.parent_task_run_id},
+               {"branch", run.branch},
+               {"state", encode_state(run.state)},
+               {"attempts", attempts},
+               {"outputs", run.outputs}};
+  if (run.value) out["value"] = *run.value;
+  if (run.iteration) out["iteration"] = *run.iteration;
+  return out;
 }
 
 TaskRun decode_task_run(const Value& v) {
@@ -44,6 +51,8 @@ TaskRun decode_task_run(const Value& v) {
   run.state = decode_state(v.at("state"));
   for (const auto& a : v.at("attempts")) run.attempts.push_back(Attempt{decode_state(a)});
   run.outputs = v.at("outputs");
+  if (auto value = v.find("value"); value != v.end()) run.value = value->get<std::string>();
+  if (auto iteration = v.find("iteration"); iteration != v.end()) run.iteration = iteration->get<int>();
   return run;
 }
 
@@ -68,9 +77,17 @@ Value encode_execution(const Execution& e) {
   for (const auto& run : e.task_runs) runs.push_back(encode_task_run(run));
   Value logs = Value::array();
   for (const auto& log : e.logs) logs.push_back(encode_log(log));
-  return {{"id", e.id},         {"namespace", e.ns},   {"flowId", e.flow_id},  {"flowRevision", e.flow_revision},
-          {"state", encode_state(e.state)}, {"inputs", e.inputs}, {"labels", labels}, {"trigger", e.trigger},
-          {"taskRuns", runs},   {"logs", logs}};
+  return {{"id", e.id},
+          {"namespace", e.ns},
+          {"flowId", e.flow_id},
+          {"flowRevision", e.flow_revision},
+          {"state", encode_state(e.state)},
+          {"inputs", e.inputs},
+          {"labels", labels},
+          {"trigger", e.trigger},
+          {"taskRuns", runs},
+          {"logs", logs},
+          {"outputs", e.flow_outputs}};
 }
 
 Execution decode_execution(const Value& v) {
@@ -86,6 +103,7 @@ Execution decode_execution(const Value& v) {
     e.trigger = v.at("trigger");
     for (const auto& run : v.at("taskRuns")) e.task_runs.push_back(decode_task_run(run));
     for (const auto& log : v.at("logs")) e.logs.push_back(decode_log(log));
+    if (auto outputs = v.find("outputs"); outputs != v.end()) e.flow_outputs = *outputs;
     return e;
   } catch (const Value::exception& error) {
     throw StoreError(std::string("not an execution document: ") + error.what());

@@ -1,7 +1,6 @@
 #pragma once
 // A task type: its schema (name, aliases, properties) and, for runnable tasks, what it
-// does on a worker. Flowable tasks (Sequential, Parallel, If, Switch, AllowFailure)
-// only declare their schema: the executor walks their children.
+// does on a worker. Flowable tasks (flowable.h) decide their children instead.
 #include <optional>
 #include <stdexcept>
 #include <string>
@@ -53,16 +52,6 @@ class TaskType {
 
  private:
   TypeSchema schema_;
-};
-
-// The schema of a flowable task; running it is the executor's job.
-class FlowableTaskType final : public TaskType {
- public:
-  using TaskType::TaskType;
-  bool flowable() const override { return true; }
-  TaskResult run(RunContext&, const Value&) const override {
-    throw std::logic_error("flowable tasks are run by the executor");
-  }
 };
 
 }  // namespace runwatch

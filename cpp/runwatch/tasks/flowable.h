@@ -1,0 +1,139 @@
+#pragma once
+// Flowable tasks (Kestra's FlowableTask): types that run no code of their own but decide
+// which child task runs come next and what their own state is. The executor offers each
+// one a FlowableContext and never names a type: Sequential, Parallel, If, Switch,
+// AllowFailure, ForEach, EachSequential, EachParallel and Dag are all written against it.
+#include <optional>
+#include <span>
+#include <stdexcept>
+#include <string>
+#include <string_view>
+
+#include "runwatch/model/execution.h"
+#include "runwatch/model/flow.h"
+#include "runwatch/tasks/task.h"
+
+namespace runwatch {
+
+// How a group of child tasks runs under a flowable task's run.
+struct ChildGroup {
+  std::string_view branch = "tasks";  // the branch the child runs are recorded in
+  // The loop value and iteration index of the child runs (ForEach); no value: the parent
+  // run's is inherited, as Kestra's children inherit it. An iteration alone (WaitFor)
+  // runs the same tasks again under a new index.
+  std::optional<std::string> value = {};
+  std::optional<int> iteration = {};
+  bool parallel = false;
+  int concurrent = 0;  // with parallel: at most this many children running at once; 0: all
+};
+
+// Combines the states of children (or groups of them) as Kestra does: while any is
+// unfinished, none; then KILLED, FAILED, CANCELLED, WARNING, else SUCCESS.
+class ChildStates {
+ public:
+  void add(std::optional<State> state) {
+    if (!state || !is_terminal(*state)) {
+      ++active_;
+      return;
+    }
+    killed_ = killed_ || *state == State::KILLED;
+    failed_ = failed_ || *state == State::FAILED;
+    cancelled_ = cancelled_ || *state == State::CANCELLED;
+    warning_ = warning_ || *state == State::WARNING;
+  }
+  int active() const { return active_; }
+  // No further child starts once one failed, was killed or cancelled.
+  bool stopped() const { return killed_ || failed_ || cancelled_; }
+  std::optional<State> state() const {
+    if (active_ > 0) return std::nullopt;
+    if (killed_) return State::KILLED;
+    if (failed_) return State::FAILED;
+    if (cancelled_) return State::CANCELLED;
+    return warning_ ? State::WARNING : State::SUCCESS;
+  }
+
+ private:
+  int active_ = 0;
+  bool killed_ = false, failed_ = false, cancelled_ = false, warning_ = false;
+};
+
+// An execution a Subflow starts.
+struct SubflowRequest {
+  std::string ns;
+  std::string flow_id;
+  Value inputs = Value::object();
+  std::vector<Label> labels;
+  bool inherit_labels = false;  // the starting execution's labels first
+};
+
+// Kestra's truthiness (If, runIf, WaitFor): false, 0, null, the empty string, "false",
+// "0" and "null" are false, anything else true.
+bool truthy(const Value& v);
+
+class FlowableContext {
+ public:
+  virtual ~FlowableContext() = default;
+  virtual const TaskDef& task() const = 0;
+  virtual const TaskRun& run() const = 0;
+  virtual Value& outputs() = 0;
+  // Renders with the run's variables (taskrun.value included), each top-level variable of
+  // `overrides` (an object) in place of the run's. Throws on a render error.
+  virtual Value render(const Value& value, const Value& overrides = Value::object()) = 0;
+  // What the type decided when its run started (If's branch, ForEach's values): kept while
+  // the execution is live, decided again by `start` after a restart.
+  virtual Value& decided() = 0;
+  // Creates the children that may start now and advances those that run. Sequentially,
+  // a child starts once the one before it succeeded; in parallel, every child starts
+  // (within `concurrent`) unless one has failed. Returns the group's state once every
+  // child that will run has ended (FAILED or KILLED first, then WARNING, else SUCCESS),
+  // nullopt while some still run.
+  virtual std::optional<State> run_children(std::span<const TaskDef> tasks, const ChildGroup& group) = 0;
+  // Whether any of the tasks has a run in the group (an iteration has begun).
+  virtual bool started(std::span<const TaskDef> tasks, const ChildGroup& group) const = 0;
+  // The state of a task's run in the group; nullopt when it has none yet.
+  virtual std::optional<State> state_of(const TaskDef& task, const ChildGroup& group) const = 0;
+
+  virtual TimePoint now() const = 0;
+  // The run goes PAUSED (its execution with it) until it is resumed (the execution's
+  // resume, which puts it back to RUNNING) or, when `wake` is given, until then: resolve
+  // is called again at that time, whatever happened meanwhile.
+  virtual void pause(std::optional<TimePoint> wake) = 0;
+  // Resolve is called again at `when`.
+  virtual void wake_at(TimePoint when) = 0;
+  // A PAUSED run is RUNNING again (its execution too, once no other run is paused).
+  virtual void unpause() = 0;
+
+  // Creates and starts an execution of another flow whose `trigger` names this run;
+  // returns its id. Throws when it cannot start (no such flow, inputs refused).
+  virtual std::string start_subflow(const SubflowRequest& request) = 0;
+  // An execution as it is now (valid until resolve returns); null when unknown.
+  virtual const Execution* execution(const std::string& id) = 0;
+  // Resolve is called again when that execution ends.
+  virtual void wait_for_execution(const std::string& id) = 0;
+};
+
+class FlowableTaskType : public TaskType {
+ public:
+  explicit FlowableTaskType(TypeSchema schema) : TaskType(marked_flowable(std::move(schema))) {}
+  bool flowable() const final { return true; }
+  TaskResult run(RunContext&, const Value&) const final {
+    throw std::logic_error("flowable tasks are run by the executor");
+  }
+  // When its run is created, and again for an unfinished run after a restart: what is
+  // decided once (into ctx.decided()). A throw fails the run with its message.
+  virtual void start(FlowableContext&) const {}
+  // Advances the children; the state they ended in, nullopt while some still run. The
+  // executor then runs the task's `errors` branch when that state is FAILED. A throw
+  // fails the run with its message.
+  virtual std::optional<State> resolve(FlowableContext& ctx) const = 0;
+  // The task's own state, from its children's.
+  virtual State end_state(State children) const { return children; }
+
+ private:
+  static TypeSchema marked_flowable(TypeSchema schema) {
+    schema.flowable = true;
+    return schema;
+  }
+};
+
+}  // namespace runwatch
