@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <array>
+#include <memory>
 #include <unordered_map>
 
 namespace runwatch {
@@ -36,10 +37,39 @@ std::vector<const std::string*> loop_values(const TaskRun& run,
   return values;
 }
 
+// The outputs variable as a tree with an index per level: ordered_json finds a member by
+// a linear search, which made a loop of N values cost N^2 comparisons per render.
+class OutputsTree {
+ public:
+  OutputsTree& child(const std::string& key) {
+    auto [it, added] = index_.try_emplace(key, children_.size());
+    if (added) children_.emplace_back(key, std::make_unique<OutputsTree>());
+    return *children_[it->second].second;
+  }
+  void set(const Value& outputs) {
+    leaf_ = outputs;
+    children_.clear();
+    index_.clear();
+  }
+  Value value() && {
+    if (children_.empty()) return std::move(leaf_);
+    Value out = Value::object();
+    auto& members = out.get_ref<Value::object_t&>();
+    members.reserve(children_.size());
+    for (auto& [key, tree] : children_) members.emplace_back(key, std::move(*tree).value());  // keys are unique
+    return out;
+  }
+
+ private:
+  Value leaf_;
+  std::vector<std::pair<std::string, std::unique_ptr<OutputsTree>>> children_;
+  std::unordered_map<std::string, size_t> index_;
+};
+
 }  // namespace
 
 Value Execution::outputs() const {
-  Value out = Value::object();
+  OutputsTree tree;
   std::unordered_map<std::string_view, const TaskRun*> by_id;  // only for loops
   if (std::any_of(task_runs.begin(), task_runs.end(), [](const TaskRun& tr) { return tr.value.has_value(); })) {
     by_id.reserve(task_runs.size());
@@ -47,12 +77,13 @@ Value Execution::outputs() const {
   }
   for (const auto& tr : task_runs) {
     if (tr.outputs.empty()) continue;
-    Value* at = &out[tr.task_id];
+    OutputsTree* at = &tree.child(tr.task_id);
     if (tr.value)
-      for (const std::string* value : loop_values(tr, by_id)) at = &(*at)[*value];
-    *at = tr.outputs;
+      for (const std::string* value : loop_values(tr, by_id)) at = &at->child(*value);
+    at->set(tr.outputs);
   }
-  return out;
+  Value out = std::move(tree).value();
+  return out.is_null() ? Value::object() : out;
 }
 
 std::optional<Duration> Execution::duration() const {

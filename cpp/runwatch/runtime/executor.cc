@@ -51,6 +51,10 @@ struct Executor::Live {
   bool dirty = false;
   bool holds_slot = false;  // counted in its flow's concurrency limit
   int paused = 0;           // task runs PAUSED
+  // The `outputs` variable, built again only after a task run's outputs changed: a loop's
+  // thousand task runs would otherwise rebuild it for every one they dispatch.
+  mutable Value outputs;
+  mutable bool outputs_stale = true;
   std::unordered_map<std::string, TimePoint> wakes;  // flowable task run id -> its pending wake
 
   TaskRun* find(const std::string& task_id, const Group& group) {
@@ -312,6 +316,7 @@ void Executor::handle(WorkerResult& m) {
   auto& result = m.result;
   Value outputs = mask_secrets(result.outputs, live.secrets);
   for (auto it2 = outputs.begin(); it2 != outputs.end(); ++it2) run->outputs[it2.key()] = it2.value();
+  live.outputs_stale = live.outputs_stale || !outputs.empty();
   for (auto& label : result.labels) {
     label.key = mask_secrets(std::move(label.key), live.secrets);
     label.value = mask_secrets(std::move(label.value), live.secrets);
@@ -389,6 +394,7 @@ void Executor::handle(ResumePausedMessage& m) {
     TaskRun* run = live.run_by_id(run_id);
     if (!run || run->state.current() != State::PAUSED) continue;
     for (auto out = outputs.begin(); out != outputs.end(); ++out) run->outputs[out.key()] = std::move(out.value());
+    live.outputs_stale = true;
     unpause(live, *run, State::RUNNING);
   }
   log(live, LogLevel::INFO, "Execution resumed");
@@ -621,6 +627,7 @@ class Executor::Children final : public FlowableContext {
   const TaskRun& run() const override { return live_.run_at(run_id_); }
   Value& outputs() override {
     executor_.mark_dirty(live_);
+    live_.outputs_stale = true;
     return live_.run_at(run_id_).outputs;
   }
   Value render(const Value& value, const Value& overrides) override {
@@ -842,7 +849,11 @@ Value Executor::execution_variables(const Live& live) const {
   e["originalId"] = exec.id;
   e["state"] = to_string(exec.state.current());
   v["inputs"] = live.secret_inputs.empty() ? exec.inputs : live.inputs_in_clear;
-  v["outputs"] = exec.outputs();
+  if (live.outputs_stale) {
+    live.outputs = exec.outputs();
+    live.outputs_stale = false;
+  }
+  v["outputs"] = live.outputs;
   Value& labels = v["labels"] = object_of_size(exec.labels.size());
   for (const auto& l : exec.labels) labels[l.key] = l.value;
   v["vars"] = flow.variables;
