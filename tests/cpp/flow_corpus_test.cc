@@ -81,9 +81,6 @@ const std::map<std::string, std::string> kValidsRefusedForMissingFeature = {
     {"retry-new-execution-flow-attempts.yml", "retry"},
     {"retry-new-execution-flow-duration.yml", "retry"},
     {"retry-subflow.yaml", "retry"},
-    {"sla-execution-condition.yaml", "sla"},
-    {"sla-max-duration-fail.yaml", "sla"},
-    {"sla-max-duration-ok.yaml", "sla"},
 };
 
 TEST(FlowCorpus, ValidKestraFlowsLoadOrNameTheirUnsupportedType) {

@@ -466,12 +466,13 @@ TEST_F(FlowLoaderTest, UnknownTopLevelKeyIsAnErrorWithASuggestion) {
 TEST_F(FlowLoaderTest, KeysWhoseBehaviourRunwatchLacksAreRefused) {
   auto result =
       load(with_task("  - id: t\n    type: io.kestra.plugin.core.debug.Return\n"
-                     "listeners:\n  - tasks: []\nsla:\n  - id: late\nworkerGroup:\n  key: gpu\n"
+                     "listeners:\n  - tasks: []\nretry:\n  type: constant\nworkerGroup:\n  key: gpu\n"
                      "deleted: false\ntenantId: main\n"));
   ASSERT_EQ(result.issues.size(), 3u) << dump(result);
   expect_issue(result.issues[0], "listeners", 6, 1,
                "'listeners' is not supported by runwatch (deprecated in Kestra; use a flow with a Flow trigger)");
-  expect_issue(result.issues[1], "sla", 8, 1, "'sla' is not supported by runwatch (SLAs are not monitored)");
+  expect_issue(result.issues[1], "retry", 8, 1,
+               "'retry' is not supported by runwatch (flow-level retry is not implemented; set retry on the tasks)");
   expect_issue(result.issues[2], "workerGroup", 10, 1,
                "'workerGroup' is not supported by runwatch (worker groups are an Enterprise Edition feature of Kestra)");
 }

@@ -173,7 +173,7 @@ def test_empty_text_is_a_validation_error():
 def test_flow_level_problems_are_reported_with_task_problems():
     issues = issues_of("""
         namespace: Company Team
-        sla: []
+        listeners: []
         tasks:
           - id: a
             type: io.kestra.plugin.core.log.Log
@@ -185,7 +185,7 @@ def test_flow_level_problems_are_reported_with_task_problems():
         ("id", 1, "missing required property 'id'"),
         ("namespace", 1, "invalid namespace 'Company Team': it must match ^[a-z0-9][a-z0-9._-]*$ "
                          "and have at most 150 characters"),
-        ("sla", 2, "'sla' is not supported by runwatch (SLAs are not monitored)"),
+        ("listeners", 2, "'listeners' is not supported by runwatch (deprecated in Kestra; use a flow with a Flow trigger)"),
         ("tasks[0].message", 7, "duplicate key 'message'"),
         ("tasks[0].timeout", 8, "'timeout' must be an ISO-8601 duration such as PT5M, not 'soon'"),
     ]

@@ -51,17 +51,8 @@ REFUSED: dict[str, list[str]] = {
     'blueprints-tencent-qq-failure-alert.yaml': [
         "tasks[0].type: unsupported task type 'io.kestra.plugin.tencent.qq.QQExecution' (not implemented by runwatch)",
     ],
-    'docs-afterexecution-alerts_demo.yaml': [
-        "afterExecution: 'afterExecution' is not supported by runwatch (afterExecution tasks are not run)",
-    ],
     'kestra-listeners.yaml': [
         "listeners: 'listeners' is not supported by runwatch (deprecated in Kestra; use a flow with a Flow trigger)",
-    ],
-    'kestra-sla-execution-condition.yaml': [
-        "sla: 'sla' is not supported by runwatch (SLAs are not monitored)",
-    ],
-    'kestra-sla-max-duration-fail.yaml': [
-        "sla: 'sla' is not supported by runwatch (SLAs are not monitored)",
     ],
     # Kestra's own example names a property SendGridMailSend lacks: Kestra refuses it too.
     'plugin-notifications-SendGridMailSend-unreliable_flow.yaml': [

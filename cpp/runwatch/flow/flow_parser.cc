@@ -7,6 +7,7 @@
 #include "runwatch/flow/parser.h"
 #include "runwatch/flow/path.h"
 #include "runwatch/flow/plugin_defaults.h"
+#include "runwatch/flow/sla_parser.h"
 #include "runwatch/flow/suggest.h"
 #include "runwatch/model/identifier.h"
 
@@ -19,8 +20,6 @@ const std::map<std::string, std::string, std::less<>>& unsupported_keys() {
   static const std::map<std::string, std::string, std::less<>> keys = {
       {"listeners", "deprecated in Kestra; use a flow with a Flow trigger"},
       {"retry", "flow-level retry is not implemented; set retry on the tasks"},
-      {"sla", "SLAs are not monitored"},
-      {"afterExecution", "afterExecution tasks are not run"},
       {"workerGroup", "worker groups are an Enterprise Edition feature of Kestra"},
       {"workerSelector", "worker groups are an Enterprise Edition feature of Kestra"},
   };
@@ -38,7 +37,8 @@ const std::vector<std::string>& known_keys() {
     std::vector<std::string> out = {"id",           "namespace",   "revision", "description", "labels",
                                     "inputs",       "variables",   "tasks",    "errors",      "triggers",
                                     "disabled",     "deleted",     "tenantId", "updated",     "pluginDefaults",
-                                    "taskDefaults", "concurrency", "outputs",  "finally"};
+                                    "taskDefaults", "concurrency", "outputs",  "finally",     "afterExecution",
+                                    "sla"};
     for (const auto& [key, why] : unsupported_keys()) out.push_back(key);
     return out;
   }();
@@ -115,6 +115,10 @@ class FlowBuilder {
       flow.finally_tasks = parser_.tasks(entry.value, "finally", entry.value_pos());
     else if (key == "outputs")
       flow.outputs = parse_outputs(entry, issues_);
+    else if (key == "afterExecution")
+      flow.after_execution = parser_.tasks(entry.value, "afterExecution", entry.value_pos());
+    else if (key == "sla")
+      flow.slas = parse_slas(entry, issues_);
     else if (key == "triggers") triggers(flow, entry);
     else if (key == "disabled") disabled(flow, entry);
     else if (key == "concurrency")

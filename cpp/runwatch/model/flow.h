@@ -103,6 +103,20 @@ struct TriggerDef {
   SourcePos pos;
 };
 
+// One of a flow's `sla`: MAX_DURATION is violated when the execution runs longer than
+// `duration`, EXECUTION_ASSERTION when `assertion` renders false as it ends. A violation
+// adds `labels` to the execution and fails it, cancels it, or (NONE) only says so.
+struct SlaDef {
+  enum class Type { MaxDuration, ExecutionAssertion };
+  enum class Behavior { Fail, Cancel, None };
+  std::string id;
+  Type type = Type::MaxDuration;
+  Behavior behavior = Behavior::Fail;
+  Duration duration{};
+  std::string assertion;
+  std::vector<Label> labels;
+};
+
 // Kestra's flow `concurrency`: at most `limit` executions of the flow run at once (from
 // RUNNING until they end, PAUSED included); what happens to one more is the behavior.
 struct ConcurrencyLimit {
@@ -123,6 +137,9 @@ struct Flow {
   std::vector<TaskDef> errors;
   std::vector<TaskDef> finally_tasks;  // `finally`: run once tasks and errors ended; the state stays theirs
   std::vector<InputDef> outputs;       // Kestra's flow outputs: each one's template in properties["value"]
+  // `afterExecution`: run once the state is known (`execution.state` is it); the state stays.
+  std::vector<TaskDef> after_execution;
+  std::vector<SlaDef> slas;
   std::vector<TriggerDef> triggers;
   bool disabled = false;
   std::optional<ConcurrencyLimit> concurrency;
@@ -145,6 +162,7 @@ void for_each_task(const Flow& flow, Fn&& fn) {
   for_each_task(flow.tasks, fn);
   for_each_task(flow.errors, fn);
   for_each_task(flow.finally_tasks, fn);
+  for_each_task(flow.after_execution, fn);
 }
 
 }  // namespace runwatch

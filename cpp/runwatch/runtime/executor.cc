@@ -51,6 +51,9 @@ struct Executor::Live {
   bool dirty = false;
   bool holds_slot = false;  // counted in its flow's concurrency limit
   int paused = 0;           // task runs PAUSED
+  // The state its tasks, errors and finally ended in, once known: afterExecution runs
+  // with it as `execution.state`.
+  std::optional<State> final_state;
   // The `outputs` variable, built again only after a task run's outputs changed: a loop's
   // thousand task runs would otherwise rebuild it for every one they dispatch.
   mutable Value outputs;
@@ -234,6 +237,7 @@ void Executor::handle(StartMessage& m) {
 void Executor::start_running(Live& live) {
   transition(live, State::RUNNING);
   metrics_.execution_started(live.exec.ns, live.exec.flow_id);
+  schedule_slas(live);
   if (inputs_unreadable(live)) return;
   advance(live);
 }
@@ -342,11 +346,44 @@ void Executor::handle(KillMessage& m) {
   if (it == live_.end()) return;
   Live& live = *it->second;
   transition(live, State::KILLING);
-  for (auto& [id, cancellation] : live.running) cancellation->cancel("Execution killed");
-  live.running.clear();
-  end_task_runs(live, State::KILLED);
   log(live, LogLevel::WARN, "Execution killed");
-  finish(live, State::KILLED);
+  stop_execution(live, State::KILLED, State::KILLED, "Execution killed");
+}
+
+void Executor::stop_execution(Live& live, State runs_state, State state, const std::string& reason) {
+  for (auto& [id, cancellation] : live.running) cancellation->cancel(reason);
+  live.running.clear();
+  end_task_runs(live, runs_state);
+  finish(live, state);
+}
+
+void Executor::schedule_slas(Live& live) {
+  for (size_t i = 0; i < live.flow->slas.size(); ++i) {
+    const SlaDef& sla = live.flow->slas[i];
+    if (sla.type == SlaDef::Type::MaxDuration)
+      schedule(live, live.exec.state.start_date() + sla.duration, Timer{Timer::Kind::Sla, live.exec.id, "", i});
+  }
+}
+
+std::optional<State> Executor::violate(Live& live, const SlaDef& sla, const std::string& why) {
+  for (const auto& label : sla.labels) {
+    auto& labels = live.exec.labels;
+    auto same = std::find_if(labels.begin(), labels.end(), [&](const Label& l) { return l.key == label.key; });
+    if (same != labels.end())
+      same->value = label.value;
+    else
+      labels.push_back(label);
+  }
+  log(live, LogLevel::ERROR, "SLA '" + sla.id + "' violated: " + why);
+  switch (sla.behavior) {
+    case SlaDef::Behavior::Fail:
+      return State::FAILED;
+    case SlaDef::Behavior::Cancel:
+      return State::CANCELLED;
+    case SlaDef::Behavior::None:
+      return std::nullopt;
+  }
+  return std::nullopt;
 }
 
 void Executor::handle(EndMessage& m) {
@@ -368,6 +405,7 @@ void Executor::handle(ResumeMessage& m) {
     metrics_.execution_started(live.exec.ns, live.exec.flow_id);
   }
   log(live, LogLevel::WARN, "Resumed after an engine restart");
+  schedule_slas(live);
   if (inputs_unreadable(live)) return;
   auto now = clock_.now();
   // By index: neither a new attempt nor a flowable's decision adds a task run.
@@ -443,6 +481,12 @@ void Executor::fire(const Timer& timer) {
   auto it = live_.find(timer.execution_id);
   if (it == live_.end()) return;
   Live& live = *it->second;
+  if (timer.kind == Timer::Kind::Sla) {
+    const SlaDef& sla = live.flow->slas.at(timer.attempt);
+    if (auto end = violate(live, sla, "the execution ran longer than " + format_duration(sla.duration)))
+      stop_execution(live, State::KILLED, *end, "SLA '" + sla.id + "' violated");
+    return;
+  }
   TaskRun* run = live.run_by_id(timer.task_run_id);
   if (!run || run->attempts.size() != timer.attempt) return;
   const TaskDef& task = *live.tasks.at(run->task_id);
@@ -501,10 +545,11 @@ void Executor::advance(Live& live) {
   }
   if (!live.flow->finally_tasks.empty() && !walk(live, live.flow->finally_tasks, Group{"", "finally"}, false, 0))
     return;
-  State state = *result;
-  if ((state == State::SUCCESS || state == State::WARNING) && !live.flow->outputs.empty() && !render_flow_outputs(live))
-    state = State::FAILED;
-  finish(live, state);
+  if (!live.final_state) live.final_state = end_state(live, *result);
+  if (!live.flow->after_execution.empty() &&
+      !walk(live, live.flow->after_execution, Group{"", "afterExecution"}, false, 0))
+    return;
+  finish(live, *live.final_state);
 }
 
 std::optional<State> Executor::walk(Live& live, std::span<const TaskDef> tasks, const Group& group, bool parallel,
@@ -847,7 +892,7 @@ Value Executor::execution_variables(const Live& live) const {
   e["id"] = exec.id;
   e["startDate"] = format_instant(exec.state.start_date());
   e["originalId"] = exec.id;
-  e["state"] = to_string(exec.state.current());
+  e["state"] = to_string(live.final_state.value_or(exec.state.current()));
   v["inputs"] = live.secret_inputs.empty() ? exec.inputs : live.inputs_in_clear;
   if (live.outputs_stale) {
     live.outputs = exec.outputs();
@@ -879,6 +924,24 @@ Value Executor::variables(const Live& live, const TaskDef& task, const TaskRun& 
     v["parents"] = std::move(enclosing);
   }
   return v;
+}
+
+State Executor::end_state(Live& live, State state) {
+  if ((state == State::SUCCESS || state == State::WARNING) && !live.flow->outputs.empty() && !render_flow_outputs(live))
+    state = State::FAILED;
+  for (const auto& sla : live.flow->slas) {
+    if (sla.type != SlaDef::Type::ExecutionAssertion) continue;
+    bool holds = false;
+    std::string why = "its assertion is false";
+    try {
+      holds = truthy(render_with(live, execution_variables(live), Value(sla.assertion)));
+    } catch (const std::exception& e) {
+      why = "its assertion cannot be rendered: " + std::string(e.what());
+    }
+    if (holds) continue;
+    if (auto end = violate(live, sla, mask_secrets(why, live.secrets)); end && state != State::FAILED) state = *end;
+  }
+  return state;
 }
 
 bool Executor::render_flow_outputs(Live& live) {

@@ -112,10 +112,11 @@ class Executor {
                                ShutdownMessage>;
 
   struct Timer {
-    enum class Kind { Retry, Timeout, Wake } kind;  // Wake: a flowable run resolves again
+    // Wake: a flowable run resolves again; Sla: a MAX_DURATION SLA's deadline.
+    enum class Kind { Retry, Timeout, Wake, Sla } kind;
     std::string execution_id;
-    std::string task_run_id;
-    size_t attempt;  // 1-based attempt the timer belongs to
+    std::string task_run_id;  // empty for Sla
+    size_t attempt;           // 1-based attempt the timer belongs to; for Sla, the SLA's index
   };
 
   using TimerKey = std::pair<TimePoint, uint64_t>;
@@ -179,6 +180,13 @@ class Executor {
   void unpause(Live& live, TaskRun& run, State state);
   void wake_at(Live& live, const std::string& run_id, TimePoint when);
   void finish(Live& live, State state);
+  // Cancels the running attempts (telling them `reason`), ends the unfinished task runs in
+  // `runs_state` and the execution in `state`.
+  void stop_execution(Live& live, State runs_state, State state, const std::string& reason);
+  void schedule_slas(Live& live);
+  // An SLA violated: its labels, an ERROR line saying why, and its behavior's end state
+  // (none for NONE).
+  std::optional<State> violate(Live& live, const SlaDef& sla, const std::string& why);
   void transition(Live& live, State state);
   // Flow concurrency: whether the execution may run now (it then holds a slot of its
   // flow's); otherwise it is QUEUED, CANCELLED or FAILED, as the flow's behavior says.
@@ -193,6 +201,9 @@ class Executor {
   // Kestra's flow outputs, rendered once the tasks succeeded; false (the execution then
   // fails, saying why) when one cannot be.
   bool render_flow_outputs(Live& live);
+  // The state the execution ends in once its tasks, errors and finally ended in `state`:
+  // its flow outputs rendered and its EXECUTION_ASSERTION SLAs checked.
+  State end_state(Live& live, State state);
   static Value parents(const Live& live, const TaskRun& run);
   std::shared_ptr<const FlowableTaskType> flowable_type(const TaskDef& task) const;
   // Renders an expression the executor itself needs (runIf, a flowable's properties).
