@@ -213,6 +213,7 @@ class Engine:
             environment=self.config.environment_name,
             plugin_defaults=self.config.plugin_defaults,
             metrics_precreate_series=self.config.metrics_precreate_series,
+            task_cache_directory=self.config.task_cache_directory,
         )
         self.clock = clock
         self.metrics = Metrics(self._core.metrics)
