@@ -570,8 +570,8 @@ tasks:
   - id: misspelt
     type: io.kestra.plugin.core.log.Logg
     message: hi
-  - id: python
-    type: io.kestra.plugin.scripts.python.Script
+  - id: node
+    type: io.kestra.plugin.scripts.node.Script
   - id: dag
     type: io.kestra.plugin.core.flow.Dag
 )");
@@ -582,7 +582,7 @@ tasks:
   expect_issue(result.issues[3], "tasks[3].type", 9, 11,
                "unknown task type 'io.kestra.plugin.core.log.Logg'; did you mean io.kestra.plugin.core.log.Log?");
   expect_issue(result.issues[4], "tasks[4].type", 12, 11,
-               "unsupported task type 'io.kestra.plugin.scripts.python.Script' (not implemented by runwatch)");
+               "unsupported task type 'io.kestra.plugin.scripts.node.Script' (not implemented by runwatch)");
   expect_issue(result.issues[5], "tasks[5].type", 14, 11,
                "unsupported task type 'io.kestra.plugin.core.flow.Dag' (not implemented by runwatch)");
 }
