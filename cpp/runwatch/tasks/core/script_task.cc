@@ -165,7 +165,12 @@ std::vector<std::string> string_list_or(const Value& properties, std::string_vie
 
 std::string shell_script(bool fail_fast, const std::vector<std::string>& lines) {
   std::string script = fail_fast ? "set -e" : "";
-  for (const auto& line : lines) script += (script.empty() ? "" : "\n") + line;
+  bool first = !fail_fast;
+  for (const auto& line : lines) {
+    if (!first) script += '\n';
+    script += line;
+    first = false;
+  }
   return script;
 }
 
