@@ -85,7 +85,8 @@ void bind_engine(py::module_& m) {
                        std::optional<std::string> encryption_secret_key, bool require_encryption_key,
                        std::map<std::string, std::string> logger_levels, std::optional<std::string> kestra_url,
                        std::optional<std::string> environment, py::handle plugin_defaults,
-                       bool metrics_precreate_series, bool restart_interrupted_tasks) {
+                       bool metrics_precreate_series, bool restart_interrupted_tasks,
+                       std::optional<std::string> task_cache_directory) {
              if (!(metrics_interval > 0)) throw py::value_error("metrics_interval must be > 0 seconds");
              EngineOptions options;
              options.clock = std::move(clock);
@@ -108,6 +109,7 @@ void bind_engine(py::module_& m) {
              options.logger_levels = std::move(logger_levels);
              options.kestra_url = std::move(kestra_url);
              options.environment = std::move(environment);
+             if (task_cache_directory) options.task_cache_directory = std::move(*task_cache_directory);
              if (!plugin_defaults.is_none()) options.plugin_defaults = from_python(plugin_defaults);
              py::gil_scoped_release release;  // recovered executions may run Python tasks
              return EngineHolder(new Engine(std::move(options)));
@@ -121,7 +123,8 @@ void bind_engine(py::module_& m) {
            py::arg("encryption_secret_key") = std::nullopt, py::arg("require_encryption_key") = false,
            py::arg("logger_levels") = std::map<std::string, std::string>{}, py::arg("kestra_url") = std::nullopt,
            py::arg("environment") = std::nullopt, py::arg("plugin_defaults") = py::none(),
-           py::arg("metrics_precreate_series") = true, py::arg("restart_interrupted_tasks") = false)
+           py::arg("metrics_precreate_series") = true, py::arg("restart_interrupted_tasks") = false,
+           py::arg("task_cache_directory") = std::nullopt)
       .def_property_readonly("recovered", &Engine::recovered)
       .def_property_readonly(
           "metrics", [](Engine& e) -> metrics::Metrics& { return e.metrics(); },

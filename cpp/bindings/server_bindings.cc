@@ -20,6 +20,7 @@ void bind_server(py::module_& m) {
       .def_readonly("repository_path", &Config::repository_path)
       .def_readonly("encryption_secret_key", &Config::encryption_secret_key)
       .def_readonly("kestra_url", &Config::kestra_url)
+      .def_readonly("task_cache_directory", &Config::task_cache_directory)
       .def_readonly("environment_name", &Config::environment_name)
       .def_property_readonly("plugin_defaults", [](const Config& c) { return to_python(c.plugin_defaults); })
       .def_property_readonly("repository_retention",

@@ -79,7 +79,7 @@ Engine::Engine(EngineOptions options)
       executor_(
           *clock_, PluginRegistry::global(), secrets_, secret_cipher(), global_variables(options), board_,
           WorkerSettings{options.worker_threads > 0 ? options.worker_threads : default_worker_threads(),
-                         options.render_timeout},
+                         options.render_timeout, options.task_cache_directory},
           [this](const Execution& e) { on_transition(e); }, metrics_.catalog()),
       scheduler_(
           *clock_, flows_, secrets_,
@@ -147,6 +147,7 @@ std::vector<std::shared_ptr<const Flow>> Engine::install(std::vector<std::shared
     }
     flow->revision = flows_.next_revision(flow->ns, flow->id);
     revisions.push_back({flow->ns, flow->id, flow->revision, flow->source});
+    log_notices(*flow);
   }
   repository_->save_flows(revisions);
   std::vector<std::shared_ptr<const Flow>> out;
@@ -163,6 +164,7 @@ void Engine::restore_flows() {
   for (const auto& stored : repository_->latest_flows()) {
     auto flow = stored.deleted ? nullptr : parse_stored_flow(stored);
     if (flow) precreate_series(*flow);
+    if (flow) log_notices(*flow);
     if (flow) flows_.put(std::move(flow));
     else flows_.note_revision(stored.ns, stored.id, stored.revision);
   }
@@ -183,6 +185,15 @@ void Engine::precreate_series(const Flow& flow) {
     plan.has_schedule |= trigger.type == metrics::kScheduleTriggerType;
   }
   metrics::precreate_flow_series(*catalog, plan);
+}
+
+void Engine::log_notices(const Flow& flow) {
+  for_each_task(flow, [&](const TaskDef& task) {
+    const TypeSchema* schema = PluginRegistry::global().find(PluginKind::Task, task.type);
+    if (!schema || !schema->notices) return;
+    for (const auto& notice : schema->notices(task.properties))
+      logger(schema->name)->warn("Flow {}.{}, task {}: {}: {}", flow.ns, flow.id, task.id, notice.path, notice.message);
+  });
 }
 
 std::shared_ptr<Flow> Engine::parse_stored_flow(const store::StoredFlow& stored) const {

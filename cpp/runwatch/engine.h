@@ -45,6 +45,9 @@ struct EngineOptions {
   int worker_threads = 0;        // default: 4 per core, at least 8
   // runwatch.template.render-timeout: how long rendering one task's properties may take.
   std::chrono::steady_clock::duration render_timeout = kDefaultRenderTimeout;
+  // runwatch.tasks.cache-directory: where tasks keep what they reuse (Python virtualenvs);
+  // empty: ~/.cache/runwatch.
+  std::string task_cache_directory;
   // Secrets given by the host; secret() also reads SECRET_<NAME> (base64) from the environment.
   std::map<std::string, std::string> secrets;
   // kestra.encryption.secret-key (Base64 of an AES key, at least 32 characters): SECRET
@@ -216,6 +219,8 @@ class Engine : private ExecutionLauncher {
   void flows_changed();
   // The flow's counters at zero, unless runwatch.metrics.precreate-series is off.
   void precreate_series(const Flow& flow);
+  // Writes the notices of the flow's task definitions (TypeSchema::notices) to the server log.
+  static void log_notices(const Flow& flow);
   // The executor's listener: starts the monitoring flows whose Flow triggers fire.
   void on_transition(const Execution& execution);
   void start_triggered(const FlowTriggerMatch& match, const Execution& source);

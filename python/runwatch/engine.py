@@ -214,6 +214,7 @@ class Engine:
             plugin_defaults=self.config.plugin_defaults,
             metrics_precreate_series=self.config.metrics_precreate_series,
             restart_interrupted_tasks=self.config.worker_task_restart_strategy != "NEVER",
+            task_cache_directory=self.config.task_cache_directory,
         )
         self.clock = clock
         self.metrics = Metrics(self._core.metrics)

@@ -294,6 +294,12 @@ const std::vector<KeySpec>& scalar_keys() {
          c.render_timeout = duration_of(t);
          if (c.render_timeout < std::chrono::milliseconds(1)) throw InvalidValue("must be at least 1ms, got '" + t + "'");
        }},
+      {"runwatch.tasks.cache-directory",
+       [](Config& c, const std::string& t) {
+         if (!t.starts_with("/") || t.find('\0') != std::string::npos)
+           throw InvalidValue("must be an absolute path, got '" + t + "'");
+         c.task_cache_directory = t;
+       }},
       {"endpoints.all.host", [](Config& c, const std::string& t) { c.management_host = host_of(t); }},
       {"endpoints.all.port", [](Config& c, const std::string& t) { c.management_port = port_of(t); }},
       {"endpoints.all.basic-auth.username",

@@ -72,6 +72,9 @@ struct Config {
   Duration api_wait_timeout = std::chrono::seconds(60);
   // runwatch.template.render-timeout: how long rendering one task's properties may take.
   Duration render_timeout = std::chrono::seconds(10);
+  // runwatch.tasks.cache-directory (an absolute path): where tasks keep what they reuse
+  // across runs, such as Python virtualenvs. Unset: ~/.cache/runwatch (XDG_CACHE_HOME).
+  std::optional<std::string> task_cache_directory;
   // endpoints.*: the management server. Port 0 takes any free port.
   std::string management_host = kLoopbackHost;  // endpoints.all.host (runwatch's key)
   int management_port = 8081;

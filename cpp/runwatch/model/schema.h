@@ -66,6 +66,11 @@ struct TypeSchema {
   // defaults). Empty: no such rule.
   std::vector<std::string> requires_any;
   PropertiesCheck check = nullptr;  // null: no such rules
+  // What runwatch does otherwise than a definition asks while still accepting it (a
+  // container image for a task it runs as a local process): the engine writes each
+  // notice once to the server log (WARN, on the logger named after the type) when it
+  // installs a flow holding the definition. Null: none.
+  PropertiesCheck notices = nullptr;
   bool notifier = false;            // delivers notifications (and counts them in notification.*)
   bool flowable = false;            // decides its child task runs rather than running on a worker
   // Starts an execution of the flow its `namespace` and `flowId` name (Subflow): the

@@ -45,6 +45,7 @@ struct WorkerSettings {
   int threads = 8;
   // How long rendering one task's properties may take (runwatch.template.render-timeout).
   std::chrono::steady_clock::duration render_timeout = kDefaultRenderTimeout;
+  std::string cache_directory;  // RunContext::cache_directory (runwatch.tasks.cache-directory)
 };
 
 class WorkerPool {

@@ -1,6 +1,8 @@
 #include "runwatch/tasks/run_context.h"
 
 #include <algorithm>
+#include <cstdlib>
+#include <filesystem>
 
 #include "runwatch/expr/template_cache.h"
 #include "runwatch/metrics/task_metrics.h"
@@ -133,6 +135,15 @@ void RunContext::log(LogLevel level, std::string message) {
 }
 
 bool RunContext::sleep_for(Duration d) { return clock_.sleep_until(clock_.now() + d, cancellation_.get()); }
+
+std::string RunContext::cache_directory() const {
+  if (!cache_directory_.empty()) return cache_directory_;
+  const char* xdg = std::getenv("XDG_CACHE_HOME");
+  if (xdg && xdg[0] == '/') return std::string(xdg) + "/runwatch";
+  const char* home = std::getenv("HOME");
+  if (home && home[0] == '/') return std::string(home) + "/.cache/runwatch";
+  return (std::filesystem::temp_directory_path() / "runwatch-cache").string();
+}
 
 void RunContext::counter(const std::string& name, double value, const metrics::Tags& tags) {
   if (metrics_) metrics::task_counter(metrics_->registry, {identity_.ns, identity_.flow_id, identity_.task_id}, name, value, tags);

@@ -82,6 +82,12 @@ class RunContext {
   // Sleeps on the engine's clock; false when the task was cancelled first.
   bool sleep_for(Duration d);
 
+  // Where tasks keep what they reuse across runs (Python virtualenvs): the
+  // runwatch.tasks.cache-directory setting, by default $XDG_CACHE_HOME/runwatch or
+  // ~/.cache/runwatch.
+  void set_cache_directory(std::string directory) { cache_directory_ = std::move(directory); }
+  std::string cache_directory() const;
+
   // The engine's metrics (set by the worker); null outside an engine or with metrics off.
   void set_metrics(const metrics::Catalog* catalog) { metrics_ = catalog; }
   const metrics::Catalog* metrics() const { return metrics_; }
@@ -99,6 +105,7 @@ class RunContext {
   const ExecutionReader* executions_;
   const SecretStore* secrets_;
   const metrics::Catalog* metrics_ = nullptr;
+  std::string cache_directory_;
   std::chrono::steady_clock::duration render_timeout_ = kDefaultRenderTimeout;
   std::string render_as(const std::string& text, bool json_document) const;
   void reveal(const std::string& secret) const;

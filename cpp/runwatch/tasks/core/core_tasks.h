@@ -14,5 +14,9 @@ std::shared_ptr<const TaskType> make_output_values_task();
 std::shared_ptr<const TaskType> make_sleep_task();
 std::shared_ptr<const TaskType> make_labels_task();
 std::shared_ptr<const TaskType> make_shell_commands_task();
+std::shared_ptr<const TaskType> make_shell_script_task();
+std::shared_ptr<const TaskType> make_python_script_task();
+std::shared_ptr<const TaskType> make_python_commands_task();
+std::shared_ptr<const TaskType> make_legacy_bash_task();
 
 }  // namespace runwatch

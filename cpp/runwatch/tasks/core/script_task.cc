@@ -1,0 +1,260 @@
+#include "runwatch/tasks/core/script_task.h"
+
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <unistd.h>
+
+#include <cerrno>
+#include <filesystem>
+#include <fstream>
+#include <system_error>
+#include <utility>
+
+#include "runwatch/tasks/core/cancelled.h"
+#include "runwatch/tasks/core/properties.h"
+
+namespace runwatch {
+namespace {
+
+namespace fs = std::filesystem;
+
+const Value kDefaultInterpreter = Value::array({"/bin/sh", "-c"});
+// How many entries of the working directory outputFiles looks at.
+constexpr size_t kMaxWalkedFiles = 10000;
+
+// Java's glob: `*` stays within a directory, `**` crosses them.
+bool glob_matches(const std::string& pattern, const std::string& path) {
+  if (::fnmatch(pattern.c_str(), path.c_str(), FNM_PATHNAME) == 0) return true;
+  return pattern.find("**") != std::string::npos && ::fnmatch(pattern.c_str(), path.c_str(), 0) == 0;
+}
+
+PropertySpec accepted(std::string name, PropertyType type, std::string description) {
+  return {.name = std::move(name), .type = type, .description = std::move(description)};
+}
+
+std::string runner_type(const Value& properties) {
+  const Value* runner = find_property(properties, "taskRunner");
+  if (!runner || !runner->is_object()) return "";
+  const Value* type = find_property(*runner, "type");
+  return type && type->is_string() ? type->get<std::string>() : "";
+}
+
+}  // namespace
+
+std::vector<PropertySpec> exec_script_properties() {
+  return {
+      {.name = "interpreter",
+       .type = PropertyType::StringList,
+       .description = "The interpreter; the script is its last argument.",
+       .default_value = kDefaultInterpreter},
+      {.name = "beforeCommands", .type = PropertyType::StringList, .description = "Commands run before the others."},
+      {.name = "env",
+       .type = PropertyType::Map,
+       .description = "Environment variables added to the process's environment."},
+      {.name = "failFast",
+       .type = PropertyType::Boolean,
+       .description = "Stop at the first command with a non-zero status (`set -e` runs first).",
+       .default_value = true},
+      {.name = "warningOnStdErr",
+       .type = PropertyType::Boolean,
+       .description =
+           "End WARNING when anything is written to stderr. Deprecated and ignored by Kestra; honoured when true."},
+      {.name = "targetOS",
+       .type = PropertyType::String,
+       .description = "Accepted; runwatch always runs the commands on this host.",
+       .default_value = "AUTO",
+       .allowed_values = {"LINUX", "WINDOWS", "AUTO"}},
+      {.name = "inputFiles",
+       .type = PropertyType::Map,
+       .description = "Files written into the working directory before the run: relative file name to content "
+                      "(rendered). Names may hold folders but never leave the working directory (no absolute "
+                      "path, no `..`). A storage URI as content is not read: runwatch has no internal storage yet."},
+      {.name = "outputFiles",
+       .type = PropertyType::StringList,
+       .description = "Glob patterns (`*` within a folder, `**` across folders) of files of the working directory. "
+                      "runwatch has no internal storage yet: the `outputFiles` output maps each matching file's "
+                      "relative name to its size in bytes, and the files are removed with the working directory."},
+      accepted("containerImage", PropertyType::String,
+               "Accepted; runwatch has no container runner: the task runs as a local process (the server log says "
+               "so once per flow and task)."),
+      accepted("taskRunner", PropertyType::Map,
+               "`io.kestra.plugin.core.runner.Process`, or `io.kestra.plugin.scripts.runner.docker.Docker` which "
+               "runwatch runs as Process (the server log says so)."),
+      accepted("docker", PropertyType::Map, "Deprecated in Kestra; accepted, and the task runs as a local process."),
+      {.name = "runner",
+       .type = PropertyType::String,
+       .description = "Deprecated in Kestra; accepted, and the task runs as a local process.",
+       .allowed_values = {"PROCESS", "DOCKER"}},
+      accepted("namespaceFiles", PropertyType::Map, "Not supported by runwatch: a flow that sets it does not load."),
+      accepted("outputDirectory", PropertyType::Boolean, "Deprecated in Kestra; ignored."),
+  };
+}
+
+std::vector<PropertyProblem> check_input_files(const Value& input_files, std::string_view property) {
+  std::vector<PropertyProblem> problems;
+  if (!input_files.is_object()) return problems;  // the property's type is checked by the loader
+  if (input_files.size() > kMaxInputFiles)
+    return {{std::string(property), "at most " + std::to_string(kMaxInputFiles) + " files"}};
+  for (auto it = input_files.begin(); it != input_files.end(); ++it) {
+    const std::string& name = it.key();
+    std::string path = std::string(property) + "." + name;
+    if (name.empty() || name.size() > kMaxInputFileNameBytes || name.find('\0') != std::string::npos) {
+      problems.push_back({path, "a file name of 1 to " + std::to_string(kMaxInputFileNameBytes) + " bytes is needed"});
+    } else if (name.front() == '/') {
+      problems.push_back({path, "'" + name + "' is an absolute path: input files stay in the working directory"});
+    } else {
+      for (const auto& part : fs::path(name))
+        if (part == "..") {
+          problems.push_back({path, "'" + name + "' leaves the working directory (`..`)"});
+          break;
+        }
+    }
+  }
+  return problems;
+}
+
+std::vector<PropertyProblem> check_exec_script(const Value& properties) {
+  std::vector<PropertyProblem> problems;
+  if (find_property(properties, "namespaceFiles"))
+    problems.push_back({"namespaceFiles", "namespace files are not supported by runwatch"});
+  if (find_property(properties, "taskRunner")) {
+    std::string type = runner_type(properties);
+    if (type.empty())
+      problems.push_back({"taskRunner", "a task runner needs a `type`"});
+    else if (type != kProcessRunner && type != kDockerRunner)
+      problems.push_back({"taskRunner.type", "task runner '" + type + "' is not supported by runwatch (only " +
+                                                 std::string(kProcessRunner) + "; " + std::string(kDockerRunner) +
+                                                 " runs as Process)"});
+  }
+  if (const Value* files = find_property(properties, "inputFiles"))
+    for (auto& problem : check_input_files(*files, "inputFiles")) problems.push_back(std::move(problem));
+  return problems;
+}
+
+std::vector<PropertyProblem> container_notices(const Value& properties) {
+  std::vector<PropertyProblem> notices;
+  auto note = [&](std::string path) {
+    notices.push_back({std::move(path),
+                       "runwatch has no container runner: the task runs as a local process "
+                       "(Kestra's Process task runner)"});
+  };
+  if (runner_type(properties) == kDockerRunner)
+    note("taskRunner");
+  else if (find_property(properties, "containerImage"))
+    note("containerImage");
+  else if (find_property(properties, "docker"))
+    note("docker");
+  else if (string_or(properties, "runner", "") == "DOCKER")
+    note("runner");
+  return notices;
+}
+
+std::map<std::string, std::string> environment_of(const Value& properties) {
+  std::map<std::string, std::string> env;
+  const Value* value = find_property(properties, "env");
+  if (!value) return env;
+  if (!value->is_object()) throw TaskFailure("Property 'env' must be a map of names to values");
+  for (auto it = value->begin(); it != value->end(); ++it) env[it.key()] = to_text(it.value());
+  return env;
+}
+
+std::vector<std::string> string_list_or(const Value& properties, std::string_view name, const Value& fallback) {
+  const Value* value = find_property(properties, name);
+  return to_string_list(value ? *value : fallback, name);
+}
+
+std::string shell_script(bool fail_fast, const std::vector<std::string>& lines) {
+  std::string script = fail_fast ? "set -e" : "";
+  bool first = !fail_fast;
+  for (const auto& line : lines) {
+    if (!first) script += '\n';
+    script += line;
+    first = false;
+  }
+  return script;
+}
+
+ScriptRun::ScriptRun(RunContext& ctx, const Value& properties, std::string_view input_files)
+    : ctx_(ctx), directory_("runwatch-commands-") {
+  const Value* files = find_property(properties, input_files);
+  if (!files) return;
+  if (!files->is_object())
+    throw TaskFailure("Property '" + std::string(input_files) + "' must be a map of file names to contents");
+  if (auto problems = check_input_files(*files, input_files); !problems.empty())
+    throw TaskFailure("Property '" + problems[0].path + "': " + problems[0].message);
+  for (auto it = files->begin(); it != files->end(); ++it) {
+    fs::path path = fs::path(working_directory()) / it.key();
+    fs::create_directories(path.parent_path());
+    std::ofstream out(path, std::ios::binary | std::ios::trunc);
+    out << to_text(it.value());
+    if (!out.flush()) throw TaskFailure("Unable to write input file '" + it.key() + "'");
+  }
+}
+
+std::string ScriptRun::add_file(std::string_view suffix, const std::string& content) {
+  std::string path = working_directory() + "/" + "runwatch-XXXXXX" + std::string(suffix);
+  int fd = ::mkstemps(path.data(), static_cast<int>(suffix.size()));
+  if (fd < 0) throw std::system_error(errno, std::generic_category(), "mkstemps " + path);
+  for (size_t written = 0; written < content.size();) {
+    ssize_t n = ::write(fd, content.data() + written, content.size() - written);
+    if (n < 0 && errno == EINTR) continue;
+    if (n < 0) {
+      int error = errno;
+      ::close(fd);
+      throw std::system_error(error, std::generic_category(), "write " + path);
+    }
+    written += static_cast<size_t>(n);
+  }
+  ::close(fd);
+  return path;
+}
+
+ScriptOutcome ScriptRun::run(std::vector<std::string> argv, std::map<std::string, std::string> env,
+                             ScriptLineConsumer& consumer) {
+  if (ctx_.cancelled()) throw cancelled_failure(ctx_);
+  ChildProcessSpec spec;
+  spec.argv = std::move(argv);
+  spec.env = std::move(env);
+  spec.working_directory = working_directory();
+  ChildProcessExit process = run_child_process(spec, ctx_.cancellation(), [&](OutputStream stream, std::string line) {
+    consumer.accept(stream, std::move(line));
+  });
+  if (process.stopped) throw cancelled_failure(ctx_);
+  return {process.exit_code, consumer.vars(), consumer.stdout_lines(), consumer.stderr_lines()};
+}
+
+TaskResult ScriptRun::exec_script_result(const ScriptOutcome& outcome, const Value& properties) const {
+  TaskResult result;
+  result.outputs = {{"vars", outcome.vars}, {"exitCode", outcome.exit_code}};
+  if (const Value* patterns = find_property(properties, "outputFiles")) {
+    auto globs = to_string_list(*patterns, "outputFiles");
+    std::map<std::string, uintmax_t> files;  // by name, whatever the order of the directory
+    size_t walked = 0;
+    for (const auto& entry :
+         fs::recursive_directory_iterator(working_directory(), fs::directory_options::skip_permission_denied)) {
+      if (++walked > kMaxWalkedFiles) {
+        ctx_.log(LogLevel::WARN, "outputFiles looked at the first " + std::to_string(kMaxWalkedFiles) +
+                                     " entries of the working directory only");
+        break;
+      }
+      if (!entry.is_regular_file()) continue;
+      std::string name = fs::relative(entry.path(), working_directory()).string();
+      for (const auto& glob : globs)
+        if (glob_matches(glob, name)) {
+          files[name] = entry.file_size();
+          break;
+        }
+    }
+    result.outputs["outputFiles"] = files;
+  }
+  if (outcome.exit_code != 0) {
+    // Returned rather than thrown, so that the outputs stay on the failed task run.
+    result.state = State::FAILED;
+    result.error = "Command failed with code " + std::to_string(outcome.exit_code);
+  } else if (bool_or(properties, "warningOnStdErr", false) && outcome.stderr_lines > 0) {
+    result.state = State::WARNING;
+  }
+  return result;
+}
+
+}  // namespace runwatch
