@@ -3,8 +3,7 @@
 #include <algorithm>
 
 #include "engine_fixture.h"
-#include "runwatch/flow/loader.h"
-#include "runwatch/tasks/registry.h"
+#include "flow_issue_lines.h"
 
 namespace runwatch::testing {
 namespace {
@@ -416,12 +415,27 @@ TEST_F(EngineTest, WaitForStopsAtItsMaximumAndFailsOnlyWhenAsked) {
 
 FlowLoadResult load(const std::string& yaml) { return load_flow(yaml, "dag.yaml", {PluginRegistry::global()}); }
 
-std::vector<std::string> issue_lines(const FlowLoadResult& result) {
-  std::vector<std::string> out;
-  for (const auto& issue : result.issues)
-    out.push_back(issue.path + " " + std::to_string(issue.line) + ":" + std::to_string(issue.column) + " " +
-                  issue.message);
-  return out;
+TEST(WaitForLoading, ACheckFrequencyThatCannotBeUsedIsALoadError) {
+  EXPECT_EQ(issue_lines(R"(id: poll
+namespace: company.team
+tasks:
+  - id: wait
+    type: io.kestra.plugin.core.flow.WaitFor
+    condition: "{{ true }}"
+    checkFrequency:
+      maxIterations: -3
+      interval: every second
+      every: PT1S
+    tasks:
+      - id: t
+        type: io.kestra.plugin.core.log.Log
+        message: hi
+)"),
+            (std::vector<std::string>{
+                "tasks[0].checkFrequency.maxIterations 8:22 'maxIterations' must be a positive integer",
+                "tasks[0].checkFrequency.interval 9:17 'interval' must be an ISO-8601 duration such as PT1M",
+                "tasks[0].checkFrequency.every 10:14 unknown property 'every': checkFrequency has maxIterations, "
+                "maxDuration and interval"}));
 }
 
 TEST(DagLoading, ACycleAndAnUnknownDependencyAreLoadErrorsAtTheirPlace) {

@@ -1,8 +1,7 @@
 // A flow's `sla` (MAX_DURATION on the engine clock, EXECUTION_ASSERTION as it ends; FAIL,
 // CANCEL or NONE, with labels) and its `afterExecution` tasks.
 #include "engine_fixture.h"
-#include "runwatch/flow/loader.h"
-#include "runwatch/tasks/registry.h"
+#include "flow_issue_lines.h"
 
 namespace runwatch::testing {
 namespace {
@@ -147,14 +146,6 @@ afterExecution:
   EXPECT_EQ(ok->state.current(), S::SUCCESS);
   EXPECT_EQ(messages(*ok, LogLevel::INFO), (std::vector<std::string>{"onSuccess: alerts_demo finished successfully"}));
   EXPECT_EQ(run_of(*ok, "broken").state.current(), S::FAILED);
-}
-
-std::vector<std::string> issue_lines(const std::string& yaml) {
-  std::vector<std::string> out;
-  for (const auto& issue : load_flow(yaml, "f.yaml", {PluginRegistry::global()}).issues)
-    out.push_back(issue.path + " " + std::to_string(issue.line) + ":" + std::to_string(issue.column) + " " +
-                  issue.message);
-  return out;
 }
 
 TEST(SlaLoading, EachSlaIsCheckedWithItsPosition) {

@@ -1,7 +1,6 @@
 // Subflow (a child execution that is a real execution), flow outputs and `finally`.
 #include "engine_fixture.h"
-#include "runwatch/flow/loader.h"
-#include "runwatch/tasks/registry.h"
+#include "flow_issue_lines.h"
 
 namespace runwatch::testing {
 namespace {
@@ -234,14 +233,6 @@ finally:
   EXPECT_EQ(ok->state.current(), S::SUCCESS);
   EXPECT_EQ(messages(*ok, LogLevel::INFO), (std::vector<std::string>{"close: closing after RUNNING"}));
   EXPECT_EQ(run_of(*ok, "close").branch, "finally");
-}
-
-std::vector<std::string> issue_lines(const std::string& yaml) {
-  std::vector<std::string> out;
-  for (const auto& issue : load_flow(yaml, "f.yaml", {PluginRegistry::global()}).issues)
-    out.push_back(issue.path + " " + std::to_string(issue.line) + ":" + std::to_string(issue.column) + " " +
-                  issue.message);
-  return out;
 }
 
 TEST(FlowOutputsLoading, EachOutputNeedsAnIdATypeAndAValue) {

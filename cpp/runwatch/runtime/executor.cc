@@ -25,6 +25,15 @@ std::string run_key(std::string_view task_id, std::string_view parent_id, std::o
   return key;
 }
 
+// Sets a label, replacing the value of one with the same key.
+void set_label(std::vector<Label>& labels, const Label& label) {
+  auto same = std::find_if(labels.begin(), labels.end(), [&](const Label& l) { return l.key == label.key; });
+  if (same != labels.end())
+    same->value = label.value;
+  else
+    labels.push_back(label);
+}
+
 std::span<const TaskDef> branch_tasks(const TaskDef& task, std::string_view property) {
   const auto* b = task.branch(property);
   return b ? std::span<const TaskDef>(b->tasks) : std::span<const TaskDef>();
@@ -324,10 +333,7 @@ void Executor::handle(WorkerResult& m) {
   for (auto& label : result.labels) {
     label.key = mask_secrets(std::move(label.key), live.secrets);
     label.value = mask_secrets(std::move(label.value), live.secrets);
-    auto& labels = live.exec.labels;
-    auto same = std::find_if(labels.begin(), labels.end(), [&](const Label& l) { return l.key == label.key; });
-    if (same != labels.end()) same->value = label.value;
-    else labels.push_back(label);
+    set_label(live.exec.labels, label);
   }
   run->attempts.back().state.transition(result.state, clock_.now());
   if (result.state == State::FAILED) {
@@ -366,14 +372,7 @@ void Executor::schedule_slas(Live& live) {
 }
 
 std::optional<State> Executor::violate(Live& live, const SlaDef& sla, const std::string& why) {
-  for (const auto& label : sla.labels) {
-    auto& labels = live.exec.labels;
-    auto same = std::find_if(labels.begin(), labels.end(), [&](const Label& l) { return l.key == label.key; });
-    if (same != labels.end())
-      same->value = label.value;
-    else
-      labels.push_back(label);
-  }
+  for (const auto& label : sla.labels) set_label(live.exec.labels, label);
   log(live, LogLevel::ERROR, "SLA '" + sla.id + "' violated: " + why);
   switch (sla.behavior) {
     case SlaDef::Behavior::Fail:
@@ -704,13 +703,7 @@ class Executor::Children final : public FlowableContext {
     const Execution& exec = live_.exec;
     std::vector<Label> labels;
     if (request.inherit_labels) labels = exec.labels;
-    for (const auto& label : request.labels) {
-      auto same = std::find_if(labels.begin(), labels.end(), [&](const Label& l) { return l.key == label.key; });
-      if (same != labels.end())
-        same->value = label.value;
-      else
-        labels.push_back(label);
-    }
+    for (const auto& label : request.labels) set_label(labels, label);
     // Kestra's trigger variables of a subflow's execution: who started it.
     Value trigger = {{"id", task_.id},
                      {"type", task_.type},
