@@ -78,6 +78,7 @@ Executor::Executor(const Clock& clock, const PluginRegistry& plugins, const Secr
       board_(board),
       on_transition_(std::move(on_transition)),
       metrics_(metrics),
+      kv_store_(workers.kv_store),
       workers_(
           workers, clock, &board, &secrets, [this](WorkerResult r) { post(std::move(r)); }, metrics) {
   thread_ = std::thread([this] { loop(); });
@@ -549,6 +550,7 @@ bool Executor::should_run(Live& live, const TaskDef& task, const TaskRun& run) {
 
 Value Executor::render(Live& live, const TaskDef& task, const TaskRun& run, const Value& value) {
   RunContext ctx(TaskIdentity{}, variables(live, task, run), clock_, nullptr, &board_, &secrets_);
+  ctx.set_kv_store(kv_store_);
   ctx.set_error_logs(error_logs(live.exec));
   ctx.add_secret_values(live.secret_inputs);
   Value rendered = ctx.render(value);

@@ -186,6 +186,7 @@ class Executor {
   std::vector<Live*> dirty_;  // changed since the last publish_dirty, each once
   std::vector<WorkerJob> ready_jobs_;  // submitted to the workers once the round is published
   metrics::ExecutorMetrics metrics_;
+  KvStore* kv_store_;  // kv() in the templates the executor renders (runIf, If, Switch)
 
   std::shared_ptr<spdlog::logger> log_ = logger(kExecutorLogger);
   WorkerPool workers_;

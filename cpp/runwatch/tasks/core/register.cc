@@ -8,6 +8,7 @@ void register_core_tasks(PluginRegistry& registry) {
   for (auto make : {make_log_task, make_echo_task, make_return_task, make_fail_task, make_output_values_task,
                     make_sleep_task, make_labels_task, make_shell_commands_task})
     registry.add_task(make());
+  for (auto& task : make_store_tasks()) registry.add_task(std::move(task));
 }
 
 }  // namespace runwatch
