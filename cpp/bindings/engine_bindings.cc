@@ -206,6 +206,40 @@ void bind_engine(py::module_& m) {
             return e.wait_idle(t);
           },
           py::arg("timeout") = py::none())
+      .def(
+          "kv_get",
+          [](Engine& e, const std::string& ns, const std::string& key) {
+            auto entry = e.kv().get(ns, key);
+            return entry ? py::make_tuple(to_python(entry->value), entry->type) : py::object(py::none());
+          },
+          py::arg("namespace"), py::arg("key"))
+      .def(
+          "kv_set",
+          [](Engine& e, const std::string& ns, const std::string& key, py::handle value, Seconds ttl, bool overwrite,
+             std::optional<std::string> description) {
+            KvWrite write{.description = std::move(description), .overwrite = overwrite};
+            if (ttl) write.ttl = duration_of(*ttl);
+            Value given = from_python(value);
+            py::gil_scoped_release release;
+            e.kv().put(ns, key, given, write);
+          },
+          py::arg("namespace"), py::arg("key"), py::arg("value"), py::arg("ttl") = py::none(),
+          py::arg("overwrite") = true, py::arg("description") = py::none())
+      .def(
+          "kv_delete",
+          [](Engine& e, const std::string& ns, const std::string& key) {
+            py::gil_scoped_release release;
+            return e.kv().erase(ns, key);
+          },
+          py::arg("namespace"), py::arg("key"))
+      .def(
+          "kv_keys",
+          [](Engine& e, const std::string& ns) {
+            std::vector<std::string> keys;
+            for (const auto& entry : e.kv().list(ns)) keys.push_back(entry.key);
+            return keys;
+          },
+          py::arg("namespace"))
       .def("stop", &Engine::stop, py::call_guard<py::gil_scoped_release>())
       .def_property_readonly("worker_threads", &Engine::worker_threads);
 }

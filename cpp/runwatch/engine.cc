@@ -75,11 +75,13 @@ Engine::Engine(EngineOptions options)
       indexer_(*repository_, metrics_.catalog()),
       flow_triggers_(std::make_unique<RepositoryWindowStore>(*repository_, indexer_)),
       schedule_state_(*repository_),
+      kv_backend_(*repository_),
+      kv_(kv_backend_, *clock_),
       board_(options.ended_executions_cached),
       executor_(
           *clock_, PluginRegistry::global(), secrets_, secret_cipher(), global_variables(options), board_,
           WorkerSettings{options.worker_threads > 0 ? options.worker_threads : default_worker_threads(),
-                         options.render_timeout, options.task_cache_directory},
+                         options.render_timeout, options.task_cache_directory, &kv_},
           [this](const Execution& e) { on_transition(e); }, metrics_.catalog()),
       scheduler_(
           *clock_, flows_, secrets_,
@@ -362,6 +364,7 @@ void Engine::start_triggered(const FlowTriggerMatch& match, const Execution& sou
                          {"outputs", source.outputs()},
                          {"flow", {{"id", flow.id}, {"namespace", flow.ns}, {"revision", flow.revision}}}};
       RunContext ctx(TaskIdentity{}, std::move(variables), *clock_, nullptr, &board_, &secrets_);
+      ctx.set_kv_store(&kv_);
       inputs = ctx.render(inputs);
     }
     create(flow.ns, flow.id, inputs, match.trigger->labels, match.variables);

@@ -182,6 +182,8 @@ class Engine : private ExecutionLauncher {
   ManagementSources management_sources() const;
 
   const Clock& clock() const { return *clock_; }
+  // The namespaces' KV store (Kestra's /namespaces/{namespace}/kv), in the repository.
+  KvStore& kv() { return kv_; }
   PluginRegistry& plugins() const { return PluginRegistry::global(); }
   // What the loader compiles templates with.
   static const TemplateChecker& templates();
@@ -238,6 +240,8 @@ class Engine : private ExecutionLauncher {
   store::Indexer indexer_;  // records what the board publishes; outlives the executor
   FlowTriggers flow_triggers_;  // its windows are recorded by the indexer
   RepositoryScheduleState schedule_state_;
+  RepositoryKvBackend kv_backend_;
+  KvStore kv_;  // before the executor: its tasks and renders use it
   ExecutionBoard board_;
   std::unique_ptr<ExecutionBoard::Archive> archive_;  // the repository, behind the board
   Executor executor_;

@@ -1,10 +1,12 @@
 #pragma once
 // The runtime's storage interfaces on the repository, wired by the engine (store/ and
 // runtime/ do not know each other): the executions the board publishes and reads back,
-// the Schedule triggers' last dates and the Flow triggers' precondition windows.
+// the Schedule triggers' last dates, the Flow triggers' precondition windows, and the
+// documents of the KV and task state stores.
 #include <map>
 #include <mutex>
 
+#include "runwatch/model/kv_store.h"
 #include "runwatch/runtime/execution_board.h"
 #include "runwatch/runtime/schedule_state.h"
 #include "runwatch/runtime/window_store.h"
@@ -58,6 +60,29 @@ class RepositoryWindowStore final : public WindowStore {
   store::Indexer& indexer_;
   mutable std::mutex mutex_;
   std::map<WindowKey, WindowState> windows_;
+};
+
+// The KV store's documents as keyed state (kinds `kv` and `task-state`), written at once
+// in their own transaction: a task that set a key has it recorded when it succeeds.
+class RepositoryKvBackend final : public KvStore::Backend {
+ public:
+  explicit RepositoryKvBackend(store::Repository& repository) : repository_(repository) {}
+  std::optional<Value> get(KvStore::Space space, const std::string& key) const override {
+    return repository_.state(kind(space), key);
+  }
+  void put(KvStore::Space space, const std::string& key, const Value& document) override {
+    repository_.put_state(kind(space), key, document);
+  }
+  void erase(KvStore::Space space, const std::string& key) override { repository_.erase_state(kind(space), key); }
+  std::vector<std::pair<std::string, Value>> list(KvStore::Space space, const std::string& prefix) const override {
+    return repository_.states(kind(space), prefix);
+  }
+
+ private:
+  static std::string_view kind(KvStore::Space space) {
+    return space == KvStore::Space::Kv ? store::kKvState : store::kTaskState;
+  }
+  store::Repository& repository_;
 };
 
 }  // namespace runwatch

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from . import metrics, testing
 from ._core import Flow, LogEntry, ManualClock, TaskRun, __version__
-from .engine import ConfigWarning, Engine, ScheduledTrigger, Server, TriggerMatch, load_config
+from .engine import ConfigWarning, Engine, KeyValueStore, KvValue, ScheduledTrigger, Server, TriggerMatch, load_config
 from .errors import ConfigError, Error, ExecutionTimeout, FlowValidationError, InputError, NotFoundError, ValidationIssue
 from .execution import Execution
 from .notifier import NotificationMessage, Notifier
@@ -22,6 +22,8 @@ __all__ = [
     "FlowValidationError",
     "InputError",
     "Issues",
+    "KeyValueStore",
+    "KvValue",
     "LogEntry",
     "ManualClock",
     "NotFoundError",

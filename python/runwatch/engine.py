@@ -142,6 +142,56 @@ class Server:
         self.stop()
 
 
+class KvValue(NamedTuple):
+    """A key's value and its Kestra type (STRING, NUMBER, BOOLEAN, DATETIME, DATE, DURATION, JSON)."""
+
+    value: Any
+    type: str
+
+
+class KeyValueStore:
+    """One namespace's KV store: what kv.Set writes and kv() reads, kept in the engine's repository.
+
+    Keys match ``[a-zA-Z0-9][a-zA-Z0-9._-]*``; a bad key or a value over 1 MiB as JSON
+    raises Error. A key past its ttl (on the engine's clock) reads as missing.
+    """
+
+    def __init__(self, core: _core.Engine, namespace: str) -> None:
+        self._core = core
+        self.namespace = namespace
+
+    def entry(self, key: str) -> Optional[KvValue]:
+        """The key's value and type, or None when it has none."""
+        found = self._core.kv_get(self.namespace, key)
+        return None if found is None else KvValue(*found)
+
+    def get(self, key: str, default: Any = None) -> Any:
+        """The key's value, or `default` when it has none."""
+        found = self.entry(key)
+        return default if found is None else found.value
+
+    def set(
+        self,
+        key: str,
+        value: Any,
+        *,
+        ttl: Optional[datetime.timedelta] = None,
+        overwrite: bool = True,
+        description: Optional[str] = None,
+    ) -> None:
+        """Sets the key; with overwrite=False, raises Error when it already holds a value."""
+        seconds = None if ttl is None else ttl.total_seconds()
+        self._core.kv_set(self.namespace, key, value, seconds, overwrite, description)
+
+    def delete(self, key: str) -> bool:
+        """Deletes the key; False when it held no value."""
+        return self._core.kv_delete(self.namespace, key)
+
+    def keys(self) -> list[str]:
+        """The keys that hold a value, sorted."""
+        return self._core.kv_keys(self.namespace)
+
+
 class Engine:
     """A runwatch engine: an executor thread, a pool of worker threads and its flows.
 
@@ -244,6 +294,10 @@ class Engine:
     @property
     def worker_threads(self) -> int:
         return self._core.worker_threads
+
+    def kv(self, namespace: str) -> KeyValueStore:
+        """The namespace's KV store (Kestra's kv tasks, kv() and /api/v1/namespaces/{namespace}/kv)."""
+        return KeyValueStore(self._core, namespace)
 
     def add_flow(self, yaml_text: str, file: str = "") -> Flow:
         """Loads one flow from YAML text; raises FlowValidationError with every problem.

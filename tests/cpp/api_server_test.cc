@@ -499,6 +499,67 @@ TEST_F(ApiServerTest, BadRequestsAreJsonErrors) {
   EXPECT_EQ(engine.executions().size(), 0u);
 }
 
+TEST_F(ApiServerTest, TheKvStoreIsSetReadListedAndDeleted) {
+  auto put = [&](const std::string& path, const std::string& body, httplib::Headers headers = {}) {
+    return answer(client->Put(path.c_str(), headers, body, "application/json"));
+  };
+  EXPECT_EQ(put("/api/v1/namespaces/company.team/kv/config", R"({"channel": "#ops"})"),
+            (std::pair<int, Value>{200, Value()}));
+  EXPECT_EQ(put("/api/v1/main/namespaces/company.team/kv/greeting", "hello world",
+                {{"ttl", "PT1H"}, {"description", "said first"}})
+                .first,
+            200);
+  EXPECT_EQ(put("/api/v1/namespaces/company.team/kv/count", "42").first, 200);
+  EXPECT_EQ(get("/api/v1/namespaces/company.team/kv/config"),
+            (std::pair<int, Value>{200, {{"type", "JSON"}, {"value", {{"channel", "#ops"}}}}}));
+  EXPECT_EQ(get("/api/v1/main/namespaces/company.team/kv/greeting"),
+            (std::pair<int, Value>{200, {{"type", "STRING"}, {"value", "hello world"}}}));
+  EXPECT_EQ(get("/api/v1/namespaces/company.team/kv/count").second, Value({{"type", "NUMBER"}, {"value", 42}}));
+  auto now = format_instant(clock->now());
+  EXPECT_EQ(get("/api/v1/namespaces/company.team/kv"),
+            (std::pair<int, Value>{200, Value::array({{{"key", "config"},
+                                                       {"description", nullptr},
+                                                       {"creationDate", now},
+                                                       {"updateDate", now},
+                                                       {"expirationDate", nullptr}},
+                                                      {{"key", "count"},
+                                                       {"description", nullptr},
+                                                       {"creationDate", now},
+                                                       {"updateDate", now},
+                                                       {"expirationDate", nullptr}},
+                                                      {{"key", "greeting"},
+                                                       {"description", "said first"},
+                                                       {"creationDate", now},
+                                                       {"updateDate", now},
+                                                       {"expirationDate", format_instant(clock->now() + 1h)}}})}));
+  EXPECT_EQ(answer(client->Delete("/api/v1/namespaces/company.team/kv/count")), (std::pair<int, Value>{200, true}));
+  EXPECT_EQ(answer(client->Delete("/api/v1/main/namespaces/company.team/kv/count")),
+            (std::pair<int, Value>{200, false}));
+  clock->advance(2h);
+  EXPECT_EQ(get("/api/v1/namespaces/company.team/kv/greeting"),
+            (std::pair<int, Value>{404, error(404, "No value found for key 'greeting' in namespace 'company.team'")}));
+  EXPECT_EQ(get("/api/v1/namespaces/company.team/kv").second.size(), 1u);
+}
+
+TEST_F(ApiServerTest, BadKvRequestsAreJsonErrors) {
+  auto put = [&](const std::string& path, const std::string& body, httplib::Headers headers = {}) {
+    return answer(client->Put(path.c_str(), headers, body, "application/json"));
+  };
+  EXPECT_EQ(put("/api/v1/namespaces/company.team/kv/-bad", "1"),
+            (std::pair<int, Value>{
+                400, error(400,
+                           "Key '-bad' must start with an alphanumeric character (uppercase or lowercase) and can "
+                           "contain alphanumeric characters (uppercase or lowercase), dots (.), underscores (_), "
+                           "and hyphens (-) only.")}));
+  EXPECT_EQ(put("/api/v1/namespaces/company.team/kv/k", "{\"broken\": "),
+            (std::pair<int, Value>{400, error(400, "Invalid JSON value for: {\"broken\": ")}));
+  EXPECT_EQ(put("/api/v1/namespaces/company.team/kv/k", "1", {{"ttl", "soon"}}),
+            (std::pair<int, Value>{400, error(400, "The ttl header is not an ISO-8601 duration: 'soon'")}));
+  EXPECT_EQ(get("/api/v1/namespaces/company.team/kv/absent"),
+            (std::pair<int, Value>{404, error(404, "No value found for key 'absent' in namespace 'company.team'")}));
+  EXPECT_EQ(get("/api/v1/namespaces/Company/kv").first, 400);
+  EXPECT_TRUE(engine.kv().list("company.team").empty());
+}
 
 TEST_F(ApiServerTest, ItListensOnLoopbackByDefault) { EXPECT_EQ(server->host(), "127.0.0.1"); }
 

@@ -36,6 +36,7 @@ struct ApiServer::Impl {
     if (options.basic_auth) gate.emplace(*options.basic_auth, options.realm);
     add_execution_routes(router, engine, options.wait_timeout);
     add_flow_routes(router, engine);
+    add_kv_routes(router, engine);
   }
 
   // Kestra's kestra.server.basic-auth: every path needs the credentials but the open URLs.

@@ -35,10 +35,7 @@ bool Functions::reveals_secret(std::string_view name) const {
   return found && found->reveals_secret;
 }
 
-namespace {
-
-// The argument at `index`, or the named one, or nullptr.
-const Value* argument(const std::vector<Value>& args, const Value& named, size_t index, const char* name) {
+const Value* function_argument(const std::vector<Value>& args, const Value& named, size_t index, const char* name) {
   if (index < args.size()) return &args[index];
   if (named.is_object()) {
     auto it = named.find(name);
@@ -47,16 +44,18 @@ const Value* argument(const std::vector<Value>& args, const Value& named, size_t
   return nullptr;
 }
 
+namespace {
+
 std::string string_argument(const std::vector<Value>& args, const Value& named, size_t index, const char* name,
                             std::string fallback) {
-  const Value* value = argument(args, named, index, name);
+  const Value* value = function_argument(args, named, index, name);
   if (!value || value->is_null()) return fallback;
   if (!value->is_string()) throw std::invalid_argument(std::string("argument '") + name + "' must be a string");
   return value->get<std::string>();
 }
 
 Value from_json(const std::vector<Value>& args, const Value& named) {
-  const Value* text = argument(args, named, 0, "json");
+  const Value* text = function_argument(args, named, 0, "json");
   if (!text || text->is_null()) return nullptr;
   if (!text->is_string()) throw std::invalid_argument("fromJson expects a string");
   try {
@@ -74,9 +73,9 @@ std::int64_t integer_argument(const Value* value, const char* name) {
 
 // Pebble's range(start, end[, increment]): both ends included.
 Value range(const std::vector<Value>& args, const Value& named) {
-  auto start = integer_argument(argument(args, named, 0, "start"), "start");
-  auto end = integer_argument(argument(args, named, 1, "end"), "end");
-  const Value* step_value = argument(args, named, 2, "increment");
+  auto start = integer_argument(function_argument(args, named, 0, "start"), "start");
+  auto end = integer_argument(function_argument(args, named, 1, "end"), "end");
+  const Value* step_value = function_argument(args, named, 2, "increment");
   return integer_range(start, end, step_value ? integer_argument(step_value, "increment") : 1);
 }
 

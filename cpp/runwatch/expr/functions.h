@@ -42,6 +42,9 @@ class Functions {
   const Functions* fallback_ = nullptr;
 };
 
+// A function's argument at `index`, or the one named `name`, or nullptr.
+const Value* function_argument(const std::vector<Value>& args, const Value& named, size_t index, const char* name);
+
 // now() as Kestra writes it: the clock's instant formatted with the named arguments
 // format (default "iso") and timeZone (default UTC).
 Functions::Fn now_function(std::function<std::chrono::system_clock::time_point()> clock);

@@ -246,6 +246,7 @@ class Executor {
   std::unordered_map<std::string, std::pair<std::string, std::string>> waiting_parents_;
   std::vector<std::string> parents_to_advance_;  // their child ended: advanced after the round's messages
   metrics::ExecutorMetrics metrics_;
+  KvStore* kv_store_;  // kv() in the templates the executor renders (runIf, If, Switch)
 
   std::shared_ptr<spdlog::logger> log_ = logger(kExecutorLogger);
   WorkerPool workers_;

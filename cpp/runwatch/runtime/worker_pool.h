@@ -46,6 +46,9 @@ struct WorkerSettings {
   // How long rendering one task's properties may take (runwatch.template.render-timeout).
   std::chrono::steady_clock::duration render_timeout = kDefaultRenderTimeout;
   std::string cache_directory;  // RunContext::cache_directory (runwatch.tasks.cache-directory)
+  // What kv() and the KV and state tasks read and write (the executor's renders too);
+  // null: none, they fail saying so.
+  KvStore* kv_store = nullptr;
 };
 
 class WorkerPool {

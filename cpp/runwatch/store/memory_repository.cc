@@ -121,12 +121,15 @@ void MemoryRepository::erase_state(std::string_view kind, const std::string& key
   if (auto of_kind = states_.find(kind); of_kind != states_.end()) of_kind->second.erase(key);
 }
 
-std::vector<std::pair<std::string, Value>> MemoryRepository::states(std::string_view kind) const {
+std::vector<std::pair<std::string, Value>> MemoryRepository::states(std::string_view kind,
+                                                                    const std::string& key_prefix) const {
   std::lock_guard lock(mutex_);
   check_open();
   std::vector<std::pair<std::string, Value>> out;
   if (auto of_kind = states_.find(kind); of_kind != states_.end())
-    for (const auto& [key, value] : of_kind->second) out.emplace_back(key, value);
+    for (auto it = of_kind->second.lower_bound(key_prefix);
+         it != of_kind->second.end() && it->first.starts_with(key_prefix); ++it)
+      out.emplace_back(it->first, it->second);
   return out;
 }
 

@@ -56,6 +56,9 @@ struct RepositoryInfo {
 // Kinds of keyed state.
 inline constexpr std::string_view kScheduleState = "schedule";
 inline constexpr std::string_view kWindowState = "window";
+// Kestra's namespace key-value store and its task state store (model/kv_store.h).
+inline constexpr std::string_view kKvState = "kv";
+inline constexpr std::string_view kTaskState = "task-state";
 
 class Repository {
  public:
@@ -92,8 +95,9 @@ class Repository {
   virtual std::optional<Value> state(std::string_view kind, const std::string& key) const = 0;
   virtual void put_state(std::string_view kind, const std::string& key, const Value& value) = 0;
   virtual void erase_state(std::string_view kind, const std::string& key) = 0;
-  // Every (key, value) of a kind, by key.
-  virtual std::vector<std::pair<std::string, Value>> states(std::string_view kind) const = 0;
+  // Every (key, value) of a kind whose key starts with `key_prefix`, by key.
+  virtual std::vector<std::pair<std::string, Value>> states(std::string_view kind,
+                                                            const std::string& key_prefix = {}) const = 0;
 };
 
 // "memory" or "sqlite" (the file at `path`). Throws StoreError for another type or a

@@ -398,11 +398,15 @@ void SqliteRepository::erase_state(std::string_view kind, const std::string& key
   transaction([&] { erase_state_->bind({std::string(kind), key}).run(); });
 }
 
-std::vector<std::pair<std::string, Value>> SqliteRepository::states(std::string_view kind) const {
+std::vector<std::pair<std::string, Value>> SqliteRepository::states(std::string_view kind,
+                                                                    const std::string& key_prefix) const {
   std::lock_guard lock(mutex_);
   check_open();
-  Statement rows(*this, "SELECT key, value FROM states WHERE kind = ? ORDER BY key");
-  rows.bind({std::string(kind)});
+  // As blobs, substr counts bytes, as the prefix's size does.
+  Statement rows(*this,
+                 "SELECT key, value FROM states WHERE kind = ?"
+                 " AND substr(CAST(key AS BLOB), 1, ?) = CAST(? AS BLOB) ORDER BY key");
+  rows.bind({std::string(kind), static_cast<std::int64_t>(key_prefix.size()), key_prefix});
   std::vector<std::pair<std::string, Value>> out;
   while (rows.step()) out.emplace_back(rows.text(0), Value::parse(rows.text(1)));
   return out;

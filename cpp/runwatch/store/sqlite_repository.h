@@ -40,7 +40,8 @@ class SqliteRepository final : public Repository {
   std::optional<Value> state(std::string_view kind, const std::string& key) const override;
   void put_state(std::string_view kind, const std::string& key, const Value& value) override;
   void erase_state(std::string_view kind, const std::string& key) override;
-  std::vector<std::pair<std::string, Value>> states(std::string_view kind) const override;
+  std::vector<std::pair<std::string, Value>> states(std::string_view kind,
+                                                    const std::string& key_prefix = {}) const override;
 
  private:
   class Statement;

@@ -7,6 +7,7 @@
 #include "runwatch/expr/template_cache.h"
 #include "runwatch/metrics/task_metrics.h"
 #include "runwatch/model/error.h"
+#include "runwatch/tasks/kv_function.h"
 #include "runwatch/tasks/secrets.h"
 
 namespace runwatch {
@@ -95,6 +96,9 @@ std::string RunContext::render_as(const std::string& text, bool json_document) c
       reveal(value);
       return value;
     });
+    functions_->add("kv", [this](const std::vector<Value>& args, const Value& named) {
+      return kv_function(kv_store(), variables_, args, named);
+    });
   }
   auto context = json_document ? expr::OutputContext::JsonDocument : expr::OutputContext::Text;
   auto options = expr::RenderOptions::within(render_timeout_, cancellation_.get(), &revealed_secrets_);
@@ -132,6 +136,11 @@ Value RunContext::render(const Value& value) const {
 void RunContext::log(LogLevel level, std::string message) {
   logs_.push_back(LogEntry{clock_.now(), level, identity_.task_id, identity_.task_run_id, identity_.attempt,
                            std::move(message)});
+}
+
+KvStore& RunContext::kv_store() const {
+  if (!kv_store_) throw Error("The KV store is only available to flows that run in an engine");
+  return *kv_store_;
 }
 
 bool RunContext::sleep_for(Duration d) { return clock_.sleep_until(clock_.now() + d, cancellation_.get()); }

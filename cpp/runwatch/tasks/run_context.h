@@ -10,6 +10,7 @@
 #include "runwatch/model/cancellation.h"
 #include "runwatch/model/clock.h"
 #include "runwatch/model/execution.h"
+#include "runwatch/model/kv_store.h"
 #include "runwatch/model/schema.h"
 #include "runwatch/model/value.h"
 
@@ -88,6 +89,11 @@ class RunContext {
   void set_cache_directory(std::string directory) { cache_directory_ = std::move(directory); }
   std::string cache_directory() const;
 
+  // The namespace KV store and the task state store (set by the worker and the executor);
+  // null outside an engine. kv_store() throws Error when there is none.
+  void set_kv_store(KvStore* store) { kv_store_ = store; }
+  KvStore& kv_store() const;
+
   // The engine's metrics (set by the worker); null outside an engine or with metrics off.
   void set_metrics(const metrics::Catalog* catalog) { metrics_ = catalog; }
   const metrics::Catalog* metrics() const { return metrics_; }
@@ -106,6 +112,7 @@ class RunContext {
   const SecretStore* secrets_;
   const metrics::Catalog* metrics_ = nullptr;
   std::string cache_directory_;
+  KvStore* kv_store_ = nullptr;
   std::chrono::steady_clock::duration render_timeout_ = kDefaultRenderTimeout;
   std::string render_as(const std::string& text, bool json_document) const;
   void reveal(const std::string& secret) const;

@@ -1,6 +1,7 @@
 #pragma once
 // The core runnable task types, one factory per type; register_core_tasks adds them all.
 #include <memory>
+#include <vector>
 
 #include "runwatch/tasks/task.h"
 
@@ -18,5 +19,7 @@ std::shared_ptr<const TaskType> make_shell_script_task();
 std::shared_ptr<const TaskType> make_python_script_task();
 std::shared_ptr<const TaskType> make_python_commands_task();
 std::shared_ptr<const TaskType> make_legacy_bash_task();
+// kv.Set, Get, Delete, GetKeys and state.Set, Get, Delete.
+std::vector<std::shared_ptr<const TaskType>> make_store_tasks();
 
 }  // namespace runwatch

@@ -9,6 +9,7 @@ void register_core_tasks(PluginRegistry& registry) {
                     make_sleep_task, make_labels_task, make_shell_commands_task, make_shell_script_task,
                     make_python_script_task, make_python_commands_task, make_legacy_bash_task})
     registry.add_task(make());
+  for (auto& task : make_store_tasks()) registry.add_task(std::move(task));
 }
 
 }  // namespace runwatch
