@@ -171,6 +171,9 @@ void bind_execution(py::module_& m) {
       .def_property_readonly("labels", [](const Execution& e) { return labels_of(e.labels); })
       .def_property_readonly("trigger", [](const Execution& e) { return to_python(e.trigger); })
       .def_property_readonly("flow_outputs", [](const Execution& e) { return to_python(e.flow_outputs); })
+      .def_readonly("attempt_number", &Execution::attempt_number)
+      .def_property_readonly("original_id",
+                             [](const Execution& e) { return e.original_id.empty() ? e.id : e.original_id; })
       .def("__repr__", [](const Execution& e) {
         return "<Execution " + e.id + " " + e.ns + "." + e.flow_id + " " + std::string(to_string(e.state.current())) + ">";
       });

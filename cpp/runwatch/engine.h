@@ -155,7 +155,7 @@ class Engine : private ExecutionLauncher {
   // Resumes a PAUSED execution: each paused task run goes on with `inputs` checked against
   // its `onResume` declarations (Pause's output `onResume`). Throws NotFoundError,
   // InputError, or an Error of kind Conflict when the execution is not PAUSED.
-  void resume(const std::string& execution_id, const Value& inputs = Value::object());
+  void resume(const std::string& execution_id, const Value& inputs = Value::object()) override;
   // Dry run: the Flow triggers that would fire for an execution of that flow reaching
   // that state, without running anything.
   std::vector<FlowTriggerMatch> matching_triggers(const std::string& ns, const std::string& flow_id, State state,

@@ -82,6 +82,16 @@ class Execution:
         return self._snapshot.flow_outputs
 
     @property
+    def attempt_number(self) -> int:
+        """1, or which attempt this is of a flow retried with behavior CREATE_NEW_EXECUTION."""
+        return self._snapshot.attempt_number
+
+    @property
+    def original_id(self) -> str:
+        """The id of the first attempt (this execution's own id when it is the first)."""
+        return self._snapshot.original_id
+
+    @property
     def task_runs(self) -> list[_core.TaskRun]:
         return self._snapshot.task_runs
 

@@ -62,42 +62,21 @@ bool names_type_at(const FlowLoadResult& result, const TypeUse& use) {
   });
 }
 
-bool has_issue_containing(const FlowLoadResult& result, const std::string& text) {
-  return std::any_of(result.issues.begin(), result.issues.end(),
-                     [&](const auto& issue) { return issue.message.find(text) != std::string::npos; });
-}
-
 std::string issues_text(const FlowLoadResult& result) {
   std::string out;
   for (const auto& issue : result.issues) out += "\n  " + issue.to_string();
   return out;
 }
 
-// Valid Kestra flows refused for a top-level feature runwatch does not implement (the
-// loader refuses rather than ignores it, since ignoring would change what the flow does).
-const std::map<std::string, std::string> kValidsRefusedForMissingFeature = {
-    {"retry-failed-flow-attempts.yml", "retry"},
-    {"retry-failed-flow-duration.yml", "retry"},
-    {"retry-new-execution-flow-attempts.yml", "retry"},
-    {"retry-new-execution-flow-duration.yml", "retry"},
-    {"retry-subflow.yaml", "retry"},
-};
-
 TEST(FlowCorpus, ValidKestraFlowsLoadOrNameTheirUnsupportedType) {
   auto files = flow_files(kCorpus / "valids");
   ASSERT_EQ(files.size(), 181u);
-  int loaded = 0, unsupported_type = 0, missing_feature = 0;
+  int loaded = 0, unsupported_type = 0;
   for (const auto& file : files) {
     SCOPED_TRACE(file.filename().string());
     auto result = load_flow_file(file, {PluginRegistry::global()});
-    auto refused = kValidsRefusedForMissingFeature.find(file.filename().string());
     auto unresolvable = first_unresolvable_type(file);
-    if (refused != kValidsRefusedForMissingFeature.end()) {
-      EXPECT_FALSE(result.ok());
-      EXPECT_TRUE(has_issue_containing(result, "'" + refused->second + "' is not supported by runwatch"))
-          << issues_text(result);
-      ++missing_feature;
-    } else if (unresolvable) {
+    if (unresolvable) {
       EXPECT_FALSE(result.ok());
       EXPECT_TRUE(names_type_at(result, *unresolvable))
           << unresolvable->name << " at line " << unresolvable->line << issues_text(result);
@@ -112,17 +91,8 @@ TEST(FlowCorpus, ValidKestraFlowsLoadOrNameTheirUnsupportedType) {
     }
   }
   std::cout << "[ corpus   ] valids: " << loaded << " loaded, " << unsupported_type
-            << " refused for a type runwatch lacks, " << missing_feature
-            << " refused for a flow feature runwatch lacks\n";
+            << " refused for a type runwatch lacks\n";
 }
-
-// Invalid Kestra flows refused only because of a type runwatch lacks: Kestra refuses them
-// for a reason that lies inside that type (a WorkingDirectory's children), which runwatch
-// cannot reach.
-const std::map<std::string, std::string> kInvalidsRefusedForMissingType = {
-    {"workingdirectory-invalid.yaml", "io.kestra.plugin.core.flow.WorkingDirectory"},
-    {"workingdirectory-no-tasks.yaml", "io.kestra.plugin.core.flow.WorkingDirectory"},
-};
 
 struct ExpectedIssue {
   std::string path;
@@ -131,7 +101,7 @@ struct ExpectedIssue {
   std::string message_part;
 };
 
-// The reason Kestra refuses each of the others, as runwatch reports it.
+// The reason Kestra refuses each of them, as runwatch reports it.
 const std::map<std::string, ExpectedIssue> kInvalidsRefusedForTheirReason = {
     {"dag-cyclicdependency.yaml",
      {"tasks[0].tasks[0].dependsOn", 13, 11, "the dependencies form a cycle: task1 -> task2 -> task1"}},
@@ -156,24 +126,22 @@ const std::map<std::string, ExpectedIssue> kInvalidsRefusedForTheirReason = {
     {"switch-invalid.yaml", {"tasks[0]", 9, 5, "at least one of 'cases', 'defaults' must be given and not empty"}},
     {"system-labels.yaml", {"labels.system.label", 5, 3, "system labels can only be set by Kestra itself"}},
     {"worker-group.yaml", {"tasks[0].workerGroup", 8, 5, "'workerGroup' is not supported by runwatch"}},
+    {"workingdirectory-invalid.yaml",
+     {"tasks[0].tasks[1]", 11, 9, "Only runnable tasks are allowed as children of a WorkingDirectory task"}},
+    {"workingdirectory-no-tasks.yaml", {"tasks[0].tasks", 5, 5, "missing required property 'tasks'"}},
 };
 
 TEST(FlowCorpus, InvalidKestraFlowsAreRefused) {
   auto files = flow_files(kCorpus / "invalids");
   ASSERT_EQ(files.size(), 22u);
-  ASSERT_EQ(kInvalidsRefusedForMissingType.size() + kInvalidsRefusedForTheirReason.size(), files.size());
-  int for_their_reason = 0, for_a_missing_type = 0;
+  ASSERT_EQ(kInvalidsRefusedForTheirReason.size(), files.size());
+  int for_their_reason = 0;
   for (const auto& file : files) {
     auto name = file.filename().string();
     SCOPED_TRACE(name);
     auto result = load_flow_file(file, {PluginRegistry::global()});
     EXPECT_FALSE(result.ok());
     ASSERT_FALSE(result.issues.empty());
-    if (auto missing = kInvalidsRefusedForMissingType.find(name); missing != kInvalidsRefusedForMissingType.end()) {
-      EXPECT_TRUE(has_issue_containing(result, "unsupported task type '" + missing->second + "'")) << issues_text(result);
-      ++for_a_missing_type;
-      continue;
-    }
     auto expected = kInvalidsRefusedForTheirReason.find(name);
     ASSERT_NE(expected, kInvalidsRefusedForTheirReason.end());
     const auto& want = expected->second;
@@ -184,8 +152,7 @@ TEST(FlowCorpus, InvalidKestraFlowsAreRefused) {
     EXPECT_TRUE(found) << issues_text(result);
     ++for_their_reason;
   }
-  std::cout << "[ corpus   ] invalids: " << for_their_reason << " refused for Kestra's reason, " << for_a_missing_type
-            << " refused for a type runwatch lacks, 0 accepted\n";
+  std::cout << "[ corpus   ] invalids: " << for_their_reason << " refused for Kestra's reason, 0 accepted\n";
 }
 
 // The spec's examples. The notification tasks they use (Slack) are a later issue and not

@@ -466,15 +466,14 @@ TEST_F(FlowLoaderTest, UnknownTopLevelKeyIsAnErrorWithASuggestion) {
 TEST_F(FlowLoaderTest, KeysWhoseBehaviourRunwatchLacksAreRefused) {
   auto result =
       load(with_task("  - id: t\n    type: io.kestra.plugin.core.debug.Return\n"
-                     "listeners:\n  - tasks: []\nretry:\n  type: constant\nworkerGroup:\n  key: gpu\n"
+                     "listeners:\n  - tasks: []\nworkerGroup:\n  key: gpu\n"
                      "deleted: false\ntenantId: main\n"));
-  ASSERT_EQ(result.issues.size(), 3u) << dump(result);
+  ASSERT_EQ(result.issues.size(), 2u) << dump(result);
   expect_issue(result.issues[0], "listeners", 6, 1,
                "'listeners' is not supported by runwatch (deprecated in Kestra; use a flow with a Flow trigger)");
-  expect_issue(result.issues[1], "retry", 8, 1,
-               "'retry' is not supported by runwatch (flow-level retry is not implemented; set retry on the tasks)");
-  expect_issue(result.issues[2], "workerGroup", 10, 1,
-               "'workerGroup' is not supported by runwatch (worker groups are an Enterprise Edition feature of Kestra)");
+  expect_issue(
+      result.issues[1], "workerGroup", 8, 1,
+      "'workerGroup' is not supported by runwatch (worker groups are an Enterprise Edition feature of Kestra)");
 }
 
 TEST_F(FlowLoaderTest, DuplicateKeysAreReportedAtTheirSecondOccurrence) {
@@ -723,6 +722,23 @@ TEST_F(FlowLoaderTest, RetryIsChecked) {
                "unknown property 'intervall' of retry; did you mean interval?");
   expect_issue(result.issues[3], "tasks[2].retry.type", 17, 7,
                "missing required property 'type' (constant, exponential or random)");
+}
+
+TEST_F(FlowLoaderTest, AFlowRetryIsCheckedAsATasksIs) {
+  auto ok = load(with_task("  - id: t\n    type: io.kestra.plugin.core.debug.Return\n") +
+                 "retry:\n  type: exponential\n  interval: PT1S\n  maxInterval: PT1M\n  maxAttempt: 5\n"
+                 "  behavior: CREATE_NEW_EXECUTION\n");
+  ASSERT_TRUE(ok.ok()) << dump(ok);
+  ASSERT_TRUE(ok.flow->retry);
+  EXPECT_EQ(ok.flow->retry->kind, RetryPolicy::Kind::Exponential);
+  EXPECT_EQ(ok.flow->retry->behavior, RetryPolicy::Behavior::CreateNewExecution);
+  EXPECT_EQ(ok.flow->retry->max_attempt, 5);
+
+  auto result = load(with_task("  - id: t\n    type: io.kestra.plugin.core.debug.Return\n") +
+                     "retry:\n  type: constant\n  interval: PT1S\n  behavior: LATER\n");
+  ASSERT_EQ(result.issues.size(), 1u) << dump(result);
+  expect_issue(result.issues[0], "retry.behavior", 9, 13,
+               "'behavior' must be one of RETRY_FAILED_TASK, CREATE_NEW_EXECUTION, not 'LATER'");
 }
 
 TEST_F(FlowLoaderTest, TaskIdsAreUniqueAcrossTheWholeFlow) {

@@ -78,6 +78,104 @@ TEST_F(EngineTest, OnlyAPausedExecutionCanBeResumed) {
   }
 }
 
+constexpr const char* kResumer = R"(
+id: resumer
+namespace: company.ops
+inputs:
+  - id: target
+    type: STRING
+  - id: flow
+    type: STRING
+    defaults: approval
+tasks:
+  - id: resume
+    type: io.kestra.plugin.core.execution.Resume
+    executionId: "{{ inputs.target }}"
+    namespace: company.team
+    flowId: "{{ inputs.flow }}"
+    inputs:
+      approved: true
+      reason: resumed by {{ flow.id }}
+)";
+
+TEST_F(EngineTest, TheResumeTaskResumesAnotherExecutionWithItsInputs) {
+  add(kApproval);
+  add(kResumer);
+  auto paused = start("approval");
+  ASSERT_EQ(paused->state.current(), S::PAUSED);
+  auto created = engine.submit("company.ops", "resumer", {{"target", paused->id}});
+  settle();
+  EXPECT_EQ(engine.execution(created->id)->state.current(), S::SUCCESS);
+  auto e = latest(paused);
+  ASSERT_EQ(e->state.current(), S::SUCCESS);
+  EXPECT_EQ(run_of(*e, "after").outputs["value"], "true resumed by resumer");
+}
+
+TEST_F(EngineTest, TheResumeTaskFailsSayingWhyWhenItCannotResume) {
+  add(kApproval);
+  add(kResumer);
+  auto paused = start("approval");
+  auto failure = [&](const Value& inputs) {
+    auto created = engine.submit("company.ops", "resumer", inputs);
+    settle();
+    auto e = engine.execution(created->id);
+    EXPECT_EQ(e->state.current(), S::FAILED);
+    return messages(*e, LogLevel::ERROR);
+  };
+  EXPECT_EQ(failure({{"target", "nope"}}),
+            (std::vector<std::string>{"resume: No execution found for execution id nope"}));
+  EXPECT_EQ(
+      failure({{"target", paused->id}, {"flow", "other"}}),
+      (std::vector<std::string>{"resume: Execution " + paused->id + " is not an execution of company.team.other"}));
+  EXPECT_EQ(latest(paused)->state.current(), S::PAUSED);
+  engine.resume(paused->id, {{"approved", false}});
+  settle();
+  EXPECT_EQ(failure({{"target", paused->id}}),
+            (std::vector<std::string>{"resume: Execution '" + paused->id + "' is not paused: it is SUCCESS"}));
+}
+
+TEST_F(EngineTest, TheResumeTaskResumesItsOwnExecutionByDefault) {
+  add(R"(
+id: self
+namespace: company.team
+tasks:
+  - id: both
+    type: io.kestra.plugin.core.flow.Parallel
+    tasks:
+      - id: gate
+        type: io.kestra.plugin.core.flow.Pause
+      - id: opener
+        type: io.kestra.plugin.core.flow.Sequential
+        tasks:
+          - id: work
+            type: io.kestra.plugin.core.debug.Return
+            format: done
+          - id: open
+            type: io.kestra.plugin.core.execution.Resume
+)");
+  auto e = start("self");
+  EXPECT_EQ(e->state.current(), S::SUCCESS);
+  EXPECT_EQ(states(run_of(*e, "gate").state.history()),
+            (std::vector<S>{S::CREATED, S::RUNNING, S::PAUSED, S::RUNNING, S::SUCCESS}));
+}
+
+TEST_F(EngineTest, TheResumeTasksTargetIsCheckedWhenTheFlowLoads) {
+  auto problems = [&](const std::string& properties) {
+    try {
+      add("id: r\nnamespace: company.team\ntasks:\n  - id: resume\n    type: io.kestra.plugin.core.execution.Resume\n" +
+          properties);
+      return std::string();
+    } catch (const FlowValidationError& error) {
+      return error.issues().at(0).path + ": " + error.issues().at(0).message;
+    }
+  };
+  EXPECT_EQ(problems("    executionId: abc\n    namespace: company.team\n"),
+            "tasks[0]: Both `namespace` and `flowId` must be set when `executionId` is set.");
+  EXPECT_EQ(problems("    flowId: approval\n"),
+            "tasks[0]: `namespace` and `flowId` should only be set when `executionId` is set.");
+  EXPECT_EQ(problems("    executionId: abc\n    namespace: company.team\n    flowId: approval\n"), "");
+}
+
 std::string timed_pause(const std::string& behavior) {
   return R"(
 id: timed

@@ -30,7 +30,7 @@ tasks:
   EXPECT_EQ(e->state.current(), State::SUCCESS);
   EXPECT_EQ(run_of(*e, "first").outputs, Value::parse(R"({"value": "Hello WORLD"})"));
   EXPECT_EQ(messages(*e, LogLevel::INFO),
-            (std::vector<std::string>{"second: Hello WORLD from company.team.templated (data) task second attempt 1"}));
+            (std::vector<std::string>{"second: Hello WORLD from company.team.templated (data) task second attempt 0"}));
 }
 
 TEST_F(EngineTest, IfAndSwitchAndRunIfRenderTheirExpressions) {

@@ -984,12 +984,9 @@ def test_corpus_if_flow_runs_the_branches_whose_inputs_are_true(engine):
 
 
 @needs_corpus
-def test_corpus_flow_using_an_unsupported_key_is_refused():
-    with pytest.raises(runwatch.FlowValidationError) as info:
-        runwatch.Flow.from_file(str(CORPUS / "retry-failed-flow-attempts.yml"))
-    assert [(i.path, i.message) for i in info.value.issues] == [
-        ("retry", "'retry' is not supported by runwatch (flow-level retry is not implemented; set retry on the tasks)"),
-    ]
+def test_corpus_flow_with_a_flow_retry_loads():
+    flow = runwatch.Flow.from_file(str(CORPUS / "retry-failed-flow-attempts.yml"))
+    assert (flow.namespace, flow.id) == ("io.kestra.tests", "retry-failed-flow-attempts")
 
 
 HOURLY = """

@@ -103,3 +103,65 @@ def test_a_subflow_child_is_an_execution_of_its_own(engine):
     assert child.state == "SUCCESS"
     assert child.trigger["executionId"] == parent.id
     assert call == {"executionId": child.id, "state": "SUCCESS", "outputs": {"greeting": f"child of {parent.id}"}}
+
+
+def test_a_flow_retried_as_new_executions_links_each_attempt_to_the_first(engine, clock):
+    engine.add_flow(flow_yaml("""
+        id: redo
+        namespace: company.team
+        retry:
+          behavior: CREATE_NEW_EXECUTION
+          type: constant
+          maxAttempt: 2
+          interval: PT1M
+        tasks:
+          - id: fail
+            type: io.kestra.plugin.core.execution.Fail
+        """))
+    first = engine.run("company.team", "redo", timeout=PROMPT)
+    assert (first.state, first.attempt_number, first.original_id) == ("RETRIED", 1, first.id)
+    clock.advance(60)
+    assert engine.wait_idle(PROMPT)
+    attempts = engine.executions("company.team", "redo")
+    assert [(a.state, a.attempt_number, a.original_id) for a in attempts] == [
+        ("RETRIED", 1, first.id),
+        ("FAILED", 2, first.id),
+    ]
+
+
+def test_the_resume_task_resumes_another_execution(engine):
+    engine.add_flow(flow_yaml("""
+        id: gate
+        namespace: company.team
+        tasks:
+          - id: wait
+            type: io.kestra.plugin.core.flow.Pause
+            onResume:
+              - id: by
+                type: STRING
+          - id: after
+            type: io.kestra.plugin.core.debug.Return
+            format: "opened by {{ outputs.wait.onResume.by }}"
+        """))
+    engine.add_flow(flow_yaml("""
+        id: opener
+        namespace: company.ops
+        inputs:
+          - id: target
+            type: STRING
+        tasks:
+          - id: open
+            type: io.kestra.plugin.core.execution.Resume
+            executionId: "{{ inputs.target }}"
+            namespace: company.team
+            flowId: gate
+            inputs:
+              by: "{{ flow.namespace }}"
+        """))
+    paused = engine.run("company.team", "gate", wait=False)
+    assert engine.wait_idle(PROMPT)
+    assert engine.execution(paused.id).state == "PAUSED"
+    assert engine.run("company.ops", "opener", {"target": paused.id}, timeout=PROMPT).state == "SUCCESS"
+    gate = engine.wait(paused.id, PROMPT)
+    assert gate.state == "SUCCESS"
+    assert gate.task_run("after").outputs == {"value": "opened by company.ops"}

@@ -54,6 +54,10 @@ Value execution_json(const Execution& e) {
                {"taskRunList", runs}};
   if (!e.trigger.is_null()) out["trigger"] = e.trigger;
   if (!e.flow_outputs.empty()) out["outputs"] = e.flow_outputs;
+  out["originalId"] = e.original_id.empty() ? e.id : e.original_id;
+  out["metadata"] = {{"attemptNumber", e.attempt_number},
+                     {"originalCreatedDate", format_instant(e.original_created.value_or(e.state.start_date()))}};
+  if (e.schedule_date) out["scheduleDate"] = format_instant(*e.schedule_date);
   return out;
 }
 

@@ -19,7 +19,6 @@ namespace {
 const std::map<std::string, std::string, std::less<>>& unsupported_keys() {
   static const std::map<std::string, std::string, std::less<>> keys = {
       {"listeners", "deprecated in Kestra; use a flow with a Flow trigger"},
-      {"retry", "flow-level retry is not implemented; set retry on the tasks"},
       {"workerGroup", "worker groups are an Enterprise Edition feature of Kestra"},
       {"workerSelector", "worker groups are an Enterprise Edition feature of Kestra"},
   };
@@ -38,7 +37,7 @@ const std::vector<std::string>& known_keys() {
                                     "inputs",       "variables",   "tasks",    "errors",      "triggers",
                                     "disabled",     "deleted",     "tenantId", "updated",     "pluginDefaults",
                                     "taskDefaults", "concurrency", "outputs",  "finally",     "afterExecution",
-                                    "sla"};
+                                    "sla",          "retry"};
     for (const auto& [key, why] : unsupported_keys()) out.push_back(key);
     return out;
   }();
@@ -119,6 +118,8 @@ class FlowBuilder {
       flow.after_execution = parser_.tasks(entry.value, "afterExecution", entry.value_pos());
     else if (key == "sla")
       flow.slas = parse_slas(entry, issues_);
+    else if (key == "retry")
+      flow.retry = parser_.retry(entry, "");
     else if (key == "triggers") triggers(flow, entry);
     else if (key == "disabled") disabled(flow, entry);
     else if (key == "concurrency")

@@ -26,6 +26,8 @@ class DefinitionParser {
   // A list of condition definitions, or (MultipleCondition) a mapping of named ones.
   std::vector<ConditionDef> conditions(const YAML::Node& node, const std::string& path, SourcePos pos);
   std::optional<TriggerDef> trigger(const YAML::Node& node, const std::string& path);
+  // A task's or the flow's `retry`, at `path` (the owner's).
+  std::optional<RetryPolicy> retry(const MappingEntry& entry, const std::string& path);
 
   // Reports each task id used more than once in the flow; call once everything is parsed.
   void report_duplicate_task_ids();
@@ -46,7 +48,7 @@ class DefinitionParser {
 
   std::optional<TaskDef> task(const YAML::Node& node, const std::string& path);
   bool task_common_property(TaskDef& task, const MappingEntry& entry, const std::string& path);
-  std::optional<RetryPolicy> retry(const MappingEntry& entry, const std::string& path);
+  void require_runnable_children(const TaskDef& task);
   std::optional<ConditionDef> condition(const YAML::Node& node, const std::string& path);
   // The `type` entry resolved through the catalog, or null after reporting why not.
   const TypeSchema* schema_of(PluginKind kind, const std::vector<MappingEntry>& entries, const std::string& path,

@@ -65,8 +65,23 @@ std::optional<TaskDef> DefinitionParser::task(const YAML::Node& node, const std:
     task.properties = std::move(parsed.values);
     task.branches = std::move(parsed.branches);
     task.inputs = std::move(parsed.inputs);
+    if (schema->runnable_children_only) require_runnable_children(task);
   }
   return task;
+}
+
+// Kestra's WorkingDirectoryTaskValidator: a child that is itself flowable cannot share
+// the directory, since only tasks run on a worker work in it.
+void DefinitionParser::require_runnable_children(const TaskDef& task) {
+  const auto* children = task.branch("tasks");
+  if (!children) return;
+  for (const auto& child : children->tasks) {
+    const TypeSchema* schema = catalog_.find(PluginKind::Task, child.type);
+    if (schema && schema->flowable)
+      issues_.error(
+          child.path, child.pos,
+          "Only runnable tasks are allowed as children of a " + task.type.substr(task.type.rfind('.') + 1) + " task");
+  }
 }
 
 bool DefinitionParser::task_common_property(TaskDef& task, const MappingEntry& entry, const std::string& path) {

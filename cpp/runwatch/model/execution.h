@@ -54,6 +54,14 @@ struct Execution {
   std::vector<TaskRun> task_runs;
   std::vector<LogEntry> logs;
   Value flow_outputs = Value::object();  // the flow's `outputs`, rendered when it succeeded
+  // Kestra's metadata of a retry with behavior CREATE_NEW_EXECUTION: this execution is
+  // attempt `attempt_number` of the one whose id and creation date are the original ones
+  // (empty and unset on a first attempt).
+  int attempt_number = 1;
+  std::string original_id;
+  std::optional<TimePoint> original_created;
+  // Kestra's scheduleDate: a CREATED execution starts then, not before.
+  std::optional<TimePoint> schedule_date;
 
   const TaskRun* task_run(std::string_view task_run_id) const {
     for (const auto& tr : task_runs)

@@ -140,6 +140,8 @@ struct Flow {
   // `afterExecution`: run once the state is known (`execution.state` is it); the state stays.
   std::vector<TaskDef> after_execution;
   std::vector<SlaDef> slas;
+  // The flow's `retry`: for a failed task with no retry of its own nor of a parent task.
+  std::optional<RetryPolicy> retry;
   std::vector<TriggerDef> triggers;
   bool disabled = false;
   std::optional<ConcurrencyLimit> concurrency;

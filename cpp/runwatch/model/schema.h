@@ -73,6 +73,8 @@ struct TypeSchema {
   PropertiesCheck notices = nullptr;
   bool notifier = false;            // delivers notifications (and counts them in notification.*)
   bool flowable = false;            // decides its child task runs rather than running on a worker
+  // Its child tasks must all run on a worker, none flowable (WorkingDirectory's).
+  bool runnable_children_only = false;
   // Starts an execution of the flow its `namespace` and `flowId` name (Subflow): the
   // loader refuses one that names its own flow.
   bool starts_flow = false;

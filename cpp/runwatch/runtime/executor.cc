@@ -34,11 +34,6 @@ void set_label(std::vector<Label>& labels, const Label& label) {
     labels.push_back(label);
 }
 
-std::span<const TaskDef> branch_tasks(const TaskDef& task, std::string_view property) {
-  const auto* b = task.branch(property);
-  return b ? std::span<const TaskDef>(b->tasks) : std::span<const TaskDef>();
-}
-
 }  // namespace
 
 struct Executor::Live {
@@ -68,6 +63,8 @@ struct Executor::Live {
   mutable Value outputs;
   mutable bool outputs_stale = true;
   std::unordered_map<std::string, TimePoint> wakes;  // flowable task run id -> its pending wake
+  // Flowable task run id -> the directory its descendants work in (WorkingDirectory's).
+  std::unordered_map<std::string, std::filesystem::path> work_directories;
 
   TaskRun* find(const std::string& task_id, const Group& group) {
     auto it = runs.find(run_key(task_id, group.parent_id, group.iteration, group.value));
@@ -239,9 +236,13 @@ Executor::Live& Executor::adopt(std::shared_ptr<const Flow> flow, Execution exec
   return ref;
 }
 
-void Executor::handle(StartMessage& m) {
-  auto& ref = adopt(std::move(m.flow), std::move(m.execution));
-  if (admit(ref)) start_running(ref);
+void Executor::handle(StartMessage& m) { begin(adopt(std::move(m.flow), std::move(m.execution))); }
+
+void Executor::begin(Live& live) {
+  if (live.exec.schedule_date && *live.exec.schedule_date > clock_.now())
+    schedule(live, *live.exec.schedule_date, Timer{Timer::Kind::Start, live.exec.id, "", 0});
+  else if (admit(live))
+    start_running(live);
 }
 
 void Executor::start_running(Live& live) {
@@ -341,7 +342,8 @@ void Executor::handle(WorkerResult& m) {
     attempt_failed(live, task, *run, result.retry_in);
   } else {
     State state = result.state;
-    if (state == State::SUCCESS && task.retry && task.retry->warning_on_retry && run->attempts.size() > 1)
+    const RetryPolicy* policy = retry_policy(live, task, *run);
+    if (state == State::SUCCESS && policy && policy->warning_on_retry && run->attempts.size() > 1)
       state = State::WARNING;
     complete(live, task, *run, state);
   }
@@ -485,6 +487,10 @@ void Executor::fire(const Timer& timer) {
     const SlaDef& sla = live.flow->slas.at(timer.attempt);
     if (auto end = violate(live, sla, "the execution ran longer than " + format_duration(sla.duration)))
       stop_execution(live, State::KILLED, *end, "SLA '" + sla.id + "' violated");
+    return;
+  }
+  if (timer.kind == Timer::Kind::Start) {
+    begin(live);
     return;
   }
   TaskRun* run = live.run_by_id(timer.task_run_id);
@@ -722,6 +728,15 @@ class Executor::Children final : public FlowableContext {
     return held_.get();
   }
   void wait_for_execution(const std::string& id) override { executor_.waiting_parents_[id] = {live_.exec.id, run_id_}; }
+  std::filesystem::path working_directory() override {
+    auto [it, made] = live_.work_directories.try_emplace(run_id_, work_directory_of(live_.exec.id) / run_id_);
+    if (made) std::filesystem::create_directories(it->second);
+    return it->second;
+  }
+  void resume_execution(const std::string& id, const Value& inputs) override {
+    if (!executor_.launcher_) throw TaskFailure("Executions cannot be resumed here: no engine runs them");
+    executor_.launcher_->resume(id, inputs);
+  }
 
  private:
   Group group_of(const ChildGroup& group) const {
@@ -792,15 +807,39 @@ void Executor::dispatch_attempt(Live& live, const TaskDef& task, TaskRun& run) {
   ++jobs_in_flight_;
   ready_jobs_.push_back(WorkerJob{std::move(identity), std::move(type), task.properties, variables(live, task, run),
                                   error_logs(live.exec), std::move(cancellation), live.secret_inputs});
+  ready_jobs_.back().working_directory = shared_directory(live, run);
+}
+
+std::string Executor::shared_directory(Live& live, const TaskRun& run) {
+  if (live.work_directories.empty()) return {};
+  for (const TaskRun* parent = live.run_by_id(run.parent_task_run_id); parent;
+       parent = live.run_by_id(parent->parent_task_run_id))
+    if (auto it = live.work_directories.find(parent->id); it != live.work_directories.end()) return it->second.string();
+  return {};
+}
+
+std::filesystem::path Executor::work_directory_of(const std::string& execution_id) {
+  return std::filesystem::temp_directory_path() / "runwatch-wd" / execution_id;
 }
 
 void Executor::attempt_failed(Live& live, const TaskDef& task, TaskRun& run, std::optional<Duration> retry_in) {
   if (live.exec.state.current() == State::RUNNING) {
     auto now = clock_.now();
+    const RetryPolicy* policy = retry_policy(live, task, run);
+    if (!retry_in && policy && policy->behavior == RetryPolicy::Behavior::CreateNewExecution) {
+      auto first_created = live.exec.original_created.value_or(live.exec.state.start_date());
+      if (auto next = next_retry_date(*policy, live.exec.attempt_number, first_created, now)) {
+        retry_as_new_execution(live, run, *next);
+        return;
+      }
+      complete(live, task, run, State::FAILED);
+      return;
+    }
     std::optional<TimePoint> next;
     if (retry_in) next = now + *retry_in;
-    else if (task.retry) next = next_retry_date(*task.retry, static_cast<int>(run.attempts.size()),
-                                                run.attempts.front().state.start_date(), now);
+    else if (policy)
+      next =
+          next_retry_date(*policy, static_cast<int>(run.attempts.size()), run.attempts.front().state.start_date(), now);
     if (next) {
       log_->trace("Task run {} ({}) of execution {} is RETRYING at {}", run.id, task.id, live.exec.id,
                   format_instant(*next));
@@ -811,6 +850,40 @@ void Executor::attempt_failed(Live& live, const TaskDef& task, TaskRun& run, std
     }
   }
   complete(live, task, run, State::FAILED);
+}
+
+const RetryPolicy* Executor::retry_policy(Live& live, const TaskDef& task, const TaskRun& run) const {
+  if (task.retry) return &*task.retry;
+  for (const TaskRun* parent = live.run_by_id(run.parent_task_run_id); parent;
+       parent = live.run_by_id(parent->parent_task_run_id))
+    if (const TaskDef& def = *live.tasks.at(parent->task_id); def.retry) return &*def.retry;
+  return live.flow && live.flow->retry ? &*live.flow->retry : nullptr;
+}
+
+void Executor::retry_as_new_execution(Live& live, TaskRun& run, TimePoint when) {
+  auto now = clock_.now();
+  Execution next;
+  next.id = new_id();
+  next.ns = live.exec.ns;
+  next.flow_id = live.exec.flow_id;
+  next.flow_revision = live.exec.flow_revision;
+  next.state = StateHistory(State::CREATED, now);
+  next.inputs = live.exec.inputs;
+  next.labels = live.exec.labels;
+  next.trigger = live.exec.trigger;
+  next.attempt_number = live.exec.attempt_number + 1;
+  next.original_id = live.exec.original_id.empty() ? live.exec.id : live.exec.original_id;
+  next.original_created = live.exec.original_created.value_or(live.exec.state.start_date());
+  next.schedule_date = when;
+  log(live, LogLevel::WARN,
+      "Retried as execution " + next.id + " (attempt " + std::to_string(next.attempt_number) + "), starting at " +
+          format_instant(when),
+      &run);
+  for (TaskRun* r = &run; r; r = live.run_by_id(r->parent_task_run_id)) r->state.transition(State::RETRIED, now);
+  stop_execution(live, State::KILLED, State::RETRIED, "Retried as a new execution");
+  Live& replacement = adopt(live.flow, std::move(next));
+  mark_dirty(replacement);
+  begin(replacement);
 }
 
 void Executor::complete(Live& live, const TaskDef& task, TaskRun& run, State state) {
@@ -849,6 +922,11 @@ void Executor::wake_at(Live& live, const std::string& run_id, TimePoint when) {
 
 void Executor::finish(Live& live, State state) {
   cancel_timers(live);
+  if (!live.work_directories.empty()) {
+    std::error_code ignored;  // a directory left behind is not worth failing the execution for
+    std::filesystem::remove_all(work_directory_of(live.exec.id), ignored);
+    live.work_directories.clear();
+  }
   if (auto parent = waiting_parents_.find(live.exec.id); parent != waiting_parents_.end()) {
     parents_to_advance_.push_back(parent->second.first);
     waiting_parents_.erase(parent);
@@ -886,7 +964,7 @@ Value Executor::execution_variables(const Live& live) const {
   Value& e = v["execution"] = object_of_size(4);
   e["id"] = exec.id;
   e["startDate"] = format_instant(exec.state.start_date());
-  e["originalId"] = exec.id;
+  e["originalId"] = exec.original_id.empty() ? exec.id : exec.original_id;
   e["state"] = to_string(live.final_state.value_or(exec.state.current()));
   v["inputs"] = live.secret_inputs.empty() ? exec.inputs : live.inputs_in_clear;
   if (live.outputs_stale) {
@@ -910,7 +988,9 @@ Value Executor::variables(const Live& live, const TaskDef& task, const TaskRun& 
   Value& tr = v["taskrun"] = object_of_size(6);
   tr["id"] = run.id;
   tr["startDate"] = format_instant(run.state.start_date());
-  tr["attemptsCount"] = run.attempts.size();
+  // Kestra counts the attempts before the one running: 0 on the first.
+  tr["attemptsCount"] = std::count_if(run.attempts.begin(), run.attempts.end(),
+                                      [](const Attempt& a) { return is_terminal(a.state.current()); });
   tr["parentId"] = run.parent_task_run_id.empty() ? Value() : Value(run.parent_task_run_id);
   if (run.value) tr["value"] = *run.value;
   if (run.iteration) tr["iteration"] = *run.iteration;

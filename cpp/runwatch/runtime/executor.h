@@ -34,6 +34,8 @@ class ExecutionLauncher {
   // The new execution's id. Throws Error when it cannot start (no such flow, inputs refused).
   virtual std::string launch(const std::string& ns, const std::string& flow_id, const Value& inputs,
                              const std::vector<Label>& labels, Value trigger) = 0;
+  // Resumes a PAUSED execution (Engine::resume). Throws Error when it cannot.
+  virtual void resume(const std::string& execution_id, const Value& inputs) = 0;
 };
 
 class Executor {
@@ -113,7 +115,8 @@ class Executor {
 
   struct Timer {
     // Wake: a flowable run resolves again; Sla: a MAX_DURATION SLA's deadline.
-    enum class Kind { Retry, Timeout, Wake, Sla } kind;
+    // Start: a CREATED execution's scheduleDate.
+    enum class Kind { Retry, Timeout, Wake, Sla, Start } kind;
     std::string execution_id;
     std::string task_run_id;  // empty for Sla
     size_t attempt;           // 1-based attempt the timer belongs to; for Sla, the SLA's index
@@ -171,8 +174,19 @@ class Executor {
   // A task run that fails before it runs (its runIf, If condition or Switch value).
   void fail_unstarted(Live& live, const TaskDef& task, TaskRun& run, const std::string& reason);
   void dispatch_attempt(Live& live, const TaskDef& task, TaskRun& run);
-  // Retries after retry_in when the task asked for it (RetryLater), else by the task's retry policy.
+  // The directory of the run's nearest ancestor that shares one (WorkingDirectory); empty: none.
+  static std::string shared_directory(Live& live, const TaskRun& run);
+  // Where the execution's shared directories are (under the system's temporary directory),
+  // the same after a restart.
+  static std::filesystem::path work_directory_of(const std::string& execution_id);
+  // Retries after retry_in when the task asked for it (RetryLater), else by retry_policy.
   void attempt_failed(Live& live, const TaskDef& task, TaskRun& run, std::optional<Duration> retry_in);
+  // The retry of a failed run, Kestra's order: the task's own, else its nearest parent
+  // task's, else the flow's; null when there is none.
+  const RetryPolicy* retry_policy(Live& live, const TaskDef& task, const TaskRun& run) const;
+  // Behavior CREATE_NEW_EXECUTION: the run, its parents and the execution end RETRIED; the
+  // next attempt is a new execution of the same revision and inputs, started at `when`.
+  void retry_as_new_execution(Live& live, TaskRun& run, TimePoint when);
   void complete(Live& live, const TaskDef& task, TaskRun& run, State state);
   // A run that pauses (the execution PAUSED with it), and one that goes on after a pause
   // (the execution RUNNING again once no run is paused).
@@ -193,6 +207,8 @@ class Executor {
   bool admit(Live& live);
   // Gives back the slot of an execution that ended, and starts the queued ones it frees.
   void release_slot(Live& live);
+  // A CREATED execution: at its scheduleDate if that is ahead, then admitted and running.
+  void begin(Live& live);
   // RUNNING, then its first tasks.
   void start_running(Live& live);
   // What every template of the execution sees; a task's adds its own (task, taskrun, parents).

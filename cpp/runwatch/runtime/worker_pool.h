@@ -26,6 +26,7 @@ struct WorkerJob {
   std::shared_ptr<Cancellation> cancellation;
   std::vector<std::string> secret_values;  // decrypted SECRET inputs among the variables
   TimePoint queued_at{};  // set by submit: worker.queued.duration
+  std::string working_directory;  // RunContext::working_directory; empty: the task makes its own
 };
 
 struct WorkerResult {

@@ -77,17 +77,22 @@ Value encode_execution(const Execution& e) {
   for (const auto& run : e.task_runs) runs.push_back(encode_task_run(run));
   Value logs = Value::array();
   for (const auto& log : e.logs) logs.push_back(encode_log(log));
-  return {{"id", e.id},
-          {"namespace", e.ns},
-          {"flowId", e.flow_id},
-          {"flowRevision", e.flow_revision},
-          {"state", encode_state(e.state)},
-          {"inputs", e.inputs},
-          {"labels", labels},
-          {"trigger", e.trigger},
-          {"taskRuns", runs},
-          {"logs", logs},
-          {"outputs", e.flow_outputs}};
+  Value out = {{"id", e.id},
+               {"namespace", e.ns},
+               {"flowId", e.flow_id},
+               {"flowRevision", e.flow_revision},
+               {"state", encode_state(e.state)},
+               {"inputs", e.inputs},
+               {"labels", labels},
+               {"trigger", e.trigger},
+               {"taskRuns", runs},
+               {"logs", logs},
+               {"outputs", e.flow_outputs}};
+  if (e.attempt_number != 1) out["attemptNumber"] = e.attempt_number;
+  if (!e.original_id.empty()) out["originalId"] = e.original_id;
+  if (e.original_created) out["originalCreatedDate"] = encode_time(*e.original_created);
+  if (e.schedule_date) out["scheduleDate"] = encode_time(*e.schedule_date);
+  return out;
 }
 
 Execution decode_execution(const Value& v) {
@@ -104,6 +109,10 @@ Execution decode_execution(const Value& v) {
     for (const auto& run : v.at("taskRuns")) e.task_runs.push_back(decode_task_run(run));
     for (const auto& log : v.at("logs")) e.logs.push_back(decode_log(log));
     if (auto outputs = v.find("outputs"); outputs != v.end()) e.flow_outputs = *outputs;
+    if (auto attempt = v.find("attemptNumber"); attempt != v.end()) e.attempt_number = attempt->get<int>();
+    if (auto original = v.find("originalId"); original != v.end()) e.original_id = original->get<std::string>();
+    if (auto created = v.find("originalCreatedDate"); created != v.end()) e.original_created = decode_time(*created);
+    if (auto scheduled = v.find("scheduleDate"); scheduled != v.end()) e.schedule_date = decode_time(*scheduled);
     return e;
   } catch (const Value::exception& error) {
     throw StoreError(std::string("not an execution document: ") + error.what());

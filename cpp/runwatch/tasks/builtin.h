@@ -1,14 +1,19 @@
 #pragma once
 // Registration of every built-in plugin type.
+#include <memory>
+
 namespace runwatch {
 
 class PluginRegistry;
+class TaskType;
 
 void register_builtin_plugins(PluginRegistry& registry);
 // Log, Return, OutputValues, Fail, Sleep, Labels, Echo, shell Commands.
 void register_core_tasks(PluginRegistry& registry);
-// Sequential, Parallel, If, Switch, AllowFailure (schemas; the executor runs them).
+// Sequential, Parallel, If, Switch, AllowFailure, ForEach, ..., Subflow, Resume: the
+// types the executor runs through FlowableContext.
 void register_flowable_tasks(PluginRegistry& registry);
+std::shared_ptr<const TaskType> make_resume_task();
 // Slack, Teams, Discord, Google Chat, PagerDuty, Opsgenie notifications; HTTP Request.
 void register_notification_tasks(PluginRegistry& registry);
 

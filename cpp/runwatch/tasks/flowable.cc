@@ -11,13 +11,8 @@
 #include "runwatch/tasks/registry.h"
 
 namespace runwatch {
-namespace {
 
-// A loop's task runs all live in its execution's one document: past this many values a
-// loop belongs in ForEachItem or a Subflow per value, and is refused saying so.
-constexpr size_t kMaxLoopValues = 10'000;
-
-std::span<const TaskDef> branch_tasks(const TaskDef& task, std::string_view property, std::string_view key = {}) {
+std::span<const TaskDef> branch_tasks(const TaskDef& task, std::string_view property, std::string_view key) {
   const auto* b = task.branch(property, key);
   return b ? std::span<const TaskDef>(b->tasks) : std::span<const TaskDef>();
 }
@@ -29,19 +24,21 @@ PropertySpec tasks_property(std::string name, bool required, std::string descrip
           .description = std::move(description)};
 }
 
-PropertySpec errors_property() {
-  return tasks_property("errors", false, "Tasks run when one of the tasks fails.");
-}
-
 TypeSchema flowable_schema(std::string short_name, std::string description, std::vector<PropertySpec> properties) {
   TypeSchema schema;
   schema.name = "io.kestra.plugin.core.flow." + short_name;
   schema.aliases = {"io.kestra.core.tasks.flows." + short_name};
   schema.description = std::move(description);
   schema.properties = std::move(properties);
-  schema.properties.push_back(errors_property());
+  schema.properties.push_back(tasks_property("errors", false, "Tasks run when one of the tasks fails."));
   return schema;
 }
+
+namespace {
+
+// A loop's task runs all live in its execution's one document: past this many values a
+// loop belongs in ForEachItem or a Subflow per value, and is refused saying so.
+constexpr size_t kMaxLoopValues = 10'000;
 
 class Sequential final : public FlowableTaskType {
  public:
@@ -653,6 +650,7 @@ void register_flowable_tasks(PluginRegistry& registry) {
   registry.add_task(std::make_shared<Pause>());
   registry.add_task(std::make_shared<Subflow>());
   registry.add_task(std::make_shared<WaitFor>());
+  registry.add_task(make_resume_task());
 }
 
 }  // namespace runwatch

@@ -3,6 +3,7 @@
 // which child task runs come next and what their own state is. The executor offers each
 // one a FlowableContext and never names a type: Sequential, Parallel, If, Switch,
 // AllowFailure, ForEach, EachSequential, EachParallel and Dag are all written against it.
+#include <filesystem>
 #include <optional>
 #include <span>
 #include <stdexcept>
@@ -110,7 +111,21 @@ class FlowableContext {
   virtual const Execution* execution(const std::string& id) = 0;
   // Resolve is called again when that execution ends.
   virtual void wait_for_execution(const std::string& id) = 0;
+  // A directory of this run's own, made on first call and removed when the execution
+  // ends; the tasks under this run work in it (RunContext::working_directory).
+  virtual std::filesystem::path working_directory() = 0;
+  // Resumes a PAUSED execution with its Pause tasks' onResume inputs. Throws when it is
+  // unknown or not paused, or when the inputs are refused.
+  virtual void resume_execution(const std::string& id, const Value& inputs) = 0;
 };
+
+// The tasks of a branch of the task (none when it has no such branch).
+std::span<const TaskDef> branch_tasks(const TaskDef& task, std::string_view property, std::string_view key = {});
+// A property holding a list of tasks.
+PropertySpec tasks_property(std::string name, bool required, std::string description);
+// io.kestra.plugin.core.flow.<short_name> (and its io.kestra.core.tasks.flows alias) with
+// `properties` and an `errors` branch.
+TypeSchema flowable_schema(std::string short_name, std::string description, std::vector<PropertySpec> properties);
 
 class FlowableTaskType : public TaskType {
  public:

@@ -88,6 +88,10 @@ class RunContext {
   // ~/.cache/runwatch.
   void set_cache_directory(std::string directory) { cache_directory_ = std::move(directory); }
   std::string cache_directory() const;
+  // The directory a WorkingDirectory task shares between its child tasks (they work in it
+  // and leave their files there); empty when the task has none and works in its own.
+  void set_working_directory(std::string directory) { working_directory_ = std::move(directory); }
+  const std::string& working_directory() const { return working_directory_; }
 
   // The namespace KV store and the task state store (set by the worker and the executor);
   // null outside an engine. kv_store() throws Error when there is none.
@@ -112,6 +116,7 @@ class RunContext {
   const SecretStore* secrets_;
   const metrics::Catalog* metrics_ = nullptr;
   std::string cache_directory_;
+  std::string working_directory_;
   KvStore* kv_store_ = nullptr;
   std::chrono::steady_clock::duration render_timeout_ = kDefaultRenderTimeout;
   std::string render_as(const std::string& text, bool json_document) const;

@@ -19,6 +19,7 @@ std::shared_ptr<const TaskType> make_shell_script_task();
 std::shared_ptr<const TaskType> make_python_script_task();
 std::shared_ptr<const TaskType> make_python_commands_task();
 std::shared_ptr<const TaskType> make_legacy_bash_task();
+std::shared_ptr<const TaskType> make_working_directory_task();
 // kv.Set, Get, Delete, GetKeys and state.Set, Get, Delete.
 std::vector<std::shared_ptr<const TaskType>> make_store_tasks();
 

@@ -174,21 +174,33 @@ std::string shell_script(bool fail_fast, const std::vector<std::string>& lines) 
   return script;
 }
 
-ScriptRun::ScriptRun(RunContext& ctx, const Value& properties, std::string_view input_files)
-    : ctx_(ctx), directory_("runwatch-commands-") {
-  const Value* files = find_property(properties, input_files);
-  if (!files) return;
-  if (!files->is_object())
-    throw TaskFailure("Property '" + std::string(input_files) + "' must be a map of file names to contents");
-  if (auto problems = check_input_files(*files, input_files); !problems.empty())
+void write_input_files(const std::string& directory, const Value& files, std::string_view property) {
+  if (!files.is_object())
+    throw TaskFailure("Property '" + std::string(property) + "' must be a map of file names to contents");
+  if (auto problems = check_input_files(files, property); !problems.empty())
     throw TaskFailure("Property '" + problems[0].path + "': " + problems[0].message);
-  for (auto it = files->begin(); it != files->end(); ++it) {
-    fs::path path = fs::path(working_directory()) / it.key();
+  for (auto it = files.begin(); it != files.end(); ++it) {
+    fs::path path = fs::path(directory) / it.key();
     fs::create_directories(path.parent_path());
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
     out << to_text(it.value());
     if (!out.flush()) throw TaskFailure("Unable to write input file '" + it.key() + "'");
   }
+}
+
+ScriptRun::ScriptRun(RunContext& ctx, const Value& properties, std::string_view input_files) : ctx_(ctx) {
+  if (ctx.working_directory().empty()) {
+    own_directory_.emplace("runwatch-commands-");
+    directory_ = own_directory_->path();
+  } else {
+    directory_ = ctx.working_directory();
+  }
+  if (const Value* files = find_property(properties, input_files)) write_input_files(directory_, *files, input_files);
+}
+
+ScriptRun::~ScriptRun() {
+  std::error_code ignored;  // in a shared directory: the scripts written for this run only
+  for (const auto& file : added_files_) fs::remove(file, ignored);
 }
 
 std::string ScriptRun::add_file(std::string_view suffix, const std::string& content) {
@@ -206,6 +218,7 @@ std::string ScriptRun::add_file(std::string_view suffix, const std::string& cont
     written += static_cast<size_t>(n);
   }
   ::close(fd);
+  if (!own_directory_) added_files_.push_back(path);
   return path;
 }
 

@@ -4,6 +4,7 @@
 // last argument, a child process in a fresh working directory holding the task's
 // inputFiles, its output read through Kestra's log-line protocol (script_lines.h).
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -47,13 +48,21 @@ struct ScriptOutcome {
   int stderr_lines = 0;
 };
 
-// One run of a script task: its working directory, removed when the run is destroyed.
+// Writes each file of `files` (the property `property`: a map of names to contents)
+// under `directory`; throws TaskFailure when a name leaves it or a write fails.
+void write_input_files(const std::string& directory, const Value& files, std::string_view property);
+
+// One run of a script task: its working directory (the one a WorkingDirectory shares, or
+// its own, removed when the run is destroyed).
 class ScriptRun {
  public:
-  // Makes the working directory and writes the `input_files` property's files into it.
+  // Writes the `input_files` property's files into the working directory.
   ScriptRun(RunContext& ctx, const Value& properties, std::string_view input_files = "inputFiles");
+  ~ScriptRun();
+  ScriptRun(const ScriptRun&) = delete;
+  ScriptRun& operator=(const ScriptRun&) = delete;
 
-  const std::string& working_directory() const { return directory_.path(); }
+  const std::string& working_directory() const { return directory_; }
   // Writes a file of a new name ending with `suffix`; returns its path.
   std::string add_file(std::string_view suffix, const std::string& content);
   // Runs argv in the working directory with env; throws the cancellation's failure when
@@ -67,7 +76,9 @@ class ScriptRun {
 
  private:
   RunContext& ctx_;
-  TempDirectory directory_;
+  std::optional<TempDirectory> own_directory_;
+  std::string directory_;
+  std::vector<std::string> added_files_;  // in a shared directory, removed after the run
 };
 
 }  // namespace runwatch

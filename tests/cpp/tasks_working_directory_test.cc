@@ -1,0 +1,117 @@
+// WorkingDirectory: its tasks share one directory (made with its inputFiles, removed when
+// the execution ends); only runnable tasks may be its children.
+#include <filesystem>
+
+#include "engine_fixture.h"
+#include "runwatch/model/error.h"
+
+namespace runwatch::testing {
+namespace {
+
+namespace fs = std::filesystem;
+using S = State;
+
+constexpr const char* kShared = R"(
+id: shared
+namespace: company.team
+inputs:
+  - id: greeting
+    type: STRING
+tasks:
+  - id: dir
+    type: io.kestra.plugin.core.flow.WorkingDirectory
+    inputFiles:
+      in/greeting.txt: "{{ inputs.greeting }}"
+    tasks:
+      - id: write
+        type: io.kestra.plugin.scripts.shell.Commands
+        commands:
+          - echo "$(cat in/greeting.txt) world" > written.txt
+          - echo "::{\"outputs\":{\"where\":\"$(pwd)\"}}::"
+      - id: read
+        type: io.kestra.plugin.scripts.shell.Commands
+        commands:
+          - echo "::{\"outputs\":{\"text\":\"$(cat written.txt)\"}}::"
+  - id: outside
+    type: io.kestra.plugin.scripts.shell.Commands
+    commands:
+      - test ! -e written.txt
+)";
+
+TEST_F(EngineTest, TheTasksOfAWorkingDirectoryShareItsFilesAndItIsRemovedWithTheExecution) {
+  add(kShared);
+  auto e = start("shared", {{"greeting", "hello"}});
+  ASSERT_EQ(e->state.current(), S::SUCCESS);
+  EXPECT_EQ(run_of(*e, "read").outputs["vars"]["text"], "hello world");
+  const fs::path where = run_of(*e, "write").outputs["vars"]["where"].get<std::string>();
+  EXPECT_EQ(where, fs::canonical(fs::temp_directory_path()) / "runwatch-wd" / e->id / run_of(*e, "dir").id);
+  EXPECT_FALSE(fs::exists(where.parent_path()));
+  EXPECT_EQ(run_of(*e, "outside").state.current(), S::SUCCESS);
+}
+
+TEST_F(EngineTest, AFailingTaskInAWorkingDirectoryRunsItsErrorsAndTheDirectoryIsStillRemoved) {
+  add(R"(
+id: failing_dir
+namespace: company.team
+tasks:
+  - id: dir
+    type: io.kestra.plugin.core.flow.WorkingDirectory
+    tasks:
+      - id: write
+        type: io.kestra.plugin.scripts.shell.Commands
+        commands:
+          - touch left.txt
+          - exit 3
+      - id: never
+        type: io.kestra.plugin.core.log.Log
+        message: not reached
+    errors:
+      - id: alert
+        type: io.kestra.plugin.core.log.Log
+        message: the directory failed
+)");
+  auto e = start("failing_dir");
+  EXPECT_EQ(e->state.current(), S::FAILED);
+  EXPECT_EQ(task_order(*e), (std::vector<std::string>{"dir", "write", "alert"}));
+  EXPECT_FALSE(fs::exists(fs::temp_directory_path() / "runwatch-wd" / e->id));
+}
+
+std::vector<std::string> load_problems(Engine& engine, const std::string& yaml) {
+  try {
+    engine.add_flow(yaml, "dir.yaml");
+    return {};
+  } catch (const FlowValidationError& error) {
+    std::vector<std::string> out;
+    for (const auto& issue : error.issues())
+      out.push_back(issue.path + " " + std::to_string(issue.line) + ":" + std::to_string(issue.column) + " " +
+                    issue.message);
+    return out;
+  }
+}
+
+TEST_F(EngineTest, AWorkingDirectoryTakesRunnableTasksAndFileNamesThatStayInIt) {
+  EXPECT_EQ(load_problems(engine, R"(id: d
+namespace: company.team
+tasks:
+  - id: dir
+    type: io.kestra.plugin.core.flow.WorkingDirectory
+    inputFiles:
+      ../escape.txt: no
+    tasks:
+      - id: log
+        type: io.kestra.plugin.core.log.Log
+        message: hi
+      - id: pause
+        type: io.kestra.plugin.core.flow.Pause
+)"),
+            (std::vector<std::string>{
+                "tasks[0].inputFiles.../escape.txt 7:7 '../escape.txt' leaves the working directory (`..`)",
+                "tasks[0].tasks[1] 12:9 Only runnable tasks are allowed as children of a WorkingDirectory task"}));
+  EXPECT_EQ(load_problems(engine,
+                          "id: d\nnamespace: company.team\ntasks:\n  - id: dir\n"
+                          "    type: io.kestra.plugin.core.flow.WorkingDirectory\n"),
+            (std::vector<std::string>{"tasks[0].tasks 4:5 missing required property 'tasks'"}));
+}
+
+}  // namespace
+}  // namespace runwatch::testing
