@@ -197,6 +197,46 @@ tasks:
   EXPECT_EQ(run_of(*attempts[1], "fail").attempts.size(), 1u);
 }
 
+TEST_F(EngineTest, ASubflowWaitsForTheAttemptThatEndsItsRetriedChild) {
+  add(R"(
+id: flaky_child
+namespace: company.team
+retry:
+  behavior: CREATE_NEW_EXECUTION
+  type: constant
+  maxAttempt: 2
+  interval: PT1M
+tasks:
+  - id: first_time_only
+    type: io.kestra.plugin.core.execution.Fail
+    condition: "{{ execution.id == execution.originalId }}"
+outputs:
+  - id: attempt_of
+    type: STRING
+    value: "{{ execution.originalId }}"
+)");
+  add(R"(
+id: caller
+namespace: company.team
+tasks:
+  - id: call
+    type: io.kestra.plugin.core.flow.Subflow
+    namespace: company.team
+    flowId: flaky_child
+)");
+  auto parent = start("caller");
+  EXPECT_EQ(parent->state.current(), S::RUNNING);
+  auto children = executions_of(engine, "flaky_child");
+  ASSERT_EQ(children.size(), 2u);
+  EXPECT_EQ(children[0]->state.current(), S::RETRIED);
+  EXPECT_EQ(run_of(*latest(parent), "call").outputs["executionId"], children[1]->id);
+  advance(std::chrono::minutes(1));
+  auto done = latest(parent);
+  ASSERT_EQ(done->state.current(), S::SUCCESS);
+  EXPECT_EQ(run_of(*done, "call").outputs["state"], "SUCCESS");
+  EXPECT_EQ(run_of(*done, "call").outputs["outputs"], Value::parse(R"({"attempt_of": ")" + children[0]->id + R"("})"));
+}
+
 TEST(FlowRetryRestartTest, AnAttemptWaitingForItsRetryDateStartsAfterARestart) {
   TempFolder folder;
   auto clock = std::make_shared<ManualClock>(test_epoch());

@@ -880,6 +880,18 @@ void Executor::retry_as_new_execution(Live& live, TaskRun& run, TimePoint when) 
           format_instant(when),
       &run);
   for (TaskRun* r = &run; r; r = live.run_by_id(r->parent_task_run_id)) r->state.transition(State::RETRIED, now);
+  // A Subflow waiting for this execution waits for the next attempt instead.
+  if (auto waiting = waiting_parents_.find(live.exec.id); waiting != waiting_parents_.end()) {
+    auto [parent_id, subflow_run_id] = waiting->second;
+    waiting_parents_.erase(waiting);
+    waiting_parents_[next.id] = {parent_id, subflow_run_id};
+    if (auto parent = live_.find(parent_id); parent != live_.end())
+      if (TaskRun* subflow = parent->second->run_by_id(subflow_run_id)) {
+        subflow->outputs["executionId"] = next.id;
+        parent->second->outputs_stale = true;
+        mark_dirty(*parent->second);
+      }
+  }
   stop_execution(live, State::KILLED, State::RETRIED, "Retried as a new execution");
   Live& replacement = adopt(live.flow, std::move(next));
   mark_dirty(replacement);
