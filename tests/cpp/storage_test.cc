@@ -1,11 +1,12 @@
 // The internal storage: Kestra's URI layout, every hostile URI refused, put / get / size /
-// delete on a folder, uploads committed or dropped.
+// delete on a folder, uploads committed or dropped, the engine's storage options.
 #include <gtest/gtest.h>
 
 #include <algorithm>
 #include <fstream>
 #include <sstream>
 
+#include "runwatch/config/config.h"
 #include "runwatch/model/error.h"
 #include "runwatch/storage/local_storage.h"
 #include "runwatch/storage/storage_uri.h"
@@ -189,6 +190,23 @@ TEST(LocalStorage, ABaseThatCannotBeCreatedIsAnError) {
     EXPECT_EQ(e.kind(), ErrorKind::Unavailable);
     EXPECT_EQ(std::string(e.what()), "Internal storage: cannot create the folder '" +
                                          (folder / "file" / "storage" / ".uploads").string() + "': Not a directory");
+  }
+}
+
+TEST(StorageConfig, ReadsKestrasKeys) {
+  Config c =
+      load_config("kestra:\n  storage:\n    type: local\n    local:\n      base-path: /var/lib/runwatch/storage\n",
+                  "application.yml", {});
+  EXPECT_EQ(c.storage_base_path, "/var/lib/runwatch/storage");
+  EXPECT_EQ(load_config("", "application.yml", {}).storage_base_path, std::nullopt);
+  try {
+    load_config("kestra:\n  storage:\n    type: s3\n", "application.yml", {});
+    FAIL() << "no error";
+  } catch (const ConfigError& e) {
+    ASSERT_EQ(e.issues().size(), 1u);
+    EXPECT_EQ(
+        e.issues()[0].to_string(),
+        "application.yml:3:11: error: kestra.storage.type: must be local (the one storage runwatch has), got 's3'");
   }
 }
 

@@ -3,6 +3,7 @@
 // shell script (`set -e` when failFast, then the commands) handed to the interpreter as its
 // last argument, a child process in a fresh working directory holding the task's
 // inputFiles, its output read through Kestra's log-line protocol (script_lines.h).
+#include <filesystem>
 #include <map>
 #include <string>
 #include <string_view>
@@ -61,11 +62,14 @@ class ScriptRun {
   ScriptOutcome run(std::vector<std::string> argv, std::map<std::string, std::string> env,
                     ScriptLineConsumer& consumer);
   // The result of io.kestra.plugin.scripts' tasks: outputs vars, exitCode and outputFiles
-  // (file names matching the patterns, with their sizes); FAILED on a non-zero exit code,
-  // WARNING on stderr output when warningOnStdErr.
+  // (the files matching the patterns, stored: name to kestra:/// URI); FAILED on a non-zero
+  // exit code, WARNING on stderr output when warningOnStdErr.
   TaskResult exec_script_result(const ScriptOutcome& outcome, const Value& properties) const;
 
  private:
+  // Puts a file of the working directory in the storage, under the task run; its URI.
+  std::string store_output_file(const std::filesystem::path& path, const std::string& name) const;
+
   RunContext& ctx_;
   TempDirectory directory_;
 };
