@@ -86,7 +86,7 @@ void bind_engine(py::module_& m) {
                        std::map<std::string, std::string> logger_levels, std::optional<std::string> kestra_url,
                        std::optional<std::string> environment, py::handle plugin_defaults,
                        bool metrics_precreate_series, bool restart_interrupted_tasks,
-                       std::optional<std::string> task_cache_directory) {
+                       std::optional<std::string> task_cache_directory, std::optional<std::string> storage_path) {
              if (!(metrics_interval > 0)) throw py::value_error("metrics_interval must be > 0 seconds");
              EngineOptions options;
              options.clock = std::move(clock);
@@ -110,6 +110,7 @@ void bind_engine(py::module_& m) {
              options.kestra_url = std::move(kestra_url);
              options.environment = std::move(environment);
              if (task_cache_directory) options.task_cache_directory = std::move(*task_cache_directory);
+             if (storage_path) options.storage_path = *storage_path;
              if (!plugin_defaults.is_none()) options.plugin_defaults = from_python(plugin_defaults);
              py::gil_scoped_release release;  // recovered executions may run Python tasks
              return EngineHolder(new Engine(std::move(options)));
@@ -124,7 +125,7 @@ void bind_engine(py::module_& m) {
            py::arg("logger_levels") = std::map<std::string, std::string>{}, py::arg("kestra_url") = std::nullopt,
            py::arg("environment") = std::nullopt, py::arg("plugin_defaults") = py::none(),
            py::arg("metrics_precreate_series") = true, py::arg("restart_interrupted_tasks") = false,
-           py::arg("task_cache_directory") = std::nullopt)
+           py::arg("task_cache_directory") = std::nullopt, py::arg("storage_path") = std::nullopt)
       .def_property_readonly("recovered", &Engine::recovered)
       .def_property_readonly(
           "metrics", [](Engine& e) -> metrics::Metrics& { return e.metrics(); },
@@ -146,13 +147,29 @@ void bind_engine(py::module_& m) {
            })
       .def(
           "submit",
-          [](Engine& e, const std::string& ns, const std::string& flow_id, py::object inputs, py::dict labels) {
+          [](Engine& e, const std::string& ns, const std::string& flow_id, py::object inputs, py::dict labels,
+             const std::map<std::string, std::pair<std::string, std::string>>& files) {
             Value given = inputs.is_none() ? Value::object() : from_python(inputs);
             auto label_list = labels_from(labels);
+            FileInputs file_inputs;
+            for (const auto& [id, file] : files) file_inputs[id] = FileInput{file.first, file.second};
             py::gil_scoped_release release;
-            return view(e.submit(ns, flow_id, given, label_list));
+            return view(e.submit(ns, flow_id, given, label_list, nullptr, std::move(file_inputs)));
           },
-          py::arg("namespace"), py::arg("flow_id"), py::arg("inputs") = py::none(), py::arg("labels") = py::dict())
+          py::arg("namespace"), py::arg("flow_id"), py::arg("inputs") = py::none(), py::arg("labels") = py::dict(),
+          py::arg("files") = std::map<std::string, std::pair<std::string, std::string>>{})
+      .def(
+          "read_file",
+          [](const Engine& e, const std::string& uri) {
+            std::string content;
+            {
+              py::gil_scoped_release release;
+              auto in = e.open_file(uri);
+              content.assign(std::istreambuf_iterator<char>(in), std::istreambuf_iterator<char>());
+            }
+            return py::bytes(content);
+          },
+          py::arg("uri"))
       .def(
           "wait",
           [](Engine& e, const std::string& id, Seconds timeout) {

@@ -18,6 +18,7 @@ void bind_server(py::module_& m) {
       .def_readonly("metrics_precreate_series", &Config::metrics_precreate_series)
       .def_readonly("repository_type", &Config::repository_type)
       .def_readonly("repository_path", &Config::repository_path)
+      .def_readonly("storage_base_path", &Config::storage_base_path)
       .def_readonly("encryption_secret_key", &Config::encryption_secret_key)
       .def_readonly("kestra_url", &Config::kestra_url)
       .def_readonly("task_cache_directory", &Config::task_cache_directory)

@@ -77,11 +77,13 @@ Engine::Engine(EngineOptions options)
       schedule_state_(*repository_),
       kv_backend_(*repository_),
       kv_(kv_backend_, *clock_),
+      storage_(options.storage_path ? std::make_unique<storage::LocalStorage>(*options.storage_path)
+                                    : storage::LocalStorage::temporary()),
       board_(options.ended_executions_cached),
       executor_(
           *clock_, PluginRegistry::global(), secrets_, secret_cipher(), global_variables(options), board_,
           WorkerSettings{options.worker_threads > 0 ? options.worker_threads : default_worker_threads(),
-                         options.render_timeout, options.task_cache_directory, &kv_},
+                         options.render_timeout, options.task_cache_directory, &kv_, storage_.get()},
           [this](const Execution& e) { on_transition(e); }, metrics_.catalog()),
       scheduler_(
           *clock_, flows_, secrets_,
@@ -89,7 +91,7 @@ Engine::Engine(EngineOptions options)
           metrics_.catalog(), &schedule_state_) {
   executor_.set_launcher(this);
   apply_logger_levels(options.logger_levels);
-  if (options.retention) repository_->purge_executions(clock_->now() - *options.retention);
+  if (options.retention) purge_files(repository_->purge_executions(clock_->now() - *options.retention));
   restore_flows();
   // Only what is unfinished comes back to RAM; the board reads the rest from the repository.
   auto unfinished = repository_->find_executions({.states = unfinished_states()});
@@ -225,8 +227,8 @@ bool Engine::remove_flow(const std::string& ns, const std::string& id) {
 }
 
 Engine::Snapshot Engine::submit(const std::string& ns, const std::string& flow_id, const Value& inputs,
-                                const std::vector<Label>& labels, Value trigger) {
-  auto [flow, execution] = prepare(ns, flow_id, inputs, labels, std::move(trigger));
+                                const std::vector<Label>& labels, Value trigger, FileInputs files) {
+  auto [flow, execution] = prepare(ns, flow_id, inputs, labels, std::move(trigger), std::move(files));
   auto created = std::make_shared<const Execution>(execution);
   board_.publish(created);
   try {
@@ -290,14 +292,26 @@ Engine::Snapshot Engine::create(const std::string& ns, const std::string& flow_i
 }
 
 Engine::NewExecution Engine::prepare(const std::string& ns, const std::string& flow_id, const Value& inputs,
-                                     const std::vector<Label>& labels, Value trigger) {
+                                     const std::vector<Label>& labels, Value trigger, FileInputs files) {
   if (executor_.stopped()) throw Error("The engine is stopped: no execution can start");
   auto flow = flows_.find(ns, flow_id);
   if (!flow) throw NotFoundError("Flow '" + ns + "." + flow_id + "' not found");
   if (flow->disabled) throw Error("Flow '" + flow->key() + "' is disabled");
-  auto resolved = resolve_inputs(*flow, inputs, secret_cipher());
   Execution execution;
   execution.id = new_id();
+  const auto files_prefix = storage::execution_prefix(flow->ns, flow->id, execution.id);
+  ResolvedInputs resolved;
+  try {
+    resolved = resolve_inputs(*flow, store_file_inputs(flow->inputs, inputs, std::move(files), *storage_, files_prefix),
+                              secret_cipher());
+  } catch (...) {
+    // An execution refused keeps no file; the refusal is what the caller must hear.
+    try {
+      storage_->delete_prefix(files_prefix);
+    } catch (const Error&) {
+    }
+    throw;
+  }
   execution.ns = flow->ns;
   execution.flow_id = flow->id;
   execution.flow_revision = flow->revision;
@@ -316,13 +330,18 @@ Engine::NewExecution Engine::prepare(const std::string& ns, const std::string& f
   return {std::move(flow), std::move(execution)};
 }
 
+void Engine::purge_files(const std::vector<store::PurgedExecution>& purged) const {
+  for (const auto& e : purged) storage_->delete_prefix(storage::execution_prefix(e.ns, e.flow_id, e.id));
+}
+
 void Engine::purge(TimePoint ended_before) {
   try {
     // What ended before the cutoff is recorded (and changes no more) before it is purged.
     wait_recorded();
-    size_t purged = repository_->purge_executions(ended_before);
+    auto purged = repository_->purge_executions(ended_before);
     board_.erase_ended_before(ended_before);
-    logger(kExecutorLogger)->debug("Retention: {} execution(s) purged", purged);
+    purge_files(purged);
+    logger(kExecutorLogger)->debug("Retention: {} execution(s) purged", purged.size());
   } catch (const std::exception& e) {
     logger(kExecutorLogger)->error("Retention: the purge failed (the next one tries again): {}", e.what());
   }

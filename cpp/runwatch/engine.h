@@ -3,6 +3,7 @@
 // the Python bindings and the CLI use.
 #include <chrono>
 #include <filesystem>
+#include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -10,6 +11,7 @@
 #include <vector>
 
 #include "runwatch/crypto/secret_cipher.h"
+#include "runwatch/file_inputs.h"
 #include "runwatch/flow/loader.h"
 #include "runwatch/metrics/executor_metrics.h"
 #include "runwatch/metrics/metrics.h"
@@ -23,11 +25,11 @@
 #include "runwatch/runtime/flow_triggers.h"
 #include "runwatch/runtime/scheduler.h"
 #include "runwatch/server/management_server.h"
+#include "runwatch/storage/local_storage.h"
 #include "runwatch/store/indexer.h"
 #include "runwatch/store/repository.h"
 #include "runwatch/tasks/registry.h"
 #include "runwatch/tasks/secrets.h"
-#include <map>
 
 namespace runwatch {
 
@@ -69,6 +71,9 @@ struct EngineOptions {
   // Ended executions kept in RAM once recorded (the most recently used); the others
   // are read from the repository when asked for.
   size_t ended_executions_cached = kEndedExecutionsCached;
+  // kestra.storage.local.base-path: the internal storage's folder (created when missing);
+  // unset: a new temporary folder, removed with the engine.
+  std::optional<std::filesystem::path> storage_path;
   // Executions that ended longer ago than this (with their task runs and logs) are
   // purged from the repository and the engine at construction, then every
   // kRetentionPurgeInterval of the engine's clock.
@@ -127,8 +132,9 @@ class Engine : private ExecutionLauncher {
   // bad inputs, store::StoreError when it could not be recorded: then it never starts
   // (it is recorded FAILED, never started, if the store recovers). `trigger` is what the
   // execution's templates see as `trigger` (set by triggers).
+  // FILE inputs' contents are `files` (see file_inputs.h), stored under the execution.
   Snapshot submit(const std::string& ns, const std::string& flow_id, const Value& inputs = Value::object(),
-                  const std::vector<Label>& labels = {}, Value trigger = nullptr);
+                  const std::vector<Label>& labels = {}, Value trigger = nullptr, FileInputs files = {});
   // How many executions left unfinished by a previous run the construction recovered.
   size_t recovered() const { return recovered_; }
   store::Repository& repository() const { return *repository_; }
@@ -184,6 +190,11 @@ class Engine : private ExecutionLauncher {
   const Clock& clock() const { return *clock_; }
   // The namespaces' KV store (Kestra's /namespaces/{namespace}/kv), in the repository.
   KvStore& kv() { return kv_; }
+  // The internal storage: executions' files under kestra:/// URIs.
+  const storage::LocalStorage& storage() const { return *storage_; }
+  // A file of the storage by its kestra:/// URI; throws Error (Malformed) for a bad URI,
+  // NotFoundError when there is no such file.
+  std::ifstream open_file(std::string_view uri) const { return storage_->get(storage::StorageUri::parse(uri)); }
   PluginRegistry& plugins() const { return PluginRegistry::global(); }
   // What the loader compiles templates with.
   static const TemplateChecker& templates();
@@ -196,13 +207,15 @@ class Engine : private ExecutionLauncher {
   std::string launch(const std::string& ns, const std::string& flow_id, const Value& inputs,
                      const std::vector<Label>& labels, Value trigger) override;
   const crypto::SecretCipher* secret_cipher() const { return secret_inputs_ ? &*secret_inputs_ : nullptr; }
+  // Removes the files of executions the retention purged.
+  void purge_files(const std::vector<store::PurgedExecution>& purged) const;
   struct NewExecution {
     std::shared_ptr<const Flow> flow;
     Execution execution;
   };
   // A CREATED execution of the flow, not yet published nor started.
   NewExecution prepare(const std::string& ns, const std::string& flow_id, const Value& inputs,
-                       const std::vector<Label>& labels, Value trigger);
+                       const std::vector<Label>& labels, Value trigger, FileInputs files = {});
   // submit() without waiting for the record: for the engine's own threads.
   Snapshot create(const std::string& ns, const std::string& flow_id, const Value& inputs,
                   const std::vector<Label>& labels, Value trigger);
@@ -242,6 +255,7 @@ class Engine : private ExecutionLauncher {
   RepositoryScheduleState schedule_state_;
   RepositoryKvBackend kv_backend_;
   KvStore kv_;  // before the executor: its tasks and renders use it
+  std::unique_ptr<storage::LocalStorage> storage_;  // before the executor, as kv_
   ExecutionBoard board_;
   std::unique_ptr<ExecutionBoard::Archive> archive_;  // the repository, behind the board
   Executor executor_;

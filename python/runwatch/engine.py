@@ -2,8 +2,12 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime
+import io
 import os
+import shutil
+import tempfile
 import warnings
 from collections.abc import Mapping
 from typing import Any, NamedTuple, Optional, Union
@@ -208,6 +212,10 @@ class Engine:
     resumes, any other ends FAILED ("engine restarted while running"), which fires the
     monitoring flows that watch it.
 
+    Files (FILE inputs, script tasks' output files) are kept in the internal storage's
+    folder, `kestra.storage.local.base-path`; without it, a `storage` folder beside the
+    SQLite file, or, on the memory repository, a temporary folder removed with the engine.
+
     SECRET inputs are encrypted at rest with `kestra.encryption.secret-key` (AES-GCM, as
     Kestra): the execution holds {"type": "io.kestra.datatype:aes_encrypted", "value": ...}
     and only its task runs see the text, masked in their logs and outputs. Without a key,
@@ -243,6 +251,7 @@ class Engine:
         threads = worker_threads if worker_threads is not None else self.config.worker_threads
         if threads < 0:
             raise ValueError("worker_threads must be >= 0 (0 picks the default)")
+        repository_type = self.config.repository_type or default_repository
         self._core = _core.Engine(
             clock=clock,
             worker_threads=threads,
@@ -251,7 +260,7 @@ class Engine:
             metrics_tags=dict(self.config.metrics_tags),
             metrics_interval=metrics_interval,
             metrics_enabled=metrics,
-            repository_type=self.config.repository_type or default_repository,
+            repository_type=repository_type,
             repository_path=self.config.repository_path,
             retention_seconds=self.config.repository_retention,
             flows=None if flows is None else os.fspath(flows),
@@ -265,9 +274,17 @@ class Engine:
             metrics_precreate_series=self.config.metrics_precreate_series,
             restart_interrupted_tasks=self.config.worker_task_restart_strategy != "NEVER",
             task_cache_directory=self.config.task_cache_directory,
+            storage_path=self._storage_path(repository_type),
         )
         self.clock = clock
         self.metrics = Metrics(self._core.metrics)
+
+    def _storage_path(self, repository_type: str) -> Optional[str]:
+        if self.config.storage_base_path is not None:
+            return self.config.storage_base_path
+        if repository_type == "sqlite":
+            return os.path.join(os.path.dirname(os.path.abspath(self.config.repository_path)), "storage")
+        return None
 
     def __enter__(self) -> "Engine":
         return self
@@ -341,11 +358,30 @@ class Engine:
         wait: bool = True,
         timeout: Optional[float] = None,
     ) -> Execution:
-        """Starts an execution; with `wait`, returns once it ends (ExecutionTimeout after `timeout` s)."""
-        created = self._core.submit(namespace, flow_id, dict(inputs or {}), dict(labels or {}))
+        """Starts an execution; with `wait`, returns once it ends (ExecutionTimeout after `timeout` s).
+
+        A FILE input is a path (str or os.PathLike) or a binary file object: it is copied to the
+        internal storage, and the execution sees its kestra:/// URI (a str that is already one
+        is passed as it is).
+        """
+        values = dict(inputs or {})
+        flow = self._core.flow(namespace, flow_id)
+        file_ids: set[str] = {i["id"] for i in flow.inputs if i["type"] == "FILE"} if flow is not None else set()
+        with contextlib.ExitStack() as stack:
+            files = {
+                key: _file_input(values.pop(key), stack)
+                for key in list(values)
+                if _is_file(values[key], key in file_ids)
+            }
+            created = self._core.submit(namespace, flow_id, values, dict(labels or {}), files)
         if not wait:
             return Execution(created)
         return self.wait(created.id, timeout)
+
+    def read_file(self, uri: str) -> bytes:
+        """The content of a file of the internal storage, by its kestra:/// URI (an output's
+        or a FILE input's value); NotFoundError when there is none."""
+        return self._core.read_file(uri)
 
     def wait(self, execution_id: str, timeout: Optional[float] = None) -> Execution:
         """Waits until the execution ends; raises ExecutionTimeout when `timeout` seconds pass first."""
@@ -403,3 +439,23 @@ class Engine:
         clock, then wait_idle again.
         """
         return self._core.wait_idle(timeout)
+
+
+def _is_file(value: Any, declared_file: bool) -> bool:
+    if isinstance(value, os.PathLike) or hasattr(value, "read"):
+        return True
+    return declared_file and isinstance(value, str) and not value.startswith("kestra:///")
+
+
+def _file_input(value: Any, stack: contextlib.ExitStack) -> tuple[str, str]:
+    """(file name, local path) of a FILE input; a file object is copied to a temporary file first."""
+    if not hasattr(value, "read"):
+        path = os.fspath(value)
+        return os.path.basename(path), path
+    if isinstance(value, io.TextIOBase):
+        raise TypeError("a FILE input must be a path or a binary file object, not a text file")
+    copy = stack.enter_context(tempfile.NamedTemporaryFile(prefix="runwatch-input-"))
+    shutil.copyfileobj(value, copy)
+    copy.flush()
+    name = getattr(value, "name", None)
+    return (os.path.basename(name) if isinstance(name, str) else ""), copy.name

@@ -281,7 +281,7 @@ TEST_F(ApiServerTest, AnExecutionStartsWithJsonInputsAndLabelsAndIsFound) {
   EXPECT_EQ(logs[0]["level"], "INFO");
 }
 
-TEST_F(ApiServerTest, FormInputsAreReadAndFilesRefused) {
+TEST_F(ApiServerTest, FormInputsAreRead) {
   add(kHello);
   httplib::MultipartFormDataItems form = {{"name", "form", "", ""}};
   auto [status, created] = answer(client->Post("/api/v1/executions/company.team/hello", form));
@@ -289,7 +289,107 @@ TEST_F(ApiServerTest, FormInputsAreReadAndFilesRefused) {
   EXPECT_EQ(created["inputs"], Value({{"name", "form"}}));
   httplib::MultipartFormDataItems file = {{"name", "data", "data.csv", "text/csv"}};
   EXPECT_EQ(answer(client->Post("/api/v1/executions/company.team/hello", file)),
-            (std::pair<int, Value>{422, error(422, "Input 'name' is a file: FILE inputs are not supported by runwatch")}));
+            (std::pair<int, Value>{422, error(422, "Input 'name' is a file, but its type is STRING")}));
+}
+
+const char* kUpload = R"(id: upload
+namespace: company.team
+inputs:
+  - id: data
+    type: FILE
+    allowedFileExtensions: [".csv"]
+tasks:
+  - id: show
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{ read(inputs.data) }}"
+)";
+
+TEST_F(ApiServerTest, AFileInputIsStreamedToTheStorageAndDownloaded) {
+  add(kUpload);
+  httplib::MultipartFormDataItems form = {{"data", "a,b\n1,2\n", "report.csv", "text/csv"}};
+  auto [status, created] = answer(client->Post("/api/v1/executions/company.team/upload?wait=true", form));
+  ASSERT_EQ(status, 200) << created.dump();
+  const std::string id = created["id"];
+  const std::string uri = "kestra:///company/team/upload/executions/" + id + "/inputs/data/report.csv";
+  EXPECT_EQ(created["inputs"], Value({{"data", uri}}));
+  EXPECT_EQ(created["state"]["current"], "SUCCESS");
+  for (const std::string prefix : {"/api/v1/executions/", "/api/v1/main/executions/"}) {
+    auto res = client->Get(prefix + id + "/file?path=" + httplib::detail::encode_query_param(uri));
+    ASSERT_TRUE(res);
+    EXPECT_EQ(res->status, 200);
+    EXPECT_EQ(res->body, "a,b\n1,2\n");
+    EXPECT_EQ(res->get_header_value("Content-Type"), "application/octet-stream");
+    EXPECT_EQ(res->get_header_value("Content-Disposition"),
+              "attachment; filename=\"report.csv\"; filename*=UTF-8''report.csv");
+    EXPECT_EQ(get(prefix + id + "/file/metas?path=" + httplib::detail::encode_query_param(uri)),
+              (std::pair<int, Value>{200, {{"size", 8}}}));
+  }
+}
+
+TEST_F(ApiServerTest, FileInputErrorsAreAnsweredAndLeaveNoFile) {
+  add(kUpload);
+  httplib::MultipartFormDataItems exe = {{"data", "MZ", "run.exe", "application/octet-stream"}};
+  EXPECT_EQ(answer(client->Post("/api/v1/executions/company.team/upload", exe)),
+            (std::pair<int, Value>{422, error(422,
+                                              "Input 'data': the file 'run.exe' has none of the allowed "
+                                              "extensions .csv")}));
+  httplib::MultipartFormDataItems twice = {{"data", "1", "a.csv", ""}, {"data", "2", "b.csv", ""}};
+  EXPECT_EQ(answer(client->Post("/api/v1/executions/company.team/upload", twice)),
+            (std::pair<int, Value>{422, error(422, "Input 'data' is given more than one file")}));
+  httplib::MultipartFormDataItems up = {{"data", "1", "..", ""}};
+  EXPECT_EQ(answer(client->Post("/api/v1/executions/company.team/upload", up)),
+            (std::pair<int, Value>{422, error(422, "Input 'data': Invalid file name '..': it is a '..' segment")}));
+  EXPECT_EQ(answer(client->Post("/api/v1/executions/nope/resume", exe)),
+            (std::pair<int, Value>{422, error(422, "Input 'data' is a file: resuming takes no file in runwatch")}));
+  EXPECT_EQ(engine.executions().size(), 0u);
+  EXPECT_TRUE(std::filesystem::is_empty(engine.storage().base() / ".uploads"));
+  EXPECT_FALSE(std::filesystem::exists(engine.storage().base() / "company"));
+}
+
+TEST_F(ApiServerTest, AFileOverItsLimitIs413AsItIsRead) {
+  auto options = test_options();
+  options.max_file_size = 1024;
+  serve(options);
+  add(kUpload);
+  httplib::MultipartFormDataItems big = {{"data", std::string(2000, 'x'), "big.csv", "text/csv"}};
+  EXPECT_EQ(answer(client->Post("/api/v1/executions/company.team/upload", big)),
+            (std::pair<int, Value>{
+                413, error(413, "The file 'big.csv' of field 'data' is larger than the limit of 1024 bytes")}));
+  EXPECT_EQ(engine.executions().size(), 0u);
+  EXPECT_TRUE(std::filesystem::is_empty(engine.storage().base() / ".uploads"));
+  // A file larger than the request limit (64 KiB here) but within its own is taken.
+  options.max_file_size = 1024 * 1024;
+  serve(options);
+  httplib::MultipartFormDataItems large = {{"data", std::string(200 * 1024, 'x'), "large.csv", "text/csv"}};
+  EXPECT_EQ(answer(client->Post("/api/v1/executions/company.team/upload", large)).first, 200);
+}
+
+TEST_F(ApiServerTest, DownloadsAreOnlyOfTheExecutionsOwnFiles) {
+  add(kUpload);
+  httplib::MultipartFormDataItems form = {{"data", "1", "a.csv", "text/csv"}};
+  auto [status, first] = answer(client->Post("/api/v1/executions/company.team/upload?wait=true", form));
+  auto [status2, second] = answer(client->Post("/api/v1/executions/company.team/upload?wait=true", form));
+  ASSERT_EQ(status, 200);
+  ASSERT_EQ(status2, 200);
+  const std::string id = first["id"];
+  const std::string others = second["inputs"]["data"];
+  auto file = [&](const std::string& path) {
+    return get("/api/v1/executions/" + id + "/file?path=" + httplib::detail::encode_query_param(path));
+  };
+  EXPECT_EQ(file(others), (std::pair<int, Value>{
+                              422, error(422, "The file '" + others + "' is not a file of execution '" + id + "'")}));
+  const std::string missing = "kestra:///company/team/upload/executions/" + id + "/inputs/data/b.csv";
+  EXPECT_EQ(file(missing), (std::pair<int, Value>{404, error(404, "File '" + missing + "' not found")}));
+  EXPECT_EQ(file("kestra:///company/team/upload/executions/" + id + "/../../x"),
+            (std::pair<int, Value>{400, error(400, "Invalid storage URI 'kestra:///company/team/upload/executions/" +
+                                                       id + "/../../x': it has a '..' segment")}));
+  EXPECT_EQ(
+      file("/etc/passwd"),
+      (std::pair<int, Value>{400, error(400, "Invalid storage URI '/etc/passwd': it must start with kestra:///")}));
+  EXPECT_EQ(get("/api/v1/executions/" + id + "/file"),
+            (std::pair<int, Value>{400, error(400, "The query parameter 'path' (a kestra:/// URI) is missing")}));
+  EXPECT_EQ(get("/api/v1/executions/nope/file?path=kestra:///a"),
+            (std::pair<int, Value>{404, error(404, "Execution 'nope' not found")}));
 }
 
 TEST_F(ApiServerTest, WaitTrueAnswersOnceTheExecutionEnded) {

@@ -163,8 +163,8 @@ TEST_P(RepositoryTest, PurgesOnlyTerminalExecutionsEndedBeforeTheDate) {
                          snapshot(sample("new", "f", kEpoch + 1h, State::SUCCESS)),
                          snapshot(sample("running", "f", kEpoch, State::RUNNING))});
   // "old" ended at kEpoch + 5s, "new" at kEpoch + 1h + 5s.
-  EXPECT_EQ(repo->purge_executions(kEpoch + 5s), 0u);
-  EXPECT_EQ(repo->purge_executions(kEpoch + 6s), 1u);
+  EXPECT_EQ(repo->purge_executions(kEpoch + 5s), std::vector<store::PurgedExecution>{});
+  EXPECT_EQ(repo->purge_executions(kEpoch + 6s), (std::vector<store::PurgedExecution>{{"old", "company.team", "f"}}));
   EXPECT_EQ(ids(repo->find_executions({})), (std::vector<std::string>{"running", "new"}));
 }
 

@@ -15,6 +15,7 @@
 #include "runwatch/flow/loader.h"
 #include "runwatch/logging/loggers.h"
 #include "runwatch/metrics/metrics.h"
+#include "runwatch/storage/local_storage.h"
 #include "runwatch/tasks/core/python_environment.h"
 #include "runwatch/tasks/core/temp_directory.h"
 #include "tasks_test_support.h"
@@ -146,15 +147,73 @@ TEST_F(ScriptTaskTest, ShellScriptRunsItsTextAfterTheBeforeCommands) {
   EXPECT_EQ(messages(LogLevel::INFO), (std::vector<std::string>{"before", "42"}));
 }
 
-TEST_F(ScriptTaskTest, InputFilesAreWrittenIntoTheWorkingDirectoryAndOutputFilesListed) {
-  auto result = run_script(kShellScript, {{"inputFiles", {{"data/in.txt", "abc"}, {"notes.md", "n"}}},
-                                          {"outputFiles", {"*.csv", "out/**"}},
-                                          {"script",
-                                           "cat data/in.txt; echo\nmkdir -p out/deep\n"
-                                           "printf 12345 > out/deep/r.txt\nprintf 1,2 > a.csv\n"
-                                           "printf x > sub.csv.txt"}});
+// A run context of execution exec1 of company.team.flow1 (as the executor's variables
+// say), with a storage.
+class ScriptFilesTest : public ScriptTaskTest {
+ protected:
+  std::unique_ptr<storage::LocalStorage> storage_ = storage::LocalStorage::temporary();
+  const std::string run_files_ = "kestra:///company/team/flow1/executions/exec1/tasks/task1/taskrun1/";
+
+  TaskResult run_in_execution(std::string_view name, const Value& properties) {
+    Value variables = {{"flow", {{"namespace", "company.team"}, {"id", "flow1"}}}, {"execution", {{"id", "exec1"}}}};
+    RunContext ctx(TaskIdentity{"exec1", "company.team", "flow1", 1, "task1", "", "taskrun1", 1}, variables,
+                   *system_clock(), cancellation_);
+    ctx.set_storage(storage_.get());
+    return run_script(name, properties, ctx);
+  }
+  std::string stored(const std::string& uri) {
+    auto in = storage_->get(storage::StorageUri::parse(uri));
+    std::stringstream text;
+    text << in.rdbuf();
+    return text.str();
+  }
+  std::string put(const std::string& execution_id, const std::string& content) {
+    auto uri = storage::input_uri(storage::execution_prefix("company.team", "flow1", execution_id), "data", "in.csv");
+    std::istringstream in(content);
+    storage_->put(uri, in);
+    return uri.text();
+  }
+};
+
+TEST_F(ScriptFilesTest, InputFilesAreWrittenIntoTheWorkingDirectoryAndOutputFilesStored) {
+  auto result = run_in_execution(kShellScript, {{"inputFiles", {{"data/in.txt", "abc"}, {"notes.md", "n"}}},
+                                                {"outputFiles", {"*.csv", "out/**"}},
+                                                {"script",
+                                                 "cat data/in.txt; echo\nmkdir -p out/deep\n"
+                                                 "printf 12345 > out/deep/r.txt\nprintf 1,2 > a.csv\n"
+                                                 "printf x > sub.csv.txt"}});
   EXPECT_EQ(messages(LogLevel::INFO), (std::vector<std::string>{"abc"}));
-  EXPECT_EQ(result.outputs["outputFiles"], (Value{{"a.csv", 3}, {"out/deep/r.txt", 5}}));  // by name
+  EXPECT_EQ(result.outputs["outputFiles"],
+            (Value{{"a.csv", run_files_ + "a.csv"}, {"out/deep/r.txt", run_files_ + "out/deep/r.txt"}}));  // by name
+  EXPECT_EQ(stored(run_files_ + "out/deep/r.txt"), "12345");
+  EXPECT_EQ(stored(run_files_ + "a.csv"), "1,2");
+}
+
+TEST_F(ScriptFilesTest, OutputFilesDoNotFollowLinks) {
+  auto result = run_in_execution(
+      kShellScript, {{"outputFiles", {"*.txt"}}, {"script", "ln -s /etc/passwd link.txt\nprintf a > real.txt"}});
+  EXPECT_EQ(result.outputs["outputFiles"], (Value{{"real.txt", run_files_ + "real.txt"}}));
+}
+
+TEST_F(ScriptFilesTest, AnInputFileMayBeAFileOfTheExecution) {
+  run_in_execution(kShellScript, {{"inputFiles", {{"in.csv", put("exec1", "1,2")}}}, {"script", "cat in.csv"}});
+  EXPECT_EQ(messages(LogLevel::INFO), (std::vector<std::string>{"1,2"}));
+}
+
+TEST_F(ScriptFilesTest, AnInputFileOfAnotherExecutionIsRefused) {
+  std::string other = put("exec2", "secret");
+  try {
+    run_in_execution(kShellScript, {{"inputFiles", {{"in.csv", other}}}, {"script", "cat in.csv"}});
+    FAIL() << "no error";
+  } catch (const Error& e) {
+    EXPECT_EQ(std::string(e.what()),
+              "Unable to read the file '" + other + "' as it didn't belong to the current execution");
+  }
+}
+
+TEST_F(ScriptTaskTest, OutputFilesNeedAnEngine) {
+  EXPECT_EQ(failure(kShellScript, {{"outputFiles", {"*.txt"}}, {"script", "printf a > real.txt"}}),
+            "The internal storage is only available to flows that run in an engine");
 }
 
 TEST_F(ScriptTaskTest, InputFilesLeavingTheWorkingDirectoryAreRefused) {

@@ -76,6 +76,54 @@ tasks:
   EXPECT_FALSE(fs::exists(fs::temp_directory_path() / "runwatch-wd" / e->id));
 }
 
+TEST_F(EngineTest, AScriptInAWorkingDirectoryStoresItsOutputFilesFromTheSharedDirectory) {
+  add(R"(
+id: stored
+namespace: company.team
+tasks:
+  - id: dir
+    type: io.kestra.plugin.core.flow.WorkingDirectory
+    inputFiles:
+      a.txt: from the directory
+    tasks:
+      - id: keep
+        type: io.kestra.plugin.scripts.shell.Commands
+        outputFiles:
+          - "*.txt"
+        commands:
+          - cp a.txt b.txt
+  - id: show
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{ read(outputs.keep.outputFiles['b.txt']) }}"
+)");
+  auto e = start("stored");
+  ASSERT_EQ(e->state.current(), S::SUCCESS);
+  EXPECT_EQ(run_of(*e, "show").outputs["value"], "from the directory");
+}
+
+TEST_F(EngineTest, AWorkingDirectorysInputFilesAreTextNotStoredFiles) {
+  add(R"(
+id: uri_input
+namespace: company.team
+tasks:
+  - id: dir
+    type: io.kestra.plugin.core.flow.WorkingDirectory
+    inputFiles:
+      a.txt: kestra:///company/team/uri-input/x.txt
+    tasks:
+      - id: never
+        type: io.kestra.plugin.core.log.Log
+        message: not reached
+)");
+  auto e = start("uri_input");
+  EXPECT_EQ(e->state.current(), S::FAILED);
+  EXPECT_FALSE(ran(*e, "never"));
+  EXPECT_EQ(
+      messages(*e, LogLevel::ERROR),
+      (std::vector<std::string>{
+          "dir: Property 'inputFiles.a.txt': a kestra:/// file is copied by a script task's inputFiles, not here"}));
+}
+
 std::vector<std::string> load_problems(Engine& engine, const std::string& yaml) {
   try {
     engine.add_flow(yaml, "dir.yaml");

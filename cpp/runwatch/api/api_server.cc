@@ -15,6 +15,7 @@ ApiOptions ApiOptions::from(const Config& config) {
   o.host = config.api_host;
   o.port = config.api_port;
   o.max_request_size = config.max_request_size;
+  o.max_file_size = config.max_file_size;
   o.read_idle_timeout = config.read_idle_timeout;
   o.write_idle_timeout = config.write_idle_timeout;
   o.wait_timeout = config.api_wait_timeout;
@@ -37,6 +38,8 @@ struct ApiServer::Impl {
     add_execution_routes(router, engine, options.wait_timeout);
     add_flow_routes(router, engine);
     add_kv_routes(router, engine);
+    add_file_routes(router, engine);
+    receive_files(router, engine, static_cast<uint64_t>(options.max_file_size));
   }
 
   // Kestra's kestra.server.basic-auth: every path needs the credentials but the open URLs.

@@ -18,6 +18,8 @@ struct ApiOptions : ListenOptions {
   ApiOptions() { port = 8080; }
 
   std::int64_t max_request_size = 10 * 1024 * 1024;  // larger bodies get 413
+  // Each file of a multipart request (FILE inputs), streamed to the internal storage.
+  std::int64_t max_file_size = std::int64_t{10} * 1024 * 1024 * 1024;
   Duration wait_timeout = std::chrono::seconds(60);  // ?wait=true answers 202 after it
   // Every request needs these credentials, but the paths starting with an open URL.
   std::optional<BasicAuth> basic_auth;

@@ -40,8 +40,6 @@ Value inputs_of(const Match& m) {
     for (const auto& [name, part] : m.body.fields) {
       if (!is_valid_utf8(name) || !is_valid_utf8(part.content))
         throw HttpStatusError(400, "Form field '" + repair_utf8(name) + "' is not valid UTF-8");
-      if (!part.filename.empty())
-        throw HttpStatusError(422, "Input '" + name + "' is a file: FILE inputs are not supported by runwatch");
       inputs[name] = part.content;
     }
     return inputs;
@@ -103,6 +101,9 @@ void add_execution_routes(Router& router, Engine& engine, Duration wait_timeout)
   routes.del("/executions/{id}/kill", kill);
   // Kestra's: the Pause's onResume inputs as form fields (or, beyond Kestra, a JSON object).
   routes.post("/executions/{id}/resume", [&engine](const Match& m) {
+    if (!m.body.files.empty())
+      throw HttpStatusError(422, "Input '" + repair_utf8(m.body.files.begin()->first) +
+                                     "' is a file: resuming takes no file in runwatch");
     engine.resume(m.param("id"), inputs_of(m));
     return Answer::empty(204);
   });
@@ -116,7 +117,7 @@ void add_execution_routes(Router& router, Engine& engine, Duration wait_timeout)
   routes.post("/executions/{namespace}/{flowId}", [&engine, wait_timeout](const Match& m) {
     Value inputs = inputs_of(m);
     auto labels = labels_of(m.request);
-    auto created = engine.submit(m.param("namespace"), m.param("flowId"), inputs, labels);
+    auto created = engine.submit(m.param("namespace"), m.param("flowId"), inputs, labels, nullptr, file_inputs_of(m));
     if (m.request.get_param_value("wait") != "true") return Answer::json(execution_json(*created));
     // Waits at most wait_timeout (then 202, the execution as it is, still running), and
     // no longer than the client: a thread is not held for a client that has left.

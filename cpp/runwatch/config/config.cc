@@ -250,6 +250,15 @@ const std::vector<KeySpec>& scalar_keys() {
          c.repository_type = lower(t);
        }},
       {"kestra.repository.path", [](Config& c, const std::string& t) { c.repository_path = non_empty(t); }},
+      {"kestra.storage.type",
+       [](Config&, const std::string& t) {
+         if (lower(t) != "local") throw InvalidValue("must be local (the one storage runwatch has), got '" + t + "'");
+       }},
+      {"kestra.storage.local.base-path",
+       [](Config& c, const std::string& t) {
+         if (t.find('\0') != std::string::npos) throw InvalidValue("must be a path, got a NUL character");
+         c.storage_base_path = non_empty(t);
+       }},
       {"kestra.repository.retention",
        [](Config& c, const std::string& t) { c.repository_retention = duration_of(t); }},
       {"kestra.server.worker-task-restart-strategy",
@@ -340,6 +349,8 @@ const std::vector<KeySpec>& scalar_keys() {
        }},
       {"micronaut.server.max-request-size",
        [](Config& c, const std::string& t) { c.max_request_size = size_of(t); }},
+      {"micronaut.server.multipart.max-file-size",
+       [](Config& c, const std::string& t) { c.max_file_size = size_of(t); }},
   };
   return keys;
 }

@@ -47,6 +47,10 @@ struct Config {
   // Engine(), sqlite for `runwatch server`). kestra.repository.path: the SQLite file.
   std::optional<std::string> repository_type;
   std::string repository_path = "runwatch.db";
+  // kestra.storage.type (local, the one runwatch has) and kestra.storage.local.base-path:
+  // the internal storage's folder. Unset: a `storage` folder beside the SQLite file, or a
+  // temporary folder for the memory repository.
+  std::optional<std::string> storage_base_path;
   // kestra.repository.retention: executions (with their logs) that ended longer ago are
   // purged when the engine starts; unset: kept forever.
   std::optional<Duration> repository_retention;
@@ -90,6 +94,9 @@ struct Config {
   TlsSettings api_tls;
   int api_ssl_port = 8443;
   std::int64_t max_request_size = 10 * 1024 * 1024;
+  // micronaut.server.multipart.max-file-size: each file of a multipart request (FILE
+  // inputs), streamed to the internal storage; Kestra's default.
+  std::int64_t max_file_size = std::int64_t{10} * 1024 * 1024 * 1024;
   // micronaut.server.read-idle-timeout: a connection that sends nothing for this long
   // (between requests, or inside one) is closed, on both servers.
   Duration read_idle_timeout = std::chrono::seconds(10);

@@ -94,6 +94,7 @@ Executor::Executor(const Clock& clock, const PluginRegistry& plugins, const Secr
       on_transition_(std::move(on_transition)),
       metrics_(metrics),
       kv_store_(workers.kv_store),
+      storage_(workers.storage),
       workers_(
           workers, clock, &board, &secrets, [this](WorkerResult r) { post(std::move(r)); }, metrics) {
   thread_ = std::thread([this] { loop(); });
@@ -627,6 +628,7 @@ Value Executor::render(Live& live, const TaskDef& task, const TaskRun& run, cons
 Value Executor::render_with(Live& live, Value variables, const Value& value) {
   RunContext ctx(TaskIdentity{}, std::move(variables), clock_, nullptr, &board_, &secrets_);
   ctx.set_kv_store(kv_store_);
+  ctx.set_storage(storage_);
   ctx.set_error_logs(error_logs(live.exec));
   ctx.add_secret_values(live.secret_inputs);
   Value rendered = ctx.render(value);

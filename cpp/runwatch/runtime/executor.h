@@ -263,6 +263,7 @@ class Executor {
   std::vector<std::string> parents_to_advance_;  // their child ended: advanced after the round's messages
   metrics::ExecutorMetrics metrics_;
   KvStore* kv_store_;  // kv() in the templates the executor renders (runIf, If, Switch)
+  const storage::LocalStorage* storage_;  // and read()
 
   std::shared_ptr<spdlog::logger> log_ = logger(kExecutorLogger);
   WorkerPool workers_;

@@ -176,7 +176,8 @@ Value typed_array(const InputDef& input, const Value& v) {
 
 Value typed_value(const InputDef& input, const Value& v) {
   const auto& t = input.type;
-  if (t == "STRING" || t == "SECRET" || t == "URI") return typed_string(input, v);
+  // A FILE input's value is its kestra:/// URI, set when the engine stored it.
+  if (t == "STRING" || t == "SECRET" || t == "URI" || t == "FILE") return typed_string(input, v);
   if (t == "EMAIL") {
     static const auto email = regex::Pattern::compile(R"([^@\s]+@[^@\s]+\.[^@\s]+)", nullptr);
     return typed_pattern(input, v, *email, "an email address");

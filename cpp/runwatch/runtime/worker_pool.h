@@ -50,6 +50,8 @@ struct WorkerSettings {
   // What kv() and the KV and state tasks read and write (the executor's renders too);
   // null: none, they fail saying so.
   KvStore* kv_store = nullptr;
+  // The internal storage tasks and read() use (the executor's renders too); null: none.
+  const storage::LocalStorage* storage = nullptr;
 };
 
 class WorkerPool {

@@ -1,5 +1,6 @@
 #include "runwatch/server/router.h"
 
+#include <algorithm>
 #include <optional>
 
 #include "runwatch/logging/loggers.h"
@@ -88,7 +89,17 @@ namespace {
 
 void send(httplib::Response& res, const Answer& answer) {
   res.status = answer.status;
-  if (!answer.content_type.empty()) res.set_content(answer.body, answer.content_type);
+  for (const auto& [name, value] : answer.headers) res.set_header(name, value);
+  if (answer.stream) {
+    res.set_content_provider(answer.size, answer.content_type,
+                             [in = answer.stream](size_t, size_t length, httplib::DataSink& sink) {
+                               char buffer[64 * 1024];
+                               in->read(buffer, static_cast<std::streamsize>(std::min(length, sizeof buffer)));
+                               return in->gcount() > 0 && sink.write(buffer, static_cast<size_t>(in->gcount()));
+                             });
+  } else if (!answer.content_type.empty()) {
+    res.set_content(answer.body, answer.content_type);
+  }
 }
 
 }  // namespace
@@ -114,36 +125,85 @@ void Router::add(std::string method, const std::string& pattern, Handler handler
 
 namespace {
 
-void too_large(httplib::Response& res, size_t max_body) {
-  json_error(res, 413, "The request body is larger than the limit of " + std::to_string(max_body) + " bytes");
+std::string too_large(uint64_t max_body) {
+  return "The request body is larger than the limit of " + std::to_string(max_body) + " bytes";
 }
 
 // Reads the body through httplib's content reader, counting as it goes: a chunked body
-// has no length to check first. False when it is longer than `max_body` or cut short.
-bool read_body(const httplib::Request& req, const httplib::ContentReader& reader, size_t max_body, RequestBody& body,
-               bool& over_limit) {
-  size_t total = 0;
-  auto counted = [&](size_t n) {
+// has no length to check first. False when it is longer than a limit or cut short, with
+// what to answer in `refusal`.
+struct BodyReader {
+  const httplib::Request& req;
+  size_t max_body;
+  const Router::FileReceiver& receiver;
+  uint64_t max_file_size;
+  RequestBody body;
+  std::optional<std::pair<int, std::string>> refusal;
+
+  bool counted(size_t& total, size_t n) {
     total += n;
-    over_limit = total > max_body;
-    return !over_limit;
-  };
-  if (!req.is_multipart_form_data())
-    return reader([&](const char* data, size_t n) { return counted(n) && (body.text.append(data, n), true); });
-  auto current = body.fields.end();
-  return reader(
-      [&](const httplib::MultipartFormData& field) {
-        current = body.fields.emplace(field.name, field);
-        return counted(field.name.size() + field.filename.size() + field.content_type.size());
-      },
-      [&](const char* data, size_t n) {
-        if (!counted(n)) return false;
-        current->second.content.append(data, n);
-        return true;
-      });
-}
+    if (total <= max_body) return true;
+    refusal = {413, too_large(max_body)};
+    return false;
+  }
+
+  bool read(const httplib::ContentReader& reader) {
+    size_t total = 0;
+    uint64_t all_files = 0;
+    if (!req.is_multipart_form_data())
+      return reader([&](const char* data, size_t n) { return counted(total, n) && (body.text.append(data, n), true); });
+    auto field = body.fields.end();
+    FilePart* file = nullptr;
+    std::string file_field;
+    return reader(
+        [&](const httplib::MultipartFormData& part) {
+          file = nullptr;
+          if (!counted(total, part.name.size() + part.filename.size() + part.content_type.size())) return false;
+          if (!receiver || part.filename.empty()) {
+            field = body.fields.emplace(part.name, part);
+            return true;
+          }
+          file_field = part.name;
+          file = &body.files.emplace(part.name, FilePart{part.filename, 0, nullptr})->second;
+          return opened(*file, part);
+        },
+        [&](const char* data, size_t n) {
+          if (!file) return counted(total, n) && (field->second.content.append(data, n), true);
+          if ((all_files += n) + total > std::max<uint64_t>(max_body, max_file_size)) {
+            refusal = {413, too_large(std::max<uint64_t>(max_body, max_file_size))};
+            return false;
+          }
+          if ((file->size += n) > max_file_size) {
+            refusal = {413, "The file '" + repair_utf8(file->filename) + "' of field '" + repair_utf8(file_field) +
+                                "' is larger than the limit of " + std::to_string(max_file_size) + " bytes"};
+            return false;
+          }
+          return written(*file, data, n);
+        });
+  }
+
+  // A receiver's failure (a full disk) is the server's, said as its kind says.
+  template <typename Call>
+  bool failing(Call call) {
+    try {
+      call();
+      return true;
+    } catch (const Error& e) {
+      refusal = {status_of(e.kind()), e.what()};
+    }
+    return false;
+  }
+  bool opened(FilePart& file, const httplib::MultipartFormData& part) {
+    return failing([&] { file.file = receiver(part.name, part.filename); });
+  }
+  bool written(FilePart& file, const char* data, size_t n) {
+    return failing([&] { file.file->write(data, n); });
+  }
+};
 
 }  // namespace
+
+uint64_t Router::payload_limit() const { return receiver_ ? std::max<uint64_t>(max_body_, max_file_size_) : max_body_; }
 
 void Router::serve(httplib::Server& server, Gate gate, size_t max_body) {
   gate_ = std::move(gate);
@@ -164,19 +224,20 @@ void Router::serve(httplib::Server& server, Gate gate, size_t max_body) {
     return httplib::Server::HandlerResponse::Handled;
   });
   // A Content-Length over the limit is refused by httplib before any byte is read.
-  server.set_payload_max_length(max_body);
-  server.set_error_handler([max_body](const httplib::Request&, httplib::Response& res) {
+  const uint64_t limit = payload_limit();
+  server.set_payload_max_length(limit);
+  server.set_error_handler([limit](const httplib::Request&, httplib::Response& res) {
     if (!res.body.empty()) return;
-    if (res.status == 413) return too_large(res, max_body);
+    if (res.status == 413) return json_error(res, 413, too_large(limit));
     json_error(res, res.status, reason_phrase(res.status));
   });
   auto with_body = [this](const httplib::Request& req, httplib::Response& res, const httplib::ContentReader& reader) {
-    RequestBody body;
-    bool over_limit = false;
-    if (read_body(req, reader, max_body_, body, over_limit)) return dispatch(req, body, res);
+    BodyReader body{req, max_body_, receiver_, max_file_size_, {}, std::nullopt};
+    if (body.read(reader)) return dispatch(req, body.body, res);
     res.set_header("Connection", "close");  // what is left of the body is not read
     ConnectionWatch::close_after_answer();
-    if (over_limit || res.status == 413) return too_large(res, max_body_);
+    if (body.refusal) return json_error(res, body.refusal->first, body.refusal->second);
+    if (res.status == 413) return json_error(res, 413, too_large(payload_limit()));
     json_error(res, 400, "The request body could not be read: it ended early or its chunks are malformed");
   };
   server.Get(".*", [this](const httplib::Request& req, httplib::Response& res) { dispatch(req, RequestBody{}, res); });

@@ -6,8 +6,11 @@
 // chunked or not), 500 for a bug.
 #include <httplib.h>
 
+#include <cstdint>
 #include <functional>
+#include <istream>
 #include <map>
+#include <memory>
 #include <string>
 #include <vector>
 
@@ -27,10 +30,26 @@ class HttpStatusError : public Error {
   int status_;
 };
 
-// A request's body as the router read it: the bytes, or the fields of a multipart form.
+// Where a file part of a multipart body is written as it arrives (Router::receive_files).
+class ReceivedFile {
+ public:
+  virtual ~ReceivedFile() = default;
+  virtual void write(const char* data, size_t size) = 0;
+};
+
+// A file part of a multipart body: its name as the client gave it, and where it went.
+struct FilePart {
+  std::string filename;
+  uint64_t size = 0;
+  std::shared_ptr<ReceivedFile> file;
+};
+
+// A request's body as the router read it: the bytes, or the fields of a multipart form
+// (and, when the router receives files, its file parts apart).
 struct RequestBody {
   std::string text;
   httplib::MultipartFormDataMap fields;
+  std::multimap<std::string, FilePart> files;
 };
 
 struct Match {
@@ -51,7 +70,15 @@ struct Answer {
   int status = 200;
   std::string body;
   std::string content_type;  // empty: no body
+  // Instead of `body`: `size` bytes read from the stream as the client takes them (a
+  // stored file), never held whole in memory; `headers` go with them.
+  std::shared_ptr<std::istream> stream;
+  uint64_t size = 0;
+  std::map<std::string, std::string> headers;
 
+  static Answer streamed(std::shared_ptr<std::istream> in, uint64_t size, std::string content_type) {
+    return {200, {}, std::move(content_type), std::move(in), size, {}};
+  }
   static Answer json(const Value& body, int status = 200);
   static Answer text(std::string body, std::string content_type) {
     return {200, std::move(body), std::move(content_type)};
@@ -80,9 +107,20 @@ class Router {
   void put(const std::string& pattern, Handler handler) { add("PUT", pattern, std::move(handler)); }
   void del(const std::string& pattern, Handler handler) { add("DELETE", pattern, std::move(handler)); }
 
+  // Opens where a file part goes, from its field and file name.
+  using FileReceiver = std::function<std::shared_ptr<ReceivedFile>(const std::string&, const std::string&)>;
+
   // Sends every request of `server` through this router; bodies longer than `max_body`
   // bytes are refused (413) as soon as the count passes it.
   void serve(httplib::Server& server, Gate gate, size_t max_body);
+  // Multipart parts with a file name are then streamed to `receiver`, never held in
+  // memory, each refused (413) past `max_file_size` bytes; the whole request may then
+  // reach the larger of max_body and max_file_size, but what is held in memory (the other
+  // fields) still max_body.
+  void receive_files(FileReceiver receiver, uint64_t max_file_size) {
+    receiver_ = std::move(receiver);
+    max_file_size_ = max_file_size;
+  }
 
  private:
   struct Route {
@@ -92,10 +130,13 @@ class Router {
   };
   void add(std::string method, const std::string& pattern, Handler handler);
   void dispatch(const httplib::Request& req, const RequestBody& body, httplib::Response& res) const;
+  uint64_t payload_limit() const;  // what a whole request may reach
 
   std::vector<Route> routes_;
   Gate gate_;
   size_t max_body_ = 0;
+  FileReceiver receiver_;
+  uint64_t max_file_size_ = 0;
 };
 
 }  // namespace runwatch

@@ -93,11 +93,17 @@ size_t MemoryRepository::count_executions(const ExecutionQuery& query) const {
   return matching(query).size();
 }
 
-size_t MemoryRepository::purge_executions(TimePoint ended_before) {
+std::vector<PurgedExecution> MemoryRepository::purge_executions(TimePoint ended_before) {
   std::lock_guard lock(mutex_);
   check_open();
-  return std::erase_if(executions_,
-                       [&](const auto& entry) { return runwatch::ended_before(*entry.second.execution, ended_before); });
+  std::vector<PurgedExecution> purged;
+  std::erase_if(executions_, [&](const auto& entry) {
+    const Execution& e = *entry.second.execution;
+    if (!runwatch::ended_before(e, ended_before)) return false;
+    purged.push_back({e.id, e.ns, e.flow_id});
+    return true;
+  });
+  return purged;
 }
 
 std::optional<Value> MemoryRepository::state(std::string_view kind, const std::string& key) const {

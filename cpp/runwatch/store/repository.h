@@ -60,6 +60,14 @@ inline constexpr std::string_view kWindowState = "window";
 inline constexpr std::string_view kKvState = "kv";
 inline constexpr std::string_view kTaskState = "task-state";
 
+// An execution a purge deleted.
+struct PurgedExecution {
+  std::string id;
+  std::string ns;
+  std::string flow_id;
+  bool operator==(const PurgedExecution&) const = default;
+};
+
 class Repository {
  public:
   using Snapshot = std::shared_ptr<const Execution>;
@@ -88,8 +96,8 @@ class Repository {
   // How many executions the query matches, ignoring its offset and limit.
   virtual size_t count_executions(const ExecutionQuery& query) const = 0;
   // Deletes the terminal executions (with their task runs and logs) that ended before
-  // `ended_before`; returns how many.
-  virtual size_t purge_executions(TimePoint ended_before) = 0;
+  // `ended_before`; returns which, so that what they kept elsewhere (files) can go too.
+  virtual std::vector<PurgedExecution> purge_executions(TimePoint ended_before) = 0;
 
   // Keyed state: `kind` is one of the k*State names above.
   virtual std::optional<Value> state(std::string_view kind, const std::string& key) const = 0;

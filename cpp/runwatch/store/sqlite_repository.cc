@@ -365,13 +365,16 @@ size_t SqliteRepository::count_executions(const ExecutionQuery& query) const {
   return static_cast<size_t>(rows.integer(0));
 }
 
-size_t SqliteRepository::purge_executions(TimePoint ended_before) {
+std::vector<PurgedExecution> SqliteRepository::purge_executions(TimePoint ended_before) {
   std::lock_guard lock(mutex_);
   check_open();
-  size_t purged = 0;
+  std::vector<PurgedExecution> purged;
   transaction([&] {
+    purged.clear();  // a transaction may be tried again
+    Statement rows(*this, "SELECT id, namespace, flow_id FROM executions WHERE end_date >= 0 AND end_date < ?");
+    rows.bind({ticks(ended_before)});
+    while (rows.step()) purged.push_back({rows.text(0), rows.text(1), rows.text(2)});
     Statement(*this, "DELETE FROM executions WHERE end_date >= 0 AND end_date < ?").bind({ticks(ended_before)}).run();
-    purged = static_cast<size_t>(sqlite3_changes(db_));
   });
   return purged;
 }

@@ -36,7 +36,7 @@ class SqliteRepository final : public Repository {
   Snapshot find_execution(const std::string& id) const override;
   std::vector<Snapshot> find_executions(const ExecutionQuery& query) const override;
   size_t count_executions(const ExecutionQuery& query) const override;
-  size_t purge_executions(TimePoint ended_before) override;
+  std::vector<PurgedExecution> purge_executions(TimePoint ended_before) override;
   std::optional<Value> state(std::string_view kind, const std::string& key) const override;
   void put_state(std::string_view kind, const std::string& key, const Value& value) override;
   void erase_state(std::string_view kind, const std::string& key) override;

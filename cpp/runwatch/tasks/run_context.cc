@@ -8,6 +8,7 @@
 #include "runwatch/metrics/task_metrics.h"
 #include "runwatch/model/error.h"
 #include "runwatch/tasks/kv_function.h"
+#include "runwatch/tasks/read_function.h"
 #include "runwatch/tasks/secrets.h"
 
 namespace runwatch {
@@ -99,6 +100,9 @@ std::string RunContext::render_as(const std::string& text, bool json_document) c
     functions_->add("kv", [this](const std::vector<Value>& args, const Value& named) {
       return kv_function(kv_store(), variables_, args, named);
     });
+    functions_->add("read", [this](const std::vector<Value>& args, const Value& named) {
+      return read_function(storage(), variables_, args, named);
+    });
   }
   auto context = json_document ? expr::OutputContext::JsonDocument : expr::OutputContext::Text;
   auto options = expr::RenderOptions::within(render_timeout_, cancellation_.get(), &revealed_secrets_);
@@ -141,6 +145,11 @@ void RunContext::log(LogLevel level, std::string message) {
 KvStore& RunContext::kv_store() const {
   if (!kv_store_) throw Error("The KV store is only available to flows that run in an engine");
   return *kv_store_;
+}
+
+const storage::LocalStorage& RunContext::storage() const {
+  if (!storage_) throw Error("The internal storage is only available to flows that run in an engine");
+  return *storage_;
 }
 
 bool RunContext::sleep_for(Duration d) { return clock_.sleep_until(clock_.now() + d, cancellation_.get()); }

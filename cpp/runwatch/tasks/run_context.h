@@ -38,6 +38,9 @@ class ExecutionReader {
 };
 
 class SecretStore;
+namespace storage {
+class LocalStorage;
+}
 
 // What a render may take when nothing else is configured; a kill or timeout of the task
 // stops it sooner.
@@ -98,6 +101,11 @@ class RunContext {
   void set_kv_store(KvStore* store) { kv_store_ = store; }
   KvStore& kv_store() const;
 
+  // The internal storage (set by the worker and the executor): read() and the script
+  // tasks' files. storage() throws Error when there is none (outside an engine).
+  void set_storage(const storage::LocalStorage* storage) { storage_ = storage; }
+  const storage::LocalStorage& storage() const;
+
   // The engine's metrics (set by the worker); null outside an engine or with metrics off.
   void set_metrics(const metrics::Catalog* catalog) { metrics_ = catalog; }
   const metrics::Catalog* metrics() const { return metrics_; }
@@ -118,6 +126,7 @@ class RunContext {
   std::string cache_directory_;
   std::string working_directory_;
   KvStore* kv_store_ = nullptr;
+  const storage::LocalStorage* storage_ = nullptr;
   std::chrono::steady_clock::duration render_timeout_ = kDefaultRenderTimeout;
   std::string render_as(const std::string& text, bool json_document) const;
   void reveal(const std::string& secret) const;

@@ -10,8 +10,12 @@
 #include <system_error>
 #include <utility>
 
+#include "runwatch/model/error.h"
+#include "runwatch/model/utf8.h"
+#include "runwatch/storage/local_storage.h"
 #include "runwatch/tasks/core/cancelled.h"
 #include "runwatch/tasks/core/properties.h"
+#include "runwatch/tasks/read_function.h"
 
 namespace runwatch {
 namespace {
@@ -68,12 +72,13 @@ std::vector<PropertySpec> exec_script_properties() {
        .type = PropertyType::Map,
        .description = "Files written into the working directory before the run: relative file name to content "
                       "(rendered). Names may hold folders but never leave the working directory (no absolute "
-                      "path, no `..`). A storage URI as content is not read: runwatch has no internal storage yet."},
+                      "path, no `..`). A content that is the kestra:/// URI of a file of the execution (a FILE "
+                      "input, an output file of an earlier task) is that file's content."},
       {.name = "outputFiles",
        .type = PropertyType::StringList,
-       .description = "Glob patterns (`*` within a folder, `**` across folders) of files of the working directory. "
-                      "runwatch has no internal storage yet: the `outputFiles` output maps each matching file's "
-                      "relative name to its size in bytes, and the files are removed with the working directory."},
+       .description = "Glob patterns (`*` within a folder, `**` across folders) of files of the working directory, "
+                      "kept in the internal storage: the `outputFiles` output maps each matching file's relative "
+                      "name to its kestra:/// URI."},
       accepted("containerImage", PropertyType::String,
                "Accepted; runwatch has no container runner: the task runs as a local process (the server log says "
                "so once per flow and task)."),
@@ -174,7 +179,8 @@ std::string shell_script(bool fail_fast, const std::vector<std::string>& lines) 
   return script;
 }
 
-void write_input_files(const std::string& directory, const Value& files, std::string_view property) {
+void write_input_files(const std::string& directory, const Value& files, std::string_view property,
+                       const StoredFileReader& read_stored) {
   if (!files.is_object())
     throw TaskFailure("Property '" + std::string(property) + "' must be a map of file names to contents");
   if (auto problems = check_input_files(files, property); !problems.empty())
@@ -183,7 +189,17 @@ void write_input_files(const std::string& directory, const Value& files, std::st
     fs::path path = fs::path(directory) / it.key();
     fs::create_directories(path.parent_path());
     std::ofstream out(path, std::ios::binary | std::ios::trunc);
-    out << to_text(it.value());
+    std::string content = to_text(it.value());
+    if (content.starts_with(storage::kScheme)) {
+      // Kestra's: a file of the execution, copied from the storage.
+      if (!read_stored)
+        throw TaskFailure("Property '" + std::string(property) + "." + it.key() +
+                          "': a kestra:/// file is copied by a script task's inputFiles, not here");
+      auto in = read_stored(content);
+      if (in.peek() != std::ifstream::traits_type::eof()) out << in.rdbuf();  // an empty one would fail `out`
+    } else {
+      out << content;
+    }
     if (!out.flush()) throw TaskFailure("Unable to write input file '" + it.key() + "'");
   }
 }
@@ -195,7 +211,10 @@ ScriptRun::ScriptRun(RunContext& ctx, const Value& properties, std::string_view 
   } else {
     directory_ = ctx.working_directory();
   }
-  if (const Value* files = find_property(properties, input_files)) write_input_files(directory_, *files, input_files);
+  if (const Value* files = find_property(properties, input_files))
+    write_input_files(directory_, *files, input_files, [&](const std::string& uri) {
+      return ctx_.storage().get(execution_file(ctx_.variables(), uri));
+    });
 }
 
 ScriptRun::~ScriptRun() {
@@ -236,12 +255,27 @@ ScriptOutcome ScriptRun::run(std::vector<std::string> argv, std::map<std::string
   return {process.exit_code, consumer.vars(), consumer.stdout_lines(), consumer.stderr_lines()};
 }
 
+std::string ScriptRun::store_output_file(const fs::path& path, const std::string& name) const {
+  const auto& who = ctx_.identity();
+  storage::StorageUri uri = [&] {
+    try {
+      return storage::task_file_uri(storage::execution_prefix(who.ns, who.flow_id, who.execution_id), who.task_id,
+                                    who.task_run_id, name);
+    } catch (const Error& e) {
+      throw TaskFailure("Output file '" + repair_utf8(name) + "' cannot be stored: " + e.what());
+    }
+  }();
+  std::ifstream in(path, std::ios::binary);
+  ctx_.storage().put(uri, in);
+  return uri.text();
+}
+
 TaskResult ScriptRun::exec_script_result(const ScriptOutcome& outcome, const Value& properties) const {
   TaskResult result;
   result.outputs = {{"vars", outcome.vars}, {"exitCode", outcome.exit_code}};
   if (const Value* patterns = find_property(properties, "outputFiles")) {
     auto globs = to_string_list(*patterns, "outputFiles");
-    std::map<std::string, uintmax_t> files;  // by name, whatever the order of the directory
+    std::map<std::string, std::string> files;  // by name, whatever the order of the directory
     size_t walked = 0;
     for (const auto& entry :
          fs::recursive_directory_iterator(working_directory(), fs::directory_options::skip_permission_denied)) {
@@ -250,11 +284,12 @@ TaskResult ScriptRun::exec_script_result(const ScriptOutcome& outcome, const Val
                                      " entries of the working directory only");
         break;
       }
-      if (!entry.is_regular_file()) continue;
+      // A link is not followed: the script could point it at any file the engine may read.
+      if (!entry.is_regular_file() || entry.is_symlink()) continue;
       std::string name = fs::relative(entry.path(), working_directory()).string();
       for (const auto& glob : globs)
         if (glob_matches(glob, name)) {
-          files[name] = entry.file_size();
+          files[name] = store_output_file(entry.path(), name);
           break;
         }
     }

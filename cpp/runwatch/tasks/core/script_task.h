@@ -3,6 +3,9 @@
 // shell script (`set -e` when failFast, then the commands) handed to the interpreter as its
 // last argument, a child process in a fresh working directory holding the task's
 // inputFiles, its output read through Kestra's log-line protocol (script_lines.h).
+#include <filesystem>
+#include <fstream>
+#include <functional>
 #include <map>
 #include <optional>
 #include <string>
@@ -48,9 +51,13 @@ struct ScriptOutcome {
   int stderr_lines = 0;
 };
 
-// Writes each file of `files` (the property `property`: a map of names to contents)
-// under `directory`; throws TaskFailure when a name leaves it or a write fails.
-void write_input_files(const std::string& directory, const Value& files, std::string_view property);
+// Opens a kestra:/// file an input file's content names (checking it may be read).
+using StoredFileReader = std::function<std::ifstream(const std::string& uri)>;
+// Writes each file of `files` (the property `property`: a map of names to contents, or to
+// kestra:/// URIs read with `read_stored`) under `directory`; throws TaskFailure when a
+// name leaves it, a URI is given without a reader, or a write fails.
+void write_input_files(const std::string& directory, const Value& files, std::string_view property,
+                       const StoredFileReader& read_stored = nullptr);
 
 // One run of a script task: its working directory (the one a WorkingDirectory shares, or
 // its own, removed when the run is destroyed).
@@ -70,11 +77,14 @@ class ScriptRun {
   ScriptOutcome run(std::vector<std::string> argv, std::map<std::string, std::string> env,
                     ScriptLineConsumer& consumer);
   // The result of io.kestra.plugin.scripts' tasks: outputs vars, exitCode and outputFiles
-  // (file names matching the patterns, with their sizes); FAILED on a non-zero exit code,
-  // WARNING on stderr output when warningOnStdErr.
+  // (the files matching the patterns, stored: name to kestra:/// URI); FAILED on a non-zero
+  // exit code, WARNING on stderr output when warningOnStdErr.
   TaskResult exec_script_result(const ScriptOutcome& outcome, const Value& properties) const;
 
  private:
+  // Puts a file of the working directory in the storage, under the task run; its URI.
+  std::string store_output_file(const std::filesystem::path& path, const std::string& name) const;
+
   RunContext& ctx_;
   std::optional<TempDirectory> own_directory_;
   std::string directory_;

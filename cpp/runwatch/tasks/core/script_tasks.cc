@@ -217,8 +217,8 @@ class LegacyBashTask final : public TaskType {
       if (find_property(properties, name))
         problems.push_back({name,
                             "not supported by runwatch: the legacy Bash task's output files are temporary "
-                            "files named in templates and kept in Kestra's internal storage; use "
-                            "io.kestra.plugin.scripts.shell.Commands and its outputFiles"});
+                            "files named in templates; use io.kestra.plugin.scripts.shell.Commands and its "
+                            "outputFiles"});
     if (const Value* files = find_property(properties, "inputFiles"))
       for (auto& problem : check_input_files(*files, "inputFiles")) problems.push_back(std::move(problem));
     return problems;
@@ -232,8 +232,8 @@ class LegacyBashTask final : public TaskType {
         "exitOnFailed, handed to `interpreter` after `interpreterArgs`, as a local child process in a fresh working "
         "directory (`runner: DOCKER` runs as a process too, as the server log says). Lines follow the script "
         "protocol (`::{\"outputs\":{...}}::`, metrics). Outputs: exitCode, stdOutLineCount, stdErrLineCount, "
-        "vars. Its output files (outputFiles, outputsFiles, files) need Kestra's internal storage and are refused "
-        "when the flow loads.";
+        "vars. Its output files (outputFiles, outputsFiles, files), temporary files named in templates, are not "
+        "implemented: refused when the flow loads.";
     s.properties = {
         {.name = "commands", .type = PropertyType::StringList, .required = true, .description = "The commands."},
         {.name = "interpreter",
@@ -264,9 +264,13 @@ class LegacyBashTask final : public TaskType {
         {.name = "dockerOptions",
          .type = PropertyType::Map,
          .description = "Accepted and unused: no container runner."},
-        {.name = "outputFiles", .type = PropertyType::StringList, .description = "Refused: needs internal storage."},
-        {.name = "outputsFiles", .type = PropertyType::StringList, .description = "Refused: needs internal storage."},
-        {.name = "files", .type = PropertyType::StringList, .description = "Refused: needs internal storage."},
+        {.name = "outputFiles",
+         .type = PropertyType::StringList,
+         .description = "Refused: not implemented by runwatch."},
+        {.name = "outputsFiles",
+         .type = PropertyType::StringList,
+         .description = "Refused: not implemented by runwatch."},
+        {.name = "files", .type = PropertyType::StringList, .description = "Refused: not implemented by runwatch."},
     };
     s.check = check;
     s.notices = container_notices;
