@@ -343,9 +343,10 @@ void Executor::handle(WorkerResult& m) {
     attempt_failed(live, task, *run, result.retry_in);
   } else {
     State state = result.state;
-    const RetryPolicy* policy = retry_policy(live, task, *run);
-    if (state == State::SUCCESS && policy && policy->warning_on_retry && run->attempts.size() > 1)
-      state = State::WARNING;
+    // Only a run that was retried looks its policy up: a success walks no parents.
+    if (state == State::SUCCESS && run->attempts.size() > 1)
+      if (const RetryPolicy* policy = retry_policy(live, task, *run); policy && policy->warning_on_retry)
+        state = State::WARNING;
     complete(live, task, *run, state);
   }
   advance(live);
