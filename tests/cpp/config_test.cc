@@ -185,17 +185,25 @@ logger:
     io.kestra: LOUD
 )");
   });
-  EXPECT_EQ(errors, (std::vector<std::string>{
-                        "application.yml:3:11: error: endpoints.all.port: must be a port number from 0 (any free port) to 65535, got 'http'",
-                        "application.yml:6:11: error: micronaut.server.port: must be a port number from 0 (any free port) to 65535, got '70000'",
-                        "application.yml:7:23: error: micronaut.server.max-request-size: must be a size in bytes, or with KB, MB or GB, got 'lots'",
-                        "application.yml:10:14: error: kestra.worker.threads: must be a number of threads from 1 to 1024, got '0'",
-                        "application.yml:12:13: error: kestra.metrics.prefix: must be a metric name prefix (letters, digits, '_', ':' and '.'), got '9bad'",
-                        "application.yml:14:16: error: kestra.metrics.tags.bad-tag: 'bad-tag' is not a valid Prometheus label name",
-                        "application.yml:16:31: error: kestra.server.termination-grace-period: must be a duration such as PT30S or 30s, got 'soon'",
-                        "application.yml:18:11: error: kestra.repository.type: must be memory or sqlite, got 'postgres'",
-                        "application.yml:21:16: error: logger.levels.io.kestra: must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, got 'LOUD'",
-                    }));
+  EXPECT_EQ(
+      errors,
+      (std::vector<std::string>{
+          "application.yml:3:11: error: endpoints.all.port: must be a port number from 0 (any free port) to 65535, got "
+          "'http'",
+          "application.yml:6:11: error: micronaut.server.port: must be a port number from 0 (any free port) to 65535, "
+          "got '70000'",
+          "application.yml:7:23: error: micronaut.server.max-request-size: must be a size in bytes, or with KB, MB or "
+          "GB (up to 1 TB), got 'lots'",
+          "application.yml:10:14: error: kestra.worker.threads: must be a number of threads from 1 to 1024, got '0'",
+          "application.yml:12:13: error: kestra.metrics.prefix: must be a metric name prefix (letters, digits, '_', "
+          "':' and '.'), got '9bad'",
+          "application.yml:14:16: error: kestra.metrics.tags.bad-tag: 'bad-tag' is not a valid Prometheus label name",
+          "application.yml:16:31: error: kestra.server.termination-grace-period: must be a duration such as PT30S or "
+          "30s, got 'soon'",
+          "application.yml:18:11: error: kestra.repository.type: must be memory or sqlite, got 'postgres'",
+          "application.yml:21:16: error: logger.levels.io.kestra: must be one of TRACE, DEBUG, INFO, WARN, ERROR, OFF, "
+          "got 'LOUD'",
+      }));
 }
 
 TEST(Config, AnInvalidEnvironmentValueNamesTheVariable) {

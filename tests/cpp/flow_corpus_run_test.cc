@@ -1,11 +1,13 @@
 // Kestra's own test flows (corpus/kestra-flows/valids) run to the states Kestra's tests
-// expect of them (RetryCaseTest, DagTest, EachSequentialTest, ForEachTest, ResumeTest),
+// expect of them (RetryCaseTest, DagTest, EachSequentialTest, ForEachTest, ResumeTest,
+// ForEachItemCaseTest, TaskWithAllowFailureTest, TaskWithAllowWarningTest),
 // on the manual clock. Where Kestra's count depends on its attempts taking real time,
 // the expectation says what runwatch's instantaneous attempts give by the same rule.
 #include <fstream>
 #include <sstream>
 
 #include "engine_fixture.h"
+#include "store_test_support.h"
 
 namespace runwatch::testing {
 namespace {
@@ -27,6 +29,19 @@ class CorpusRunTest : public EngineTest {
     settle();
     return engine.execution(created->id);
   }
+  // ForEachItemCaseTest's file: 102 lines, each a number left-padded to 20 characters.
+  Engine::Snapshot run_with_items(const std::string& flow_id, const Value& inputs = Value::object()) {
+    std::ofstream out(folder / "file.txt", std::ios::binary);
+    for (int i = 0; i < 102; ++i) {
+      std::string number = std::to_string(i);
+      out << std::string(20 - number.size(), ' ') << number << "\n";
+    }
+    out.close();
+    auto created = engine.submit("io.kestra.tests", flow_id, inputs, {}, nullptr,
+                                 {{"file", FileInput{"file.txt", folder / "file.txt"}}});
+    settle();
+    return engine.execution(created->id);
+  }
   std::vector<S> ends_of(const std::string& flow_id) {
     std::vector<S> out;
     for (const auto& e : engine.executions({.ns = "io.kestra.tests", .flow_id = flow_id, .state = std::nullopt}))
@@ -34,6 +49,15 @@ class CorpusRunTest : public EngineTest {
     std::sort(out.begin(), out.end());
     return out;
   }
+  std::vector<Engine::Snapshot> executions_of(const std::string& flow_id) {
+    return engine.executions({.ns = "io.kestra.tests", .flow_id = flow_id, .state = std::nullopt});
+  }
+  std::string text_of(const std::string& uri) {
+    std::stringstream text;
+    text << engine.open_file(uri).rdbuf();
+    return text.str();
+  }
+  TempFolder folder;
 };
 
 TEST_F(CorpusRunTest, RetryFailedFlowAttempts) {
@@ -133,6 +157,88 @@ TEST_F(CorpusRunTest, ResumeExecutionResumesAPausedOne) {
   auto resumer = run("resume-execution", {{"executionId", paused->id}});
   EXPECT_EQ(resumer->state.current(), S::SUCCESS);
   EXPECT_EQ(latest(paused)->state.current(), S::SUCCESS);
+}
+
+TEST_F(CorpusRunTest, ForEachItemStartsASubflowPerBatchAndWaitsForThem) {
+  add_corpus("for-each-item-subflow.yaml");
+  add_corpus("for-each-item.yaml");
+  auto e = run_with_items("for-each-item", {{"batch", 4}});
+  ASSERT_EQ(e->state.current(), S::SUCCESS);
+  EXPECT_EQ(task_order(*e), (std::vector<std::string>{"each", "each_split", "each_items", "each_merge"}));
+  const TaskRun& items = e->task_runs.at(2);
+  EXPECT_EQ(items.outputs["numberOfBatches"], 26);
+  EXPECT_EQ(items.outputs["iterations"], (Value{{"CREATED", 0}, {"RUNNING", 0}, {"SUCCESS", 26}}));
+  EXPECT_EQ(run_of(*e, "each_merge").outputs, Value::object());  // the subflow has no outputs
+
+  auto children = executions_of("for-each-item-subflow");
+  ASSERT_EQ(children.size(), 26u);
+  EXPECT_EQ(ends_of("for-each-item-subflow"), std::vector<S>(26, S::SUCCESS));
+  const std::string split_dir = "kestra:///io/kestra/tests/for-each-item/executions/" + e->id + "/tasks/each-split/" +
+                                run_of(*e, "each_split").id + "/";
+  for (const auto& child : children) {
+    ASSERT_EQ(child->task_runs.size(), 1u);
+    EXPECT_EQ(child->trigger["executionId"], e->id);
+  }
+  std::set<std::string> batches;
+  for (const auto& child : children) batches.insert(child->inputs["items"].get<std::string>());
+  EXPECT_EQ(*batches.begin(), split_dir + "1.txt");
+  EXPECT_TRUE(batches.contains(split_dir + "26.txt"));
+  EXPECT_EQ(text_of(split_dir + "1.txt"),
+            "                   0\n                   1\n                   2\n                   3\n");
+  EXPECT_EQ(text_of(split_dir + "26.txt"), "                 100\n                 101\n");
+}
+
+TEST_F(CorpusRunTest, ForEachItemFailsWhenItsSubflowsFail) {
+  add_corpus("for-each-item-subflow-failed.yaml");
+  add_corpus("for-each-item-failed.yaml");
+  auto e = run_with_items("for-each-item-failed");
+  ASSERT_EQ(e->state.current(), S::FAILED);
+  EXPECT_EQ(task_order(*e), (std::vector<std::string>{"each", "each_split", "each_items"}));
+  EXPECT_EQ(e->task_runs.at(2).state.current(), S::FAILED);
+  EXPECT_EQ(e->task_runs.at(2).outputs["numberOfBatches"], 26);
+  EXPECT_EQ(e->task_runs.at(2).outputs["iterations"], (Value{{"CREATED", 0}, {"RUNNING", 0}, {"FAILED", 26}}));
+  EXPECT_EQ(ends_of("for-each-item-subflow-failed"), std::vector<S>(26, S::FAILED));
+}
+
+TEST_F(CorpusRunTest, ForEachItemWithoutWaitCountsItsSubflowsAsStarted) {
+  add_corpus("for-each-item-subflow.yaml");
+  add_corpus("for-each-item-no-wait.yaml");
+  auto e = run_with_items("for-each-item-no-wait");
+  ASSERT_EQ(e->state.current(), S::SUCCESS);
+  EXPECT_EQ(e->task_runs.size(), 4u);
+  EXPECT_EQ(e->task_runs.at(2).outputs["iterations"], (Value{{"RUNNING", 0}, {"SUCCESS", 26}}));
+  EXPECT_EQ(ends_of("for-each-item-subflow"), std::vector<S>(26, S::SUCCESS));
+}
+
+TEST_F(CorpusRunTest, ForEachItemMergesItsSubflowsOutputs) {
+  add_corpus("for-each-item-outputs-subflow.yaml");
+  add_corpus("for-each-item-outputs.yaml");
+  auto e = run_with_items("for-each-item-outputs");
+  ASSERT_EQ(e->state.current(), S::SUCCESS);
+  ASSERT_EQ(e->task_runs.size(), 5u);
+  const std::string merged = e->task_runs.at(3).outputs["subflowOutputs"];
+  EXPECT_EQ(merged, "kestra:///io/kestra/tests/for-each-item-outputs/executions/" + e->id + "/tasks/each-merge/" +
+                        e->task_runs.at(3).id + "/outputs.ion");
+  EXPECT_EQ(run_of(*e, "return").outputs["value"], merged);
+  std::istringstream lines(text_of(merged));
+  std::vector<std::string> values;
+  for (std::string line; std::getline(lines, line);) values.push_back(line);
+  ASSERT_EQ(values.size(), 26u);
+  EXPECT_EQ(values.front(),
+            R"({"value":"                   0\n                   1\n                   2\n                   3\n"})");
+  EXPECT_EQ(values.back(), R"({"value":"                 100\n                 101\n"})");
+}
+
+TEST_F(CorpusRunTest, ForEachItemAllowedToFailOrWarn) {
+  add_corpus("for-each-item-subflow-failed.yaml");
+  add_corpus("task-allow-failure-executable-foreachitem.yml");
+  add_corpus("task-allow-warning-executable-foreachitem.yml");
+  auto failure = run_with_items("task-allow-failure-executable-foreachitem");
+  EXPECT_EQ(failure->state.current(), S::WARNING);
+  EXPECT_EQ(failure->task_runs.size(), 4u);
+  auto warning = run_with_items("task-allow-warning-executable-foreachitem");
+  EXPECT_EQ(warning->state.current(), S::SUCCESS);
+  EXPECT_EQ(warning->task_runs.size(), 4u);
 }
 
 }  // namespace

@@ -124,6 +124,110 @@ tasks:
           "dir: Property 'inputFiles.a.txt': a kestra:/// file is copied by a script task's inputFiles, not here"}));
 }
 
+TEST_F(EngineTest, LocalFilesWriteIntoAWorkingDirectoryAndStoreItsOutputs) {
+  add(R"(
+id: local_files
+namespace: company.team
+inputs:
+  - id: name
+    type: STRING
+tasks:
+  - id: dir
+    type: io.kestra.plugin.core.flow.WorkingDirectory
+    tasks:
+      - id: first
+        type: io.kestra.plugin.core.storage.LocalFiles
+        inputs:
+          out/stay.txt: "hello {{ inputs.name }}"
+      - id: second
+        type: io.kestra.plugin.core.storage.LocalFiles
+        outputs:
+          - out/*
+      - id: copy
+        type: io.kestra.plugin.core.storage.LocalFiles
+        inputs:
+          again.txt: "{{ outputs.second.uris['out/stay.txt'] }}"
+        outputs:
+          - again.txt
+  - id: end
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{ read(outputs.copy.uris['again.txt']) }}"
+)");
+  auto e = start("local_files", {{"name", "world"}});
+  ASSERT_EQ(e->state.current(), S::SUCCESS);
+  EXPECT_EQ(run_of(*e, "first").outputs, Value::parse(R"({"uris": {}})"));
+  const std::string uri = run_of(*e, "second").outputs["uris"]["out/stay.txt"];
+  EXPECT_EQ(uri, "kestra:///company/team/local-files/executions/" + e->id + "/tasks/second/" + run_of(*e, "second").id +
+                     "/out/stay.txt");
+  EXPECT_EQ(run_of(*e, "end").outputs["value"], "hello world");
+}
+
+// Kestra stores them after the last task, whatever state the tasks ended in.
+TEST_F(EngineTest, AWorkingDirectoryStoresItsOutputFilesWhenItsTasksEndEvenFailed) {
+  add(R"(
+id: dir_outputs
+namespace: company.team
+inputs:
+  - id: fail
+    type: BOOLEAN
+tasks:
+  - id: dir
+    type: io.kestra.plugin.core.flow.WorkingDirectory
+    outputFiles:
+      - "*.txt"
+      - logs/**
+    tasks:
+      - id: write
+        type: io.kestra.plugin.core.storage.LocalFiles
+        inputs:
+          output.txt: Hello World
+          notes.md: not matched
+          logs/a/b.log: deep
+      - id: maybe_fail
+        type: io.kestra.plugin.core.execution.Fail
+        runIf: "{{ inputs.fail }}"
+  - id: read
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{ read(outputs.dir.outputFiles['output.txt']) }}"
+)");
+  auto ok = start("dir_outputs", {{"fail", false}});
+  ASSERT_EQ(ok->state.current(), S::SUCCESS);
+  const TaskRun& dir = run_of(*ok, "dir");
+  const std::string base = "kestra:///company/team/dir-outputs/executions/" + ok->id + "/tasks/dir/" + dir.id + "/";
+  EXPECT_EQ(dir.outputs,
+            (Value{{"outputFiles", {{"logs/a/b.log", base + "logs/a/b.log"}, {"output.txt", base + "output.txt"}}}}));
+  EXPECT_EQ(run_of(*ok, "read").outputs["value"], "Hello World");
+
+  auto failed = start("dir_outputs", {{"fail", true}});
+  ASSERT_EQ(failed->state.current(), S::FAILED);
+  EXPECT_EQ(run_of(*failed, "dir").outputs["outputFiles"].size(), 2u);
+}
+
+TEST_F(EngineTest, AWorkingDirectorysCacheIsAcceptedAndNamedOnce) {
+  add(R"(
+id: cached
+namespace: company.team
+tasks:
+  - id: dir
+    type: io.kestra.plugin.core.flow.WorkingDirectory
+    cache:
+      ttl: PT5M
+      patterns: ["*.txt"]
+    tasks:
+      - id: exists
+        type: io.kestra.plugin.core.storage.LocalFiles
+        outputs: [hello.txt]
+)");
+  auto e = start("cached", {});
+  ASSERT_EQ(e->state.current(), S::SUCCESS);
+  EXPECT_EQ(run_of(*e, "exists").outputs, Value::parse(R"({"uris": {}})"));
+  const TypeSchema* schema = engine.plugins().find(PluginKind::Task, "io.kestra.plugin.core.flow.WorkingDirectory");
+  ASSERT_NE(schema, nullptr);
+  EXPECT_EQ(schema->notices(Value{{"cache", {{"ttl", "PT5M"}}}}),
+            (std::vector<PropertyProblem>{
+                {"cache", "runwatch keeps no WorkingDirectory cache: each run starts with only its inputFiles"}}));
+}
+
 std::vector<std::string> load_problems(Engine& engine, const std::string& yaml) {
   try {
     engine.add_flow(yaml, "dir.yaml");

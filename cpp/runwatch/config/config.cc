@@ -13,6 +13,7 @@
 #include <stdexcept>
 
 #include "runwatch/crypto/secret_cipher.h"
+#include "runwatch/model/byte_size.h"
 #include "runwatch/model/json_text.h"
 #include "runwatch/model/utf8.h"
 #include "runwatch/yaml/text_guard.h"
@@ -112,16 +113,9 @@ bool bool_of(const std::string& text) {
 
 // A size as Micronaut reads it: bytes, or a number with KB, MB or GB (powers of 1024).
 std::int64_t size_of(const std::string& text) {
-  static const std::regex size("([0-9]+)\\s*([kKmMgG]i?[bB])?");
-  std::smatch m;
-  if (!std::regex_match(text, m, size))
-    throw InvalidValue("must be a size in bytes, or with KB, MB or GB, got '" + text + "'");
-  std::int64_t n = integer_in(m[1].str(), 0, (1LL << 40), "a size up to 1 TB");
-  if (m[2].matched) {
-    char unit = static_cast<char>(std::tolower(static_cast<unsigned char>(m[2].str()[0])));
-    n <<= unit == 'k' ? 10 : unit == 'm' ? 20 : 30;
-  }
-  return n;
+  auto size = parse_byte_size(text);
+  if (!size) throw InvalidValue("must be a size in bytes, or with KB, MB or GB (up to 1 TB), got '" + text + "'");
+  return *size;
 }
 
 // ISO-8601 (PT30S), or Micronaut's short form (30s, 5m, 1h, 500ms).

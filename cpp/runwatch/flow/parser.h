@@ -49,6 +49,7 @@ class DefinitionParser {
   std::optional<TaskDef> task(const YAML::Node& node, const std::string& path);
   bool task_common_property(TaskDef& task, const MappingEntry& entry, const std::string& path);
   void require_runnable_children(const TaskDef& task);
+  void add_internal_tasks(const TypeSchema& schema, TaskDef& task);
   std::optional<ConditionDef> condition(const YAML::Node& node, const std::string& path);
   // The `type` entry resolved through the catalog, or null after reporting why not.
   const TypeSchema* schema_of(PluginKind kind, const std::vector<MappingEntry>& entries, const std::string& path,

@@ -66,8 +66,26 @@ std::optional<TaskDef> DefinitionParser::task(const YAML::Node& node, const std:
     task.branches = std::move(parsed.branches);
     task.inputs = std::move(parsed.inputs);
     if (schema->runnable_children_only) require_runnable_children(task);
+    add_internal_tasks(*schema, task);
   }
   return task;
+}
+
+void DefinitionParser::add_internal_tasks(const TypeSchema& schema, TaskDef& task) {
+  if (schema.internal_tasks.empty()) return;
+  TaskBranch branch{"tasks", "", {}};
+  for (const auto& internal : schema.internal_tasks) {
+    TaskDef child;
+    child.id = task.id + internal.suffix;
+    child.type = internal.type;
+    child.path = task.path;
+    child.pos = task.pos;
+    for (const auto& name : internal.properties)
+      if (task.properties.contains(name)) child.properties[name] = task.properties[name];
+    task_ids_.push_back({child.id, task.path, task.pos});
+    branch.tasks.push_back(std::move(child));
+  }
+  task.branches.push_back(std::move(branch));
 }
 
 // Kestra's WorkingDirectoryTaskValidator: a child that is itself flowable cannot share
@@ -162,6 +180,11 @@ const TypeSchema* DefinitionParser::schema_of(PluginKind kind, const std::vector
   }
   auto lookup = lookup_type(catalog_, kind, type->value.Scalar());
   if (!lookup.schema) issues_.error(type_path, type->value_pos(), lookup.error);
+  if (lookup.schema && lookup.schema->internal) {
+    issues_.error(type_path, type->value_pos(),
+                  "'" + lookup.schema->name + "' is internal: it runs only as a step of the task it belongs to");
+    return nullptr;
+  }
   return lookup.schema;
 }
 

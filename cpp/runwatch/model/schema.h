@@ -78,6 +78,18 @@ struct TypeSchema {
   // Starts an execution of the flow its `namespace` and `flowId` name (Subflow): the
   // loader refuses one that names its own flow.
   bool starts_flow = false;
+  // Run only as another type's internal task (Kestra's internal plugins): never written in
+  // a flow, not in the plugin reference.
+  bool internal = false;
+  // Children the type always has, whatever the definition says (ForEachItem's three
+  // steps): each's id is the task's own followed by `suffix`, its properties the task's
+  // `properties` (those given). They make the task's `tasks` branch.
+  struct InternalTask {
+    std::string suffix;
+    std::string type;
+    std::vector<std::string> properties;
+  };
+  std::vector<InternalTask> internal_tasks;
 
   const PropertySpec* property(std::string_view name) const {
     for (const auto& p : properties)

@@ -702,6 +702,13 @@ class Executor::Children final : public FlowableContext {
     const TaskRun* found = live_.find(task.id, group_of(group));
     return found ? std::optional(found->state.current()) : std::nullopt;
   }
+  const Value* sibling_outputs(std::string_view task_id) const override {
+    const TaskRun& self = run();
+    for (const auto& other : live_.exec.task_runs)
+      if (other.task_id == task_id && other.parent_task_run_id == self.parent_task_run_id && other.value == self.value)
+        return &other.outputs;
+    return nullptr;
+  }
   TimePoint now() const override { return executor_.clock_.now(); }
   void pause(std::optional<TimePoint> wake) override {
     executor_.pause(live_, live_.run_at(run_id_));
@@ -735,6 +742,17 @@ class Executor::Children final : public FlowableContext {
     auto [it, made] = live_.work_directories.try_emplace(run_id_, work_directory_of(live_.exec.id) / run_id_);
     if (made) std::filesystem::create_directories(it->second);
     return it->second;
+  }
+  const storage::LocalStorage& storage() const override {
+    if (!executor_.storage_) throw TaskFailure("No internal storage is configured");
+    return *executor_.storage_;
+  }
+  TaskIdentity identity() const override {
+    const Execution& exec = live_.exec;
+    return {exec.id, exec.ns, exec.flow_id, exec.flow_revision, task_.id, task_.type, run_id_, 1};
+  }
+  void log(LogLevel level, const std::string& message) override {
+    executor_.log(live_, level, message, &live_.run_at(run_id_));
   }
   void resume_execution(const std::string& id, const Value& inputs) override {
     if (!executor_.launcher_) throw TaskFailure("Executions cannot be resumed here: no engine runs them");

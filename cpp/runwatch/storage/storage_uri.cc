@@ -120,6 +120,10 @@ StorageUri input_uri(const StorageUri& execution, std::string_view input, std::s
   return join(execution, {"inputs", input, file_name});
 }
 
+StorageUri task_run_prefix(const StorageUri& execution, std::string_view task_id, std::string_view task_run_id) {
+  return join(execution, {"tasks", slugify(task_id), task_run_id});
+}
+
 StorageUri task_file_uri(const StorageUri& execution, std::string_view task_id, std::string_view task_run_id,
                          std::string_view relative_path) {
   return join(execution, {"tasks", slugify(task_id), task_run_id, relative_path});

@@ -42,6 +42,8 @@ std::string slugify(std::string_view id);
 StorageUri execution_prefix(std::string_view ns, std::string_view flow_id, std::string_view execution_id);
 // .../inputs/<inputName>/<fileName>
 StorageUri input_uri(const StorageUri& execution, std::string_view input, std::string_view file_name);
+// .../tasks/<task slug>/<taskRunId>
+StorageUri task_run_prefix(const StorageUri& execution, std::string_view task_id, std::string_view task_run_id);
 // .../tasks/<task slug>/<taskRunId>/<relative path> (a script's output file may be in a
 // folder of its working directory); throws Error (Malformed) for a path parse refuses.
 StorageUri task_file_uri(const StorageUri& execution, std::string_view task_id, std::string_view task_run_id,

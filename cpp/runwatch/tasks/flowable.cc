@@ -8,6 +8,7 @@
 #include "runwatch/model/json_text.h"
 #include "runwatch/model/time.h"
 #include "runwatch/tasks/builtin.h"
+#include "runwatch/tasks/for_each_item.h"
 #include "runwatch/tasks/registry.h"
 
 namespace runwatch {
@@ -383,34 +384,6 @@ class Pause final : public FlowableTaskType {
   }
 };
 
-// A Subflow's `labels`: a mapping, or Kestra's list of {key, value}.
-std::vector<Label> labels_of(const Value& given) {
-  std::vector<Label> labels;
-  auto text = [](const Value& v) { return v.is_string() ? v.get<std::string>() : dump_json(v); };
-  if (given.is_object()) {
-    for (auto it = given.begin(); it != given.end(); ++it) labels.push_back({it.key(), text(it.value())});
-  } else if (given.is_array()) {
-    for (const auto& item : given) {
-      if (!item.is_object() || !item.contains("key") || !item.contains("value"))
-        throw TaskFailure("'labels' must be a mapping or a list of {key, value}");
-      labels.push_back({text(item["key"]), text(item["value"])});
-    }
-  } else if (!given.is_null()) {
-    throw TaskFailure("'labels' must be a mapping or a list of {key, value}");
-  }
-  return labels;
-}
-
-// A boolean property that may be a template.
-bool rendered_flag(FlowableContext& ctx, const char* property, bool fallback) {
-  return truthy(ctx.render(ctx.task().properties.value(property, Value(fallback))));
-}
-
-std::string rendered_text(FlowableContext& ctx, const char* property) {
-  Value rendered = ctx.render(ctx.task().properties.value(property, Value("")));
-  return rendered.is_string() ? rendered.get<std::string>() : dump_json(rendered);
-}
-
 TypeSchema subflow_schema() {
   TypeSchema schema;
   schema.name = "io.kestra.plugin.core.flow.Subflow";
@@ -626,6 +599,32 @@ class Dag final : public FlowableTaskType {
 
 }  // namespace
 
+std::vector<Label> labels_of(const Value& given) {
+  std::vector<Label> labels;
+  auto text = [](const Value& v) { return v.is_string() ? v.get<std::string>() : dump_json(v); };
+  if (given.is_object()) {
+    for (auto it = given.begin(); it != given.end(); ++it) labels.push_back({it.key(), text(it.value())});
+  } else if (given.is_array()) {
+    for (const auto& item : given) {
+      if (!item.is_object() || !item.contains("key") || !item.contains("value"))
+        throw TaskFailure("'labels' must be a mapping or a list of {key, value}");
+      labels.push_back({text(item["key"]), text(item["value"])});
+    }
+  } else if (!given.is_null()) {
+    throw TaskFailure("'labels' must be a mapping or a list of {key, value}");
+  }
+  return labels;
+}
+
+bool rendered_flag(FlowableContext& ctx, const char* property, bool fallback) {
+  return truthy(ctx.render(ctx.task().properties.value(property, Value(fallback))));
+}
+
+std::string rendered_text(FlowableContext& ctx, const char* property) {
+  Value rendered = ctx.render(ctx.task().properties.value(property, Value("")));
+  return rendered.is_string() ? rendered.get<std::string>() : dump_json(rendered);
+}
+
 bool truthy(const Value& v) {
   if (v.is_null()) return false;
   if (v.is_boolean()) return v.get<bool>();
@@ -651,6 +650,7 @@ void register_flowable_tasks(PluginRegistry& registry) {
   registry.add_task(std::make_shared<Subflow>());
   registry.add_task(std::make_shared<WaitFor>());
   registry.add_task(make_resume_task());
+  for (auto& task : make_for_each_item_tasks()) registry.add_task(std::move(task));
 }
 
 }  // namespace runwatch

@@ -12,6 +12,8 @@
 
 #include "runwatch/model/execution.h"
 #include "runwatch/model/flow.h"
+#include "runwatch/storage/local_storage.h"
+#include "runwatch/tasks/run_context.h"
 #include "runwatch/tasks/task.h"
 
 namespace runwatch {
@@ -91,6 +93,9 @@ class FlowableContext {
   virtual std::optional<State> run_children(std::span<const TaskDef> tasks, const ChildGroup& group) = 0;
   // Whether any of the tasks has a run in the group (an iteration has begun).
   virtual bool started(std::span<const TaskDef> tasks, const ChildGroup& group) const = 0;
+  // The outputs of the run of `task_id` beside this one (same parent, same loop value);
+  // null when it has none.
+  virtual const Value* sibling_outputs(std::string_view task_id) const = 0;
   // The state of a task's run in the group; nullopt when it has none yet.
   virtual std::optional<State> state_of(const TaskDef& task, const ChildGroup& group) const = 0;
 
@@ -114,10 +119,20 @@ class FlowableContext {
   // A directory of this run's own, made on first call and removed when the execution
   // ends; the tasks under this run work in it (RunContext::working_directory).
   virtual std::filesystem::path working_directory() = 0;
+  // The internal storage, and who this run is in it (its output files go under it).
+  virtual const storage::LocalStorage& storage() const = 0;
+  virtual TaskIdentity identity() const = 0;
+  virtual void log(LogLevel level, const std::string& message) = 0;
   // Resumes a PAUSED execution with its Pause tasks' onResume inputs. Throws when it is
   // unknown or not paused, or when the inputs are refused.
   virtual void resume_execution(const std::string& id, const Value& inputs) = 0;
 };
+
+// A Subflow's `labels`: a mapping, or Kestra's list of {key, value}; TaskFailure otherwise.
+std::vector<Label> labels_of(const Value& given);
+// The task's property rendered: as a boolean that may be a template, or as text.
+bool rendered_flag(FlowableContext& ctx, const char* property, bool fallback);
+std::string rendered_text(FlowableContext& ctx, const char* property);
 
 // The tasks of a branch of the task (none when it has no such branch).
 std::span<const TaskDef> branch_tasks(const TaskDef& task, std::string_view property, std::string_view key = {});

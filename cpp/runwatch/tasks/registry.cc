@@ -54,7 +54,8 @@ std::vector<std::string> PluginRegistry::names(PluginKind kind) const {
   std::shared_lock lock(mutex_);
   std::vector<std::string> out;
   if (kind == PluginKind::Task) {
-    for (const auto& [name, type] : tasks_) out.push_back(name);
+    for (const auto& [name, type] : tasks_)
+      if (!type->schema().internal) out.push_back(name);
   } else {
     for (const auto& [name, schema] : others_[kind_index(kind)]) out.push_back(name);
   }
@@ -65,7 +66,8 @@ std::vector<const TypeSchema*> PluginRegistry::schemas(PluginKind kind) const {
   std::shared_lock lock(mutex_);
   std::set<const TypeSchema*> unique;
   if (kind == PluginKind::Task) {
-    for (const auto& [name, type] : tasks_) unique.insert(&type->schema());
+    for (const auto& [name, type] : tasks_)
+      if (!type->schema().internal) unique.insert(&type->schema());
   } else {
     for (const auto& [name, schema] : others_[kind_index(kind)]) unique.insert(schema.get());
   }

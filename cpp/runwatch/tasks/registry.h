@@ -28,7 +28,8 @@ class PluginRegistry final : public TypeCatalog {
 
   const TypeSchema* find(PluginKind kind, std::string_view name) const override;
   std::vector<std::string> names(PluginKind kind) const override;
-  // One schema per type (aliases not repeated), sorted by name.
+  // One schema per type (aliases not repeated), sorted by name; internal types are in
+  // neither this nor names().
   std::vector<const TypeSchema*> schemas(PluginKind kind) const;
 
  private:

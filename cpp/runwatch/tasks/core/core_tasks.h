@@ -20,7 +20,10 @@ std::shared_ptr<const TaskType> make_python_script_task();
 std::shared_ptr<const TaskType> make_python_commands_task();
 std::shared_ptr<const TaskType> make_legacy_bash_task();
 std::shared_ptr<const TaskType> make_working_directory_task();
+std::shared_ptr<const TaskType> make_local_files_task();
 // kv.Set, Get, Delete, GetKeys and state.Set, Get, Delete.
 std::vector<std::shared_ptr<const TaskType>> make_store_tasks();
+// Split and ForEachItem's split step.
+std::vector<std::shared_ptr<const TaskType>> make_split_tasks();
 
 }  // namespace runwatch

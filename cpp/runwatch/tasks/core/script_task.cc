@@ -1,6 +1,5 @@
 #include "runwatch/tasks/core/script_task.h"
 
-#include <fnmatch.h>
 #include <stdlib.h>
 #include <unistd.h>
 
@@ -15,6 +14,7 @@
 #include "runwatch/storage/local_storage.h"
 #include "runwatch/tasks/core/cancelled.h"
 #include "runwatch/tasks/core/properties.h"
+#include "runwatch/tasks/core/task_files.h"
 #include "runwatch/tasks/read_function.h"
 
 namespace runwatch {
@@ -23,15 +23,6 @@ namespace {
 namespace fs = std::filesystem;
 
 const Value kDefaultInterpreter = Value::array({"/bin/sh", "-c"});
-// How many entries of the working directory outputFiles looks at.
-constexpr size_t kMaxWalkedFiles = 10000;
-
-// Java's glob: `*` stays within a directory, `**` crosses them.
-bool glob_matches(const std::string& pattern, const std::string& path) {
-  if (::fnmatch(pattern.c_str(), path.c_str(), FNM_PATHNAME) == 0) return true;
-  return pattern.find("**") != std::string::npos && ::fnmatch(pattern.c_str(), path.c_str(), 0) == 0;
-}
-
 PropertySpec accepted(std::string name, PropertyType type, std::string description) {
   return {.name = std::move(name), .type = type, .description = std::move(description)};
 }
@@ -255,46 +246,16 @@ ScriptOutcome ScriptRun::run(std::vector<std::string> argv, std::map<std::string
   return {process.exit_code, consumer.vars(), consumer.stdout_lines(), consumer.stderr_lines()};
 }
 
-std::string ScriptRun::store_output_file(const fs::path& path, const std::string& name) const {
-  const auto& who = ctx_.identity();
-  storage::StorageUri uri = [&] {
-    try {
-      return storage::task_file_uri(storage::execution_prefix(who.ns, who.flow_id, who.execution_id), who.task_id,
-                                    who.task_run_id, name);
-    } catch (const Error& e) {
-      throw TaskFailure("Output file '" + repair_utf8(name) + "' cannot be stored: " + e.what());
-    }
-  }();
-  std::ifstream in(path, std::ios::binary);
-  ctx_.storage().put(uri, in);
-  return uri.text();
+Value ScriptRun::store_output_files(const Value& patterns, std::string_view property) const {
+  return store_matching_files(ctx_.storage(), ctx_.identity(), working_directory(), patterns, property,
+                              [&](const std::string& warning) { ctx_.log(LogLevel::WARN, warning); });
 }
 
 TaskResult ScriptRun::exec_script_result(const ScriptOutcome& outcome, const Value& properties) const {
   TaskResult result;
   result.outputs = {{"vars", outcome.vars}, {"exitCode", outcome.exit_code}};
-  if (const Value* patterns = find_property(properties, "outputFiles")) {
-    auto globs = to_string_list(*patterns, "outputFiles");
-    std::map<std::string, std::string> files;  // by name, whatever the order of the directory
-    size_t walked = 0;
-    for (const auto& entry :
-         fs::recursive_directory_iterator(working_directory(), fs::directory_options::skip_permission_denied)) {
-      if (++walked > kMaxWalkedFiles) {
-        ctx_.log(LogLevel::WARN, "outputFiles looked at the first " + std::to_string(kMaxWalkedFiles) +
-                                     " entries of the working directory only");
-        break;
-      }
-      // A link is not followed: the script could point it at any file the engine may read.
-      if (!entry.is_regular_file() || entry.is_symlink()) continue;
-      std::string name = fs::relative(entry.path(), working_directory()).string();
-      for (const auto& glob : globs)
-        if (glob_matches(glob, name)) {
-          files[name] = store_output_file(entry.path(), name);
-          break;
-        }
-    }
-    result.outputs["outputFiles"] = files;
-  }
+  if (const Value* patterns = find_property(properties, "outputFiles"))
+    result.outputs["outputFiles"] = store_output_files(*patterns, "outputFiles");
   if (outcome.exit_code != 0) {
     // Returned rather than thrown, so that the outputs stay on the failed task run.
     result.state = State::FAILED;

@@ -80,11 +80,11 @@ class ScriptRun {
   // (the files matching the patterns, stored: name to kestra:/// URI); FAILED on a non-zero
   // exit code, WARNING on stderr output when warningOnStdErr.
   TaskResult exec_script_result(const ScriptOutcome& outcome, const Value& properties) const;
+  // Stores the working directory's files matching `patterns` (the glob list of the
+  // property `property`); file name -> kestra:/// URI.
+  Value store_output_files(const Value& patterns, std::string_view property) const;
 
  private:
-  // Puts a file of the working directory in the storage, under the task run; its URI.
-  std::string store_output_file(const std::filesystem::path& path, const std::string& name) const;
-
   RunContext& ctx_;
   std::optional<TempDirectory> own_directory_;
   std::string directory_;

@@ -1,0 +1,216 @@
+#include "runwatch/tasks/for_each_item.h"
+
+#include <sstream>
+
+#include "runwatch/model/error.h"
+#include "runwatch/model/json_text.h"
+#include "runwatch/storage/local_storage.h"
+#include "runwatch/tasks/core/properties.h"
+#include "runwatch/tasks/core/storage_split.h"
+#include "runwatch/tasks/flowable.h"
+
+namespace runwatch {
+namespace {
+
+using storage::StorageUri;
+
+constexpr std::string_view kSplit = "_split", kItems = "_items", kMerge = "_merge";
+
+// The id of the ForEachItem a step belongs to.
+std::string owner_id(const TaskDef& step, std::string_view suffix) {
+  return step.id.substr(0, step.id.size() - suffix.size());
+}
+
+// The outputs of another step of the same ForEachItem run; null before it ran.
+const Value* step_outputs(FlowableContext& ctx, std::string_view own_suffix, std::string_view step_suffix) {
+  return ctx.sibling_outputs(owner_id(ctx.task(), own_suffix) + std::string(step_suffix));
+}
+
+StorageUri run_prefix(FlowableContext& ctx) {
+  const auto who = ctx.identity();
+  return storage::task_run_prefix(storage::execution_prefix(who.ns, who.flow_id, who.execution_id), who.task_id,
+                                  who.task_run_id);
+}
+
+StorageUri iteration_outputs(const std::string& prefix, size_t iteration) {
+  return StorageUri::parse(prefix + "/" + std::to_string(iteration) + "/outputs.ion");
+}
+
+std::vector<std::string> batch_uris(FlowableContext& ctx, const std::string& splits) {
+  std::ifstream in = ctx.storage().get(StorageUri::parse(splits));
+  std::vector<std::string> uris;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    if (uris.size() == kMaxBatches) throw TaskFailure("More than " + std::to_string(kMaxBatches) + " batches");
+    uris.push_back(std::move(line));
+  }
+  return uris;
+}
+
+TypeSchema for_each_item_schema() {
+  TypeSchema schema = flowable_schema(
+      "ForEachItem",
+      "Splits a stored file's lines into batches and starts an execution of a flow per batch, with "
+      "`taskrun.items` (the batch file's URI) and `taskrun.iteration` (from 1) for its inputs. Its steps are the "
+      "task runs `<id>_split`, `<id>_items` (outputs `numberOfBatches`, `iterations`: executions by state) and "
+      "`<id>_merge` (output `subflowOutputs`: the executions' flow outputs, one JSON line each).",
+      {{.name = "items",
+        .type = PropertyType::String,
+        .required = true,
+        .description = "The kestra:/// URI of the file: one item per line."},
+       {.name = "batch",
+        .type = PropertyType::Map,
+        .description = "How to split it: `rows` (default 1), `bytes`, `partitions`, and the `separator` written "
+                       "after each line."},
+       {.name = "namespace", .type = PropertyType::String, .required = true, .description = "The flow's namespace."},
+       {.name = "flowId", .type = PropertyType::String, .required = true, .description = "The flow's id."},
+       {.name = "inputs", .type = PropertyType::Map, .description = "The inputs of each execution."},
+       {.name = "labels", .type = PropertyType::Any, .description = "Labels of each execution: a mapping or a list."},
+       {.name = "inheritLabels",
+        .type = PropertyType::Boolean,
+        .description = "Whether the executions also get this execution's labels.",
+        .default_value = false},
+       {.name = "wait",
+        .type = PropertyType::Boolean,
+        .description = "Whether this task waits for the executions to end.",
+        .default_value = true},
+       {.name = "transmitFailed",
+        .type = PropertyType::Boolean,
+        .description = "With `wait`: whether a FAILED or KILLED execution fails this task.",
+        .default_value = true}});
+  schema.starts_flow = true;
+  schema.internal_tasks = {
+      {std::string(kSplit), std::string(kForEachItemSplitType), {"items", "batch"}},
+      {std::string(kItems),
+       std::string(kForEachItemExecutableType),
+       {"namespace", "flowId", "inputs", "labels", "inheritLabels", "wait", "transmitFailed"}},
+      {std::string(kMerge), std::string(kForEachItemMergeType), {}},
+  };
+  return schema;
+}
+
+class ForEachItem final : public FlowableTaskType {
+ public:
+  ForEachItem() : FlowableTaskType(for_each_item_schema()) {}
+  std::optional<State> resolve(FlowableContext& ctx) const override {
+    return ctx.run_children(branch_tasks(ctx.task(), "tasks"), {});
+  }
+};
+
+TypeSchema internal_schema(std::string_view name, std::string description) {
+  TypeSchema schema;
+  schema.name = std::string(name);
+  schema.internal = true;
+  schema.description = std::move(description);
+  return schema;
+}
+
+// Starts the executions, then (with wait) counts them by state until all have ended.
+class ForEachItemExecutable final : public FlowableTaskType {
+ public:
+  ForEachItemExecutable()
+      : FlowableTaskType(internal_schema(kForEachItemExecutableType, "ForEachItem's executions, one per batch.")) {}
+
+  std::optional<State> resolve(FlowableContext& ctx) const override {
+    if (!ctx.run().outputs.contains("numberOfBatches")) start_executions(ctx);
+    const Value ids = ctx.run().outputs["executionIds"];
+    if (!rendered_flag(ctx, "wait", true)) {
+      // Kestra counts an execution it does not wait for as a success once started.
+      ctx.outputs()["iterations"] = {{"RUNNING", 0}, {"SUCCESS", ids.size()}};
+      return State::SUCCESS;
+    }
+    Value iterations = {{"CREATED", 0}, {"RUNNING", 0}};  // then the other states, as they come
+    std::vector<const Execution*> ended;
+    for (const auto& id : ids) {
+      const Execution* child = ctx.execution(id.get<std::string>());
+      if (!child) throw TaskFailure("The execution '" + id.get<std::string>() + "' no longer exists");
+      const State state = child->state.current();
+      Value& count = iterations[std::string(to_string(state))];
+      count = count.is_null() ? 1 : count.get<int>() + 1;
+      if (is_terminal(state))
+        ended.push_back(child);
+      else
+        ctx.wait_for_execution(id.get<std::string>());
+    }
+    ctx.outputs()["iterations"] = iterations;
+    if (ended.size() < ids.size()) return std::nullopt;
+    store_flow_outputs(ctx, ended);
+    return end_state(ctx, iterations);
+  }
+
+ private:
+  static void start_executions(FlowableContext& ctx) {
+    const Value* split = step_outputs(ctx, kItems, kSplit);
+    if (!split || !split->contains("splits")) throw TaskFailure("The split step gave no batches");
+    auto uris = batch_uris(ctx, (*split)["splits"].get<std::string>());
+    const TaskDef& task = ctx.task();
+    const Value inputs = task.properties.value("inputs", Value::object());
+    const auto labels = labels_of(ctx.render(task.properties.value("labels", Value())));
+    const bool inherit = rendered_flag(ctx, "inheritLabels", false);
+    Value ids = Value::array();
+    for (size_t i = 0; i < uris.size(); ++i) {
+      const Value batch = {{"taskrun", {{"items", uris[i]}, {"iteration", i + 1}}}};
+      SubflowRequest request{rendered_text(ctx, "namespace"), rendered_text(ctx, "flowId"), ctx.render(inputs, batch),
+                             labels, inherit};
+      ids.push_back(ctx.start_subflow(request));
+    }
+    ctx.outputs()["numberOfBatches"] = uris.size();
+    ctx.outputs()["executionIds"] = std::move(ids);
+  }
+
+  // Each execution's flow outputs, one JSON line in <iteration>/outputs.ion (Kestra's Ion
+  // text: a JSON line is one), for the merge step.
+  static void store_flow_outputs(FlowableContext& ctx, const std::vector<const Execution*>& executions) {
+    const std::string prefix = run_prefix(ctx).text();
+    bool any = false;
+    for (size_t i = 0; i < executions.size(); ++i) {
+      if (executions[i]->flow_outputs.empty()) continue;
+      std::istringstream line(dump_json(executions[i]->flow_outputs) + "\n");
+      ctx.storage().put(iteration_outputs(prefix, i + 1), line);
+      any = true;
+    }
+    if (any) ctx.outputs()["subflowOutputsBaseUri"] = prefix;
+  }
+
+  static State end_state(FlowableContext& ctx, const Value& iterations) {
+    auto count = [&](State state) { return iterations.value(std::string(to_string(state)), 0); };
+    if (!rendered_flag(ctx, "transmitFailed", true)) return State::SUCCESS;
+    if (int failed = count(State::FAILED) + count(State::KILLED) + count(State::CANCELLED); failed > 0)
+      throw TaskFailure(std::to_string(failed) + " of the " + std::to_string(ctx.run().outputs["executionIds"].size()) +
+                        " executions failed");
+    return count(State::WARNING) > 0 ? State::WARNING : State::SUCCESS;
+  }
+};
+
+// The executions' flow outputs in one file, in the order of their batches.
+class ForEachItemMergeOutputs final : public FlowableTaskType {
+ public:
+  ForEachItemMergeOutputs()
+      : FlowableTaskType(internal_schema(kForEachItemMergeType, "ForEachItem's merge of the executions' outputs.")) {}
+
+  std::optional<State> resolve(FlowableContext& ctx) const override {
+    const Value* items = step_outputs(ctx, kMerge, kItems);
+    if (!items || !items->contains("subflowOutputsBaseUri")) return State::SUCCESS;
+    const std::string base = (*items)["subflowOutputsBaseUri"].get<std::string>();
+    std::ostringstream merged;
+    for (size_t i = 1; i <= (*items)["numberOfBatches"].get<size_t>(); ++i) {
+      StorageUri part = iteration_outputs(base, i);
+      if (!ctx.storage().exists(part)) continue;
+      merged << ctx.storage().get(part).rdbuf();
+    }
+    std::istringstream in(merged.str());
+    StorageUri uri = StorageUri::parse(run_prefix(ctx).text() + "/outputs.ion");
+    ctx.storage().put(uri, in);
+    ctx.outputs()["subflowOutputs"] = uri.text();
+    return State::SUCCESS;
+  }
+};
+
+}  // namespace
+
+std::vector<std::shared_ptr<const TaskType>> make_for_each_item_tasks() {
+  return {std::make_shared<ForEachItem>(), std::make_shared<ForEachItemExecutable>(),
+          std::make_shared<ForEachItemMergeOutputs>()};
+}
+
+}  // namespace runwatch
