@@ -80,10 +80,11 @@ Engine::Engine(EngineOptions options)
       storage_(options.storage_path ? std::make_unique<storage::LocalStorage>(*options.storage_path)
                                     : storage::LocalStorage::temporary()),
       board_(options.ended_executions_cached),
+      logs_(board_),
       executor_(
           *clock_, PluginRegistry::global(), secrets_, secret_cipher(), global_variables(options), board_,
           WorkerSettings{options.worker_threads > 0 ? options.worker_threads : default_worker_threads(),
-                         options.render_timeout, options.task_cache_directory, &kv_, storage_.get()},
+                         options.render_timeout, options.task_cache_directory, &kv_, storage_.get(), &logs_},
           [this](const Execution& e) { on_transition(e); }, metrics_.catalog()),
       scheduler_(
           *clock_, flows_, secrets_,

@@ -20,6 +20,7 @@
 #include "runwatch/model/periodic_job.h"
 #include "runwatch/repository_adapters.h"
 #include "runwatch/runtime/execution_board.h"
+#include "runwatch/runtime/execution_logs.h"
 #include "runwatch/runtime/executor.h"
 #include "runwatch/runtime/flow_registry.h"
 #include "runwatch/runtime/flow_triggers.h"
@@ -257,6 +258,7 @@ class Engine : private ExecutionLauncher {
   KvStore kv_;  // before the executor: its tasks and renders use it
   std::unique_ptr<storage::LocalStorage> storage_;  // before the executor, as kv_
   ExecutionBoard board_;
+  ExecutionLogReader logs_;                           // the board's lines, for the workers' tasks (log Fetch)
   std::unique_ptr<ExecutionBoard::Archive> archive_;  // the repository, behind the board
   Executor executor_;
   Scheduler scheduler_;  // after the executor: it submits executions from its own thread

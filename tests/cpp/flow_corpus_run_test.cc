@@ -1,6 +1,6 @@
 // Kestra's own test flows (corpus/kestra-flows/valids) run to the states Kestra's tests
 // expect of them (RetryCaseTest, DagTest, EachSequentialTest, ForEachTest, ResumeTest,
-// ForEachItemCaseTest, TaskWithAllowFailureTest, TaskWithAllowWarningTest),
+// ForEachItemCaseTest, TaskWithAllowFailureTest, TaskWithAllowWarningTest, FetchTest),
 // on the manual clock. Where Kestra's count depends on its attempts taking real time,
 // the expectation says what runwatch's instantaneous attempts give by the same rule.
 #include <fstream>
@@ -41,6 +41,16 @@ class CorpusRunTest : public EngineTest {
                                  {{"file", FileInput{"file.txt", folder / "file.txt"}}});
     settle();
     return engine.execution(created->id);
+  }
+  // Kestra's FetchTest: a run of a get-log flow (its Sleep waited) and the `size` of its Fetch.
+  int fetched_size(const std::string& flow_id) {
+    add_corpus(flow_id + ".yaml");
+    auto e = run(flow_id);
+    advance(100ms);
+    e = latest(e);
+    EXPECT_EQ(e->state.current(), S::SUCCESS);
+    EXPECT_EQ(e->task_runs.size(), 4u);
+    return run_of(*e, "get-log-task").outputs.at("size").get<int>();
   }
   std::vector<S> ends_of(const std::string& flow_id) {
     std::vector<S> out;
@@ -239,6 +249,15 @@ TEST_F(CorpusRunTest, ForEachItemAllowedToFailOrWarn) {
   auto warning = run_with_items("task-allow-warning-executable-foreachitem");
   EXPECT_EQ(warning->state.current(), S::SUCCESS);
   EXPECT_EQ(warning->task_runs.size(), 4u);
+}
+
+// The lines of the tasks before it at INFO and up: the two Echo and the Sleep's "Waiting for".
+TEST_F(CorpusRunTest, FetchStoresTheLinesOfItsExecution) { EXPECT_EQ(fetched_size("get-log"), 3); }
+
+TEST_F(CorpusRunTest, FetchWithTaskIdStoresThatTasksLines) { EXPECT_EQ(fetched_size("get-log-taskid"), 1); }
+
+TEST_F(CorpusRunTest, FetchWithExecutionIdStoresThatExecutionsLines) {
+  EXPECT_EQ(fetched_size("get-log-executionid"), 3);
 }
 
 }  // namespace

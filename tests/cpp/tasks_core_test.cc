@@ -55,7 +55,8 @@ TEST_F(TaskCoreTest, LogFailsWithoutMessage) {
 }
 
 TEST_F(TaskCoreTest, LogFailsOnUnknownLevel) {
-  EXPECT_EQ(failure("io.kestra.plugin.core.log.Log", {{"message", "x"}, {"level", "LOUD"}}), "Invalid log level 'LOUD'");
+  EXPECT_EQ(failure("io.kestra.plugin.core.log.Log", {{"message", "x"}, {"level", "LOUD"}}),
+            "Property 'level' must be one of TRACE, DEBUG, INFO, WARN, ERROR, got 'LOUD'");
 }
 
 TEST_F(TaskCoreTest, LogFailsOnAMessageThatIsAMap) {

@@ -61,18 +61,6 @@ Value execution_json(const Execution& e) {
   return out;
 }
 
-Value log_json(const Execution& e, const LogEntry& entry) {
-  return {{"namespace", e.ns},
-          {"flowId", e.flow_id},
-          {"executionId", e.id},
-          {"taskId", entry.task_id.empty() ? Value() : Value(entry.task_id)},
-          {"taskRunId", entry.task_run_id.empty() ? Value() : Value(entry.task_run_id)},
-          {"attemptNumber", entry.attempt},
-          {"timestamp", format_instant(entry.timestamp)},
-          {"level", to_string(entry.level)},
-          {"message", entry.message}};
-}
-
 Value flow_json(const Flow& flow) {
   return {{"id", flow.id},
           {"namespace", flow.ns},

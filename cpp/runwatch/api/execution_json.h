@@ -1,14 +1,14 @@
 #pragma once
-// Executions, task runs and log lines as Kestra's API writes them (camelCase keys,
-// `state` with `current`, `histories`, `startDate`, `endDate`, `duration`).
+// Executions, task runs and log lines (model/log_json.h) as Kestra's API writes them
+// (camelCase keys, `state` with `current`, `histories`, `startDate`, `endDate`, `duration`).
 #include "runwatch/model/execution.h"
 #include "runwatch/model/flow.h"
+#include "runwatch/model/log_json.h"
 #include "runwatch/model/value.h"
 
 namespace runwatch {
 
 Value execution_json(const Execution& execution);
-Value log_json(const Execution& execution, const LogEntry& entry);
 // A flow's summary: id, namespace, revision, description, disabled, labels, and its YAML source.
 Value flow_json(const Flow& flow);
 

@@ -829,6 +829,7 @@ void Executor::dispatch_attempt(Live& live, const TaskDef& task, TaskRun& run) {
   ready_jobs_.push_back(WorkerJob{std::move(identity), std::move(type), task.properties, variables(live, task, run),
                                   error_logs(live.exec), std::move(cancellation), live.secret_inputs});
   ready_jobs_.back().working_directory = shared_directory(live, run);
+  ready_jobs_.back().log_lines = live.exec.logs.size();
 }
 
 std::string Executor::shared_directory(Live& live, const TaskRun& run) {

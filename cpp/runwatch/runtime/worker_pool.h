@@ -27,6 +27,7 @@ struct WorkerJob {
   std::vector<std::string> secret_values;  // decrypted SECRET inputs among the variables
   TimePoint queued_at{};  // set by submit: worker.queued.duration
   std::string working_directory;  // RunContext::working_directory; empty: the task makes its own
+  size_t log_lines = 0;           // how many log lines its execution had: what the task reads of them
 };
 
 struct WorkerResult {
@@ -52,6 +53,8 @@ struct WorkerSettings {
   KvStore* kv_store = nullptr;
   // The internal storage tasks and read() use (the executor's renders too); null: none.
   const storage::LocalStorage* storage = nullptr;
+  // What tasks read executions' log lines through (log Fetch); null: none, they fail saying so.
+  const LogReader* logs = nullptr;
 };
 
 class WorkerPool {

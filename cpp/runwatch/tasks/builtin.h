@@ -8,7 +8,7 @@ class PluginRegistry;
 class TaskType;
 
 void register_builtin_plugins(PluginRegistry& registry);
-// Log, Return, OutputValues, Fail, Sleep, Labels, Echo, shell Commands.
+// Log, log Fetch, Return, OutputValues, Fail, Sleep, Labels, Echo, the script tasks, ...
 void register_core_tasks(PluginRegistry& registry);
 // Sequential, Parallel, If, Switch, AllowFailure, ForEach, ..., Subflow, Resume: the
 // types the executor runs through FlowableContext.

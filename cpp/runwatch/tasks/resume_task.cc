@@ -3,20 +3,12 @@
 // types do, through FlowableContext, with no children.
 #include "runwatch/model/json_text.h"
 #include "runwatch/tasks/builtin.h"
+#include "runwatch/tasks/core/properties.h"
 #include "runwatch/tasks/flowable.h"
 #include "runwatch/tasks/registry.h"
 
 namespace runwatch {
 namespace {
-
-// Kestra's PluginUtilsService.executionFromTaskParameters rules, at load time.
-std::vector<PropertyProblem> target_problems(const Value& values) {
-  const bool by_id = values.contains("executionId");
-  const bool ns = values.contains("namespace"), flow = values.contains("flowId");
-  if (by_id && ns != flow) return {{"", "Both `namespace` and `flowId` must be set when `executionId` is set."}};
-  if (!by_id && (ns || flow)) return {{"", "`namespace` and `flowId` should only be set when `executionId` is set."}};
-  return {};
-}
 
 TypeSchema resume_schema() {
   TypeSchema schema;
@@ -30,7 +22,7 @@ TypeSchema resume_schema() {
       {.name = "flowId", .type = PropertyType::String, .description = "The execution's flow."},
       {.name = "inputs", .type = PropertyType::Map, .description = "The `onResume` inputs."},
   };
-  schema.check = target_problems;
+  schema.check = execution_target_problems;
   return schema;
 }
 

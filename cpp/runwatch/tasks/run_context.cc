@@ -152,6 +152,12 @@ const storage::LocalStorage& RunContext::storage() const {
   return *storage_;
 }
 
+std::optional<LogSelection> RunContext::read_logs(LogQuery query) const {
+  if (!log_reader_) throw Error("Execution logs can only be read by flows that run in an engine");
+  if (query.execution_id == identity_.execution_id) query.first_lines = std::min(query.first_lines, own_log_lines_);
+  return log_reader_->read(query);
+}
+
 bool RunContext::sleep_for(Duration d) { return clock_.sleep_until(clock_.now() + d, cancellation_.get()); }
 
 std::string RunContext::cache_directory() const {

@@ -13,6 +13,7 @@
 #include "runwatch/model/kv_store.h"
 #include "runwatch/model/schema.h"
 #include "runwatch/model/value.h"
+#include "runwatch/tasks/log_reader.h"
 
 namespace runwatch {
 
@@ -106,6 +107,18 @@ class RunContext {
   void set_storage(const storage::LocalStorage* storage) { storage_ = storage; }
   const storage::LocalStorage& storage() const;
 
+  // Read access to executions' log lines (set by the worker), and how many lines this
+  // task's own execution had when the executor dispatched it.
+  void set_log_reader(const LogReader* reader, size_t own_lines) {
+    log_reader_ = reader;
+    own_log_lines_ = own_lines;
+  }
+  // The lines the query selects; nullopt when the execution is unknown. Of the task's own
+  // execution only those written before it was dispatched: never its own, nor those of a
+  // task running beside it, whose result may or may not arrive while it runs. Throws
+  // Error outside an engine.
+  std::optional<LogSelection> read_logs(LogQuery query) const;
+
   // The engine's metrics (set by the worker); null outside an engine or with metrics off.
   void set_metrics(const metrics::Catalog* catalog) { metrics_ = catalog; }
   const metrics::Catalog* metrics() const { return metrics_; }
@@ -127,6 +140,8 @@ class RunContext {
   std::string working_directory_;
   KvStore* kv_store_ = nullptr;
   const storage::LocalStorage* storage_ = nullptr;
+  const LogReader* log_reader_ = nullptr;
+  size_t own_log_lines_ = 0;
   std::chrono::steady_clock::duration render_timeout_ = kDefaultRenderTimeout;
   std::string render_as(const std::string& text, bool json_document) const;
   void reveal(const std::string& secret) const;

@@ -9,6 +9,7 @@ namespace runwatch {
 
 std::shared_ptr<const TaskType> make_log_task();
 std::shared_ptr<const TaskType> make_echo_task();
+std::shared_ptr<const TaskType> make_log_fetch_task();
 std::shared_ptr<const TaskType> make_return_task();
 std::shared_ptr<const TaskType> make_fail_task();
 std::shared_ptr<const TaskType> make_output_values_task();

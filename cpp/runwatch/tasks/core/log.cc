@@ -5,14 +5,6 @@
 namespace runwatch {
 namespace {
 
-PropertySpec level_spec() {
-  return {.name = "level",
-          .type = PropertyType::String,
-          .description = "The log level.",
-          .default_value = "INFO",
-          .allowed_values = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR"}};
-}
-
 class LogTask final : public TaskType {
  public:
   LogTask() : TaskType(schema()) {}
@@ -35,7 +27,7 @@ class LogTask final : public TaskType {
          .type = PropertyType::StringList,
          .required = true,
          .description = "One message, or a list of messages logged one by one."},
-        level_spec(),
+        log_level_property("The log level."),
     };
     return s;
   }
@@ -59,7 +51,7 @@ class EchoTask final : public TaskType {
     s.description = "Logs a message. Deprecated in Kestra: use io.kestra.plugin.core.log.Log.";
     s.properties = {
         {.name = "format", .type = PropertyType::String, .required = true, .description = "The message to log."},
-        level_spec(),
+        log_level_property("The log level."),
     };
     return s;
   }

@@ -93,8 +93,24 @@ Duration duration_of(const Value& properties, std::string_view name) {
 LogLevel log_level_of(const Value& properties) {
   std::string name = string_or(properties, "level", "INFO");
   auto level = parse_log_level(name);
-  if (!level) throw TaskFailure("Invalid log level '" + name + "'");
+  if (!level) throw TaskFailure("Property 'level' must be one of TRACE, DEBUG, INFO, WARN, ERROR, got '" + name + "'");
   return *level;
+}
+
+PropertySpec log_level_property(std::string description) {
+  return {.name = "level",
+          .type = PropertyType::String,
+          .description = std::move(description),
+          .default_value = "INFO",
+          .allowed_values = {"TRACE", "DEBUG", "INFO", "WARN", "ERROR"}};
+}
+
+std::vector<PropertyProblem> execution_target_problems(const Value& properties) {
+  const bool by_id = properties.contains("executionId");
+  const bool ns = properties.contains("namespace"), flow = properties.contains("flowId");
+  if (by_id && ns != flow) return {{"", "Both `namespace` and `flowId` must be set when `executionId` is set."}};
+  if (!by_id && (ns || flow)) return {{"", "`namespace` and `flowId` should only be set when `executionId` is set."}};
+  return {};
 }
 
 }  // namespace runwatch

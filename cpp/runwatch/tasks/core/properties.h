@@ -8,6 +8,7 @@
 #include <vector>
 
 #include "runwatch/model/execution.h"
+#include "runwatch/model/schema.h"
 #include "runwatch/model/time.h"
 #include "runwatch/model/value.h"
 
@@ -32,5 +33,11 @@ long long int_or(const Value& properties, std::string_view name, long long fallb
 Duration duration_of(const Value& properties, std::string_view name);
 // The `level` property: TRACE, DEBUG, INFO, WARN or ERROR, INFO when absent.
 LogLevel log_level_of(const Value& properties);
+// Its schema, with what the level means to the type.
+PropertySpec log_level_property(std::string description);
+
+// Kestra's rules (PluginUtilsService.executionFromTaskParameters) for the properties that
+// name another execution: `namespace` and `flowId` both with `executionId`, or neither.
+std::vector<PropertyProblem> execution_target_problems(const Value& properties);
 
 }  // namespace runwatch
