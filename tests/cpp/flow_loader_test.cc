@@ -572,8 +572,8 @@ tasks:
     message: hi
   - id: dbt
     type: io.kestra.plugin.dbt.cli.DbtCLI
-  - id: batches
-    type: io.kestra.plugin.core.flow.ForEachItem
+  - id: download
+    type: io.kestra.plugin.core.http.Download
 )");
   ASSERT_EQ(result.issues.size(), 6u) << dump(result);
   expect_issue(result.issues[0], "tasks[0].id", 4, 5, "missing required property 'id'");
@@ -584,7 +584,7 @@ tasks:
   expect_issue(result.issues[4], "tasks[4].type", 12, 11,
                "unsupported task type 'io.kestra.plugin.dbt.cli.DbtCLI' (not implemented by runwatch)");
   expect_issue(result.issues[5], "tasks[5].type", 14, 11,
-               "unsupported task type 'io.kestra.plugin.core.flow.ForEachItem' (not implemented by runwatch)");
+               "unsupported task type 'io.kestra.plugin.core.http.Download' (not implemented by runwatch)");
 }
 
 // A misspelt name is told apart from a real Kestra type runwatch lacks: a swap of two
@@ -603,9 +603,10 @@ TEST_F(FlowLoaderTest, MisspeltTypesGetASuggestionAndRealKestraTypesSayTheyAreMi
        "unknown task type 'io.kestra.plugin.core.flows.ForEach'; did you mean "
        "io.kestra.plugin.core.flow.ForEach?"},
       {"io.kestra.plugin.core.flows.ForEachItem",
-       "unsupported task type 'io.kestra.plugin.core.flows.ForEachItem' (not implemented by runwatch)"},
-      {"io.kestra.plugin.core.flow.ForEachItem",
-       "unsupported task type 'io.kestra.plugin.core.flow.ForEachItem' (not implemented by runwatch)"},
+       "unknown task type 'io.kestra.plugin.core.flows.ForEachItem'; did you mean "
+       "io.kestra.plugin.core.flow.ForEachItem?"},
+      {"io.kestra.plugin.core.http.Download",
+       "unsupported task type 'io.kestra.plugin.core.http.Download' (not implemented by runwatch)"},
       {"io.kestra.plugin.jdbc.postgresql.Query",
        "unsupported task type 'io.kestra.plugin.jdbc.postgresql.Query' (not implemented by runwatch)"},
   };

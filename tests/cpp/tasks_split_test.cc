@@ -77,7 +77,7 @@ TEST_F(SplitTest, BadOptionsFailTheTaskNamingTheProperty) {
     return errors.empty() ? std::string() : errors.front();
   };
   EXPECT_EQ(errors("    bytes: lots\n"),
-            "Property 'bytes': invalid size 'lots': a number of bytes, or with KB, MB or GB");
+            "split: Property 'bytes': invalid size 'lots': a number of bytes, or with KB, MB or GB");
   EXPECT_EQ(errors("    bytes: \"0\"\n"),
             "split: Property 'bytes': invalid size '0': a number of bytes, or with KB, MB or GB");
   EXPECT_EQ(errors("    partitions: \"{{ 5000 }}\"\n"),

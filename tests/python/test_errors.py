@@ -76,11 +76,11 @@ def test_kestra_type_runwatch_lacks_is_unsupported():
         namespace: company.team
         tasks:
           - id: p
-            type: io.kestra.plugin.core.flow.ForEachItem
+            type: io.kestra.plugin.core.http.Download
         """)
     assert [(i.path, i.line, i.column, i.message) for i in issues] == [
         ("tasks[0].type", 5, 11,
-         "unsupported task type 'io.kestra.plugin.core.flow.ForEachItem' (not implemented by runwatch)"),
+         "unsupported task type 'io.kestra.plugin.core.http.Download' (not implemented by runwatch)"),
     ]
 
 
