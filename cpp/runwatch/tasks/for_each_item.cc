@@ -120,7 +120,8 @@ class ForEachItemExecutable final : public FlowableTaskType {
       return State::SUCCESS;
     }
     Value iterations = {{"CREATED", 0}, {"RUNNING", 0}};  // then the other states, as they come
-    std::vector<const Execution*> ended;
+    // Copied: the context keeps only the last execution it read alive.
+    std::vector<Value> flow_outputs;
     for (const auto& id : ids) {
       const Execution* child = ctx.execution(id.get<std::string>());
       if (!child) throw TaskFailure("The execution '" + id.get<std::string>() + "' no longer exists");
@@ -128,13 +129,13 @@ class ForEachItemExecutable final : public FlowableTaskType {
       Value& count = iterations[std::string(to_string(state))];
       count = count.is_null() ? 1 : count.get<int>() + 1;
       if (is_terminal(state))
-        ended.push_back(child);
+        flow_outputs.push_back(child->flow_outputs);
       else
         ctx.wait_for_execution(id.get<std::string>());
     }
     ctx.outputs()["iterations"] = iterations;
-    if (ended.size() < ids.size()) return std::nullopt;
-    store_flow_outputs(ctx, ended);
+    if (flow_outputs.size() < ids.size()) return std::nullopt;
+    store_flow_outputs(ctx, flow_outputs);
     return end_state(ctx, iterations);
   }
 
@@ -160,12 +161,12 @@ class ForEachItemExecutable final : public FlowableTaskType {
 
   // Each execution's flow outputs, one JSON line in <iteration>/outputs.ion (Kestra's Ion
   // text: a JSON line is one), for the merge step.
-  static void store_flow_outputs(FlowableContext& ctx, const std::vector<const Execution*>& executions) {
+  static void store_flow_outputs(FlowableContext& ctx, const std::vector<Value>& flow_outputs) {
     const std::string prefix = run_prefix(ctx).text();
     bool any = false;
-    for (size_t i = 0; i < executions.size(); ++i) {
-      if (executions[i]->flow_outputs.empty()) continue;
-      std::istringstream line(dump_json(executions[i]->flow_outputs) + "\n");
+    for (size_t i = 0; i < flow_outputs.size(); ++i) {
+      if (flow_outputs[i].empty()) continue;
+      std::istringstream line(dump_json(flow_outputs[i]) + "\n");
       ctx.storage().put(iteration_outputs(prefix, i + 1), line);
       any = true;
     }
