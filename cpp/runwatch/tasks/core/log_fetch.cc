@@ -8,6 +8,7 @@
 #include "runwatch/storage/local_storage.h"
 #include "runwatch/tasks/core/core_tasks.h"
 #include "runwatch/tasks/core/properties.h"
+#include "runwatch/tasks/core/task_files.h"
 
 namespace runwatch {
 namespace {
@@ -63,9 +64,7 @@ std::optional<std::vector<std::string>> task_ids_of(const Value& properties) {
 
 // Writes the lines to the task run's `logs.ion`; returns its URI.
 std::string store(const RunContext& ctx, const LogSelection& selection) {
-  const auto& who = ctx.identity();
-  auto uri = storage::task_file_uri(storage::execution_prefix(who.ns, who.flow_id, who.execution_id), who.task_id,
-                                    who.task_run_id, "logs.ion");
+  auto uri = task_run_file(ctx.identity(), "logs.ion");
   auto upload = ctx.storage().upload();
   for (const LogEntry* line : selection.lines) {
     std::string text = dump_json(log_json(*selection.execution, *line)) + '\n';

@@ -6,6 +6,7 @@
 #include "runwatch/tasks/core/core_tasks.h"
 #include "runwatch/tasks/core/properties.h"
 #include "runwatch/tasks/core/storage_split.h"
+#include "runwatch/tasks/core/task_files.h"
 #include "runwatch/tasks/for_each_item.h"
 
 namespace runwatch {
@@ -64,9 +65,7 @@ class ForEachItemSplit final : public TaskType {
     auto uris = split_file(ctx, items, split_options(batch ? *batch : Value::object(), "batch"));
     std::string list;
     for (const auto& uri : uris) list += uri + "\n";
-    const auto& who = ctx.identity();
-    auto splits = storage::task_file_uri(storage::execution_prefix(who.ns, who.flow_id, who.execution_id), who.task_id,
-                                         who.task_run_id, "splits.txt");
+    auto splits = task_run_file(ctx.identity(), "splits.txt");
     std::istringstream in(list);
     ctx.storage().put(splits, in);
     TaskResult result;

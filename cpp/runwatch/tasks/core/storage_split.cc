@@ -9,6 +9,7 @@
 #include "runwatch/model/size_limits.h"
 #include "runwatch/storage/local_storage.h"
 #include "runwatch/tasks/core/properties.h"
+#include "runwatch/tasks/core/task_files.h"
 #include "runwatch/tasks/read_function.h"
 #include "runwatch/tasks/task.h"
 
@@ -56,16 +57,15 @@ std::string extension_of(const StorageUri& uri) {
 // The batch files of one split, stored as they are completed.
 class Batches {
  public:
-  Batches(RunContext& ctx, std::string extension) : ctx_(ctx), extension_(std::move(extension)) {}
+  Batches(RunContext& ctx, std::string extension, size_t limit)
+      : ctx_(ctx), extension_(std::move(extension)), limit_(limit) {}
   LocalStorage::Upload open() {
-    if (++opened_ > kMaxBatches)
-      throw TaskFailure("The items make more than " + std::to_string(kMaxBatches) + " batches: make them larger");
+    if (++opened_ > limit_)
+      throw TaskFailure("The items make more than " + std::to_string(limit_) + " batches: make them larger");
     return ctx_.storage().upload();
   }
   void store(LocalStorage::Upload& upload, size_t index) {
-    const auto& who = ctx_.identity();
-    auto uri = storage::task_file_uri(storage::execution_prefix(who.ns, who.flow_id, who.execution_id), who.task_id,
-                                      who.task_run_id, std::to_string(index + 1) + extension_);
+    auto uri = task_run_file(ctx_.identity(), std::to_string(index + 1) + extension_);
     upload.commit(uri);
     uris_.push_back(uri.text());
   }
@@ -74,6 +74,7 @@ class Batches {
  private:
   RunContext& ctx_;
   std::string extension_;
+  size_t limit_;
   size_t opened_ = 0;
   std::vector<std::string> uris_;
 };
@@ -150,7 +151,7 @@ std::vector<std::string> split_file(RunContext& ctx, const std::string& from, co
     }
   }();
   std::ifstream in = ctx.storage().get(uri);
-  Batches batches(ctx, extension_of(uri));
+  Batches batches(ctx, extension_of(uri), options.max_batches);
   return options.by == SplitOptions::By::Partitions ? split_in_partitions(in, options, batches)
                                                     : split_sequentially(in, options, batches);
 }

@@ -19,6 +19,7 @@ struct SplitOptions {
   By by = By::Rows;
   std::int64_t amount = 1;  // rows per batch, bytes per batch, or the number of partitions
   std::string separator = "\n";
+  size_t max_batches = kMaxBatches;
 };
 
 // The options of `properties` (rows, bytes, partitions, separator; bytes first, then
@@ -30,7 +31,7 @@ SplitOptions split_options(const Value& properties, std::string_view path);
 // under the task run, named <n><from's extension>: each line (ended by \n, \r\n or \r)
 // followed by the separator; by rows or bytes a new file starts once the last one has
 // that many, by partitions the lines go round the files and empty ones are dropped.
-// Their URIs in order. Throws TaskFailure past kMaxBatches files or on a line over 64 MiB.
+// Their URIs in order. Throws TaskFailure past max_batches files or on a line over 64 MiB.
 std::vector<std::string> split_file(RunContext& ctx, const std::string& from, const SplitOptions& options);
 
 }  // namespace runwatch

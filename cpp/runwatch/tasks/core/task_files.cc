@@ -28,8 +28,7 @@ std::string store_file(const storage::LocalStorage& storage, const TaskIdentity&
                        const std::string& name) {
   storage::StorageUri uri = [&] {
     try {
-      return storage::task_file_uri(storage::execution_prefix(run.ns, run.flow_id, run.execution_id), run.task_id,
-                                    run.task_run_id, name);
+      return task_run_file(run, name);
     } catch (const Error& e) {
       throw TaskFailure("Output file '" + repair_utf8(name) + "' cannot be stored: " + e.what());
     }
@@ -40,6 +39,16 @@ std::string store_file(const storage::LocalStorage& storage, const TaskIdentity&
 }
 
 }  // namespace
+
+storage::StorageUri task_run_folder(const TaskIdentity& run) {
+  return storage::task_run_prefix(storage::execution_prefix(run.ns, run.flow_id, run.execution_id), run.task_id,
+                                  run.task_run_id);
+}
+
+storage::StorageUri task_run_file(const TaskIdentity& run, std::string_view relative_path) {
+  return storage::task_file_uri(storage::execution_prefix(run.ns, run.flow_id, run.execution_id), run.task_id,
+                                run.task_run_id, relative_path);
+}
 
 Value store_matching_files(const storage::LocalStorage& storage, const TaskIdentity& run, const fs::path& directory,
                            const Value& patterns, std::string_view property,

@@ -12,6 +12,11 @@
 
 namespace runwatch {
 
+// The task run's folder in the storage (.../tasks/<task slug>/<taskRunId>), and a file in
+// it; throws Error (Malformed) for a relative path the storage refuses.
+storage::StorageUri task_run_folder(const TaskIdentity& run);
+storage::StorageUri task_run_file(const TaskIdentity& run, std::string_view relative_path);
+
 // Stores the files under `directory` whose relative names match a glob of `patterns` (the
 // list of the property `property`) under the task run's storage path; file name ->
 // kestra:/// URI. Links are not followed; past kMaxWalkedFiles entries the walk stops and
