@@ -152,6 +152,26 @@ TEST_F(CorpusRunTest, EachSequentialWarnsWhereItsAllowedFailuresFailed) {
   EXPECT_EQ(e->task_runs.size(), 11u);
 }
 
+// Kestra's EachSequentialTest.object / objectInList: jq picks a JSON value's fields.
+TEST_F(CorpusRunTest, EachObjectPicksFieldsWithJq) {
+  for (const std::string flow : {"each-object", "each-object-in-list"}) {
+    add_corpus(flow + ".yaml");
+    auto e = run(flow);
+    EXPECT_EQ(e->state.current(), S::SUCCESS) << flow;
+    EXPECT_EQ(e->task_runs.size(), 8u) << flow;
+    std::vector<std::string> returned;
+    for (const auto& r : e->task_runs)
+      if (r.task_id == "json" || r.task_id == "not-json") returned.push_back(r.outputs.at("value").get<std::string>());
+    std::sort(returned.begin(), returned.end());
+    EXPECT_EQ(returned, (std::vector<std::string>{
+                            R"(json > JSON > ["my-complex"] > [{"sub":1,"bool":true}])",
+                            R"(json > JSON > ["my-key"] > ["my-value"])",
+                            "not-json > STRING > value 1",
+                        }))
+        << flow;
+  }
+}
+
 TEST_F(CorpusRunTest, ForEachConcurrent) {
   add_corpus("foreach-concurrent.yaml");
   auto e = run("foreach-concurrent");

@@ -4,6 +4,8 @@
 
 #include "runwatch/expr/filter_support.h"
 #include "runwatch/expr/filters.h"
+#include "runwatch/expr/jq.h"
+#include "runwatch/model/json_text.h"
 #include "runwatch/model/size_limits.h"
 
 namespace runwatch::expr {
@@ -181,6 +183,18 @@ Value to_json_filter(const Value& input, const FilterArgs& args) {
   return to_json(input, args.has(0) && args[0].is_boolean() && args[0].get<bool>());
 }
 
+// Kestra's jq filter: every output of the program, in a list; a string input is JSON text.
+Value jq_filter(const Value& input, const FilterArgs& args) {
+  if (input.is_null()) return nullptr;
+  if (!args.has(0)) throw std::invalid_argument("The 'jq' filter expects an argument 'expression'.");
+  const std::string& program = string_argument(args[0], "expression");
+  Value document = input.is_string() ? parse_json_or_discarded(input.get_ref<const std::string&>()) : input;
+  if (document.is_discarded()) throw std::invalid_argument("jq: the input is a string that is not JSON text");
+  Value outputs = Value::array();
+  for (Value& output : JqProgram::compile(program).run(document)) outputs.push_back(std::move(output));
+  return outputs;
+}
+
 Value abs(const Value& input, const FilterArgs&) {
   if (input.is_null()) return nullptr;
   if (input.is_number_float()) return std::fabs(input.get<double>());
@@ -208,6 +222,7 @@ void add_collection_filters(std::vector<FilterDef>& filters) {
   filters.push_back({"toJson", {"includeNulls"}, to_json_filter});
   filters.push_back({"json", {"includeNulls"}, to_json_filter});
   filters.push_back({"abs", {}, abs});
+  filters.push_back({"jq", {"expression"}, jq_filter});
 }
 
 }  // namespace runwatch::expr
