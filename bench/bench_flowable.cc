@@ -1,13 +1,16 @@
 // Flowable tasks at scale: one ForEach over 100 / 1,000 / 5,000 values (10 at a time,
-// one Return each), and a parent whose ForEach starts 100 Subflows (10 at a time) of the
-// 2-task flow. Task runs per second and CPU per task run, each against the 2-task flow's
-// figure measured in the same process (`x_two_task`: this cost per task run over the
-// 2-task flow's), to show what a loop adds per iteration and how it grows with its size.
+// one Return each), a parent whose ForEach starts 100 Subflows (10 at a time) of the
+// 2-task flow, and a ForEachItem over a file of 100 / 1,000 / 10,000 lines (an execution
+// of the 2-task flow per line, all started at once). Task runs per second and CPU per task run, each against the 2-task
+// flow's figure measured in the same process (`x_two_task`: this cost per task run over the 2-task flow's), to show
+// what a loop adds per iteration and how it grows with its size.
 //
 // Figures only: nothing is asserted. See bench/README.md for how to run and read it.
 #include <benchmark/benchmark.h>
 
 #include <chrono>
+#include <filesystem>
+#include <fstream>
 #include <memory>
 #include <string>
 
@@ -49,13 +52,42 @@ tasks:
         flowId: two_tasks
 )";
 
+constexpr const char* kForEachItem = R"(id: items
+namespace: bench
+inputs:
+  - id: file
+    type: FILE
+tasks:
+  - id: each
+    type: io.kestra.plugin.core.flow.ForEachItem
+    items: "{{ inputs.file }}"
+    namespace: bench
+    flowId: two_tasks
+)";
+
+// A file of `lines` lines in the temporary folder, removed with it.
+class LinesFile {
+ public:
+  explicit LinesFile(int lines)
+      : path_(std::filesystem::temp_directory_path() / ("runwatch-bench-items-" + std::to_string(lines) + ".txt")) {
+    std::ofstream out(path_);
+    for (int i = 0; i < lines; ++i) out << "line " << i << "\n";
+  }
+  ~LinesFile() { std::filesystem::remove(path_); }
+  const std::filesystem::path& path() const { return path_; }
+
+ private:
+  std::filesystem::path path_;
+};
+
 struct Measure {
   double seconds = 0, cpu = 0;
   size_t task_runs = 0, executions = 0;
 };
 
 // Runs `submits` executions of flow `id` on a fresh engine with 4 workers, until idle.
-Measure run(const std::vector<std::string>& flows, const std::string& id, int submits) {
+Measure run(const std::vector<std::string>& flows, const std::string& id, int submits,
+            const runwatch::FileInputs& files = {}) {
   runwatch::EngineOptions options;
   options.worker_threads = 4;
   runwatch::Engine engine(std::move(options));
@@ -63,7 +95,7 @@ Measure run(const std::vector<std::string>& flows, const std::string& id, int su
   Measure m;
   double cpu_start = process_cpu_seconds();
   auto start = Clock::now();
-  for (int i = 0; i < submits; ++i) engine.submit("bench", id);
+  for (int i = 0; i < submits; ++i) engine.submit("bench", id, runwatch::Value::object(), {}, nullptr, files);
   engine.wait_idle();
   m.seconds = std::chrono::duration<double>(Clock::now() - start).count();
   m.cpu = process_cpu_seconds() - cpu_start;
@@ -120,6 +152,14 @@ void BM_ParentWith100Subflows(benchmark::State& state) {
   measure(state, [&] { return run({kTwoTasks, kSubflows}, "parent", 1); });
 }
 BENCHMARK(BM_ParentWith100Subflows)->UseManualTime()->Unit(benchmark::kMillisecond);
+
+void BM_ForEachItem(benchmark::State& state) {
+  LinesFile items(static_cast<int>(state.range(0)));
+  measure(state, [&] {
+    return run({kTwoTasks, kForEachItem}, "items", 1, {{"file", runwatch::FileInput{"items.txt", items.path()}}});
+  });
+}
+BENCHMARK(BM_ForEachItem)->Arg(100)->Arg(1000)->Arg(10000)->UseManualTime()->Unit(benchmark::kMillisecond);
 
 }  // namespace
 

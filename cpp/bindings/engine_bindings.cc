@@ -196,12 +196,16 @@ void bind_engine(py::module_& m) {
       .def("kill", &Engine::kill, py::arg("execution_id"))
       .def(
           "resume",
-          [](Engine& e, const std::string& id, py::object inputs) {
+          [](Engine& e, const std::string& id, py::object inputs,
+             const std::map<std::string, std::pair<std::string, std::string>>& files) {
             Value given = inputs.is_none() ? Value::object() : from_python(inputs);
+            FileInputs file_inputs;
+            for (const auto& [input, file] : files) file_inputs[input] = FileInput{file.first, file.second};
             py::gil_scoped_release release;
-            e.resume(id, given);
+            e.resume(id, given, std::move(file_inputs));
           },
-          py::arg("execution_id"), py::arg("inputs") = py::none())
+          py::arg("execution_id"), py::arg("inputs") = py::none(),
+          py::arg("files") = std::map<std::string, std::pair<std::string, std::string>>{})
       .def(
           "matching_triggers",
           [](const Engine& e, const std::string& ns, const std::string& flow_id, const std::string& state,

@@ -229,7 +229,11 @@ bool Engine::remove_flow(const std::string& ns, const std::string& id) {
 
 Engine::Snapshot Engine::submit(const std::string& ns, const std::string& flow_id, const Value& inputs,
                                 const std::vector<Label>& labels, Value trigger, FileInputs files) {
-  auto [flow, execution] = prepare(ns, flow_id, inputs, labels, std::move(trigger), std::move(files));
+  return start_recorded(prepare(ns, flow_id, inputs, labels, std::move(trigger), std::move(files)));
+}
+
+Engine::Snapshot Engine::start_recorded(NewExecution created_execution) {
+  auto& [flow, execution] = created_execution;
   auto created = std::make_shared<const Execution>(execution);
   board_.publish(created);
   try {
@@ -293,9 +297,12 @@ Engine::Snapshot Engine::create(const std::string& ns, const std::string& flow_i
 }
 
 Engine::NewExecution Engine::prepare(const std::string& ns, const std::string& flow_id, const Value& inputs,
-                                     const std::vector<Label>& labels, Value trigger, FileInputs files) {
+                                     const std::vector<Label>& labels, Value trigger, FileInputs files,
+                                     std::optional<int> revision) {
   if (executor_.stopped()) throw Error("The engine is stopped: no execution can start");
-  auto flow = flows_.find(ns, flow_id);
+  auto flow = revision ? flow_at_revision(ns, flow_id, *revision) : flows_.find(ns, flow_id);
+  if (!flow && revision)
+    throw NotFoundError("Flow '" + ns + "." + flow_id + "' has no revision " + std::to_string(*revision));
   if (!flow) throw NotFoundError("Flow '" + ns + "." + flow_id + "' not found");
   if (flow->disabled) throw Error("Flow '" + flow->key() + "' is disabled");
   Execution execution;
@@ -444,12 +451,14 @@ std::vector<ValidationIssue> Engine::lint() const {
   return lint_flows(loaded, loaded);
 }
 
-std::string Engine::launch(const std::string& ns, const std::string& flow_id, const Value& inputs,
-                           const std::vector<Label>& labels, Value trigger) {
-  return submit(ns, flow_id, inputs, labels, std::move(trigger))->id;
+std::string Engine::launch(const SubflowRequest& request, Value trigger) {
+  auto created =
+      prepare(request.ns, request.flow_id, request.inputs, request.labels, std::move(trigger), {}, request.revision);
+  created.execution.schedule_date = request.schedule_date;
+  return start_recorded(std::move(created))->id;
 }
 
-void Engine::resume(const std::string& execution_id, const Value& inputs) {
+void Engine::resume(const std::string& execution_id, const Value& inputs, FileInputs files) {
   auto snapshot = execution(execution_id);
   if (!snapshot) throw NotFoundError("Execution '" + execution_id + "' not found");
   if (snapshot->state.current() != State::PAUSED)
@@ -461,10 +470,17 @@ void Engine::resume(const std::string& execution_id, const Value& inputs) {
   std::map<std::string, const TaskDef*> tasks;
   for_each_task(*flow, [&](const TaskDef& t) { tasks.emplace(t.id, &t); });
   std::map<std::string, Value> outputs_by_run;
+  Value given = inputs;
+  bool files_stored = false;
   for (const auto& run : snapshot->task_runs) {
     auto task = tasks.find(run.task_id);
     if (run.state.current() != State::PAUSED || task == tasks.end()) continue;
-    outputs_by_run[run.id] = {{"onResume", resolve_inputs(task->second->inputs, inputs, secret_cipher()).values}};
+    if (!files_stored) {  // once: a second paused task reads the same files by their URIs
+      given = store_file_inputs(task->second->inputs, inputs, std::move(files), *storage_,
+                                storage::execution_prefix(snapshot->ns, snapshot->flow_id, execution_id));
+      files_stored = true;
+    }
+    outputs_by_run[run.id] = {{"onResume", resolve_inputs(task->second->inputs, given, secret_cipher()).values}};
   }
   executor_.resume_paused(execution_id, std::move(outputs_by_run));
 }

@@ -162,7 +162,11 @@ class Engine : private ExecutionLauncher {
   // Resumes a PAUSED execution: each paused task run goes on with `inputs` checked against
   // its `onResume` declarations (Pause's output `onResume`). Throws NotFoundError,
   // InputError, or an Error of kind Conflict when the execution is not PAUSED.
-  void resume(const std::string& execution_id, const Value& inputs = Value::object()) override;
+  void resume(const std::string& execution_id, const Value& inputs = Value::object()) override {
+    resume(execution_id, inputs, {});
+  }
+  // The same with FILE onResume inputs, stored under the execution as a new one's are.
+  void resume(const std::string& execution_id, const Value& inputs, FileInputs files);
   // Dry run: the Flow triggers that would fire for an execution of that flow reaching
   // that state, without running anything.
   std::vector<FlowTriggerMatch> matching_triggers(const std::string& ns, const std::string& flow_id, State state,
@@ -205,8 +209,7 @@ class Engine : private ExecutionLauncher {
 
  private:
   // A Subflow's execution, started by the executor.
-  std::string launch(const std::string& ns, const std::string& flow_id, const Value& inputs,
-                     const std::vector<Label>& labels, Value trigger) override;
+  std::string launch(const SubflowRequest& request, Value trigger) override;
   const crypto::SecretCipher* secret_cipher() const { return secret_inputs_ ? &*secret_inputs_ : nullptr; }
   // Removes the files of executions the retention purged.
   void purge_files(const std::vector<store::PurgedExecution>& purged) const;
@@ -214,9 +217,13 @@ class Engine : private ExecutionLauncher {
     std::shared_ptr<const Flow> flow;
     Execution execution;
   };
-  // A CREATED execution of the flow, not yet published nor started.
+  // A CREATED execution of the flow (its latest revision, or `revision`), not yet
+  // published nor started.
   NewExecution prepare(const std::string& ns, const std::string& flow_id, const Value& inputs,
-                       const std::vector<Label>& labels, Value trigger, FileInputs files = {});
+                       const std::vector<Label>& labels, Value trigger, FileInputs files = {},
+                       std::optional<int> revision = std::nullopt);
+  // Publishes it, waits until it is recorded, then starts it (submit's end).
+  Snapshot start_recorded(NewExecution created);
   // submit() without waiting for the record: for the engine's own threads.
   Snapshot create(const std::string& ns, const std::string& flow_id, const Value& inputs,
                   const std::vector<Label>& labels, Value trigger);

@@ -418,8 +418,12 @@ class Engine:
 
     def resume(self, execution_id: str, inputs: Optional[Mapping[str, Any]] = None) -> None:
         """Resumes a PAUSED execution: its Pause tasks go on, `inputs` checked against their
-        `onResume` declarations (InputError when they do not match, Error when it is not PAUSED)."""
-        self._core.resume(execution_id, dict(inputs) if inputs is not None else None)
+        `onResume` declarations (InputError when they do not match, Error when it is not PAUSED).
+        A FILE input is a path (os.PathLike) or a binary file object; a str is passed as it is."""
+        values = dict(inputs or {})
+        with contextlib.ExitStack() as stack:
+            files = {key: _file_input(values.pop(key), stack) for key in list(values) if _is_file(values[key], False)}
+            self._core.resume(execution_id, values, files)
 
     def matching_triggers(
         self, namespace: str, flow_id: str, state: str, labels: Optional[Mapping[str, str]] = None

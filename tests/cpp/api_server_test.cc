@@ -340,7 +340,7 @@ TEST_F(ApiServerTest, FileInputErrorsAreAnsweredAndLeaveNoFile) {
   EXPECT_EQ(answer(client->Post("/api/v1/executions/company.team/upload", up)),
             (std::pair<int, Value>{422, error(422, "Input 'data': Invalid file name '..': it is a '..' segment")}));
   EXPECT_EQ(answer(client->Post("/api/v1/executions/nope/resume", exe)),
-            (std::pair<int, Value>{422, error(422, "Input 'data' is a file: resuming takes no file in runwatch")}));
+            (std::pair<int, Value>{404, error(404, "Execution 'nope' not found")}));
   EXPECT_EQ(engine.executions().size(), 0u);
   EXPECT_TRUE(std::filesystem::is_empty(engine.storage().base() / ".uploads"));
   EXPECT_FALSE(std::filesystem::exists(engine.storage().base() / "company"));
@@ -525,6 +525,40 @@ tasks:
             (std::pair<int, Value>{409, error(409, "Execution '" + paused->id + "' is not paused: it is SUCCESS")}));
   EXPECT_EQ(post("/api/v1/executions/nope/resume", ""),
             (std::pair<int, Value>{404, error(404, "Execution 'nope' not found")}));
+}
+
+TEST_F(ApiServerTest, ResumeTakesAFileForAFileOnResumeInput) {
+  add(R"(
+id: review
+namespace: company.team
+tasks:
+  - id: upload
+    type: io.kestra.plugin.core.flow.Pause
+    onResume:
+      - id: report
+        type: FILE
+  - id: after
+    type: io.kestra.plugin.core.debug.Return
+    format: "{{ read(outputs.upload.onResume.report) }}"
+)");
+  auto paused = start("review");
+  ASSERT_EQ(paused->state.current(), State::PAUSED);
+  httplib::MultipartFormDataItems other = {{"other", "x", "x.csv", "text/csv"}};
+  auto refused = client->Post(("/api/v1/executions/" + paused->id + "/resume").c_str(), other);
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 422) << refused->body;
+  EXPECT_NE(refused->body.find("'other'"), std::string::npos) << refused->body;
+  EXPECT_EQ(get("/api/v1/executions/" + paused->id).second["state"]["current"], "PAUSED");
+  httplib::MultipartFormDataItems form = {{"report", "a,b\n1,2\n", "report.csv", "text/csv"}};
+  auto resumed = client->Post(("/api/v1/executions/" + paused->id + "/resume").c_str(), form);
+  ASSERT_TRUE(resumed);
+  EXPECT_EQ(resumed->status, 204) << resumed->body;
+  settle();
+  auto ended = get("/api/v1/executions/" + paused->id).second;
+  EXPECT_EQ(ended["state"]["current"], "SUCCESS");
+  EXPECT_EQ(ended["taskRunList"][0]["outputs"]["onResume"]["report"],
+            "kestra:///company/team/review/executions/" + paused->id + "/inputs/report/report.csv");
+  EXPECT_EQ(ended["taskRunList"][1]["outputs"]["value"], "a,b\n1,2\n");
 }
 
 TEST_F(ApiServerTest, WebhookTriggersStartTheFlowWithTheBody) {

@@ -148,6 +148,82 @@ tasks:
       << messages(*e, LogLevel::ERROR)[0];
 }
 
+std::string versioned(const std::string& answer) {
+  return R"(
+id: versioned
+namespace: company.team
+tasks:
+  - id: result
+    type: io.kestra.plugin.core.debug.Return
+    format: )" +
+         answer + R"(
+outputs:
+  - id: answer
+    type: STRING
+    value: "{{ outputs.result.value }}"
+)";
+}
+
+std::string caller(const std::string& extra) {
+  return R"(
+id: caller
+namespace: company.team
+tasks:
+  - id: call
+    type: io.kestra.plugin.core.flow.Subflow
+    namespace: company.team
+    flowId: versioned
+)" + extra;
+}
+
+TEST_F(EngineTest, ASubflowRunsTheRevisionItNamesOrTheLatest) {
+  add(versioned("one"));
+  add(versioned("two"));
+  add(caller("    revision: 1\n"));
+  auto e = start("caller");
+  ASSERT_EQ(e->state.current(), S::SUCCESS);
+  auto child = child_of(engine, *e);
+  EXPECT_EQ(child->flow_revision, 1);
+  EXPECT_EQ(child->flow_outputs, Value::parse(R"({"answer": "one"})"));
+
+  add(caller(""));
+  e = start("caller");
+  ASSERT_EQ(e->state.current(), S::SUCCESS);
+  EXPECT_EQ(child_of(engine, *e)->flow_revision, 2);
+  EXPECT_EQ(run_of(*e, "call").outputs["outputs"], Value::parse(R"({"answer": "two"})"));
+
+  add(caller("    revision: 7\n"));
+  e = start("caller");
+  ASSERT_EQ(e->state.current(), S::FAILED);
+  EXPECT_EQ(messages(*e, LogLevel::ERROR),
+            (std::vector<std::string>{"call: Flow 'company.team.versioned' has no revision 7"}));
+}
+
+TEST_F(EngineTest, ASubflowsScheduleDateKeepsItsExecutionCreatedUntilThen) {
+  add(versioned("later"));
+  // The test clock starts at 2023-11-14T22:13:20Z: an hour later, in another zone.
+  add(caller("    scheduleDate: \"2023-11-15T00:13:20+01:00\"\n"));
+  auto e = start("caller");
+  ASSERT_EQ(e->state.current(), S::RUNNING);
+  auto child = child_of(engine, *e);
+  EXPECT_EQ(child->state.current(), S::CREATED);
+  ASSERT_TRUE(child->schedule_date);
+  EXPECT_EQ(*child->schedule_date, test_epoch() + 1h);
+  advance(59min);
+  EXPECT_EQ(latest(child)->state.current(), S::CREATED);
+  advance(1min);
+  EXPECT_EQ(latest(child)->state.current(), S::SUCCESS);
+  e = latest(e);
+  ASSERT_EQ(e->state.current(), S::SUCCESS);
+  EXPECT_EQ(run_of(*e, "call").outputs["outputs"], Value::parse(R"({"answer": "later"})"));
+
+  add(caller("    scheduleDate: \"{{ 'tomorrow' }}\"\n"));
+  e = start("caller");
+  ASSERT_EQ(e->state.current(), S::FAILED);
+  EXPECT_EQ(messages(*e, LogLevel::ERROR),
+            (std::vector<std::string>{"call: scheduleDate 'tomorrow' is not an ISO-8601 date-time with a zone"}));
+}
+
 TEST_F(EngineTest, TheLegacyFlowTaskAndItsOutputsExtractionStillWork) {
   add(kChild);
   add(R"(

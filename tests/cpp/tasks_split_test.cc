@@ -5,6 +5,7 @@
 
 #include "engine_fixture.h"
 #include "runwatch/model/error.h"
+#include "runwatch/tasks/core/storage_split.h"
 #include "store_test_support.h"
 
 namespace runwatch::testing {
@@ -86,6 +87,20 @@ TEST_F(SplitTest, BadOptionsFailTheTaskNamingTheProperty) {
             "split: Property 'rows' must be a whole number from 1 to 2147483647, got 0");
 }
 
+// Split copies bytes: what is not UTF-8 goes through as it is, NUL included.
+TEST_F(SplitTest, BytesThatAreNotTextGoThroughUnchanged) {
+  const std::string bytes = std::string("\xff\xfe\0a\n\xc3\x28\n", 7);
+  EXPECT_EQ(texts(split(bytes, "    rows: 1\n")),
+            (std::vector<std::string>{std::string("\xff\xfe\0a\n", 5), "\xc3\x28\n"}));
+}
+
+TEST_F(SplitTest, ALineOverSixtyFourMebibytesFailsTheTaskAndTheEngineGoesOn) {
+  auto e = split(std::string((size_t{64} << 20) + 1, 'x'), "    rows: 1\n");
+  EXPECT_EQ(e->state.current(), S::FAILED);
+  EXPECT_EQ(messages(*e, LogLevel::ERROR), (std::vector<std::string>{"split: Line 1 is longer than 64 MiB"}));
+  EXPECT_EQ(texts(split("after\n", "    rows: 1\n")), (std::vector<std::string>{"after\n"}));
+}
+
 TEST_F(SplitTest, OnlyTheExecutionsOwnFilesAreSplit) {
   auto first = split("a\n", "    rows: 1\n");
   add(R"(id: other
@@ -109,6 +124,28 @@ tasks:
                 "split: Unable to split the items from /etc/passwd, this is not an internal storage URI!"}));
   auto traversal = start("other", {{"uri", "kestra:///company/team/../../etc/passwd"}});
   EXPECT_EQ(traversal->state.current(), S::FAILED);
+}
+
+// The limit (100,000 in a flow) counted as files are opened, lowered here to 3.
+TEST(SplitFile, PastItsBatchLimitASplitFailsSayingSo) {
+  auto storage = storage::LocalStorage::temporary();
+  auto items = storage::input_uri(storage::execution_prefix("company.team", "flow1", "exec1"), "data", "in.txt");
+  std::istringstream lines("a\nb\nc\nd\n");
+  storage->put(items, lines);
+  RunContext ctx(TaskIdentity{"exec1", "company.team", "flow1", 1, "split", "", "run1", 1},
+                 {{"flow", {{"namespace", "company.team"}, {"id", "flow1"}}}, {"execution", {{"id", "exec1"}}}},
+                 *system_clock(), std::make_shared<Cancellation>());
+  ctx.set_storage(storage.get());
+  SplitOptions options;
+  options.max_batches = 3;
+  try {
+    split_file(ctx, items.text(), options);
+    FAIL() << "no limit";
+  } catch (const TaskFailure& failure) {
+    EXPECT_STREQ(failure.what(), "The items make more than 3 batches: make them larger");
+  }
+  options.max_batches = 4;
+  EXPECT_EQ(split_file(ctx, items.text(), options).size(), 4u);
 }
 
 std::vector<std::string> load_problems(Engine& engine, const std::string& yaml) {
@@ -157,6 +194,61 @@ tasks:
 )"),
       (std::vector<std::string>{
           "tasks[0].flowId recursive call to flow 'company.team.f': a Subflow cannot start the flow it belongs to"}));
+}
+
+// The child of revision 1 sleeps as many minutes as its line says; revision 2 fails.
+TEST_F(SplitTest, ForEachItemRunsTheRevisionItNamesAndCountsExecutionsAsTheyEnd) {
+  add(R"(id: slow
+namespace: company.team
+inputs:
+  - id: items
+    type: STRING
+tasks:
+  - id: nap
+    type: io.kestra.plugin.core.flow.Sleep
+    duration: "PT{{ read(inputs.items) | trim }}M"
+)");
+  add(R"(id: slow
+namespace: company.team
+inputs:
+  - id: items
+    type: STRING
+tasks:
+  - id: fail
+    type: io.kestra.plugin.core.execution.Fail
+)");
+  add(R"(id: batches
+namespace: company.team
+inputs:
+  - id: data
+    type: FILE
+tasks:
+  - id: each
+    type: io.kestra.plugin.core.flow.ForEachItem
+    items: "{{ inputs.data }}"
+    namespace: company.team
+    flowId: slow
+    revision: 1
+    inputs:
+      items: "{{ taskrun.items }}"
+)");
+  std::ofstream(folder / "minutes.txt") << "2\n1\n3\n";
+  auto created = engine.submit("company.team", "batches", {}, {}, nullptr,
+                               {{"data", FileInput{"minutes.txt", folder / "minutes.txt"}}});
+  settle();
+  auto iterations = [&] { return run_of(*engine.execution(created->id), "each_items").outputs["iterations"]; };
+  EXPECT_EQ(iterations(), Value::parse(R"({"CREATED": 3, "RUNNING": 0})"));
+  advance(std::chrono::minutes(1));
+  EXPECT_EQ(iterations(), Value::parse(R"({"CREATED": 2, "RUNNING": 0, "SUCCESS": 1})"));
+  advance(std::chrono::minutes(1));
+  EXPECT_EQ(iterations(), Value::parse(R"({"CREATED": 1, "RUNNING": 0, "SUCCESS": 2})"));
+  EXPECT_EQ(engine.execution(created->id)->state.current(), S::RUNNING);
+  advance(std::chrono::minutes(1));
+  auto e = engine.execution(created->id);
+  ASSERT_EQ(e->state.current(), S::SUCCESS);
+  EXPECT_EQ(iterations(), Value::parse(R"({"CREATED": 0, "RUNNING": 0, "SUCCESS": 3})"));
+  for (const auto& child : engine.executions({.ns = "company.team", .flow_id = "slow", .state = std::nullopt}))
+    EXPECT_EQ(child->flow_revision, 1);
 }
 
 // Each value's ForEachItem reads its own split step's batches.

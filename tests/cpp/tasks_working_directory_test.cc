@@ -265,5 +265,21 @@ tasks:
             (std::vector<std::string>{"tasks[0].tasks 4:5 missing required property 'tasks'"}));
 }
 
+TEST_F(EngineTest, AWorkingDirectorysNamespaceFilesAreRefusedAsTheScriptTasksRefuseThem) {
+  EXPECT_EQ(load_problems(engine, R"(id: d
+namespace: company.team
+tasks:
+  - id: dir
+    type: io.kestra.plugin.core.flow.WorkingDirectory
+    namespaceFiles:
+      enabled: true
+    tasks:
+      - id: log
+        type: io.kestra.plugin.core.log.Log
+        message: hi
+)"),
+            (std::vector<std::string>{"tasks[0].namespaceFiles 7:7 namespace files are not supported by runwatch"}));
+}
+
 }  // namespace
 }  // namespace runwatch::testing

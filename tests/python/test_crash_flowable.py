@@ -2,7 +2,8 @@
 waits for its Subflow's paused child, and a loop runs a task: after the restart on the
 same database, the paused ones are still paused and go on when resumed through the API
 (the parent with its child), and the loop, interrupted in a task, ends FAILED with its
-alert sent once (kestra.server.workerTaskRestartStrategy NEVER)."""
+alert sent once (kestra.server.workerTaskRestartStrategy NEVER). A ForEachItem killed while
+its executions are paused goes on waiting for them after the restart."""
 
 import json
 import signal
@@ -142,3 +143,57 @@ def test_paused_executions_and_waiting_parents_survive_a_kill(tmp_path: Path) ->
         finally:
             process.send_signal(signal.SIGTERM)
             process.wait(timeout=30)
+
+
+ITEMS = """
+id: items
+namespace: company.team
+tasks:
+  - id: files
+    type: io.kestra.plugin.core.storage.LocalFiles
+    inputs:
+      items.txt: "a\\nb\\nc\\n"
+    outputs:
+      - items.txt
+  - id: each
+    type: io.kestra.plugin.core.flow.ForEachItem
+    items: "{{ outputs.files.uris['items.txt'] }}"
+    namespace: company.team
+    flowId: approval
+"""
+
+
+def test_a_for_each_item_waiting_for_its_executions_survives_a_kill(tmp_path: Path) -> None:
+    (tmp_path / "application.yml").write_text(
+        f"kestra:\n  repository:\n    type: sqlite\n    path: {tmp_path / 'runwatch.db'}\n")
+    process, port = start(tmp_path)
+    for flow in (APPROVAL, ITEMS):
+        request(port, "POST", "/api/v1/flows", yaml=flow)
+    parent = request(port, "POST", "/api/v1/executions/company.team/items")["id"]
+    deadline = time.monotonic() + 20
+    children: list[str] = []
+    while len(children) < 3 and time.monotonic() < deadline:
+        runs = request(port, "GET", f"/api/v1/executions/{parent}")["taskRunList"]
+        children = next((r["outputs"].get("executionIds", []) for r in runs if r["taskId"] == "each_items"), [])
+        time.sleep(0.05)
+    assert len(children) == 3
+    for child in children:
+        wait_for(port, child, "PAUSED")
+    process.send_signal(signal.SIGKILL)
+    process.wait(timeout=10)
+
+    process, port = start(tmp_path)
+    try:
+        assert state(port, parent) == "RUNNING"
+        for child in children:
+            assert state(port, child) == "PAUSED"
+            assert resume(port, child, {"reason": "after the crash"}) == 204
+        ended = wait_for(port, parent, "SUCCESS")
+        items = next(r for r in ended["taskRunList"] if r["taskId"] == "each_items")
+        # Read once after the restart: all three PAUSED, then each moved to SUCCESS as it ended.
+        assert items["outputs"]["iterations"] == {"CREATED": 0, "RUNNING": 0, "PAUSED": 0, "SUCCESS": 3}
+        assert items["outputs"]["numberOfBatches"] == 3
+        assert [r["taskId"] for r in ended["taskRunList"]] == ["files", "each", "each_split", "each_items", "each_merge"]
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)

@@ -1,5 +1,5 @@
 """Loops, pauses and subflows from Python: a Python task runs once per ForEach value,
-a paused execution is resumed with Engine.resume, a Subflow's child is an execution of
+a paused execution is resumed with Engine.resume (its inputs, files among them), a Subflow's child is an execution of
 its own, and flow outputs are on the execution."""
 
 import pytest
@@ -71,6 +71,35 @@ def test_a_paused_execution_is_resumed_with_its_inputs(engine):
     assert done.task_run("after").outputs == {"value": "true"}
     with pytest.raises(runwatch.Error, match=f"Execution '{paused.id}' is not paused: it is SUCCESS"):
         engine.resume(paused.id)
+
+
+def test_a_paused_execution_is_resumed_with_a_file(engine, tmp_path):
+    engine.add_flow(flow_yaml("""
+        id: review
+        namespace: company.team
+        tasks:
+          - id: upload
+            type: io.kestra.plugin.core.flow.Pause
+            onResume:
+              - id: report
+                type: FILE
+          - id: after
+            type: io.kestra.plugin.core.debug.Return
+            format: "{{ read(outputs.upload.onResume.report) }}"
+        """))
+    report = tmp_path / "report.csv"
+    report.write_bytes(b"flow,state\nnightly,SUCCESS\n")
+    paused = engine.run("company.team", "review", wait=False)
+    engine.wait_idle()
+    with pytest.raises(runwatch.InputError, match="report"):
+        engine.resume(paused.id, {"report": "not a file"})
+    engine.resume(paused.id, {"report": report})
+    done = engine.wait(paused.id, timeout=PROMPT)
+    assert done.state == "SUCCESS"
+    uri = done.task_run("upload").outputs["onResume"]["report"]
+    assert uri == f"kestra:///company/team/review/executions/{paused.id}/inputs/report/report.csv"
+    assert engine.read_file(uri) == b"flow,state\nnightly,SUCCESS\n"
+    assert done.task_run("after").outputs == {"value": "flow,state\nnightly,SUCCESS\n"}
 
 
 def test_a_subflow_child_is_an_execution_of_its_own(engine):

@@ -99,12 +99,10 @@ void add_execution_routes(Router& router, Engine& engine, Duration wait_timeout)
   };
   routes.post("/executions/{id}/kill", kill);
   routes.del("/executions/{id}/kill", kill);
-  // Kestra's: the Pause's onResume inputs as form fields (or, beyond Kestra, a JSON object).
+  // Kestra's: the Pause's onResume inputs as form fields and files (or, beyond Kestra, a
+  // JSON object).
   routes.post("/executions/{id}/resume", [&engine](const Match& m) {
-    if (!m.body.files.empty())
-      throw HttpStatusError(422, "Input '" + repair_utf8(m.body.files.begin()->first) +
-                                     "' is a file: resuming takes no file in runwatch");
-    engine.resume(m.param("id"), inputs_of(m));
+    engine.resume(m.param("id"), inputs_of(m), file_inputs_of(m));
     return Answer::empty(204);
   });
   routes.post("/executions/webhook/{namespace}/{flowId}/{key}",

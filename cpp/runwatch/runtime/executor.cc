@@ -63,6 +63,8 @@ struct Executor::Live {
   mutable Value outputs;
   mutable bool outputs_stale = true;
   std::unordered_map<std::string, TimePoint> wakes;  // flowable task run id -> its pending wake
+  // Flowable task run id -> the executions it waits for that ended since it last resolved.
+  std::unordered_map<std::string, std::vector<std::string>> ended_children;
   // Flowable task run id -> the directory its descendants work in (WorkingDirectory's).
   std::unordered_map<std::string, std::filesystem::path> work_directories;
 
@@ -722,6 +724,8 @@ class Executor::Children final : public FlowableContext {
     std::vector<Label> labels;
     if (request.inherit_labels) labels = exec.labels;
     for (const auto& label : request.labels) set_label(labels, label);
+    SubflowRequest launch = request;
+    launch.labels = std::move(labels);
     // Kestra's trigger variables of a subflow's execution: who started it.
     Value trigger = {{"id", task_.id},
                      {"type", task_.type},
@@ -730,14 +734,22 @@ class Executor::Children final : public FlowableContext {
                      {"flowId", exec.flow_id},
                      {"flowRevision", exec.flow_revision},
                      {"parentTaskRunId", run_id_}};
-    return executor_.launcher_->launch(request.ns, request.flow_id, request.inputs, labels, std::move(trigger));
+    return executor_.launcher_->launch(launch, std::move(trigger));
   }
   const Execution* execution(const std::string& id) override {
     if (auto it = executor_.live_.find(id); it != executor_.live_.end()) return &it->second->exec;
     held_ = executor_.board_.find(id);
     return held_.get();
   }
-  void wait_for_execution(const std::string& id) override { executor_.waiting_parents_[id] = {live_.exec.id, run_id_}; }
+  void wait_for_execution(const std::string& id) override {
+    executor_.waiting_parents_[id] = {live_.exec.id, run_id_};
+    live_.ended_children.try_emplace(run_id_);
+  }
+  std::optional<std::vector<std::string>> ended_executions() override {
+    auto it = live_.ended_children.find(run_id_);
+    if (it == live_.ended_children.end()) return std::nullopt;
+    return std::exchange(it->second, {});
+  }
   std::filesystem::path working_directory() override {
     auto [it, made] = live_.work_directories.try_emplace(run_id_, work_directory_of(live_.exec.id) / run_id_);
     if (made) std::filesystem::create_directories(it->second);
@@ -962,7 +974,10 @@ void Executor::finish(Live& live, State state) {
     live.work_directories.clear();
   }
   if (auto parent = waiting_parents_.find(live.exec.id); parent != waiting_parents_.end()) {
-    parents_to_advance_.push_back(parent->second.first);
+    const auto& [parent_id, parent_run_id] = parent->second;
+    if (auto waiting = live_.find(parent_id); waiting != live_.end())
+      waiting->second->ended_children[parent_run_id].push_back(live.exec.id);
+    parents_to_advance_.push_back(parent_id);
     waiting_parents_.erase(parent);
   }
   transition(live, state);

@@ -31,9 +31,9 @@ namespace runwatch {
 class ExecutionLauncher {
  public:
   virtual ~ExecutionLauncher() = default;
-  // The new execution's id. Throws Error when it cannot start (no such flow, inputs refused).
-  virtual std::string launch(const std::string& ns, const std::string& flow_id, const Value& inputs,
-                             const std::vector<Label>& labels, Value trigger) = 0;
+  // The new execution's id. Throws Error when it cannot start (no such flow or revision,
+  // inputs refused). `request.labels` are all of its labels.
+  virtual std::string launch(const SubflowRequest& request, Value trigger) = 0;
   // Resumes a PAUSED execution (Engine::resume). Throws Error when it cannot.
   virtual void resume(const std::string& execution_id, const Value& inputs) = 0;
 };

@@ -8,6 +8,7 @@
 #include "runwatch/model/json_text.h"
 #include "runwatch/model/time.h"
 #include "runwatch/tasks/builtin.h"
+#include "runwatch/tasks/core/properties.h"
 #include "runwatch/tasks/for_each_item.h"
 #include "runwatch/tasks/registry.h"
 
@@ -392,27 +393,22 @@ TypeSchema subflow_schema() {
   schema.description =
       "Starts an execution of another flow (its `trigger` names this execution) and, with `wait`, ends as it "
       "ends; the outputs are its `executionId`, `state` and the subflow's flow `outputs`.";
-  schema.properties = {
-      {.name = "namespace", .type = PropertyType::String, .required = true, .description = "The flow's namespace."},
-      {.name = "flowId", .type = PropertyType::String, .required = true, .description = "The flow's id."},
-      {.name = "inputs", .type = PropertyType::Map, .description = "The execution's inputs."},
-      {.name = "labels", .type = PropertyType::Any, .description = "Labels of the execution: a mapping or a list."},
-      {.name = "inheritLabels",
-       .type = PropertyType::Boolean,
-       .description = "Whether the execution also gets this execution's labels.",
-       .default_value = false},
-      {.name = "wait",
-       .type = PropertyType::Boolean,
-       .description = "Whether this task waits for the execution to end.",
-       .default_value = true},
-      {.name = "transmitFailed",
-       .type = PropertyType::Boolean,
-       .description = "With `wait`: whether a FAILED or KILLED execution fails this task (a WARNING one warns).",
-       .default_value = true},
-      {.name = "outputs",
-       .type = PropertyType::Map,
-       .description = "Deprecated: values rendered with the ended execution's task outputs as `outputs`."},
-  };
+  schema.properties = started_execution_properties(false);
+  schema.properties.insert(
+      schema.properties.end(),
+      {
+          {.name = "wait",
+           .type = PropertyType::Boolean,
+           .description = "Whether this task waits for the execution to end.",
+           .default_value = true},
+          {.name = "transmitFailed",
+           .type = PropertyType::Boolean,
+           .description = "With `wait`: whether a FAILED or KILLED execution fails this task (a WARNING one warns).",
+           .default_value = true},
+          {.name = "outputs",
+           .type = PropertyType::Map,
+           .description = "Deprecated: values rendered with the ended execution's task outputs as `outputs`."},
+      });
   return schema;
 }
 
@@ -423,11 +419,7 @@ class Subflow final : public FlowableTaskType {
     const TaskDef& task = ctx.task();
     const bool wait = rendered_flag(ctx, "wait", true);
     if (!ctx.run().outputs.contains("executionId")) {
-      SubflowRequest request{rendered_text(ctx, "namespace"), rendered_text(ctx, "flowId"),
-                             ctx.render(task.properties.value("inputs", Value::object())),
-                             labels_of(ctx.render(task.properties.value("labels", Value()))),
-                             rendered_flag(ctx, "inheritLabels", false)};
-      ctx.outputs()["executionId"] = ctx.start_subflow(request);
+      ctx.outputs()["executionId"] = ctx.start_subflow(subflow_request(ctx));
       if (!wait) return State::SUCCESS;
     }
     const std::string id = ctx.run().outputs["executionId"].get<std::string>();
@@ -623,6 +615,49 @@ bool rendered_flag(FlowableContext& ctx, const char* property, bool fallback) {
 std::string rendered_text(FlowableContext& ctx, const char* property) {
   Value rendered = ctx.render(ctx.task().properties.value(property, Value("")));
   return rendered.is_string() ? rendered.get<std::string>() : dump_json(rendered);
+}
+
+std::vector<PropertySpec> started_execution_properties(bool each) {
+  const std::string who = each ? "each execution" : "the execution";
+  return {
+      {.name = "namespace", .type = PropertyType::String, .required = true, .description = "The flow's namespace."},
+      {.name = "flowId", .type = PropertyType::String, .required = true, .description = "The flow's id."},
+      {.name = "revision",
+       .type = PropertyType::Integer,
+       .description = "The flow's revision to run; its latest by default. One that does not exist fails the task."},
+      {.name = "inputs", .type = PropertyType::Map, .description = "The inputs of " + who + "."},
+      {.name = "labels", .type = PropertyType::Any, .description = "The labels of " + who + ": a mapping or a list."},
+      {.name = "inheritLabels",
+       .type = PropertyType::Boolean,
+       .description = "Whether " + who + " also gets this execution's labels.",
+       .default_value = false},
+      {.name = "scheduleDate",
+       .type = PropertyType::String,
+       .description =
+           "When " + who + " starts: an ISO-8601 date-time with its zone, rendered; it is CREATED until then."},
+  };
+}
+
+SubflowRequest subflow_request(FlowableContext& ctx, const Value& variables) {
+  const TaskDef& task = ctx.task();
+  SubflowRequest request{rendered_text(ctx, "namespace"), rendered_text(ctx, "flowId"),
+                         ctx.render(task.properties.value("inputs", Value::object()), variables),
+                         labels_of(ctx.render(task.properties.value("labels", Value()))),
+                         rendered_flag(ctx, "inheritLabels", false)};
+  if (const Value* given = find_property(task.properties, "revision")) {
+    Value revision = ctx.render(*given);
+    if (revision.is_string()) revision = parse_json_or_discarded(revision.get<std::string>());
+    if (!revision.is_number_integer() || revision.get<std::int64_t>() < 1 || revision.get<std::int64_t>() > INT32_MAX)
+      throw TaskFailure("revision must be a positive integer, not " + dump_json(*given));
+    request.revision = revision.get<int>();
+  }
+  if (find_property(task.properties, "scheduleDate")) {
+    const std::string date = rendered_text(ctx, "scheduleDate");
+    request.schedule_date = parse_instant(date);
+    if (!request.schedule_date)
+      throw TaskFailure("scheduleDate '" + date + "' is not an ISO-8601 date-time with a zone");
+  }
+  return request;
 }
 
 bool truthy(const Value& v) {

@@ -60,13 +60,15 @@ class ChildStates {
   bool killed_ = false, failed_ = false, cancelled_ = false, warning_ = false;
 };
 
-// An execution a Subflow starts.
+// An execution a Subflow (or a ForEachItem) starts.
 struct SubflowRequest {
   std::string ns;
   std::string flow_id;
   Value inputs = Value::object();
   std::vector<Label> labels;
-  bool inherit_labels = false;  // the starting execution's labels first
+  bool inherit_labels = false;             // the starting execution's labels first
+  std::optional<int> revision;             // the flow's latest when unset
+  std::optional<TimePoint> schedule_date;  // it stays CREATED until then
 };
 
 // Kestra's truthiness (If, runIf, WaitFor): false, 0, null, the empty string, "false",
@@ -116,6 +118,10 @@ class FlowableContext {
   virtual const Execution* execution(const std::string& id) = 0;
   // Resolve is called again when that execution ends.
   virtual void wait_for_execution(const std::string& id) = 0;
+  // The executions this run waited for that ended since its last resolve, each once;
+  // nullopt when it has waited for none in this process (it has just started them, or the
+  // engine restarted): then it reads them all.
+  virtual std::optional<std::vector<std::string>> ended_executions() = 0;
   // A directory of this run's own, made on first call and removed when the execution
   // ends; the tasks under this run work in it (RunContext::working_directory).
   virtual std::filesystem::path working_directory() = 0;
@@ -133,6 +139,12 @@ std::vector<Label> labels_of(const Value& given);
 // The task's property rendered: as a boolean that may be a template, or as text.
 bool rendered_flag(FlowableContext& ctx, const char* property, bool fallback);
 std::string rendered_text(FlowableContext& ctx, const char* property);
+
+// What a Subflow and a ForEachItem say of the executions they start: namespace, flowId,
+// revision, inputs, labels, inheritLabels and scheduleDate (`each`: of each execution).
+std::vector<PropertySpec> started_execution_properties(bool each);
+// Those properties rendered into a request, the inputs with `variables` added (a batch's).
+SubflowRequest subflow_request(FlowableContext& ctx, const Value& variables = Value::object());
 
 // The tasks of a branch of the task (none when it has no such branch).
 std::span<const TaskDef> branch_tasks(const TaskDef& task, std::string_view property, std::string_view key = {});

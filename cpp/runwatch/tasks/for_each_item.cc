@@ -7,6 +7,7 @@
 #include "runwatch/storage/local_storage.h"
 #include "runwatch/tasks/core/properties.h"
 #include "runwatch/tasks/core/storage_split.h"
+#include "runwatch/tasks/core/task_files.h"
 #include "runwatch/tasks/flowable.h"
 
 namespace runwatch {
@@ -26,12 +27,6 @@ const Value* step_outputs(FlowableContext& ctx, std::string_view own_suffix, std
   return ctx.sibling_outputs(owner_id(ctx.task(), own_suffix) + std::string(step_suffix));
 }
 
-StorageUri run_prefix(FlowableContext& ctx) {
-  const auto who = ctx.identity();
-  return storage::task_run_prefix(storage::execution_prefix(who.ns, who.flow_id, who.execution_id), who.task_id,
-                                  who.task_run_id);
-}
-
 StorageUri iteration_outputs(const std::string& prefix, size_t iteration) {
   return StorageUri::parse(prefix + "/" + std::to_string(iteration) + "/outputs.ion");
 }
@@ -48,42 +43,38 @@ std::vector<std::string> batch_uris(FlowableContext& ctx, const std::string& spl
 }
 
 TypeSchema for_each_item_schema() {
+  std::vector<PropertySpec> properties = {
+      {.name = "items",
+       .type = PropertyType::String,
+       .required = true,
+       .description = "The kestra:/// URI of the file: one item per line."},
+      {.name = "batch",
+       .type = PropertyType::Map,
+       .description = "How to split it: `rows` (default 1), `bytes`, `partitions`, and the `separator` written "
+                      "after each line."}};
+  for (auto& property : started_execution_properties(true)) properties.push_back(std::move(property));
+  properties.push_back({.name = "wait",
+                        .type = PropertyType::Boolean,
+                        .description = "Whether this task waits for the executions to end.",
+                        .default_value = true});
+  properties.push_back({.name = "transmitFailed",
+                        .type = PropertyType::Boolean,
+                        .description = "With `wait`: whether a FAILED or KILLED execution fails this task.",
+                        .default_value = true});
   TypeSchema schema = flowable_schema(
       "ForEachItem",
       "Splits a stored file's lines into batches and starts an execution of a flow per batch, with "
       "`taskrun.items` (the batch file's URI) and `taskrun.iteration` (from 1) for its inputs. Its steps are the "
       "task runs `<id>_split`, `<id>_items` (outputs `numberOfBatches`, `iterations`: executions by state) and "
       "`<id>_merge` (output `subflowOutputs`: the executions' flow outputs, one JSON line each).",
-      {{.name = "items",
-        .type = PropertyType::String,
-        .required = true,
-        .description = "The kestra:/// URI of the file: one item per line."},
-       {.name = "batch",
-        .type = PropertyType::Map,
-        .description = "How to split it: `rows` (default 1), `bytes`, `partitions`, and the `separator` written "
-                       "after each line."},
-       {.name = "namespace", .type = PropertyType::String, .required = true, .description = "The flow's namespace."},
-       {.name = "flowId", .type = PropertyType::String, .required = true, .description = "The flow's id."},
-       {.name = "inputs", .type = PropertyType::Map, .description = "The inputs of each execution."},
-       {.name = "labels", .type = PropertyType::Any, .description = "Labels of each execution: a mapping or a list."},
-       {.name = "inheritLabels",
-        .type = PropertyType::Boolean,
-        .description = "Whether the executions also get this execution's labels.",
-        .default_value = false},
-       {.name = "wait",
-        .type = PropertyType::Boolean,
-        .description = "Whether this task waits for the executions to end.",
-        .default_value = true},
-       {.name = "transmitFailed",
-        .type = PropertyType::Boolean,
-        .description = "With `wait`: whether a FAILED or KILLED execution fails this task.",
-        .default_value = true}});
+      std::move(properties));
   schema.starts_flow = true;
   schema.internal_tasks = {
       {std::string(kSplit), std::string(kForEachItemSplitType), {"items", "batch"}},
       {std::string(kItems),
        std::string(kForEachItemExecutableType),
-       {"namespace", "flowId", "inputs", "labels", "inheritLabels", "wait", "transmitFailed"}},
+       {"namespace", "flowId", "revision", "inputs", "labels", "inheritLabels", "scheduleDate", "wait",
+        "transmitFailed"}},
       {std::string(kMerge), std::string(kForEachItemMergeType), {}},
   };
   return schema;
@@ -113,29 +104,16 @@ class ForEachItemExecutable final : public FlowableTaskType {
 
   std::optional<State> resolve(FlowableContext& ctx) const override {
     if (!ctx.run().outputs.contains("numberOfBatches")) start_executions(ctx);
-    const Value ids = ctx.run().outputs["executionIds"];
     if (!rendered_flag(ctx, "wait", true)) {
       // Kestra counts an execution it does not wait for as a success once started.
-      ctx.outputs()["iterations"] = {{"RUNNING", 0}, {"SUCCESS", ids.size()}};
+      ctx.outputs()["iterations"] = {{"RUNNING", 0}, {"SUCCESS", ctx.run().outputs.at("executionIds").size()}};
       return State::SUCCESS;
     }
-    Value iterations = {{"CREATED", 0}, {"RUNNING", 0}};  // then the other states, as they come
-    // Copied: the context keeps only the last execution it read alive.
-    std::vector<Value> flow_outputs;
-    for (const auto& id : ids) {
-      const Execution* child = ctx.execution(id.get<std::string>());
-      if (!child) throw TaskFailure("The execution '" + id.get<std::string>() + "' no longer exists");
-      const State state = child->state.current();
-      Value& count = iterations[std::string(to_string(state))];
-      count = count.is_null() ? 1 : count.get<int>() + 1;
-      if (is_terminal(state))
-        flow_outputs.push_back(child->flow_outputs);
-      else
-        ctx.wait_for_execution(id.get<std::string>());
-    }
-    ctx.outputs()["iterations"] = iterations;
-    if (flow_outputs.size() < ids.size()) return std::nullopt;
-    store_flow_outputs(ctx, flow_outputs);
+    Value iterations = count_iterations(ctx, ctx.run().outputs.at("executionIds"));
+    ctx.outputs()["iterations"] = iterations;  // may add a member: no reference into the outputs lives across it
+    const Value& ids = ctx.run().outputs.at("executionIds");
+    if (ended_count(iterations) < ids.size()) return std::nullopt;
+    store_flow_outputs(ctx, ids);
     return end_state(ctx, iterations);
   }
 
@@ -144,29 +122,71 @@ class ForEachItemExecutable final : public FlowableTaskType {
     const Value* split = step_outputs(ctx, kItems, kSplit);
     if (!split || !split->contains("splits")) throw TaskFailure("The split step gave no batches");
     auto uris = batch_uris(ctx, (*split)["splits"].get<std::string>());
-    const TaskDef& task = ctx.task();
-    const Value inputs = task.properties.value("inputs", Value::object());
-    const auto labels = labels_of(ctx.render(task.properties.value("labels", Value())));
-    const bool inherit = rendered_flag(ctx, "inheritLabels", false);
     Value ids = Value::array();
-    for (size_t i = 0; i < uris.size(); ++i) {
-      const Value batch = {{"taskrun", {{"items", uris[i]}, {"iteration", i + 1}}}};
-      SubflowRequest request{rendered_text(ctx, "namespace"), rendered_text(ctx, "flowId"), ctx.render(inputs, batch),
-                             labels, inherit};
-      ids.push_back(ctx.start_subflow(request));
-    }
+    for (size_t i = 0; i < uris.size(); ++i)
+      ids.push_back(ctx.start_subflow(subflow_request(ctx, {{"taskrun", {{"items", uris[i]}, {"iteration", i + 1}}}})));
     ctx.outputs()["numberOfBatches"] = uris.size();
     ctx.outputs()["executionIds"] = std::move(ids);
   }
 
+  // The executions by state. All of them are read once (at the start, or after a restart);
+  // then each resolve moves only those that ended since the last from a waiting state (the
+  // first with a count) to their end state: a run over N batches costs O(N), not O(N^2).
+  static Value count_iterations(FlowableContext& ctx, const Value& ids) {
+    auto ended = ctx.ended_executions();
+    if (!ended) {
+      Value iterations = {{"CREATED", 0}, {"RUNNING", 0}};  // then the other states, as they come
+      for (const auto& id : ids) {
+        const State state = state_of(ctx, id.get<std::string>());
+        add(iterations, state, 1);
+        if (!is_terminal(state)) ctx.wait_for_execution(id.get<std::string>());
+      }
+      return iterations;
+    }
+    Value iterations = ctx.run().outputs.value("iterations", Value::object());
+    for (const auto& id : *ended) {
+      add(iterations, state_of(ctx, id), 1);
+      for (auto it = iterations.begin(); it != iterations.end(); ++it) {
+        if (is_end_state(it.key()) || it.value().get<int>() == 0) continue;
+        it.value() = it.value().get<int>() - 1;
+        break;
+      }
+    }
+    return iterations;
+  }
+
+  static bool is_end_state(const std::string& name) {
+    auto state = parse_state(name);
+    return state && is_terminal(*state);
+  }
+
+  static State state_of(FlowableContext& ctx, const std::string& id) {
+    const Execution* child = ctx.execution(id);
+    if (!child) throw TaskFailure("The execution '" + id + "' no longer exists");
+    return child->state.current();
+  }
+
+  static void add(Value& iterations, State state, int n) {
+    Value& count = iterations[std::string(to_string(state))];
+    count = count.is_null() ? n : count.get<int>() + n;
+  }
+
+  static size_t ended_count(const Value& iterations) {
+    size_t ended = 0;
+    for (auto it = iterations.begin(); it != iterations.end(); ++it)
+      if (is_end_state(it.key())) ended += it.value().get<size_t>();
+    return ended;
+  }
+
   // Each execution's flow outputs, one JSON line in <iteration>/outputs.ion (Kestra's Ion
   // text: a JSON line is one), for the merge step.
-  static void store_flow_outputs(FlowableContext& ctx, const std::vector<Value>& flow_outputs) {
-    const std::string prefix = run_prefix(ctx).text();
+  static void store_flow_outputs(FlowableContext& ctx, const Value& ids) {
+    const std::string prefix = task_run_folder(ctx.identity()).text();
     bool any = false;
-    for (size_t i = 0; i < flow_outputs.size(); ++i) {
-      if (flow_outputs[i].empty()) continue;
-      std::istringstream line(dump_json(flow_outputs[i]) + "\n");
+    for (size_t i = 0; i < ids.size(); ++i) {
+      const Execution* child = ctx.execution(ids[i].get<std::string>());
+      if (!child || child->flow_outputs.empty()) continue;
+      std::istringstream line(dump_json(child->flow_outputs) + "\n");
       ctx.storage().put(iteration_outputs(prefix, i + 1), line);
       any = true;
     }
@@ -200,7 +220,7 @@ class ForEachItemMergeOutputs final : public FlowableTaskType {
       merged << ctx.storage().get(part).rdbuf();
     }
     std::istringstream in(merged.str());
-    StorageUri uri = StorageUri::parse(run_prefix(ctx).text() + "/outputs.ion");
+    StorageUri uri = task_run_file(ctx.identity(), "outputs.ion");
     ctx.storage().put(uri, in);
     ctx.outputs()["subflowOutputs"] = uri.text();
     return State::SUCCESS;

@@ -81,9 +81,18 @@ std::vector<PropertySpec> exec_script_properties() {
        .type = PropertyType::String,
        .description = "Deprecated in Kestra; accepted, and the task runs as a local process.",
        .allowed_values = {"PROCESS", "DOCKER"}},
-      accepted("namespaceFiles", PropertyType::Map, "Not supported by runwatch: a flow that sets it does not load."),
+      namespace_files_property(),
       accepted("outputDirectory", PropertyType::Boolean, "Deprecated in Kestra; ignored."),
   };
+}
+
+PropertySpec namespace_files_property() {
+  return accepted("namespaceFiles", PropertyType::Map, "Not supported by runwatch: a flow that sets it does not load.");
+}
+
+std::vector<PropertyProblem> namespace_files_problems(const Value& properties) {
+  if (!find_property(properties, "namespaceFiles")) return {};
+  return {{"namespaceFiles", "namespace files are not supported by runwatch"}};
 }
 
 std::vector<PropertyProblem> check_input_files(const Value& input_files, std::string_view property) {
@@ -110,9 +119,7 @@ std::vector<PropertyProblem> check_input_files(const Value& input_files, std::st
 }
 
 std::vector<PropertyProblem> check_exec_script(const Value& properties) {
-  std::vector<PropertyProblem> problems;
-  if (find_property(properties, "namespaceFiles"))
-    problems.push_back({"namespaceFiles", "namespace files are not supported by runwatch"});
+  std::vector<PropertyProblem> problems = namespace_files_problems(properties);
   if (find_property(properties, "taskRunner")) {
     std::string type = runner_type(properties);
     if (type.empty())

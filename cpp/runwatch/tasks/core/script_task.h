@@ -32,6 +32,9 @@ inline constexpr std::string_view kDockerRunner = "io.kestra.plugin.scripts.runn
 // The load-time check of those properties: no namespaceFiles, a known taskRunner, input
 // file names inside the working directory.
 std::vector<PropertyProblem> check_exec_script(const Value& properties);
+// `namespaceFiles`, wherever Kestra has it: declared, and refused at load with one message.
+PropertySpec namespace_files_property();
+std::vector<PropertyProblem> namespace_files_problems(const Value& properties);
 // Problems of an inputFiles map: names that are empty, absolute or go up with `..`.
 std::vector<PropertyProblem> check_input_files(const Value& input_files, std::string_view property);
 // What the server log says once for a definition that asks for a container.

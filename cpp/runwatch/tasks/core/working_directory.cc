@@ -16,8 +16,9 @@ namespace {
 namespace fs = std::filesystem;
 
 std::vector<PropertyProblem> working_directory_problems(const Value& values) {
-  std::vector<PropertyProblem> problems;
-  if (const Value* files = find_property(values, "inputFiles")) problems = check_input_files(*files, "inputFiles");
+  std::vector<PropertyProblem> problems = namespace_files_problems(values);
+  if (const Value* files = find_property(values, "inputFiles"))
+    for (auto& problem : check_input_files(*files, "inputFiles")) problems.push_back(std::move(problem));
   return problems;
 }
 
@@ -40,6 +41,7 @@ TypeSchema working_directory_schema() {
         .type = PropertyType::StringList,
         .description = "Glob patterns of the files stored when the tasks have ended (output `outputFiles`: file "
                        "name to kestra:/// URI)."},
+       namespace_files_property(),
        {.name = "cache",
         .type = PropertyType::Map,
         .description = "Accepted and named once in the server log: runwatch keeps no cache of the directory."}});
