@@ -229,11 +229,7 @@ bool Engine::remove_flow(const std::string& ns, const std::string& id) {
 
 Engine::Snapshot Engine::submit(const std::string& ns, const std::string& flow_id, const Value& inputs,
                                 const std::vector<Label>& labels, Value trigger, FileInputs files) {
-  return start_recorded(prepare(ns, flow_id, inputs, labels, std::move(trigger), std::move(files)));
-}
-
-Engine::Snapshot Engine::start_recorded(NewExecution created_execution) {
-  auto& [flow, execution] = created_execution;
+  auto [flow, execution] = prepare(ns, flow_id, inputs, labels, std::move(trigger), std::move(files));
   auto created = std::make_shared<const Execution>(execution);
   board_.publish(created);
   try {
@@ -289,10 +285,13 @@ std::shared_ptr<const Flow> Engine::flow_at_revision(const std::string& ns, cons
 
 Engine::Snapshot Engine::create(const std::string& ns, const std::string& flow_id, const Value& inputs,
                                 const std::vector<Label>& labels, Value trigger) {
-  auto [flow, execution] = prepare(ns, flow_id, inputs, labels, std::move(trigger));
-  auto snapshot = std::make_shared<const Execution>(execution);
+  return start_published(prepare(ns, flow_id, inputs, labels, std::move(trigger)));
+}
+
+Engine::Snapshot Engine::start_published(NewExecution created) {
+  auto snapshot = std::make_shared<const Execution>(created.execution);
   board_.publish(snapshot);
-  executor_.start(std::move(flow), std::move(execution));
+  executor_.start(std::move(created.flow), std::move(created.execution));
   return snapshot;
 }
 
@@ -455,7 +454,10 @@ std::string Engine::launch(const SubflowRequest& request, Value trigger) {
   auto created =
       prepare(request.ns, request.flow_id, request.inputs, request.labels, std::move(trigger), {}, request.revision);
   created.execution.schedule_date = request.schedule_date;
-  return start_recorded(std::move(created))->id;
+  // Not waiting for the record: the executor's thread must not wait on the disk once per
+  // child. The indexer writes in the order published, so the child is recorded no later
+  // than the parent's run that names it.
+  return start_published(std::move(created))->id;
 }
 
 void Engine::resume(const std::string& execution_id, const Value& inputs, FileInputs files) {

@@ -222,8 +222,8 @@ class Engine : private ExecutionLauncher {
   NewExecution prepare(const std::string& ns, const std::string& flow_id, const Value& inputs,
                        const std::vector<Label>& labels, Value trigger, FileInputs files = {},
                        std::optional<int> revision = std::nullopt);
-  // Publishes it, waits until it is recorded, then starts it (submit's end).
-  Snapshot start_recorded(NewExecution created);
+  // Publishes it and starts it, without waiting for the record.
+  Snapshot start_published(NewExecution created);
   // submit() without waiting for the record: for the engine's own threads.
   Snapshot create(const std::string& ns, const std::string& flow_id, const Value& inputs,
                   const std::vector<Label>& labels, Value trigger);

@@ -16,6 +16,7 @@ namespace {
 using storage::StorageUri;
 
 constexpr std::string_view kSplit = "_split", kItems = "_items", kMerge = "_merge";
+constexpr std::string_view kExecutionIdsFile = "executions.txt";
 
 // The id of the ForEachItem a step belongs to.
 std::string owner_id(const TaskDef& step, std::string_view suffix) {
@@ -102,44 +103,63 @@ class ForEachItemExecutable final : public FlowableTaskType {
   ForEachItemExecutable()
       : FlowableTaskType(internal_schema(kForEachItemExecutableType, "ForEachItem's executions, one per batch.")) {}
 
+  // The ids of the executions are in a file of the run, not in its outputs: the outputs
+  // are copied each time the run changes (once per execution that ends), a file is read
+  // once at the start, after a restart and at the end.
   std::optional<State> resolve(FlowableContext& ctx) const override {
-    if (!ctx.run().outputs.contains("numberOfBatches")) start_executions(ctx);
+    std::optional<std::vector<std::string>> started;
+    if (!ctx.run().outputs.contains("numberOfBatches")) started = start_executions(ctx);
+    const size_t batches = ctx.run().outputs.at("numberOfBatches").get<size_t>();
     if (!rendered_flag(ctx, "wait", true)) {
       // Kestra counts an execution it does not wait for as a success once started.
-      ctx.outputs()["iterations"] = {{"RUNNING", 0}, {"SUCCESS", ctx.run().outputs.at("executionIds").size()}};
+      ctx.outputs()["iterations"] = {{"RUNNING", 0}, {"SUCCESS", batches}};
       return State::SUCCESS;
     }
-    Value iterations = count_iterations(ctx, ctx.run().outputs.at("executionIds"));
-    ctx.outputs()["iterations"] = iterations;  // may add a member: no reference into the outputs lives across it
-    const Value& ids = ctx.run().outputs.at("executionIds");
-    if (ended_count(iterations) < ids.size()) return std::nullopt;
-    store_flow_outputs(ctx, ids);
-    return end_state(ctx, iterations);
+    Value iterations = count_iterations(ctx, started);
+    ctx.outputs()["iterations"] = iterations;
+    if (ended_count(iterations) < batches) return std::nullopt;
+    store_flow_outputs(ctx, started ? *started : execution_ids(ctx));
+    return end_state(ctx, iterations, batches);
   }
 
  private:
-  static void start_executions(FlowableContext& ctx) {
+  static std::vector<std::string> start_executions(FlowableContext& ctx) {
     const Value* split = step_outputs(ctx, kItems, kSplit);
     if (!split || !split->contains("splits")) throw TaskFailure("The split step gave no batches");
     auto uris = batch_uris(ctx, (*split)["splits"].get<std::string>());
-    Value ids = Value::array();
-    for (size_t i = 0; i < uris.size(); ++i)
+    std::vector<std::string> ids;
+    std::string listed;
+    for (size_t i = 0; i < uris.size(); ++i) {
       ids.push_back(ctx.start_subflow(subflow_request(ctx, {{"taskrun", {{"items", uris[i]}, {"iteration", i + 1}}}})));
+      listed += ids.back() + "\n";
+    }
+    std::istringstream list(listed);
+    const StorageUri file = task_run_file(ctx.identity(), kExecutionIdsFile);
+    ctx.storage().put(file, list);
     ctx.outputs()["numberOfBatches"] = uris.size();
-    ctx.outputs()["executionIds"] = std::move(ids);
+    ctx.outputs()["executionIdsUri"] = file.text();
+    return ids;
+  }
+
+  static std::vector<std::string> execution_ids(FlowableContext& ctx) {
+    std::ifstream in = ctx.storage().get(task_run_file(ctx.identity(), kExecutionIdsFile));
+    std::vector<std::string> ids;
+    for (std::string line; std::getline(in, line);)
+      if (!line.empty()) ids.push_back(std::move(line));
+    return ids;
   }
 
   // The executions by state. All of them are read once (at the start, or after a restart);
   // then each resolve moves only those that ended since the last from a waiting state (the
   // first with a count) to their end state: a run over N batches costs O(N), not O(N^2).
-  static Value count_iterations(FlowableContext& ctx, const Value& ids) {
+  static Value count_iterations(FlowableContext& ctx, const std::optional<std::vector<std::string>>& started) {
     auto ended = ctx.ended_executions();
     if (!ended) {
       Value iterations = {{"CREATED", 0}, {"RUNNING", 0}};  // then the other states, as they come
-      for (const auto& id : ids) {
-        const State state = state_of(ctx, id.get<std::string>());
+      for (const auto& id : started ? *started : execution_ids(ctx)) {
+        const State state = state_of(ctx, id);
         add(iterations, state, 1);
-        if (!is_terminal(state)) ctx.wait_for_execution(id.get<std::string>());
+        if (!is_terminal(state)) ctx.wait_for_execution(id);
       }
       return iterations;
     }
@@ -180,11 +200,11 @@ class ForEachItemExecutable final : public FlowableTaskType {
 
   // Each execution's flow outputs, one JSON line in <iteration>/outputs.ion (Kestra's Ion
   // text: a JSON line is one), for the merge step.
-  static void store_flow_outputs(FlowableContext& ctx, const Value& ids) {
+  static void store_flow_outputs(FlowableContext& ctx, const std::vector<std::string>& ids) {
     const std::string prefix = task_run_folder(ctx.identity()).text();
     bool any = false;
     for (size_t i = 0; i < ids.size(); ++i) {
-      const Execution* child = ctx.execution(ids[i].get<std::string>());
+      const Execution* child = ctx.execution(ids[i]);
       if (!child || child->flow_outputs.empty()) continue;
       std::istringstream line(dump_json(child->flow_outputs) + "\n");
       ctx.storage().put(iteration_outputs(prefix, i + 1), line);
@@ -193,12 +213,11 @@ class ForEachItemExecutable final : public FlowableTaskType {
     if (any) ctx.outputs()["subflowOutputsBaseUri"] = prefix;
   }
 
-  static State end_state(FlowableContext& ctx, const Value& iterations) {
+  static State end_state(FlowableContext& ctx, const Value& iterations, size_t batches) {
     auto count = [&](State state) { return iterations.value(std::string(to_string(state)), 0); };
     if (!rendered_flag(ctx, "transmitFailed", true)) return State::SUCCESS;
     if (int failed = count(State::FAILED) + count(State::KILLED) + count(State::CANCELLED); failed > 0)
-      throw TaskFailure(std::to_string(failed) + " of the " + std::to_string(ctx.run().outputs["executionIds"].size()) +
-                        " executions failed");
+      throw TaskFailure(std::to_string(failed) + " of the " + std::to_string(batches) + " executions failed");
     return count(State::WARNING) > 0 ? State::WARNING : State::SUCCESS;
   }
 };
