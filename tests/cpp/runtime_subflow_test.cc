@@ -197,6 +197,11 @@ TEST_F(EngineTest, ASubflowRunsTheRevisionItNamesOrTheLatest) {
   ASSERT_EQ(e->state.current(), S::FAILED);
   EXPECT_EQ(messages(*e, LogLevel::ERROR),
             (std::vector<std::string>{"call: Flow 'company.team.versioned' has no revision 7"}));
+  add(caller("    revision: \"{{ 'latest' }}\"\n"));
+  e = start("caller");
+  ASSERT_EQ(e->state.current(), S::FAILED);
+  EXPECT_EQ(messages(*e, LogLevel::ERROR),
+            (std::vector<std::string>{"call: revision must be a positive integer, not \"{{ 'latest' }}\""}));
 }
 
 TEST_F(EngineTest, ASubflowsScheduleDateKeepsItsExecutionCreatedUntilThen) {

@@ -77,5 +77,7 @@ bool truthy(const Value& v);
 int order(const Value& a, const Value& b);
 inline bool equal(const Value& a, const Value& b) { return order(a, b) == 0; }
 Value binary(std::string_view op, const Value& a, const Value& b);
+// A string's characters (code points: jq's length, slices, split("") and reverse count them).
+std::vector<std::string_view> characters(std::string_view s);
 
 }  // namespace runwatch::expr::jq

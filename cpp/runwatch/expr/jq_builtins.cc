@@ -36,18 +36,12 @@ const std::string& text_of(std::string_view function, const Value& in) {
   return in.get_ref<const std::string&>();
 }
 
-size_t code_points(const std::string& s) {
-  size_t n = 0;
-  for (unsigned char c : s) n += (c & 0xC0) != 0x80;
-  return n;
-}
-
 void length(Evaluator&, const Node&, const Value& in, const Sink& out) {
   if (in.is_null()) return out(std::int64_t{0});
   if (in.is_boolean()) fail("length", in, "a string, an array, an object, a number or null");
   if (in.is_number())
     return out(in.is_number_float() ? Value(std::fabs(in.get<double>())) : Value(std::llabs(in.get<std::int64_t>())));
-  if (in.is_string()) return out(code_points(in.get_ref<const std::string&>()));
+  if (in.is_string()) return out(characters(in.get_ref<const std::string&>()).size());
   out(in.size());
 }
 
@@ -244,14 +238,9 @@ void extreme(Evaluator& e, bool maximum, const Value& in, const Node* f, const S
 void reverse(Evaluator&, const Node&, const Value& in, const Sink& out) {
   if (in.is_null()) return out(Value::array());
   if (in.is_string()) {
-    const std::string& s = in.get_ref<const std::string&>();
+    auto chars = characters(in.get_ref<const std::string&>());
     std::string reversed;
-    for (size_t end = s.size(); end > 0;) {
-      size_t start = end - 1;
-      while (start > 0 && (static_cast<unsigned char>(s[start]) & 0xC0) == 0x80) --start;
-      reversed += s.substr(start, end - start);
-      end = start;
-    }
+    for (auto it = chars.rbegin(); it != chars.rend(); ++it) reversed += *it;
     return out(reversed);
   }
   if (!in.is_array()) fail("reverse", in, "an array or a string");
@@ -371,14 +360,9 @@ void split(Evaluator& e, const Node& call, const Value& in, const Sink& out) {
   each_argument(e, call, 0, in, [&](const Value& separator) {
     if (!in.is_string() || !separator.is_string()) throw RuntimeError("split takes a string and a string separator");
     if (separator.get_ref<const std::string&>().empty()) {
-      Value characters = Value::array();
-      const std::string& s = in.get_ref<const std::string&>();
-      auto starts = std::vector<size_t>();
-      for (size_t i = 0; i < s.size(); ++i)
-        if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) starts.push_back(i);
-      for (size_t k = 0; k < starts.size(); ++k)
-        characters.push_back(s.substr(starts[k], (k + 1 < starts.size() ? starts[k + 1] : s.size()) - starts[k]));
-      return out(characters);
+      Value each = Value::array();
+      for (std::string_view c : characters(in.get_ref<const std::string&>())) each.push_back(std::string(c));
+      return out(each);
     }
     out(binary("/", in, separator));
   });

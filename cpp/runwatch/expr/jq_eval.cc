@@ -68,13 +68,6 @@ size_t slice_bound(const Value& bound, size_t length, size_t if_null) {
   return static_cast<size_t>(std::clamp(at, 0.0, static_cast<double>(length)));
 }
 
-std::vector<size_t> code_point_starts(const std::string& s) {
-  std::vector<size_t> starts;
-  for (size_t i = 0; i < s.size(); ++i)
-    if ((static_cast<unsigned char>(s[i]) & 0xC0) != 0x80) starts.push_back(i);
-  return starts;
-}
-
 Value slice(const Value& target, const Value& from, const Value& to) {
   if (target.is_null()) return nullptr;
   if (target.is_array()) {
@@ -84,12 +77,11 @@ Value slice(const Value& target, const Value& from, const Value& to) {
     return part;
   }
   if (target.is_string()) {
-    const std::string& s = target.get_ref<const std::string&>();
-    auto starts = code_point_starts(s);
-    size_t begin = slice_bound(from, starts.size(), 0), end = slice_bound(to, starts.size(), starts.size());
+    auto chars = characters(target.get_ref<const std::string&>());
+    size_t begin = slice_bound(from, chars.size(), 0), end = slice_bound(to, chars.size(), chars.size());
     if (begin >= end) return "";
-    size_t byte_end = end < starts.size() ? starts[end] : s.size();
-    return s.substr(starts[begin], byte_end - starts[begin]);
+    const char* first = chars[begin].data();
+    return std::string(first, chars[end - 1].data() + chars[end - 1].size() - first);
   }
   throw RuntimeError("Cannot index " + type_name(target) + " with object");
 }

@@ -175,6 +175,17 @@ std::string type_name(const Value& v) {
   }
 }
 
+std::vector<std::string_view> characters(std::string_view s) {
+  std::vector<std::string_view> out;
+  for (size_t start = 0; start < s.size();) {
+    size_t end = start + 1;
+    while (end < s.size() && (static_cast<unsigned char>(s[end]) & 0xC0) == 0x80) ++end;
+    out.push_back(s.substr(start, end - start));
+    start = end;
+  }
+  return out;
+}
+
 bool truthy(const Value& v) { return !(v.is_null() || (v.is_boolean() && !v.get<bool>())); }
 
 int order(const Value& a, const Value& b) {

@@ -32,17 +32,6 @@ StorageUri iteration_outputs(const std::string& prefix, size_t iteration) {
   return StorageUri::parse(prefix + "/" + std::to_string(iteration) + "/outputs.ion");
 }
 
-std::vector<std::string> batch_uris(FlowableContext& ctx, const std::string& splits) {
-  std::ifstream in = ctx.storage().get(StorageUri::parse(splits));
-  std::vector<std::string> uris;
-  for (std::string line; std::getline(in, line);) {
-    if (line.empty()) continue;
-    if (uris.size() == kMaxBatches) throw TaskFailure("More than " + std::to_string(kMaxBatches) + " batches");
-    uris.push_back(std::move(line));
-  }
-  return uris;
-}
-
 TypeSchema for_each_item_schema() {
   std::vector<PropertySpec> properties = {
       {.name = "items",
@@ -126,27 +115,27 @@ class ForEachItemExecutable final : public FlowableTaskType {
   static std::vector<std::string> start_executions(FlowableContext& ctx) {
     const Value* split = step_outputs(ctx, kItems, kSplit);
     if (!split || !split->contains("splits")) throw TaskFailure("The split step gave no batches");
-    auto uris = batch_uris(ctx, (*split)["splits"].get<std::string>());
+    auto uris =
+        read_lines(ctx.storage(), StorageUri::parse((*split)["splits"].get<std::string>()), kMaxBatches, "batches");
+    const Value inputs = ctx.task().properties.value("inputs", Value::object());
     std::vector<std::string> ids;
-    std::string listed;
+    SubflowRequest request;
     for (size_t i = 0; i < uris.size(); ++i) {
-      ids.push_back(ctx.start_subflow(subflow_request(ctx, {{"taskrun", {{"items", uris[i]}, {"iteration", i + 1}}}})));
-      listed += ids.back() + "\n";
+      const Value batch = {{"taskrun", {{"items", uris[i]}, {"iteration", i + 1}}}};
+      if (i == 0)
+        request = subflow_request(ctx, batch);  // the properties that are the same for every batch, rendered once
+      else
+        request.inputs = ctx.render(inputs, batch);
+      ids.push_back(ctx.start_subflow(request));
     }
-    std::istringstream list(listed);
-    const StorageUri file = task_run_file(ctx.identity(), kExecutionIdsFile);
-    ctx.storage().put(file, list);
+    const StorageUri file = store_lines(ctx.storage(), ctx.identity(), kExecutionIdsFile, ids);
     ctx.outputs()["numberOfBatches"] = uris.size();
     ctx.outputs()["executionIdsUri"] = file.text();
     return ids;
   }
 
   static std::vector<std::string> execution_ids(FlowableContext& ctx) {
-    std::ifstream in = ctx.storage().get(task_run_file(ctx.identity(), kExecutionIdsFile));
-    std::vector<std::string> ids;
-    for (std::string line; std::getline(in, line);)
-      if (!line.empty()) ids.push_back(std::move(line));
-    return ids;
+    return read_lines(ctx.storage(), task_run_file(ctx.identity(), kExecutionIdsFile), kMaxBatches, "executions");
   }
 
   // The executions by state. All of them are read once (at the start, or after a restart);

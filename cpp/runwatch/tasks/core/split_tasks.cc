@@ -1,6 +1,5 @@
 // Kestra's Split, and ForEachItem's internal split task (the first of its three children:
 // the batches its subflows get as `taskrun.items`).
-#include <sstream>
 
 #include "runwatch/storage/local_storage.h"
 #include "runwatch/tasks/core/core_tasks.h"
@@ -63,11 +62,7 @@ class ForEachItemSplit final : public TaskType {
     auto items = to_text(required_property(properties, "items"));
     const Value* batch = find_property(properties, "batch");
     auto uris = split_file(ctx, items, split_options(batch ? *batch : Value::object(), "batch"));
-    std::string list;
-    for (const auto& uri : uris) list += uri + "\n";
-    auto splits = task_run_file(ctx.identity(), "splits.txt");
-    std::istringstream in(list);
-    ctx.storage().put(splits, in);
+    auto splits = store_lines(ctx.storage(), ctx.identity(), "splits.txt", uris);
     TaskResult result;
     result.outputs["splits"] = splits.text();
     return result;

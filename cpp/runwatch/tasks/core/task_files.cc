@@ -4,6 +4,7 @@
 
 #include <fstream>
 #include <map>
+#include <sstream>
 
 #include "runwatch/model/error.h"
 #include "runwatch/model/utf8.h"
@@ -48,6 +49,28 @@ storage::StorageUri task_run_folder(const TaskIdentity& run) {
 storage::StorageUri task_run_file(const TaskIdentity& run, std::string_view relative_path) {
   return storage::task_file_uri(storage::execution_prefix(run.ns, run.flow_id, run.execution_id), run.task_id,
                                 run.task_run_id, relative_path);
+}
+
+storage::StorageUri store_lines(const storage::LocalStorage& storage, const TaskIdentity& run, std::string_view name,
+                                const std::vector<std::string>& lines) {
+  std::string text;
+  for (const auto& line : lines) text += line + "\n";
+  std::istringstream in(text);
+  auto uri = task_run_file(run, name);
+  storage.put(uri, in);
+  return uri;
+}
+
+std::vector<std::string> read_lines(const storage::LocalStorage& storage, const storage::StorageUri& uri, size_t limit,
+                                    std::string_view what) {
+  std::ifstream in = storage.get(uri);
+  std::vector<std::string> lines;
+  for (std::string line; std::getline(in, line);) {
+    if (line.empty()) continue;
+    if (lines.size() == limit) throw TaskFailure("More than " + std::to_string(limit) + " " + std::string(what));
+    lines.push_back(std::move(line));
+  }
+  return lines;
 }
 
 Value store_matching_files(const storage::LocalStorage& storage, const TaskIdentity& run, const fs::path& directory,

@@ -5,6 +5,7 @@
 #include <functional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "runwatch/model/value.h"
 #include "runwatch/storage/local_storage.h"
@@ -16,6 +17,14 @@ namespace runwatch {
 // it; throws Error (Malformed) for a relative path the storage refuses.
 storage::StorageUri task_run_folder(const TaskIdentity& run);
 storage::StorageUri task_run_file(const TaskIdentity& run, std::string_view relative_path);
+
+// A list kept as a file of the task run, one item a line (ForEachItem's batch URIs and
+// execution ids); its URI.
+storage::StorageUri store_lines(const storage::LocalStorage& storage, const TaskIdentity& run, std::string_view name,
+                                const std::vector<std::string>& lines);
+// Such a list read back, empty lines skipped; TaskFailure past `limit` items, naming `what`.
+std::vector<std::string> read_lines(const storage::LocalStorage& storage, const storage::StorageUri& uri, size_t limit,
+                                    std::string_view what);
 
 // Stores the files under `directory` whose relative names match a glob of `patterns` (the
 // list of the property `property`) under the task run's storage path; file name ->
