@@ -1,0 +1,228 @@
+#include "runwatch/trigger/alert_book.h"
+
+#include <algorithm>
+#include <stdexcept>
+
+#include "runwatch/model/json_text.h"
+#include "runwatch/model/time.h"
+
+namespace runwatch {
+namespace {
+
+constexpr std::string_view kLabelPrefix = "labels.";
+
+std::string label_value(const std::vector<Label>& labels, std::string_view key) {
+  for (const auto& label : labels)
+    if (label.key == key) return label.value;
+  return "";
+}
+
+bool subset(const std::set<std::string>& part, const std::set<std::string>& whole) {
+  return std::includes(whole.begin(), whole.end(), part.begin(), part.end());
+}
+
+Value instant_or_null(const std::optional<TimePoint>& t) { return t ? Value(format_instant(*t)) : Value(); }
+
+TimePoint instant(const Value& v, const char* what) {
+  auto t = v.is_string() ? parse_instant(v.get<std::string>()) : std::nullopt;
+  if (!t) throw std::invalid_argument(std::string("alert book: bad ") + what);
+  return *t;
+}
+
+std::optional<TimePoint> optional_instant(const Value& v, const char* what) {
+  if (v.is_null()) return std::nullopt;
+  return instant(v, what);
+}
+
+State state_named(const Value& v) {
+  auto state = v.is_string() ? parse_state(v.get<std::string>()) : std::nullopt;
+  if (!state) throw std::invalid_argument("alert book: bad state");
+  return *state;
+}
+
+Value names(const std::set<std::string>& keys) { return Value(std::vector<std::string>(keys.begin(), keys.end())); }
+
+std::set<std::string> name_set(const Value& v) {
+  std::set<std::string> out;
+  for (const auto& name : v) out.insert(name.get<std::string>());
+  return out;
+}
+
+}  // namespace
+
+std::string_view to_string(NotifyReason reason) {
+  switch (reason) {
+    case NotifyReason::First:
+      return "first";
+    case NotifyReason::New:
+      return "new";
+    case NotifyReason::Repeat:
+      return "repeat";
+    case NotifyReason::Resolved:
+      return "resolved";
+  }
+  return "first";
+}
+
+Value Alert::to_json() const {
+  return {{"labels", labels},
+          {"status", firing ? "firing" : "resolved"},
+          {"streak", streak},
+          {"count", count},
+          {"startsAt", instant_or_null(starts_at)},
+          {"firstExecutionId", first_execution_id},
+          {"lastExecutionId", last_execution_id},
+          {"lastDate", format_instant(last_date)},
+          {"lastState", std::string(runwatch::to_string(last_state))}};
+}
+
+Value AlertBook::group_labels(const EndedExecution& e) const {
+  Value labels = Value::object();
+  for (const auto& by : rule_.group_by) {
+    if (by == "namespace")
+      labels["namespace"] = e.ns;
+    else if (by == "flowId")
+      labels["flowId"] = e.flow_id;
+    else if (by.starts_with(kLabelPrefix))
+      labels[by] = label_value(e.labels, std::string_view(by).substr(kLabelPrefix.size()));
+  }
+  return labels;
+}
+
+std::string AlertBook::group_key(const EndedExecution& e) const { return dump_json(group_labels(e)); }
+
+void AlertBook::observe(const EndedExecution& e) {
+  const bool fires = rule_.firing.contains(e.state);
+  if (!fires && !rule_.resolving.contains(e.state)) return;  // neither extends nor breaks a streak
+  const std::string key = group_key(e);
+  auto it = alerts_.find(key);
+  if (!fires) {
+    if (it == alerts_.end()) return;
+    Alert& alert = it->second;
+    if (!alert.firing) {
+      if (!alert.active()) alerts_.erase(it);  // a streak that never fired: forgotten
+      return;
+    }
+    alert.firing = false;
+    alert.streak = 0;
+    alert.ends_at = e.date;
+    alert.last_execution_id = e.id;
+    alert.last_date = e.date;
+    alert.last_state = e.state;
+    return;
+  }
+  if (it == alerts_.end()) it = alerts_.emplace(key, Alert{.labels = group_labels(e)}).first;
+  Alert& alert = it->second;
+  if (alert.streak == 0) {
+    alert.first_execution_id = e.id;
+    alert.count = 0;
+  }
+  ++alert.streak;
+  ++alert.count;
+  alert.last_execution_id = e.id;
+  alert.last_date = e.date;
+  alert.last_state = e.state;
+  if (alert.firing || alert.streak < rule_.consecutive) return;
+  alert.firing = true;
+  alert.starts_at = e.date;
+  alert.ends_at.reset();
+  if (!next_flush_) next_flush_ = e.date + rule_.group_wait;
+}
+
+std::optional<AlertNotification> AlertBook::flush(TimePoint now) {
+  std::set<std::string> firing, resolved;
+  for (const auto& [key, alert] : alerts_) {
+    if (alert.firing)
+      firing.insert(key);
+    else if (alert.ends_at)
+      resolved.insert(key);
+  }
+  std::optional<NotifyReason> reason;
+  if (!notified_) {
+    if (!firing.empty()) reason = NotifyReason::First;
+  } else if (!subset(firing, notified_firing_)) {
+    reason = notified_firing_.empty() ? NotifyReason::First : NotifyReason::New;
+  } else if (firing.empty()) {
+    if (!notified_firing_.empty()) reason = NotifyReason::Resolved;
+  } else if (rule_.send_resolved && !subset(resolved, notified_resolved_)) {
+    reason = NotifyReason::Resolved;
+  } else if (now - notified_at_ > rule_.repeat_interval) {
+    reason = NotifyReason::Repeat;
+  }
+
+  std::optional<AlertNotification> sent;
+  if (reason) {
+    notified_ = true;
+    notified_firing_ = firing;
+    notified_resolved_ = resolved;
+    notified_at_ = now;
+    AlertNotification n{.firing = !firing.empty(), .reason = *reason};
+    for (const auto& key : firing) n.alerts.push_back(alerts_.at(key).to_json());
+    if (rule_.send_resolved)
+      for (const auto& key : resolved) n.alerts.push_back(alerts_.at(key).to_json());
+    if (!n.alerts.empty()) sent = std::move(n);
+  }
+  // Resolved alerts are dropped once flushed, notified or not (Alertmanager's flush); one
+  // whose group began a new streak since stays, pending.
+  for (const auto& key : resolved) {
+    Alert& alert = alerts_.at(key);
+    if (alert.streak > 0)
+      alert.ends_at.reset();
+    else
+      alerts_.erase(key);
+  }
+  const bool active = std::any_of(alerts_.begin(), alerts_.end(), [](const auto& a) { return a.second.active(); });
+  next_flush_ = active ? std::optional<TimePoint>(now + rule_.group_interval) : std::nullopt;
+  return sent;
+}
+
+Value AlertBook::to_json() const {
+  Value alerts = Value::object();
+  for (const auto& [key, a] : alerts_) {
+    alerts[key] = {{"labels", a.labels},
+                   {"streak", a.streak},
+                   {"count", a.count},
+                   {"firing", a.firing},
+                   {"startsAt", instant_or_null(a.starts_at)},
+                   {"endsAt", instant_or_null(a.ends_at)},
+                   {"firstExecutionId", a.first_execution_id},
+                   {"lastExecutionId", a.last_execution_id},
+                   {"lastDate", format_instant(a.last_date)},
+                   {"lastState", std::string(runwatch::to_string(a.last_state))}};
+  }
+  return {{"alerts", alerts},
+          {"nextFlush", instant_or_null(next_flush_)},
+          {"notified", notified_},
+          {"notifiedFiring", names(notified_firing_)},
+          {"notifiedResolved", names(notified_resolved_)},
+          {"notifiedAt", format_instant(notified_at_)}};
+}
+
+AlertBook AlertBook::from_json(AlertRule rule, const Value& saved) {
+  AlertBook book(std::move(rule));
+  try {
+    for (auto it = saved.at("alerts").begin(); it != saved.at("alerts").end(); ++it) {
+      const Value& a = it.value();
+      book.alerts_[it.key()] = Alert{.labels = a.at("labels"),
+                                     .streak = a.at("streak").get<int>(),
+                                     .count = a.at("count").get<int>(),
+                                     .firing = a.at("firing").get<bool>(),
+                                     .starts_at = optional_instant(a.at("startsAt"), "startsAt"),
+                                     .ends_at = optional_instant(a.at("endsAt"), "endsAt"),
+                                     .first_execution_id = a.at("firstExecutionId").get<std::string>(),
+                                     .last_execution_id = a.at("lastExecutionId").get<std::string>(),
+                                     .last_date = instant(a.at("lastDate"), "lastDate"),
+                                     .last_state = state_named(a.at("lastState"))};
+    }
+    book.next_flush_ = optional_instant(saved.at("nextFlush"), "nextFlush");
+    book.notified_ = saved.at("notified").get<bool>();
+    book.notified_firing_ = name_set(saved.at("notifiedFiring"));
+    book.notified_resolved_ = name_set(saved.at("notifiedResolved"));
+    book.notified_at_ = instant(saved.at("notifiedAt"), "notifiedAt");
+  } catch (const Value::exception& e) {
+    throw std::invalid_argument(std::string("alert book: ") + e.what());
+  }
+  return book;
+}
+
+}  // namespace runwatch
