@@ -86,7 +86,8 @@ void bind_engine(py::module_& m) {
                        std::map<std::string, std::string> logger_levels, std::optional<std::string> kestra_url,
                        std::optional<std::string> environment, py::handle plugin_defaults,
                        bool metrics_precreate_series, bool restart_interrupted_tasks,
-                       std::optional<std::string> task_cache_directory, std::optional<std::string> storage_path) {
+                       std::optional<std::string> task_cache_directory, std::optional<std::string> storage_path,
+                       double silence_retention_seconds) {
              if (!(metrics_interval > 0)) throw py::value_error("metrics_interval must be > 0 seconds");
              EngineOptions options;
              options.clock = std::move(clock);
@@ -99,6 +100,7 @@ void bind_engine(py::module_& m) {
              options.metrics.precreate_flow_series = metrics_precreate_series;
              options.repository = store::open_repository(repository_type, repository_path);
              if (retention_seconds) options.retention = duration_of(*retention_seconds);
+             options.silence_retention = duration_of(silence_retention_seconds);
              options.restart_interrupted_tasks = restart_interrupted_tasks;
              if (flows) options.flows = *flows;
              if (!(render_timeout_seconds > 0)) throw py::value_error("render_timeout_seconds must be > 0");
@@ -125,7 +127,8 @@ void bind_engine(py::module_& m) {
            py::arg("logger_levels") = std::map<std::string, std::string>{}, py::arg("kestra_url") = std::nullopt,
            py::arg("environment") = std::nullopt, py::arg("plugin_defaults") = py::none(),
            py::arg("metrics_precreate_series") = true, py::arg("restart_interrupted_tasks") = false,
-           py::arg("task_cache_directory") = std::nullopt, py::arg("storage_path") = std::nullopt)
+           py::arg("task_cache_directory") = std::nullopt, py::arg("storage_path") = std::nullopt,
+           py::arg("silence_retention_seconds") = 5 * 86400.0)
       .def_property_readonly("recovered", &Engine::recovered)
       .def_property_readonly(
           "metrics", [](Engine& e) -> metrics::Metrics& { return e.metrics(); },
@@ -219,6 +222,28 @@ void bind_engine(py::module_& m) {
           },
           py::arg("namespace"), py::arg("flow_id"), py::arg("state"), py::arg("labels") = py::dict())
       .def("lint", [](const Engine& e) { return issues_to_python(e.lint()); })
+      .def("alerts",
+           [](const Engine& e) {
+             py::list out;
+             for (const auto& trigger : e.alerts())
+               for (const auto& alert : trigger.alerts) out.append(to_python(alert_json(trigger.trigger, alert)));
+             return out;
+           })
+      .def(
+          "add_silence",
+          [](Engine& e, py::handle body) {
+            Value given = from_python(body);
+            return to_python(e.silences().add(given).to_json(e.clock().now()));
+          },
+          py::arg("body"))
+      .def("silences",
+           [](Engine& e) {
+             py::list out;
+             for (const auto& silence : e.silences().list()) out.append(to_python(silence.to_json(e.clock().now())));
+             return out;
+           })
+      .def(
+          "expire_silence", [](Engine& e, const std::string& id) { return e.silences().expire(id); }, py::arg("id"))
       .def(
           "wait_idle",
           [](Engine& e, Seconds timeout) {

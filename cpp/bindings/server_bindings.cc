@@ -29,6 +29,8 @@ void bind_server(py::module_& m) {
                                if (!c.repository_retention) return std::nullopt;
                                return std::chrono::duration<double>(*c.repository_retention).count();
                              })
+      .def_property_readonly("silence_retention",
+                             [](const Config& c) { return std::chrono::duration<double>(c.silence_retention).count(); })
       .def_property_readonly("render_timeout",
                              [](const Config& c) { return std::chrono::duration<double>(c.render_timeout).count(); })
       .def_readonly("management_host", &Config::management_host)

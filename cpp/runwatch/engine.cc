@@ -7,8 +7,10 @@
 #include <map>
 #include <thread>
 
+#include "runwatch/condition/alert_trigger.h"
 #include "runwatch/expr/template_cache.h"
 #include "runwatch/logging/loggers.h"
+#include "runwatch/metrics/alert_metrics.h"
 #include "runwatch/metrics/flow_series.h"
 #include "runwatch/runtime/ids.h"
 #include "runwatch/runtime/inputs.h"
@@ -75,6 +77,9 @@ Engine::Engine(EngineOptions options)
       indexer_(*repository_, metrics_.catalog()),
       flow_triggers_(std::make_unique<RepositoryWindowStore>(*repository_, indexer_)),
       schedule_state_(*repository_),
+      alert_state_(*repository_, indexer_),
+      silence_storage_(*repository_),
+      silences_(*clock_, options.silence_retention, &silence_storage_),
       kv_backend_(*repository_),
       kv_(kv_backend_, *clock_),
       storage_(options.storage_path ? std::make_unique<storage::LocalStorage>(*options.storage_path)
@@ -89,8 +94,16 @@ Engine::Engine(EngineOptions options)
       scheduler_(
           *clock_, flows_, secrets_,
           [this](const ScheduledExecution& e) { create(e.ns, e.flow_id, e.inputs, e.labels, e.trigger); },
-          metrics_.catalog(), &schedule_state_) {
+          metrics_.catalog(), &schedule_state_),
+      alerts_(
+          *clock_, [this](const AlertDelivery& delivery) { deliver_alert(delivery); }, &alert_state_, &silences_,
+          metrics_.catalog()) {
   executor_.set_launcher(this);
+  metrics_.set_refresh([this] {
+    auto counts = silences_.counts();
+    metrics::set_silence_counts(metrics_.catalog(), counts[SilenceState::Pending], counts[SilenceState::Active],
+                                counts[SilenceState::Expired]);
+  });
   apply_logger_levels(options.logger_levels);
   if (options.retention) purge_files(repository_->purge_executions(clock_->now() - *options.retention));
   restore_flows();
@@ -262,10 +275,12 @@ size_t Engine::recover(const std::vector<Snapshot>& unfinished, bool restart_int
     bool interrupted = std::any_of(execution.task_runs.begin(), execution.task_runs.end(), [](const TaskRun& run) {
       return !run.attempts.empty() && !is_terminal(run.attempts.back().state.current());
     });
-    // A monitoring execution (started by a Flow trigger) is an alert: delivered at least
-    // once, its notifications deduplicated downstream by their Idempotency-Key.
-    bool alert = execution.trigger.is_object() && execution.trigger.contains("executionId") &&
-                 !execution.trigger.contains("parentTaskRunId");  // a Subflow's execution is no alert
+    // A monitoring execution (started by a Flow or Alert trigger) is an alert: delivered at
+    // least once, its notifications deduplicated downstream by their Idempotency-Key.
+    const Value& trigger = execution.trigger;
+    bool alert = trigger.is_object() &&
+                 ((trigger.contains("executionId") && !trigger.contains("parentTaskRunId")) ||  // not a Subflow's
+                  (trigger.contains("groupKey") && trigger.contains("alerts")));
     if (flow && never_started)
       to_start.emplace_back(std::move(flow), std::move(execution));
     else if (flow && (alert || !interrupted || restart_interrupted_tasks))
@@ -284,8 +299,8 @@ std::shared_ptr<const Flow> Engine::flow_at_revision(const std::string& ns, cons
 }
 
 Engine::Snapshot Engine::create(const std::string& ns, const std::string& flow_id, const Value& inputs,
-                                const std::vector<Label>& labels, Value trigger) {
-  return start_published(prepare(ns, flow_id, inputs, labels, std::move(trigger)));
+                                const std::vector<Label>& labels, Value trigger, std::string id) {
+  return start_published(prepare(ns, flow_id, inputs, labels, std::move(trigger), {}, std::nullopt, std::move(id)));
 }
 
 Engine::Snapshot Engine::start_published(NewExecution created) {
@@ -297,7 +312,7 @@ Engine::Snapshot Engine::start_published(NewExecution created) {
 
 Engine::NewExecution Engine::prepare(const std::string& ns, const std::string& flow_id, const Value& inputs,
                                      const std::vector<Label>& labels, Value trigger, FileInputs files,
-                                     std::optional<int> revision) {
+                                     std::optional<int> revision, std::string id) {
   if (executor_.stopped()) throw Error("The engine is stopped: no execution can start");
   auto flow = revision ? flow_at_revision(ns, flow_id, *revision) : flows_.find(ns, flow_id);
   if (!flow && revision)
@@ -305,7 +320,7 @@ Engine::NewExecution Engine::prepare(const std::string& ns, const std::string& f
   if (!flow) throw NotFoundError("Flow '" + ns + "." + flow_id + "' not found");
   if (flow->disabled) throw Error("Flow '" + flow->key() + "' is disabled");
   Execution execution;
-  execution.id = new_id();
+  execution.id = id.empty() ? new_id() : std::move(id);
   const auto files_prefix = storage::execution_prefix(flow->ns, flow->id, execution.id);
   ResolvedInputs resolved;
   try {
@@ -359,15 +374,19 @@ bool Engine::wait_idle(WaitTime timeout) {
   auto left = [&] { return std::max(deadline - std::chrono::steady_clock::now(), std::chrono::steady_clock::duration{}); };
   // A due date becomes an execution, so the scheduler settles first; then look again.
   for (;;) {
-    if (!scheduler_.wait_idle(left()) || !executor_.wait_idle(left()) || !metrics_.wait_idle(left()) ||
-        (retention_ && !retention_->wait_idle(left())))
+    if (!scheduler_.wait_idle(left()) || !executor_.wait_idle(left()) || !alerts_.wait_idle(left()) ||
+        !metrics_.wait_idle(left()) || (retention_ && !retention_->wait_idle(left())))
       return false;
-    if (scheduler_.idle()) return true;
+    // An alert's notification starts an execution, whose end an alert may watch.
+    if (executor_.wait_idle(std::chrono::steady_clock::duration::zero()) && alerts_.idle() && scheduler_.idle())
+      return true;
   }
 }
 
 void Engine::flows_changed() {
-  flow_triggers_.set_flows(flows_.all());
+  auto flows = flows_.all();
+  flow_triggers_.set_flows(flows);
+  alerts_.set_flows(flows);
   scheduler_.flows_changed();
 }
 
@@ -375,38 +394,56 @@ void Engine::on_transition(const Execution& execution) {
   std::vector<std::string> warnings;
   flow_trigger_metrics_.flow_triggers_evaluated(execution.ns, execution.flow_id, execution.state.current());
   for (const auto& match : flow_triggers_.fire(execution, &warnings)) {
+    if (match.trigger->type == kAlertTriggerType) {
+      alerts_.observe(match.flow, *match.trigger, execution);
+      continue;
+    }
+    if (silences_.silenced(execution_silence_labels(execution, match.flow->key()))) {
+      logger(kFlowTriggerLogger)
+          ->info("Flow trigger {}.{}: a silence mutes execution {}, its monitoring execution does not start",
+                 match.flow->key(), match.trigger->id, execution.id);
+      metrics::alert_notification(metrics_.catalog(), "flow_trigger", "suppressed");
+      continue;
+    }
     flow_trigger_metrics_.flow_trigger_fired(match.flow->ns, match.flow->id);
-    start_triggered(match, execution);
+    start_triggered(*match.flow, *match.trigger, match.variables, execution.outputs());
   }
   for (const auto& warning : warnings) logger(kFlowTriggerLogger)->warn("{}", warning);
 }
 
-void Engine::start_triggered(const FlowTriggerMatch& match, const Execution& source) {
-  const auto& flow = *match.flow;
+void Engine::deliver_alert(const AlertDelivery& delivery) {
+  if (board_.find(delivery.execution_id)) return;  // decided again after a crash: it is there
+  start_triggered(*delivery.flow, *delivery.trigger, delivery.variables, Value::object(), delivery.execution_id);
+}
+
+void Engine::start_triggered(const Flow& flow, const TriggerDef& trigger, const Value& trigger_variables,
+                             const Value& outputs, const std::string& id) {
   try {
-    Value inputs = match.trigger->properties.value("inputs", Value::object());
+    Value inputs = trigger.properties.value("inputs", Value::object());
     if (!inputs.empty()) {
-      Value variables = {{"trigger", match.variables},
-                         {"outputs", source.outputs()},
+      Value variables = {{"trigger", trigger_variables},
+                         {"outputs", outputs},
                          {"flow", {{"id", flow.id}, {"namespace", flow.ns}, {"revision", flow.revision}}}};
       RunContext ctx(TaskIdentity{}, std::move(variables), *clock_, nullptr, &board_, &secrets_);
       ctx.set_kv_store(&kv_);
       inputs = ctx.render(inputs);
     }
-    create(flow.ns, flow.id, inputs, match.trigger->labels, match.variables);
+    create(flow.ns, flow.id, inputs, trigger.labels, trigger_variables, id);
   } catch (const std::exception& e) {
     // As Kestra: the triggered execution exists, FAILED, and says why.
     Execution failed;
-    failed.id = new_id();
+    failed.id = id.empty() ? new_id() : id;
     failed.ns = flow.ns;
     failed.flow_id = flow.id;
     failed.flow_revision = flow.revision;
     failed.state = StateHistory(State::CREATED, clock_->now());
     failed.state.transition(State::FAILED, clock_->now());
     failed.labels = flow.labels;
-    failed.trigger = match.variables;
-    failed.logs.push_back(LogEntry{clock_->now(), LogLevel::ERROR, "", "", 0,
-                                   "Flow trigger '" + match.trigger->id + "' could not start the execution: " + e.what()});
+    failed.trigger = trigger_variables;
+    const char* kind = trigger.type == kAlertTriggerType ? "Alert" : "Flow";
+    failed.logs.push_back(
+        LogEntry{clock_->now(), LogLevel::ERROR, "", "", 0,
+                 std::string(kind) + " trigger '" + trigger.id + "' could not start the execution: " + e.what()});
     board_.publish(std::make_shared<const Execution>(std::move(failed)));
   }
 }

@@ -19,6 +19,7 @@
 #include "runwatch/model/execution.h"
 #include "runwatch/model/periodic_job.h"
 #include "runwatch/repository_adapters.h"
+#include "runwatch/runtime/alert_monitor.h"
 #include "runwatch/runtime/execution_board.h"
 #include "runwatch/runtime/execution_logs.h"
 #include "runwatch/runtime/executor.h"
@@ -79,6 +80,8 @@ struct EngineOptions {
   // purged from the repository and the engine at construction, then every
   // kRetentionPurgeInterval of the engine's clock.
   std::optional<Duration> retention;
+  // kestra.alerts.silence-retention: how long expired silences are kept.
+  Duration silence_retention = std::chrono::hours(24 * 5);
   // kestra.server.workerTaskRestartStrategy other than NEVER: a task attempt a crash
   // interrupted runs again at start-up (side effects at least once) instead of failing.
   bool restart_interrupted_tasks = false;
@@ -167,8 +170,13 @@ class Engine : private ExecutionLauncher {
   }
   // The same with FILE onResume inputs, stored under the execution as a new one's are.
   void resume(const std::string& execution_id, const Value& inputs, FileInputs files);
-  // Dry run: the Flow triggers that would fire for an execution of that flow reaching
-  // that state, without running anything.
+  // The alerts each Alert trigger keeps (io.runwatch.plugin.trigger.Alert), by trigger.
+  std::vector<AlertTriggerAlerts> alerts() const { return alerts_.alerts(); }
+  // Silences (beyond Kestra): what mutes Alert triggers' alerts and Flow triggers'
+  // monitoring executions; kept in the repository.
+  Silences& silences() { return silences_; }
+  // Dry run: the Flow triggers that would fire (and the Alert triggers that would watch it) for an execution of that
+  // flow reaching that state, without running anything.
   std::vector<FlowTriggerMatch> matching_triggers(const std::string& ns, const std::string& flow_id, State state,
                                                   const std::vector<Label>& labels = {}) const;
   // The lint warnings of the loaded flows, linted together (validation.h).
@@ -179,7 +187,9 @@ class Engine : private ExecutionLauncher {
   // The executor's last changes are recorded, then the repository is closed (its file
   // released for another engine) before it returns.
   void stop() {
+    metrics_.set_refresh(nullptr);
     if (retention_) retention_->stop();
+    alerts_.stop();
     scheduler_.stop();
     executor_.stop();
     indexer_.stop();
@@ -218,15 +228,15 @@ class Engine : private ExecutionLauncher {
     Execution execution;
   };
   // A CREATED execution of the flow (its latest revision, or `revision`), not yet
-  // published nor started.
+  // published nor started; its id is `id`, or a new one.
   NewExecution prepare(const std::string& ns, const std::string& flow_id, const Value& inputs,
                        const std::vector<Label>& labels, Value trigger, FileInputs files = {},
-                       std::optional<int> revision = std::nullopt);
+                       std::optional<int> revision = std::nullopt, std::string id = {});
   // Publishes it and starts it, without waiting for the record.
   Snapshot start_published(NewExecution created);
   // submit() without waiting for the record: for the engine's own threads.
   Snapshot create(const std::string& ns, const std::string& flow_id, const Value& inputs,
-                  const std::vector<Label>& labels, Value trigger);
+                  const std::vector<Label>& labels, Value trigger, std::string id = {});
   // Records the changed flows' next revisions, then puts them in the registry.
   std::vector<std::shared_ptr<const Flow>> install(std::vector<std::shared_ptr<Flow>> flows);
   // Puts the latest revision of every flow the repository holds in the registry (their
@@ -244,9 +254,15 @@ class Engine : private ExecutionLauncher {
   void precreate_series(const Flow& flow);
   // Writes the notices of the flow's task definitions (TypeSchema::notices) to the server log.
   static void log_notices(const Flow& flow);
-  // The executor's listener: starts the monitoring flows whose Flow triggers fire.
+  // The executor's listener: starts the monitoring flows whose Flow triggers fire, and
+  // hands the Alert triggers the executions they watch.
   void on_transition(const Execution& execution);
-  void start_triggered(const FlowTriggerMatch& match, const Execution& source);
+  // A trigger's execution, `id` its id (empty: a new one); one that cannot start is
+  // recorded FAILED, saying why. `outputs` are the source execution's, for the inputs.
+  void start_triggered(const Flow& flow, const TriggerDef& trigger, const Value& trigger_variables,
+                       const Value& outputs, const std::string& id = {});
+  // An Alert trigger's notification; nothing when its execution exists already.
+  void deliver_alert(const AlertDelivery& delivery);
 
   std::shared_ptr<Clock> clock_;
   metrics::Metrics metrics_;  // before the components that record into it
@@ -261,6 +277,9 @@ class Engine : private ExecutionLauncher {
   store::Indexer indexer_;  // records what the board publishes; outlives the executor
   FlowTriggers flow_triggers_;  // its windows are recorded by the indexer
   RepositoryScheduleState schedule_state_;
+  RepositoryAlertState alert_state_;
+  RepositorySilenceStorage silence_storage_;
+  Silences silences_;  // before the executor and the alert monitor, which read it
   RepositoryKvBackend kv_backend_;
   KvStore kv_;  // before the executor: its tasks and renders use it
   std::unique_ptr<storage::LocalStorage> storage_;  // before the executor, as kv_
@@ -269,6 +288,7 @@ class Engine : private ExecutionLauncher {
   std::unique_ptr<ExecutionBoard::Archive> archive_;  // the repository, behind the board
   Executor executor_;
   Scheduler scheduler_;  // after the executor: it submits executions from its own thread
+  AlertMonitor alerts_;  // after the executor, as the scheduler
   size_t recovered_ = 0;
   std::unique_ptr<PeriodicJob> retention_;  // the periodic purge, when a retention is set
 };

@@ -34,7 +34,58 @@ WindowState decode_window(const Value& v) {
   return state;
 }
 
+std::string alert_key(const AlertTriggerKey& key) { return schedule_key(key.ns, key.flow_id, key.trigger_id); }
+
 }  // namespace
+
+std::optional<Value> RepositoryAlertState::load(const AlertTriggerKey& trigger) const {
+  const std::string key = alert_key(trigger);
+  auto log = repository_.state(store::kAlertState, key);
+  Value alerts = Value::object();
+  std::set<std::string> groups;
+  for (auto& [name, alert] : repository_.states(store::kAlertState, key + "/")) {
+    std::string group = name.substr(key.size() + 1);
+    groups.insert(group);
+    alerts[group] = std::move(alert);
+  }
+  {
+    std::lock_guard lock(mutex_);
+    groups_[key] = groups;
+  }
+  if (!log) return groups.empty() ? std::nullopt : std::optional<Value>(Value::object({{"alerts", alerts}}));
+  Value book = std::move(*log);
+  book["alerts"] = std::move(alerts);
+  return book;
+}
+
+void RepositoryAlertState::save_alert(const AlertTriggerKey& trigger, const std::string& group, const Value& alert) {
+  const std::string key = alert_key(trigger);
+  {
+    std::lock_guard lock(mutex_);
+    if (alert.is_null())
+      groups_[key].erase(group);
+    else
+      groups_[key].insert(group);
+  }
+  indexer_.record_state(store::kAlertState, key + "/" + group,
+                        alert.is_null() ? std::nullopt : std::optional<Value>(alert));
+}
+
+void RepositoryAlertState::save_log(const AlertTriggerKey& trigger, const Value& log) {
+  indexer_.record_state(store::kAlertState, alert_key(trigger), log);
+}
+
+void RepositoryAlertState::erase(const AlertTriggerKey& trigger) {
+  const std::string key = alert_key(trigger);
+  std::set<std::string> groups;
+  {
+    std::lock_guard lock(mutex_);
+    groups = std::move(groups_[key]);
+    groups_.erase(key);
+  }
+  for (const auto& group : groups) indexer_.record_state(store::kAlertState, key + "/" + group, std::nullopt);
+  indexer_.record_state(store::kAlertState, alert_key(trigger), std::nullopt);
+}
 
 std::vector<RepositoryArchive::Snapshot> RepositoryArchive::list(const ExecutionFilter& filter) const {
   store::ExecutionQuery query{filter.ns, filter.flow_id};

@@ -1,14 +1,17 @@
 #pragma once
 // The runtime's storage interfaces on the repository, wired by the engine (store/ and
 // runtime/ do not know each other): the executions the board publishes and reads back,
-// the Schedule triggers' last dates, the Flow triggers' precondition windows, and the
-// documents of the KV and task state stores.
+// the Schedule triggers' last dates, the Flow triggers' precondition windows, the Alert
+// triggers' books, and the documents of the KV and task state stores.
 #include <map>
 #include <mutex>
+#include <set>
 
 #include "runwatch/model/kv_store.h"
+#include "runwatch/runtime/alert_state.h"
 #include "runwatch/runtime/execution_board.h"
 #include "runwatch/runtime/schedule_state.h"
+#include "runwatch/runtime/silences.h"
 #include "runwatch/runtime/window_store.h"
 #include "runwatch/store/indexer.h"
 #include "runwatch/store/repository.h"
@@ -60,6 +63,45 @@ class RepositoryWindowStore final : public WindowStore {
   store::Indexer& indexer_;
   mutable std::mutex mutex_;
   std::map<WindowKey, WindowState> windows_;
+};
+
+// Each Alert trigger's book as keyed state (kind `alert`): its log under the trigger's key,
+// each group's alert under the key, "/" and the group's. Writes go with the indexer's
+// next batch, after the executions queued before them (see AlertMonitor).
+class RepositoryAlertState final : public AlertState {
+ public:
+  RepositoryAlertState(const store::Repository& repository, store::Indexer& indexer)
+      : repository_(repository), indexer_(indexer) {}
+  std::optional<Value> load(const AlertTriggerKey& trigger) const override;
+  void save_alert(const AlertTriggerKey& trigger, const std::string& group, const Value& alert) override;
+  void save_log(const AlertTriggerKey& trigger, const Value& log) override;
+  void erase(const AlertTriggerKey& trigger) override;
+
+ private:
+  const store::Repository& repository_;
+  store::Indexer& indexer_;
+  mutable std::mutex mutex_;
+  // The groups saved for each trigger key, queued writes included (read at load).
+  mutable std::map<std::string, std::set<std::string>> groups_;
+};
+
+// The silences as keyed state (kind `silence`), each change written at once in its own
+// transaction: an API client told a silence exists finds it after a restart.
+class RepositorySilenceStorage final : public Silences::Storage {
+ public:
+  explicit RepositorySilenceStorage(store::Repository& repository) : repository_(repository) {}
+  std::vector<Value> load() const override {
+    std::vector<Value> out;
+    for (auto& entry : repository_.states(store::kSilenceState)) out.push_back(std::move(entry.second));
+    return out;
+  }
+  void put(const std::string& id, const Value& silence) override {
+    repository_.put_state(store::kSilenceState, id, silence);
+  }
+  void erase(const std::string& id) override { repository_.erase_state(store::kSilenceState, id); }
+
+ private:
+  store::Repository& repository_;
 };
 
 // The KV store's documents as keyed state (kinds `kv` and `task-state`), written at once

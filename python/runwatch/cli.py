@@ -1,9 +1,11 @@
 """The `runwatch` command: validate flows, run one execution, test alert routing, list the
-plugin types (and write their reference pages), serve."""
+plugin types (and write their reference pages), serve, and manage a server's silences."""
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import os
 import signal
 import sys
 import threading
@@ -11,7 +13,7 @@ import time
 from collections.abc import Sequence
 from typing import Optional, TextIO
 
-from . import __version__, plugin_packages, plugins
+from . import __version__, plugin_packages, plugins, silences
 from .engine import Engine, exposure_notes
 from .errors import ConfigError, Error, ExecutionTimeout, FlowValidationError
 from .execution import Execution
@@ -142,6 +144,30 @@ def _plugins(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _silence_add(args: argparse.Namespace, out: TextIO) -> int:
+    if args.end is not None:
+        ends_at = args.end
+    else:
+        start = (dt.datetime.fromisoformat(args.start.replace("Z", "+00:00")) if args.start
+                 else dt.datetime.now(dt.timezone.utc))
+        ends_at = silences.format_instant(start + silences.parse_duration(args.duration))
+    body = silences.silence_body(args.matchers, ends_at, args.start, args.author, args.comment)
+    print(silences.SilenceClient(args.server).add(body), file=out)
+    return 0
+
+
+def _silence_list(args: argparse.Namespace, out: TextIO) -> int:
+    silences.print_silences(silences.SilenceClient(args.server).list(), out)
+    return 0
+
+
+def _silence_expire(args: argparse.Namespace, out: TextIO) -> int:
+    client = silences.SilenceClient(args.server)
+    for silence_id in args.ids:
+        silences.print_silences([client.expire(silence_id)], out)
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="runwatch", description="Kestra-compatible alerting and monitoring engine")
     parser.add_argument("--version", action="version", version=f"runwatch {__version__}")
@@ -178,6 +204,27 @@ def build_parser() -> argparse.ArgumentParser:
     plugin_list.add_argument("--output", default=None, metavar="DIR",
                              help="the folder --markdown writes to (default: docs/plugins)")
     plugin_list.set_defaults(handler=_plugins)
+
+    silence = commands.add_parser(
+        "silence", help="add, list or expire the silences of a running server (its API: --server, or RUNWATCH_SERVER)")
+    silence.add_argument("--server", default=os.environ.get("RUNWATCH_SERVER", "http://127.0.0.1:8080"),
+                         help="the server's API URL (credentials: RUNWATCH_USERNAME and RUNWATCH_PASSWORD)")
+    silence_commands = silence.add_subparsers(dest="silence_command", required=True)
+    silence_add = silence_commands.add_parser("add", help="mute what all the matchers match; prints the silence's id")
+    silence_add.add_argument("matchers", nargs="+", metavar="MATCHER",
+                             help="name=value, name!=value, name=~regex or name!~regex; names: namespace, flowId, "
+                                  "state, alert, labels.<key>")
+    silence_add.add_argument("--duration", default="1h", help="how long from now (2h, 30m, PT2H; default 1h)")
+    silence_add.add_argument("--end", default=None, help="an ISO-8601 end instead of --duration")
+    silence_add.add_argument("--start", default=None, help="an ISO-8601 start (default: now)")
+    silence_add.add_argument("--comment", default="", help="why")
+    silence_add.add_argument("--author", default=os.environ.get("USER", ""), help="who (default: $USER)")
+    silence_add.set_defaults(handler=_silence_add)
+    silence_list = silence_commands.add_parser("list", help="every silence, newest first, with its state")
+    silence_list.set_defaults(handler=_silence_list)
+    silence_expire = silence_commands.add_parser("expire", help="end silences now")
+    silence_expire.add_argument("ids", nargs="+", metavar="ID")
+    silence_expire.set_defaults(handler=_silence_expire)
 
     server = commands.add_parser("server", help="run the engine, its API and management servers until SIGINT or SIGTERM")
     server.add_argument("--config", default=None, help="an application.yml (Kestra's keys)")

@@ -9,7 +9,7 @@ import os
 import shutil
 import tempfile
 import warnings
-from collections.abc import Mapping
+from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple, Optional, Union
 
 from . import _core
@@ -17,6 +17,7 @@ from .errors import ExecutionTimeout
 from .execution import Execution
 from .metrics import Metrics
 from .plugin_packages import load_plugin_packages
+from .silences import Silence, format_instant, silence_body
 
 ManualClock = _core.ManualClock
 Flow = _core.Flow
@@ -263,6 +264,7 @@ class Engine:
             repository_type=repository_type,
             repository_path=self.config.repository_path,
             retention_seconds=self.config.repository_retention,
+            silence_retention_seconds=self.config.silence_retention,
             flows=None if flows is None else os.fspath(flows),
             render_timeout_seconds=self.config.render_timeout,
             encryption_secret_key=self.config.encryption_secret_key,
@@ -431,6 +433,38 @@ class Engine:
         """Dry run: the Flow triggers that would fire for such an execution; nothing runs."""
         found = self._core.matching_triggers(namespace, flow_id, state, dict(labels or {}))
         return [TriggerMatch(*match) for match in found]
+
+    def alerts(self) -> list[dict[str, Any]]:
+        """The Alert triggers' current alerts (beyond Kestra), as GET /api/v1/alerts lists them:
+        labels, status (pending, firing, resolved), streak, count, startsAt, firstExecutionId,
+        lastExecutionId, lastDate, lastState, and alert (the trigger's namespace, flowId, triggerId)."""
+        return self._core.alerts()
+
+    def silence(self, matchers: Sequence[Union[str, Mapping[str, Any]]],
+                ends_at: Union[datetime.datetime, datetime.timedelta], comment: str = "", created_by: str = "",
+                starts_at: Optional[datetime.datetime] = None) -> str:
+        """Mutes the notifications whose alert or execution every matcher matches, until
+        `ends_at` (a date, or a duration from now on the engine clock); returns the silence's id.
+
+        Matchers as amtool writes them (`flowId=nightly`, `namespace=~company\\..*`,
+        `state!=WARNING`) or as Alertmanager's objects ({name, value, isRegex, isEqual});
+        names: namespace, flowId, state, alert (the monitoring flow, namespace.flowId),
+        labels.<key>. Raises InputError naming what is wrong.
+        """
+        if isinstance(ends_at, datetime.timedelta):
+            ends_at = self.clock.now() + ends_at if self.clock is not None else \
+                datetime.datetime.now(datetime.timezone.utc) + ends_at
+        body = silence_body(matchers, format_instant(ends_at),
+                            None if starts_at is None else format_instant(starts_at), created_by, comment)
+        return str(self._core.add_silence(body)["id"])
+
+    def silences(self) -> list[Silence]:
+        """Every silence, newest first, with its state (expired ones until the retention passes)."""
+        return [Silence.from_json(s) for s in self._core.silences()]
+
+    def expire_silence(self, silence_id: str) -> bool:
+        """Ends a silence now; False when there is no such silence."""
+        return bool(self._core.expire_silence(silence_id))
 
     def lint(self) -> list[_core.ValidationIssue]:
         """Warnings about the loaded flows' triggers: alerts that can never fire, loops, unknown flows."""

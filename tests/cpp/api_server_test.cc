@@ -932,5 +932,77 @@ TEST_F(ApiServerTest, StopEndsARequestThatWaits) {
   EXPECT_EQ(raw->read_all(), "");
 }
 
+constexpr const char* kAlertFlows[] = {R"(
+id: nightly
+namespace: company.team
+tasks:
+  - id: fail
+    type: io.kestra.plugin.core.execution.Fail
+)",
+                                       R"(
+id: alerts
+namespace: company.monitoring
+tasks:
+  - id: log
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ trigger.status }}"
+triggers:
+  - id: failures
+    type: io.runwatch.plugin.trigger.Alert
+    consecutive: 2
+    conditions:
+      - type: io.kestra.plugin.core.condition.ExecutionNamespace
+        namespace: company.team
+)"};
+
+TEST_F(ApiServerTest, TheCurrentAlertsAreListedWithTheirTriggerAndFiltered) {
+  for (const char* flow : kAlertFlows) add(flow);
+  auto first = start("nightly");
+  auto [status, pending] = get("/api/v1/alerts");
+  EXPECT_EQ(status, 200);
+  EXPECT_EQ(pending, Value::parse(R"([{"labels": {"namespace": "company.team", "flowId": "nightly"},
+    "status": "pending", "streak": 1, "count": 1, "startsAt": null, "firstExecutionId": ")" +
+                                  first->id + R"(", "lastExecutionId": ")" + first->id + R"(", "lastDate": ")" +
+                                  format_instant(testing::test_epoch()) + R"(", "lastState": "FAILED",
+    "alert": {"namespace": "company.monitoring", "flowId": "alerts", "triggerId": "failures"}}])"));
+  start("nightly");
+  EXPECT_EQ(get("/api/v1/alerts?status=firing").second.size(), 1u);
+  EXPECT_EQ(get("/api/v1/alerts?status=firing").second[0]["streak"], 2);
+  EXPECT_EQ(get("/api/v1/alerts?status=pending").second.size(), 0u);
+  EXPECT_EQ(get("/api/v1/alerts?alert=company.monitoring.alerts&flowId=nightly").second.size(), 1u);
+  EXPECT_EQ(get("/api/v1/alerts?alert=company.monitoring.other").second.size(), 0u);
+  EXPECT_EQ(get("/api/v1/alerts?namespace=company.other").second.size(), 0u);
+  EXPECT_EQ(get("/api/v1/main/alerts?status=firing").second.size(), 1u);
+  EXPECT_EQ(get("/api/v1/alerts?status=burning"),
+            std::make_pair(400, error(400, "status must be pending, firing or resolved, not 'burning'")));
+}
+
+TEST_F(ApiServerTest, SilencesAreAddedListedReadAndExpiredInAlertmanagersShape) {
+  auto [refused_status, refused] = post("/api/v1/silences", R"({"matchers": [], "endsAt": "2023-11-15T00:00:00Z"})");
+  EXPECT_EQ(refused_status, 400);
+  EXPECT_EQ(refused, error(400, "matchers: at least one matcher required"));
+  EXPECT_EQ(post("/api/v1/silences", "{").first, 400);
+
+  auto [status, created] = post("/api/v1/silences", R"({"matchers": [{"name": "flowId", "value": "nightly"}],
+      "endsAt": "2023-11-15T00:00:00Z", "createdBy": "ops", "comment": "fixing it"})");
+  EXPECT_EQ(status, 200);
+  const std::string id = created["id"];
+  EXPECT_EQ(created, Value({{"id", id}, {"silenceID", id}, {"status", {{"state", "active"}}}}));
+  const Value expected = Value::parse(R"({"id": ")" + id + R"(", "matchers": [{"name": "flowId", "value": "nightly",
+      "isRegex": false, "isEqual": true}], "startsAt": "2023-11-14T22:13:20Z", "endsAt": "2023-11-15T00:00:00Z",
+      "updatedAt": "2023-11-14T22:13:20Z", "createdBy": "ops", "comment": "fixing it", "status": {"state": "active"}})");
+  EXPECT_EQ(get("/api/v1/silences/" + id), std::make_pair(200, expected));
+  EXPECT_EQ(get("/api/v1/silences"), std::make_pair(200, Value::array({expected})));
+
+  clock->advance(std::chrono::minutes(1));
+  auto [expired_status, expired] = answer(client->Delete(("/api/v1/silences/" + id).c_str()));
+  EXPECT_EQ(expired_status, 200);
+  EXPECT_EQ(expired["status"]["state"], "expired");
+  EXPECT_EQ(expired["endsAt"], "2023-11-14T22:14:20Z");
+  EXPECT_EQ(get("/api/v1/main/silences/" + id).second["status"]["state"], "expired");
+  EXPECT_EQ(get("/api/v1/silences/nope"), std::make_pair(404, error(404, "Silence 'nope' not found")));
+  EXPECT_EQ(answer(client->Delete("/api/v1/silences/nope")).first, 404);
+}
+
 }  // namespace
 }  // namespace runwatch

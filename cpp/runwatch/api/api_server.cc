@@ -39,6 +39,8 @@ struct ApiServer::Impl {
     add_flow_routes(router, engine);
     add_kv_routes(router, engine);
     add_file_routes(router, engine);
+    add_alert_routes(router, engine);
+    add_silence_routes(router, engine);
     receive_files(router, engine, static_cast<uint64_t>(options.max_file_size));
   }
 

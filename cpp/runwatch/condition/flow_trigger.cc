@@ -1,5 +1,6 @@
 #include "runwatch/condition/flow_trigger.h"
 
+#include "runwatch/condition/alert_trigger.h"
 #include "runwatch/condition/compiled_condition.h"
 #include "runwatch/condition/windowed_conditions.h"
 #include "runwatch/trigger/schemas.h"
@@ -43,6 +44,7 @@ TypeSchema flow_trigger_schema() {
 }
 
 StateMask flow_trigger_states(const TriggerDef& trigger) {
+  if (trigger.type == kAlertTriggerType) return alert_trigger_states(trigger);
   auto it = trigger.properties.find("states");
   StateMask states = terminal_states();
   if (it != trigger.properties.end() && !it->is_null())

@@ -15,7 +15,7 @@ TypeSchema flow_trigger_schema();
 
 // Its `states`, by default every terminal state (Kestra's State.Type.terminatedTypes());
 // never CREATED, which Kestra's Flow trigger cannot react to. A templated `states` is
-// decided later: every state.
+// decided later: every state. An Alert trigger's are its firing and resolving states.
 StateMask flow_trigger_states(const TriggerDef& trigger);
 // Executions of any flow but this one: a flow never triggers itself.
 Constraint other_flows_than(const Flow& flow);

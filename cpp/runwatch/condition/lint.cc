@@ -1,5 +1,6 @@
 #include "runwatch/condition/lint.h"
 
+#include "runwatch/condition/alert_trigger.h"
 #include "runwatch/condition/compiled_condition.h"
 #include "runwatch/condition/flow_trigger.h"
 #include "runwatch/condition/lint_support.h"
@@ -77,7 +78,8 @@ Constraint constraint_of(const ConditionDef& condition) {
 std::vector<const TriggerDef*> flow_triggers(const Flow& flow) {
   std::vector<const TriggerDef*> out;
   for (const auto& trigger : flow.triggers)
-    if (!trigger.disabled && trigger.type == kFlowTriggerType) out.push_back(&trigger);
+    if (!trigger.disabled && (trigger.type == kFlowTriggerType || trigger.type == kAlertTriggerType))
+      out.push_back(&trigger);
   return out;
 }
 

@@ -2,10 +2,13 @@
 // cannot all hold for one execution: they never fire. The warning names a smallest
 // subset that cannot hold together, which is what the author has to change. A trigger
 // with preconditions (or dependsOn) also never fires when fewer of them than its mode
-// requires (all of them by default) can be met by an execution the trigger sees.
+// requires (all of them by default) can be met by an execution the trigger sees. An
+// Alert trigger is checked twice: with its firing states (it never fires) and with its
+// resolving states (its alerts never resolve).
 #include <algorithm>
 #include <functional>
 
+#include "runwatch/condition/alert_trigger.h"
 #include "runwatch/condition/flow_trigger.h"
 #include "runwatch/condition/lint_support.h"
 #include "runwatch/condition/windowed_conditions.h"
@@ -21,21 +24,47 @@ struct Part {
 
 constexpr size_t kLargestSubsetSearched = 4;
 
-std::string states_name(const TriggerDef& trigger) {
+std::string names_of(StateMask states) {
   std::string names;
-  for (State s : states_of(flow_trigger_states(trigger))) names += (names.empty() ? "" : ", ") + std::string(to_string(s));
+  for (State s : states_of(states)) names += (names.empty() ? "" : ", ") + std::string(to_string(s));
+  return names;
+}
+
+std::string states_name(const TriggerDef& trigger) {
+  std::string names = names_of(flow_trigger_states(trigger));
   bool given = trigger.properties.contains("states") && !trigger.properties["states"].is_null();
   return (given ? "states [" : "the default states (the terminal ones: ") + names + (given ? "]" : ")");
 }
 
-std::vector<Part> parts_of(const Flow& flow, const TriggerDef& trigger) {
+// The states a trigger acts on, and what it means when none of them can be seen.
+struct Watched {
+  StateMask states;
+  std::string name;
+  std::string consequence;
+};
+
+std::vector<Watched> watched_states(const TriggerDef& trigger) {
+  if (trigger.type != kAlertTriggerType)
+    return {{flow_trigger_states(trigger), states_name(trigger), "this trigger never fires"}};
+  auto mask = [](const std::set<State>& states) {
+    StateMask out = 0;
+    for (State s : states) out |= state_bit(s);
+    return out;
+  };
+  auto rule = alert_rule_of(trigger);
+  return {{mask(rule.firing), "its firing states [" + names_of(mask(rule.firing)) + "]", "this trigger never fires"},
+          {mask(rule.resolving), "its resolving states [" + names_of(mask(rule.resolving)) + "]",
+           "its alerts never resolve"}};
+}
+
+std::vector<Part> parts_of(const Flow& flow, const TriggerDef& trigger, const Watched& watched) {
   std::vector<Part> parts;
   for (size_t i = 0; i < trigger.conditions.size(); ++i) {
     const auto& condition = trigger.conditions[i];
     parts.push_back({"conditions[" + std::to_string(i) + "] (" + summarize(condition) + ")",
                      constraint_of(condition), true});
   }
-  parts.push_back({states_name(trigger), Constraint::state_in(flow_trigger_states(trigger)), false});
+  parts.push_back({watched.name, Constraint::state_in(watched.states), false});
   parts.push_back({"the rule that a flow never triggers itself", other_flows_than(flow), false});
   return parts;
 }
@@ -59,15 +88,16 @@ std::vector<size_t> smallest_conflict(const std::vector<Part>& parts) {
   return chosen;
 }
 
-std::string conflict_message(const std::vector<Part>& parts, const std::vector<size_t>& conflict) {
+std::string conflict_message(const std::vector<Part>& parts, const std::vector<size_t>& conflict,
+                             const std::string& consequence) {
   std::string names;
   for (size_t k = 0; k < conflict.size(); ++k) {
     if (k > 0) names += k + 1 == conflict.size() ? " and " : ", ";
     names += parts[conflict[k]].name;
   }
-  if (conflict.size() == 1) return names + " can never hold: this trigger never fires";
-  std::string message = names + (conflict.size() == 2 ? " can never both hold" : " can never all hold") +
-                        ": this trigger never fires";
+  if (conflict.size() == 1) return names + " can never hold: " + consequence;
+  std::string message =
+      names + (conflict.size() == 2 ? " can never both hold" : " can never all hold") + ": " + consequence;
   if (conflict.size() == 2 && parts[conflict[0]].is_condition && parts[conflict[1]].is_condition)
     message += "; to fire on either, put them in an io.kestra.plugin.core.condition.OrCondition";
   return message;
@@ -110,13 +140,17 @@ void unreachable_preconditions(const Flow& flow, const TriggerDef& trigger, cons
 std::vector<ValidationIssue> never_firing_triggers(const Flow& flow) {
   std::vector<ValidationIssue> out;
   for (const auto* trigger : flow_triggers(flow)) {
-    auto parts = parts_of(flow, *trigger);
-    Constraint all = Constraint::everything();
-    for (const auto& part : parts) all = all.intersect(part.constraint);
-    if (all.is_empty())
-      out.push_back(lint_warning(flow, trigger->path, trigger->pos, conflict_message(parts, smallest_conflict(parts))));
-    else
-      unreachable_preconditions(flow, *trigger, all, out);
+    for (const auto& watched : watched_states(*trigger)) {
+      auto parts = parts_of(flow, *trigger, watched);
+      Constraint all = Constraint::everything();
+      for (const auto& part : parts) all = all.intersect(part.constraint);
+      if (all.is_empty()) {
+        out.push_back(lint_warning(flow, trigger->path, trigger->pos,
+                                   conflict_message(parts, smallest_conflict(parts), watched.consequence)));
+        break;  // an Alert trigger that never fires: whether it resolves does not matter
+      }
+      if (trigger->type != kAlertTriggerType) unreachable_preconditions(flow, *trigger, all, out);
+    }
   }
   return out;
 }

@@ -14,7 +14,8 @@ std::string summarize(const ConditionDef& condition);
 // The constraint of one condition; unknown() when it does not compile (the loader or
 // the engine reports that).
 Constraint constraint_of(const ConditionDef& condition);
-// The enabled Flow triggers of a flow.
+// The enabled Flow and Alert triggers of a flow (the lint treats an Alert trigger as a
+// Flow trigger whose states are its firing and resolving ones).
 std::vector<const TriggerDef*> flow_triggers(const Flow& flow);
 
 std::vector<ValidationIssue> never_firing_triggers(const Flow& flow);

@@ -255,6 +255,8 @@ const std::vector<KeySpec>& scalar_keys() {
        }},
       {"kestra.repository.retention",
        [](Config& c, const std::string& t) { c.repository_retention = duration_of(t); }},
+      {"kestra.alerts.silence-retention",
+       [](Config& c, const std::string& t) { c.silence_retention = duration_of(t); }},
       {"kestra.server.worker-task-restart-strategy",
        [](Config& c, const std::string& t) {
          if (t != "NEVER" && t != "IMMEDIATELY" && t != "AFTER_TERMINATION_GRACE_PERIOD")

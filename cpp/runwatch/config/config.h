@@ -54,6 +54,8 @@ struct Config {
   // kestra.repository.retention: executions (with their logs) that ended longer ago are
   // purged when the engine starts; unset: kept forever.
   std::optional<Duration> repository_retention;
+  // kestra.alerts.silence-retention: how long expired silences are kept (runwatch's own key).
+  Duration silence_retention = std::chrono::hours(24 * 5);
   Duration termination_grace_period = std::chrono::seconds(30);
   // kestra.server.workerTaskRestartStrategy: NEVER (a task attempt a crash interrupted
   // fails, and so does its execution), IMMEDIATELY or AFTER_TERMINATION_GRACE_PERIOD (it

@@ -31,7 +31,11 @@ DefinitionParser::Properties DefinitionParser::properties(const TypeSchema& sche
   Properties out;
   for (const auto& entry : own) {
     const auto* spec = schema.property(entry.key);
-    if (!spec) {
+    auto refused = std::find_if(schema.refused_properties.begin(), schema.refused_properties.end(),
+                                [&](const auto& r) { return r.first == entry.key; });
+    if (refused != schema.refused_properties.end()) {
+      issues_.error(key_path(path, entry.key), entry.key_pos(), refused->second);
+    } else if (!spec) {
       std::vector<std::string> names;
       for (const auto& p : schema.properties) names.push_back(p.name);
       issues_.error(key_path(path, entry.key), entry.key_pos(),

@@ -23,6 +23,7 @@ inline constexpr const char* kExecutorLogger = "io.kestra.core.runners.Executor"
 inline constexpr const char* kWorkerLogger = "io.kestra.core.runners.Worker";
 inline constexpr const char* kSchedulerLogger = "io.kestra.core.runners.Scheduler";
 inline constexpr const char* kFlowTriggerLogger = "io.kestra.core.runners.FlowTrigger";
+inline constexpr const char* kAlertLogger = "io.runwatch.alerts";
 inline constexpr const char* kServerLogger = "io.kestra.core.server";
 
 // A name or level the logger registry refuses: the request's mistake.

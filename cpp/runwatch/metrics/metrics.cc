@@ -21,7 +21,16 @@ void Metrics::stop() {
   if (history_) history_->stop();
 }
 
+void Metrics::set_refresh(std::function<void()> refresh) {
+  std::lock_guard lock(refresh_mutex_);
+  refresh_ = std::move(refresh);
+}
+
 std::string Metrics::prometheus_text() const {
+  {
+    std::lock_guard lock(refresh_mutex_);
+    if (refresh_) refresh_();
+  }
   auto text = registry_.text();
   append_families(text, process_metrics(registry_.common_tags()));
   return text;

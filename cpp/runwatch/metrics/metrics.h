@@ -2,7 +2,9 @@
 // The engine's metrics: the registry with its prefix and common tags, Kestra's catalog,
 // the process metrics, the exposition, snapshots and the sampled history.
 #include <chrono>
+#include <functional>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -35,6 +37,9 @@ class Metrics {
   const Catalog* catalog() const { return catalog_.get(); }
   MetricRegistry& registry() { return registry_; }
 
+  // Called at the start of each exposition (so each snapshot and history sample): sets
+  // the gauges computed from state rather than counted as it changes (silences by state).
+  void set_refresh(std::function<void()> refresh);
   std::string prometheus_text() const;
   std::vector<Sample> snapshot() const;
   std::vector<HistorySample> history(const std::optional<std::string>& name, std::optional<TimePoint> since) const;
@@ -46,6 +51,8 @@ class Metrics {
   MetricRegistry registry_;
   std::unique_ptr<Catalog> catalog_;
   std::unique_ptr<HistorySampler> history_;
+  mutable std::mutex refresh_mutex_;
+  std::function<void()> refresh_;
 };
 
 }  // namespace runwatch::metrics

@@ -3,6 +3,7 @@
 // interface through which the flow loader looks types up without depending on the
 // modules that implement them.
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "runwatch/model/value.h"
@@ -66,6 +67,9 @@ struct TypeSchema {
   // defaults). Empty: no such rule.
   std::vector<std::string> requires_any;
   PropertiesCheck check = nullptr;  // null: no such rules
+  // Keys refused with a reason rather than as unknown ones: {key, why} (the Alert
+  // trigger's `for`, a duration elsewhere, where it counts executions).
+  std::vector<std::pair<std::string, std::string>> refused_properties;
   // What runwatch does otherwise than a definition asks while still accepting it (a
   // container image for a task it runs as a local process): the engine writes each
   // notice once to the server log (WARN, on the logger named after the type) when it

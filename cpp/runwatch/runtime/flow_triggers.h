@@ -1,6 +1,7 @@
 #pragma once
-// The Flow triggers of the loaded flows: which monitoring flows an execution's state
-// change starts. An index over the conditions' constraints hands each event only the
+// The Flow and Alert triggers of the loaded flows: which monitoring flows an execution's
+// state change starts, and which Alert triggers watch it (AlertMonitor decides when those
+// start theirs). An index over the conditions' constraints hands each event only the
 // triggers that can match it; its `when` and conditions then decide, and for a trigger
 // with preconditions, dependsOn or MultipleConditions, its time windows (kept in a
 // WindowStore).
@@ -20,7 +21,7 @@ namespace runwatch {
 
 struct FlowTriggerMatch {
   std::shared_ptr<const Flow> flow;  // the monitoring flow to start
-  const TriggerDef* trigger;         // its Flow trigger (owned by flow)
+  const TriggerDef* trigger;         // its Flow or Alert trigger (owned by flow)
   Value variables;                   // trigger.* for the new execution
 };
 

@@ -56,6 +56,8 @@ struct RepositoryInfo {
 // Kinds of keyed state.
 inline constexpr std::string_view kScheduleState = "schedule";
 inline constexpr std::string_view kWindowState = "window";
+inline constexpr std::string_view kAlertState = "alert";
+inline constexpr std::string_view kSilenceState = "silence";
 // Kestra's namespace key-value store and its task state store (model/kv_store.h).
 inline constexpr std::string_view kKvState = "kv";
 inline constexpr std::string_view kTaskState = "task-state";

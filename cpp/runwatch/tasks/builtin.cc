@@ -1,5 +1,6 @@
 #include "runwatch/tasks/builtin.h"
 
+#include "runwatch/condition/alert_trigger.h"
 #include "runwatch/condition/flow_trigger.h"
 #include "runwatch/condition/schemas.h"
 #include "runwatch/tasks/registry.h"
@@ -13,6 +14,7 @@ void register_builtin_plugins(PluginRegistry& registry) {
   register_notification_tasks(registry);
   for (auto& schema : condition_schemas()) registry.add_schema(std::move(schema));
   registry.add_schema(flow_trigger_schema());
+  registry.add_schema(alert_trigger_schema());
   for (auto& schema : trigger_schemas()) registry.add_schema(std::move(schema));
 }
 

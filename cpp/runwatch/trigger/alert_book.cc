@@ -64,9 +64,25 @@ std::string_view to_string(NotifyReason reason) {
   return "first";
 }
 
+Value AlertRule::to_json() const {
+  Value states = Value::object({{"firing", Value::array()}, {"resolving", Value::array()}});
+  for (State s : firing) states["firing"].push_back(runwatch::to_string(s));
+  for (State s : resolving) states["resolving"].push_back(runwatch::to_string(s));
+  return {{"groupBy", group_by},
+          {"firing", states["firing"]},
+          {"resolving", states["resolving"]},
+          {"consecutive", consecutive},
+          {"sendResolved", send_resolved},
+          {"groupWait", format_duration(group_wait)},
+          {"groupInterval", format_duration(group_interval)},
+          {"repeatInterval", format_duration(repeat_interval)}};
+}
+
 Value Alert::to_json() const {
   return {{"labels", labels},
-          {"status", firing ? "firing" : "resolved"},
+          {"status", firing    ? "firing"
+                     : ends_at ? "resolved"
+                               : "pending"},
           {"streak", streak},
           {"count", count},
           {"startsAt", instant_or_null(starts_at)},
@@ -100,9 +116,13 @@ void AlertBook::observe(const EndedExecution& e) {
     if (it == alerts_.end()) return;
     Alert& alert = it->second;
     if (!alert.firing) {
-      if (!alert.active()) alerts_.erase(it);  // a streak that never fired: forgotten
+      if (!alert.active()) {
+        alerts_.erase(it);  // a streak that never fired: forgotten
+        changed_.insert(key);
+      }
       return;
     }
+    changed_.insert(key);
     alert.firing = false;
     alert.streak = 0;
     alert.ends_at = e.date;
@@ -112,6 +132,7 @@ void AlertBook::observe(const EndedExecution& e) {
     return;
   }
   if (it == alerts_.end()) it = alerts_.emplace(key, Alert{.labels = group_labels(e)}).first;
+  changed_.insert(key);
   Alert& alert = it->second;
   if (alert.streak == 0) {
     alert.first_execution_id = e.id;
@@ -129,14 +150,20 @@ void AlertBook::observe(const EndedExecution& e) {
   if (!next_flush_) next_flush_ = e.date + rule_.group_wait;
 }
 
-std::optional<AlertNotification> AlertBook::flush(TimePoint now) {
-  std::set<std::string> firing, resolved;
+std::optional<AlertNotification> AlertBook::flush(TimePoint now, const std::function<bool(const Alert&)>& muted,
+                                                  size_t* muted_count) {
+  std::set<std::string> firing, resolved, ended;
+  size_t left_out = 0;
   for (const auto& [key, alert] : alerts_) {
-    if (alert.firing)
-      firing.insert(key);
-    else if (alert.ends_at)
-      resolved.insert(key);
+    if (!alert.active()) continue;
+    if (!alert.firing) ended.insert(key);
+    if (muted && muted(alert)) {
+      ++left_out;
+      continue;
+    }
+    (alert.firing ? firing : resolved).insert(key);
   }
+  if (muted_count) *muted_count = left_out;
   std::optional<NotifyReason> reason;
   if (!notified_) {
     if (!firing.empty()) reason = NotifyReason::First;
@@ -156,6 +183,7 @@ std::optional<AlertNotification> AlertBook::flush(TimePoint now) {
     notified_firing_ = firing;
     notified_resolved_ = resolved;
     notified_at_ = now;
+    ++notifications_;
     AlertNotification n{.firing = !firing.empty(), .reason = *reason};
     for (const auto& key : firing) n.alerts.push_back(alerts_.at(key).to_json());
     if (rule_.send_resolved)
@@ -164,7 +192,8 @@ std::optional<AlertNotification> AlertBook::flush(TimePoint now) {
   }
   // Resolved alerts are dropped once flushed, notified or not (Alertmanager's flush); one
   // whose group began a new streak since stays, pending.
-  for (const auto& key : resolved) {
+  for (const auto& key : ended) {
+    changed_.insert(key);
     Alert& alert = alerts_.at(key);
     if (alert.streak > 0)
       alert.ends_at.reset();
@@ -176,26 +205,37 @@ std::optional<AlertNotification> AlertBook::flush(TimePoint now) {
   return sent;
 }
 
-Value AlertBook::to_json() const {
-  Value alerts = Value::object();
-  for (const auto& [key, a] : alerts_) {
-    alerts[key] = {{"labels", a.labels},
-                   {"streak", a.streak},
-                   {"count", a.count},
-                   {"firing", a.firing},
-                   {"startsAt", instant_or_null(a.starts_at)},
-                   {"endsAt", instant_or_null(a.ends_at)},
-                   {"firstExecutionId", a.first_execution_id},
-                   {"lastExecutionId", a.last_execution_id},
-                   {"lastDate", format_instant(a.last_date)},
-                   {"lastState", std::string(runwatch::to_string(a.last_state))}};
-  }
-  return {{"alerts", alerts},
+Value AlertBook::saved_alert(const std::string& key) const {
+  auto it = alerts_.find(key);
+  if (it == alerts_.end()) return nullptr;
+  const Alert& a = it->second;
+  return {{"labels", a.labels},
+          {"streak", a.streak},
+          {"count", a.count},
+          {"firing", a.firing},
+          {"startsAt", instant_or_null(a.starts_at)},
+          {"endsAt", instant_or_null(a.ends_at)},
+          {"firstExecutionId", a.first_execution_id},
+          {"lastExecutionId", a.last_execution_id},
+          {"lastDate", format_instant(a.last_date)},
+          {"lastState", std::string(runwatch::to_string(a.last_state))}};
+}
+
+Value AlertBook::saved_log() const {
+  return {{"rule", rule_.to_json()},
           {"nextFlush", instant_or_null(next_flush_)},
           {"notified", notified_},
           {"notifiedFiring", names(notified_firing_)},
           {"notifiedResolved", names(notified_resolved_)},
-          {"notifiedAt", format_instant(notified_at_)}};
+          {"notifiedAt", format_instant(notified_at_)},
+          {"notifications", notifications_}};
+}
+
+Value AlertBook::to_json() const {
+  Value saved = saved_log();
+  saved["alerts"] = Value::object();
+  for (const auto& entry : alerts_) saved["alerts"][entry.first] = saved_alert(entry.first);
+  return saved;
 }
 
 AlertBook AlertBook::from_json(AlertRule rule, const Value& saved) {
@@ -219,6 +259,7 @@ AlertBook AlertBook::from_json(AlertRule rule, const Value& saved) {
     book.notified_firing_ = name_set(saved.at("notifiedFiring"));
     book.notified_resolved_ = name_set(saved.at("notifiedResolved"));
     book.notified_at_ = instant(saved.at("notifiedAt"), "notifiedAt");
+    book.notifications_ = saved.at("notifications").get<uint64_t>();
   } catch (const Value::exception& e) {
     throw std::invalid_argument(std::string("alert book: ") + e.what());
   }

@@ -9,10 +9,12 @@
 //
 // Plain data on the engine clock: it never reads time, the caller passes it; it is saved
 // and restored whole (to_json / from_json) so that a restart goes on where it was.
+#include <functional>
 #include <map>
 #include <optional>
 #include <set>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "runwatch/model/clock.h"
@@ -31,6 +33,9 @@ struct AlertRule {
   Duration group_wait = std::chrono::seconds(30);
   Duration group_interval = std::chrono::minutes(5);
   Duration repeat_interval = std::chrono::hours(4);
+
+  bool operator==(const AlertRule&) const = default;
+  Value to_json() const;
 };
 
 // An execution that ended, as the book sees it.
@@ -43,7 +48,8 @@ struct EndedExecution {
   std::vector<Label> labels;
 };
 
-// One group's alert, as `trigger.alerts` lists it.
+// One group's alert, as `trigger.alerts` lists it: pending (a streak below `consecutive`),
+// firing, or resolved (until notified).
 struct Alert {
   Value labels = Value::object();      // namespace, flowId and the groupBy labels
   int streak = 0;                      // firing executions in a row
@@ -81,12 +87,26 @@ class AlertBook {
   // (dedup: nothing when nothing changed and repeatInterval has not passed); resolved
   // alerts are dropped once notified, and the next flush is `group_interval` later while
   // some alert is active.
-  std::optional<AlertNotification> flush(TimePoint now);
+  // `muted` (a silence) leaves alerts out of the notification and out of what the next
+  // flush compares with, as Alertmanager mutes before its dedup stage; `muted_count`
+  // receives how many it left out.
+  std::optional<AlertNotification> flush(TimePoint now, const std::function<bool(const Alert&)>& muted = nullptr,
+                                         size_t* muted_count = nullptr);
 
   // The group key of an execution under this rule: its groupBy values joined.
   std::string group_key(const EndedExecution& execution) const;
   const std::map<std::string, Alert>& alerts() const { return alerts_; }
 
+  // How many notifications it sent: the number of the next one is this plus one.
+  uint64_t notifications() const { return notifications_; }
+
+  // Saved in pieces, so that an execution costs one group's write: the groups whose alert
+  // changed since the last call (changed, begun or gone), each saved_alert (null: gone),
+  // and saved_log, the rest (the rule, when to flush, the last notification).
+  std::set<std::string> take_changed() { return std::exchange(changed_, {}); }
+  Value saved_alert(const std::string& key) const;
+  Value saved_log() const;
+  // The whole book: saved_log with "alerts", each group's saved_alert by key.
   Value to_json() const;
   // Throws std::invalid_argument for a document to_json did not write.
   static AlertBook from_json(AlertRule rule, const Value& saved);
@@ -101,6 +121,8 @@ class AlertBook {
   bool notified_ = false;
   std::set<std::string> notified_firing_, notified_resolved_;
   TimePoint notified_at_{};
+  uint64_t notifications_ = 0;
+  std::set<std::string> changed_;
 };
 
 }  // namespace runwatch

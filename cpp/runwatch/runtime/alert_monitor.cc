@@ -1,0 +1,261 @@
+#include "runwatch/runtime/alert_monitor.h"
+
+#include "runwatch/condition/alert_trigger.h"
+#include "runwatch/logging/loggers.h"
+#include "runwatch/metrics/alert_metrics.h"
+#include "runwatch/model/thread_name.h"
+#include "runwatch/runtime/ids.h"
+
+namespace runwatch {
+namespace {
+
+// A book's incarnation: numbers notifications apart from those of an earlier book of the
+// same trigger (whose rule changed), so that their execution ids never meet.
+constexpr const char* kIncarnation = "incarnation";
+
+std::string group_key_of(const AlertTriggerKey& key) { return key.ns + "." + key.flow_id + "/" + key.trigger_id; }
+
+EndedExecution ended_execution(const Execution& e) {
+  auto end = e.state.end_date();
+  return {e.id, e.ns, e.flow_id, e.state.current(), end ? *end : e.state.history().back().date, e.labels};
+}
+
+}  // namespace
+
+Value alert_trigger_variables(const AlertTriggerKey& trigger, const AlertNotification& notification) {
+  return {{"status", notification.firing ? "firing" : "resolved"},
+          {"reason", std::string(to_string(notification.reason))},
+          {"groupKey", group_key_of(trigger)},
+          {"alerts", notification.alerts}};
+}
+
+AlertMonitor::AlertMonitor(const Clock& clock, Deliver deliver, AlertState* state, const Silences* silences,
+                           const metrics::Catalog* metrics)
+    : clock_(clock),
+      deliver_(std::move(deliver)),
+      state_(state),
+      silences_(silences),
+      metrics_(metrics),
+      advanced_(clock.on_advance([this] {
+        std::lock_guard lock(mutex_);
+        cv_.notify_all();
+      })) {
+  thread_ = std::thread([this] { loop(); });
+}
+
+AlertMonitor::~AlertMonitor() { stop(); }
+
+void AlertMonitor::stop() {
+  {
+    std::lock_guard lock(mutex_);
+    stopping_ = true;
+  }
+  cv_.notify_all();
+  if (thread_.joinable()) thread_.join();
+}
+
+AlertMonitor::Book AlertMonitor::restore(const AlertTriggerKey& key, std::shared_ptr<const Flow> flow,
+                                         const TriggerDef& trigger, AlertRule rule) const {
+  Book book{std::move(flow), &trigger, rule, AlertBook(rule), new_id()};
+  if (!state_) return book;
+  try {
+    auto saved = state_->load(key);
+    if (!saved) return book;
+    if (saved->value("rule", Value()) != rule.to_json() || !saved->contains(kIncarnation)) {
+      logger(kAlertLogger)->info("Alert trigger {}: its rule changed, its alerts start afresh", group_key_of(key));
+      state_->erase(key);
+      return book;
+    }
+    book.book = AlertBook::from_json(rule, *saved);
+    book.incarnation = saved->at(kIncarnation).get<std::string>();
+    book.log_saved = true;
+  } catch (const std::exception& e) {
+    logger(kAlertLogger)
+        ->error("Alert trigger {}: its saved alerts cannot be read, they start afresh: {}", group_key_of(key),
+                e.what());
+    state_->erase(key);
+  }
+  return book;
+}
+
+void AlertMonitor::set_flows(const std::vector<std::shared_ptr<const Flow>>& flows) {
+  std::lock_guard lock(mutex_);
+  std::map<AlertTriggerKey, Book> books;
+  for (const auto& flow : flows) {
+    if (flow->disabled) continue;
+    for (const auto& trigger : flow->triggers) {
+      if (trigger.disabled || trigger.type != kAlertTriggerType) continue;
+      AlertTriggerKey key{flow->ns, flow->id, trigger.id};
+      AlertRule rule = alert_rule_of(trigger);
+      auto kept = books_.find(key);
+      if (kept != books_.end() && kept->second.rule == rule) {
+        Book& book = books.emplace(key, std::move(kept->second)).first->second;
+        book.flow = flow;
+        book.trigger = &trigger;
+        books_.erase(kept);
+      } else if (kept != books_.end()) {  // its rule changed
+        if (state_) state_->erase(key);
+        books.emplace(key, Book{flow, &trigger, rule, AlertBook(rule), new_id()});
+      } else {
+        books.emplace(key, restore(key, flow, trigger, std::move(rule)));
+      }
+    }
+  }
+  if (state_)
+    for (const auto& gone : books_) state_->erase(gone.first);
+  books_ = std::move(books);
+  count_alerts_locked();
+  cv_.notify_all();
+}
+
+void AlertMonitor::observe(const std::shared_ptr<const Flow>& flow, const TriggerDef& trigger,
+                           const Execution& execution) {
+  std::lock_guard lock(mutex_);
+  inbox_.push_back({{flow->ns, flow->id, trigger.id}, ended_execution(execution)});
+  cv_.notify_all();
+}
+
+void AlertMonitor::save_locked(const AlertTriggerKey& key, Book& book, bool log) {
+  auto changed = book.book.take_changed();
+  if (!state_) return;
+  for (const auto& group : changed) state_->save_alert(key, group, book.book.saved_alert(group));
+  if (!log && book.log_saved) return;
+  Value saved = book.book.saved_log();
+  saved[kIncarnation] = book.incarnation;
+  state_->save_log(key, saved);
+  book.log_saved = true;
+}
+
+void AlertMonitor::count_locked(const Observation& observation) {
+  auto it = books_.find(observation.trigger);
+  if (it == books_.end()) return;  // removed since
+  Book& book = it->second;
+  auto due = book.book.next_flush();
+  book.book.observe(observation.execution);
+  save_locked(observation.trigger, book, book.book.next_flush() != due);
+}
+
+Value alert_json(const AlertTriggerKey& trigger, const Alert& alert) {
+  Value json = alert.to_json();
+  json["alert"] = {{"namespace", trigger.ns}, {"flowId", trigger.flow_id}, {"triggerId", trigger.trigger_id}};
+  return json;
+}
+
+SilenceLabels alert_silence_labels(const AlertTriggerKey& trigger, const Alert& alert) {
+  SilenceLabels labels{{"alert", trigger.ns + "." + trigger.flow_id},
+                       {"state", std::string(to_string(alert.last_state))}};
+  for (const auto& [name, value] : alert.labels.items())
+    if (value.is_string()) labels[name] = value.get<std::string>();
+  return labels;
+}
+
+std::optional<AlertDelivery> AlertMonitor::flush_locked(const AlertTriggerKey& key, Book& book, TimePoint now) {
+  std::function<bool(const Alert&)> muted;
+  if (silences_) muted = [&](const Alert& alert) { return silences_->silenced(alert_silence_labels(key, alert)); };
+  auto notification = book.book.flush(now, muted);
+  if (!notification) return std::nullopt;
+  return AlertDelivery{book.flow, book.trigger, alert_trigger_variables(key, *notification),
+                       derived_id("alert\n" + group_key_of(key) + "\n" + book.incarnation + "\n" +
+                                  std::to_string(book.book.notifications()))};
+}
+
+std::optional<TimePoint> AlertMonitor::earliest_locked() const {
+  std::optional<TimePoint> earliest;
+  for (const auto& entry : books_)
+    if (auto due = entry.second.book.next_flush(); due && (!earliest || *due < *earliest)) earliest = due;
+  return earliest;
+}
+
+void AlertMonitor::loop() {
+  set_thread_name("alerts");
+  std::unique_lock lock(mutex_);
+  while (!stopping_) {
+    if (!inbox_.empty()) {
+      for (const auto& observation : std::exchange(inbox_, {})) count_locked(observation);
+      count_alerts_locked();
+      continue;
+    }
+    auto earliest = earliest_locked();
+    auto now = clock_.now();
+    if (!earliest || now < *earliest) {
+      idle_cv_.notify_all();
+      if (earliest)
+        clock_.wait_until(lock, cv_, *earliest);
+      else
+        cv_.wait(lock);
+      continue;
+    }
+    std::vector<AlertTriggerKey> flushed;
+    std::vector<AlertDelivery> deliveries;
+    for (auto& [key, book] : books_) {
+      if (auto due = book.book.next_flush(); !due || *due > now) continue;
+      flushed.push_back(key);
+      if (auto delivery = flush_locked(key, book, now)) deliveries.push_back(std::move(*delivery));
+    }
+    busy_ = true;
+    lock.unlock();
+    for (const auto& delivery : deliveries) {
+      std::string outcome = "sent";
+      try {
+        deliver_(delivery);
+      } catch (const std::exception& e) {
+        outcome = "failed";
+        logger(kAlertLogger)
+            ->error("Alert trigger {}.{}: the notification could not start: {}", delivery.flow->key(),
+                    delivery.trigger->id, e.what());
+      }
+      metrics::alert_notification(metrics_, delivery.variables.at("reason").get<std::string>(), outcome);
+    }
+    lock.lock();
+    busy_ = false;
+    // After the executions were asked for (see the header).
+    for (const auto& key : flushed)
+      if (auto it = books_.find(key); it != books_.end()) save_locked(key, it->second, true);
+    count_alerts_locked();
+  }
+}
+
+void AlertMonitor::count_alerts_locked() const {
+  if (!metrics_) return;
+  size_t pending = 0, firing = 0, resolved = 0;
+  for (const auto& entry : books_)
+    for (const auto& alert : entry.second.book.alerts())
+      ++(alert.second.firing ? firing : alert.second.ends_at ? resolved : pending);
+  metrics::set_alert_counts(metrics_, pending, firing, resolved);
+}
+
+bool AlertMonitor::idle_locked() const {
+  if (busy_ || !inbox_.empty()) return false;
+  auto earliest = earliest_locked();
+  return !earliest || (clock_.is_manual() && clock_.now() < *earliest);
+}
+
+bool AlertMonitor::idle() const {
+  std::lock_guard lock(mutex_);
+  return stopping_ || idle_locked();
+}
+
+bool AlertMonitor::wait_idle(std::chrono::steady_clock::duration timeout) const {
+  auto deadline = std::chrono::steady_clock::now() + timeout;
+  std::unique_lock lock(mutex_);
+  // The thread wakes on the clock's notification; look again every millisecond, as the
+  // executor does, since the clock may move between our checks.
+  while (!stopping_ && !idle_locked()) {
+    if (std::chrono::steady_clock::now() >= deadline) return false;
+    idle_cv_.wait_for(lock, std::chrono::milliseconds(1));
+  }
+  return true;
+}
+
+std::vector<AlertTriggerAlerts> AlertMonitor::alerts() const {
+  std::lock_guard lock(mutex_);
+  std::vector<AlertTriggerAlerts> out;
+  for (const auto& [key, book] : books_) {
+    AlertTriggerAlerts entry{key, {}};
+    for (const auto& alert : book.book.alerts()) entry.alerts.push_back(alert.second);
+    out.push_back(std::move(entry));
+  }
+  return out;
+}
+
+}  // namespace runwatch

@@ -1,0 +1,129 @@
+#pragma once
+// The Alert triggers of the loaded flows (io.runwatch.plugin.trigger.Alert): one thread,
+// named "alerts", that counts the executions each trigger watches in its book
+// (trigger/alert_book.h) and asks for a notification's execution when the book says so,
+// on the engine's clock. FlowTriggers decides which executions a trigger watches.
+//
+// - Each change of a book is saved (AlertState) before anything depends on it; a book
+//   saved by an earlier run is taken up where it was, unless the trigger's rule changed.
+// - An alert an active silence matches is left out of the notifications (Silences);
+//   nothing is sent when none is left.
+// - A notification's execution id derives from the trigger and the notification's number,
+//   and the book is saved after the execution is asked for: after a crash between the
+//   two the notification is decided again and the engine finds its execution already
+//   there (exactly one notification).
+#include <condition_variable>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "runwatch/metrics/catalog.h"
+#include "runwatch/model/clock.h"
+#include "runwatch/model/execution.h"
+#include "runwatch/model/flow.h"
+#include "runwatch/runtime/alert_state.h"
+#include "runwatch/runtime/silences.h"
+#include "runwatch/trigger/alert_book.h"
+
+namespace runwatch {
+
+// A notification to send: the Alert trigger's flow to start.
+struct AlertDelivery {
+  std::shared_ptr<const Flow> flow;
+  const TriggerDef* trigger;  // owned by flow
+  Value variables;            // trigger.*: status, reason, groupKey, alerts
+  std::string execution_id;   // the same when the notification is decided again after a crash
+};
+
+// One trigger's alerts, for the API and Python.
+struct AlertTriggerAlerts {
+  AlertTriggerKey trigger;
+  std::vector<Alert> alerts;  // by group key
+};
+
+class AlertMonitor {
+ public:
+  // Starts the notification's execution; throws to say it could not (logged).
+  using Deliver = std::function<void(const AlertDelivery&)>;
+
+  // Starts the thread. `state` may be null: nothing is saved; `silences` null: nothing is
+  // muted; `metrics` null: none recorded.
+  AlertMonitor(const Clock& clock, Deliver deliver, AlertState* state = nullptr, const Silences* silences = nullptr,
+               const metrics::Catalog* metrics = nullptr);
+  ~AlertMonitor();
+  AlertMonitor(const AlertMonitor&) = delete;
+  AlertMonitor& operator=(const AlertMonitor&) = delete;
+
+  // The Alert triggers of these flows: a trigger whose rule is unchanged keeps its book,
+  // a new one takes up what was saved, a removed one's book is erased.
+  void set_flows(const std::vector<std::shared_ptr<const Flow>>& flows);
+  // An execution that ended, watched by this trigger (of this flow): queued, so that the
+  // executor thread that calls it never waits.
+  void observe(const std::shared_ptr<const Flow>& flow, const TriggerDef& trigger, const Execution& execution);
+
+  std::vector<AlertTriggerAlerts> alerts() const;
+  // Idle when nothing is queued, nothing being done, and no book is due.
+  bool idle() const;
+  bool wait_idle(std::chrono::steady_clock::duration timeout) const;
+  // Ends the thread after what it is doing. Safe to call twice.
+  void stop();
+
+ private:
+  struct Book {
+    std::shared_ptr<const Flow> flow;
+    const TriggerDef* trigger;
+    AlertRule rule;
+    AlertBook book;
+    std::string incarnation;  // saved with the log (see alert_monitor.cc)
+    bool log_saved = false;   // the log (with the rule) is in the store: its groups can be read back
+  };
+  struct Observation {
+    AlertTriggerKey trigger;
+    EndedExecution execution;
+  };
+
+  void loop();
+  bool idle_locked() const;
+  std::optional<TimePoint> earliest_locked() const;
+  void count_locked(const Observation& observation);
+  // Flushes one due book; the delivery to make, if any.
+  std::optional<AlertDelivery> flush_locked(const AlertTriggerKey& key, Book& book, TimePoint now);
+  void save_locked(const AlertTriggerKey& key, Book& book, bool log);
+  // The alerts gauge, counted again over every book.
+  void count_alerts_locked() const;
+  Book restore(const AlertTriggerKey& key, std::shared_ptr<const Flow> flow, const TriggerDef& trigger,
+               AlertRule rule) const;
+
+  const Clock& clock_;
+  const Deliver deliver_;
+  AlertState* const state_;
+  const Silences* const silences_;
+  const metrics::Catalog* const metrics_;
+  mutable std::mutex mutex_;
+  std::condition_variable cv_;
+  mutable std::condition_variable idle_cv_;
+  std::map<AlertTriggerKey, Book> books_;
+  std::vector<Observation> inbox_;
+  bool busy_ = false;
+  bool stopping_ = false;
+  Clock::Subscription advanced_;
+  std::thread thread_;
+};
+
+// What silences match an alert of this trigger against: its group's labels, its last
+// state, and `alert`, the trigger's flow (namespace.flowId).
+SilenceLabels alert_silence_labels(const AlertTriggerKey& trigger, const Alert& alert);
+
+// An alert as the API and Python list it: Alert::to_json and `alert`, its trigger
+// (namespace, flowId, triggerId).
+Value alert_json(const AlertTriggerKey& trigger, const Alert& alert);
+
+// What an Alert trigger's execution sees as `trigger`.
+Value alert_trigger_variables(const AlertTriggerKey& trigger, const AlertNotification& notification);
+
+}  // namespace runwatch

@@ -1,0 +1,158 @@
+"""The Alert trigger from Python on the manual clock: the README's flow posts one Slack
+message for a storm of failures of three flows, then one when they all recovered; silences
+from Python and from the `runwatch silence` commands against a running server."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+import signal
+
+import pytest
+
+import runwatch
+from runwatch import cli
+from runwatch.testing import WebhookRecorder
+from test_crash import start
+
+FLAKY = """
+id: {flow}
+namespace: company.team.etl
+inputs:
+  - id: fail
+    type: BOOLEAN
+    defaults: false
+tasks:
+  - id: check
+    type: io.kestra.plugin.core.execution.Fail
+    runIf: "{{{{ inputs.fail }}}}"
+"""
+
+ALERTS = """
+id: team_alerts
+namespace: company.monitoring
+tasks:
+  - id: slack
+    type: io.kestra.plugin.notifications.slack.SlackIncomingWebhook
+    url: "URL"
+    payload: |
+      {"text": "{{ trigger.status }} ({{ trigger.reason }}): {{ trigger.alerts | jq('[.[] | .labels.flowId] | join(", ")') | first }}"}
+triggers:
+  - id: failures
+    type: io.runwatch.plugin.trigger.Alert
+    consecutive: 3
+    groupBy: [namespace, flowId]
+    conditions:
+      - type: io.kestra.plugin.core.condition.ExecutionNamespace
+        namespace: company.team
+        comparison: PREFIX
+"""
+
+
+@pytest.fixture
+def hook():
+    with WebhookRecorder() as recorder:
+        yield recorder
+
+
+def run(engine: runwatch.Engine, flow: str, fail: bool) -> None:
+    engine.run("company.team.etl", flow, {"fail": fail}, wait=False)
+    assert engine.wait_idle(timeout=20)
+
+
+def test_a_storm_of_three_failing_flows_is_one_message_and_their_recovery_another(engine, add, clock, hook):
+    for flow in ("extract", "load", "report"):
+        add(FLAKY.format(flow=flow))
+    add(ALERTS.replace("URL", hook.url_for("/slack")))
+    for round in range(3):
+        for flow in ("extract", "load", "report"):
+            # extract: a success between failures, so its streak starts again and it never fires
+            run(engine, flow, not (flow == "extract" and round == 1))
+    clock.advance(30)
+    assert engine.wait_idle(timeout=20)
+    (fired,) = hook.wait_for(1)
+    assert fired.json == {"text": "firing (first): load, report"}
+
+    for flow in ("load", "report"):
+        run(engine, flow, False)
+    clock.advance(300)
+    assert engine.wait_idle(timeout=20)
+    assert [r.json["text"] for r in hook.wait_for(2)] == ["firing (first): load, report", "resolved (resolved): load, report"]
+
+
+def test_the_dry_run_names_the_alert_trigger(engine, add, hook):
+    add(FLAKY.format(flow="extract"))
+    add(ALERTS.replace("URL", hook.url_for("/slack")))
+    (match,) = engine.matching_triggers("company.team.etl", "extract", "FAILED")
+    assert (match.namespace, match.flow_id, match.trigger_id) == ("company.monitoring", "team_alerts", "failures")
+    assert engine.matching_triggers("company.team.etl", "extract", "WARNING") == []
+
+
+def test_a_silence_mutes_a_flow_until_it_is_expired(engine, add, clock, hook):
+    for flow in ("extract", "load"):
+        add(FLAKY.format(flow=flow))
+    add(ALERTS.replace("URL", hook.url_for("/slack")).replace("consecutive: 3", "consecutive: 1"))
+    silence_id = engine.silence(["flowId=load", "alert=~company\\.monitoring\\..*"], ends_at=dt.timedelta(hours=2),
+                                comment="load is being fixed", created_by="ops")
+    (silence,) = engine.silences()
+    assert silence.id == silence_id
+    assert (silence.state, silence.created_by, silence.comment) == ("active", "ops", "load is being fixed")
+    assert silence.matchers == [{"name": "flowId", "value": "load", "isRegex": False, "isEqual": True},
+                                {"name": "alert", "value": "company\\.monitoring\\..*", "isRegex": True,
+                                 "isEqual": True}]
+    assert silence.ends_at - silence.starts_at == dt.timedelta(hours=2)
+
+    run(engine, "load", True)
+    run(engine, "extract", True)
+    clock.advance(30)
+    assert engine.wait_idle(timeout=20)
+    (fired,) = hook.wait_for(1)
+    assert fired.json == {"text": "firing (first): extract"}
+    assert [a["labels"]["flowId"] for a in engine.alerts()] == ["extract", "load"]
+
+    assert engine.expire_silence(silence_id)
+    assert engine.silences()[0].state == "expired"
+    assert not engine.expire_silence("no-such-silence")
+    clock.advance(300)
+    assert engine.wait_idle(timeout=20)
+    assert [r.json["text"] for r in hook.wait_for(2)][1] == "firing (new): extract, load"
+
+
+@pytest.mark.parametrize("matchers, ends_in, message", [
+    ([], 3600, "matchers: at least one matcher required"),
+    (["flowId=~.*"], 3600, "matchers: at least one matcher must not match the empty string"),
+    (["owner=me"], 3600, "matchers[0].name: 'owner' is not a matcher name"),
+    (["flowId=~(a"], 3600, "matchers[0].value: invalid regular expression"),
+    (["flowId=a"], -60, "endsAt: end time can't be in the past"),
+    (["flowId a"], 3600, "not a matcher: 'flowId a'"),
+])
+def test_a_bad_silence_is_refused_saying_why(engine, matchers, ends_in, message):
+    with pytest.raises(runwatch.InputError, match=re.escape(message)):
+        engine.silence(matchers, ends_at=dt.timedelta(seconds=ends_in))
+    assert engine.silences() == []
+
+
+def test_the_silence_commands_talk_to_a_running_server(tmp_path):
+    (tmp_path / "application.yml").write_text(
+        f"kestra:\n  repository:\n    type: sqlite\n    path: {tmp_path / 'runwatch.db'}\n")
+    process, port = start(tmp_path)
+    server = f"http://127.0.0.1:{port}"
+    try:
+        out = io.StringIO()
+        assert cli.main(["silence", "--server", server, "add", "flowId=nightly", "namespace=~company\\..*",
+                         "--duration", "2h", "--comment", "fixing it", "--author", "ops"], out=out) == 0
+        silence_id = out.getvalue().strip()
+        listed = io.StringIO()
+        assert cli.main(["silence", "--server", server, "list"], out=listed) == 0
+        line = listed.getvalue().strip()
+        assert line.startswith(f"{silence_id}  active ")
+        assert line.endswith("flowId=nightly namespace=~company\\..*  ops: fixing it")
+        expired = io.StringIO()
+        assert cli.main(["silence", "--server", server, "expire", silence_id], out=expired) == 0
+        assert expired.getvalue().startswith(f"{silence_id}  expired ")
+        assert cli.main(["silence", "--server", server, "add", "flowId=~(", "--duration", "1h"]) == 2
+        assert cli.main(["silence", "--server", server, "add", "flowId=a", "--duration", "soon"]) == 2
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
