@@ -100,6 +100,8 @@ Engine::Engine(EngineOptions options)
           metrics_.catalog()) {
   executor_.set_launcher(this);
   metrics_.set_refresh([this] {
+    auto alerts = alerts_.counts();
+    metrics::set_alert_counts(metrics_.catalog(), alerts.pending, alerts.firing, alerts.resolved);
     auto counts = silences_.counts();
     metrics::set_silence_counts(metrics_.catalog(), counts[SilenceState::Pending], counts[SilenceState::Active],
                                 counts[SilenceState::Expired]);

@@ -215,6 +215,28 @@ TEST_F(AlertTriggerTest, StatesInNeitherListNeitherExtendNorBreakAStreak) {
   EXPECT_EQ(notifications()[0]["alerts"][0]["streak"], 2);
 }
 
+TEST_F(AlertTriggerTest, WhenChoosesTheExecutionsWatchedAndGroupByALabelGroupsAcrossFlows) {
+  open();
+  engine->add_flow(job("a"), "a.yaml");
+  engine->add_flow(job("b"), "b.yaml");
+  engine->add_flow(alert_flow("    when: \"{{ labels.env == 'prod' }}\"\n    groupBy: [labels.team]\n"), "alerts.yaml");
+  auto fail = [&](const std::string& flow, const std::string& env, const std::string& team) {
+    engine->submit("company.team", flow, {{"fail", true}}, {{"env", env}, {"team", team}});
+    settle();
+  };
+  fail("a", "dev", "data");
+  fail("a", "prod", "data");
+  fail("b", "prod", "data");
+  fail("b", "prod", "ops");
+  advance(30s);
+  auto sent = notifications();
+  ASSERT_EQ(sent.size(), 1u);
+  ASSERT_EQ(sent[0]["alerts"].size(), 2u);
+  EXPECT_EQ(sent[0]["alerts"][0]["labels"], Value({{"labels.team", "data"}}));
+  EXPECT_EQ(sent[0]["alerts"][0]["count"], 2);  // a and b, not the dev one
+  EXPECT_EQ(sent[0]["alerts"][1]["labels"], Value({{"labels.team", "ops"}}));
+}
+
 TEST_F(AlertTriggerTest, AChangedRuleStartsAfreshAndARemovedTriggerForgetsItsAlerts) {
   open();
   engine->add_flow(job("nightly"), "nightly.yaml");

@@ -111,7 +111,14 @@ def test_paused_executions_and_waiting_parents_survive_a_kill(tmp_path: Path) ->
             child = request(port, "GET", f"/api/v1/executions/{parent}")
         child_id = child["taskRunList"][0]["outputs"]["executionId"]
         wait_for(port, child_id, "PAUSED")
-        wait_for(port, loop, "RUNNING")
+        looping = wait_for(port, loop, "RUNNING")
+        # Killed inside the task: its attempt RUNNING, and recorded (the indexer's next batch).
+        deadline = time.monotonic() + 20
+        while not any(run["taskId"] == "nap" and run["state"]["current"] == "RUNNING"
+                      for run in looping["taskRunList"]) and time.monotonic() < deadline:
+            time.sleep(0.02)
+            looping = request(port, "GET", f"/api/v1/executions/{loop}")
+        time.sleep(0.5)
         process.send_signal(signal.SIGKILL)
         process.wait(timeout=10)
 

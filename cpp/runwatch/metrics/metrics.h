@@ -38,7 +38,8 @@ class Metrics {
   MetricRegistry& registry() { return registry_; }
 
   // Called at the start of each exposition (so each snapshot and history sample): sets
-  // the gauges computed from state rather than counted as it changes (silences by state).
+  // the gauges computed from state rather than counted as it changes (alerts and silences
+  // by state).
   void set_refresh(std::function<void()> refresh);
   std::string prometheus_text() const;
   std::vector<Sample> snapshot() const;

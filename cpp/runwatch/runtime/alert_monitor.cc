@@ -104,7 +104,6 @@ void AlertMonitor::set_flows(const std::vector<std::shared_ptr<const Flow>>& flo
   if (state_)
     for (const auto& gone : books_) state_->erase(gone.first);
   books_ = std::move(books);
-  count_alerts_locked();
   cv_.notify_all();
 }
 
@@ -172,7 +171,6 @@ void AlertMonitor::loop() {
   while (!stopping_) {
     if (!inbox_.empty()) {
       for (const auto& observation : std::exchange(inbox_, {})) count_locked(observation);
-      count_alerts_locked();
       continue;
     }
     auto earliest = earliest_locked();
@@ -211,17 +209,16 @@ void AlertMonitor::loop() {
     // After the executions were asked for (see the header).
     for (const auto& key : flushed)
       if (auto it = books_.find(key); it != books_.end()) save_locked(key, it->second, true);
-    count_alerts_locked();
   }
 }
 
-void AlertMonitor::count_alerts_locked() const {
-  if (!metrics_) return;
-  size_t pending = 0, firing = 0, resolved = 0;
+AlertCounts AlertMonitor::counts() const {
+  std::lock_guard lock(mutex_);
+  AlertCounts counts;
   for (const auto& entry : books_)
-    for (const auto& alert : entry.second.book.alerts())
-      ++(alert.second.firing ? firing : alert.second.ends_at ? resolved : pending);
-  metrics::set_alert_counts(metrics_, pending, firing, resolved);
+    for (const auto& [key, alert] : entry.second.book.alerts())
+      ++(alert.firing ? counts.firing : alert.ends_at ? counts.resolved : counts.pending);
+  return counts;
 }
 
 bool AlertMonitor::idle_locked() const {

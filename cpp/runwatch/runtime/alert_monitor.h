@@ -40,6 +40,12 @@ struct AlertDelivery {
   std::string execution_id;   // the same when the notification is decided again after a crash
 };
 
+struct AlertCounts {
+  size_t pending = 0;
+  size_t firing = 0;
+  size_t resolved = 0;  // until notified
+};
+
 // One trigger's alerts, for the API and Python.
 struct AlertTriggerAlerts {
   AlertTriggerKey trigger;
@@ -52,7 +58,7 @@ class AlertMonitor {
   using Deliver = std::function<void(const AlertDelivery&)>;
 
   // Starts the thread. `state` may be null: nothing is saved; `silences` null: nothing is
-  // muted; `metrics` null: none recorded.
+  // muted; `metrics` null: no notification is counted.
   AlertMonitor(const Clock& clock, Deliver deliver, AlertState* state = nullptr, const Silences* silences = nullptr,
                const metrics::Catalog* metrics = nullptr);
   ~AlertMonitor();
@@ -67,6 +73,9 @@ class AlertMonitor {
   void observe(const std::shared_ptr<const Flow>& flow, const TriggerDef& trigger, const Execution& execution);
 
   std::vector<AlertTriggerAlerts> alerts() const;
+  // How many alerts are in each state, over every trigger: counted when asked (at each
+  // exposition), never per execution.
+  AlertCounts counts() const;
   // Idle when nothing is queued, nothing being done, and no book is due.
   bool idle() const;
   bool wait_idle(std::chrono::steady_clock::duration timeout) const;
@@ -94,8 +103,6 @@ class AlertMonitor {
   // Flushes one due book; the delivery to make, if any.
   std::optional<AlertDelivery> flush_locked(const AlertTriggerKey& key, Book& book, TimePoint now);
   void save_locked(const AlertTriggerKey& key, Book& book, bool log);
-  // The alerts gauge, counted again over every book.
-  void count_alerts_locked() const;
   Book restore(const AlertTriggerKey& key, std::shared_ptr<const Flow> flow, const TriggerDef& trigger,
                AlertRule rule) const;
 

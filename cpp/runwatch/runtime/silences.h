@@ -73,7 +73,8 @@ class Silences {
     virtual void erase(const std::string& id) = 0;
   };
 
-  // `storage` may be null: in memory only. Throws Error for a saved silence it cannot read.
+  // `storage` may be null: in memory only. A saved silence that cannot be read is logged
+  // and ignored (left in the store).
   Silences(const Clock& clock, Duration retention, Storage* storage = nullptr);
 
   // Checks and keeps a new silence (read_silence); returns it.
