@@ -99,13 +99,6 @@ Engine::Engine(EngineOptions options)
           *clock_, [this](const AlertDelivery& delivery) { deliver_alert(delivery); }, &alert_state_, &silences_,
           metrics_.catalog()) {
   executor_.set_launcher(this);
-  metrics_.set_refresh([this] {
-    auto alerts = alerts_.counts();
-    metrics::set_alert_counts(metrics_.catalog(), alerts.pending, alerts.firing, alerts.resolved);
-    auto counts = silences_.counts();
-    metrics::set_silence_counts(metrics_.catalog(), counts[SilenceState::Pending], counts[SilenceState::Active],
-                                counts[SilenceState::Expired]);
-  });
   apply_logger_levels(options.logger_levels);
   if (options.retention) purge_files(repository_->purge_executions(clock_->now() - *options.retention));
   restore_flows();
@@ -120,6 +113,14 @@ Engine::Engine(EngineOptions options)
   if (options.retention)
     retention_ = std::make_unique<PeriodicJob>(*clock_, kRetentionPurgeInterval,
                                                [this, keep = *options.retention](TimePoint at) { purge(at - keep); });
+  // Last: a constructor that throws never leaves the metrics a hook on members gone.
+  metrics_.set_refresh([this] {
+    auto alerts = alerts_.counts();
+    metrics::set_alert_counts(metrics_.catalog(), alerts.pending, alerts.firing, alerts.resolved);
+    auto counts = silences_.counts();
+    metrics::set_silence_counts(metrics_.catalog(), counts[SilenceState::Pending], counts[SilenceState::Active],
+                                counts[SilenceState::Expired]);
+  });
 }
 
 const TemplateChecker& Engine::templates() { return expr::TemplateCache::global(); }
