@@ -401,7 +401,7 @@ void Engine::on_transition(const Execution& execution) {
       alerts_.observe(match.flow, *match.trigger, execution);
       continue;
     }
-    if (silences_.silenced(execution_silence_labels(execution, match.flow->key()))) {
+    if (!silences_.empty() && silences_.silenced(execution_silence_labels(execution, match.flow->key()))) {
       logger(kFlowTriggerLogger)
           ->info("Flow trigger {}.{}: a silence mutes execution {}, its monitoring execution does not start",
                  match.flow->key(), match.trigger->id, execution.id);
@@ -409,23 +409,23 @@ void Engine::on_transition(const Execution& execution) {
       continue;
     }
     flow_trigger_metrics_.flow_trigger_fired(match.flow->ns, match.flow->id);
-    start_triggered(*match.flow, *match.trigger, match.variables, execution.outputs());
+    start_triggered(*match.flow, *match.trigger, match.variables, &execution);
   }
   for (const auto& warning : warnings) logger(kFlowTriggerLogger)->warn("{}", warning);
 }
 
 void Engine::deliver_alert(const AlertDelivery& delivery) {
   if (board_.find(delivery.execution_id)) return;  // decided again after a crash: it is there
-  start_triggered(*delivery.flow, *delivery.trigger, delivery.variables, Value::object(), delivery.execution_id);
+  start_triggered(*delivery.flow, *delivery.trigger, delivery.variables, nullptr, delivery.execution_id);
 }
 
 void Engine::start_triggered(const Flow& flow, const TriggerDef& trigger, const Value& trigger_variables,
-                             const Value& outputs, const std::string& id) {
+                             const Execution* source, const std::string& id) {
   try {
     Value inputs = trigger.properties.value("inputs", Value::object());
     if (!inputs.empty()) {
       Value variables = {{"trigger", trigger_variables},
-                         {"outputs", outputs},
+                         {"outputs", source ? source->outputs() : Value::object()},
                          {"flow", {{"id", flow.id}, {"namespace", flow.ns}, {"revision", flow.revision}}}};
       RunContext ctx(TaskIdentity{}, std::move(variables), *clock_, nullptr, &board_, &secrets_);
       ctx.set_kv_store(&kv_);

@@ -258,9 +258,10 @@ class Engine : private ExecutionLauncher {
   // hands the Alert triggers the executions they watch.
   void on_transition(const Execution& execution);
   // A trigger's execution, `id` its id (empty: a new one); one that cannot start is
-  // recorded FAILED, saying why. `outputs` are the source execution's, for the inputs.
+  // recorded FAILED, saying why. `source` (null for an Alert trigger's notification) gives
+  // the inputs its `outputs`, read only when the trigger has inputs.
   void start_triggered(const Flow& flow, const TriggerDef& trigger, const Value& trigger_variables,
-                       const Value& outputs, const std::string& id = {});
+                       const Execution* source, const std::string& id = {});
   // An Alert trigger's notification; nothing when its execution exists already.
   void deliver_alert(const AlertDelivery& delivery);
 

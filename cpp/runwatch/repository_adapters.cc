@@ -6,7 +6,7 @@ namespace runwatch {
 namespace {
 
 // A JSON array: no separator can make two triggers' keys equal.
-std::string schedule_key(const std::string& ns, const std::string& flow_id, const std::string& trigger_id) {
+std::string trigger_key(const std::string& ns, const std::string& flow_id, const std::string& trigger_id) {
   return dump_json(Value::array({ns, flow_id, trigger_id}));
 }
 
@@ -34,12 +34,12 @@ WindowState decode_window(const Value& v) {
   return state;
 }
 
-std::string alert_key(const AlertTriggerKey& key) { return schedule_key(key.ns, key.flow_id, key.trigger_id); }
+std::string trigger_key(const AlertTriggerKey& key) { return trigger_key(key.ns, key.flow_id, key.trigger_id); }
 
 }  // namespace
 
 std::optional<Value> RepositoryAlertState::load(const AlertTriggerKey& trigger) const {
-  const std::string key = alert_key(trigger);
+  const std::string key = trigger_key(trigger);
   auto log = repository_.state(store::kAlertState, key);
   Value alerts = Value::object();
   std::set<std::string> groups;
@@ -59,7 +59,7 @@ std::optional<Value> RepositoryAlertState::load(const AlertTriggerKey& trigger) 
 }
 
 void RepositoryAlertState::save_alert(const AlertTriggerKey& trigger, const std::string& group, const Value& alert) {
-  const std::string key = alert_key(trigger);
+  const std::string key = trigger_key(trigger);
   {
     std::lock_guard lock(mutex_);
     if (alert.is_null())
@@ -72,11 +72,11 @@ void RepositoryAlertState::save_alert(const AlertTriggerKey& trigger, const std:
 }
 
 void RepositoryAlertState::save_log(const AlertTriggerKey& trigger, const Value& log) {
-  indexer_.record_state(store::kAlertState, alert_key(trigger), log);
+  indexer_.record_state(store::kAlertState, trigger_key(trigger), log);
 }
 
 void RepositoryAlertState::erase(const AlertTriggerKey& trigger) {
-  const std::string key = alert_key(trigger);
+  const std::string key = trigger_key(trigger);
   std::set<std::string> groups;
   {
     std::lock_guard lock(mutex_);
@@ -84,7 +84,7 @@ void RepositoryAlertState::erase(const AlertTriggerKey& trigger) {
     groups_.erase(key);
   }
   for (const auto& group : groups) indexer_.record_state(store::kAlertState, key + "/" + group, std::nullopt);
-  indexer_.record_state(store::kAlertState, alert_key(trigger), std::nullopt);
+  indexer_.record_state(store::kAlertState, key, std::nullopt);
 }
 
 std::vector<RepositoryArchive::Snapshot> RepositoryArchive::list(const ExecutionFilter& filter) const {
@@ -121,14 +121,14 @@ void RepositoryWindowStore::erase(const WindowKey& key) {
 
 std::optional<TimePoint> RepositoryScheduleState::last_date(const std::string& ns, const std::string& flow_id,
                                                             const std::string& trigger_id) const {
-  auto state = repository_.state(store::kScheduleState, schedule_key(ns, flow_id, trigger_id));
+  auto state = repository_.state(store::kScheduleState, trigger_key(ns, flow_id, trigger_id));
   if (!state || !state->contains("lastDate")) return std::nullopt;
   return TimePoint(Duration(state->at("lastDate").get<std::int64_t>()));
 }
 
 void RepositoryScheduleState::set_last_date(const std::string& ns, const std::string& flow_id,
                                             const std::string& trigger_id, TimePoint date) {
-  repository_.put_state(store::kScheduleState, schedule_key(ns, flow_id, trigger_id),
+  repository_.put_state(store::kScheduleState, trigger_key(ns, flow_id, trigger_id),
                         Value{{"lastDate", static_cast<std::int64_t>(date.time_since_epoch().count())}});
 }
 

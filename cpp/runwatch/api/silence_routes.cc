@@ -42,8 +42,7 @@ void add_silence_routes(Router& router, Engine& engine) {
     return Answer::json(existing_silence(engine, m.param("id")).to_json(engine.clock().now()));
   });
   routes.del("/silences/{id}", [&engine](const Match& m) {
-    existing_silence(engine, m.param("id"));
-    engine.silences().expire(m.param("id"));
+    if (!engine.silences().expire(m.param("id"))) existing_silence(engine, m.param("id"));  // 404
     return Answer::json(existing_silence(engine, m.param("id")).to_json(engine.clock().now()));
   });
 }

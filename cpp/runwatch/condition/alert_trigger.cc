@@ -10,8 +10,6 @@ namespace {
 
 using T = PropertyType;
 
-constexpr std::string_view kLabelPrefix = "labels.";
-
 std::set<State> states_of(const Value& names, std::set<State> fallback) {
   if (!names.is_array()) return fallback;
   std::set<State> out;
@@ -172,12 +170,15 @@ AlertRule alert_rule_of(const TriggerDef& trigger) {
   return rule;
 }
 
+StateMask state_mask(const std::set<State>& states) {
+  StateMask mask = 0;
+  for (State s : states) mask |= state_bit(s);
+  return mask;
+}
+
 StateMask alert_trigger_states(const TriggerDef& trigger) {
   auto rule = alert_rule_of(trigger);
-  StateMask mask = 0;
-  for (State s : rule.firing) mask |= state_bit(s);
-  for (State s : rule.resolving) mask |= state_bit(s);
-  return mask;
+  return state_mask(rule.firing) | state_mask(rule.resolving);
 }
 
 }  // namespace runwatch

@@ -18,5 +18,6 @@ TypeSchema alert_trigger_schema();
 AlertRule alert_rule_of(const TriggerDef& trigger);
 // The states it watches: its firing and resolving ones.
 StateMask alert_trigger_states(const TriggerDef& trigger);
+StateMask state_mask(const std::set<State>& states);
 
 }  // namespace runwatch

@@ -43,6 +43,10 @@ TypeSchema flow_trigger_schema() {
   return schema;
 }
 
+bool watches_executions(const TriggerDef& trigger) {
+  return trigger.type == kFlowTriggerType || trigger.type == kAlertTriggerType;
+}
+
 StateMask flow_trigger_states(const TriggerDef& trigger) {
   if (trigger.type == kAlertTriggerType) return alert_trigger_states(trigger);
   auto it = trigger.properties.find("states");

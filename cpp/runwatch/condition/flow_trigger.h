@@ -10,6 +10,9 @@ namespace runwatch {
 
 inline constexpr std::string_view kFlowTriggerType = "io.kestra.plugin.core.trigger.Flow";
 
+// A Flow or an Alert trigger: what FlowTriggers matches against execution events.
+bool watches_executions(const TriggerDef& trigger);
+
 // Its schema, whose check reads `preconditions`.
 TypeSchema flow_trigger_schema();
 

@@ -1,6 +1,5 @@
 #include "runwatch/condition/lint.h"
 
-#include "runwatch/condition/alert_trigger.h"
 #include "runwatch/condition/compiled_condition.h"
 #include "runwatch/condition/flow_trigger.h"
 #include "runwatch/condition/lint_support.h"
@@ -78,8 +77,7 @@ Constraint constraint_of(const ConditionDef& condition) {
 std::vector<const TriggerDef*> flow_triggers(const Flow& flow) {
   std::vector<const TriggerDef*> out;
   for (const auto& trigger : flow.triggers)
-    if (!trigger.disabled && (trigger.type == kFlowTriggerType || trigger.type == kAlertTriggerType))
-      out.push_back(&trigger);
+    if (!trigger.disabled && watches_executions(trigger)) out.push_back(&trigger);
   return out;
 }
 

@@ -46,15 +46,10 @@ struct Watched {
 std::vector<Watched> watched_states(const TriggerDef& trigger) {
   if (trigger.type != kAlertTriggerType)
     return {{flow_trigger_states(trigger), states_name(trigger), "this trigger never fires"}};
-  auto mask = [](const std::set<State>& states) {
-    StateMask out = 0;
-    for (State s : states) out |= state_bit(s);
-    return out;
-  };
   auto rule = alert_rule_of(trigger);
-  return {{mask(rule.firing), "its firing states [" + names_of(mask(rule.firing)) + "]", "this trigger never fires"},
-          {mask(rule.resolving), "its resolving states [" + names_of(mask(rule.resolving)) + "]",
-           "its alerts never resolve"}};
+  StateMask firing = state_mask(rule.firing), resolving = state_mask(rule.resolving);
+  return {{firing, "its firing states [" + names_of(firing) + "]", "this trigger never fires"},
+          {resolving, "its resolving states [" + names_of(resolving) + "]", "its alerts never resolve"}};
 }
 
 std::vector<Part> parts_of(const Flow& flow, const TriggerDef& trigger, const Watched& watched) {

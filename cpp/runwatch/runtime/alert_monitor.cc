@@ -150,7 +150,8 @@ SilenceLabels alert_silence_labels(const AlertTriggerKey& trigger, const Alert& 
 
 std::optional<AlertDelivery> AlertMonitor::flush_locked(const AlertTriggerKey& key, Book& book, TimePoint now) {
   std::function<bool(const Alert&)> muted;
-  if (silences_) muted = [&](const Alert& alert) { return silences_->silenced(alert_silence_labels(key, alert)); };
+  if (silences_ && !silences_->empty())
+    muted = [&](const Alert& alert) { return silences_->silenced(alert_silence_labels(key, alert)); };
   auto notification = book.book.flush(now, muted);
   if (!notification) return std::nullopt;
   return AlertDelivery{book.flow, book.trigger, alert_trigger_variables(key, *notification),

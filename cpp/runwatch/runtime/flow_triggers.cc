@@ -4,7 +4,6 @@
 #include <map>
 #include <mutex>
 
-#include "runwatch/condition/alert_trigger.h"
 #include "runwatch/condition/compiled_condition.h"
 #include "runwatch/logging/loggers.h"
 #include "runwatch/model/json_text.h"
@@ -138,7 +137,7 @@ void FlowTriggers::set_flows(const std::vector<std::shared_ptr<const Flow>>& flo
     }
     if (flow->disabled) continue;
     for (const auto& trigger : flow->triggers) {
-      if (trigger.disabled || (trigger.type != kFlowTriggerType && trigger.type != kAlertTriggerType)) continue;
+      if (trigger.disabled || !watches_executions(trigger)) continue;
       try {
         add(std::make_shared<const Entry>(flow, trigger));
       } catch (const std::exception& e) {

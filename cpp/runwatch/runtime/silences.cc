@@ -7,13 +7,13 @@
 #include "runwatch/model/time.h"
 #include "runwatch/regex/pattern.h"
 #include "runwatch/runtime/ids.h"
+#include "runwatch/trigger/alert_book.h"
 
 namespace runwatch {
 namespace {
 
 constexpr size_t kMaxMatchers = 100;
 constexpr size_t kMaxText = 4096;
-constexpr std::string_view kLabelPrefix = "labels.";
 
 bool valid_name(const std::string& name) {
   if (name == "namespace" || name == "flowId" || name == "state" || name == "alert") return true;
@@ -169,6 +169,7 @@ Silences::Silences(const Clock& clock, Duration retention, Storage* storage)
       s.ends_at = at("endsAt");
       s.updated_at = at("updatedAt");
       silences_.emplace(s.id, std::move(s));
+      count_ = silences_.size();
     } catch (const std::exception& e) {
       // One bad record does not stop the others (nor the engine): it is left in the store.
       logger(kAlertLogger)->error("A saved silence cannot be read, it is ignored: {}", e.what());
@@ -182,6 +183,7 @@ Silence Silences::add(const Value& body) {
   std::lock_guard lock(mutex_);
   if (storage_) storage_->put(s.id, s.to_json(now));
   silences_.emplace(s.id, s);
+  count_ = silences_.size();
   return s;
 }
 
@@ -194,6 +196,7 @@ void Silences::forget_expired_locked(TimePoint now) {
       ++it;
     }
   }
+  count_ = silences_.size();
 }
 
 std::vector<Silence> Silences::list() {

@@ -6,6 +6,7 @@
 // a name the labels lack matches as the empty string, a regular expression matches the
 // whole value (RE2). Expiring one ends it now; expired ones are kept for the retention,
 // then forgotten. Kept in a Storage (the engine's: the repository), surviving restarts.
+#include <atomic>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -87,6 +88,8 @@ class Silences {
   bool expire(const std::string& id);
   // Whether an active silence matches these labels.
   bool silenced(const SilenceLabels& labels) const;
+  // No silence at all, in any state: callers skip building labels (a lock-free read).
+  bool empty() const { return count_.load(std::memory_order_relaxed) == 0; }
   // How many there are in each state.
   std::map<SilenceState, size_t> counts() const;
   const Clock& clock() const { return clock_; }
@@ -99,6 +102,7 @@ class Silences {
   Storage* const storage_;
   mutable std::mutex mutex_;
   std::map<std::string, Silence> silences_;
+  std::atomic<size_t> count_{0};  // silences_.size(), for empty()
 };
 
 }  // namespace runwatch

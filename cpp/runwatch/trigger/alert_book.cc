@@ -9,8 +9,6 @@
 namespace runwatch {
 namespace {
 
-constexpr std::string_view kLabelPrefix = "labels.";
-
 std::string label_value(const std::vector<Label>& labels, std::string_view key) {
   for (const auto& label : labels)
     if (label.key == key) return label.value;
@@ -65,12 +63,14 @@ std::string_view to_string(NotifyReason reason) {
 }
 
 Value AlertRule::to_json() const {
-  Value states = Value::object({{"firing", Value::array()}, {"resolving", Value::array()}});
-  for (State s : firing) states["firing"].push_back(runwatch::to_string(s));
-  for (State s : resolving) states["resolving"].push_back(runwatch::to_string(s));
+  auto names_of = [](const std::set<State>& states) {
+    Value out = Value::array();
+    for (State s : states) out.push_back(runwatch::to_string(s));
+    return out;
+  };
   return {{"groupBy", group_by},
-          {"firing", states["firing"]},
-          {"resolving", states["resolving"]},
+          {"firing", names_of(firing)},
+          {"resolving", names_of(resolving)},
           {"consecutive", consecutive},
           {"sendResolved", send_resolved},
           {"groupWait", format_duration(group_wait)},
@@ -150,20 +150,13 @@ void AlertBook::observe(const EndedExecution& e) {
   if (!next_flush_) next_flush_ = e.date + rule_.group_wait;
 }
 
-std::optional<AlertNotification> AlertBook::flush(TimePoint now, const std::function<bool(const Alert&)>& muted,
-                                                  size_t* muted_count) {
+std::optional<AlertNotification> AlertBook::flush(TimePoint now, const std::function<bool(const Alert&)>& muted) {
   std::set<std::string> firing, resolved, ended;
-  size_t left_out = 0;
   for (const auto& [key, alert] : alerts_) {
     if (!alert.active()) continue;
     if (!alert.firing) ended.insert(key);
-    if (muted && muted(alert)) {
-      ++left_out;
-      continue;
-    }
-    (alert.firing ? firing : resolved).insert(key);
+    if (!muted || !muted(alert)) (alert.firing ? firing : resolved).insert(key);
   }
-  if (muted_count) *muted_count = left_out;
   std::optional<NotifyReason> reason;
   if (!notified_) {
     if (!firing.empty()) reason = NotifyReason::First;

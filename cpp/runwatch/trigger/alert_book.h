@@ -14,6 +14,7 @@
 #include <optional>
 #include <set>
 #include <string>
+#include <string_view>
 #include <utility>
 #include <vector>
 
@@ -23,6 +24,9 @@
 #include "runwatch/model/value.h"
 
 namespace runwatch {
+
+// How groupBy, silence matchers and alert labels name an execution label: labels.<key>.
+inline constexpr std::string_view kLabelPrefix = "labels.";
 
 struct AlertRule {
   std::vector<std::string> group_by = {"namespace", "flowId"};  // and "labels.<key>"
@@ -88,10 +92,8 @@ class AlertBook {
   // alerts are dropped once notified, and the next flush is `group_interval` later while
   // some alert is active.
   // `muted` (a silence) leaves alerts out of the notification and out of what the next
-  // flush compares with, as Alertmanager mutes before its dedup stage; `muted_count`
-  // receives how many it left out.
-  std::optional<AlertNotification> flush(TimePoint now, const std::function<bool(const Alert&)>& muted = nullptr,
-                                         size_t* muted_count = nullptr);
+  // flush compares with, as Alertmanager mutes before its dedup stage.
+  std::optional<AlertNotification> flush(TimePoint now, const std::function<bool(const Alert&)>& muted = nullptr);
 
   // The group key of an execution under this rule: its groupBy values joined.
   std::string group_key(const EndedExecution& execution) const;
