@@ -982,6 +982,9 @@ TEST_F(ApiServerTest, SilencesAreAddedListedReadAndExpiredInAlertmanagersShape) 
   EXPECT_EQ(refused_status, 400);
   EXPECT_EQ(refused, error(400, "matchers: at least one matcher required"));
   EXPECT_EQ(post("/api/v1/silences", "{").first, 400);
+  std::string deep(200, '[');
+  EXPECT_EQ(post("/api/v1/silences", deep + std::string(200, ']')).first, 400);
+  EXPECT_EQ(post("/api/v1/silences", "{\"matchers\": [{\"name\": \"flowId\", \"value\": \"\xff\"}]}").first, 400);
 
   auto [status, created] = post("/api/v1/silences", R"({"matchers": [{"name": "flowId", "value": "nightly"}],
       "endsAt": "2023-11-15T00:00:00Z", "createdBy": "ops", "comment": "fixing it"})");

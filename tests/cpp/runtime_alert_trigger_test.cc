@@ -388,6 +388,13 @@ TEST(SilenceDefinition, BadSilencesAreRefusedNamingTheField) {
   EXPECT_EQ(refusal(R"({"id": "x", "matchers": [{"name": "flowId", "value": "a"}], )" + kEnd + "}"),
             "id: a silence cannot be changed; expire it and add a new one");
   EXPECT_EQ(refusal(R"({"matchers": [{"name": "labels.team", "value": "data"}], )" + kEnd + "}"), "accepted");
+  // Bounded: at most 100 matchers, texts of at most 4 KiB.
+  Value many = Value::parse(R"({"endsAt": "2023-11-15T00:00:00Z", "matchers": []})");
+  for (int i = 0; i < 101; ++i) many["matchers"].push_back({{"name", "flowId"}, {"value", "a"}});
+  EXPECT_EQ(refusal(many.dump()), "matchers: more than 100 matchers");
+  Value long_value = Value::parse(R"({"endsAt": "2023-11-15T00:00:00Z"})");
+  long_value["matchers"] = Value::array({{{"name", "flowId"}, {"value", std::string(5000, 'a')}}});
+  EXPECT_EQ(refusal(long_value.dump()), "matchers[0].value: longer than 4096 bytes");
 }
 
 TEST(SilenceDefinition, MatchersMatchTheWholeValueAndAMissingLabelAsEmpty) {
