@@ -1,8 +1,10 @@
 // An alert storm: N failing executions of F flows (the flows start failing one after the
 // other over the storm, 12 s of the manual clock per 1,000 executions) against one
 // monitoring flow watching their namespace, (a) through a plain Flow trigger (a
-// monitoring execution per failure, as Kestra) and (b) through an Alert trigger
-// (Alertmanager's grouping: one notification per group interval). Per variant: the
+// monitoring execution per failure, as Kestra), (b) through an Alert trigger
+// (Alertmanager's grouping: one notification per group interval) and (c) through a Stuck
+// trigger (`after` PT1H: each execution arms an alert as it starts and drops it as it
+// ends; nothing fires). Per variant: the
 // monitoring executions started, the whole process's CPU per failing execution, and
 // `x_flow_trigger`, the alert variant's CPU per execution over the Flow trigger's
 // measured in the same process. With the SQLite store, `state_writes` counts the Alert
@@ -37,8 +39,14 @@ tasks:
 )";
 }
 
-std::string monitor(bool alert) {
-  std::string trigger = alert ? "io.runwatch.plugin.trigger.Alert" : "io.kestra.plugin.core.trigger.Flow";
+enum Kind { kFlow, kAlert, kStuck };
+
+std::string monitor(Kind kind) {
+  const char* types[] = {"io.kestra.plugin.core.trigger.Flow", "io.runwatch.plugin.trigger.Alert",
+                         "io.runwatch.plugin.trigger.Stuck"};
+  std::string status = kind == kStuck ? "    after: PT1H\n"
+                                      : "      - type: io.kestra.plugin.core.condition.ExecutionStatus\n"
+                                        "        in: [FAILED]\n";
   return R"(id: monitor
 namespace: ops
 tasks:
@@ -48,13 +56,11 @@ tasks:
 triggers:
   - id: storm
     type: )" +
-         trigger + R"(
+         std::string(types[kind]) + R"(
     conditions:
-      - type: io.kestra.plugin.core.condition.ExecutionStatus
-        in: [FAILED]
       - type: io.kestra.plugin.core.condition.ExecutionNamespace
         namespace: storm
-)";
+)" + status;
 }
 
 struct StormResult {
@@ -64,7 +70,7 @@ struct StormResult {
   size_t alert_rows = 0;
 };
 
-StormResult storm(bool alert, int executions, int flows, bool sqlite) {
+StormResult storm(Kind kind, int executions, int flows, bool sqlite) {
   auto folder = std::filesystem::temp_directory_path() / ("runwatch-bench-alerts-" + std::to_string(getpid()));
   std::filesystem::remove_all(folder);
   std::filesystem::create_directories(folder);
@@ -77,7 +83,7 @@ StormResult storm(bool alert, int executions, int flows, bool sqlite) {
     if (sqlite) options.repository = store::open_repository("sqlite", folder / "runwatch.db");
     Engine engine(std::move(options));
     for (int f = 0; f < flows; ++f) engine.add_flow(failing_flow(f));
-    engine.add_flow(monitor(alert));
+    engine.add_flow(monitor(kind));
     const double cpu = process_cpu_seconds();
     const auto wall = std::chrono::steady_clock::now();
     for (int i = 0; i < executions; ++i) {
@@ -104,13 +110,13 @@ StormResult storm(bool alert, int executions, int flows, bool sqlite) {
 std::map<std::tuple<int, int, bool>, double> flow_trigger_cpu;
 
 void BM_AlertStorm(benchmark::State& state) {
-  const bool alert = state.range(0) == 1;
+  const Kind kind = static_cast<Kind>(state.range(0));
   const int executions = static_cast<int>(state.range(1));
   const int flows = static_cast<int>(state.range(2));
   const bool sqlite = state.range(3) == 1;
   StormResult r;
   for (auto _ : state) {
-    r = storm(alert, executions, flows, sqlite);
+    r = storm(kind, executions, flows, sqlite);
     state.SetIterationTime(r.wall_seconds);
   }
   const double cpu_per_execution = r.cpu_seconds / executions * 1e6;
@@ -119,20 +125,24 @@ void BM_AlertStorm(benchmark::State& state) {
   state.counters["notifications"] = static_cast<double>(r.notifications);
   state.counters["alert_state_rows"] = static_cast<double>(r.alert_rows);
   auto key = std::make_tuple(executions, flows, sqlite);
-  if (!alert)
+  if (kind == kFlow)
     flow_trigger_cpu[key] = cpu_per_execution;
   else if (auto peer = flow_trigger_cpu.find(key); peer != flow_trigger_cpu.end())
     state.counters["x_flow_trigger"] = cpu_per_execution / peer->second;
 }
-// {alert, executions, flows, sqlite}: each Flow trigger run before its Alert twin.
+// {kind (0 Flow, 1 Alert, 2 Stuck), executions, flows, sqlite}: each Flow trigger run
+// before its twins.
 BENCHMARK(BM_AlertStorm)
-    ->ArgNames({"alert", "executions", "flows", "sqlite"})
+    ->ArgNames({"kind", "executions", "flows", "sqlite"})
     ->Args({0, 10'000, 100, 0})
     ->Args({1, 10'000, 100, 0})
+    ->Args({2, 10'000, 100, 0})
     ->Args({0, 100'000, 1'000, 0})
     ->Args({1, 100'000, 1'000, 0})
+    ->Args({2, 100'000, 1'000, 0})
     ->Args({0, 10'000, 100, 1})
     ->Args({1, 10'000, 100, 1})
+    ->Args({2, 10'000, 100, 1})
     ->Iterations(1)
     ->UseManualTime()
     ->Unit(benchmark::kSecond);

@@ -226,7 +226,7 @@ void bind_engine(py::module_& m) {
            [](const Engine& e) {
              py::list out;
              for (const auto& trigger : e.alerts())
-               for (const auto& alert : trigger.alerts) out.append(to_python(alert_json(trigger.trigger, alert)));
+               for (const auto& alert : trigger.alerts) out.append(to_python(alert_json(trigger, alert)));
              return out;
            })
       .def(

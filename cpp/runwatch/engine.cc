@@ -96,8 +96,8 @@ Engine::Engine(EngineOptions options)
           [this](const ScheduledExecution& e) { create(e.ns, e.flow_id, e.inputs, e.labels, e.trigger); },
           metrics_.catalog(), &schedule_state_),
       alerts_(
-          *clock_, [this](const AlertDelivery& delivery) { deliver_alert(delivery); }, &alert_state_, &silences_,
-          metrics_.catalog()) {
+          *clock_, [this](const AlertDelivery& delivery) { deliver_alert(delivery); },
+          [this](const std::string& id) { return board_.find(id); }, &alert_state_, &silences_, metrics_.catalog()) {
   executor_.set_launcher(this);
   apply_logger_levels(options.logger_levels);
   if (options.retention) purge_files(repository_->purge_executions(clock_->now() - *options.retention));
@@ -389,15 +389,26 @@ bool Engine::wait_idle(WaitTime timeout) {
 void Engine::flows_changed() {
   auto flows = flows_.all();
   flow_triggers_.set_flows(flows);
-  alerts_.set_flows(flows);
+  auto fresh = alerts_.set_flows(flows);
+  if (!fresh.empty()) watch_running(fresh);
   scheduler_.flows_changed();
+}
+
+void Engine::watch_running(const std::vector<const TriggerDef*>& triggers) {
+  wait_recorded();  // what the board holds but the store has not yet would be missed
+  for (const auto& recorded : repository_->find_executions({.states = unfinished_states()})) {
+    auto execution = board_.latest(recorded);
+    for (const auto& match : flow_triggers_.match(*execution, nullptr))
+      if (std::find(triggers.begin(), triggers.end(), match.trigger) != triggers.end())
+        alerts_.observe(match.flow, *match.trigger, *execution);
+  }
 }
 
 void Engine::on_transition(const Execution& execution) {
   std::vector<std::string> warnings;
   flow_trigger_metrics_.flow_triggers_evaluated(execution.ns, execution.flow_id, execution.state.current());
   for (const auto& match : flow_triggers_.fire(execution, &warnings)) {
-    if (match.trigger->type == kAlertTriggerType) {
+    if (is_alerting_trigger(*match.trigger)) {
       alerts_.observe(match.flow, *match.trigger, execution);
       continue;
     }
@@ -443,10 +454,9 @@ void Engine::start_triggered(const Flow& flow, const TriggerDef& trigger, const 
     failed.state.transition(State::FAILED, clock_->now());
     failed.labels = flow.labels;
     failed.trigger = trigger_variables;
-    const char* kind = trigger.type == kAlertTriggerType ? "Alert" : "Flow";
-    failed.logs.push_back(
-        LogEntry{clock_->now(), LogLevel::ERROR, "", "", 0,
-                 std::string(kind) + " trigger '" + trigger.id + "' could not start the execution: " + e.what()});
+    std::string kind = trigger.type.substr(trigger.type.rfind('.') + 1);
+    failed.logs.push_back(LogEntry{clock_->now(), LogLevel::ERROR, "", "", 0,
+                                   kind + " trigger '" + trigger.id + "' could not start the execution: " + e.what()});
     board_.publish(std::make_shared<const Execution>(std::move(failed)));
   }
 }

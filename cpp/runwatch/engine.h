@@ -170,7 +170,8 @@ class Engine : private ExecutionLauncher {
   }
   // The same with FILE onResume inputs, stored under the execution as a new one's are.
   void resume(const std::string& execution_id, const Value& inputs, FileInputs files);
-  // The alerts each Alert trigger keeps (io.runwatch.plugin.trigger.Alert), by trigger.
+  // The alerts each alerting trigger keeps (io.runwatch.plugin.trigger.Alert, Absence,
+  // Stuck), by trigger.
   std::vector<AlertTriggerAlerts> alerts() const { return alerts_.alerts(); }
   // Silences (beyond Kestra): what mutes Alert triggers' alerts and Flow triggers'
   // monitoring executions; kept in the repository.
@@ -262,7 +263,9 @@ class Engine : private ExecutionLauncher {
   // the inputs its `outputs`, read only when the trigger has inputs.
   void start_triggered(const Flow& flow, const TriggerDef& trigger, const Value& trigger_variables,
                        const Execution* source, const std::string& id = {});
-  // An Alert trigger's notification; nothing when its execution exists already.
+  // Hands these Stuck triggers (new, their book empty) the executions already running.
+  void watch_running(const std::vector<const TriggerDef*>& triggers);
+  // An alerting trigger's notification; nothing when its execution exists already.
   void deliver_alert(const AlertDelivery& delivery);
 
   std::shared_ptr<Clock> clock_;

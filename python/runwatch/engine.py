@@ -435,9 +435,10 @@ class Engine:
         return [TriggerMatch(*match) for match in found]
 
     def alerts(self) -> list[dict[str, Any]]:
-        """The Alert triggers' current alerts (beyond Kestra), as GET /api/v1/alerts lists them:
-        labels, status (pending, firing, resolved), streak, count, startsAt, firstExecutionId,
-        lastExecutionId, lastDate, lastState, and alert (the trigger's namespace, flowId, triggerId)."""
+        """The alerting triggers' current alerts (Alert, Absence, Stuck: beyond Kestra), as
+        GET /api/v1/alerts lists them: labels, status (pending, firing, resolved), streak, count,
+        startsAt, firstExecutionId, lastExecutionId, lastDate, lastState, and alert (the trigger's
+        namespace, flowId, triggerId); an Absence trigger's add deadline, a Stuck trigger's task."""
         return self._core.alerts()
 
     def silence(self, matchers: Sequence[Union[str, Mapping[str, Any]]],

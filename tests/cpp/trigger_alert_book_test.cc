@@ -1,5 +1,5 @@
-// The Alert trigger's book: streaks per group, and Alertmanager's grouping, dedup, repeat
-// and resolution timing, on explicit times.
+// The alerting triggers' book: streaks per group, deadlines (Absence), stuck executions,
+// and Alertmanager's grouping, dedup, repeat and resolution timing, on explicit times.
 #include <gtest/gtest.h>
 
 #include "runwatch/model/json_text.h"
@@ -14,7 +14,7 @@ using S = State;
 
 const TimePoint t0 = TimePoint(std::chrono::seconds(1'700'000'000));
 
-EndedExecution ended(std::string id, std::string flow, State state, TimePoint date, std::vector<Label> labels = {}) {
+WatchedExecution ended(std::string id, std::string flow, State state, TimePoint date, std::vector<Label> labels = {}) {
   return {std::move(id), "company.team", std::move(flow), state, date, std::move(labels)};
 }
 
@@ -194,6 +194,93 @@ TEST(AlertBook, ADocumentItDidNotWriteIsRefused) {
   Value bad_date = AlertBook(AlertRule{}).to_json();
   bad_date["notifiedAt"] = "yesterday";
   EXPECT_THROW(AlertBook::from_json(AlertRule{}, bad_date), std::invalid_argument);
+}
+
+AlertRule absence(std::string expect_by, std::string zone = "UTC") {
+  return {.kind = AlertKind::Absence,
+          .firing = {},
+          .resolving = {S::SUCCESS, S::WARNING},
+          .group_wait = 0s,
+          .expect_by = std::move(expect_by),
+          .timezone = std::move(zone),
+          .expected_flows = {{"company.team", "nightly"}}};
+}
+
+TimePoint at(const char* instant) { return *parse_instant(instant); }
+auto all_loaded = [](const std::string&, const std::string&) { return true; };
+
+TEST(AlertBook, AnAbsenceDeadlineIsTheCronDateAfterTheOneTheLastRunMetInItsTimeZone) {
+  // 06:00 in Paris is 05:00 UTC in November.
+  AlertBook book(absence("0 6 * * *", "Europe/Paris"));
+  book.expect(at("2023-11-14T22:00:00Z"), all_loaded);  // mid-interval: the whole next day is given
+  const std::string key = book.group_key(ended("", "nightly", S::SUCCESS, t0));
+  EXPECT_EQ(book.alerts().at(key).due, at("2023-11-16T05:00:00Z"));
+  book.observe(ended("r1", "nightly", S::SUCCESS, at("2023-11-15T05:00:00Z")));  // exactly on a date: meets it
+  EXPECT_EQ(book.alerts().at(key).due, at("2023-11-16T05:00:00Z"));
+  book.observe(ended("r0", "nightly", S::SUCCESS, at("2023-11-15T04:00:00Z")));  // older, told late: ignored
+  EXPECT_EQ(book.alerts().at(key).last_execution_id, "r1");
+  book.observe(ended("f", "nightly", S::FAILED, at("2023-11-15T09:00:00Z")));  // no run
+  book.advance(at("2023-11-16T04:59:59Z"));
+  EXPECT_FALSE(book.alerts().at(key).firing);
+  EXPECT_EQ(book.next_wake(), at("2023-11-16T05:00:00Z"));
+  book.advance(at("2023-11-16T05:00:00Z"));
+  EXPECT_TRUE(book.alerts().at(key).firing);
+  auto sent = book.flush(at("2023-11-16T05:00:00Z"));
+  ASSERT_TRUE(sent);
+  EXPECT_EQ(sent->alerts[0]["deadline"], "2023-11-16T05:00:00Z");
+  EXPECT_EQ(sent->alerts[0]["lastExecutionId"], "r1");
+  // Saved and restored while firing, then resolved by a late run, it keeps the group.
+  AlertBook restored = AlertBook::from_json(book.rule(), Value::parse(dump_json(book.to_json())));
+  EXPECT_EQ(restored.to_json(), book.to_json());
+  restored.observe(ended("late", "nightly", S::WARNING, at("2023-11-16T07:00:00Z")));
+  auto resolved = restored.flush(at("2023-11-16T07:05:00Z"));
+  ASSERT_TRUE(resolved);
+  EXPECT_EQ(resolved->reason, NotifyReason::Resolved);
+  ASSERT_EQ(restored.alerts().size(), 1u);
+  EXPECT_EQ(restored.alerts().at(key).due, at("2023-11-18T05:00:00Z"));
+  EXPECT_FALSE(restored.alerts().at(key).active());
+}
+
+TEST(AlertBook, AnExpectedFlowNoLongerLoadedIsForgotten) {
+  AlertBook book(absence("0 6 * * *"));
+  book.observe(ended("r", "other", S::SUCCESS, t0));
+  book.expect(t0, all_loaded);
+  EXPECT_EQ(book.alerts().size(), 2u);
+  book.expect(t0, [](const std::string&, const std::string& id) { return id == "other"; });
+  ASSERT_EQ(book.alerts().size(), 1u);
+  EXPECT_EQ(book.alerts().begin()->second.last_execution_id, "r");
+  book.take_changed();
+  book.expect(t0 + 1h, all_loaded);  // nightly again: its deadline counts from now
+  EXPECT_EQ(book.take_changed().size(), 1u);
+}
+
+TEST(AlertBook, AStuckExecutionFiresAfterItsTimeUnlessItEndedOrLeftUnseen) {
+  AlertBook book(AlertRule{
+      .kind = AlertKind::Stuck, .firing = {S::RUNNING, S::PAUSED}, .resolving = {}, .group_wait = 0s, .after = 1h});
+  book.observe(ended("a", "slow", S::RUNNING, t0));
+  book.observe(ended("a", "slow", S::PAUSED, t0));  // still in its states: the same alert, the same due date
+  book.observe(ended("b", "slow", S::RUNNING, t0 + 10min));
+  book.observe(ended("c", "slow", S::RUNNING, t0 + 20min));
+  book.observe(ended("c", "slow", S::SUCCESS, t0 + 30min));  // ended in time: forgotten
+  EXPECT_EQ(book.alerts().size(), 2u);
+  EXPECT_EQ(book.next_wake(), t0 + 1h);
+  book.advance(t0 + 2h, [](const std::string& id) -> std::optional<std::string> {
+    if (id == "a") return "hold";
+    return std::nullopt;  // b ended while the engine did not see it
+  });
+  ASSERT_EQ(book.alerts().size(), 1u);
+  const Alert& alert = book.alerts().begin()->second;
+  EXPECT_TRUE(alert.firing);
+  EXPECT_EQ(alert.task, "hold");
+  EXPECT_EQ(alert.starts_at, t0 + 1h);
+  EXPECT_EQ(alert.labels, Value::parse(R"({"namespace": "company.team", "flowId": "slow", "executionId": "a"})"));
+  ASSERT_TRUE(book.flush(t0 + 2h));
+  book.observe(ended("a", "slow", S::KILLED, t0 + 3h));
+  auto resolved = book.flush(t0 + 3h);
+  ASSERT_TRUE(resolved);
+  EXPECT_EQ(resolved->alerts[0]["status"], "resolved");
+  EXPECT_EQ(resolved->alerts[0]["lastState"], "KILLED");
+  EXPECT_TRUE(book.alerts().empty());
 }
 
 }  // namespace

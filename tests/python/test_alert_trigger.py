@@ -156,3 +156,61 @@ def test_the_silence_commands_talk_to_a_running_server(tmp_path):
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
+
+
+SLOW = """
+id: slow
+namespace: company.team.etl
+tasks:
+  - id: nap
+    type: io.kestra.plugin.core.flow.Sleep
+    duration: PT3H
+"""
+
+WATCH = """
+id: watch
+namespace: company.monitoring
+tasks:
+  - id: slack
+    type: io.kestra.plugin.notifications.slack.SlackIncomingWebhook
+    url: "URL"
+    payload: |
+      {"text": "{{ trigger.status }}: {{ trigger.alerts | jq('[.[] | .labels.flowId + " at " + (.task // "-")] | join(", ")') | first }}"}
+triggers:
+  - id: hanging
+    type: io.runwatch.plugin.trigger.Stuck
+    after: PT2H
+    groupWait: PT0S
+    conditions:
+      - type: io.kestra.plugin.core.condition.ExecutionNamespace
+        namespace: company.team
+        comparison: PREFIX
+  - id: missing
+    type: io.runwatch.plugin.trigger.Absence
+    maxInterval: PT1H
+    groupWait: PT0S
+    conditions:
+      - type: io.kestra.plugin.core.condition.ExecutionFlow
+        namespace: company.team.etl
+        flowId: extract
+"""
+
+
+def test_a_hanging_run_and_a_missing_one_each_post_once(engine, add, clock, hook):
+    add(SLOW)
+    add(FLAKY.format(flow="extract"))
+    add(WATCH.replace("URL", hook.url_for("/slack")))
+    engine.run("company.team.etl", "slow", wait=False)
+    assert engine.wait_idle(timeout=20)
+    clock.advance(3600)  # extract never ran within an hour of the trigger's loading
+    assert engine.wait_idle(timeout=20)
+    (missing,) = hook.wait_for(1)
+    assert missing.json == {"text": "firing: extract at -"}
+    (alert,) = [a for a in engine.alerts() if a["alert"]["triggerId"] == "missing"]
+    assert alert["status"] == "firing"
+    assert alert["lastExecutionId"] == ""
+    assert alert["deadline"] == alert["startsAt"]
+    clock.advance(3600)
+    assert engine.wait_idle(timeout=20)
+    _, hanging = hook.wait_for(2)
+    assert hanging.json == {"text": "firing: slow at nap"}

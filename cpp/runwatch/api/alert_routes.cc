@@ -33,7 +33,7 @@ void add_alert_routes(Router& router, Engine& engine) {
     for (const auto& trigger : engine.alerts()) {
       if (alert && *alert != trigger.trigger.ns + "." + trigger.trigger.flow_id) continue;
       for (const auto& a : trigger.alerts) {
-        Value json = alert_json(trigger.trigger, a);
+        Value json = alert_json(trigger, a);
         if (!label_is(a.labels, "namespace", ns) || !label_is(a.labels, "flowId", flow_id)) continue;
         if (status && json["status"] != *status) continue;
         out.push_back(std::move(json));

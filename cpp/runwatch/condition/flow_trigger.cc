@@ -44,11 +44,11 @@ TypeSchema flow_trigger_schema() {
 }
 
 bool watches_executions(const TriggerDef& trigger) {
-  return trigger.type == kFlowTriggerType || trigger.type == kAlertTriggerType;
+  return trigger.type == kFlowTriggerType || is_alerting_trigger(trigger);
 }
 
 StateMask flow_trigger_states(const TriggerDef& trigger) {
-  if (trigger.type == kAlertTriggerType) return alert_trigger_states(trigger);
+  if (is_alerting_trigger(trigger)) return alert_trigger_states(trigger);
   auto it = trigger.properties.find("states");
   StateMask states = terminal_states();
   if (it != trigger.properties.end() && !it->is_null())

@@ -10,7 +10,8 @@ namespace runwatch {
 
 inline constexpr std::string_view kFlowTriggerType = "io.kestra.plugin.core.trigger.Flow";
 
-// A Flow or an Alert trigger: what FlowTriggers matches against execution events.
+// A Flow or an alerting trigger (Alert, Absence, Stuck): what FlowTriggers matches
+// against execution events.
 bool watches_executions(const TriggerDef& trigger);
 
 // Its schema, whose check reads `preconditions`.
@@ -18,7 +19,7 @@ TypeSchema flow_trigger_schema();
 
 // Its `states`, by default every terminal state (Kestra's State.Type.terminatedTypes());
 // never CREATED, which Kestra's Flow trigger cannot react to. A templated `states` is
-// decided later: every state. An Alert trigger's are its firing and resolving states.
+// decided later: every state. An alerting trigger's are alert_trigger_states.
 StateMask flow_trigger_states(const TriggerDef& trigger);
 // Executions of any flow but this one: a flow never triggers itself.
 Constraint other_flows_than(const Flow& flow);

@@ -44,9 +44,17 @@ struct Watched {
 };
 
 std::vector<Watched> watched_states(const TriggerDef& trigger) {
-  if (trigger.type != kAlertTriggerType)
+  if (!is_alerting_trigger(trigger))
     return {{flow_trigger_states(trigger), states_name(trigger), "this trigger never fires"}};
   auto rule = alert_rule_of(trigger);
+  if (rule.kind == AlertKind::Absence) {
+    StateMask runs = state_mask(rule.resolving);
+    return {{runs, "its states [" + names_of(runs) + "]", "no execution counts as a run: its alerts never resolve"}};
+  }
+  if (rule.kind == AlertKind::Stuck) {
+    StateMask stuck = state_mask(rule.firing);
+    return {{stuck, "its states [" + names_of(stuck) + "]", "this trigger never fires"}};
+  }
   StateMask firing = state_mask(rule.firing), resolving = state_mask(rule.resolving);
   return {{firing, "its firing states [" + names_of(firing) + "]", "this trigger never fires"},
           {resolving, "its resolving states [" + names_of(resolving) + "]", "its alerts never resolve"}};
@@ -144,7 +152,7 @@ std::vector<ValidationIssue> never_firing_triggers(const Flow& flow) {
                                    conflict_message(parts, smallest_conflict(parts), watched.consequence)));
         break;  // an Alert trigger that never fires: whether it resolves does not matter
       }
-      if (trigger->type != kAlertTriggerType) unreachable_preconditions(flow, *trigger, all, out);
+      if (!is_alerting_trigger(*trigger)) unreachable_preconditions(flow, *trigger, all, out);
     }
   }
   return out;

@@ -1,6 +1,7 @@
 // ExecutionStatus conditions and dependsOn entries that wait for a state their Flow
 // trigger never sees: the trigger only reacts to its `states` (by default the terminal
 // ones).
+#include "runwatch/condition/alert_trigger.h"
 #include "runwatch/condition/compiled_condition.h"
 #include "runwatch/condition/flow_trigger.h"
 #include "runwatch/condition/lint_support.h"
@@ -56,6 +57,8 @@ std::vector<std::pair<size_t, StateMask>> depends_on_states(const TriggerDef& tr
 std::vector<ValidationIssue> unseen_statuses(const Flow& flow) {
   std::vector<ValidationIssue> out;
   for (const auto* trigger : flow_triggers(flow)) {
+    // An alerting trigger's states say something else; lint_never_fires covers them.
+    if (is_alerting_trigger(*trigger)) continue;
     StateMask seen = flow_trigger_states(*trigger);
     bool states_given = trigger->properties.contains("states") && !trigger->properties["states"].is_null();
     std::vector<const ConditionDef*> statuses;

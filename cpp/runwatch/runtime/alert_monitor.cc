@@ -15,24 +15,40 @@ constexpr const char* kIncarnation = "incarnation";
 
 std::string group_key_of(const AlertTriggerKey& key) { return key.ns + "." + key.flow_id + "/" + key.trigger_id; }
 
-EndedExecution ended_execution(const Execution& e) {
-  auto end = e.state.end_date();
-  return {e.id, e.ns, e.flow_id, e.state.current(), end ? *end : e.state.history().back().date, e.labels};
+// Stuck: when the execution entered the states it may be stuck in (it stayed in them
+// since); otherwise when it reached its state.
+WatchedExecution watched_execution(const Execution& e, const AlertRule& rule) {
+  const auto& history = e.state.history();
+  TimePoint date = history.back().date;
+  if (rule.kind == AlertKind::Stuck)
+    for (auto it = history.rbegin(); it != history.rend() && rule.firing.contains(it->state); ++it) date = it->date;
+  return {e.id, e.ns, e.flow_id, e.state.current(), date, e.labels};
+}
+
+// The task a stuck execution is at: its last task run not ended.
+std::string running_task(const Execution& e) {
+  for (auto it = e.task_runs.rbegin(); it != e.task_runs.rend(); ++it)
+    if (!is_terminal(it->state.current())) return it->task_id;
+  return "";
 }
 
 }  // namespace
 
-Value alert_trigger_variables(const AlertTriggerKey& trigger, const AlertNotification& notification) {
-  return {{"status", notification.firing ? "firing" : "resolved"},
-          {"reason", std::string(to_string(notification.reason))},
-          {"groupKey", group_key_of(trigger)},
-          {"alerts", notification.alerts}};
+Value alert_trigger_variables(const AlertTriggerKey& trigger, AlertKind kind, const AlertNotification& notification) {
+  Value variables = {{"status", notification.firing ? "firing" : "resolved"},
+                     {"reason", std::string(to_string(notification.reason))},
+                     {"groupKey", group_key_of(trigger)},
+                     {"alerts", notification.alerts}};
+  if (kind == AlertKind::Absence && !notification.alerts.empty())
+    for (const char* name : {"lastExecutionId", "lastDate", "deadline"}) variables[name] = notification.alerts[0][name];
+  return variables;
 }
 
-AlertMonitor::AlertMonitor(const Clock& clock, Deliver deliver, AlertState* state, const Silences* silences,
-                           const metrics::Catalog* metrics)
+AlertMonitor::AlertMonitor(const Clock& clock, Deliver deliver, Lookup lookup, AlertState* state,
+                           const Silences* silences, const metrics::Catalog* metrics)
     : clock_(clock),
       deliver_(std::move(deliver)),
+      lookup_(std::move(lookup)),
       state_(state),
       silences_(silences),
       metrics_(metrics),
@@ -78,39 +94,60 @@ AlertMonitor::Book AlertMonitor::restore(const AlertTriggerKey& key, std::shared
   return book;
 }
 
-void AlertMonitor::set_flows(const std::vector<std::shared_ptr<const Flow>>& flows) {
+std::vector<const TriggerDef*> AlertMonitor::set_flows(const std::vector<std::shared_ptr<const Flow>>& flows) {
   std::lock_guard lock(mutex_);
   std::map<AlertTriggerKey, Book> books;
+  std::set<std::pair<std::string, std::string>> loaded;
+  std::vector<const TriggerDef*> fresh_stuck;
   for (const auto& flow : flows) {
     if (flow->disabled) continue;
+    loaded.emplace(flow->ns, flow->id);
     for (const auto& trigger : flow->triggers) {
-      if (trigger.disabled || trigger.type != kAlertTriggerType) continue;
+      if (trigger.disabled || !is_alerting_trigger(trigger)) continue;
       AlertTriggerKey key{flow->ns, flow->id, trigger.id};
       AlertRule rule = alert_rule_of(trigger);
       auto kept = books_.find(key);
-      if (kept != books_.end() && kept->second.rule == rule) {
-        Book& book = books.emplace(key, std::move(kept->second)).first->second;
-        book.flow = flow;
-        book.trigger = &trigger;
-        books_.erase(kept);
-      } else if (kept != books_.end()) {  // its rule changed
-        if (state_) state_->erase(key);
-        books.emplace(key, Book{flow, &trigger, rule, AlertBook(rule), new_id()});
-      } else {
-        books.emplace(key, restore(key, flow, trigger, std::move(rule)));
+      try {
+        if (kept != books_.end() && kept->second.rule == rule) {
+          Book& book = books.emplace(key, std::move(kept->second)).first->second;
+          book.flow = flow;
+          book.trigger = &trigger;
+          books_.erase(kept);
+          continue;
+        }
+        if (kept != books_.end()) {  // its rule changed
+          if (state_) state_->erase(key);
+          books_.erase(kept);
+          books.emplace(key, Book{flow, &trigger, rule, AlertBook(rule), new_id()});
+        } else {
+          books.emplace(key, restore(key, flow, trigger, rule));
+        }
+        if (rule.kind == AlertKind::Stuck && books.at(key).book.alerts().empty()) fresh_stuck.push_back(&trigger);
+      } catch (const std::exception& e) {  // the loader refuses what a book cannot take
+        logger(kAlertLogger)->error("Alert trigger {} is ignored: {}", group_key_of(key), e.what());
       }
     }
   }
   if (state_)
     for (const auto& gone : books_) state_->erase(gone.first);
   books_ = std::move(books);
+  const TimePoint now = clock_.now();
+  for (auto& [key, book] : books_) {
+    if (book.rule.kind != AlertKind::Absence) continue;
+    book.book.expect(now, [&](const std::string& ns, const std::string& id) { return loaded.contains({ns, id}); });
+    save_locked(key, book, !book.log_saved);
+  }
   cv_.notify_all();
+  return fresh_stuck;
 }
 
 void AlertMonitor::observe(const std::shared_ptr<const Flow>& flow, const TriggerDef& trigger,
                            const Execution& execution) {
   std::lock_guard lock(mutex_);
-  inbox_.push_back({{flow->ns, flow->id, trigger.id}, ended_execution(execution)});
+  AlertTriggerKey key{flow->ns, flow->id, trigger.id};
+  auto book = books_.find(key);
+  if (book == books_.end()) return;  // not loaded (yet): set_flows tells
+  inbox_.push_back({std::move(key), watched_execution(execution, book->second.rule)});
   cv_.notify_all();
 }
 
@@ -134,9 +171,10 @@ void AlertMonitor::count_locked(const Observation& observation) {
   save_locked(observation.trigger, book, book.book.next_flush() != due);
 }
 
-Value alert_json(const AlertTriggerKey& trigger, const Alert& alert) {
-  Value json = alert.to_json();
-  json["alert"] = {{"namespace", trigger.ns}, {"flowId", trigger.flow_id}, {"triggerId", trigger.trigger_id}};
+Value alert_json(const AlertTriggerAlerts& trigger, const Alert& alert) {
+  Value json = alert.to_json(trigger.kind);
+  const AlertTriggerKey& key = trigger.trigger;
+  json["alert"] = {{"namespace", key.ns}, {"flowId", key.flow_id}, {"triggerId", key.trigger_id}};
   return json;
 }
 
@@ -148,13 +186,19 @@ SilenceLabels alert_silence_labels(const AlertTriggerKey& trigger, const Alert& 
   return labels;
 }
 
-std::optional<AlertDelivery> AlertMonitor::flush_locked(const AlertTriggerKey& key, Book& book, TimePoint now) {
+std::optional<AlertDelivery> AlertMonitor::wake_locked(const AlertTriggerKey& key, Book& book, TimePoint now) {
+  book.book.advance(now, [&](const std::string& id) -> std::optional<std::string> {
+    auto execution = lookup_ ? lookup_(id) : nullptr;
+    if (!execution || !book.rule.firing.contains(execution->state.current())) return std::nullopt;
+    return running_task(*execution);
+  });
+  if (auto due = book.book.next_flush(); !due || *due > now) return std::nullopt;
   std::function<bool(const Alert&)> muted;
   if (silences_ && !silences_->empty())
     muted = [&](const Alert& alert) { return silences_->silenced(alert_silence_labels(key, alert)); };
   auto notification = book.book.flush(now, muted);
   if (!notification) return std::nullopt;
-  return AlertDelivery{book.flow, book.trigger, alert_trigger_variables(key, *notification),
+  return AlertDelivery{book.flow, book.trigger, alert_trigger_variables(key, book.rule.kind, *notification),
                        derived_id("alert\n" + group_key_of(key) + "\n" + book.incarnation + "\n" +
                                   std::to_string(book.book.notifications()))};
 }
@@ -162,7 +206,7 @@ std::optional<AlertDelivery> AlertMonitor::flush_locked(const AlertTriggerKey& k
 std::optional<TimePoint> AlertMonitor::earliest_locked() const {
   std::optional<TimePoint> earliest;
   for (const auto& entry : books_)
-    if (auto due = entry.second.book.next_flush(); due && (!earliest || *due < *earliest)) earliest = due;
+    if (auto due = entry.second.book.next_wake(); due && (!earliest || *due < *earliest)) earliest = due;
   return earliest;
 }
 
@@ -184,12 +228,12 @@ void AlertMonitor::loop() {
         cv_.wait(lock);
       continue;
     }
-    std::vector<AlertTriggerKey> flushed;
+    std::vector<AlertTriggerKey> woken;
     std::vector<AlertDelivery> deliveries;
     for (auto& [key, book] : books_) {
-      if (auto due = book.book.next_flush(); !due || *due > now) continue;
-      flushed.push_back(key);
-      if (auto delivery = flush_locked(key, book, now)) deliveries.push_back(std::move(*delivery));
+      if (auto due = book.book.next_wake(); !due || *due > now) continue;
+      woken.push_back(key);
+      if (auto delivery = wake_locked(key, book, now)) deliveries.push_back(std::move(*delivery));
     }
     busy_ = true;
     lock.unlock();
@@ -208,7 +252,7 @@ void AlertMonitor::loop() {
     lock.lock();
     busy_ = false;
     // After the executions were asked for (see the header).
-    for (const auto& key : flushed)
+    for (const auto& key : woken)
       if (auto it = books_.find(key); it != books_.end()) save_locked(key, it->second, true);
   }
 }
@@ -216,9 +260,18 @@ void AlertMonitor::loop() {
 AlertCounts AlertMonitor::counts() const {
   std::lock_guard lock(mutex_);
   AlertCounts counts;
-  for (const auto& entry : books_)
-    for (const auto& [key, alert] : entry.second.book.alerts())
-      ++(alert.firing ? counts.firing : alert.ends_at ? counts.resolved : counts.pending);
+  for (const auto& entry : books_) {
+    // An Absence group on time is no alert yet: pending is for Streak and Stuck.
+    const bool pends = entry.second.rule.kind != AlertKind::Absence;
+    for (const auto& [key, alert] : entry.second.book.alerts()) {
+      if (alert.firing)
+        ++counts.firing;
+      else if (alert.ends_at)
+        ++counts.resolved;
+      else if (pends)
+        ++counts.pending;
+    }
+  }
   return counts;
 }
 
@@ -249,7 +302,7 @@ std::vector<AlertTriggerAlerts> AlertMonitor::alerts() const {
   std::lock_guard lock(mutex_);
   std::vector<AlertTriggerAlerts> out;
   for (const auto& [key, book] : books_) {
-    AlertTriggerAlerts entry{key, {}};
+    AlertTriggerAlerts entry{key, book.rule.kind, {}};
     for (const auto& alert : book.book.alerts()) entry.alerts.push_back(alert.second);
     out.push_back(std::move(entry));
   }

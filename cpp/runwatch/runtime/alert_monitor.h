@@ -1,8 +1,9 @@
 #pragma once
-// The Alert triggers of the loaded flows (io.runwatch.plugin.trigger.Alert): one thread,
-// named "alerts", that counts the executions each trigger watches in its book
-// (trigger/alert_book.h) and asks for a notification's execution when the book says so,
-// on the engine's clock. FlowTriggers decides which executions a trigger watches.
+// The alerting triggers of the loaded flows (Alert, Absence, Stuck: condition/alert_trigger.h):
+// one thread, named "alerts", that counts the executions each trigger watches in its book
+// (trigger/alert_book.h), fires what falls due (a missed deadline, a stuck execution) and
+// asks for a notification's execution when the book says so, on the engine's clock.
+// FlowTriggers decides which executions a trigger watches.
 //
 // - Each change of a book is saved (AlertState) before anything depends on it; a book
 //   saved by an earlier run is taken up where it was, unless the trigger's rule changed.
@@ -49,6 +50,7 @@ struct AlertCounts {
 // One trigger's alerts, for the API and Python.
 struct AlertTriggerAlerts {
   AlertTriggerKey trigger;
+  AlertKind kind = AlertKind::Streak;
   std::vector<Alert> alerts;  // by group key
 };
 
@@ -56,20 +58,24 @@ class AlertMonitor {
  public:
   // Starts the notification's execution; throws to say it could not (logged).
   using Deliver = std::function<void(const AlertDelivery&)>;
+  // The latest snapshot of an execution (null: unknown), asked when a Stuck alert falls due.
+  using Lookup = std::function<std::shared_ptr<const Execution>(const std::string& id)>;
 
   // Starts the thread. `state` may be null: nothing is saved; `silences` null: nothing is
   // muted; `metrics` null: no notification is counted.
-  AlertMonitor(const Clock& clock, Deliver deliver, AlertState* state = nullptr, const Silences* silences = nullptr,
-               const metrics::Catalog* metrics = nullptr);
+  AlertMonitor(const Clock& clock, Deliver deliver, Lookup lookup, AlertState* state = nullptr,
+               const Silences* silences = nullptr, const metrics::Catalog* metrics = nullptr);
   ~AlertMonitor();
   AlertMonitor(const AlertMonitor&) = delete;
   AlertMonitor& operator=(const AlertMonitor&) = delete;
 
-  // The Alert triggers of these flows: a trigger whose rule is unchanged keeps its book,
-  // a new one takes up what was saved, a removed one's book is erased.
-  void set_flows(const std::vector<std::shared_ptr<const Flow>>& flows);
-  // An execution that ended, watched by this trigger (of this flow): queued, so that the
-  // executor thread that calls it never waits.
+  // The alerting triggers of these flows: a trigger whose rule is unchanged keeps its book,
+  // a new one takes up what was saved, a removed one's book is erased. Returns the Stuck
+  // triggers that start with an empty book: the caller hands them the executions already
+  // running (observe).
+  std::vector<const TriggerDef*> set_flows(const std::vector<std::shared_ptr<const Flow>>& flows);
+  // An execution whose state changed, watched by this trigger (of this flow): queued, so
+  // that the executor thread that calls it never waits.
   void observe(const std::shared_ptr<const Flow>& flow, const TriggerDef& trigger, const Execution& execution);
 
   std::vector<AlertTriggerAlerts> alerts() const;
@@ -93,21 +99,22 @@ class AlertMonitor {
   };
   struct Observation {
     AlertTriggerKey trigger;
-    EndedExecution execution;
+    WatchedExecution execution;
   };
 
   void loop();
   bool idle_locked() const;
   std::optional<TimePoint> earliest_locked() const;
   void count_locked(const Observation& observation);
-  // Flushes one due book; the delivery to make, if any.
-  std::optional<AlertDelivery> flush_locked(const AlertTriggerKey& key, Book& book, TimePoint now);
+  // Fires what fell due in one book and flushes it if due; the delivery to make, if any.
+  std::optional<AlertDelivery> wake_locked(const AlertTriggerKey& key, Book& book, TimePoint now);
   void save_locked(const AlertTriggerKey& key, Book& book, bool log);
   Book restore(const AlertTriggerKey& key, std::shared_ptr<const Flow> flow, const TriggerDef& trigger,
                AlertRule rule) const;
 
   const Clock& clock_;
   const Deliver deliver_;
+  const Lookup lookup_;
   AlertState* const state_;
   const Silences* const silences_;
   const metrics::Catalog* const metrics_;
@@ -128,9 +135,10 @@ SilenceLabels alert_silence_labels(const AlertTriggerKey& trigger, const Alert& 
 
 // An alert as the API and Python list it: Alert::to_json and `alert`, its trigger
 // (namespace, flowId, triggerId).
-Value alert_json(const AlertTriggerKey& trigger, const Alert& alert);
+Value alert_json(const AlertTriggerAlerts& trigger, const Alert& alert);
 
-// What an Alert trigger's execution sees as `trigger`.
-Value alert_trigger_variables(const AlertTriggerKey& trigger, const AlertNotification& notification);
+// What an alerting trigger's execution sees as `trigger`: status, reason, groupKey and
+// alerts; Absence adds its first alert's lastExecutionId, lastDate and deadline.
+Value alert_trigger_variables(const AlertTriggerKey& trigger, AlertKind kind, const AlertNotification& notification);
 
 }  // namespace runwatch

@@ -15,6 +15,8 @@ void register_builtin_plugins(PluginRegistry& registry) {
   for (auto& schema : condition_schemas()) registry.add_schema(std::move(schema));
   registry.add_schema(flow_trigger_schema());
   registry.add_schema(alert_trigger_schema());
+  registry.add_schema(absence_trigger_schema());
+  registry.add_schema(stuck_trigger_schema());
   for (auto& schema : trigger_schemas()) registry.add_schema(std::move(schema));
 }
 

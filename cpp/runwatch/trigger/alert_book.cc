@@ -5,6 +5,8 @@
 
 #include "runwatch/model/json_text.h"
 #include "runwatch/model/time.h"
+#include "runwatch/trigger/cron.h"
+#include "runwatch/trigger/time_zone.h"
 
 namespace runwatch {
 namespace {
@@ -68,31 +70,51 @@ Value AlertRule::to_json() const {
     for (State s : states) out.push_back(runwatch::to_string(s));
     return out;
   };
-  return {{"groupBy", group_by},
-          {"firing", names_of(firing)},
-          {"resolving", names_of(resolving)},
-          {"consecutive", consecutive},
-          {"sendResolved", send_resolved},
-          {"groupWait", format_duration(group_wait)},
-          {"groupInterval", format_duration(group_interval)},
-          {"repeatInterval", format_duration(repeat_interval)}};
+  Value json = {{"groupBy", group_by},
+                {"firing", names_of(firing)},
+                {"resolving", names_of(resolving)},
+                {"consecutive", consecutive},
+                {"sendResolved", send_resolved},
+                {"groupWait", format_duration(group_wait)},
+                {"groupInterval", format_duration(group_interval)},
+                {"repeatInterval", format_duration(repeat_interval)}};
+  if (kind == AlertKind::Absence) {
+    json["expectBy"] = expect_by;
+    json["timezone"] = timezone;
+    json["maxInterval"] = max_interval ? Value(format_duration(*max_interval)) : Value();
+    json["expectedFlows"] = Value::array();
+    for (const auto& [ns, flow_id] : expected_flows) json["expectedFlows"].push_back({ns, flow_id});
+  } else if (kind == AlertKind::Stuck) {
+    json["after"] = format_duration(after);
+  }
+  return json;
 }
 
-Value Alert::to_json() const {
-  return {{"labels", labels},
-          {"status", firing    ? "firing"
-                     : ends_at ? "resolved"
-                               : "pending"},
-          {"streak", streak},
-          {"count", count},
-          {"startsAt", instant_or_null(starts_at)},
-          {"firstExecutionId", first_execution_id},
-          {"lastExecutionId", last_execution_id},
-          {"lastDate", format_instant(last_date)},
-          {"lastState", std::string(runwatch::to_string(last_state))}};
+Value Alert::to_json(AlertKind kind) const {
+  Value json = {{"labels", labels},
+                {"status", firing    ? "firing"
+                           : ends_at ? "resolved"
+                                     : "pending"},
+                {"streak", streak},
+                {"count", count},
+                {"startsAt", instant_or_null(starts_at)},
+                {"firstExecutionId", first_execution_id},
+                {"lastExecutionId", last_execution_id},
+                {"lastDate", last_execution_id.empty() ? Value() : Value(format_instant(last_date))},
+                {"lastState", last_execution_id.empty() ? Value() : Value(runwatch::to_string(last_state))}};
+  if (kind == AlertKind::Absence) json["deadline"] = instant_or_null(due);
+  if (kind == AlertKind::Stuck) json["task"] = task.empty() ? Value() : Value(task);
+  return json;
 }
 
-Value AlertBook::group_labels(const EndedExecution& e) const {
+AlertBook::AlertBook(AlertRule rule) : rule_(std::move(rule)) {
+  if (rule_.kind != AlertKind::Absence || rule_.max_interval) return;
+  auto zone = TimeZone::find(rule_.timezone);
+  auto cron = std::make_shared<const Cron>(Cron::parse(rule_.expect_by));
+  next_expected_ = [zone, cron](TimePoint after) { return cron->next(after, *zone); };
+}
+
+Value AlertBook::group_labels(const WatchedExecution& e) const {
   Value labels = Value::object();
   for (const auto& by : rule_.group_by) {
     if (by == "namespace")
@@ -102,12 +124,153 @@ Value AlertBook::group_labels(const EndedExecution& e) const {
     else if (by.starts_with(kLabelPrefix))
       labels[by] = label_value(e.labels, std::string_view(by).substr(kLabelPrefix.size()));
   }
+  if (rule_.kind == AlertKind::Stuck) labels["executionId"] = e.id;
   return labels;
 }
 
-std::string AlertBook::group_key(const EndedExecution& e) const { return dump_json(group_labels(e)); }
+std::string AlertBook::group_key(const WatchedExecution& e) const { return dump_json(group_labels(e)); }
 
-void AlertBook::observe(const EndedExecution& e) {
+void AlertBook::observe(const WatchedExecution& e) {
+  switch (rule_.kind) {
+    case AlertKind::Streak:
+      return observe_streak(e);
+    case AlertKind::Absence:
+      return observe_run(e);
+    case AlertKind::Stuck:
+      return observe_stuck(e);
+  }
+}
+
+void AlertBook::set_due(const std::string& key, Alert& alert, std::optional<TimePoint> due) {
+  if (alert.due) dues_.erase({*alert.due, key});
+  alert.due = due;
+  if (due) dues_.insert({*due, key});
+}
+
+void AlertBook::fire(const std::string& key, Alert& alert, TimePoint at) {
+  changed_.insert(key);
+  alert.firing = true;
+  alert.starts_at = at;
+  alert.ends_at.reset();
+  if (!next_flush_) next_flush_ = at + rule_.group_wait;
+}
+
+void AlertBook::resolve(Alert& alert, const WatchedExecution& by) {
+  alert.firing = false;
+  alert.streak = 0;
+  alert.ends_at = by.date;
+  alert.last_execution_id = by.id;
+  alert.last_date = by.date;
+  alert.last_state = by.state;
+}
+
+TimePoint AlertBook::deadline_after(TimePoint last) const {
+  if (rule_.max_interval) return last + *rule_.max_interval;
+  // The run at `last` meets the first date at or after it; the next date wants a later one.
+  auto met = next_expected_(last - std::chrono::seconds(1));
+  auto next = met ? next_expected_(*met) : std::nullopt;
+  // The loader refuses a cron that never fires; one whose dates ran out waits forever.
+  return next ? *next : TimePoint::max();
+}
+
+void AlertBook::observe_run(const WatchedExecution& e) {
+  if (!rule_.resolving.contains(e.state)) return;
+  const std::string key = group_key(e);
+  auto it = alerts_.find(key);
+  if (it == alerts_.end()) it = alerts_.emplace(key, Alert{.labels = group_labels(e)}).first;
+  Alert& alert = it->second;
+  if (!alert.last_execution_id.empty() && e.date < alert.last_date) return;  // an older run, told late
+  changed_.insert(key);
+  if (alert.firing) {
+    resolve(alert, e);
+  } else {
+    alert.last_execution_id = e.id;
+    alert.last_date = e.date;
+    alert.last_state = e.state;
+  }
+  alert.count = 0;
+  set_due(key, alert, deadline_after(e.date));
+}
+
+void AlertBook::observe_stuck(const WatchedExecution& e) {
+  const std::string key = group_key(e);
+  auto it = alerts_.find(key);
+  if (rule_.firing.contains(e.state)) {
+    if (it == alerts_.end())
+      it = alerts_.emplace(key, Alert{.labels = group_labels(e), .first_execution_id = e.id}).first;
+    Alert& alert = it->second;
+    if (!alert.firing && !alert.due) set_due(key, alert, e.date + rule_.after);  // new, or restarted
+    changed_.insert(key);
+    alert.last_execution_id = e.id;
+    alert.last_date = e.date;
+    alert.last_state = e.state;
+    return;
+  }
+  if (it == alerts_.end()) return;
+  changed_.insert(key);
+  Alert& alert = it->second;
+  set_due(key, alert, std::nullopt);
+  if (alert.firing)
+    resolve(alert, e);
+  else if (!alert.active())
+    alerts_.erase(it);  // ended before it was stuck
+}
+
+void AlertBook::expect(TimePoint now,
+                       const std::function<bool(const std::string& ns, const std::string& flow_id)>& loaded) {
+  if (rule_.kind != AlertKind::Absence) return;
+  for (auto it = alerts_.begin(); it != alerts_.end();) {
+    const Value& labels = it->second.labels;
+    bool gone = labels.contains("namespace") && labels.contains("flowId") &&
+                !loaded(labels["namespace"].get<std::string>(), labels["flowId"].get<std::string>());
+    if (!gone) {
+      ++it;
+      continue;
+    }
+    changed_.insert(it->first);
+    set_due(it->first, it->second, std::nullopt);
+    it = alerts_.erase(it);
+  }
+  for (const auto& [ns, flow_id] : rule_.expected_flows) {
+    if (!loaded(ns, flow_id)) continue;
+    WatchedExecution flow{.ns = ns, .flow_id = flow_id};
+    const std::string key = group_key(flow);
+    if (alerts_.contains(key)) continue;
+    Alert& alert = alerts_.emplace(key, Alert{.labels = group_labels(flow)}).first->second;
+    changed_.insert(key);
+    set_due(key, alert, deadline_after(now));
+  }
+}
+
+void AlertBook::advance(TimePoint now, const StillStuck& still_stuck) {
+  // A pending alert with a due date is in dues_; one that fired keeps an Absence deadline
+  // (shown as `deadline`) out of it.
+  while (!dues_.empty() && dues_.begin()->first <= now) {
+    auto [due, key] = *dues_.begin();
+    dues_.erase(dues_.begin());
+    Alert& alert = alerts_.at(key);
+    changed_.insert(key);
+    if (rule_.kind == AlertKind::Stuck) {
+      alert.due.reset();
+      auto task = still_stuck ? still_stuck(alert.first_execution_id) : std::optional<std::string>("");
+      if (!task) {  // it left the states unseen (deleted, or recovered as ended)
+        if (!alert.active()) alerts_.erase(key);
+        continue;
+      }
+      alert.task = *task;
+    }
+    alert.streak = alert.count = 1;
+    fire(key, alert, due);
+  }
+}
+
+std::optional<TimePoint> AlertBook::next_wake() const {
+  if (dues_.empty()) return next_flush_;
+  TimePoint due = dues_.begin()->first;
+  return next_flush_ ? std::min(*next_flush_, due) : due;
+}
+
+void AlertBook::observe_streak(const WatchedExecution& e) {
   const bool fires = rule_.firing.contains(e.state);
   if (!fires && !rule_.resolving.contains(e.state)) return;  // neither extends nor breaks a streak
   const std::string key = group_key(e);
@@ -123,12 +286,7 @@ void AlertBook::observe(const EndedExecution& e) {
       return;
     }
     changed_.insert(key);
-    alert.firing = false;
-    alert.streak = 0;
-    alert.ends_at = e.date;
-    alert.last_execution_id = e.id;
-    alert.last_date = e.date;
-    alert.last_state = e.state;
+    resolve(alert, e);
     return;
   }
   if (it == alerts_.end()) it = alerts_.emplace(key, Alert{.labels = group_labels(e)}).first;
@@ -144,10 +302,7 @@ void AlertBook::observe(const EndedExecution& e) {
   alert.last_date = e.date;
   alert.last_state = e.state;
   if (alert.firing || alert.streak < rule_.consecutive) return;
-  alert.firing = true;
-  alert.starts_at = e.date;
-  alert.ends_at.reset();
-  if (!next_flush_) next_flush_ = e.date + rule_.group_wait;
+  fire(key, alert, e.date);
 }
 
 std::optional<AlertNotification> AlertBook::flush(TimePoint now, const std::function<bool(const Alert&)>& muted) {
@@ -178,17 +333,17 @@ std::optional<AlertNotification> AlertBook::flush(TimePoint now, const std::func
     notified_at_ = now;
     ++notifications_;
     AlertNotification n{.firing = !firing.empty(), .reason = *reason};
-    for (const auto& key : firing) n.alerts.push_back(alerts_.at(key).to_json());
+    for (const auto& key : firing) n.alerts.push_back(alerts_.at(key).to_json(rule_.kind));
     if (rule_.send_resolved)
-      for (const auto& key : resolved) n.alerts.push_back(alerts_.at(key).to_json());
+      for (const auto& key : resolved) n.alerts.push_back(alerts_.at(key).to_json(rule_.kind));
     if (!n.alerts.empty()) sent = std::move(n);
   }
   // Resolved alerts are dropped once flushed, notified or not (Alertmanager's flush); one
-  // whose group began a new streak since stays, pending.
+  // whose group began a new streak since, or awaits its next deadline, stays, pending.
   for (const auto& key : ended) {
     changed_.insert(key);
     Alert& alert = alerts_.at(key);
-    if (alert.streak > 0)
+    if (alert.streak > 0 || alert.due)
       alert.ends_at.reset();
     else
       alerts_.erase(key);
@@ -211,7 +366,9 @@ Value AlertBook::saved_alert(const std::string& key) const {
           {"firstExecutionId", a.first_execution_id},
           {"lastExecutionId", a.last_execution_id},
           {"lastDate", format_instant(a.last_date)},
-          {"lastState", std::string(runwatch::to_string(a.last_state))}};
+          {"lastState", std::string(runwatch::to_string(a.last_state))},
+          {"due", instant_or_null(a.due)},
+          {"task", a.task}};
 }
 
 Value AlertBook::saved_log() const {
@@ -245,7 +402,11 @@ AlertBook AlertBook::from_json(AlertRule rule, const Value& saved) {
                                      .first_execution_id = a.at("firstExecutionId").get<std::string>(),
                                      .last_execution_id = a.at("lastExecutionId").get<std::string>(),
                                      .last_date = instant(a.at("lastDate"), "lastDate"),
-                                     .last_state = state_named(a.at("lastState"))};
+                                     .last_state = state_named(a.at("lastState")),
+                                     .due = optional_instant(a.value("due", Value()), "due"),
+                                     .task = a.value("task", "")};
+      const Alert& alert = book.alerts_[it.key()];
+      if (alert.due && !alert.firing) book.dues_.insert({*alert.due, it.key()});
     }
     book.next_flush_ = optional_instant(saved.at("nextFlush"), "nextFlush");
     book.notified_ = saved.at("notified").get<bool>();
