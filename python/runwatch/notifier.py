@@ -46,6 +46,12 @@ class NotificationMessage:
     headline: str = ""  # "[company.team] etl ➛ FAILED"
     outcome: str = ""  # "Failed on task `load` after 00:00:01.500"
     idempotency_key: str = ""  # stable for this task run: lets the receiver drop duplicates
+    # Started by an alerting trigger, about its own execution (beyond Kestra): the notification's
+    # alerts as trigger.alerts lists them (each with its link when kestra.url is set), its
+    # status (firing, resolved) and reason (first, new, repeat, resolved).
+    alerts: list[dict[str, Any]] = field(default_factory=list)
+    alert_status: Optional[str] = None
+    alert_reason: Optional[str] = None
 
     @property
     def text(self) -> str:
@@ -70,6 +76,9 @@ class NotificationMessage:
             headline=data["headline"],
             outcome=data["outcome"],
             idempotency_key=data["idempotency_key"],
+            alerts=list(data["alerts"]),
+            alert_status=data["alert_status"],
+            alert_reason=data["alert_reason"],
         )
 
 

@@ -113,7 +113,10 @@ TEST(NotifySummary, AsAValueForPython) {
                     {"custom_message", nullptr},
                     {"custom_fields", {{"env", "prod"}}},
                     {"headline", "[company.team] etl \xE2\x9E\x9B FAILED"},
-                    {"outcome", "Failed on task `load` after 00:00:02.000"}};
+                    {"outcome", "Failed on task `load` after 00:00:02.000"},
+                    {"alerts", Value::array()},
+                    {"alert_status", nullptr},
+                    {"alert_reason", nullptr}};
   EXPECT_EQ(to_value(s), expected);
 }
 
@@ -134,6 +137,43 @@ class NotifySummaryLookup : public testing::NotifyTest {
     return "";
   }
 };
+
+TEST_F(NotifySummaryLookup, AnAlertingTriggersNotificationIsSummarizedAsAWhole) {
+  Value alerts = Value::parse(R"([
+    {"labels": {"namespace": "company.team", "flowId": "a"}, "status": "firing", "lastExecutionId": "e1",
+     "lastState": "FAILED"},
+    {"labels": {"namespace": "company.team", "flowId": "b", "executionId": "e2"}, "status": "firing",
+     "lastExecutionId": "e2", "lastState": "RUNNING", "task": "load"},
+    {"labels": {"namespace": "company.team", "flowId": "c"}, "status": "resolved", "lastExecutionId": "",
+     "lastState": null}])");
+  Value variables = {
+      {"trigger",
+       {{"status", "firing"}, {"reason", "new"}, {"groupKey", "company.monitoring.alerts/t"}, {"alerts", alerts}}},
+      {"kestra", {{"url", "https://kestra.example/"}}}};
+  ExecutionSummary s =
+      summary({{"executionId", "exec-1"}, {"customMessage", "see the runbook"}}, identity(), variables);
+  EXPECT_EQ(headline(s), "[company.monitoring] alerts \xE2\x9E\x9B FIRING");
+  EXPECT_EQ(
+      outcome(s),
+      "2 firing, 1 resolved (new): company.team.a FAILED, company.team.b RUNNING at `load`, company.team.c no run "
+      "(resolved)");
+  EXPECT_EQ(custom_lines(s),
+            "\n- company.team.a: https://kestra.example/ui/main/executions/company.team/a/e1"
+            "\n- company.team.b: https://kestra.example/ui/main/executions/company.team/b/e2\nsee the runbook");
+  EXPECT_EQ(s.state, State::FAILED);
+  EXPECT_EQ(s.execution_id, "exec-1");
+  Value resolved = variables;
+  resolved["trigger"]["status"] = "resolved";
+  resolved["trigger"]["reason"] = "resolved";
+  resolved["trigger"]["alerts"] = Value::array({alerts[2]});
+  ExecutionSummary r = summary({{"executionId", ""}}, identity(), resolved);
+  EXPECT_EQ(
+      linked_outcome(r),
+      "*[company.monitoring] alerts \xE2\x9E\x9B RESOLVED*\n> 1 resolved (resolved): company.team.c no run (resolved)");
+  EXPECT_EQ(r.state, State::SUCCESS);
+  // Without alerts in `trigger`, an empty executionId is still an error.
+  EXPECT_EQ(summary_failure({{"executionId", ""}}), "Unable to find execution ''");
+}
 
 TEST_F(NotifySummaryLookup, ReadsAnotherExecutionWithTheCustomParts) {
   executions.add(make_execution("exec-9", State::FAILED, {{"load", State::FAILED, ""}}, 1s));

@@ -231,6 +231,10 @@ TEST(AbsenceStuckDefinition, BadPropertiesAreRefusedWhereTheyAre) {
   EXPECT_EQ(
       monitor_issues("Stuck", "    after: -PT1H\n"),
       std::vector<std::string>{"triggers[0].after 11:12 'after' must be a positive ISO-8601 duration such as PT1H"});
+  EXPECT_EQ(monitor_issues("Stuck", "    after: PT100000H\n    repeatInterval: PT2562047H\n"),
+            (std::vector<std::string>{
+                "triggers[0].after 11:12 'after' must be at most P3660D (about ten years)",
+                "triggers[0].repeatInterval 12:21 'repeatInterval' must be at most P3660D (about ten years)"}));
   EXPECT_EQ(monitor_issues("Stuck", "    after: PT1H\n    preconditions: {}\n"),
             std::vector<std::string>{"triggers[0].preconditions 12:5 an alerting trigger takes 'conditions' and "
                                      "'when', not 'preconditions'"});

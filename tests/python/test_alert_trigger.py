@@ -214,3 +214,80 @@ def test_a_hanging_run_and_a_missing_one_each_post_once(engine, add, clock, hook
     assert engine.wait_idle(timeout=20)
     _, hanging = hook.wait_for(2)
     assert hanging.json == {"text": "firing: slow at nap"}
+
+
+NOTIFIERS = """
+id: team_alerts
+namespace: company.monitoring
+tasks:
+  - id: slack
+    type: io.kestra.plugin.slack.SlackExecution
+    url: "URL/slack"
+  - id: teams
+    type: io.kestra.plugin.microsoft365.teams.TeamsExecution
+    url: "URL/teams"
+triggers:
+  - id: failures
+    type: io.runwatch.plugin.trigger.Alert
+    conditions:
+      - type: io.kestra.plugin.core.condition.ExecutionNamespace
+        namespace: company.team
+        comparison: PREFIX
+"""
+
+
+def test_execution_notifiers_started_by_an_alert_trigger_send_one_message_listing_the_groups(clock, hook):
+    with runwatch.Engine(clock=clock, config={"kestra": {"url": "https://kestra.example/"}}) as engine:
+        for flow in ("extract", "load"):
+            engine.add_flow(FLAKY.format(flow=flow))
+        engine.add_flow(NOTIFIERS.replace("URL", hook.url_for("")))
+        for flow in ("extract", "load", "load"):
+            run(engine, flow, True)
+        clock.advance(30)
+        assert engine.wait_idle(timeout=20)
+        slack, teams = sorted(hook.wait_for(2), key=lambda request: request.path)
+        links = {flow: f"https://kestra.example/ui/main/executions/company.team.etl/{flow}/" for flow in ("extract", "load")}
+        text = slack.json["text"]
+        assert text.startswith("*[company.monitoring] team_alerts \u279b FIRING*\n> 2 firing (first): "
+                               "company.team.etl.extract FAILED, company.team.etl.load FAILED")
+        fields = {f["title"]: f["value"] for f in slack.json["attachments"][0]["fields"]}
+        assert fields["company.team.etl.extract"].startswith("FAILED <" + links["extract"])
+        assert fields["company.team.etl.load"].startswith("FAILED <" + links["load"])
+        assert slack.json["attachments"][0]["color"] == "danger"
+        assert teams.json["summary"] == ("[company.monitoring] team_alerts \u279b FIRING: 2 firing (first): "
+                                         "company.team.etl.extract FAILED, company.team.etl.load FAILED")
+        assert engine.executions(namespace="company.monitoring")[0].state == "SUCCESS"
+
+
+def test_a_python_notifier_started_by_an_alert_trigger_receives_its_alerts(engine, add, type_name):
+    received: list[runwatch.NotificationMessage] = []
+
+    class Pager(runwatch.Notifier):
+        type = type_name
+
+        def send(self, ctx, message):
+            received.append(message)
+
+    add(FLAKY.format(flow="extract"))
+    add(f"""
+id: page
+namespace: company.monitoring
+tasks:
+  - id: page
+    type: {type_name}
+triggers:
+  - id: failures
+    type: io.runwatch.plugin.trigger.Alert
+    groupWait: PT0S
+    conditions:
+      - type: io.kestra.plugin.core.condition.ExecutionNamespace
+        namespace: company.team
+        comparison: PREFIX
+""")
+    run(engine, "extract", True)
+    (message,) = received
+    assert (message.alert_status, message.alert_reason) == ("firing", "first")
+    assert message.headline == "[company.monitoring] page \u279b FIRING"
+    assert message.outcome == "1 firing (first): company.team.etl.extract FAILED"
+    assert [a["labels"] for a in message.alerts] == [{"namespace": "company.team.etl", "flowId": "extract"}]
+    assert message.alerts[0]["streak"] == 1

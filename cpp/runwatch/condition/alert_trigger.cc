@@ -67,6 +67,14 @@ void check_group_by(const Value& properties, std::vector<PropertyProblem>& probl
   }
 }
 
+// Dates are counted in nanoseconds from 1970: a longer duration would overflow them.
+constexpr Duration kLongest = std::chrono::hours(24 * 3660);
+
+void check_longest(const char* name, Duration duration, std::vector<PropertyProblem>& problems) {
+  if (duration > kLongest)
+    problems.push_back({name, std::string("'") + name + "' must be at most P3660D (about ten years)"});
+}
+
 void check_intervals(const Value& properties, std::vector<PropertyProblem>& problems) {
   const AlertRule defaults;
   std::optional<Duration> durations[3];
@@ -79,6 +87,8 @@ void check_intervals(const Value& properties, std::vector<PropertyProblem>& prob
     else if (*durations[i] < Duration::zero() || (i > 0 && *durations[i] <= Duration::zero()))
       problems.push_back(
           {names[i], std::string("'") + names[i] + (i > 0 ? "' must be positive" : "' must not be negative")});
+    else
+      check_longest(names[i], *durations[i], problems);
   }
   if (durations[1] && durations[2] && *durations[2] < *durations[1])
     problems.push_back({"repeatInterval", "'repeatInterval' (" + format_duration(*durations[2]) +
@@ -132,6 +142,8 @@ std::vector<PropertyProblem> check_absence_properties(const Value& properties) {
     auto interval = parse_duration(*max_interval);
     if (!interval || *interval <= Duration::zero())
       problems.push_back({"maxInterval", "'maxInterval' must be a positive ISO-8601 duration such as PT25H"});
+    else
+      check_longest("maxInterval", *interval, problems);
   }
   std::shared_ptr<const TimeZone> time_zone = TimeZone::utc();
   try {
@@ -158,6 +170,8 @@ std::vector<PropertyProblem> check_stuck_properties(const Value& properties) {
   auto after = it != properties.end() && it->is_string() ? parse_duration(it->get<std::string>()) : std::nullopt;
   if (it != properties.end() && (!after || *after <= Duration::zero()))
     problems.push_back({"after", "'after' must be a positive ISO-8601 duration such as PT1H"});
+  else if (after)
+    check_longest("after", *after, problems);
   return problems;
 }
 

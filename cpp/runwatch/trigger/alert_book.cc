@@ -40,6 +40,9 @@ State state_named(const Value& v) {
   return *state;
 }
 
+// A deadline that never comes (TimePoint::max) is no due date.
+std::optional<TimePoint> finite(TimePoint t) { return t == TimePoint::max() ? std::nullopt : std::optional(t); }
+
 Value names(const std::set<std::string>& keys) { return Value(std::vector<std::string>(keys.begin(), keys.end())); }
 
 std::set<std::string> name_set(const Value& v) {
@@ -189,7 +192,7 @@ void AlertBook::observe_run(const WatchedExecution& e) {
     alert.last_state = e.state;
   }
   alert.count = 0;
-  set_due(key, alert, deadline_after(e.date));
+  set_due(key, alert, finite(deadline_after(e.date)));
 }
 
 void AlertBook::observe_stuck(const WatchedExecution& e) {
@@ -238,7 +241,7 @@ void AlertBook::expect(TimePoint now,
     if (alerts_.contains(key)) continue;
     Alert& alert = alerts_.emplace(key, Alert{.labels = group_labels(flow)}).first->second;
     changed_.insert(key);
-    set_due(key, alert, deadline_after(now));
+    set_due(key, alert, finite(deadline_after(now)));
   }
 }
 

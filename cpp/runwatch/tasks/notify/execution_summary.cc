@@ -111,6 +111,81 @@ std::shared_ptr<const Execution> await_own_run(RunContext& ctx, const ExecutionR
   return execution;
 }
 
+// A notification lists at most this many alerts, and says how many more there are.
+constexpr size_t kAlertsListed = 50;
+
+std::optional<std::string> kestra_url(const Value& variables) {
+  const Value* kestra = find_property(variables, "kestra");
+  auto base = kestra ? optional_string(*kestra, "url") : std::nullopt;
+  if (!base || base->empty()) return std::nullopt;
+  while (base->ends_with('/')) base->pop_back();
+  return base;
+}
+
+std::string executions_link(const std::string& base, const std::string& ns, const std::string& flow_id,
+                            const std::string& id) {
+  return base + "/ui/main/executions/" + ns + "/" + flow_id + "/" + id;
+}
+
+std::string text_at(const Value& object, const char* key) {
+  auto it = object.is_object() ? object.find(key) : object.end();
+  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
+}
+
+// A group as a notification names it: its labels' values joined ("company.team.nightly").
+std::string group_name(const Value& alert) {
+  std::string name;
+  const Value labels = alert.is_object() ? alert.value("labels", Value::object()) : Value::object();
+  for (const auto& [key, value] : labels.items())
+    if (key != "executionId" && value.is_string()) name += (name.empty() ? "" : ".") + value.get<std::string>();
+  return name;
+}
+
+// "company.team.nightly FAILED" (the state of its last execution; an absent run has none).
+std::string alert_phrase(const Value& alert) {
+  std::string state = text_at(alert, "lastState");
+  std::string task = text_at(alert, "task");
+  std::string phrase = group_name(alert) + (state.empty() ? " no run" : " " + state);
+  if (!task.empty()) phrase += " at `" + task + "`";
+  if (text_at(alert, "status") == "resolved") phrase += " (resolved)";
+  return phrase;
+}
+
+// The summary of an alerting trigger's notification as a whole.
+ExecutionSummary alert_summary(RunContext& ctx, const Value& trigger, const Value& properties) {
+  ExecutionSummary s;
+  const TaskIdentity& self = ctx.identity();
+  s.ns = self.ns;
+  s.flow_id = self.flow_id;
+  s.execution_id = self.execution_id;
+  s.alert_status = text_at(trigger, "status");
+  s.alert_reason = text_at(trigger, "reason");
+  s.state = s.alert_status == "firing" ? State::FAILED : State::SUCCESS;
+  s.start_date = ctx.clock().now();
+  auto base = kestra_url(ctx.variables());
+  for (Value alert : trigger.at("alerts")) {
+    if (!alert.is_object()) continue;
+    const Value labels = alert.value("labels", Value::object());
+    std::string last = text_at(alert, "lastExecutionId");
+    if (base && !last.empty())
+      alert["link"] = executions_link(*base, text_at(labels, "namespace"), text_at(labels, "flowId"), last);
+    s.alerts.push_back(std::move(alert));
+  }
+  s.custom_message = optional_string(properties, "customMessage");
+  s.custom_fields = custom_fields_of(properties);
+  return s;
+}
+
+// The alerts' links, each on a line of its own ("\n- company.team.nightly: <link>"): the
+// outcome names the alerts, these lines take the reader to them.
+std::string alert_links(const ExecutionSummary& s) {
+  std::string text;
+  for (size_t i = 0; i < s.alerts.size() && i < kAlertsListed; ++i)
+    if (std::string link = text_at(s.alerts[i], "link"); !link.empty())
+      text += "\n- " + group_name(s.alerts[i]) + ": " + link;
+  return text;
+}
+
 }  // namespace
 
 ExecutionSummary summarize_execution(const Execution& execution, TimePoint now, std::string_view reporting_task_run_id) {
@@ -128,15 +203,19 @@ ExecutionSummary summarize_execution(const Execution& execution, TimePoint now, 
 }
 
 std::optional<std::string> execution_link(const Value& variables, const Execution& execution) {
-  const Value* kestra = find_property(variables, "kestra");
-  auto base = kestra ? optional_string(*kestra, "url") : std::nullopt;
-  if (!base || base->empty()) return std::nullopt;
-  while (base->ends_with('/')) base->pop_back();
-  return *base + "/ui/main/executions/" + execution.ns + "/" + execution.flow_id + "/" + execution.id;
+  auto base = kestra_url(variables);
+  if (!base) return std::nullopt;
+  return executions_link(*base, execution.ns, execution.flow_id, execution.id);
 }
 
 ExecutionSummary execution_summary(RunContext& ctx, const Value& properties) {
   std::string id = to_text(required_property(properties, "executionId"));
+  const Value* trigger = find_property(ctx.variables(), "trigger");
+  // Started by an alerting trigger, a notifier about its own execution (the default) or
+  // none sends the notification as a whole: its own execution has nothing to report.
+  if ((id.empty() || id == ctx.identity().execution_id) && trigger && trigger->is_object() &&
+      trigger->contains("groupKey") && trigger->contains("alerts") && trigger->at("alerts").is_array())
+    return alert_summary(ctx, *trigger, properties);
   const ExecutionReader& reader = reader_of(ctx);
   auto execution = reader.find(id);
   if (!execution) throw TaskFailure("Unable to find execution '" + id + "'");
@@ -152,23 +231,40 @@ ExecutionSummary execution_summary(RunContext& ctx, const Value& properties) {
 }
 
 std::string headline(const ExecutionSummary& s, std::string_view arrow) {
-  return "[" + s.ns + "] " + s.flow_id + " " + std::string(arrow) + " " + std::string(to_string(s.state));
+  std::string status(to_string(s.state));
+  if (!s.alert_status.empty()) status = s.alert_status == "firing" ? "FIRING" : "RESOLVED";
+  return "[" + s.ns + "] " + s.flow_id + " " + std::string(arrow) + " " + status;
 }
 
 std::string linked_headline(const ExecutionSummary& s, std::string_view arrow) {
   return "*" + (s.link ? "<" + *s.link + "|" + headline(s, arrow) + ">" : headline(s, arrow)) + "*";
 }
 
-std::string outcome(const ExecutionSummary& s) { return verdict(s) + " after " + format_hms(s.duration); }
+std::string outcome(const ExecutionSummary& s) {
+  if (s.alert_status.empty()) return verdict(s) + " after " + format_hms(s.duration);
+  std::string text = verdict(s) + ":";
+  for (size_t i = 0; i < s.alerts.size() && i < kAlertsListed; ++i)
+    text += (i ? ", " : " ") + alert_phrase(s.alerts[i]);
+  if (s.alerts.size() > kAlertsListed) text += " and " + std::to_string(s.alerts.size() - kAlertsListed) + " more";
+  return text;
+}
 
 std::string verdict(const ExecutionSummary& s) {
+  if (!s.alert_status.empty()) {
+    size_t resolved = 0;
+    for (const auto& alert : s.alerts) resolved += text_at(alert, "status") == "resolved";
+    size_t firing = s.alerts.size() - resolved;
+    std::string counts = firing ? std::to_string(firing) + " firing" : "";
+    if (resolved) counts += (firing ? ", " : "") + std::to_string(resolved) + " resolved";
+    return counts + " (" + s.alert_reason + ")";
+  }
   if (s.failed_task) return "Failed on task `" + *s.failed_task + "`";
   if (s.state == State::KILLED) return "Killed";
   return s.state == State::FAILED ? "Failed" : "Succeeded";
 }
 
 std::string custom_lines(const ExecutionSummary& s) {
-  std::string text = s.custom_message ? "\n" + *s.custom_message : "";
+  std::string text = alert_links(s) + (s.custom_message ? "\n" + *s.custom_message : "");
   for (auto it = s.custom_fields.begin(); it != s.custom_fields.end(); ++it)
     text += "\n" + it.key() + ": " + to_text(it.value());
   return text;
@@ -187,6 +283,7 @@ std::string details_text(const ExecutionSummary& s, std::string_view before_task
                      "\n- Namespace: " + s.ns + "\n- Flow: " + s.flow_id +
                      "\n- Started: " + format_instant(s.start_date) + "\n- Duration: " + format_hms(s.duration);
   if (s.failed_task) text += "\n- " + std::string(before_task) + *s.failed_task + std::string(after_task);
+  if (!s.alerts.empty()) text += "\n\n" + outcome(s) + alert_links(s);
   if (s.custom_message) text += "\n\n" + *s.custom_message;
   if (!s.custom_fields.empty()) text += "\n";
   for (auto it = s.custom_fields.begin(); it != s.custom_fields.end(); ++it)
@@ -221,6 +318,9 @@ Value to_value(const ExecutionSummary& s) {
       {"custom_fields", s.custom_fields},
       {"headline", headline(s)},
       {"outcome", outcome(s)},
+      {"alerts", s.alerts},
+      {"alert_status", s.alert_status.empty() ? Value() : Value(s.alert_status)},
+      {"alert_reason", s.alert_reason.empty() ? Value() : Value(s.alert_reason)},
   };
 }
 
@@ -249,6 +349,12 @@ Value attachment(const ExecutionSummary& s, FinalTaskField final_task) {
   for (auto it = s.custom_fields.begin(); it != s.custom_fields.end(); ++it)
     fields.push_back(field(it.key(), it.value()));
   if (final_task == FinalTaskField::AfterCustomFields) fields.push_back(final_task_field);
+  for (size_t i = 0; i < s.alerts.size() && i < kAlertsListed; ++i) {
+    std::string link = text_at(s.alerts[i], "link");
+    fields.push_back(
+        field(group_name(s.alerts[i]), alert_phrase(s.alerts[i]).substr(group_name(s.alerts[i]).size() + 1) +
+                                           (link.empty() ? "" : " <" + link + "|details>")));
+  }
   auto started = std::chrono::duration_cast<std::chrono::seconds>(s.start_date.time_since_epoch()).count();
   return {{"color", color_of(s.state)}, {"fields", std::move(fields)}, {"ts", started}};
 }

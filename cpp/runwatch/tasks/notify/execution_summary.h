@@ -26,6 +26,11 @@ struct ExecutionSummary {
   std::optional<std::string> link;
   std::optional<std::string> custom_message;
   Value custom_fields = Value::object();
+  // Started by an alerting trigger (beyond Kestra), about its own execution or none: the
+  // notification as a whole, its `trigger.alerts` (each with its `link` when there is
+  // one), status and reason. Empty otherwise.
+  Value alerts = Value::array();
+  std::string alert_status, alert_reason;
 };
 
 // Summarises `execution` as it stands at `now`. When a notification reports on its own
@@ -41,9 +46,11 @@ ExecutionSummary summarize_execution(const Execution& execution, TimePoint now,
 std::optional<std::string> execution_link(const Value& variables, const Execution& execution);
 
 // The summary of the execution named by the properties executionId, customFields and
-// customMessage. The current execution is read as it stands; another one is awaited
-// until it ends (at most 10 minutes, like Kestra; a kill ends the wait), unless the Flow
-// trigger that started this execution fired on the state it is in now.
+// customMessage. The current execution is read as it stands; another one is awaited until
+// it ends (at most 10 minutes, like Kestra; a kill ends the wait), unless the Flow trigger
+// that started this execution fired on the state it is in now. In a notification of an
+// alerting trigger, about its own execution (the default) or none: the summary of its
+// alerts (headline "[ns] flow ➛ FIRING", each group in the outcome).
 ExecutionSummary execution_summary(RunContext& ctx, const Value& properties);
 
 inline constexpr std::string_view kHeadlineArrow = "\xE2\x9E\x9B";  // ➛
@@ -53,12 +60,14 @@ std::string headline(const ExecutionSummary& summary, std::string_view arrow = k
 // The headline in bold, a link to the execution when there is one, in the markup Slack
 // and Google Chat share: "*<https://...|[ns] flow ➛ FAILED>*" or "*[ns] flow ➛ FAILED*".
 std::string linked_headline(const ExecutionSummary& summary, std::string_view arrow = kHeadlineArrow);
-// "Failed on task `fail` after 00:00:01.500", "Succeeded after 00:01:00.000"
+// "Failed on task `fail` after 00:00:01.500", "Succeeded after 00:01:00.000"; for alerts,
+// "2 firing (first): company.team.a FAILED, company.team.b FAILED".
 std::string outcome(const ExecutionSummary& summary);
 // The outcome without its duration: "Failed on task `fail`", "Killed", "Failed", "Succeeded".
 std::string verdict(const ExecutionSummary& summary);
 // The custom message and fields, each on a line of its own after a line break:
-// "\nCheck the ETL\nenv: prod". Empty when there are none.
+// "\nCheck the ETL\nenv: prod", after the alerts' links, one per line. Empty when there
+// are none.
 std::string custom_lines(const ExecutionSummary& summary);
 // linked_headline, then the outcome quoted on the next line, as Slack's template writes
 // them (and Twilio's and WhatsApp's after it): "*<link|[ns] flow ➛ FAILED>*\n> Failed on ...".
