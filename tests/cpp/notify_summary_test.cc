@@ -1,4 +1,5 @@
 // The execution summary every *Execution notification and Python notifier is built from.
+#include <algorithm>
 #include <future>
 
 #include "notify_test_support.h"
@@ -173,6 +174,24 @@ TEST_F(NotifySummaryLookup, AnAlertingTriggersNotificationIsSummarizedAsAWhole) 
   EXPECT_EQ(r.state, State::SUCCESS);
   // Without alerts in `trigger`, an empty executionId is still an error.
   EXPECT_EQ(summary_failure({{"executionId", ""}}), "Unable to find execution ''");
+}
+
+TEST_F(NotifySummaryLookup, AStormOfAlertsNamesFiftyAndCountsTheRest) {
+  Value alerts = Value::array();
+  for (int i = 0; i < 60; ++i)
+    alerts.push_back({{"labels", {{"namespace", "n"}, {"flowId", "f" + std::to_string(i)}}},
+                      {"status", "firing"},
+                      {"lastExecutionId", "e" + std::to_string(i)},
+                      {"lastState", "FAILED"}});
+  Value variables = {{"trigger", {{"status", "firing"}, {"reason", "first"}, {"groupKey", "k"}, {"alerts", alerts}}},
+                     {"kestra", {{"url", "https://kestra.example"}}}};
+  ExecutionSummary s = summary({{"executionId", ""}}, identity(), variables);
+  const std::string text = outcome(s);
+  EXPECT_TRUE(text.starts_with("60 firing (first): n.f0 FAILED, n.f1 FAILED")) << text;
+  EXPECT_TRUE(text.ends_with(", n.f49 FAILED and 10 more")) << text;
+  const std::string links = custom_lines(s);
+  EXPECT_EQ(std::count(links.begin(), links.end(), '\n'), 50);
+  EXPECT_EQ(slack_shaped_message(s, FinalTaskField::AfterCustomFields)["attachments"][0]["fields"].size(), 5u + 50u);
 }
 
 TEST_F(NotifySummaryLookup, ReadsAnotherExecutionWithTheCustomParts) {

@@ -235,6 +235,11 @@ TEST(AbsenceStuckDefinition, BadPropertiesAreRefusedWhereTheyAre) {
             (std::vector<std::string>{
                 "triggers[0].after 11:12 'after' must be at most P3660D (about ten years)",
                 "triggers[0].repeatInterval 12:21 'repeatInterval' must be at most P3660D (about ten years)"}));
+  EXPECT_EQ(monitor_issues("Absence", "    expectBy: \"0 6 * * *\"\n    timezone: ../../etc/passwd\n"),
+            std::vector<std::string>{"triggers[0].timezone 12:15 unknown time zone '../../etc/passwd'"});
+  const auto huge = monitor_issues("Absence", "    expectBy: \"" + std::string(10'000, '*') + "\"\n");
+  ASSERT_EQ(huge.size(), 1u);
+  EXPECT_TRUE(huge[0].starts_with("triggers[0].expectBy 11:15 ")) << huge[0];
   EXPECT_EQ(monitor_issues("Stuck", "    after: PT1H\n    preconditions: {}\n"),
             std::vector<std::string>{"triggers[0].preconditions 12:5 an alerting trigger takes 'conditions' and "
                                      "'when', not 'preconditions'"});

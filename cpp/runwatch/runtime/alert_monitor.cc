@@ -97,11 +97,9 @@ AlertMonitor::Book AlertMonitor::restore(const AlertTriggerKey& key, std::shared
 std::vector<const TriggerDef*> AlertMonitor::set_flows(const std::vector<std::shared_ptr<const Flow>>& flows) {
   std::lock_guard lock(mutex_);
   std::map<AlertTriggerKey, Book> books;
-  std::set<std::pair<std::string, std::string>> loaded;
   std::vector<const TriggerDef*> fresh_stuck;
   for (const auto& flow : flows) {
     if (flow->disabled) continue;
-    loaded.emplace(flow->ns, flow->id);
     for (const auto& trigger : flow->triggers) {
       if (trigger.disabled || !is_alerting_trigger(trigger)) continue;
       AlertTriggerKey key{flow->ns, flow->id, trigger.id};
@@ -131,11 +129,20 @@ std::vector<const TriggerDef*> AlertMonitor::set_flows(const std::vector<std::sh
   if (state_)
     for (const auto& gone : books_) state_->erase(gone.first);
   books_ = std::move(books);
-  const TimePoint now = clock_.now();
+  // Absence books keep the flows still loaded; the set is built only when one exists,
+  // as this runs at every flow added.
+  std::optional<std::set<std::pair<std::string, std::string>>> loaded;
   for (auto& [key, book] : books_) {
     if (book.rule.kind != AlertKind::Absence) continue;
-    book.book.expect(now, [&](const std::string& ns, const std::string& id) { return loaded.contains({ns, id}); });
-    save_locked(key, book, !book.log_saved);
+    if (!loaded) {
+      loaded.emplace();
+      for (const auto& flow : flows)
+        if (!flow->disabled) loaded->emplace(flow->ns, flow->id);
+    }
+    book.book.expect(clock_.now(), [&](const std::string& ns, const std::string& id) {
+      return loaded->contains({ns, id});
+    });
+    save_locked(key, book, false);
   }
   cv_.notify_all();
   return fresh_stuck;

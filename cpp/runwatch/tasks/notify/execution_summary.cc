@@ -127,11 +127,6 @@ std::string executions_link(const std::string& base, const std::string& ns, cons
   return base + "/ui/main/executions/" + ns + "/" + flow_id + "/" + id;
 }
 
-std::string text_at(const Value& object, const char* key) {
-  auto it = object.is_object() ? object.find(key) : object.end();
-  return it != object.end() && it->is_string() ? it->get<std::string>() : "";
-}
-
 // A group as a notification names it: its labels' values joined ("company.team.nightly").
 std::string group_name(const Value& alert) {
   std::string name;
@@ -141,15 +136,19 @@ std::string group_name(const Value& alert) {
   return name;
 }
 
-// "company.team.nightly FAILED" (the state of its last execution; an absent run has none).
-std::string alert_phrase(const Value& alert) {
-  std::string state = text_at(alert, "lastState");
-  std::string task = text_at(alert, "task");
-  std::string phrase = group_name(alert) + (state.empty() ? " no run" : " " + state);
-  if (!task.empty()) phrase += " at `" + task + "`";
-  if (text_at(alert, "status") == "resolved") phrase += " (resolved)";
-  return phrase;
+// "FAILED", "RUNNING at `load`", "no run (resolved)": the state of a group's last
+// execution (an absent run has none).
+std::string alert_state(const Value& alert) {
+  std::string state = string_or(alert, "lastState", "");
+  std::string task = string_or(alert, "task", "");
+  std::string text = state.empty() ? "no run" : state;
+  if (!task.empty()) text += " at `" + task + "`";
+  if (string_or(alert, "status", "") == "resolved") text += " (resolved)";
+  return text;
 }
+
+// "company.team.nightly FAILED".
+std::string alert_phrase(const Value& alert) { return group_name(alert) + " " + alert_state(alert); }
 
 // The summary of an alerting trigger's notification as a whole.
 ExecutionSummary alert_summary(RunContext& ctx, const Value& trigger, const Value& properties) {
@@ -158,17 +157,17 @@ ExecutionSummary alert_summary(RunContext& ctx, const Value& trigger, const Valu
   s.ns = self.ns;
   s.flow_id = self.flow_id;
   s.execution_id = self.execution_id;
-  s.alert_status = text_at(trigger, "status");
-  s.alert_reason = text_at(trigger, "reason");
+  s.alert_status = string_or(trigger, "status", "");
+  s.alert_reason = string_or(trigger, "reason", "");
   s.state = s.alert_status == "firing" ? State::FAILED : State::SUCCESS;
   s.start_date = ctx.clock().now();
   auto base = kestra_url(ctx.variables());
   for (Value alert : trigger.at("alerts")) {
     if (!alert.is_object()) continue;
     const Value labels = alert.value("labels", Value::object());
-    std::string last = text_at(alert, "lastExecutionId");
+    std::string last = string_or(alert, "lastExecutionId", "");
     if (base && !last.empty())
-      alert["link"] = executions_link(*base, text_at(labels, "namespace"), text_at(labels, "flowId"), last);
+      alert["link"] = executions_link(*base, string_or(labels, "namespace", ""), string_or(labels, "flowId", ""), last);
     s.alerts.push_back(std::move(alert));
   }
   s.custom_message = optional_string(properties, "customMessage");
@@ -181,7 +180,7 @@ ExecutionSummary alert_summary(RunContext& ctx, const Value& trigger, const Valu
 std::string alert_links(const ExecutionSummary& s) {
   std::string text;
   for (size_t i = 0; i < s.alerts.size() && i < kAlertsListed; ++i)
-    if (std::string link = text_at(s.alerts[i], "link"); !link.empty())
+    if (std::string link = string_or(s.alerts[i], "link", ""); !link.empty())
       text += "\n- " + group_name(s.alerts[i]) + ": " + link;
   return text;
 }
@@ -252,7 +251,7 @@ std::string outcome(const ExecutionSummary& s) {
 std::string verdict(const ExecutionSummary& s) {
   if (!s.alert_status.empty()) {
     size_t resolved = 0;
-    for (const auto& alert : s.alerts) resolved += text_at(alert, "status") == "resolved";
+    for (const auto& alert : s.alerts) resolved += string_or(alert, "status", "") == "resolved";
     size_t firing = s.alerts.size() - resolved;
     std::string counts = firing ? std::to_string(firing) + " firing" : "";
     if (resolved) counts += (firing ? ", " : "") + std::to_string(resolved) + " resolved";
@@ -350,10 +349,9 @@ Value attachment(const ExecutionSummary& s, FinalTaskField final_task) {
     fields.push_back(field(it.key(), it.value()));
   if (final_task == FinalTaskField::AfterCustomFields) fields.push_back(final_task_field);
   for (size_t i = 0; i < s.alerts.size() && i < kAlertsListed; ++i) {
-    std::string link = text_at(s.alerts[i], "link");
+    std::string link = string_or(s.alerts[i], "link", "");
     fields.push_back(
-        field(group_name(s.alerts[i]), alert_phrase(s.alerts[i]).substr(group_name(s.alerts[i]).size() + 1) +
-                                           (link.empty() ? "" : " <" + link + "|details>")));
+        field(group_name(s.alerts[i]), alert_state(s.alerts[i]) + (link.empty() ? "" : " <" + link + "|details>")));
   }
   auto started = std::chrono::duration_cast<std::chrono::seconds>(s.start_date.time_since_epoch()).count();
   return {{"color", color_of(s.state)}, {"fields", std::move(fields)}, {"ts", started}};
