@@ -230,6 +230,22 @@ void bind_engine(py::module_& m) {
              return out;
            })
       .def(
+          "alert_history",
+          [](const Engine& e, std::optional<std::string> ns, std::optional<std::string> flow_id,
+             std::optional<std::string> alert, std::optional<std::string> status, py::object start, py::object end) {
+            AlertHistorySearch search{.ns = std::move(ns),
+                                      .flow_id = std::move(flow_id),
+                                      .alert = std::move(alert),
+                                      .status = std::move(status)};
+            if (!start.is_none()) search.from = from_datetime(start);
+            if (!end.is_none()) search.to = from_datetime(end);
+            py::list out;
+            for (const auto& event : e.alert_history(search).results) out.append(to_python(to_json(event)));
+            return out;
+          },
+          py::arg("namespace") = py::none(), py::arg("flow_id") = py::none(), py::arg("alert") = py::none(),
+          py::arg("status") = py::none(), py::arg("start_date") = py::none(), py::arg("end_date") = py::none())
+      .def(
           "add_silence",
           [](Engine& e, py::handle body) {
             Value given = from_python(body);

@@ -15,7 +15,9 @@ py::module_& datetime_module() {
 
 std::string text_bytes(py::handle text) {
   if (PyBytes_Check(text.ptr())) return text.cast<std::string>();
-  if (!PyUnicode_Check(text.ptr())) throw py::type_error("expected str or bytes, got " + std::string(py::str(text.get_type().attr("__name__"))));
+  if (!PyUnicode_Check(text.ptr()))
+    throw py::type_error("expected str or bytes, got " +
+                         std::string(py::str(py::type::handle_of(text).attr("__name__"))));
   py::object encoded = py::reinterpret_steal<py::object>(PyUnicode_AsEncodedString(text.ptr(), "utf-8", "surrogatepass"));
   if (!encoded) throw py::error_already_set();
   return encoded.cast<std::string>();

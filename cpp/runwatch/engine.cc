@@ -7,6 +7,7 @@
 #include <map>
 #include <thread>
 
+#include "runwatch/alert_history.h"
 #include "runwatch/condition/alert_trigger.h"
 #include "runwatch/expr/template_cache.h"
 #include "runwatch/logging/loggers.h"
@@ -406,23 +407,32 @@ void Engine::watch_running(const std::vector<const TriggerDef*>& triggers) {
 
 void Engine::on_transition(const Execution& execution) {
   std::vector<std::string> warnings;
+  std::vector<AlertEvent> history;
   flow_trigger_metrics_.flow_triggers_evaluated(execution.ns, execution.flow_id, execution.state.current());
   for (const auto& match : flow_triggers_.fire(execution, &warnings)) {
     if (is_alerting_trigger(*match.trigger)) {
       alerts_.observe(match.flow, *match.trigger, execution);
       continue;
     }
-    if (!silences_.empty() && silences_.silenced(execution_silence_labels(execution, match.flow->key()))) {
+    if (auto silence = silences_.empty() ? std::nullopt
+                                         : silences_.silenced(execution_silence_labels(execution, match.flow->key()))) {
       logger(kFlowTriggerLogger)
-          ->info("Flow trigger {}.{}: a silence mutes execution {}, its monitoring execution does not start",
-                 match.flow->key(), match.trigger->id, execution.id);
+          ->info("Flow trigger {}.{}: silence {} mutes execution {}, its monitoring execution does not start",
+                 match.flow->key(), match.trigger->id, *silence, execution.id);
       metrics::alert_notification(metrics_.catalog(), "flow_trigger", "suppressed");
+      history.push_back(suppressed_event(*match.flow, match.trigger->id, execution, *silence, clock_->now()));
       continue;
     }
     flow_trigger_metrics_.flow_trigger_fired(match.flow->ns, match.flow->id);
     start_triggered(*match.flow, *match.trigger, match.variables, &execution);
   }
   for (const auto& warning : warnings) logger(kFlowTriggerLogger)->warn("{}", warning);
+  if (is_terminal(execution.state.current()))
+    if (auto flow = flows_.find(execution.ns, execution.flow_id)) {
+      auto delivered = delivery_events(*flow, execution, clock_->now());
+      std::move(delivered.begin(), delivered.end(), std::back_inserter(history));
+    }
+  if (!history.empty()) indexer_.record_changes({}, std::move(history));
 }
 
 void Engine::deliver_alert(const AlertDelivery& delivery) {
@@ -488,6 +498,20 @@ Engine::ExecutionPage Engine::search_executions(const ExecutionSearch& search) c
   query.limit = end - query.offset;
   auto rows = repository_->find_executions(query);
   for (auto it = rows.rbegin(); it != rows.rend(); ++it) page.results.push_back(board_.latest(*it));
+  return page;
+}
+
+Engine::AlertHistoryPage Engine::alert_history(const AlertHistorySearch& search) const {
+  store::AlertEventQuery query{search.ns, search.flow_id, search.alert, search.status, search.from};
+  if (search.to) query.before = *search.to + TimePoint::duration(1);
+  AlertHistoryPage page;
+  page.total = repository_->count_alert_events(query);
+  if (search.size) {  // newest first, as executions are searched
+    query.newest_first = true;
+    query.offset = (std::max<size_t>(search.page, 1) - 1) * *search.size;
+    query.limit = *search.size;
+  }
+  page.results = repository_->find_alert_events(query);
   return page;
 }
 

@@ -15,6 +15,7 @@
 #include "runwatch/flow/loader.h"
 #include "runwatch/metrics/executor_metrics.h"
 #include "runwatch/metrics/metrics.h"
+#include "runwatch/model/alert_event.h"
 #include "runwatch/model/clock.h"
 #include "runwatch/model/execution.h"
 #include "runwatch/model/periodic_job.h"
@@ -42,6 +43,19 @@ struct ExecutionSearch {
   std::optional<TimePoint> started_to;
   size_t page = 1;  // 1-based
   size_t size = 10;
+};
+
+// The alert history's filters (each optional) and page; without `size`, every entry
+// oldest first.
+struct AlertHistorySearch {
+  std::optional<std::string> ns;  // the flow the entry is about
+  std::optional<std::string> flow_id;
+  std::optional<std::string> alert;   // the notifying flow, namespace.flowId
+  std::optional<std::string> status;  // fired, grouped, repeated, resolved, suppressed, delivered, failed
+  std::optional<TimePoint> from;      // date >= this
+  std::optional<TimePoint> to;        // date <= this
+  size_t page = 1;                    // 1-based
+  std::optional<size_t> size;
 };
 
 struct EngineOptions {
@@ -155,6 +169,13 @@ class Engine : private ExecutionLauncher {
   };
   // One page, read from the repository (what it has recorded), each in its latest state.
   ExecutionPage search_executions(const ExecutionSearch& search) const;
+  struct AlertHistoryPage {
+    std::vector<AlertEvent> results;  // newest first when paged
+    size_t total = 0;
+  };
+  // The alert history the repository recorded (beyond Kestra): the alerting triggers'
+  // decisions and every notification's delivery; kept as long as the executions are.
+  AlertHistoryPage alert_history(const AlertHistorySearch& search) const;
   // Returns once everything published so far is recorded in the repository; throws
   // store::StoreError when it could not be.
   void wait_recorded() { indexer_.wait_recorded(indexer_.last_ticket()); }

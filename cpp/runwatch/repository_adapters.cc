@@ -58,21 +58,23 @@ std::optional<Value> RepositoryAlertState::load(const AlertTriggerKey& trigger) 
   return book;
 }
 
-void RepositoryAlertState::save_alert(const AlertTriggerKey& trigger, const std::string& group, const Value& alert) {
+void RepositoryAlertState::save(const AlertTriggerKey& trigger, AlertSave change) {
   const std::string key = trigger_key(trigger);
+  std::vector<store::StateChange> states;
   {
     std::lock_guard lock(mutex_);
-    if (alert.is_null())
-      groups_[key].erase(group);
-    else
-      groups_[key].insert(group);
+    for (auto& [group, alert] : change.alerts) {
+      if (alert.is_null()) {
+        groups_[key].erase(group);
+        states.push_back({std::string(store::kAlertState), key + "/" + group, std::nullopt});
+      } else {
+        groups_[key].insert(group);
+        states.push_back({std::string(store::kAlertState), key + "/" + group, std::move(alert)});
+      }
+    }
   }
-  indexer_.record_state(store::kAlertState, key + "/" + group,
-                        alert.is_null() ? std::nullopt : std::optional<Value>(alert));
-}
-
-void RepositoryAlertState::save_log(const AlertTriggerKey& trigger, const Value& log) {
-  indexer_.record_state(store::kAlertState, trigger_key(trigger), log);
+  if (change.log) states.push_back({std::string(store::kAlertState), key, std::move(change.log)});
+  indexer_.record_changes(std::move(states), std::move(change.events));
 }
 
 void RepositoryAlertState::erase(const AlertTriggerKey& trigger) {

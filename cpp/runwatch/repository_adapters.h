@@ -73,8 +73,7 @@ class RepositoryAlertState final : public AlertState {
   RepositoryAlertState(const store::Repository& repository, store::Indexer& indexer)
       : repository_(repository), indexer_(indexer) {}
   std::optional<Value> load(const AlertTriggerKey& trigger) const override;
-  void save_alert(const AlertTriggerKey& trigger, const std::string& group, const Value& alert) override;
-  void save_log(const AlertTriggerKey& trigger, const Value& log) override;
+  void save(const AlertTriggerKey& trigger, AlertSave change) override;
   void erase(const AlertTriggerKey& trigger) override;
 
  private:

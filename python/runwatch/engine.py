@@ -13,10 +13,12 @@ from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple, Optional, Union
 
 from . import _core
+from .alerts import Alert, AlertEvent, alert_event_records, alert_records
 from .errors import ExecutionTimeout
 from .execution import Execution
 from .metrics import Metrics
 from .plugin_packages import load_plugin_packages
+from .records import Records
 from .silences import Silence, format_instant, silence_body
 
 ManualClock = _core.ManualClock
@@ -434,12 +436,25 @@ class Engine:
         found = self._core.matching_triggers(namespace, flow_id, state, dict(labels or {}))
         return [TriggerMatch(*match) for match in found]
 
-    def alerts(self) -> list[dict[str, Any]]:
+    def alerts(self) -> Records[Alert]:
         """The alerting triggers' current alerts (Alert, Absence, Stuck: beyond Kestra), as
-        GET /api/v1/alerts lists them: labels, status (pending, firing, resolved), streak, count,
-        startsAt, firstExecutionId, lastExecutionId, lastDate, lastState, and alert (the trigger's
-        namespace, flowId, triggerId); an Absence trigger's add deadline, a Stuck trigger's task."""
-        return self._core.alerts()
+        GET /api/v1/alerts lists them: each group's labels, status (pending, firing, resolved),
+        streak, count, dates and executions; an Absence trigger's add a deadline, a Stuck
+        trigger's the task. `to_pandas()` gives one column per field and per label."""
+        return alert_records(self._core.alerts())
+
+    def alert_history(self, namespace: Optional[str] = None, flow_id: Optional[str] = None,
+                      alert: Optional[str] = None, status: Optional[str] = None,
+                      start_date: Optional[datetime.datetime] = None,
+                      end_date: Optional[datetime.datetime] = None) -> Records[AlertEvent]:
+        """The alert history the store recorded (beyond Kestra), oldest first: the alerting
+        triggers' decisions (fired, grouped, repeated, resolved, suppressed) and each
+        notification's delivery (delivered, failed), kept as long as the executions are.
+        Filters: the flow it is about (`namespace`, `flow_id`), the notifying flow (`alert`,
+        namespace.flowId), the decision (`status`), dates from `start_date` to `end_date`
+        (inclusive, with a time zone)."""
+        found = self._core.alert_history(namespace, flow_id, alert, status, start_date, end_date)
+        return alert_event_records(found)
 
     def silence(self, matchers: Sequence[Union[str, Mapping[str, Any]]],
                 ends_at: Union[datetime.datetime, datetime.timedelta], comment: str = "", created_by: str = "",

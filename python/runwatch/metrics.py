@@ -12,13 +12,11 @@ import urllib.error
 import urllib.request
 from collections.abc import Sequence
 from datetime import datetime
-from typing import TYPE_CHECKING, Any, NamedTuple, Optional, Union, overload
+from typing import Any, NamedTuple, Optional, Union
 
 from . import _core
 from .errors import Error
-
-if TYPE_CHECKING:
-    import pandas
+from .records import Records
 
 MetricError = _core.MetricError
 PrometheusParseError = _core.PrometheusParseError
@@ -41,62 +39,27 @@ class Sample(NamedTuple):
     timestamp: Optional[datetime] = None  # history: when sampled; parsed text: the sample's own
 
 
-class Records(Sequence[Sample]):
-    """Samples held in columns (as the engine hands them over): a sequence of `Sample`
-    records, and one step from a pandas DataFrame (one row per sample, labels as columns).
-    """
-
-    def __init__(self, columns: _core._SampleColumns) -> None:
-        self._names, self._types, self._values, self._timestamps, self._labels = columns
-
-    def __len__(self) -> int:
-        return len(self._values)
-
-    @overload
-    def __getitem__(self, index: int) -> Sample: ...
-
-    @overload
-    def __getitem__(self, index: slice) -> "Records": ...
-
-    def __getitem__(self, index: Union[int, slice]) -> Union[Sample, "Records"]:
-        if isinstance(index, slice):
-            timestamps = self._timestamps[index] if self._timestamps is not None else None
-            columns = {k: column[index] for k, column in self._labels.items()}
-            return Records((self._names[index], self._types[index], self._values[index], timestamps, columns))
-        labels = {k: v for k, column in self._labels.items() if (v := column[index]) is not None}
-        timestamp = self._timestamps[index] if self._timestamps is not None else None
-        return Sample(self._names[index], labels, self._values[index], self._types[index], timestamp)
-
-    def __eq__(self, other: object) -> bool:
-        if not isinstance(other, Sequence) or isinstance(other, str):
-            return NotImplemented
-        return len(self) == len(other) and all(a == b for a, b in zip(self, other))
-
-    def __repr__(self) -> str:
-        return f"Records({list(self)!r})"
-
-    def to_pandas(self) -> "pandas.DataFrame":
-        try:
-            import pandas
-        except ImportError:
-            raise ImportError("to_pandas() needs pandas: pip install 'runwatch[analysis]'") from None
-        data: dict[str, list[Any]] = {}
-        if self._timestamps is not None:
-            data["timestamp"] = self._timestamps
-        data.update(name=self._names, type=self._types, value=self._values)
-        data.update(self._labels)
-        return pandas.DataFrame(data, columns=list(data))
+def _sample_records(columns: _core._SampleColumns) -> Records[Sample]:
+    """Samples as the engine hands them over, in columns (labels as columns of their own)."""
+    names, types, values, timestamps, labels = columns
+    fields: dict[str, list[Any]] = {} if timestamps is None else {"timestamp": timestamps}
+    fields.update(name=names, type=types, value=values)
+    return Records(fields, labels, _sample)
 
 
-def parse_prometheus(text: Union[str, bytes]) -> Records:
+def _sample(fields: dict[str, Any], labels: dict[str, Any]) -> Sample:
+    return Sample(fields["name"], labels, fields["value"], fields["type"], fields.get("timestamp"))
+
+
+def parse_prometheus(text: Union[str, bytes]) -> Records[Sample]:
     """Parses the Prometheus text format (0.0.4), as text or as its UTF-8 bytes.
 
     PrometheusParseError names the bad line, bytes that are not UTF-8 included.
     """
-    return Records(_core.parse_prometheus(text))
+    return _sample_records(_core.parse_prometheus(text))
 
 
-def scrape(url: str, timeout: float = 10.0) -> Records:
+def scrape(url: str, timeout: float = 10.0) -> Records[Sample]:
     """Fetches and parses a Prometheus endpoint (a runwatch or Kestra /prometheus, any /metrics).
 
     Raises ScrapeError saying why nothing came back: connection refused, timed out, or the
@@ -137,16 +100,16 @@ class Metrics:
         """The exposition in the Prometheus text format 0.0.4 (what /prometheus serves)."""
         return self._core.prometheus_text()
 
-    def snapshot(self) -> Records:
+    def snapshot(self) -> Records[Sample]:
         """Every sample now, Kestra's catalog, user metrics and process metrics included."""
-        return Records(self._core.snapshot())
+        return _sample_records(self._core.snapshot())
 
-    def history(self, name: Optional[str] = None, since: Optional[datetime] = None) -> Records:
+    def history(self, name: Optional[str] = None, since: Optional[datetime] = None) -> Records[Sample]:
         """The samplings of the history (every `metrics_interval` seconds of the engine's clock),
         oldest first, each sample with the time it was taken; only the metric `name` (a
         histogram's name covers its _bucket, _sum and _count) and only from `since` when given.
         """
-        return Records(self._core.history(name, since))
+        return _sample_records(self._core.history(name, since))
 
     def counter(self, name: str, **tags: str) -> CounterHandle:
         """A counter in the engine's exposition, `name` + "_total"; `.inc(amount=1)`."""

@@ -977,6 +977,46 @@ TEST_F(ApiServerTest, TheCurrentAlertsAreListedWithTheirTriggerAndFiltered) {
             std::make_pair(400, error(400, "status must be pending, firing or resolved, not 'burning'")));
 }
 
+TEST_F(ApiServerTest, TheAlertHistoryIsSearchedNewestFirstWithItsFiltersAndPages) {
+  for (const char* flow : kAlertFlows) add(flow);
+  start("nightly");
+  auto last = start("nightly");
+  advance(30s);        // fired
+  advance(4h + 5min);  // repeated
+  engine.wait_recorded();
+  auto notified = engine.executions({.ns = "company.monitoring"});
+  ASSERT_EQ(notified.size(), 2u);
+  auto entry = [&](const char* status, Duration after, const char* reason, const Engine::Snapshot& notification) {
+    return Value::parse(R"({"date": ")" + format_instant(testing::test_epoch() + after) + R"(", "status": ")" + status +
+                        R"(", "alert": {"namespace": "company.monitoring", "flowId": "alerts", "triggerId": "failures"},
+      "namespace": "company.team", "flowId": "nightly", "executionId": ")" +
+                        last->id + R"(",
+      "groupKey": "company.monitoring.alerts/failures", "labels": {"namespace": "company.team", "flowId": "nightly"},
+      "notificationExecutionId": ")" +
+                        notification->id + R"(", "taskId": "", "reason": ")" + reason + R"(",
+      "idempotencyKey": ""})");
+  };
+  const Value fired = entry("fired", 30s, "first", notified[0]);
+  const Value repeated = entry("repeated", 4h + 5min + 30s, "repeat", notified[1]);
+  EXPECT_EQ(get("/api/v1/alerts/history"), std::make_pair(200, Value({{"results", {repeated, fired}}, {"total", 2}})));
+  EXPECT_EQ(get("/api/v1/alerts/history?size=1&page=2").second, Value({{"results", {fired}}, {"total", 2}}));
+  EXPECT_EQ(get("/api/v1/alerts/history?status=fired&flowId=nightly&namespace=company.team").second,
+            Value({{"results", {fired}}, {"total", 1}}));
+  EXPECT_EQ(get("/api/v1/alerts/history?alert=company.monitoring.alerts&startDate=" +
+                format_instant(testing::test_epoch() + 1h))
+                .second,
+            Value({{"results", {repeated}}, {"total", 1}}));
+  EXPECT_EQ(get("/api/v1/alerts/history?endDate=" + format_instant(testing::test_epoch() + 30s)).second["total"], 1);
+  EXPECT_EQ(get("/api/v1/alerts/history?flowId=other").second, Value({{"results", Value::array()}, {"total", 0}}));
+  EXPECT_EQ(get("/api/v1/main/alerts/history?status=repeated").second["total"], 1);
+  EXPECT_EQ(get("/api/v1/alerts/history?status=burning"),
+            std::make_pair(400, error(400,
+                                      "status must be one of fired, grouped, repeated, resolved, suppressed, "
+                                      "delivered, failed, not 'burning'")));
+  EXPECT_EQ(get("/api/v1/alerts/history?startDate=yesterday").first, 400);
+  EXPECT_EQ(get("/api/v1/alerts/history?size=0").first, 400);
+}
+
 TEST_F(ApiServerTest, SilencesAreAddedListedReadAndExpiredInAlertmanagersShape) {
   auto [refused_status, refused] = post("/api/v1/silences", R"({"matchers": [], "endsAt": "2023-11-15T00:00:00Z"})");
   EXPECT_EQ(refused_status, 400);

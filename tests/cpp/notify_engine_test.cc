@@ -33,6 +33,10 @@ class NotifyEngine : public testing::EngineTest {
     server.start();
   }
   Value body(size_t i) { return Value::parse(recorder.received().at(i).body); }
+  std::vector<AlertEvent> history() {
+    engine.wait_recorded();
+    return engine.alert_history({}).results;
+  }
 };
 
 TEST_F(NotifyEngine, AnErrorsBranchPostsItsTemplatedPayload) {
@@ -58,6 +62,17 @@ errors:
   EXPECT_EQ(run_of(*e, "slack").state.current(), State::SUCCESS);
   EXPECT_EQ(run_of(*e, "slack").outputs["code"], 200);
   EXPECT_EQ(run_of(*e, "slack").outputs["attempts"], 1);
+  // The alert history: the errors branch of the failing flow delivered its notification.
+  EXPECT_EQ(history(), std::vector<AlertEvent>{(AlertEvent{.date = testing::test_epoch(),
+                                                           .status = "delivered",
+                                                           .alert_ns = "company.team",
+                                                           .alert_flow_id = "on_failure",
+                                                           .ns = "company.team",
+                                                           .flow_id = "on_failure",
+                                                           .execution_id = e->id,
+                                                           .notification_id = e->id,
+                                                           .task_id = "slack",
+                                                           .idempotency_key = e->id + ":" + run_of(*e, "slack").id})});
 }
 
 TEST_F(NotifyEngine, SlackExecutionReportsItsOwnFailureFromTheErrorsBranch) {
@@ -157,6 +172,49 @@ triggers:
   EXPECT_EQ(got["text"], "*[company.team] etl " + kArrow + " FAILED*\n> Failed on task `load` after 00:00:00.000");
   EXPECT_EQ(got["attachments"][0]["fields"][2]["value"], failed->id);
   EXPECT_EQ(got["channel"], "#general");
+  auto monitoring = engine.executions({.ns = "company.monitoring"});
+  ASSERT_EQ(monitoring.size(), 1u);
+  // Delivered, about the execution that failed.
+  EXPECT_EQ(history(), std::vector<AlertEvent>{(AlertEvent{
+                           .date = testing::test_epoch(),
+                           .status = "delivered",
+                           .alert_ns = "company.monitoring",
+                           .alert_flow_id = "failure_alert_to_slack",
+                           .ns = "company.team",
+                           .flow_id = "etl",
+                           .execution_id = failed->id,
+                           .notification_id = monitoring[0]->id,
+                           .task_id = "send",
+                           .idempotency_key = monitoring[0]->id + ":" + run_of(*monitoring[0], "send").id})});
+}
+
+TEST_F(NotifyEngine, ADeliveryThatFailedIsInTheHistoryWithItsReason) {
+  failures = 3;
+  add(R"(
+id: on_failure
+namespace: company.team
+tasks:
+  - id: fail
+    type: io.kestra.plugin.core.execution.Fail
+errors:
+  - id: slack
+    type: io.kestra.plugin.notifications.slack.SlackIncomingWebhook
+    url: ")" +
+      server.url("/hook") + R"("
+    messageText: it failed
+)");
+  auto e = start("on_failure");
+  advance(1s);
+  advance(2s);
+  e = latest(e);
+  ASSERT_EQ(run_of(*e, "slack").state.current(), State::FAILED);
+  auto found = history();
+  ASSERT_EQ(found.size(), 1u);
+  EXPECT_EQ(found[0].status, "failed");
+  EXPECT_EQ(found[0].date, testing::test_epoch() + 3s);
+  EXPECT_EQ(found[0].reason, "Slack webhook answered 503 after 3 attempts: busy");
+  EXPECT_EQ(found[0].idempotency_key, e->id + ":" + run_of(*e, "slack").id);
+  EXPECT_EQ(engine.alert_history({.status = "delivered"}).total, 0u);
 }
 
 TEST_F(NotifyEngine, RetriesWaitOnTheEnginesClock) {

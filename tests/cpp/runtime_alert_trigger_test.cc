@@ -368,6 +368,24 @@ TEST_F(AlertTriggerTest, ASilenceMutesItsAlertsAndAnExpiredOneNoLonger) {
   EXPECT_EQ(sent[1]["alerts"].size(), 2u);
   EXPECT_NE(engine->metrics().prometheus_text().find("kestra_silences{state=\"expired\"} 1\n"), std::string::npos);
 
+  // The history, across the restart: each decision in order, with its reason.
+  engine->wait_recorded();
+  auto notified = engine->executions({.ns = "company.monitoring"});
+  std::vector<std::tuple<Duration, std::string, std::string, std::string, std::string>> history;
+  for (const auto& e : engine->alert_history({}).results) {
+    EXPECT_EQ(e.alert(), "company.monitoring.alerts");
+    EXPECT_EQ(e.trigger_id, "failures");
+    EXPECT_EQ(e.group_key, "company.monitoring.alerts/failures");
+    EXPECT_EQ(e.labels, Value({{"namespace", "company.team"}, {"flowId", e.flow_id}}));
+    history.emplace_back(e.date - testing::test_epoch(), e.status, e.flow_id, e.reason, e.notification_id);
+  }
+  EXPECT_EQ(history, (decltype(history){{30s, "suppressed", "a", muting_a.id, ""},
+                                        {5min + 30s, "fired", "b", "first", notified[0]->id},
+                                        {10min + 30s, "grouped", "a", "new", notified[1]->id}}));
+  auto page = engine->alert_history({.status = "fired", .size = 10});
+  EXPECT_EQ(page.total, 1u);
+  EXPECT_EQ(page.results.at(0).execution_id, engine->executions({.flow_id = "b"}).at(0)->id);
+
   advance(24h * 5);  // kestra.alerts.silence-retention
   EXPECT_TRUE(engine->silences().list().empty());
   restart();
@@ -407,7 +425,8 @@ triggers:
     states: [FAILED]
 )",
                    "on_failure.yaml");
-  engine->silences().add(Value::parse(R"({"matchers": [{"name": "flowId", "value": "night.*", "isRegex": true},
+  auto silence =
+      engine->silences().add(Value::parse(R"({"matchers": [{"name": "flowId", "value": "night.*", "isRegex": true},
       {"name": "state", "value": "FAILED"}], "startsAt": "2023-11-14T22:15:00Z", "endsAt": "2023-11-14T23:00:00Z"})"));
   run("nightly", true);  // the silence is pending
   advance(2min);
@@ -420,6 +439,18 @@ triggers:
   EXPECT_NE(engine->metrics().prometheus_text().find(
                 "kestra_alert_notifications_total{outcome=\"suppressed\",reason=\"flow_trigger\"} 1\n"),
             std::string::npos);
+  engine->wait_recorded();
+  auto muted = engine->executions({.flow_id = "nightly"}).at(1);
+  EXPECT_EQ(engine->alert_history({}).results,
+            std::vector<AlertEvent>{(AlertEvent{.date = muted->state.end_date().value(),
+                                                .status = "suppressed",
+                                                .alert_ns = "company.monitoring",
+                                                .alert_flow_id = "on_failure",
+                                                .trigger_id = "failed",
+                                                .ns = "company.team",
+                                                .flow_id = "nightly",
+                                                .execution_id = muted->id,
+                                                .reason = silence.id})});
 }
 
 }  // namespace

@@ -59,6 +59,27 @@ std::vector<std::string> ids(const std::vector<Repository::Snapshot>& executions
   return out;
 }
 
+AlertEvent event(const std::string& status, const std::string& flow_id, TimePoint date) {
+  return {.date = date,
+          .status = status,
+          .alert_ns = "company.alerts",
+          .alert_flow_id = "streaks",
+          .trigger_id = "failures",
+          .ns = "company.team",
+          .flow_id = flow_id,
+          .execution_id = flow_id + "-1",
+          .group_key = "company.alerts.streaks/failures",
+          .labels = {{"namespace", "company.team"}, {"flowId", flow_id}, {"labels.env", "prod"}},
+          .notification_id = "n1",
+          .reason = "first"};
+}
+
+std::vector<std::string> flow_ids(const std::vector<AlertEvent>& events) {
+  std::vector<std::string> out;
+  for (const auto& e : events) out.push_back(e.flow_id);
+  return out;
+}
+
 void expect_same(const Execution& a, const Execution& b) {
   EXPECT_EQ(encode_execution(a), encode_execution(b));
   EXPECT_EQ(a.logs.size(), b.logs.size());
@@ -166,6 +187,39 @@ TEST_P(RepositoryTest, PurgesOnlyTerminalExecutionsEndedBeforeTheDate) {
   EXPECT_EQ(repo->purge_executions(kEpoch + 5s), std::vector<store::PurgedExecution>{});
   EXPECT_EQ(repo->purge_executions(kEpoch + 6s), (std::vector<store::PurgedExecution>{{"old", "company.team", "f"}}));
   EXPECT_EQ(ids(repo->find_executions({})), (std::vector<std::string>{"running", "new"}));
+}
+
+TEST_P(RepositoryTest, KeepsTheAlertHistoryInDateOrderFilteredAndPaged) {
+  AlertEvent delivered = event("delivered", "load", kEpoch + 2min);
+  delivered.alert_flow_id = "slack";
+  delivered.reason = "";
+  delivered.idempotency_key = "n1:run1";
+  // Recorded out of date order: a query gives them by date, then as recorded.
+  repo->save_executions({}, {}, {event("fired", "extract", kEpoch + 1min), event("fired", "load", kEpoch + 1min)});
+  repo->save_executions({}, {}, {delivered, event("suppressed", "extract", kEpoch)});
+
+  auto all = repo->find_alert_events({});
+  ASSERT_EQ(all.size(), 4u);
+  EXPECT_EQ(all[0], event("suppressed", "extract", kEpoch));
+  EXPECT_EQ(all[1], event("fired", "extract", kEpoch + 1min));
+  EXPECT_EQ(all[2], event("fired", "load", kEpoch + 1min));
+  EXPECT_EQ(all[3], delivered);
+  EXPECT_EQ(flow_ids(repo->find_alert_events({.flow_id = "load"})), (std::vector<std::string>{"load", "load"}));
+  EXPECT_EQ(repo->find_alert_events({.alert = "company.alerts.slack"}), std::vector<AlertEvent>{delivered});
+  EXPECT_EQ(repo->find_alert_events({.status = "suppressed"}), std::vector<AlertEvent>{all[0]});
+  EXPECT_EQ(repo->find_alert_events({.after = kEpoch + 1min, .before = kEpoch + 2min}),
+            (std::vector<AlertEvent>{all[1], all[2]}));
+  EXPECT_EQ(repo->find_alert_events({.ns = "company.other"}), std::vector<AlertEvent>{});
+  EXPECT_EQ(repo->find_alert_events({.offset = 1, .limit = 2}), (std::vector<AlertEvent>{all[1], all[2]}));
+  EXPECT_EQ(repo->find_alert_events({.newest_first = true, .offset = 1, .limit = 2}),
+            (std::vector<AlertEvent>{all[2], all[1]}));
+  EXPECT_EQ(repo->count_alert_events({.status = "fired", .offset = 1, .limit = 1}), 2u);
+}
+
+TEST_P(RepositoryTest, ThePurgeDropsTheAlertHistoryBeforeItsDate) {
+  repo->save_executions({}, {}, {event("fired", "a", kEpoch), event("resolved", "a", kEpoch + 1h)});
+  repo->purge_executions(kEpoch + 1s);
+  EXPECT_EQ(repo->find_alert_events({}), std::vector<AlertEvent>{event("resolved", "a", kEpoch + 1h)});
 }
 
 TEST_P(RepositoryTest, KeepsFlowRevisions) {
@@ -339,7 +393,8 @@ TEST(SqliteRepository, ASchemaFromANewerVersionIsRefused) {
   ASSERT_EQ(sqlite3_open((folder / "runwatch.db").c_str(), &db), SQLITE_OK);
   ASSERT_EQ(sqlite3_exec(db, "UPDATE schema_version SET version = 99", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
-  expect_open_error(folder / "runwatch.db", "it was written by a newer runwatch (schema version 99, this one reads up to 2)");
+  expect_open_error(folder / "runwatch.db",
+                    "it was written by a newer runwatch (schema version 99, this one reads up to 3)");
 }
 
 TEST(SqliteRepository, ADatabaseOfSchemaVersionOneIsMigrated) {
@@ -369,9 +424,29 @@ TEST(SqliteRepository, ADatabaseOfSchemaVersionOneIsMigrated) {
   sqlite3_stmt* version = nullptr;
   ASSERT_EQ(sqlite3_prepare_v2(db, "SELECT version FROM schema_version", -1, &version, nullptr), SQLITE_OK);
   ASSERT_EQ(sqlite3_step(version), SQLITE_ROW);
-  EXPECT_EQ(sqlite3_column_int(version, 0), 2);
+  EXPECT_EQ(sqlite3_column_int(version, 0), 3);
   sqlite3_finalize(version);
   sqlite3_close(db);
+  SqliteRepository migrated(folder / "runwatch.db");  // with the alert history of version 3
+  migrated.save_executions({}, {}, {event("fired", "hello", kEpoch)});
+  EXPECT_EQ(migrated.count_alert_events({}), 1u);
+}
+
+TEST(SqliteRepository, ADamagedAlertHistoryEntryIsSkippedNotTheOthers) {
+  TempFolder folder;
+  {
+    SqliteRepository repo(folder / "runwatch.db");
+    repo.save_executions(
+        {}, {}, {event("fired", "a", kEpoch), event("fired", "b", kEpoch + 1s), event("fired", "c", kEpoch + 2s)});
+  }
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open((folder / "runwatch.db").c_str(), &db), SQLITE_OK);
+  ASSERT_EQ(sqlite3_exec(db, "UPDATE alert_history SET document = '{\"date\": 1' WHERE flow_id = 'b'", nullptr, nullptr,
+                         nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  SqliteRepository repo(folder / "runwatch.db");
+  EXPECT_EQ(flow_ids(repo.find_alert_events({})), (std::vector<std::string>{"a", "c"}));
 }
 
 }  // namespace

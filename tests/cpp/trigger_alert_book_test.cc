@@ -60,6 +60,79 @@ TEST(AlertBook, AStreakOfThreeFiresOnceAtItsThirdFailureAndResolvesAtTheNextSucc
   EXPECT_TRUE(book.alerts().empty());
 }
 
+// (group's flowId, status) of each decision.
+std::vector<std::pair<std::string, std::string>> decided(const std::vector<AlertDecision>& decisions) {
+  std::vector<std::pair<std::string, std::string>> out;
+  for (const auto& d : decisions) out.emplace_back(d.alert.labels["flowId"], std::string(d.status));
+  return out;
+}
+using Decided = std::vector<std::pair<std::string, std::string>>;
+
+TEST(AlertBook, EachFlushSaysWhatItDecidedForEachAlertItChanged) {
+  AlertBook book(AlertRule{});
+  book.observe(ended("a1", "a", S::FAILED, t0));
+  std::vector<AlertDecision> decisions;
+  ASSERT_TRUE(book.flush(t0 + 30s, nullptr, &decisions));
+  EXPECT_EQ(decided(decisions), (Decided{{"a", "fired"}}));
+  EXPECT_EQ(decisions[0].group, book.alerts().begin()->first);
+  EXPECT_EQ(decisions[0].alert.last_execution_id, "a1");
+
+  book.observe(ended("b1", "b", S::FAILED, t0 + 1min));
+  decisions.clear();
+  ASSERT_TRUE(book.flush(t0 + 5min + 30s, nullptr, &decisions));  // b joins a, already notified
+  EXPECT_EQ(decided(decisions), (Decided{{"b", "grouped"}}));
+
+  decisions.clear();
+  EXPECT_FALSE(book.flush(t0 + 10min + 30s, nullptr, &decisions));  // nothing changed
+  EXPECT_EQ(decided(decisions), Decided{});
+
+  decisions.clear();
+  ASSERT_TRUE(book.flush(t0 + 4h + 10min, nullptr, &decisions));
+  EXPECT_EQ(decided(decisions), (Decided{{"a", "repeated"}, {"b", "repeated"}}));
+
+  book.observe(ended("a2", "a", S::SUCCESS, t0 + 4h + 11min));
+  decisions.clear();
+  ASSERT_TRUE(book.flush(t0 + 4h + 15min, nullptr, &decisions));
+  EXPECT_EQ(decided(decisions), (Decided{{"a", "resolved"}}));
+  EXPECT_EQ(decisions[0].alert.last_execution_id, "a2");  // as resolved, though dropped from the book since
+  EXPECT_EQ(book.alerts().size(), 1u);
+}
+
+TEST(AlertBook, ASuppressionIsDecidedOnceEachTimeASilenceBeginsToMuteAnAlert) {
+  AlertBook book(AlertRule{});
+  book.observe(ended("a1", "a", S::FAILED, t0));
+  bool silenced = true;
+  auto muted = [&](const Alert&) { return silenced; };
+  std::vector<AlertDecision> decisions;
+  EXPECT_FALSE(book.flush(t0 + 30s, muted, &decisions));
+  EXPECT_FALSE(book.flush(t0 + 5min + 30s, muted, &decisions));
+  EXPECT_EQ(decided(decisions), (Decided{{"a", "suppressed"}}));
+  EXPECT_TRUE(book.alerts().begin()->second.muted);
+  // Saved and restored, the muting is remembered: no second suppression.
+  AlertBook restored = AlertBook::from_json(AlertRule{}, book.to_json());
+  decisions.clear();
+  EXPECT_FALSE(restored.flush(t0 + 10min + 30s, muted, &decisions));
+  EXPECT_EQ(decided(decisions), Decided{});
+
+  silenced = false;  // the silence expired: the alert fires, and a new silence is decided again
+  ASSERT_TRUE(restored.flush(t0 + 15min + 30s, muted, &decisions));
+  silenced = true;
+  restored.flush(t0 + 20min + 30s, muted, &decisions);
+  EXPECT_EQ(decided(decisions), (Decided{{"a", "fired"}, {"a", "suppressed"}}));
+}
+
+TEST(AlertBook, WithoutSendResolvedAResolutionIsStillDecidedForAnAlertThatWasNotified) {
+  AlertBook book(AlertRule{.send_resolved = false});
+  book.observe(ended("a1", "a", S::FAILED, t0));
+  book.observe(ended("b1", "b", S::FAILED, t0));
+  std::vector<AlertDecision> decisions;
+  ASSERT_TRUE(book.flush(t0 + 30s, nullptr, &decisions));
+  book.observe(ended("a2", "a", S::SUCCESS, t0 + 1min));
+  decisions.clear();
+  EXPECT_FALSE(book.flush(t0 + 5min + 30s, nullptr, &decisions));  // b still fires: nothing sent
+  EXPECT_EQ(decided(decisions), (Decided{{"a", "resolved"}}));
+}
+
 TEST(AlertBook, StatesInNeitherListNeitherExtendNorBreakAStreak) {
   AlertBook book(AlertRule{.consecutive = 2});
   book.observe(ended("e1", "f", S::FAILED, t0));

@@ -80,6 +80,28 @@ def test_a_storm_of_three_failing_flows_is_one_message_and_their_recovery_anothe
     assert engine.wait_idle(timeout=20)
     assert [r.json["text"] for r in hook.wait_for(2)] == ["firing (first): load, report", "resolved (resolved): load, report"]
 
+    # The history: the trigger's decisions in order, and each notification delivered once per group.
+    history = engine.alert_history()
+    assert all(isinstance(e, runwatch.AlertEvent) for e in history)
+    assert [(e.status, e.flow_id, e.reason, e.date - history[0].date) for e in history if e.status != "delivered"] == [
+        ("fired", "load", "first", dt.timedelta(0)), ("fired", "report", "first", dt.timedelta(0)),
+        ("resolved", "load", "resolved", dt.timedelta(seconds=300)),
+        ("resolved", "report", "resolved", dt.timedelta(seconds=300))]
+    delivered = [e for e in history if e.status == "delivered"]
+    assert sorted((e.flow_id, e.alert, e.task_id, e.labels["flowId"]) for e in delivered) == [
+        ("load", "company.monitoring.team_alerts", "slack", "load")] * 2 + [
+        ("report", "company.monitoring.team_alerts", "slack", "report")] * 2
+    assert {e.idempotency_key for e in delivered} == {
+        f"{e.notification_execution_id}:{engine.execution(e.notification_execution_id).task_runs[0].id}"
+        for e in delivered}
+    assert engine.alert_history(status="failed") == []
+    frame = engine.alert_history(status="fired", namespace="company.team.etl").to_pandas()
+    assert list(frame.columns) == ["date", "status", "alert", "trigger_id", "namespace", "flow_id", "execution_id",
+                                   "group_key", "notification_execution_id", "task_id", "reason", "idempotency_key"]
+    assert frame["flow_id"].tolist() == ["load", "report"]
+    assert engine.alert_history(start_date=history[0].date + dt.timedelta(seconds=1), status="fired") == []
+    assert [(a.labels["flowId"], a.status, a.streak) for a in engine.alerts()] == [("extract", "pending", 1)]
+
 
 def test_the_dry_run_names_the_alert_trigger(engine, add, hook):
     add(FLAKY.format(flow="extract"))
@@ -109,7 +131,13 @@ def test_a_silence_mutes_a_flow_until_it_is_expired(engine, add, clock, hook):
     assert engine.wait_idle(timeout=20)
     (fired,) = hook.wait_for(1)
     assert fired.json == {"text": "firing (first): extract"}
-    assert [a["labels"]["flowId"] for a in engine.alerts()] == ["extract", "load"]
+    alerts = engine.alerts()
+    assert [a.labels["flowId"] for a in alerts] == ["extract", "load"]
+    assert [a.status for a in alerts] == ["firing", "firing"]
+    frame = alerts.to_pandas()
+    assert frame[["flowId", "status", "streak"]].values.tolist() == [["extract", "firing", 1], ["load", "firing", 1]]
+    (suppressed,) = engine.alert_history(status="suppressed")
+    assert (suppressed.flow_id, suppressed.reason) == ("load", silence_id)
 
     assert engine.expire_silence(silence_id)
     assert engine.silences()[0].state == "expired"
@@ -206,10 +234,11 @@ def test_a_hanging_run_and_a_missing_one_each_post_once(engine, add, clock, hook
     assert engine.wait_idle(timeout=20)
     (missing,) = hook.wait_for(1)
     assert missing.json == {"text": "firing: extract at -"}
-    (alert,) = [a for a in engine.alerts() if a["alert"]["triggerId"] == "missing"]
-    assert alert["status"] == "firing"
-    assert alert["lastExecutionId"] == ""
-    assert alert["deadline"] == alert["startsAt"]
+    (alert,) = [a for a in engine.alerts() if a.trigger_id == "missing"]
+    assert isinstance(alert, runwatch.Alert)
+    assert alert.status == "firing"
+    assert alert.last_execution_id == ""
+    assert alert.deadline == alert.starts_at
     clock.advance(3600)
     assert engine.wait_idle(timeout=20)
     _, hanging = hook.wait_for(2)

@@ -1,7 +1,12 @@
 // The Alert triggers' current alerts (beyond Kestra): GET /api/v1/alerts, filtered by the
 // alert trigger's flow (`alert`, namespace.flowId), the watched `namespace` and `flowId`,
-// and `status` (pending, firing, resolved).
+// and `status` (pending, firing, resolved). The alert history: GET /api/v1/alerts/history,
+// with the same filters, `status` among the decisions, `startDate` and `endDate`
+// (inclusive), paged as executions are searched: {"results", "total"}, newest first.
 #include <httplib.h>
+
+#include <algorithm>
+#include <iterator>
 
 #include "runwatch/api/route_support.h"
 #include "runwatch/api/routes.h"
@@ -11,6 +16,9 @@
 
 namespace runwatch {
 namespace {
+
+constexpr std::string_view kDecisions[] = {"fired",      "grouped",   "repeated", "resolved",
+                                           "suppressed", "delivered", "failed"};
 
 bool label_is(const Value& labels, const char* name, const std::optional<std::string>& wanted) {
   if (!wanted) return true;
@@ -40,6 +48,27 @@ void add_alert_routes(Router& router, Engine& engine) {
       }
     }
     return Answer::json(out);
+  });
+  routes.get("/alerts/history", [&engine](const Match& m) {
+    const auto& req = m.request;
+    AlertHistorySearch search{.ns = text_param(req, "namespace"),
+                              .flow_id = text_param(req, "flowId"),
+                              .alert = text_param(req, "alert"),
+                              .status = text_param(req, "status"),
+                              .from = instant_param(req, "startDate"),
+                              .to = instant_param(req, "endDate"),
+                              .page = static_cast<size_t>(int_param(req, "page", 1, 1, 1'000'000)),
+                              .size = static_cast<size_t>(int_param(req, "size", 10, 1, kMaxPageSize))};
+    if (search.status &&
+        std::find(std::begin(kDecisions), std::end(kDecisions), *search.status) == std::end(kDecisions))
+      throw HttpStatusError(400,
+                            "status must be one of fired, grouped, repeated, resolved, suppressed, delivered, "
+                            "failed, not '" +
+                                shortened(*search.status) + "'");
+    auto found = engine.alert_history(search);
+    Value results = Value::array();
+    for (const auto& event : found.results) results.push_back(to_json(event));
+    return Answer::json({{"results", results}, {"total", found.total}});
   });
 }
 

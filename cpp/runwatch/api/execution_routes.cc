@@ -18,7 +18,6 @@ namespace runwatch {
 namespace {
 
 constexpr const char* kWebhookType = "io.kestra.plugin.core.trigger.Webhook";
-constexpr int kMaxPageSize = 1000;
 
 // Kestra's `labels=key:value` query parameters.
 std::vector<Label> labels_of(const httplib::Request& req) {

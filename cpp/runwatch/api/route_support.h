@@ -35,6 +35,9 @@ class ApiRoutes {
   Router& router_;
 };
 
+// The largest `size` of a searched page.
+inline constexpr int kMaxPageSize = 1000;
+
 int int_param(const httplib::Request& req, const std::string& name, int fallback, int low, int high);
 std::optional<std::string> text_param(const httplib::Request& req, const char* name);
 // An ISO-8601 date-time with a zone.

@@ -160,13 +160,16 @@ void AlertMonitor::observe(const std::shared_ptr<const Flow>& flow, const Trigge
 
 void AlertMonitor::save_locked(const AlertTriggerKey& key, Book& book, bool log) {
   auto changed = book.book.take_changed();
+  AlertSave change{.events = std::exchange(book.events, {})};
   if (!state_) return;
-  for (const auto& group : changed) state_->save_alert(key, group, book.book.saved_alert(group));
-  if (!log && book.log_saved) return;
-  Value saved = book.book.saved_log();
-  saved[kIncarnation] = book.incarnation;
-  state_->save_log(key, saved);
-  book.log_saved = true;
+  for (const auto& group : changed) change.alerts.emplace_back(group, book.book.saved_alert(group));
+  if (log || !book.log_saved) {
+    Value saved = book.book.saved_log();
+    saved[kIncarnation] = book.incarnation;
+    change.log = std::move(saved);
+    book.log_saved = true;
+  }
+  if (!change.alerts.empty() || change.log || !change.events.empty()) state_->save(key, std::move(change));
 }
 
 void AlertMonitor::count_locked(const Observation& observation) {
@@ -202,12 +205,39 @@ std::optional<AlertDelivery> AlertMonitor::wake_locked(const AlertTriggerKey& ke
   if (auto due = book.book.next_flush(); !due || *due > now) return std::nullopt;
   std::function<bool(const Alert&)> muted;
   if (silences_ && !silences_->empty())
-    muted = [&](const Alert& alert) { return silences_->silenced(alert_silence_labels(key, alert)); };
-  auto notification = book.book.flush(now, muted);
+    muted = [&](const Alert& alert) { return silences_->silenced(alert_silence_labels(key, alert)).has_value(); };
+  std::vector<AlertDecision> decisions;
+  auto notification = book.book.flush(now, muted, &decisions);
+  std::string id;
+  if (notification)
+    id = derived_id("alert\n" + group_key_of(key) + "\n" + book.incarnation + "\n" +
+                    std::to_string(book.book.notifications()));
+  for (const auto& decision : decisions) book.events.push_back(decision_event(key, decision, now, notification, id));
   if (!notification) return std::nullopt;
-  return AlertDelivery{book.flow, book.trigger, alert_trigger_variables(key, book.rule.kind, *notification),
-                       derived_id("alert\n" + group_key_of(key) + "\n" + book.incarnation + "\n" +
-                                  std::to_string(book.book.notifications()))};
+  return AlertDelivery{book.flow, book.trigger, alert_trigger_variables(key, book.rule.kind, *notification), id};
+}
+
+AlertEvent AlertMonitor::decision_event(const AlertTriggerKey& key, const AlertDecision& decision, TimePoint now,
+                                        const std::optional<AlertNotification>& notification,
+                                        const std::string& notification_id) const {
+  const Alert& alert = decision.alert;
+  AlertEvent event{.date = now,
+                   .status = std::string(decision.status),
+                   .alert_ns = key.ns,
+                   .alert_flow_id = key.flow_id,
+                   .trigger_id = key.trigger_id,
+                   .ns = alert.labels.value("namespace", ""),
+                   .flow_id = alert.labels.value("flowId", ""),
+                   .execution_id = alert.last_execution_id,
+                   .group_key = group_key_of(key),
+                   .labels = alert.labels};
+  if (decision.status == "suppressed") {
+    if (silences_) event.reason = silences_->silenced(alert_silence_labels(key, alert)).value_or("");
+  } else if (notification) {
+    event.notification_id = notification_id;
+    event.reason = std::string(to_string(notification->reason));
+  }
+  return event;
 }
 
 std::optional<TimePoint> AlertMonitor::earliest_locked() const {
@@ -244,12 +274,14 @@ void AlertMonitor::loop() {
     }
     busy_ = true;
     lock.unlock();
+    std::vector<std::pair<const AlertDelivery*, std::string>> failures;
     for (const auto& delivery : deliveries) {
       std::string outcome = "sent";
       try {
         deliver_(delivery);
       } catch (const std::exception& e) {
         outcome = "failed";
+        failures.emplace_back(&delivery, e.what());
         logger(kAlertLogger)
             ->error("Alert trigger {}.{}: the notification could not start: {}", delivery.flow->key(),
                     delivery.trigger->id, e.what());
@@ -258,6 +290,18 @@ void AlertMonitor::loop() {
     }
     lock.lock();
     busy_ = false;
+    for (const auto& [delivery, why] : failures) {
+      auto it = books_.find({delivery->flow->ns, delivery->flow->id, delivery->trigger->id});
+      if (it == books_.end()) continue;
+      it->second.events.push_back({.date = now,
+                                   .status = "failed",
+                                   .alert_ns = delivery->flow->ns,
+                                   .alert_flow_id = delivery->flow->id,
+                                   .trigger_id = delivery->trigger->id,
+                                   .group_key = group_key_of(it->first),
+                                   .notification_id = delivery->execution_id,
+                                   .reason = "the notification could not start: " + why});
+    }
     // After the executions were asked for (see the header).
     for (const auto& key : woken)
       if (auto it = books_.find(key); it != books_.end()) save_locked(key, it->second, true);

@@ -9,6 +9,8 @@
 //   saved by an earlier run is taken up where it was, unless the trigger's rule changed.
 // - An alert an active silence matches is left out of the notifications (Silences);
 //   nothing is sent when none is left.
+// - Each decision (fired, grouped, repeated, resolved, suppressed; a notification whose
+//   execution could not start, failed) is an alert history entry, saved with the change.
 // - A notification's execution id derives from the trigger and the notification's number,
 //   and the book is saved after the execution is asked for: after a crash between the
 //   two the notification is decided again and the engine finds its execution already
@@ -96,6 +98,7 @@ class AlertMonitor {
     AlertBook book;
     std::string incarnation;  // saved with the log (see alert_monitor.cc)
     bool log_saved = false;   // the log (with the rule) is in the store: its groups can be read back
+    std::vector<AlertEvent> events;  // decided, saved with the next change
   };
   struct Observation {
     AlertTriggerKey trigger;
@@ -108,6 +111,10 @@ class AlertMonitor {
   void count_locked(const Observation& observation);
   // Fires what fell due in one book and flushes it if due; the delivery to make, if any.
   std::optional<AlertDelivery> wake_locked(const AlertTriggerKey& key, Book& book, TimePoint now);
+  // A decision of the book as a history entry; `notification` is the execution asked for.
+  AlertEvent decision_event(const AlertTriggerKey& key, const AlertDecision& decision, TimePoint now,
+                            const std::optional<AlertNotification>& notification,
+                            const std::string& notification_id) const;
   void save_locked(const AlertTriggerKey& key, Book& book, bool log);
   Book restore(const AlertTriggerKey& key, std::shared_ptr<const Flow> flow, const TriggerDef& trigger,
                AlertRule rule) const;

@@ -230,12 +230,12 @@ bool Silences::expire(const std::string& id) {
   return true;
 }
 
-bool Silences::silenced(const SilenceLabels& labels) const {
+std::optional<std::string> Silences::silenced(const SilenceLabels& labels) const {
   const auto now = clock_.now();
   std::lock_guard lock(mutex_);
-  return std::any_of(silences_.begin(), silences_.end(), [&](const auto& entry) {
-    return entry.second.state(now) == SilenceState::Active && entry.second.matches(labels);
-  });
+  for (const auto& [id, silence] : silences_)
+    if (silence.state(now) == SilenceState::Active && silence.matches(labels)) return id;
+  return std::nullopt;
 }
 
 std::map<SilenceState, size_t> Silences::counts() const {

@@ -86,8 +86,8 @@ class Silences {
   // Ends it now (a pending one never starts). False when there is no such silence;
   // expiring an expired one changes nothing.
   bool expire(const std::string& id);
-  // Whether an active silence matches these labels.
-  bool silenced(const SilenceLabels& labels) const;
+  // The id of an active silence that matches these labels, if one does.
+  std::optional<std::string> silenced(const SilenceLabels& labels) const;
   // No silence at all, in any state: callers skip building labels (a lock-free read).
   bool empty() const { return count_.load(std::memory_order_relaxed) == 0; }
   // How many there are in each state.

@@ -1,6 +1,8 @@
 #include "runwatch/store/indexer.h"
 
 #include <chrono>
+#include <iterator>
+#include <utility>
 
 #include "runwatch/model/thread_name.h"
 #include "runwatch/store/store_error.h"
@@ -28,29 +30,44 @@ Indexer::Ticket Indexer::record(Snapshot execution) {
   Ticket ticket;
   {
     std::lock_guard lock(mutex_);
-    if (in_memory_) return write_now({std::move(execution)}, {});
+    if (in_memory_) return write_now({.executions = {std::move(execution)}});
     ticket = ++issued_;
-    auto [it, inserted] = queued_.try_emplace(execution->id, queue_.size());
-    if (inserted) queue_.push_back(std::move(execution));
-    else queue_[it->second] = std::move(execution);
+    auto& executions = queue_.executions;
+    auto [it, inserted] = queued_.try_emplace(execution->id, executions.size());
+    if (inserted)
+      executions.push_back(std::move(execution));
+    else
+      executions[it->second] = std::move(execution);
   }
   work_cv_.notify_one();
   return ticket;
 }
 
 Indexer::Ticket Indexer::record_state(std::string_view kind, const std::string& key, std::optional<Value> value) {
+  std::vector<StateChange> states;
+  states.push_back({std::string(kind), key, std::move(value)});
+  return record_changes(std::move(states), {});
+}
+
+Indexer::Ticket Indexer::record_changes(std::vector<StateChange> states, std::vector<AlertEvent> events) {
   Ticket ticket;
   {
     std::lock_guard lock(mutex_);
-    StateChange change{std::string(kind), key, std::move(value)};
-    if (in_memory_) return write_now({}, {std::move(change)});
+    if (in_memory_) return write_now({.states = std::move(states), .events = std::move(events)});
     ticket = ++issued_;
-    auto [it, inserted] = queued_states_.try_emplace({change.kind, key}, state_queue_.size());
-    if (inserted) state_queue_.push_back(std::move(change));
-    else state_queue_[it->second] = std::move(change);
+    for (auto& change : states) queue_state_locked(std::move(change));
+    std::move(events.begin(), events.end(), std::back_inserter(queue_.events));
   }
   work_cv_.notify_one();
   return ticket;
+}
+
+void Indexer::queue_state_locked(StateChange change) {
+  auto [it, inserted] = queued_states_.try_emplace({change.kind, change.key}, queue_.states.size());
+  if (inserted)
+    queue_.states.push_back(std::move(change));
+  else
+    queue_.states[it->second] = std::move(change);
 }
 
 Indexer::Ticket Indexer::last_ticket() const {
@@ -71,26 +88,26 @@ void Indexer::wait_recorded(Ticket ticket) {
   throw StoreError("The execution could not be recorded: the store is closed");
 }
 
-Indexer::Ticket Indexer::write_now(std::vector<Snapshot> executions, std::vector<StateChange> states) {
+Indexer::Ticket Indexer::write_now(const Batch& batch) {
   Ticket ticket = ++issued_;
   if (stopping_) return ticket;  // as the thread: later changes are not recorded
   try {
-    save(executions, states, std::chrono::steady_clock::now());
+    save(batch, std::chrono::steady_clock::now());
     committed_ = ticket;
   } catch (const std::exception& e) {
-    log_->error("Recording {} executions and {} states failed: {}", executions.size(), states.size(), e.what());
+    log_->error("Recording {} executions, {} states and {} alert events failed: {}", batch.executions.size(),
+                batch.states.size(), batch.events.size(), e.what());
     failed_ = ticket;
     failure_ = e.what();
   }
   return ticket;
 }
 
-void Indexer::save(const std::vector<Snapshot>& batch, const std::vector<StateChange>& states,
-                   std::chrono::steady_clock::time_point received) {
+void Indexer::save(const Batch& batch, std::chrono::steady_clock::time_point received) {
   auto start = std::chrono::steady_clock::now();
-  repository_.save_executions(batch, states);
+  repository_.save_executions(batch.executions, batch.states, batch.events);
   auto end = std::chrono::steady_clock::now();
-  metrics_.batch_written(batch.size() + states.size(), end - start, end - received);
+  metrics_.batch_written(batch.size(), end - start, end - received);
 }
 
 void Indexer::stop() {
@@ -108,66 +125,69 @@ void Indexer::stop() {
   done_cv_.notify_all();
 }
 
+Indexer::Batch Indexer::take_locked() {
+  queued_.clear();
+  queued_states_.clear();
+  return std::exchange(queue_, {});
+}
+
 void Indexer::loop() {
   set_thread_name("indexer");
-  std::vector<Snapshot> batch;
-  std::vector<StateChange> states;
   for (;;) {
+    Batch batch;
     Ticket through;
     {
       std::unique_lock lock(mutex_);
-      work_cv_.wait(lock, [&] { return !queue_.empty() || !state_queue_.empty() || stopping_; });
-      if (queue_.empty() && state_queue_.empty()) return;
-      batch.swap(queue_);
-      states.swap(state_queue_);
-      queued_.clear();
-      queued_states_.clear();
+      work_cv_.wait(lock, [&] { return !queue_.empty() || stopping_; });
+      if (queue_.empty()) return;
+      batch = take_locked();
       through = issued_;
     }
-    if (!write(batch, states, through)) return;
-    batch.clear();
-    states.clear();
+    if (!write(batch, through)) return;
   }
 }
 
-void Indexer::requeue_locked(std::vector<Snapshot>& batch, std::vector<StateChange>& states) {
-  for (auto& snapshot : batch) {
-    auto [it, inserted] = queued_.try_emplace(snapshot->id, queue_.size());
-    if (inserted) queue_.push_back(std::move(snapshot));
+void Indexer::requeue_locked(Batch& batch) {
+  Batch newer = take_locked();
+  for (auto& snapshot : batch.executions) {
+    queued_.emplace(snapshot->id, queue_.executions.size());
+    queue_.executions.push_back(std::move(snapshot));
   }
-  for (auto& change : states) {
-    auto [it, inserted] = queued_states_.try_emplace({change.kind, change.key}, state_queue_.size());
-    if (inserted) state_queue_.push_back(std::move(change));
+  for (auto& snapshot : newer.executions) {
+    auto [it, inserted] = queued_.try_emplace(snapshot->id, queue_.executions.size());
+    if (inserted)
+      queue_.executions.push_back(std::move(snapshot));
+    else
+      queue_.executions[it->second] = std::move(snapshot);
   }
-  batch.clear();
-  states.clear();
+  for (auto& change : batch.states) queue_state_locked(std::move(change));
+  for (auto& change : newer.states) queue_state_locked(std::move(change));
+  queue_.events = std::move(batch.events);
+  std::move(newer.events.begin(), newer.events.end(), std::back_inserter(queue_.events));
+  batch = {};
 }
 
-bool Indexer::write(std::vector<Snapshot>& batch, std::vector<StateChange>& states, Ticket through) {
+bool Indexer::write(Batch& batch, Ticket through) {
   auto received = std::chrono::steady_clock::now();
   for (;;) {
     try {
-      save(batch, states, received);
+      save(batch, received);
       std::lock_guard lock(mutex_);
       committed_ = through;
       break;
     } catch (const std::exception& e) {
-      log_->error("Recording {} executions and {} states failed, retrying in {} ms: {}", batch.size(), states.size(),
-                  kRetryAfter.count(), e.what());
+      log_->error("Recording {} executions, {} states and {} alert events failed, retrying in {} ms: {}",
+                  batch.executions.size(), batch.states.size(), batch.events.size(), kRetryAfter.count(), e.what());
       std::unique_lock lock(mutex_);
       failed_ = through;
       failure_ = e.what();
       done_cv_.notify_all();
       if (work_cv_.wait_for(lock, kRetryAfter, [&] { return stopping_; })) {
-        log_->error("Stopped with {} executions and {} states not recorded", batch.size() + queue_.size(),
-                    states.size() + state_queue_.size());
+        log_->error("Stopped with {} records not recorded", batch.size() + queue_.size());
         return false;
       }
-      requeue_locked(batch, states);
-      batch.swap(queue_);
-      states.swap(state_queue_);
-      queued_.clear();
-      queued_states_.clear();
+      requeue_locked(batch);
+      batch = take_locked();
       through = issued_;
     }
   }

@@ -39,6 +39,9 @@ class Indexer {
   // Queues a keyed state change (nullopt erases), written with the next batch; a later
   // change of the same key replaces it while queued. In memory: writes it now.
   Ticket record_state(std::string_view kind, const std::string& key, std::optional<Value> value);
+  // Queues state changes and alert history entries together: they are written in the
+  // same transaction.
+  Ticket record_changes(std::vector<StateChange> states, std::vector<AlertEvent> events);
   // The ticket of the last snapshot queued, and the last one committed (every ticket up
   // to it is).
   Ticket last_ticket() const;
@@ -50,16 +53,28 @@ class Indexer {
   void stop();
 
  private:
+  // What one transaction writes.
+  struct Batch {
+    std::vector<Snapshot> executions;
+    std::vector<StateChange> states;
+    std::vector<AlertEvent> events;
+    bool empty() const { return executions.empty() && states.empty() && events.empty(); }
+    size_t size() const { return executions.size() + states.size() + events.size(); }
+  };
+
   void loop();
   // The in-memory path: writes one change now (mutex_ held). Failures are logged.
-  Ticket write_now(std::vector<Snapshot> executions, std::vector<StateChange> states);
+  Ticket write_now(const Batch& batch);
   // One write to the repository, with its metrics; throws what the repository throws.
-  void save(const std::vector<Snapshot>& batch, const std::vector<StateChange>& states,
-            std::chrono::steady_clock::time_point received);
+  void save(const Batch& batch, std::chrono::steady_clock::time_point received);
   // False when it stopped with the batch still failing (it is then dropped, logged).
-  bool write(std::vector<Snapshot>& batch, std::vector<StateChange>& states, Ticket through);
+  bool write(Batch& batch, Ticket through);
+  // Queues a state change (mutex_ held): a later change of the same key replaces it.
+  void queue_state_locked(StateChange change);
+  // Takes what is queued as the next batch (mutex_ held).
+  Batch take_locked();
   // Puts a failed batch back in front of what was queued since (newer entries win).
-  void requeue_locked(std::vector<Snapshot>& batch, std::vector<StateChange>& states);
+  void requeue_locked(Batch& batch);
 
   Repository& repository_;
   const bool in_memory_;
@@ -69,9 +84,8 @@ class Indexer {
   mutable std::mutex mutex_;
   std::condition_variable work_cv_;
   std::condition_variable done_cv_;
-  std::vector<Snapshot> queue_;
-  std::unordered_map<std::string, size_t> queued_;  // execution id -> its place in queue_
-  std::vector<StateChange> state_queue_;
+  Batch queue_;
+  std::unordered_map<std::string, size_t> queued_;  // execution id -> its place in queue_.executions
   std::map<std::pair<std::string, std::string>, size_t> queued_states_;  // (kind, key) -> its place
   Ticket issued_ = 0;
   Ticket committed_ = 0;

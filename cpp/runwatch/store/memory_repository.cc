@@ -1,10 +1,22 @@
 #include "runwatch/store/memory_repository.h"
 
 #include <algorithm>
+#include <iterator>
 
 #include "runwatch/store/store_error.h"
 
 namespace runwatch::store {
+namespace {
+
+template <typename T>
+std::vector<T> page(std::vector<T> all, size_t offset, std::optional<size_t> limit) {
+  const size_t first = std::min(offset, all.size());
+  const size_t last = limit ? std::min(all.size(), first + *limit) : all.size();
+  return {std::make_move_iterator(all.begin() + static_cast<std::ptrdiff_t>(first)),
+          std::make_move_iterator(all.begin() + static_cast<std::ptrdiff_t>(last))};
+}
+
+}  // namespace
 
 RepositoryInfo MemoryRepository::info() const {
   std::lock_guard lock(mutex_);
@@ -43,7 +55,8 @@ std::vector<StoredFlow> MemoryRepository::latest_flows() const {
   return out;
 }
 
-void MemoryRepository::save_executions(const std::vector<Snapshot>& executions, const std::vector<StateChange>& states) {
+void MemoryRepository::save_executions(const std::vector<Snapshot>& executions, const std::vector<StateChange>& states,
+                                       const std::vector<AlertEvent>& events) {
   std::lock_guard lock(mutex_);
   check_open();
   for (const auto& e : executions) {
@@ -55,6 +68,7 @@ void MemoryRepository::save_executions(const std::vector<Snapshot>& executions, 
     if (change.value) states_[change.kind][change.key] = *change.value;
     else if (auto of_kind = states_.find(change.kind); of_kind != states_.end()) of_kind->second.erase(change.key);
   }
+  events_.insert(events_.end(), events.begin(), events.end());
 }
 
 MemoryRepository::Snapshot MemoryRepository::find_execution(const std::string& id) const {
@@ -81,10 +95,7 @@ std::vector<MemoryRepository::Snapshot> MemoryRepository::matching(const Executi
 std::vector<MemoryRepository::Snapshot> MemoryRepository::find_executions(const ExecutionQuery& query) const {
   std::lock_guard lock(mutex_);
   check_open();
-  auto all = matching(query);
-  size_t first = std::min(query.offset, all.size());
-  size_t last = query.limit ? std::min(all.size(), first + *query.limit) : all.size();
-  return {all.begin() + static_cast<std::ptrdiff_t>(first), all.begin() + static_cast<std::ptrdiff_t>(last)};
+  return page(matching(query), query.offset, query.limit);
 }
 
 size_t MemoryRepository::count_executions(const ExecutionQuery& query) const {
@@ -103,7 +114,27 @@ std::vector<PurgedExecution> MemoryRepository::purge_executions(TimePoint ended_
     purged.push_back({e.id, e.ns, e.flow_id});
     return true;
   });
+  std::erase_if(events_, [&](const AlertEvent& event) { return event.date < ended_before; });
   return purged;
+}
+
+std::vector<AlertEvent> MemoryRepository::find_alert_events(const AlertEventQuery& query) const {
+  std::lock_guard lock(mutex_);
+  check_open();
+  std::vector<AlertEvent> found;
+  for (const auto& event : events_)
+    if (matches(event, query)) found.push_back(event);
+  std::stable_sort(found.begin(), found.end(),
+                   [](const AlertEvent& a, const AlertEvent& b) { return a.date < b.date; });
+  if (query.newest_first) std::reverse(found.begin(), found.end());
+  return page(std::move(found), query.offset, query.limit);
+}
+
+size_t MemoryRepository::count_alert_events(const AlertEventQuery& query) const {
+  std::lock_guard lock(mutex_);
+  check_open();
+  return static_cast<size_t>(
+      std::count_if(events_.begin(), events_.end(), [&](const AlertEvent& event) { return matches(event, query); }));
 }
 
 std::optional<Value> MemoryRepository::state(std::string_view kind, const std::string& key) const {

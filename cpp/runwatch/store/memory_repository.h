@@ -18,11 +18,14 @@ class MemoryRepository final : public Repository {
   void save_flows(const std::vector<StoredFlow>& flows) override;
   std::vector<StoredFlow> flow_revisions(const std::string& ns, const std::string& id) const override;
   std::vector<StoredFlow> latest_flows() const override;
-  void save_executions(const std::vector<Snapshot>& executions, const std::vector<StateChange>& states = {}) override;
+  void save_executions(const std::vector<Snapshot>& executions, const std::vector<StateChange>& states = {},
+                       const std::vector<AlertEvent>& events = {}) override;
   Snapshot find_execution(const std::string& id) const override;
   std::vector<Snapshot> find_executions(const ExecutionQuery& query) const override;
   size_t count_executions(const ExecutionQuery& query) const override;
   std::vector<PurgedExecution> purge_executions(TimePoint ended_before) override;
+  std::vector<AlertEvent> find_alert_events(const AlertEventQuery& query) const override;
+  size_t count_alert_events(const AlertEventQuery& query) const override;
   std::optional<Value> state(std::string_view kind, const std::string& key) const override;
   void put_state(std::string_view kind, const std::string& key, const Value& value) override;
   void erase_state(std::string_view kind, const std::string& key) override;
@@ -43,6 +46,7 @@ class MemoryRepository final : public Repository {
   std::unordered_map<std::string, Recorded> executions_;
   std::uint64_t recorded_ = 0;
   std::map<std::string, std::map<std::string, Value>, std::less<>> states_;
+  std::vector<AlertEvent> events_;  // as recorded (a stable sort by date gives the query order)
 };
 
 }  // namespace runwatch::store

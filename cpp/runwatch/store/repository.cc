@@ -24,4 +24,14 @@ bool matches(const Execution& e, const ExecutionQuery& q) {
   return true;
 }
 
+bool matches(const AlertEvent& e, const AlertEventQuery& q) {
+  if (q.ns && e.ns != *q.ns) return false;
+  if (q.flow_id && e.flow_id != *q.flow_id) return false;
+  if (q.alert && e.alert() != *q.alert) return false;
+  if (q.status && e.status != *q.status) return false;
+  if (q.after && e.date < *q.after) return false;
+  if (q.before && e.date >= *q.before) return false;
+  return true;
+}
+
 }  // namespace runwatch::store

@@ -11,6 +11,7 @@
 #include <string>
 #include <vector>
 
+#include "runwatch/model/alert_event.h"
 #include "runwatch/model/execution.h"
 #include "runwatch/model/time.h"
 #include "runwatch/model/value.h"
@@ -33,6 +34,20 @@ struct ExecutionQuery {
   std::vector<State> states = {};                // any of them; empty: every state
   std::optional<TimePoint> started_after = {};   // start date >= this
   std::optional<TimePoint> started_before = {};  // start date < this
+  size_t offset = 0;
+  std::optional<size_t> limit = {};
+};
+
+// Every field optional; alert history entries oldest first (by date, then as recorded) or
+// newest first, paged.
+struct AlertEventQuery {
+  std::optional<std::string> ns = {};  // the flow the entry is about
+  std::optional<std::string> flow_id = {};
+  std::optional<std::string> alert = {};  // the notifying flow, namespace.flowId
+  std::optional<std::string> status = {};
+  std::optional<TimePoint> after = {};   // date >= this
+  std::optional<TimePoint> before = {};  // date < this
+  bool newest_first = false;
   size_t offset = 0;
   std::optional<size_t> limit = {};
 };
@@ -89,17 +104,23 @@ class Repository {
   // The latest revision of every flow, deleted ones included, by namespace then id.
   virtual std::vector<StoredFlow> latest_flows() const = 0;
 
-  // Each execution's latest document replaces the one recorded before, and each state
-  // change applies; all of them or none (one transaction).
-  virtual void save_executions(const std::vector<Snapshot>& executions, const std::vector<StateChange>& states = {}) = 0;
+  // Each execution's latest document replaces the one recorded before, each state change
+  // applies and each alert history entry is added; all of them or none (one transaction).
+  virtual void save_executions(const std::vector<Snapshot>& executions, const std::vector<StateChange>& states = {},
+                               const std::vector<AlertEvent>& events = {}) = 0;
   virtual Snapshot find_execution(const std::string& id) const = 0;
   // Oldest first: by start date, then in the order they were first recorded.
   virtual std::vector<Snapshot> find_executions(const ExecutionQuery& query) const = 0;
   // How many executions the query matches, ignoring its offset and limit.
   virtual size_t count_executions(const ExecutionQuery& query) const = 0;
   // Deletes the terminal executions (with their task runs and logs) that ended before
-  // `ended_before`; returns which, so that what they kept elsewhere (files) can go too.
+  // `ended_before`, and the alert history before it; returns which executions, so that
+  // what they kept elsewhere (files) can go too.
   virtual std::vector<PurgedExecution> purge_executions(TimePoint ended_before) = 0;
+
+  virtual std::vector<AlertEvent> find_alert_events(const AlertEventQuery& query) const = 0;
+  // How many entries the query matches, ignoring its offset and limit.
+  virtual size_t count_alert_events(const AlertEventQuery& query) const = 0;
 
   // Keyed state: `kind` is one of the k*State names above.
   virtual std::optional<Value> state(std::string_view kind, const std::string& key) const = 0;
@@ -116,5 +137,6 @@ std::shared_ptr<Repository> open_repository(std::string_view type, const std::fi
 
 // Whether an execution matches a query's filters (not its paging).
 bool matches(const Execution& execution, const ExecutionQuery& query);
+bool matches(const AlertEvent& event, const AlertEventQuery& query);
 
 }  // namespace runwatch::store

@@ -6,6 +6,7 @@
 #include <optional>
 #include <variant>
 
+#include "runwatch/logging/loggers.h"
 #include "runwatch/model/json_text.h"
 #include "runwatch/store/execution_codec.h"
 #include "runwatch/store/store_error.h"
@@ -15,6 +16,7 @@ namespace {
 
 // How long opening waits for another process's lock before saying the file is locked.
 constexpr int kBusyTimeoutMs = 1000;
+constexpr const char* kRepositoryLogger = "io.kestra.jdbc.repository";
 
 std::int64_t ticks(TimePoint t) { return t.time_since_epoch().count(); }
 
@@ -169,6 +171,7 @@ void SqliteRepository::close() {
   put_state_.reset();
   erase_state_.reset();
   save_flow_.reset();
+  insert_event_.reset();
   sqlite3_close_v2(db_);
   db_ = nullptr;
 }
@@ -198,7 +201,14 @@ void SqliteRepository::create_schema() {
         "CREATE INDEX IF NOT EXISTS executions_by_start ON executions (start_date);"
         "CREATE INDEX IF NOT EXISTS executions_by_state ON executions (state);"
         "CREATE TABLE IF NOT EXISTS states (kind TEXT NOT NULL, key TEXT NOT NULL, value TEXT NOT NULL,"
-        "  PRIMARY KEY (kind, key));");
+        "  PRIMARY KEY (kind, key));"
+        "CREATE TABLE IF NOT EXISTS alert_history (sequence INTEGER PRIMARY KEY, date INTEGER NOT NULL,"
+        "  namespace TEXT NOT NULL, flow_id TEXT NOT NULL, alert TEXT NOT NULL, status TEXT NOT NULL,"
+        "  document TEXT NOT NULL);"
+        "CREATE INDEX IF NOT EXISTS alert_history_by_date ON alert_history (date);"
+        "CREATE INDEX IF NOT EXISTS alert_history_by_flow ON alert_history (flow_id, namespace, date);"
+        "CREATE INDEX IF NOT EXISTS alert_history_by_namespace ON alert_history (namespace, date);"
+        "CREATE INDEX IF NOT EXISTS alert_history_by_alert ON alert_history (alert, date);");
     std::optional<std::int64_t> version;
     {
       Statement row(*this, "SELECT version FROM schema_version");
@@ -225,10 +235,13 @@ void SqliteRepository::create_schema() {
   save_flow_ = std::make_unique<Statement>(
       *this, "INSERT INTO flows (namespace, id, revision, source, deleted) VALUES (?, ?, ?, ?, ?)"
              " ON CONFLICT DO UPDATE SET source = excluded.source, deleted = excluded.deleted");
+  insert_event_ = std::make_unique<Statement>(
+      *this, "INSERT INTO alert_history (date, namespace, flow_id, alert, status, document) VALUES (?, ?, ?, ?, ?, ?)");
 }
 
 void SqliteRepository::migrate(std::int64_t from) {
-  // Version 2: flows keep the revision that deleted them.
+  // Version 2: flows keep the revision that deleted them. Version 3: the alert history
+  // (its table is created with the others).
   if (from < 2) execute("ALTER TABLE flows ADD COLUMN deleted INTEGER NOT NULL DEFAULT 0");
   Statement(*this, "UPDATE schema_version SET version = ?").bind({std::int64_t{kSchemaVersion}}).run();
 }
@@ -280,10 +293,12 @@ std::vector<StoredFlow> SqliteRepository::latest_flows() const {
   return out;
 }
 
-void SqliteRepository::save_executions(const std::vector<Snapshot>& executions, const std::vector<StateChange>& states) {
+void SqliteRepository::save_executions(const std::vector<Snapshot>& executions, const std::vector<StateChange>& states,
+                                       const std::vector<AlertEvent>& events) {
   std::vector<std::string> documents;
-  documents.reserve(executions.size());
+  documents.reserve(executions.size() + events.size());
   for (const auto& e : executions) documents.push_back(dump_json(encode_execution(*e)));
+  for (const auto& e : events) documents.push_back(dump_json(to_json(e)));
   std::lock_guard lock(mutex_);
   check_open();
   transaction([&] {
@@ -298,6 +313,11 @@ void SqliteRepository::save_executions(const std::vector<Snapshot>& executions, 
       if (change.value) put_state_->bind({change.kind, change.key, change.value->dump()}).run();
       else erase_state_->bind({change.kind, change.key}).run();
     }
+    for (size_t i = 0; i < events.size(); ++i) {
+      const auto& e = events[i];
+      insert_event_->bind({ticks(e.date), e.ns, e.flow_id, e.alert(), e.status, documents[executions.size() + i]});
+      insert_event_->run();
+    }
   });
 }
 
@@ -307,9 +327,9 @@ Repository::Snapshot decode_row(const std::string& document) {
 }
 
 // The WHERE clause of a query and its parameters.
-std::pair<std::string, std::vector<std::variant<std::int64_t, std::string>>> where_of(const ExecutionQuery& q) {
+std::pair<std::string, SqliteRepository::Parameters> where_of(const ExecutionQuery& q) {
   std::string sql = " WHERE 1";
-  std::vector<std::variant<std::int64_t, std::string>> params;
+  SqliteRepository::Parameters params;
   if (q.ns) sql += " AND namespace = ?", params.emplace_back(*q.ns);
   if (q.flow_id) sql += " AND flow_id = ?", params.emplace_back(*q.flow_id);
   if (!q.states.empty()) {
@@ -336,33 +356,40 @@ SqliteRepository::Snapshot SqliteRepository::find_execution(const std::string& i
   return decode_row(document);
 }
 
+std::vector<std::string> SqliteRepository::documents(std::string select, Parameters parameters, size_t offset,
+                                                     std::optional<size_t> limit) const {
+  parameters.emplace_back(limit ? static_cast<std::int64_t>(*limit) : std::int64_t{-1});
+  parameters.emplace_back(static_cast<std::int64_t>(offset));
+  std::vector<std::string> out;
+  std::lock_guard lock(mutex_);
+  check_open();
+  Statement rows(*this, select + " LIMIT ? OFFSET ?");
+  rows.bind(parameters);
+  while (rows.step()) out.push_back(rows.text(0));
+  return out;
+}
+
+size_t SqliteRepository::count(const std::string& from_where, const Parameters& parameters) const {
+  std::lock_guard lock(mutex_);
+  check_open();
+  Statement rows(*this, "SELECT COUNT(*) FROM " + from_where);
+  rows.bind(parameters);
+  rows.step();
+  return static_cast<size_t>(rows.integer(0));
+}
+
 std::vector<SqliteRepository::Snapshot> SqliteRepository::find_executions(const ExecutionQuery& query) const {
   auto [where, params] = where_of(query);
-  std::string sql = "SELECT document FROM executions" + where + " ORDER BY start_date, rowid LIMIT ? OFFSET ?";
-  params.emplace_back(query.limit ? static_cast<std::int64_t>(*query.limit) : std::int64_t{-1});
-  params.emplace_back(static_cast<std::int64_t>(query.offset));
-  std::vector<std::string> documents;
-  {
-    std::lock_guard lock(mutex_);
-    check_open();
-    Statement rows(*this, sql);
-    rows.bind(params);
-    while (rows.step()) documents.push_back(rows.text(0));
-  }
   std::vector<Snapshot> out;
-  out.reserve(documents.size());
-  for (const auto& d : documents) out.push_back(decode_row(d));
+  for (const auto& d : documents("SELECT document FROM executions" + where + " ORDER BY start_date, rowid",
+                                 std::move(params), query.offset, query.limit))
+    out.push_back(decode_row(d));
   return out;
 }
 
 size_t SqliteRepository::count_executions(const ExecutionQuery& query) const {
   auto [where, params] = where_of(query);
-  std::lock_guard lock(mutex_);
-  check_open();
-  Statement rows(*this, "SELECT COUNT(*) FROM executions" + where);
-  rows.bind(params);
-  rows.step();
-  return static_cast<size_t>(rows.integer(0));
+  return count("executions" + where, params);
 }
 
 std::vector<PurgedExecution> SqliteRepository::purge_executions(TimePoint ended_before) {
@@ -375,8 +402,44 @@ std::vector<PurgedExecution> SqliteRepository::purge_executions(TimePoint ended_
     rows.bind({ticks(ended_before)});
     while (rows.step()) purged.push_back({rows.text(0), rows.text(1), rows.text(2)});
     Statement(*this, "DELETE FROM executions WHERE end_date >= 0 AND end_date < ?").bind({ticks(ended_before)}).run();
+    Statement(*this, "DELETE FROM alert_history WHERE date < ?").bind({ticks(ended_before)}).run();
   });
   return purged;
+}
+
+namespace {
+std::pair<std::string, SqliteRepository::Parameters> where_of(const AlertEventQuery& q) {
+  std::string sql = " WHERE 1";
+  SqliteRepository::Parameters params;
+  if (q.ns) sql += " AND namespace = ?", params.emplace_back(*q.ns);
+  if (q.flow_id) sql += " AND flow_id = ?", params.emplace_back(*q.flow_id);
+  if (q.alert) sql += " AND alert = ?", params.emplace_back(*q.alert);
+  if (q.status) sql += " AND status = ?", params.emplace_back(*q.status);
+  if (q.after) sql += " AND date >= ?", params.emplace_back(ticks(*q.after));
+  if (q.before) sql += " AND date < ?", params.emplace_back(ticks(*q.before));
+  return {sql, params};
+}
+}  // namespace
+
+std::vector<AlertEvent> SqliteRepository::find_alert_events(const AlertEventQuery& query) const {
+  auto [where, params] = where_of(query);
+  const char* order = query.newest_first ? " ORDER BY date DESC, sequence DESC" : " ORDER BY date, sequence";
+  std::vector<AlertEvent> out;
+  for (const auto& d :
+       documents("SELECT document FROM alert_history" + where + order, std::move(params), query.offset, query.limit)) {
+    try {
+      out.push_back(alert_event_from_json(parse_json(d)));
+    } catch (const std::exception& e) {  // one damaged entry does not hide the others
+      logger(kRepositoryLogger)
+          ->warn("An alert history entry of '{}' cannot be read, skipped: {}", path_.string(), e.what());
+    }
+  }
+  return out;
+}
+
+size_t SqliteRepository::count_alert_events(const AlertEventQuery& query) const {
+  auto [where, params] = where_of(query);
+  return count("alert_history" + where, params);
 }
 
 std::optional<Value> SqliteRepository::state(std::string_view kind, const std::string& key) const {

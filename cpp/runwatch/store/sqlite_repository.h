@@ -6,6 +6,10 @@
 #include <cstdint>
 #include <filesystem>
 #include <mutex>
+#include <optional>
+#include <string>
+#include <variant>
+#include <vector>
 
 #include "runwatch/store/repository.h"
 
@@ -16,7 +20,9 @@ namespace runwatch::store {
 
 class SqliteRepository final : public Repository {
  public:
-  static constexpr int kSchemaVersion = 2;
+  static constexpr int kSchemaVersion = 3;
+  // A statement's parameters, in order.
+  using Parameters = std::vector<std::variant<std::int64_t, std::string>>;
 
   // Opens or creates the database. Throws StoreError saying what is wrong with the file:
   // its directory missing, read-only, locked by another process, not a database or
@@ -32,11 +38,14 @@ class SqliteRepository final : public Repository {
   void save_flows(const std::vector<StoredFlow>& flows) override;
   std::vector<StoredFlow> flow_revisions(const std::string& ns, const std::string& id) const override;
   std::vector<StoredFlow> latest_flows() const override;
-  void save_executions(const std::vector<Snapshot>& executions, const std::vector<StateChange>& states = {}) override;
+  void save_executions(const std::vector<Snapshot>& executions, const std::vector<StateChange>& states = {},
+                       const std::vector<AlertEvent>& events = {}) override;
   Snapshot find_execution(const std::string& id) const override;
   std::vector<Snapshot> find_executions(const ExecutionQuery& query) const override;
   size_t count_executions(const ExecutionQuery& query) const override;
   std::vector<PurgedExecution> purge_executions(TimePoint ended_before) override;
+  std::vector<AlertEvent> find_alert_events(const AlertEventQuery& query) const override;
+  size_t count_alert_events(const AlertEventQuery& query) const override;
   std::optional<Value> state(std::string_view kind, const std::string& key) const override;
   void put_state(std::string_view kind, const std::string& key, const Value& value) override;
   void erase_state(std::string_view kind, const std::string& key) override;
@@ -45,6 +54,11 @@ class SqliteRepository final : public Repository {
 
  private:
   class Statement;
+  // The `document` column of `select` (ending with its ORDER BY) with these parameters,
+  // paged; and the count of `from_where`'s rows.
+  std::vector<std::string> documents(std::string select, Parameters parameters, size_t offset,
+                                     std::optional<size_t> limit) const;
+  size_t count(const std::string& from_where, const Parameters& parameters) const;
   void create_schema();
   // Brings a database of an older schema version to this one (in create_schema's transaction).
   void migrate(std::int64_t from);
@@ -59,7 +73,8 @@ class SqliteRepository final : public Repository {
   std::filesystem::path path_;
   sqlite3* db_ = nullptr;
   mutable std::mutex mutex_;  // one connection, used by one thread at a time
-  std::unique_ptr<Statement> upsert_execution_, find_execution_, get_state_, put_state_, erase_state_, save_flow_;
+  std::unique_ptr<Statement> upsert_execution_, find_execution_, get_state_, put_state_, erase_state_, save_flow_,
+      insert_event_;
   std::string last_error_;  // the last failed write, for /health
 };
 

@@ -308,12 +308,19 @@ void AlertBook::observe_streak(const WatchedExecution& e) {
   fire(key, alert, e.date);
 }
 
-std::optional<AlertNotification> AlertBook::flush(TimePoint now, const std::function<bool(const Alert&)>& muted) {
+std::optional<AlertNotification> AlertBook::flush(TimePoint now, const std::function<bool(const Alert&)>& muted,
+                                                  std::vector<AlertDecision>* decisions) {
   std::set<std::string> firing, resolved, ended;
-  for (const auto& [key, alert] : alerts_) {
+  for (auto& [key, alert] : alerts_) {
     if (!alert.active()) continue;
     if (!alert.firing) ended.insert(key);
-    if (!muted || !muted(alert)) (alert.firing ? firing : resolved).insert(key);
+    const bool silenced = muted && muted(alert);
+    if (silenced != alert.muted) {
+      alert.muted = silenced;
+      changed_.insert(key);
+      if (silenced && decisions) decisions->push_back({key, "suppressed", alert});
+    }
+    if (!silenced) (alert.firing ? firing : resolved).insert(key);
   }
   std::optional<NotifyReason> reason;
   if (!notified_) {
@@ -326,6 +333,19 @@ std::optional<AlertNotification> AlertBook::flush(TimePoint now, const std::func
     reason = NotifyReason::Resolved;
   } else if (now - notified_at_ > rule_.repeat_interval) {
     reason = NotifyReason::Repeat;
+  }
+  if (decisions) {
+    for (const auto& key : firing) {
+      if (!reason) break;
+      if (*reason == NotifyReason::Repeat)
+        decisions->push_back({key, "repeated", alerts_.at(key)});
+      else if (!notified_firing_.contains(key))
+        decisions->push_back({key, *reason == NotifyReason::First ? "fired" : "grouped", alerts_.at(key)});
+    }
+    // Resolved: in the notification, or (sendResolved false) one that was notified firing.
+    for (const auto& key : resolved)
+      if (!notified_resolved_.contains(key) && ((reason && rule_.send_resolved) || notified_firing_.contains(key)))
+        decisions->push_back({key, "resolved", alerts_.at(key)});
   }
 
   std::optional<AlertNotification> sent;
@@ -371,7 +391,8 @@ Value AlertBook::saved_alert(const std::string& key) const {
           {"lastDate", format_instant(a.last_date)},
           {"lastState", std::string(runwatch::to_string(a.last_state))},
           {"due", instant_or_null(a.due)},
-          {"task", a.task}};
+          {"task", a.task},
+          {"muted", a.muted}};
 }
 
 Value AlertBook::saved_log() const {
@@ -407,7 +428,8 @@ AlertBook AlertBook::from_json(AlertRule rule, const Value& saved) {
                                      .last_date = instant(a.at("lastDate"), "lastDate"),
                                      .last_state = state_named(a.at("lastState")),
                                      .due = optional_instant(a.value("due", Value()), "due"),
-                                     .task = a.value("task", "")};
+                                     .task = a.value("task", ""),
+                                     .muted = a.value("muted", false)};
       const Alert& alert = book.alerts_[it.key()];
       if (alert.due && !alert.firing) book.dues_.insert({*alert.due, it.key()});
     }

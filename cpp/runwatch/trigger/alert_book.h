@@ -87,6 +87,7 @@ struct Alert {
   // Absence and Stuck: when a pending alert fires (Absence: its deadline, kept once missed).
   std::optional<TimePoint> due;
   std::string task;  // Stuck: the execution's running task as it fired
+  bool muted = false;  // a silence left it out of the last flush (its suppression is recorded)
 
   bool active() const { return firing || ends_at.has_value(); }  // in notifications
   // The keys of `trigger.alerts`; Absence adds `deadline`, Stuck `task`.
@@ -95,6 +96,15 @@ struct Alert {
 
 enum class NotifyReason { First, New, Repeat, Resolved };
 std::string_view to_string(NotifyReason reason);
+
+// What a flush decided for one group's alert, for the alert history: `fired` (it opened a
+// notification), `grouped` (it joined alerts already notified), `repeated`, `resolved`, or
+// `suppressed` (a silence left it out; once each time a silence begins to mute it).
+struct AlertDecision {
+  std::string group;
+  std::string_view status;
+  Alert alert;  // as it was decided (a resolved one is dropped from the book after)
+};
 
 struct AlertNotification {
   bool firing = false;  // some alert still fires (status firing), else resolved
@@ -128,7 +138,9 @@ class AlertBook {
   // some alert is active.
   // `muted` (a silence) leaves alerts out of the notification and out of what the next
   // flush compares with, as Alertmanager mutes before its dedup stage.
-  std::optional<AlertNotification> flush(TimePoint now, const std::function<bool(const Alert&)>& muted = nullptr);
+  // `decisions`, when given, receives what the flush decided for each alert it changed.
+  std::optional<AlertNotification> flush(TimePoint now, const std::function<bool(const Alert&)>& muted = nullptr,
+                                         std::vector<AlertDecision>* decisions = nullptr);
 
   // The group key of an execution under this rule: its groupBy values (Stuck: and its
   // id) as a JSON object.
