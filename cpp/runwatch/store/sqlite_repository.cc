@@ -206,7 +206,7 @@ void SqliteRepository::create_schema() {
         "  namespace TEXT NOT NULL, flow_id TEXT NOT NULL, alert TEXT NOT NULL, status TEXT NOT NULL,"
         "  document TEXT NOT NULL);"
         "CREATE INDEX IF NOT EXISTS alert_history_by_date ON alert_history (date);"
-        "CREATE INDEX IF NOT EXISTS alert_history_by_flow ON alert_history (flow_id, namespace, date);"
+        "CREATE INDEX IF NOT EXISTS alert_history_by_flow ON alert_history (flow_id, date);"
         "CREATE INDEX IF NOT EXISTS alert_history_by_namespace ON alert_history (namespace, date);"
         "CREATE INDEX IF NOT EXISTS alert_history_by_alert ON alert_history (alert, date);");
     std::optional<std::int64_t> version;
