@@ -200,3 +200,14 @@ def test_the_slack_payloads_received(alerts):
         "#general | *[company.system] cleanup ➛ FAILED* | status FAILED",
         "Failure alert for flow `company.team.onFailureAlert`",
     ]
+
+
+def test_the_alert_history_says_each_notification_was_delivered_and_about_what(alerts):
+    assert printed(alerts, "history") == [
+        "alert                                            flow_id         status   ",
+        "company.monitoring.failureAlertProductOrCleanup  cleanup         delivered    1",
+        "                                                 nightly_etl     delivered    1",
+        "company.monitoring.failureAlertToSlack           nightly_etl     delivered    1",
+        "company.team.onFailureAlert                      onFailureAlert  delivered    1",
+        "0 failure reason(s)",
+    ]
