@@ -1,4 +1,5 @@
-"""The alerting triggers' alerts and the alert history (beyond Kestra), as records.
+"""The alerting triggers' alerts and the alert history (beyond Kestra), as records, and the
+`runwatch alerts` commands' client and printing.
 
 `Engine.alerts()` and `Engine.alert_history()` return `Records` of these rows, as the
 metrics return `Sample` rows: loop over them, or `to_pandas()` with one column per field
@@ -10,8 +11,9 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any, Optional
+from typing import Any, Optional, TextIO
 
+from .api_client import ApiClient
 from .records import Records
 
 
@@ -94,3 +96,55 @@ def alert_event_records(events: Iterable[dict[str, Any]]) -> Records[AlertEvent]
         return AlertEvent(labels={"namespace": f["namespace"], "flowId": f["flow_id"], **labels}, **f)
 
     return Records.from_rows(map(split, events), _EVENT_FIELDS, row)
+
+
+class AlertsClient:
+    """The alerts API of a running `runwatch server` (`runwatch alerts`)."""
+
+    def __init__(self, server: str, timeout: float = 10.0) -> None:
+        self.api = ApiClient(server, timeout)
+
+    def current(self, namespace: Optional[str] = None, flow_id: Optional[str] = None, alert: Optional[str] = None,
+                status: Optional[str] = None) -> Records[Alert]:
+        query = {"namespace": namespace, "flowId": flow_id, "alert": alert, "status": status}
+        return alert_records(self.api.call("GET", "/alerts", query=query))
+
+    def history(self, namespace: Optional[str] = None, flow_id: Optional[str] = None, alert: Optional[str] = None,
+                status: Optional[str] = None, start: Optional[str] = None, end: Optional[str] = None,
+                size: int = 50) -> tuple[Records[AlertEvent], int]:
+        """The newest `size` entries (ISO-8601 `start` and `end`, inclusive), and how many match."""
+        query = {"namespace": namespace, "flowId": flow_id, "alert": alert, "status": status, "startDate": start,
+                 "endDate": end, "size": size}
+        answer = self.api.call("GET", "/alerts/history", query=query)
+        return alert_event_records(answer["results"]), int(answer["total"])
+
+
+def _when(date: Optional[dt.datetime]) -> str:
+    return "-" if date is None else date.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+
+
+def _group(namespace: str, flow_id: str, labels: dict[str, Any]) -> str:
+    others = " ".join(f"{k}={v}" for k, v in labels.items() if k not in ("namespace", "flowId"))
+    return f"{namespace}.{flow_id}" + (f" {others}" if others else "")
+
+
+def print_alerts(alerts: Iterable[Alert], out: TextIO) -> None:
+    """One line per alert: status, trigger, group, streak, since when, last execution."""
+    for a in alerts:
+        extra = (f"  deadline {_when(a.deadline)}" if a.deadline else "") + (f"  task {a.task}" if a.task else "")
+        print(f"{a.status:<8} {a.alert}/{a.trigger_id}  {_group(a.labels['namespace'], a.labels['flowId'], a.labels)}"
+              f"  streak {a.streak}  since {_when(a.starts_at)}  last {a.last_execution_id or '-'} {a.last_state}"
+              f"{extra}", file=out)
+
+
+def print_history(events: Iterable[AlertEvent], total: int, out: TextIO) -> None:
+    """One line per entry, as given (newest first), then how many more there are."""
+    shown = 0
+    for e in events:
+        shown += 1
+        task = f"  task {e.task_id}" if e.task_id else ""
+        reason = f"  {e.reason}" if e.reason else ""
+        print(f"{_when(e.date)}  {e.status:<10} {e.alert}  about {_group(e.namespace, e.flow_id, e.labels)}"
+              f" {e.execution_id or '-'}{task}{reason}", file=out)
+    if total > shown:
+        print(f"({shown} of {total} entries; --limit shows more)", file=out)

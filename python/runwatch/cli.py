@@ -1,5 +1,6 @@
 """The `runwatch` command: validate flows, run one execution, test alert routing, list the
-plugin types (and write their reference pages), serve, and manage a server's silences."""
+plugin types (and write their reference pages), serve, manage a server's silences, and
+read its alerts and alert history."""
 
 from __future__ import annotations
 
@@ -13,9 +14,9 @@ import time
 from collections.abc import Sequence
 from typing import Optional, TextIO
 
-from . import __version__, plugin_packages, plugins, silences
+from . import __version__, alerts, plugin_packages, plugins, silences
 from .engine import Engine, exposure_notes
-from .errors import ConfigError, Error, ExecutionTimeout, FlowValidationError
+from .errors import ConfigError, Error, ExecutionTimeout, FlowValidationError, InputError
 from .execution import Execution
 from .validation import validate
 
@@ -168,6 +169,37 @@ def _silence_expire(args: argparse.Namespace, out: TextIO) -> int:
     return 0
 
 
+def _alerts_list(args: argparse.Namespace, out: TextIO) -> int:
+    client = alerts.AlertsClient(args.server)
+    alerts.print_alerts(client.current(args.namespace, args.flow_id, args.alert, args.status), out)
+    return 0
+
+
+def _alerts_history(args: argparse.Namespace, out: TextIO) -> int:
+    start = args.start
+    if args.since is not None:
+        since = dt.datetime.now(dt.timezone.utc) - silences.parse_duration(args.since)
+        start = silences.format_instant(since)
+    if not 1 <= args.limit <= 1000:
+        raise InputError(f"--limit must be from 1 to 1000, not {args.limit}")
+    client = alerts.AlertsClient(args.server)
+    events, total = client.history(args.namespace, args.flow_id, args.alert, args.status, start, args.end, args.limit)
+    alerts.print_history(events, total, out)
+    return 0
+
+
+def _server_argument(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--server", default=os.environ.get("RUNWATCH_SERVER", "http://127.0.0.1:8080"),
+                        help="the server's API URL (credentials: RUNWATCH_USERNAME and RUNWATCH_PASSWORD)")
+
+
+def _filter_arguments(parser: argparse.ArgumentParser, statuses: str) -> None:
+    parser.add_argument("--namespace", help="of the flow the alert is about")
+    parser.add_argument("--flow-id", help="of the flow the alert is about")
+    parser.add_argument("--alert", help="the alerting flow, as namespace.flowId")
+    parser.add_argument("--status", help=statuses)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="runwatch", description="Kestra-compatible alerting and monitoring engine")
     parser.add_argument("--version", action="version", version=f"runwatch {__version__}")
@@ -207,8 +239,7 @@ def build_parser() -> argparse.ArgumentParser:
 
     silence = commands.add_parser(
         "silence", help="add, list or expire the silences of a running server (its API: --server, or RUNWATCH_SERVER)")
-    silence.add_argument("--server", default=os.environ.get("RUNWATCH_SERVER", "http://127.0.0.1:8080"),
-                         help="the server's API URL (credentials: RUNWATCH_USERNAME and RUNWATCH_PASSWORD)")
+    _server_argument(silence)
     silence_commands = silence.add_subparsers(dest="silence_command", required=True)
     silence_add = silence_commands.add_parser("add", help="mute what all the matchers match; prints the silence's id")
     silence_add.add_argument("matchers", nargs="+", metavar="MATCHER",
@@ -225,6 +256,24 @@ def build_parser() -> argparse.ArgumentParser:
     silence_expire = silence_commands.add_parser("expire", help="end silences now")
     silence_expire.add_argument("ids", nargs="+", metavar="ID")
     silence_expire.set_defaults(handler=_silence_expire)
+
+    alert_command = commands.add_parser(
+        "alerts", help="the current alerts and the alert history of a running server (its API: --server, or "
+                       "RUNWATCH_SERVER)")
+    _server_argument(alert_command)
+    alert_commands = alert_command.add_subparsers(dest="alerts_command", required=True)
+    alerts_list = alert_commands.add_parser("list", help="the alerting triggers' current alerts")
+    _filter_arguments(alerts_list, "pending, firing or resolved")
+    alerts_list.set_defaults(handler=_alerts_list)
+    alerts_history = alert_commands.add_parser(
+        "history", help="what was decided and delivered, newest first")
+    _filter_arguments(alerts_history, "fired, grouped, repeated, resolved, suppressed, delivered or failed")
+    alerts_history.add_argument("--since", default=None, help="how long back from now (12h, 30m, P1D)")
+    alerts_history.add_argument("--start", default=None, help="an ISO-8601 start instead of --since")
+    alerts_history.add_argument("--end", default=None, help="an ISO-8601 end (inclusive)")
+    alerts_history.add_argument("--limit", type=int, default=50, help="how many entries at most (default 50, up "
+                                                                      "to 1000)")
+    alerts_history.set_defaults(handler=_alerts_history)
 
     server = commands.add_parser("server", help="run the engine, its API and management servers until SIGINT or SIGTERM")
     server.add_argument("--config", default=None, help="an application.yml (Kestra's keys)")

@@ -3,18 +3,14 @@ and the `runwatch silence` commands, which talk to a running server's API."""
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
-import json
-import os
 import re
-import urllib.error
 import urllib.parse
-import urllib.request
 from collections.abc import Mapping, Sequence
 from typing import Any, NamedTuple, Optional, TextIO, Union
 
-from .errors import Error, InputError
+from .api_client import ApiClient
+from .errors import InputError
 
 Matcher = dict[str, Any]
 
@@ -90,41 +86,19 @@ def parse_duration(text: str) -> dt.timedelta:
 
 
 class SilenceClient:
-    """The silences API of a running `runwatch server`, with the credentials of
-    RUNWATCH_USERNAME and RUNWATCH_PASSWORD (kestra.server.basic-auth) when set."""
+    """The silences API of a running `runwatch server`."""
 
     def __init__(self, server: str, timeout: float = 10.0) -> None:
-        self.base = server.rstrip("/") + "/api/v1/silences"
-        self.timeout = timeout
-        self.headers = {"Content-Type": "application/json"}
-        user, password = os.environ.get("RUNWATCH_USERNAME"), os.environ.get("RUNWATCH_PASSWORD")
-        if user is not None and password is not None:
-            token = base64.b64encode(f"{user}:{password}".encode()).decode()
-            self.headers["Authorization"] = f"Basic {token}"
-
-    def _call(self, method: str, path: str = "", body: Optional[dict[str, Any]] = None) -> Any:
-        data = json.dumps(body).encode() if body is not None else None
-        request = urllib.request.Request(self.base + path, data=data, method=method, headers=self.headers)
-        try:
-            with urllib.request.urlopen(request, timeout=self.timeout) as answer:
-                return json.loads(answer.read())
-        except urllib.error.HTTPError as e:
-            try:
-                message = json.loads(e.read()).get("message", "")
-            except ValueError:
-                message = ""
-            raise Error(f"{self.base}{path} answered HTTP {e.code}: {message}") from e
-        except urllib.error.URLError as e:
-            raise Error(f"{self.base}: {e.reason}") from e
+        self.api = ApiClient(server, timeout)
 
     def add(self, body: dict[str, Any]) -> str:
-        return str(self._call("POST", "", body)["silenceID"])
+        return str(self.api.call("POST", "/silences", body)["silenceID"])
 
     def list(self) -> list[Silence]:
-        return [Silence.from_json(s) for s in self._call("GET")]
+        return [Silence.from_json(s) for s in self.api.call("GET", "/silences")]
 
     def expire(self, silence_id: str) -> Silence:
-        return Silence.from_json(self._call("DELETE", "/" + urllib.parse.quote(silence_id, safe="")))
+        return Silence.from_json(self.api.call("DELETE", "/silences/" + urllib.parse.quote(silence_id, safe="")))
 
 
 _OPERATORS = {(False, True): "=", (False, False): "!=", (True, True): "=~", (True, False): "!~"}

@@ -8,13 +8,14 @@ import datetime as dt
 import io
 import re
 import signal
+import time
 
 import pytest
 
 import runwatch
 from runwatch import cli
 from runwatch.testing import WebhookRecorder
-from test_crash import start
+from test_crash import request, start
 
 FLAKY = """
 id: {flow}
@@ -181,6 +182,81 @@ def test_the_silence_commands_talk_to_a_running_server(tmp_path):
         assert expired.getvalue().startswith(f"{silence_id}  expired ")
         assert cli.main(["silence", "--server", server, "add", "flowId=~(", "--duration", "1h"]) == 2
         assert cli.main(["silence", "--server", server, "add", "flowId=a", "--duration", "soon"]) == 2
+    finally:
+        process.send_signal(signal.SIGTERM)
+        process.wait(timeout=30)
+
+
+NIGHTLY = """
+id: nightly
+namespace: company.team
+tasks:
+  - id: load
+    type: io.kestra.plugin.core.execution.Fail
+errors:
+  - id: slack
+    type: io.kestra.plugin.notifications.slack.SlackIncomingWebhook
+    url: "URL"
+    messageText: nightly failed
+"""
+
+STREAKS = """
+id: streaks
+namespace: company.monitoring
+tasks:
+  - id: log
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ trigger.status }}"
+triggers:
+  - id: failures
+    type: io.runwatch.plugin.trigger.Alert
+    groupWait: PT1H
+    conditions:
+      - type: io.kestra.plugin.core.condition.ExecutionNamespace
+        namespace: company.team
+"""
+
+
+def test_the_alerts_commands_list_a_running_servers_alerts_and_history(tmp_path, capsys):
+    (tmp_path / "application.yml").write_text(
+        f"kestra:\n  repository:\n    type: sqlite\n    path: {tmp_path / 'runwatch.db'}\n")
+    process, port = start(tmp_path)
+    server = f"http://127.0.0.1:{port}"
+    try:
+        with WebhookRecorder() as hook:
+            request(port, "POST", "/api/v1/flows", yaml=NIGHTLY.replace("URL", hook.url_for("/slack")))
+            request(port, "POST", "/api/v1/flows", yaml=STREAKS)
+            failed = request(port, "POST", "/api/v1/executions/company.team/nightly?wait=true")
+            assert failed["state"]["current"] == "FAILED"
+            hook.wait_for(1)
+        out = io.StringIO()
+        assert cli.main(["alerts", "--server", server, "list"], out=out) == 0
+        (line,) = out.getvalue().splitlines()
+        assert re.fullmatch(
+            rf"firing   company\.monitoring\.streaks/failures  company\.team\.nightly  streak 1  since \S+Z  "
+            rf"last {failed['id']} FAILED", line), line
+        out = io.StringIO()
+        assert cli.main(["alerts", "--server", server, "list", "--status", "pending"], out=out) == 0
+        assert out.getvalue() == ""
+
+        # The delivery is recorded once the execution is: poll the history briefly.
+        for _ in range(100):
+            out = io.StringIO()
+            assert cli.main(["alerts", "--server", server, "history", "--since", "1h"], out=out) == 0
+            if out.getvalue():
+                break
+            time.sleep(0.05)
+        (line,) = out.getvalue().splitlines()
+        assert re.fullmatch(rf"\S+Z  delivered  company\.team\.nightly  about company\.team\.nightly {failed['id']}"
+                            rf"  task slack", line), line
+        out = io.StringIO()
+        assert cli.main(["alerts", "--server", server, "history", "--status", "failed"], out=out) == 0
+        assert out.getvalue() == ""
+        assert cli.main(["alerts", "--server", server, "history", "--status", "burning"]) == 2
+        assert "status must be one of fired, grouped" in capsys.readouterr().err
+        assert cli.main(["alerts", "--server", server, "history", "--limit", "0"]) == 2
+        assert cli.main(["alerts", "--server", "http://127.0.0.1:1", "list"]) == 2
+        assert "Connection refused" in capsys.readouterr().err
     finally:
         process.send_signal(signal.SIGTERM)
         process.wait(timeout=30)
