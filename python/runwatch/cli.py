@@ -74,7 +74,12 @@ def _test_alert(args: argparse.Namespace, out: TextIO) -> int:
         print(f"{subject}: no alert fires", file=out)
         return 1
     for match in matches:
-        print(f"{subject}: fires {match.namespace}.{match.flow_id} (trigger {match.trigger_id})", file=out)
+        if match.alerting:  # it notifies by its own rule (a streak, a deadline, a time stuck), grouped
+            kind = match.type.rsplit(".", 1)[1]
+            print(f"{subject}: counts in {match.namespace}.{match.flow_id} ({kind} trigger {match.trigger_id})",
+                  file=out)
+        else:
+            print(f"{subject}: fires {match.namespace}.{match.flow_id} (trigger {match.trigger_id})", file=out)
     return 0
 
 
@@ -221,7 +226,8 @@ def build_parser() -> argparse.ArgumentParser:
     run.set_defaults(handler=_run)
 
     test_alert = commands.add_parser(
-        "test-alert", help="dry run: which monitoring flows fire for such an execution; exit 1 when none")
+        "test-alert", help="dry run: which monitoring flows fire for such an execution (or, alerting triggers, "
+                           "count it); exit 1 when none")
     test_alert.add_argument("--flows", required=True, help="a flow file or a folder of flows")
     test_alert.add_argument("--label", action="append", default=[], metavar="KEY=VALUE", help="an execution label")
     test_alert.add_argument("namespace")

@@ -14,7 +14,7 @@ from typing import Any, NamedTuple, Optional, Union
 
 from . import _core
 from .alerts import Alert, AlertEvent, alert_event_records, alert_records
-from .errors import ExecutionTimeout
+from .errors import ExecutionTimeout, InputError
 from .execution import Execution
 from .metrics import Metrics
 from .plugin_packages import load_plugin_packages
@@ -38,11 +38,18 @@ class ScheduledTrigger(NamedTuple):
 
 
 class TriggerMatch(NamedTuple):
-    """A monitoring flow's trigger that would fire: its flow and the trigger's id."""
+    """A monitoring flow's trigger that would fire (a Flow trigger) or count the execution
+    (an alerting trigger: Alert, Absence, Stuck): its flow, the trigger's id and type."""
 
     namespace: str
     flow_id: str
     trigger_id: str
+    type: str = ""
+
+    @property
+    def alerting(self) -> bool:
+        """An alerting trigger counts the execution in its alerts; it notifies by its rule."""
+        return self.type.startswith("io.runwatch.plugin.trigger.")
 
 
 ConfigSource = Union[str, os.PathLike[str], Mapping[str, Any], None]
@@ -432,9 +439,15 @@ class Engine:
     def matching_triggers(
         self, namespace: str, flow_id: str, state: str, labels: Optional[Mapping[str, str]] = None
     ) -> list[TriggerMatch]:
-        """Dry run: the Flow triggers that would fire for such an execution; nothing runs."""
-        found = self._core.matching_triggers(namespace, flow_id, state, dict(labels or {}))
-        return [TriggerMatch(*match) for match in found]
+        """Dry run: the triggers that would fire for (or, alerting, count) such an execution;
+        nothing runs. Raises InputError for a state that is not one of Kestra's."""
+        try:
+            found = self._core.matching_triggers(namespace, flow_id, state, dict(labels or {}))
+        except ValueError as e:
+            raise InputError(str(e)) from None
+        types = {(f.namespace, f.id, t.id): t.type for f in self.flows() for t in f.triggers}
+        return [TriggerMatch(ns, flow_id, trigger_id, types.get((ns, flow_id, trigger_id), ""))
+                for ns, flow_id, trigger_id in found]
 
     def alerts(self) -> Records[Alert]:
         """The alerting triggers' current alerts (Alert, Absence, Stuck: beyond Kestra), as

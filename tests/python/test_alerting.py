@@ -15,6 +15,7 @@ from conftest import SPEC_EXAMPLES, flow_yaml
 from runwatch.plugins import plugin_types
 from runwatch.testing import WebhookRecorder
 
+FLOW_TRIGGER = "io.kestra.plugin.core.trigger.Flow"
 SPEC_FLOWS = ["failure-alert-to-slack.yaml", "bad-example.yaml", "or-condition-fixed.yaml", "on-failure-alert.yaml"]
 
 
@@ -103,11 +104,11 @@ def test_the_lint_flags_the_bad_example_before_deployment(monitored):
 
 def test_the_dry_run_shows_the_routing_without_running(monitored):
     assert sorted(monitored.matching_triggers("company.product.sales", "etl", "FAILED")) == [
-        runwatch.TriggerMatch("company.monitoring", "failureAlertProductOrCleanup", "listen"),
-        runwatch.TriggerMatch("company.monitoring", "failureAlertToSlack", "listen"),
+        runwatch.TriggerMatch("company.monitoring", "failureAlertProductOrCleanup", "listen", FLOW_TRIGGER),
+        runwatch.TriggerMatch("company.monitoring", "failureAlertToSlack", "listen", FLOW_TRIGGER),
     ]
     assert monitored.matching_triggers("company.system", "cleanup", "WARNING") == [
-        runwatch.TriggerMatch("company.monitoring", "failureAlertProductOrCleanup", "listen")]
+        runwatch.TriggerMatch("company.monitoring", "failureAlertProductOrCleanup", "listen", FLOW_TRIGGER)]
     assert monitored.matching_triggers("company.product", "etl", "SUCCESS") == []
     assert monitored.executions() == []
 

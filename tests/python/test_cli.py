@@ -270,3 +270,67 @@ def test_main_engine_error_goes_to_stderr(capsys):
     assert cli.main(["run", "--flows", str(EXAMPLES), "company.team", "ghost"], out=out) == 2
     assert out.getvalue() == ""
     assert capsys.readouterr().err == "runwatch: error: Flow 'company.team.ghost' not found\n"
+
+
+TEST_ALERT_FLOWS = {
+    "nightly.yaml": """
+id: nightly
+namespace: company.team
+tasks:
+  - id: load
+    type: io.kestra.plugin.core.execution.Fail
+""",
+    "on_failure.yaml": """
+id: on_failure
+namespace: company.monitoring
+tasks:
+  - id: log
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ trigger.flowId }} failed"
+triggers:
+  - id: failed
+    type: io.kestra.plugin.core.trigger.Flow
+    conditions:
+      - type: io.kestra.plugin.core.condition.ExecutionStatus
+        in: [FAILED]
+      - type: io.kestra.plugin.core.condition.ExecutionNamespace
+        namespace: company.team
+""",
+    "streaks.yaml": """
+id: streaks
+namespace: company.monitoring
+tasks:
+  - id: log
+    type: io.kestra.plugin.core.log.Log
+    message: "{{ trigger.status }}"
+triggers:
+  - id: failures
+    type: io.runwatch.plugin.trigger.Alert
+    consecutive: 3
+    conditions:
+      - type: io.kestra.plugin.core.condition.ExecutionNamespace
+        namespace: company.team
+""",
+}
+
+
+@pytest.mark.parametrize("state, lines, code", [
+    ("FAILED", ["company.team.nightly FAILED: fires company.monitoring.on_failure (trigger failed)",
+                "company.team.nightly FAILED: counts in company.monitoring.streaks (Alert trigger failures)"], 0),
+    # A success resolves the Alert trigger's streak: it counts there, and fires nothing.
+    ("success", ["company.team.nightly SUCCESS: counts in company.monitoring.streaks (Alert trigger failures)"], 0),
+    ("WARNING", ["company.team.nightly WARNING: no alert fires"], 1),
+])
+def test_test_alert_says_which_monitoring_flows_fire_or_count_the_execution(tmp_path, state, lines, code):
+    for name, text in TEST_ALERT_FLOWS.items():
+        (tmp_path / name).write_text(text)
+    out = io.StringIO()
+    assert cli.main(["test-alert", "--flows", str(tmp_path), "company.team", "nightly", state], out=out) == code
+    assert sorted(out.getvalue().splitlines()) == sorted(lines)
+
+
+def test_test_alert_with_an_unknown_state_exits_2_naming_it(tmp_path, capsys):
+    for name, text in TEST_ALERT_FLOWS.items():
+        (tmp_path / name).write_text(text)
+    assert cli.main(["test-alert", "--flows", str(tmp_path), "company.team", "nightly", "burning"]) == 2
+    assert capsys.readouterr().err == "runwatch: error: unknown state 'BURNING'\n"
