@@ -114,6 +114,20 @@ WORKLOAD = [
           - type: io.kestra.plugin.core.condition.ExecutionStatus
             in: [FAILED]
     """,
+    """
+    id: streaks
+    namespace: company.alerts
+    tasks:
+      - id: log
+        type: io.kestra.plugin.core.log.Log
+        message: "{{ trigger.status }} {{ trigger.alerts | length }}"
+    triggers:
+      - id: failures
+        type: io.runwatch.plugin.trigger.Alert
+        conditions:
+          - type: io.kestra.plugin.core.condition.ExecutionNamespace
+            namespace: company.ops
+    """,
 ]
 
 
@@ -121,7 +135,7 @@ WORKLOAD = [
 def exposition() -> str:
     """The engine's exposition after two minutes of the workload from 10:00:00: the schedule
     fires at 10:01 and 10:02, each failure alerts, the first alert is refused (400), the
-    second delivered."""
+    second delivered; the Alert trigger notifies once."""
     clock = runwatch.ManualClock(START)
     with WebhookRecorder() as hook, runwatch.Engine(
         clock=clock, worker_threads=2, secrets={"SLACK_WEBHOOK": hook.url_for("/slack")}
@@ -137,6 +151,8 @@ def exposition() -> str:
         assert [e.state for e in engine.executions(namespace="company.ops")] == ["FAILED", "FAILED"]
         assert [e.state for e in engine.executions(namespace="company.monitoring")] == ["FAILED", "SUCCESS"]
         assert len(hook.requests) == 2
+        # The Alert trigger: one notification for nightly's failures, 30 s after the first.
+        assert [e.state for e in engine.executions(namespace="company.alerts")] == ["SUCCESS"]
         return engine.metrics.prometheus_text()
 
 
@@ -170,6 +186,9 @@ def test_the_dashboard_covers_the_catalog_areas():
         "kestra_worker_job_thread",
         "kestra_scheduler_trigger_delay_duration_seconds_bucket",
         "kestra_notification_failed_count_total",
+        "kestra_alerts",
+        "kestra_alert_notifications_total",
+        "kestra_silences",
     ):
         assert metric in read
 
@@ -191,6 +210,8 @@ def test_the_workload_exposes_the_failure_paths_the_dashboard_shows(exposition):
         ("task_type", "io.kestra.plugin.core.execution.Fail")))] == 1
     failed = {k: v for k, v in samples.items() if k[0] == "kestra_notification_failed_count_total"}
     assert sum(failed.values()) == 1
+    assert samples[("kestra_alert_notifications_total", (("outcome", "sent"), ("reason", "first")))] == 1
+    assert samples[("kestra_alerts", (("state", "firing"),))] == 1
 
 
 def test_names_are_read_from_vector_and_range_selectors_only():
