@@ -8,7 +8,7 @@ typed rows (a `Sample`, an `Alert`, an `AlertEvent`) for code that loops, and `t
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping, Sequence
-from typing import TYPE_CHECKING, Any, Callable, Generic, Optional, TypeVar, Union, overload
+from typing import TYPE_CHECKING, Any, Callable, Generic, TypeVar, Union, overload
 
 if TYPE_CHECKING:
     import pandas
@@ -68,10 +68,6 @@ class Records(Sequence[RowT], Generic[RowT]):
 
     def __repr__(self) -> str:
         return f"Records({list(self)!r})"
-
-    def column(self, name: str) -> Optional[list[Any]]:
-        """A field's or a label's column as held (no copy); None when there is none."""
-        return self._fields.get(name, self._labels.get(name))
 
     def to_pandas(self) -> pandas.DataFrame:
         try:

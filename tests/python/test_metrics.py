@@ -282,6 +282,18 @@ def flatten_prometheus_client(text: str) -> list[tuple[str, dict[str, str], floa
     ]
 
 
+def test_records_hold_any_typed_row_with_sparse_labels_as_columns():
+    rows = [({"id": "a", "n": 1}, {"env": "prod"}), ({"id": "b", "n": 2}, {"team": "ops"}), ({"id": "c", "n": 3}, {})]
+    records = Records.from_rows(iter(rows), ("id", "n"), lambda fields, labels: (fields["id"], fields["n"], labels))
+    assert list(records) == [("a", 1, {"env": "prod"}), ("b", 2, {"team": "ops"}), ("c", 3, {})]
+    assert records[-1] == ("c", 3, {}) and len(records[1:]) == 2
+    assert records[1:] == [("b", 2, {"team": "ops"}), ("c", 3, {})]
+    frame = records.to_pandas()
+    assert list(frame.columns) == ["id", "n", "env", "team"]
+    assert frame["team"].isna().tolist() == [True, False, True] and frame["team"][1] == "ops"
+    assert len(Records.from_rows([], ("id",), lambda fields, labels: fields)) == 0
+
+
 def flatten_ours(records: Records) -> list[tuple[str, dict[str, str], float, Optional[float]]]:
     return [(s.name, s.labels, s.value, s.timestamp.timestamp() if s.timestamp else None) for s in records]
 
