@@ -15,6 +15,7 @@ from typing import Any, Optional, TextIO
 
 from .api_client import ApiClient
 from .records import Records
+from .silences import format_instant
 
 
 @dataclass(frozen=True)
@@ -120,7 +121,7 @@ class AlertsClient:
 
 
 def _when(date: Optional[dt.datetime]) -> str:
-    return "-" if date is None else date.astimezone(dt.timezone.utc).isoformat().replace("+00:00", "Z")
+    return "-" if date is None else format_instant(date)
 
 
 def _group(namespace: str, flow_id: str, labels: dict[str, Any]) -> str:

@@ -1015,6 +1015,13 @@ TEST_F(ApiServerTest, TheAlertHistoryIsSearchedNewestFirstWithItsFiltersAndPages
                                       "delivered, failed, not 'burning'")));
   EXPECT_EQ(get("/api/v1/alerts/history?startDate=yesterday").first, 400);
   EXPECT_EQ(get("/api/v1/alerts/history?size=0").first, 400);
+  // Hostile filters: bytes that are not UTF-8, a huge value; a clear answer, the server alive.
+  EXPECT_EQ(get("/api/v1/alerts/history?status=%FF%FE"),
+            std::make_pair(400, error(400, "Query parameter 'status' is not valid UTF-8")));
+  EXPECT_EQ(get("/api/v1/alerts/history?flowId=%FF"),
+            std::make_pair(400, error(400, "Query parameter 'flowId' is not valid UTF-8")));
+  EXPECT_EQ(get("/api/v1/alerts/history?namespace=" + std::string(4000, 'n')).second["total"], 0);
+  EXPECT_EQ(get("/api/v1/alerts/history").second["total"], 2);
 }
 
 TEST_F(ApiServerTest, SilencesAreAddedListedReadAndExpiredInAlertmanagersShape) {
