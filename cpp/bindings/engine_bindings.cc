@@ -87,7 +87,8 @@ void bind_engine(py::module_& m) {
                        std::optional<std::string> environment, py::handle plugin_defaults,
                        bool metrics_precreate_series, bool restart_interrupted_tasks,
                        std::optional<std::string> task_cache_directory, std::optional<std::string> storage_path,
-                       double silence_retention_seconds) {
+                       double silence_retention_seconds, int rate_limit_notifications,
+                       double rate_limit_period_seconds) {
              if (!(metrics_interval > 0)) throw py::value_error("metrics_interval must be > 0 seconds");
              EngineOptions options;
              options.clock = std::move(clock);
@@ -101,6 +102,9 @@ void bind_engine(py::module_& m) {
              options.repository = store::open_repository(repository_type, repository_path);
              if (retention_seconds) options.retention = duration_of(*retention_seconds);
              options.silence_retention = duration_of(silence_retention_seconds);
+             if (rate_limit_notifications < 0) throw py::value_error("rate_limit_notifications must be >= 0");
+             if (!(rate_limit_period_seconds > 0)) throw py::value_error("rate_limit_period_seconds must be > 0");
+             options.notification_rate_limit = {rate_limit_notifications, duration_of(rate_limit_period_seconds)};
              options.restart_interrupted_tasks = restart_interrupted_tasks;
              if (flows) options.flows = *flows;
              if (!(render_timeout_seconds > 0)) throw py::value_error("render_timeout_seconds must be > 0");
@@ -128,7 +132,8 @@ void bind_engine(py::module_& m) {
            py::arg("environment") = std::nullopt, py::arg("plugin_defaults") = py::none(),
            py::arg("metrics_precreate_series") = true, py::arg("restart_interrupted_tasks") = false,
            py::arg("task_cache_directory") = std::nullopt, py::arg("storage_path") = std::nullopt,
-           py::arg("silence_retention_seconds") = 5 * 86400.0)
+           py::arg("silence_retention_seconds") = 5 * 86400.0, py::arg("rate_limit_notifications") = 0,
+           py::arg("rate_limit_period_seconds") = 60.0)
       .def_property_readonly("recovered", &Engine::recovered)
       .def_property_readonly(
           "metrics", [](Engine& e) -> metrics::Metrics& { return e.metrics(); },

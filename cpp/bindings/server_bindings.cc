@@ -31,6 +31,11 @@ void bind_server(py::module_& m) {
                              })
       .def_property_readonly("silence_retention",
                              [](const Config& c) { return std::chrono::duration<double>(c.silence_retention).count(); })
+      .def_property_readonly("rate_limit_notifications",
+                             [](const Config& c) { return c.notification_rate_limit.notifications; })
+      .def_property_readonly(
+          "rate_limit_period",
+          [](const Config& c) { return std::chrono::duration<double>(c.notification_rate_limit.period).count(); })
       .def_property_readonly("render_timeout",
                              [](const Config& c) { return std::chrono::duration<double>(c.render_timeout).count(); })
       .def_readonly("management_host", &Config::management_host)

@@ -85,12 +85,14 @@ Engine::Engine(EngineOptions options)
       kv_(kv_backend_, *clock_),
       storage_(options.storage_path ? std::make_unique<storage::LocalStorage>(*options.storage_path)
                                     : storage::LocalStorage::temporary()),
+      rate_limiter_(options.notification_rate_limit),
       board_(options.ended_executions_cached),
       logs_(board_),
       executor_(
           *clock_, PluginRegistry::global(), secrets_, secret_cipher(), global_variables(options), board_,
           WorkerSettings{options.worker_threads > 0 ? options.worker_threads : default_worker_threads(),
-                         options.render_timeout, options.task_cache_directory, &kv_, storage_.get(), &logs_},
+                         options.render_timeout, options.task_cache_directory, &kv_, storage_.get(), &logs_,
+                         rate_limiter_.limit().enabled() ? &rate_limiter_ : nullptr},
           [this](const Execution& e) { on_transition(e); }, metrics_.catalog()),
       scheduler_(
           *clock_, flows_, secrets_,
@@ -106,7 +108,8 @@ Engine::Engine(EngineOptions options)
   // Only what is unfinished comes back to RAM; the board reads the rest from the repository.
   auto unfinished = repository_->find_executions({.states = unfinished_states()});
   for (const auto& recorded : unfinished) board_.publish(recorded);
-  archive_ = std::make_unique<RepositoryArchive>(*repository_, indexer_);
+  archive_ = std::make_unique<RepositoryArchive>(*repository_, indexer_,
+                                                 [this](const Execution& e) { return deliveries_of(e); });
   board_.set_archive(archive_.get());
   flows_changed();  // only now: what a restored schedule starts must be recorded
   if (options.flows) load_flows(*options.flows);
@@ -427,12 +430,13 @@ void Engine::on_transition(const Execution& execution) {
     start_triggered(*match.flow, *match.trigger, match.variables, &execution);
   }
   for (const auto& warning : warnings) logger(kFlowTriggerLogger)->warn("{}", warning);
-  if (is_terminal(execution.state.current()))
-    if (auto flow = flows_.find(execution.ns, execution.flow_id)) {
-      auto delivered = delivery_events(*flow, execution, clock_->now());
-      std::move(delivered.begin(), delivered.end(), std::back_inserter(history));
-    }
   if (!history.empty()) indexer_.record_changes({}, std::move(history));
+}
+
+std::vector<AlertEvent> Engine::deliveries_of(const Execution& execution) const {
+  if (!is_terminal(execution.state.current())) return {};
+  auto flow = flows_.find(execution.ns, execution.flow_id);
+  return flow ? delivery_events(*flow, execution, clock_->now()) : std::vector<AlertEvent>{};
 }
 
 void Engine::deliver_alert(const AlertDelivery& delivery) {

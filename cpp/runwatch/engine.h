@@ -19,6 +19,7 @@
 #include "runwatch/model/clock.h"
 #include "runwatch/model/execution.h"
 #include "runwatch/model/periodic_job.h"
+#include "runwatch/model/rate_limiter.h"
 #include "runwatch/repository_adapters.h"
 #include "runwatch/runtime/alert_monitor.h"
 #include "runwatch/runtime/execution_board.h"
@@ -96,6 +97,9 @@ struct EngineOptions {
   std::optional<Duration> retention;
   // kestra.alerts.silence-retention: how long expired silences are kept.
   Duration silence_retention = std::chrono::hours(24 * 5);
+  // kestra.alerts.rate-limit: at most this many notifications to one receiver per period
+  // (runwatch's own key); off by default.
+  RateLimit notification_rate_limit;
   // kestra.server.workerTaskRestartStrategy other than NEVER: a task attempt a crash
   // interrupted runs again at start-up (side effects at least once) instead of failing.
   bool restart_interrupted_tasks = false;
@@ -279,6 +283,9 @@ class Engine : private ExecutionLauncher {
   // The executor's listener: starts the monitoring flows whose Flow triggers fire, and
   // hands the Alert triggers the executions they watch.
   void on_transition(const Execution& execution);
+  // The alert history entries a snapshot brings, recorded with it: the deliveries of an
+  // execution that ended.
+  std::vector<AlertEvent> deliveries_of(const Execution& execution) const;
   // A trigger's execution, `id` its id (empty: a new one); one that cannot start is
   // recorded FAILED, saying why. `source` (null for an Alert trigger's notification) gives
   // the inputs its `outputs`, read only when the trigger has inputs.
@@ -308,6 +315,7 @@ class Engine : private ExecutionLauncher {
   RepositoryKvBackend kv_backend_;
   KvStore kv_;  // before the executor: its tasks and renders use it
   std::unique_ptr<storage::LocalStorage> storage_;  // before the executor, as kv_
+  RateLimiter rate_limiter_;                        // before the executor, as kv_
   ExecutionBoard board_;
   ExecutionLogReader logs_;                           // the board's lines, for the workers' tasks (log Fetch)
   std::unique_ptr<ExecutionBoard::Archive> archive_;  // the repository, behind the board

@@ -3,6 +3,7 @@
 // runtime/ do not know each other): the executions the board publishes and reads back,
 // the Schedule triggers' last dates, the Flow triggers' precondition windows, the Alert
 // triggers' books, and the documents of the KV and task state stores.
+#include <functional>
 #include <map>
 #include <mutex>
 #include <set>
@@ -22,11 +23,14 @@ namespace runwatch {
 // left the board is read back from the repository.
 class RepositoryArchive final : public ExecutionBoard::Archive {
  public:
-  RepositoryArchive(store::Repository& repository, store::Indexer& indexer)
-      : repository_(repository), indexer_(indexer) {}
+  // The history entries a snapshot brings (the deliveries of an execution that ended),
+  // recorded in the same transaction as the snapshot.
+  using HistoryOf = std::function<std::vector<AlertEvent>(const Execution&)>;
+  RepositoryArchive(store::Repository& repository, store::Indexer& indexer, HistoryOf history_of)
+      : repository_(repository), indexer_(indexer), history_of_(std::move(history_of)) {}
   using Snapshot = ExecutionBoard::Snapshot;
   using Ticket = ExecutionBoard::Ticket;
-  Ticket record(const Snapshot& execution) override { return indexer_.record(execution); }
+  Ticket record(const Snapshot& execution) override { return indexer_.record(execution, history_of_(*execution)); }
   Ticket recorded_through() const override { return indexer_.committed_ticket(); }
   Snapshot find(const std::string& id) const override { return repository_.find_execution(id); }
   std::vector<Snapshot> list(const ExecutionFilter& filter) const override;
@@ -34,6 +38,7 @@ class RepositoryArchive final : public ExecutionBoard::Archive {
  private:
   store::Repository& repository_;
   store::Indexer& indexer_;
+  HistoryOf history_of_;
 };
 
 class RepositoryScheduleState final : public ScheduleState {

@@ -274,6 +274,8 @@ class Engine:
             repository_path=self.config.repository_path,
             retention_seconds=self.config.repository_retention,
             silence_retention_seconds=self.config.silence_retention,
+            rate_limit_notifications=self.config.rate_limit_notifications,
+            rate_limit_period_seconds=self.config.rate_limit_period,
             flows=None if flows is None else os.fspath(flows),
             render_timeout_seconds=self.config.render_timeout,
             encryption_secret_key=self.config.encryption_secret_key,

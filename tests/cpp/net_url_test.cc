@@ -83,5 +83,14 @@ TEST(NetRetryAfter, IgnoresWhatIsNeither) {
   EXPECT_EQ(parse_retry_after("Wed, 21 Oct 2015 07:28:30 GMT trailing", now), std::nullopt);
 }
 
+TEST(ReceiverOf, IsTheUrlWithoutItsQuery) {
+  EXPECT_EQ(receiver_of("https://hooks.slack.com/services/T/B/X?thread=1"),
+            "https://hooks.slack.com:443/services/T/B/X");
+  EXPECT_EQ(receiver_of("http://[::1]:8080/hook"), "http://[::1]:8080/hook");
+  EXPECT_EQ(receiver_of("HTTP://Example.com"), "http://example.com:80/");
+}
+
+TEST(ReceiverOf, TextThatIsNotAUrlIsItsOwnReceiver) { EXPECT_EQ(receiver_of("smtp://mail:25"), "smtp://mail:25"); }
+
 }  // namespace
 }  // namespace runwatch

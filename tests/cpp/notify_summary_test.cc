@@ -176,6 +176,38 @@ TEST_F(NotifySummaryLookup, AnAlertingTriggersNotificationIsSummarizedAsAWhole) 
   EXPECT_EQ(summary_failure({{"executionId", ""}}), "Unable to find execution ''");
 }
 
+// Channels with details list each group in their own format, its link beside its state.
+TEST_F(NotifySummaryLookup, ChannelsListTheAlertsGroupsAmongTheirDetails) {
+  Value alerts = Value::parse(R"([
+    {"labels": {"namespace": "company.team", "flowId": "a"}, "status": "firing", "lastExecutionId": "e1",
+     "lastState": "FAILED"},
+    {"labels": {"namespace": "company.team", "flowId": "c"}, "status": "resolved", "lastExecutionId": "",
+     "lastState": "SUCCESS"}])");
+  Value variables = {
+      {"trigger",
+       {{"status", "firing"}, {"reason", "new"}, {"groupKey", "company.monitoring.alerts/t"}, {"alerts", alerts}}},
+      {"kestra", {{"url", "https://kestra.example"}}}};
+  const std::string link = "https://kestra.example/ui/main/executions/company.team/a/e1";
+  Value target = {{"url", server.url("/hook")}, {"executionId", ""}};
+  auto last_posted = [this] { return Value::parse(recorder.received().back().body); };
+
+  run("io.kestra.plugin.microsoft365.teams.TeamsExecution", target, identity(), variables);
+  Value facts = last_posted()["sections"][0]["facts"];
+  ASSERT_GE(facts.size(), 2u);
+  EXPECT_EQ(facts[facts.size() - 2], Value({{"name", "company.team.a"}, {"value", "FAILED [details](" + link + ")"}}));
+  EXPECT_EQ(facts.back(), Value({{"name", "company.team.c"}, {"value", "SUCCESS (resolved)"}}));
+
+  const Value expected = {{"company.team.a", "FAILED " + link}, {"company.team.c", "SUCCESS (resolved)"}};
+  run("io.kestra.plugin.pagerduty.PagerDutyExecution", target, identity(), variables);
+  EXPECT_EQ(last_posted()["payload"]["custom_details"]["Alerts"], expected);
+  run("io.kestra.plugin.zenduty.ZendutyExecution", target, identity(), variables);
+  EXPECT_EQ(last_posted()["payload"]["Alerts"], expected);
+  run("io.kestra.plugin.opsgenie.OpsgenieExecution", target, identity(), variables);
+  Value details = last_posted()["details"];
+  EXPECT_EQ(details["company.team.a"], "FAILED " + link);
+  EXPECT_EQ(details["company.team.c"], "SUCCESS (resolved)");
+}
+
 TEST_F(NotifySummaryLookup, AStormOfAlertsNamesFiftyAndCountsTheRest) {
   Value alerts = Value::array();
   for (int i = 0; i < 60; ++i)

@@ -286,6 +286,36 @@ TEST_F(StoreEngineTest, TheIndexerCountsWhatItRecords) {
   EXPECT_EQ(file.find_executions({}).at(0)->state.current(), State::SUCCESS);
 }
 
+// The entries an ended execution brings (its deliveries) are written with its snapshot:
+// once the snapshot is committed, so are they.
+TEST(IndexerBatches, ASnapshotsHistoryEntriesAreCommittedWithIt) {
+  TempFolder folder;
+  store::SqliteRepository repository(folder / "runwatch.db");
+  store::Indexer indexer(repository, nullptr);
+  auto execution = std::make_shared<Execution>();
+  execution->id = "exec-1";
+  execution->ns = "company.team";
+  execution->flow_id = "etl";
+  execution->state = StateHistory(State::SUCCESS, test_epoch());
+  AlertEvent delivered{.date = test_epoch(),
+                       .status = "delivered",
+                       .alert_ns = "company.team",
+                       .alert_flow_id = "etl",
+                       .ns = "company.team",
+                       .flow_id = "etl",
+                       .execution_id = "exec-1",
+                       .notification_id = "exec-1",
+                       .task_id = "slack",
+                       .idempotency_key = "exec-1:tr-1"};
+  auto ticket = indexer.record(execution, {delivered});
+  indexer.wait_recorded(ticket);
+  ASSERT_NE(repository.find_execution("exec-1"), nullptr);
+  auto events = repository.find_alert_events({});
+  ASSERT_EQ(events.size(), 1u);
+  EXPECT_EQ(events[0].idempotency_key, "exec-1:tr-1");
+  EXPECT_EQ(events[0].status, "delivered");
+}
+
 TEST_F(StoreEngineTest, ARestartStartsWhatNeverStartedAndFailsWhatWasRunningFiringItsAlert) {
   Execution created, running;
   {

@@ -10,7 +10,7 @@ from typing import Any, Optional
 import pytest
 
 import runwatch
-from conftest import START
+from conftest import START, flow_yaml
 from runwatch.testing import WebhookRecorder
 
 ARROW = "\u279b"
@@ -199,6 +199,55 @@ def test_retry_after_is_honoured(engine, add, clock, hook):
     clock.advance(1)
     assert finish(engine, clock, execution.id).state == "SUCCESS"
     assert len(hook.requests) == 2
+
+
+RATE_LIMIT = {"kestra": {"alerts": {"rate-limit": {"notifications": 2, "period": "PT1M"}}}}
+
+
+def test_a_rate_limited_receiver_gets_its_notifications_spaced_on_the_engine_clock(clock, hook):
+    with runwatch.Engine(clock=clock, worker_threads=4, config=RATE_LIMIT) as engine:
+        engine.add_flow(flow_yaml(slack_flow(hook)))
+        engine.add_flow(flow_yaml(slack_flow(hook, "elsewhere").replace("/hook", "/other")))
+        started = [engine.run("company.team", "retrying", wait=False) for _ in range(5)]
+        other = engine.run("company.team", "elsewhere", wait=False)
+        assert engine.wait_idle(timeout=20)
+        # two to /hook at once, the others wait for their slots; /other is another receiver
+        assert sorted(r.path for r in hook.requests) == ["/hook", "/hook", "/other"]
+        assert engine.execution(other.id).state == "SUCCESS"
+        clock.advance(59)
+        assert engine.wait_idle(timeout=20)
+        assert len(hook.requests) == 3
+        clock.advance(1)
+        assert engine.wait_idle(timeout=20)
+        assert len(hook.requests) == 5
+        clock.advance(60)
+        assert engine.wait_idle(timeout=20)
+        assert len(hook.requests) == 6
+        done = [engine.execution(e.id) for e in started]
+        assert [e.state for e in done] == ["SUCCESS"] * 5
+        waited = [line.message for e in done for line in e.logs(level="INFO") if "rate-limit" in line.message]
+        assert sorted(waited) == sorted(
+            ["Slack webhook takes 2 per PT1M (kestra.alerts.rate-limit): waiting PT1M"] * 2
+            + ["Slack webhook takes 2 per PT1M (kestra.alerts.rate-limit): waiting PT2M"]
+        )
+        assert all(e.task_run("slack").outputs["attempts"] == 1 for e in done)  # waiting spends no attempt
+        waits = [s.value for s in engine.metrics.snapshot() if s.name == "kestra_notification_ratelimited_count_total"]
+        assert waits == [3.0]
+
+
+@pytest.mark.parametrize(
+    ("key", "value", "message"),
+    [
+        ("notifications", "-1", "a number of notifications from 0 (no limit) to 1000000"),
+        ("period", "PT0S", "a duration longer than zero"),
+    ],
+)
+def test_a_bad_rate_limit_is_refused_naming_the_key(key, value, message):
+    with pytest.raises(runwatch.ConfigError) as refused:
+        runwatch.load_config({"kestra": {"alerts": {"rate-limit": {key: value}}}})
+    assert str(refused.value) == (
+        f"Invalid configuration:\n  <config>: error: kestra.alerts.rate-limit.{key}: must be {message}, got '{value}'"
+    )
 
 
 def test_the_final_failure_fails_the_task_with_the_status_and_the_body(engine, add, clock, hook):

@@ -257,6 +257,17 @@ const std::vector<KeySpec>& scalar_keys() {
        [](Config& c, const std::string& t) { c.repository_retention = duration_of(t); }},
       {"kestra.alerts.silence-retention",
        [](Config& c, const std::string& t) { c.silence_retention = duration_of(t); }},
+      {"kestra.alerts.rate-limit.notifications",
+       [](Config& c, const std::string& t) {
+         c.notification_rate_limit.notifications =
+             static_cast<int>(integer_in(t, 0, 1'000'000, "a number of notifications from 0 (no limit) to 1000000"));
+       }},
+      {"kestra.alerts.rate-limit.period",
+       [](Config& c, const std::string& t) {
+         Duration period = duration_of(t);
+         if (period <= Duration::zero()) throw InvalidValue("must be a duration longer than zero, got '" + t + "'");
+         c.notification_rate_limit.period = period;
+       }},
       {"kestra.server.worker-task-restart-strategy",
        [](Config& c, const std::string& t) {
          if (t != "NEVER" && t != "IMMEDIATELY" && t != "AFTER_TERMINATION_GRACE_PERIOD")

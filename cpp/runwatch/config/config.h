@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "runwatch/model/error.h"
+#include "runwatch/model/rate_limiter.h"
 #include "runwatch/model/time.h"
 #include "runwatch/model/value.h"
 
@@ -56,6 +57,9 @@ struct Config {
   std::optional<Duration> repository_retention;
   // kestra.alerts.silence-retention: how long expired silences are kept (runwatch's own key).
   Duration silence_retention = std::chrono::hours(24 * 5);
+  // kestra.alerts.rate-limit.notifications and .period: at most that many notifications to
+  // one receiver per period (runwatch's own keys); off by default.
+  RateLimit notification_rate_limit;
   Duration termination_grace_period = std::chrono::seconds(30);
   // kestra.server.workerTaskRestartStrategy: NEVER (a task attempt a crash interrupted
   // fails, and so does its execution), IMMEDIATELY or AFTER_TERMINATION_GRACE_PERIOD (it

@@ -92,6 +92,9 @@ Catalog::Catalog(MetricRegistry& r)
                                            {"task_type", "reason"})),
       notification_delivery(Names(r).timer("notification.delivery.duration",
                                            "Notification delivery latency, retries included", {"task_type"})),
+      notification_rate_limited(Names(r).counter("notification.ratelimited.count",
+                                                 "Notifications that waited for their receiver's rate limit",
+                                                 {"task_type"})),
       alerts(Names(r).gauge("alerts", "The Alert triggers' current alerts, by state", {"state"})),
       alert_notifications(Names(r).counter(
           "alert.notifications", "The Alert triggers' notifications, by reason and outcome", {"reason", "outcome"})),

@@ -64,6 +64,7 @@ struct Catalog {
   CounterVec& notification_sent;           // notification.sent.count (task_type)
   CounterVec& notification_failed;         // notification.failed.count (task_type, reason)
   HistogramVec& notification_delivery;     // notification.delivery.duration (task_type)
+  CounterVec& notification_rate_limited;   // notification.ratelimited.count (task_type)
   GaugeVec& alerts;                        // alerts (state: pending, firing, resolved): the Alert triggers'
   CounterVec& alert_notifications;         // alert.notifications (reason; outcome: sent, failed, suppressed)
   GaugeVec& silences;                      // silences (state: pending, active, expired)

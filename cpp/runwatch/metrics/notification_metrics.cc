@@ -17,4 +17,8 @@ void notification_failed(const Catalog* catalog, const std::string& task_type, c
   if (catalog) catalog->notification_failed.with({task_type, reason}).Increment();
 }
 
+void notification_rate_limited(const Catalog* catalog, const std::string& task_type) {
+  if (catalog) catalog->notification_rate_limited.with({task_type}).Increment();
+}
+
 }  // namespace runwatch::metrics

@@ -12,4 +12,7 @@ void notification_sent(const Catalog* catalog, const std::string& task_type, Dur
 // reason: "unreachable" (no answer after the retries) or "status" (a non-2xx answer).
 void notification_failed(const Catalog* catalog, const std::string& task_type, const std::string& reason);
 
+// A notification waited for its receiver's slot under kestra.alerts.rate-limit.
+void notification_rate_limited(const Catalog* catalog, const std::string& task_type);
+
 }  // namespace runwatch::metrics

@@ -131,4 +131,13 @@ FormFields form_fields(std::string_view encoded) {
   return fields;
 }
 
+std::string receiver_of(std::string_view url) {
+  try {
+    Url parsed = parse_url(url);
+    return parsed.scheme + "://" + lower(parsed.authority()) + parsed.target.substr(0, parsed.target.find('?'));
+  } catch (const UrlError&) {
+    return std::string(url);
+  }
+}
+
 }  // namespace runwatch

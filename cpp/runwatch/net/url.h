@@ -37,6 +37,11 @@ std::string percent_encoded(std::string_view text);
 // Back from percent-encoding, '+' read as a space (a form's or a query's encoding).
 std::string form_decoded(std::string_view text);
 
+// What one receiver is, for a rate limit: the URL without its query, its host in lower
+// case ("https://hooks.slack.com:443/services/T/B/X": one webhook). Text that is not a
+// URL is its own receiver.
+std::string receiver_of(std::string_view url);
+
 using FormFields = std::vector<std::pair<std::string, std::string>>;
 // application/x-www-form-urlencoded: name=value pairs, each side percent-encoded, in order.
 std::string form_encoded(const FormFields& fields);

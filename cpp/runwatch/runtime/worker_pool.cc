@@ -99,6 +99,7 @@ WorkerResult WorkerPool::run(WorkerJob& job) const {
   ctx.set_kv_store(settings_.kv_store);
   ctx.set_working_directory(std::move(job.working_directory));
   ctx.set_storage(settings_.storage);
+  ctx.set_rate_limiter(settings_.rate_limiter);
   ctx.set_log_reader(settings_.logs, job.log_lines);
   const auto& who = job.identity;
   log_->trace("Running task {} ({}) of execution {}, attempt {}", who.task_id, who.task_type, who.execution_id,

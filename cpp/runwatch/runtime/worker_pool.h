@@ -55,6 +55,8 @@ struct WorkerSettings {
   const storage::LocalStorage* storage = nullptr;
   // What tasks read executions' log lines through (log Fetch); null: none, they fail saying so.
   const LogReader* logs = nullptr;
+  // The per-receiver rate limit of notifications (kestra.alerts.rate-limit); null: none.
+  RateLimiter* rate_limiter = nullptr;
 };
 
 class WorkerPool {

@@ -26,12 +26,13 @@ Indexer::Indexer(Repository& repository, const metrics::Catalog* metrics)
 
 Indexer::~Indexer() { stop(); }
 
-Indexer::Ticket Indexer::record(Snapshot execution) {
+Indexer::Ticket Indexer::record(Snapshot execution, std::vector<AlertEvent> events) {
   Ticket ticket;
   {
     std::lock_guard lock(mutex_);
-    if (in_memory_) return write_now({.executions = {std::move(execution)}});
+    if (in_memory_) return write_now({.executions = {std::move(execution)}, .events = std::move(events)});
     ticket = ++issued_;
+    std::move(events.begin(), events.end(), std::back_inserter(queue_.events));
     auto& executions = queue_.executions;
     auto [it, inserted] = queued_.try_emplace(execution->id, executions.size());
     if (inserted)

@@ -33,9 +33,10 @@ class Indexer {
   Indexer(const Indexer&) = delete;
   Indexer& operator=(const Indexer&) = delete;
 
-  // Queues the execution's latest state; a newer snapshot of the same execution queued
-  // before the next batch replaces it. In memory: writes it now.
-  Ticket record(Snapshot execution);
+  // Queues the execution's latest state, and the history entries it brings (written in the
+  // same transaction); a newer snapshot of the same execution queued before the next batch
+  // replaces it. In memory: writes them now.
+  Ticket record(Snapshot execution, std::vector<AlertEvent> events = {});
   // Queues a keyed state change (nullopt erases), written with the next batch; a later
   // change of the same key replaces it while queued. In memory: writes it now.
   Ticket record_state(std::string_view kind, const std::string& key, std::optional<Value> value);

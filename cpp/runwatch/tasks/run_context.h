@@ -39,6 +39,7 @@ class ExecutionReader {
 };
 
 class SecretStore;
+class RateLimiter;
 namespace storage {
 class LocalStorage;
 }
@@ -119,6 +120,10 @@ class RunContext {
   // Error outside an engine.
   std::optional<LogSelection> read_logs(LogQuery query) const;
 
+  // The per-receiver rate limit notifications wait for (set by the worker); null: none.
+  void set_rate_limiter(RateLimiter* limiter) { rate_limiter_ = limiter; }
+  RateLimiter* rate_limiter() const { return rate_limiter_; }
+
   // The engine's metrics (set by the worker); null outside an engine or with metrics off.
   void set_metrics(const metrics::Catalog* catalog) { metrics_ = catalog; }
   const metrics::Catalog* metrics() const { return metrics_; }
@@ -142,6 +147,7 @@ class RunContext {
   const storage::LocalStorage* storage_ = nullptr;
   const LogReader* log_reader_ = nullptr;
   size_t own_log_lines_ = 0;
+  RateLimiter* rate_limiter_ = nullptr;
   std::chrono::steady_clock::duration render_timeout_ = kDefaultRenderTimeout;
   std::string render_as(const std::string& text, bool json_document) const;
   void reveal(const std::string& secret) const;

@@ -248,6 +248,22 @@ std::string outcome(const ExecutionSummary& s) {
   return text;
 }
 
+std::vector<AlertLine> alert_lines(const ExecutionSummary& s) {
+  std::vector<AlertLine> lines;
+  for (size_t i = 0; i < s.alerts.size() && i < kAlertsListed; ++i) {
+    std::string link = string_or(s.alerts[i], "link", "");
+    lines.push_back({group_name(s.alerts[i]), alert_state(s.alerts[i]),
+                     link.empty() ? std::nullopt : std::optional<std::string>(link)});
+  }
+  return lines;
+}
+
+Value alert_details(const ExecutionSummary& s) {
+  Value details = Value::object();
+  for (const auto& alert : alert_lines(s)) details[alert.group] = alert.state + (alert.link ? " " + *alert.link : "");
+  return details;
+}
+
 std::string verdict(const ExecutionSummary& s) {
   if (!s.alert_status.empty()) {
     size_t resolved = 0;
@@ -348,11 +364,8 @@ Value attachment(const ExecutionSummary& s, FinalTaskField final_task) {
   for (auto it = s.custom_fields.begin(); it != s.custom_fields.end(); ++it)
     fields.push_back(field(it.key(), it.value()));
   if (final_task == FinalTaskField::AfterCustomFields) fields.push_back(final_task_field);
-  for (size_t i = 0; i < s.alerts.size() && i < kAlertsListed; ++i) {
-    std::string link = string_or(s.alerts[i], "link", "");
-    fields.push_back(
-        field(group_name(s.alerts[i]), alert_state(s.alerts[i]) + (link.empty() ? "" : " <" + link + "|details>")));
-  }
+  for (const auto& alert : alert_lines(s))
+    fields.push_back(field(alert.group, alert.state + (alert.link ? " <" + *alert.link + "|details>" : "")));
   auto started = std::chrono::duration_cast<std::chrono::seconds>(s.start_date.time_since_epoch()).count();
   return {{"color", color_of(s.state)}, {"fields", std::move(fields)}, {"ts", started}};
 }

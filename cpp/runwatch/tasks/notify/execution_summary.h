@@ -81,6 +81,18 @@ std::string detail_list(const ExecutionSummary& summary, std::string_view separa
 // (its Pebble engine keeps them); runwatch leaves those out, and the link's line when
 // kestra.url is not set.
 std::string details_text(const ExecutionSummary& summary, std::string_view before_task, std::string_view after_task);
+// A listed alert of a notification (the first 50) as channels that list details show it:
+// its group's name ("company.team.nightly"), its state ("FAILED at `load`", "FAILED
+// (resolved)") and its link when kestra.url is set.
+struct AlertLine {
+  std::string group;
+  std::string state;
+  std::optional<std::string> link;
+};
+std::vector<AlertLine> alert_lines(const ExecutionSummary& summary);
+// Those lines as one detail per group, the link after the state: PagerDuty's
+// custom_details, Opsgenie's and Zenduty's details.
+Value alert_details(const ExecutionSummary& summary);
 // Kestra's humanDuration (commons-lang formatDurationHMS): "HH:mm:ss.SSS".
 std::string format_hms(Duration duration);
 // Every field by its snake_case name, plus "headline", "outcome" and "duration_text":

@@ -2,9 +2,11 @@
 // summary shaped like Kestra's mail-template.hbs.peb (its HTML part) with a plain-text
 // part that says the same (Kestra's says only "Please view this email in a modern email
 // client").
-#include "runwatch/metrics/notification_metrics.h"
+#include <array>
+
 #include "runwatch/net/smtp_client.h"
 #include "runwatch/tasks/core/properties.h"
+#include "runwatch/tasks/notify/delivery.h"
 #include "runwatch/tasks/notify/execution_summary.h"
 #include "runwatch/tasks/notify/mail_content.h"
 #include "runwatch/tasks/notify/notification_task.h"
@@ -49,23 +51,26 @@ MailMessage message_of(const TaskIdentity& identity, const Value& properties) {
 
 TaskResult send(RunContext& ctx, const Value& properties, const MailMessage& message) {
   const SmtpOptions options = smtp_options(properties);
-  const std::string where = "Mail server " + options.host;
-  SmtpReceipt receipt;
-  try {
-    receipt = send_mail(options, message);
-  } catch (const SmtpError& e) {
-    metrics::notification_failed(ctx.metrics(), ctx.identity().task_type, e.transient() ? "unreachable" : "status");
-    throw TaskFailure(e.what());
-  } catch (const Error& e) {
-    throw TaskFailure(e.what());
-  }
-  metrics::notification_sent(ctx.metrics(), ctx.identity().task_type, receipt.latency);
-  ctx.log(LogLevel::DEBUG,
-          where + " accepted the mail in " + std::to_string(receipt.latency.count()) + " ms: " + receipt.reply);
-  TaskResult result;
-  result.outputs = {
-      {"reply", receipt.reply}, {"latencyMs", receipt.latency.count()}, {"messageId", message.message_id}};
-  return result;
+  Delivery delivery{.ctx = ctx,
+                    .receiver = "Mail server " + options.host,
+                    .endpoint = "smtp://" + options.host + (options.port ? ":" + std::to_string(options.port) : "")};
+  const DeliveryStage send_stage = [&](Delivery& d, const DeliveryNext& next) {
+    SmtpReceipt receipt;
+    try {
+      receipt = send_mail(options, message);
+    } catch (const SmtpError& e) {
+      throw DeliveryFailure(e.what(), e.transient() ? "unreachable" : "status");
+    } catch (const Error& e) {
+      throw TaskFailure(e.what());
+    }
+    d.answer = "accepted the mail (" + receipt.reply + ")";
+    d.latency = receipt.latency;
+    d.result.outputs = {
+        {"reply", receipt.reply}, {"latencyMs", receipt.latency.count()}, {"messageId", message.message_id}};
+    next(d);
+  };
+  const std::array<DeliveryStage, 3> stages = {record_stage, rate_limit_stage, send_stage};
+  return run_stages(stages, delivery);
 }
 
 class MailSend final : public TaskType {

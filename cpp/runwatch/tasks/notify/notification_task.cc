@@ -2,21 +2,15 @@
 
 #include <algorithm>
 
-#include "runwatch/metrics/notification_metrics.h"
 #include "runwatch/model/json_text.h"
-#include "runwatch/tasks/core/cancelled.h"
+#include "runwatch/net/url.h"
 #include "runwatch/tasks/core/properties.h"
+#include "runwatch/tasks/notify/delivery.h"
 #include "runwatch/tasks/notify/http_options.h"
-#include "runwatch/tasks/notify/text.h"
 #include "runwatch/tasks/secrets.h"
 
 namespace runwatch {
 namespace {
-
-// How much of an answer's body a failure message quotes.
-constexpr std::size_t kBodyExcerpt = 200;
-
-std::string attempts_text(int attempts) { return std::to_string(attempts) + (attempts == 1 ? " attempt" : " attempts"); }
 
 TypeSchema schema_of(const NotifierSpec& spec) {
   TypeSchema schema;
@@ -88,38 +82,13 @@ class NotificationTask final : public TaskType {
 
 TaskResult deliver(RunContext& ctx, std::string_view receiver, const Value& properties, HttpRequest request,
                    std::string_view key_suffix) {
-  const std::string who(receiver);
-  const std::string key = idempotency_key(ctx.identity()) + std::string(key_suffix);
-  request.headers.emplace_back("Idempotency-Key", key);
-  const HttpClientOptions options = client_options(properties);
-  HttpResponse response;
-  try {
-    response = HttpClient(options, ctx.clock(), &ctx.cancellation()).send(request, ctx.identity().attempt);
-  } catch (const HttpRetryLater& e) {
-    throw RetryLater(who + ": " + e.what() + " (attempt " + std::to_string(e.attempt()) + " of " +
-                         std::to_string(options.retry.max_attempts) + "), trying again in " + format_duration(e.wait()),
-                     e.wait());
-  } catch (const HttpCancelled&) {
-    throw cancelled_failure(ctx);
-  } catch (const HttpError& e) {
-    metrics::notification_failed(ctx.metrics(), ctx.identity().task_type, "unreachable");
-    if (e.attempts() == 0) throw TaskFailure(who + ": " + e.what());
-    throw TaskFailure(who + " could not be reached after " + attempts_text(e.attempts()) + ": " + e.what());
-  }
-  if (!response.ok()) {
-    metrics::notification_failed(ctx.metrics(), ctx.identity().task_type, "status");
-    throw TaskFailure(who + " answered " + std::to_string(response.status) + " after " +
-                      attempts_text(response.attempts) + ": " + excerpt(response.body, kBodyExcerpt));
-  }
-  metrics::notification_sent(ctx.metrics(), ctx.identity().task_type, response.latency);
-  ctx.log(LogLevel::DEBUG, who + " answered " + std::to_string(response.status) + " after " +
-                               attempts_text(response.attempts) + " in " + std::to_string(response.latency.count()) + " ms");
-  TaskResult result;
-  result.outputs = {{"code", response.status},
-                    {"attempts", response.attempts},
-                    {"latencyMs", response.latency.count()},
-                    {"idempotencyKey", key}};
-  return result;
+  Delivery delivery{.ctx = ctx,
+                    .receiver = std::string(receiver),
+                    .endpoint = receiver_of(request.url),
+                    .request = std::move(request),
+                    .options = client_options(properties),
+                    .key_suffix = std::string(key_suffix)};
+  return run_stages(webhook_stages(), delivery);
 }
 
 std::shared_ptr<const TaskType> make_notifier(NotifierSpec spec) {

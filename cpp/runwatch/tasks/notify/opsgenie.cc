@@ -29,6 +29,7 @@ Value details_of(const ExecutionSummary& s) {
                    {"Final task ID", s.last_task.value_or("")}};
   // Opsgenie details are text.
   for (auto it = s.custom_fields.begin(); it != s.custom_fields.end(); ++it) details[it.key()] = to_text(it.value());
+  details.update(alert_details(s));
   return details;
 }
 

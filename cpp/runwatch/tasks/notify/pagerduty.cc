@@ -28,6 +28,7 @@ Value custom_details(const ExecutionSummary& s) {
                    {"Final task ID", s.last_task ? Value(*s.last_task) : Value()}};
   details.update(s.custom_fields);
   if (s.custom_message) details["Message"] = *s.custom_message;
+  if (!s.alerts.empty()) details["Alerts"] = alert_details(s);
   return details;
 }
 

@@ -19,6 +19,8 @@ Value facts(const ExecutionSummary& s) {
                             fact("Execution Status", std::string(to_string(s.state)))});
   for (auto it = s.custom_fields.begin(); it != s.custom_fields.end(); ++it) out.push_back(fact(it.key(), to_text(it.value())));
   out.push_back(fact("Final task ID", s.last_task.value_or("")));
+  for (const auto& alert : alert_lines(s))
+    out.push_back(fact(alert.group, alert.state + (alert.link ? " [details](" + *alert.link + ")" : "")));
   return out;
 }
 

@@ -50,6 +50,7 @@ Value details_of(const ExecutionSummary& s) {
                    {"Duration", format_hms(s.duration)}};
   details.update(s.custom_fields);
   if (s.custom_message) details["Message"] = *s.custom_message;
+  if (!s.alerts.empty()) details["Alerts"] = alert_details(s);
   return details;
 }
 
