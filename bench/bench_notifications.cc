@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "runwatch/engine.h"
+#include "runwatch/model/rate_limiter.h"
 
 namespace {
 
@@ -131,12 +132,15 @@ std::pair<int64_t, int64_t> account(const runwatch::Engine& engine, const FlakyS
 void BM_Notifications_FlakySink(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(0));
   const int batch = static_cast<int>(state.range(1));
+  const bool rate_limited = state.range(2) != 0;
   int64_t delivered = 0, failed = 0, requests = 0, lost = 0;
   double seconds = 0;
   for (auto _ : state) {
     FlakySink sink;
     runwatch::EngineOptions options;
     options.worker_threads = threads;
+    // A limit that never binds: what reserving a slot costs each delivery.
+    if (rate_limited) options.notification_rate_limit = {.notifications = 10'000, .period = std::chrono::seconds(1)};
     auto engine = std::make_unique<runwatch::Engine>(options);
     engine->add_flow(alert_flow(sink.url()));
     auto start = Clock::now();
@@ -159,8 +163,9 @@ void BM_Notifications_FlakySink(benchmark::State& state) {
   state.counters["lost"] = static_cast<double>(lost);
 }
 BENCHMARK(BM_Notifications_FlakySink)
-    ->ArgNames({"threads", "batch"})
-    ->ArgsProduct({{8, 16}, {20000}})
+    ->ArgNames({"threads", "batch", "rate_limited"})
+    ->ArgsProduct({{8, 16}, {20000}, {0}})
+    ->Args({8, 20000, 1})
     ->Iterations(1)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
@@ -205,6 +210,24 @@ BENCHMARK(BM_Peer_PlainPosts)
     ->Iterations(1)
     ->UseManualTime()
     ->Unit(benchmark::kMillisecond);
+
+// One slot reserved among `receivers` receivers that each sent once (one a nanosecond:
+// each reserve replaces the receiver's last slot): the cost should not grow with how many
+// receivers there are.
+void BM_RateLimiter_Reserve(benchmark::State& state) {
+  const int receivers = static_cast<int>(state.range(0));
+  runwatch::RateLimiter limiter({.notifications = 1, .period = std::chrono::nanoseconds(1)});
+  std::vector<std::string> names;
+  for (int i = 0; i < receivers; ++i) names.push_back("https://hooks.example:443/services/T/B/" + std::to_string(i));
+  const runwatch::TimePoint now = runwatch::TimePoint(std::chrono::seconds(1'700'000'000));
+  for (const auto& name : names) limiter.reserve(name, now);
+  size_t i = 0;
+  for (auto _ : state) {
+    benchmark::DoNotOptimize(limiter.reserve(names[i], now));
+    if (++i == names.size()) i = 0;
+  }
+}
+BENCHMARK(BM_RateLimiter_Reserve)->ArgName("receivers")->Arg(1000)->Arg(100000);
 
 }  // namespace
 

@@ -102,7 +102,8 @@ void bind_engine(py::module_& m) {
              options.repository = store::open_repository(repository_type, repository_path);
              if (retention_seconds) options.retention = duration_of(*retention_seconds);
              options.silence_retention = duration_of(silence_retention_seconds);
-             if (rate_limit_notifications < 0) throw py::value_error("rate_limit_notifications must be >= 0");
+             if (rate_limit_notifications < 0 || rate_limit_notifications > kMaxRateLimitNotifications)
+               throw py::value_error("rate_limit_notifications must be from 0 to 10000");
              if (!(rate_limit_period_seconds > 0)) throw py::value_error("rate_limit_period_seconds must be > 0");
              options.notification_rate_limit = {rate_limit_notifications, duration_of(rate_limit_period_seconds)};
              options.restart_interrupted_tasks = restart_interrupted_tasks;

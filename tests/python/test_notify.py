@@ -238,7 +238,7 @@ def test_a_rate_limited_receiver_gets_its_notifications_spaced_on_the_engine_clo
 @pytest.mark.parametrize(
     ("key", "value", "message"),
     [
-        ("notifications", "-1", "a number of notifications from 0 (no limit) to 1000000"),
+        ("notifications", "-1", "a number of notifications from 0 (no limit) to 10000"),
         ("period", "PT0S", "a duration longer than zero"),
     ],
 )

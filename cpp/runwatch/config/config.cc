@@ -260,7 +260,7 @@ const std::vector<KeySpec>& scalar_keys() {
       {"kestra.alerts.rate-limit.notifications",
        [](Config& c, const std::string& t) {
          c.notification_rate_limit.notifications =
-             static_cast<int>(integer_in(t, 0, 1'000'000, "a number of notifications from 0 (no limit) to 1000000"));
+             static_cast<int>(integer_in(t, 0, kMaxRateLimitNotifications, "a number of notifications from 0 (no limit) to 10000"));
        }},
       {"kestra.alerts.rate-limit.period",
        [](Config& c, const std::string& t) {

@@ -17,14 +17,15 @@ TimePoint RateLimiter::reserve(const std::string& receiver, TimePoint now) {
   if (!limit_.enabled()) return now;
   std::lock_guard lock(mutex_);
   if (slots_.size() >= sweep_at_) forget_idle(now);
-  auto& slots = slots_[receiver];
-  TimePoint at = now;
-  if (slots.size() == static_cast<std::size_t>(limit_.notifications)) {
-    at = std::max(now, slots.front() + limit_.period);
-    slots.pop_front();
+  Slots& slots = slots_[receiver];
+  if (slots.times.size() < static_cast<std::size_t>(limit_.notifications)) {
+    slots.times.push_back(now);
+    return now;
   }
-  slots.push_back(at);
-  return at;
+  TimePoint& oldest = slots.times[slots.oldest];
+  oldest = std::max(now, oldest + limit_.period);
+  slots.oldest = (slots.oldest + 1) % slots.times.size();
+  return oldest;
 }
 
 std::size_t RateLimiter::receivers() const {
@@ -33,7 +34,7 @@ std::size_t RateLimiter::receivers() const {
 }
 
 void RateLimiter::forget_idle(TimePoint now) {
-  std::erase_if(slots_, [&](const auto& entry) { return entry.second.back() + limit_.period <= now; });
+  std::erase_if(slots_, [&](const auto& entry) { return entry.second.last() + limit_.period <= now; });
   sweep_at_ = std::max(kFirstSweep, slots_.size() * 2);
 }
 

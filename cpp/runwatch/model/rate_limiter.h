@@ -4,17 +4,20 @@
 // second per webhook). A send reserves the receiver's next free slot, so that senders
 // waiting at once are spaced out rather than released together.
 #include <cstddef>
-#include <deque>
 #include <mutex>
 #include <string>
 #include <unordered_map>
+#include <vector>
 
 #include "runwatch/model/time.h"
 
 namespace runwatch {
 
+// Each receiver keeps its last `notifications` slots: the bound keeps that small.
+inline constexpr int kMaxRateLimitNotifications = 10'000;
+
 struct RateLimit {
-  int notifications = 0;  // 0: no limit
+  int notifications = 0;  // 0: no limit; at most kMaxRateLimitNotifications
   Duration period = std::chrono::minutes(1);
 
   bool enabled() const { return notifications > 0; }
@@ -39,8 +42,14 @@ class RateLimiter {
 
   RateLimit limit_;
   mutable std::mutex mutex_;
-  // Each receiver's last `notifications` slots, oldest first.
-  std::unordered_map<std::string, std::deque<TimePoint>> slots_;
+  // A receiver's last `notifications` slots, in a ring: `oldest` is the next one replaced
+  // once it is full.
+  struct Slots {
+    std::vector<TimePoint> times;
+    std::size_t oldest = 0;
+    TimePoint last() const { return times[(oldest + times.size() - 1) % times.size()]; }
+  };
+  std::unordered_map<std::string, Slots> slots_;
   std::size_t sweep_at_;
 };
 
