@@ -11,7 +11,13 @@ void FlowRegistry::put(std::shared_ptr<const Flow> flow) {
   std::unique_lock lock(mutex_);
   auto& entry = entries_[key_of(flow->ns, flow->id)];
   entry.latest_revision = std::max(entry.latest_revision, flow->revision);
+  forget_live(flow->ns, flow->id);
+  live_.insert(flow);
   entry.flow = std::move(flow);
+}
+
+void FlowRegistry::forget_live(const std::string& ns, const std::string& id) {
+  if (auto it = live_.find(FlowKey{ns, id}); it != live_.end()) live_.erase(it);
 }
 
 std::shared_ptr<const Flow> FlowRegistry::find(const std::string& ns, const std::string& id) const {
@@ -25,6 +31,7 @@ std::shared_ptr<const Flow> FlowRegistry::remove(const std::string& ns, const st
   auto it = entries_.find(key_of(ns, id));
   if (it == entries_.end() || !it->second.flow) return nullptr;
   ++it->second.latest_revision;
+  forget_live(ns, id);
   return std::exchange(it->second.flow, nullptr);
 }
 
@@ -41,16 +48,8 @@ void FlowRegistry::note_revision(const std::string& ns, const std::string& id, i
 }
 
 std::vector<std::shared_ptr<const Flow>> FlowRegistry::all() const {
-  std::vector<std::shared_ptr<const Flow>> out;
-  {
-    std::shared_lock lock(mutex_);
-    for (const auto& [key, entry] : entries_)
-      if (entry.flow) out.push_back(entry.flow);
-  }
-  std::sort(out.begin(), out.end(), [](const auto& a, const auto& b) {
-    return std::tie(a->ns, a->id) < std::tie(b->ns, b->id);
-  });
-  return out;
+  std::shared_lock lock(mutex_);
+  return {live_.begin(), live_.end()};
 }
 
 }  // namespace runwatch

@@ -5,9 +5,12 @@
 // the repository before it puts a flow here; executions keep the revision they started with.
 #include <memory>
 #include <mutex>
+#include <set>
 #include <shared_mutex>
 #include <string>
+#include <string_view>
 #include <unordered_map>
+#include <utility>
 #include <vector>
 
 #include "runwatch/model/flow.h"
@@ -34,8 +37,19 @@ class FlowRegistry {
     std::shared_ptr<const Flow> flow;  // null once deleted
     int latest_revision = 0;
   };
+  // The live flows in all()'s order, kept so that all() does not sort at every change.
+  using FlowKey = std::pair<std::string_view, std::string_view>;
+  struct ByKey {
+    using is_transparent = void;
+    static FlowKey key(const std::shared_ptr<const Flow>& flow) { return {flow->ns, flow->id}; }
+    static FlowKey key(const FlowKey& key) { return key; }
+    bool operator()(const auto& a, const auto& b) const { return key(a) < key(b); }
+  };
+  void forget_live(const std::string& ns, const std::string& id);
+
   mutable std::shared_mutex mutex_;
   std::unordered_map<std::string, Entry> entries_;  // "namespace\nid" -> entry
+  std::set<std::shared_ptr<const Flow>, ByKey> live_;
 };
 
 }  // namespace runwatch
