@@ -90,7 +90,13 @@ TEST(ReceiverOf, IsTheUrlWithoutItsQuery) {
   EXPECT_EQ(receiver_of("HTTP://Example.com"), "http://example.com:80/");
 }
 
-TEST(ReceiverOf, TextThatIsNotAUrlIsItsOwnReceiver) { EXPECT_EQ(receiver_of("smtp://mail:25"), "smtp://mail:25"); }
+TEST(ReceiverOf, TextThatIsNotAUrlIsItsOwnReceiver) {
+  EXPECT_EQ(receiver_of("smtp://mail:25"), "smtp://mail:25");
+  EXPECT_EQ(receiver_of("https://hooks.example/\x01"), "https://hooks.example/\x01");  // a control character
+  const std::string huge = "https://hooks.example/" + std::string(100'000, 'a') + "?q=" + std::string(100'000, 'b');
+  EXPECT_EQ(receiver_of(huge), "https://hooks.example:443/" + std::string(100'000, 'a'));
+  EXPECT_EQ(receiver_of("https://hooks.example/\xff\xfe"), "https://hooks.example:443/\xff\xfe");  // not UTF-8
+}
 
 }  // namespace
 }  // namespace runwatch

@@ -239,6 +239,8 @@ def test_a_rate_limited_receiver_gets_its_notifications_spaced_on_the_engine_clo
     ("key", "value", "message"),
     [
         ("notifications", "-1", "a number of notifications from 0 (no limit) to 10000"),
+        ("notifications", "99999999999999999999999", "a number of notifications from 0 (no limit) to 10000"),
+        ("notifications", "ten", "a number of notifications from 0 (no limit) to 10000"),
         ("period", "PT0S", "a duration longer than zero"),
     ],
 )

@@ -259,8 +259,8 @@ const std::vector<KeySpec>& scalar_keys() {
        [](Config& c, const std::string& t) { c.silence_retention = duration_of(t); }},
       {"kestra.alerts.rate-limit.notifications",
        [](Config& c, const std::string& t) {
-         c.notification_rate_limit.notifications =
-             static_cast<int>(integer_in(t, 0, kMaxRateLimitNotifications, "a number of notifications from 0 (no limit) to 10000"));
+         constexpr const char* kWhat = "a number of notifications from 0 (no limit) to 10000";
+         c.notification_rate_limit.notifications = static_cast<int>(integer_in(t, 0, kMaxRateLimitNotifications, kWhat));
        }},
       {"kestra.alerts.rate-limit.period",
        [](Config& c, const std::string& t) {
