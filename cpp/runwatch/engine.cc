@@ -95,7 +95,7 @@ Engine::Engine(EngineOptions options)
                          rate_limiter_.limit().enabled() ? &rate_limiter_ : nullptr},
           [this](const Execution& e) { on_transition(e); }, metrics_.catalog()),
       scheduler_(
-          *clock_, flows_, secrets_,
+          *clock_, secrets_,
           [this](const ScheduledExecution& e) { create(e.ns, e.flow_id, e.inputs, e.labels, e.trigger); },
           metrics_.catalog(), &schedule_state_),
       alerts_(
@@ -111,7 +111,9 @@ Engine::Engine(EngineOptions options)
   archive_ = std::make_unique<RepositoryArchive>(*repository_, indexer_,
                                                  [this](const Execution& e) { return deliveries_of(e); });
   board_.set_archive(archive_.get());
-  flows_changed();  // only now: what a restored schedule starts must be recorded
+  std::vector<FlowChange> restored;
+  for (auto& flow : flows_.all()) restored.push_back({nullptr, std::move(flow)});
+  flows_changed(restored);  // only now: what a restored schedule starts must be recorded
   if (options.flows) load_flows(*options.flows);
   recovered_ = recover(unfinished, options.restart_interrupted_tasks);
   if (options.retention)
@@ -176,12 +178,14 @@ std::vector<std::shared_ptr<const Flow>> Engine::install(std::vector<std::shared
   }
   repository_->save_flows(revisions);
   std::vector<std::shared_ptr<const Flow>> out;
+  std::vector<FlowChange> changes;
   for (auto& flow : flows) {
     precreate_series(*flow);
+    changes.push_back({flows_.find(flow->ns, flow->id), flow});
     flows_.put(flow);
     out.push_back(std::move(flow));
   }
-  flows_changed();
+  flows_changed(changes);
   return out;
 }
 
@@ -242,8 +246,7 @@ bool Engine::remove_flow(const std::string& ns, const std::string& id) {
   auto current = flows_.find(ns, id);
   if (!current) return false;
   repository_->save_flows({{ns, id, flows_.next_revision(ns, id), current->source, true}});
-  flows_.remove(ns, id);
-  flows_changed();
+  flows_changed({{flows_.remove(ns, id), nullptr}});
   return true;
 }
 
@@ -390,12 +393,14 @@ bool Engine::wait_idle(WaitTime timeout) {
   }
 }
 
-void Engine::flows_changed() {
-  auto flows = flows_.all();
-  flow_triggers_.set_flows(flows);
-  auto fresh = alerts_.set_flows(flows);
+void Engine::flows_changed(const std::vector<FlowChange>& changes) {
+  flow_triggers_.change_flows(changes);
+  auto fresh = alerts_.change_flows(changes, [this](const std::string& ns, const std::string& id) {
+    auto flow = flows_.find(ns, id);
+    return flow && !flow->disabled;
+  });
   if (!fresh.empty()) watch_running(fresh);
-  scheduler_.flows_changed();
+  scheduler_.flows_changed(changes);
 }
 
 void Engine::watch_running(const std::vector<const TriggerDef*>& triggers) {

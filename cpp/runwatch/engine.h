@@ -266,7 +266,7 @@ class Engine : private ExecutionLauncher {
   // Records the changed flows' next revisions, then puts them in the registry.
   std::vector<std::shared_ptr<const Flow>> install(std::vector<std::shared_ptr<Flow>> flows);
   // Puts the latest revision of every flow the repository holds in the registry (their
-  // triggers start with the next flows_changed()).
+  // triggers start with the flows_changed() that follows).
   void restore_flows();
   // Null (the reason logged) when the stored source no longer loads, say a plugin is gone.
   std::shared_ptr<Flow> parse_stored_flow(const store::StoredFlow& stored) const;
@@ -275,7 +275,8 @@ class Engine : private ExecutionLauncher {
   size_t recover(const std::vector<Snapshot>& unfinished, bool restart_interrupted_tasks);
   // Forgets the executions that ended before the cutoff, in the engine and the repository.
   void purge(TimePoint ended_before);
-  void flows_changed();
+  // Hands the triggers' indexes, the alert monitor and the scheduler the changed flows.
+  void flows_changed(const std::vector<FlowChange>& changes);
   // The flow's counters at zero, unless runwatch.metrics.precreate-series is off.
   void precreate_series(const Flow& flow);
   // Writes the notices of the flow's task definitions (TypeSchema::notices) to the server log.

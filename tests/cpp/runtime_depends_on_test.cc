@@ -261,7 +261,7 @@ TEST_F(RuntimeDependsOn, AnEditedEntryStartsItsCountAfresh) {
 TEST(RuntimeFlowTriggerWhen, AWhenThatCannotBeRenderedIsAWarning) {
   auto flow = load_or_fail(watch("when: \"{{ labels.env == 'production' }}\"\n"));
   FlowTriggers triggers;
-  triggers.set_flows({flow});
+  triggers.change_flows({{nullptr, flow}});
   std::vector<std::string> warnings;
   EXPECT_TRUE(triggers.fire(execution_of("company.team", "a", State::FAILED), &warnings).empty());
   EXPECT_EQ(warnings,
@@ -280,7 +280,7 @@ TEST(RuntimeFlowTriggerWhen, FalsyTextsAreThoseOfKestrasTruthUtils) {
   for (const auto* when : {"\"false\"", "\"{{ '0' }}\"", "\"\""}) {
     auto flow = load_or_fail(watch(std::string("when: ") + when + "\n"));
     FlowTriggers triggers;
-    triggers.set_flows({flow});
+    triggers.change_flows({{nullptr, flow}});
     EXPECT_TRUE(triggers.fire(execution_of("company.team", "a", State::FAILED), nullptr).empty()) << when;
   }
 }

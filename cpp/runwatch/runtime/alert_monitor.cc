@@ -94,58 +94,82 @@ AlertMonitor::Book AlertMonitor::restore(const AlertTriggerKey& key, std::shared
   return book;
 }
 
-std::vector<const TriggerDef*> AlertMonitor::set_flows(const std::vector<std::shared_ptr<const Flow>>& flows) {
+std::vector<const TriggerDef*> AlertMonitor::change_flows(const std::vector<FlowChange>& changes,
+                                                          const Loaded& loaded) {
   std::lock_guard lock(mutex_);
-  std::map<AlertTriggerKey, Book> books;
+  const auto earliest = earliest_locked();
   std::vector<const TriggerDef*> fresh_stuck;
-  for (const auto& flow : flows) {
-    if (flow->disabled) continue;
-    for (const auto& trigger : flow->triggers) {
+  for (const auto& change : changes) {
+    const Flow& changed = change.flow();
+    static const std::vector<TriggerDef> kNone;
+    // A reference into the flow: the books keep pointers to its triggers.
+    const std::vector<TriggerDef>& triggers = change.after && !change.after->disabled ? change.after->triggers : kNone;
+    // The flow's books as they were, to be kept, renewed or erased.
+    std::map<AlertTriggerKey, Book> previous;
+    for (auto it = books_.lower_bound({changed.ns, changed.id, ""});
+         it != books_.end() && it->first.ns == changed.ns && it->first.flow_id == changed.id;) {
+      unschedule_locked(it->first, it->second);
+      absences_.erase(it->first);
+      previous.insert(books_.extract(it++));
+    }
+    for (const auto& trigger : triggers) {
       if (trigger.disabled || !is_alerting_trigger(trigger)) continue;
-      AlertTriggerKey key{flow->ns, flow->id, trigger.id};
-      AlertRule rule = alert_rule_of(trigger);
-      auto kept = books_.find(key);
+      AlertTriggerKey key{changed.ns, changed.id, trigger.id};
       try {
-        if (kept != books_.end() && kept->second.rule == rule) {
-          Book& book = books.emplace(key, std::move(kept->second)).first->second;
-          book.flow = flow;
+        AlertRule rule = alert_rule_of(trigger);
+        auto kept = previous.find(key);
+        if (kept != previous.end() && kept->second.rule == rule) {
+          Book book = std::move(kept->second);
+          book.flow = change.after;
           book.trigger = &trigger;
-          books_.erase(kept);
+          previous.erase(kept);
+          enter_locked(key, std::move(book));
           continue;
         }
-        if (kept != books_.end()) {  // its rule changed
+        if (kept != previous.end()) {  // its rule changed
           if (state_) state_->erase(key);
-          books_.erase(kept);
-          books.emplace(key, Book{flow, &trigger, rule, AlertBook(rule), new_id()});
+          previous.erase(kept);
+          enter_locked(key, Book{change.after, &trigger, rule, AlertBook(rule), new_id()});
         } else {
-          books.emplace(key, restore(key, flow, trigger, rule));
+          enter_locked(key, restore(key, change.after, trigger, rule));
         }
-        if (rule.kind == AlertKind::Stuck && books.at(key).book.alerts().empty()) fresh_stuck.push_back(&trigger);
+        if (rule.kind == AlertKind::Stuck && books_.at(key).book.alerts().empty()) fresh_stuck.push_back(&trigger);
       } catch (const std::exception& e) {  // the loader refuses what a book cannot take
         logger(kAlertLogger)->error("Alert trigger {} is ignored: {}", group_key_of(key), e.what());
       }
     }
+    if (state_)
+      for (const auto& gone : previous) state_->erase(gone.first);
   }
-  if (state_)
-    for (const auto& gone : books_) state_->erase(gone.first);
-  books_ = std::move(books);
-  // Absence books keep the flows still loaded; the set is built only when one exists,
-  // as this runs at every flow added.
-  std::optional<std::set<std::pair<std::string, std::string>>> loaded;
-  for (auto& [key, book] : books_) {
-    if (book.rule.kind != AlertKind::Absence) continue;
-    if (!loaded) {
-      loaded.emplace();
-      for (const auto& flow : flows)
-        if (!flow->disabled) loaded->emplace(flow->ns, flow->id);
-    }
-    book.book.expect(clock_.now(), [&](const std::string& ns, const std::string& id) {
-      return loaded->contains({ns, id});
-    });
+  // Every Absence book, not only the changed flows': a flow it names may have come or gone.
+  // Their number does not grow with the flows that are not monitors.
+  for (const auto& key : absences_) {
+    Book& book = books_.at(key);
+    book.book.expect(clock_.now(), loaded);
     save_locked(key, book, false);
+    schedule_locked(key, book);
   }
-  cv_.notify_all();
+  if (!wakes_.empty() && wakes_.begin()->first != earliest) cv_.notify_all();  // the thread sleeps until `earliest`
   return fresh_stuck;
+}
+
+void AlertMonitor::enter_locked(const AlertTriggerKey& key, Book book) {
+  if (book.rule.kind == AlertKind::Absence) absences_.insert(key);
+  book.scheduled.reset();
+  schedule_locked(key, books_.emplace(key, std::move(book)).first->second);
+}
+
+void AlertMonitor::schedule_locked(const AlertTriggerKey& key, Book& book) {
+  auto due = book.book.next_wake();
+  if (due == book.scheduled) return;
+  unschedule_locked(key, book);
+  if (due) wakes_.emplace(*due, key);
+  book.scheduled = due;
+}
+
+void AlertMonitor::unschedule_locked(const AlertTriggerKey& key, Book& book) {
+  if (book.scheduled) wakes_.erase({*book.scheduled, key});
+  book.scheduled.reset();
 }
 
 void AlertMonitor::observe(const std::shared_ptr<const Flow>& flow, const TriggerDef& trigger,
@@ -153,7 +177,7 @@ void AlertMonitor::observe(const std::shared_ptr<const Flow>& flow, const Trigge
   std::lock_guard lock(mutex_);
   AlertTriggerKey key{flow->ns, flow->id, trigger.id};
   auto book = books_.find(key);
-  if (book == books_.end()) return;  // not loaded (yet): set_flows tells
+  if (book == books_.end()) return;  // not loaded (yet): change_flows tells
   inbox_.push_back({std::move(key), watched_execution(execution, book->second.rule)});
   cv_.notify_all();
 }
@@ -179,6 +203,7 @@ void AlertMonitor::count_locked(const Observation& observation) {
   auto due = book.book.next_flush();
   book.book.observe(observation.execution);
   save_locked(observation.trigger, book, book.book.next_flush() != due);
+  schedule_locked(observation.trigger, book);
 }
 
 Value alert_json(const AlertTriggerAlerts& trigger, const Alert& alert) {
@@ -241,10 +266,8 @@ AlertEvent AlertMonitor::decision_event(const AlertTriggerKey& key, const AlertD
 }
 
 std::optional<TimePoint> AlertMonitor::earliest_locked() const {
-  std::optional<TimePoint> earliest;
-  for (const auto& entry : books_)
-    if (auto due = entry.second.book.next_wake(); due && (!earliest || *due < *earliest)) earliest = due;
-  return earliest;
+  if (wakes_.empty()) return std::nullopt;
+  return wakes_.begin()->first;
 }
 
 void AlertMonitor::loop() {
@@ -267,10 +290,11 @@ void AlertMonitor::loop() {
     }
     std::vector<AlertTriggerKey> woken;
     std::vector<AlertDelivery> deliveries;
-    for (auto& [key, book] : books_) {
-      if (auto due = book.book.next_wake(); !due || *due > now) continue;
-      woken.push_back(key);
+    for (auto due = wakes_.begin(); due != wakes_.end() && due->first <= now; ++due) woken.push_back(due->second);
+    for (const auto& key : woken) {
+      Book& book = books_.at(key);
       if (auto delivery = wake_locked(key, book, now)) deliveries.push_back(std::move(*delivery));
+      schedule_locked(key, book);
     }
     busy_ = true;
     lock.unlock();

@@ -21,6 +21,7 @@
 #include <memory>
 #include <mutex>
 #include <optional>
+#include <set>
 #include <string>
 #include <thread>
 #include <vector>
@@ -30,6 +31,7 @@
 #include "runwatch/model/execution.h"
 #include "runwatch/model/flow.h"
 #include "runwatch/runtime/alert_state.h"
+#include "runwatch/runtime/flow_registry.h"
 #include "runwatch/runtime/silences.h"
 #include "runwatch/trigger/alert_book.h"
 
@@ -71,11 +73,17 @@ class AlertMonitor {
   AlertMonitor(const AlertMonitor&) = delete;
   AlertMonitor& operator=(const AlertMonitor&) = delete;
 
-  // The alerting triggers of these flows: a trigger whose rule is unchanged keeps its book,
-  // a new one takes up what was saved, a removed one's book is erased. Returns the Stuck
-  // triggers that start with an empty book: the caller hands them the executions already
-  // running (observe).
-  std::vector<const TriggerDef*> set_flows(const std::vector<std::shared_ptr<const Flow>>& flows);
+  // Whether a flow is loaded and enabled (an Absence trigger forgets the groups of the
+  // others).
+  using Loaded = std::function<bool(const std::string& ns, const std::string& flow_id)>;
+
+  // Takes in the changed flows' alerting triggers: one whose rule is unchanged keeps its
+  // book, a new one takes up what was saved, a removed one's book is erased; the other
+  // flows' books are not touched, but for the Absence books, which forget the groups of
+  // flows no longer `loaded` and expect the flows they name that are. Returns the Stuck triggers that
+  // start with an empty book: the caller hands them the executions already running
+  // (observe).
+  std::vector<const TriggerDef*> change_flows(const std::vector<FlowChange>& changes, const Loaded& loaded);
   // An execution whose state changed, watched by this trigger (of this flow): queued, so
   // that the executor thread that calls it never waits.
   void observe(const std::shared_ptr<const Flow>& flow, const TriggerDef& trigger, const Execution& execution);
@@ -99,6 +107,7 @@ class AlertMonitor {
     std::string incarnation;  // saved with the log (see alert_monitor.cc)
     bool log_saved = false;   // the log (with the rule) is in the store: its groups can be read back
     std::vector<AlertEvent> events;  // decided, saved with the next change
+    std::optional<TimePoint> scheduled;  // its entry in wakes_
   };
   struct Observation {
     AlertTriggerKey trigger;
@@ -108,6 +117,11 @@ class AlertMonitor {
   void loop();
   bool idle_locked() const;
   std::optional<TimePoint> earliest_locked() const;
+  // Puts the book in wakes_ at its next wake, or takes it out; call after any change to it.
+  void schedule_locked(const AlertTriggerKey& key, Book& book);
+  void unschedule_locked(const AlertTriggerKey& key, Book& book);
+  // Takes in a book for a loaded trigger.
+  void enter_locked(const AlertTriggerKey& key, Book book);
   void count_locked(const Observation& observation);
   // Fires what fell due in one book and flushes it if due; the delivery to make, if any.
   std::optional<AlertDelivery> wake_locked(const AlertTriggerKey& key, Book& book, TimePoint now);
@@ -129,6 +143,10 @@ class AlertMonitor {
   std::condition_variable cv_;
   mutable std::condition_variable idle_cv_;
   std::map<AlertTriggerKey, Book> books_;
+  // The books by their next wake, and the Absence books: what the thread and a flow change
+  // visit, so that neither walks every book.
+  std::set<std::pair<TimePoint, AlertTriggerKey>> wakes_;
+  std::set<AlertTriggerKey> absences_;
   std::vector<Observation> inbox_;
   bool busy_ = false;
   bool stopping_ = false;

@@ -17,6 +17,13 @@
 
 namespace runwatch {
 
+// One flow's change, as the components that index the loaded flows take it in.
+struct FlowChange {
+  std::shared_ptr<const Flow> before;  // null: the flow is new
+  std::shared_ptr<const Flow> after;   // null: the flow was removed
+  const Flow& flow() const { return after ? *after : *before; }
+};
+
 class FlowRegistry {
  public:
   // Stores the flow as it is, its revision set by the caller.

@@ -1,7 +1,7 @@
 #include "runwatch/runtime/flow_triggers.h"
 
 #include <algorithm>
-#include <map>
+#include <tuple>
 #include <mutex>
 
 #include "runwatch/condition/compiled_condition.h"
@@ -50,6 +50,11 @@ struct FlowTriggers::Entry {
         windows(windows_of(t)),
         states(flow_trigger_states(t)),
         constraint(constraint_of(*flow, t, conditions, windows)) {}
+
+  // Namespace, flow id, then the trigger's place in the flow.
+  std::tuple<const std::string&, const std::string&, const TriggerDef*> order() const {
+    return {flow->ns, flow->id, trigger};
+  }
 
   // Whether `when` holds for the event; one that cannot be rendered does not, as in Kestra.
   bool admits(const ConditionInput& input, std::vector<std::string>* warnings) const {
@@ -116,38 +121,51 @@ Value flow_trigger_variables(const Execution& e) {
           {"lastTaskId", last_task}};
 }
 
-void FlowTriggers::set_flows(const std::vector<std::shared_ptr<const Flow>>& flows) {
-  // A loaded flow never changes (a new revision is a new object): the triggers of a flow
-  // seen before are reused, not compiled again.
-  std::map<const Flow*, std::vector<std::shared_ptr<const Entry>>> compiled;
-  {
-    std::shared_lock lock(mutex_);
-    for (const auto& entry : entries_) compiled[entry->flow.get()].push_back(entry);
-  }
+std::vector<std::shared_ptr<const FlowTriggers::Entry>> FlowTriggers::compile(const std::shared_ptr<const Flow>& flow) {
   std::vector<std::shared_ptr<const Entry>> entries;
-  TriggerIndex index;
-  auto add = [&](std::shared_ptr<const Entry> entry) {
-    index.add(static_cast<uint32_t>(entries.size()), entry->constraint);
-    entries.push_back(std::move(entry));
-  };
-  for (const auto& flow : flows) {
-    if (auto seen = compiled.find(flow.get()); seen != compiled.end()) {
-      for (auto& entry : seen->second) add(std::move(entry));
-      continue;
-    }
-    if (flow->disabled) continue;
-    for (const auto& trigger : flow->triggers) {
-      if (trigger.disabled || !watches_executions(trigger)) continue;
-      try {
-        add(std::make_shared<const Entry>(flow, trigger));
-      } catch (const std::exception& e) {
-        logger(kFlowTriggerLogger)->warn("Flow trigger {}.{} is ignored: {}", flow->key(), trigger.id, e.what());
-      }
+  if (!flow || flow->disabled) return entries;
+  for (const auto& trigger : flow->triggers) {
+    if (trigger.disabled || !watches_executions(trigger)) continue;
+    try {
+      entries.push_back(std::make_shared<const Entry>(flow, trigger));
+    } catch (const std::exception& e) {
+      logger(kFlowTriggerLogger)->warn("Flow trigger {}.{} is ignored: {}", flow->key(), trigger.id, e.what());
     }
   }
+  return entries;
+}
+
+void FlowTriggers::change_flows(const std::vector<FlowChange>& changes) {
+  // Compiled before the lock is taken: events go on being matched meanwhile.
+  std::vector<std::vector<std::shared_ptr<const Entry>>> compiled;
+  compiled.reserve(changes.size());
+  for (const auto& change : changes) compiled.push_back(compile(change.after));
   std::unique_lock lock(mutex_);
-  entries_ = std::move(entries);
-  index_ = std::move(index);
+  for (size_t i = 0; i < changes.size(); ++i) {
+    const std::string key = changes[i].flow().key();
+    if (auto old = ids_of_flow_.find(key); old != ids_of_flow_.end()) {
+      for (std::uint32_t id : old->second) {
+        index_.remove(id);
+        entries_[id] = nullptr;
+        free_ids_.push_back(id);
+      }
+      ids_of_flow_.erase(old);
+    }
+    if (compiled[i].empty()) continue;
+    auto& ids = ids_of_flow_[key];
+    for (auto& entry : compiled[i]) {
+      std::uint32_t id = static_cast<std::uint32_t>(entries_.size());
+      if (free_ids_.empty()) {
+        entries_.emplace_back();
+      } else {
+        id = free_ids_.back();
+        free_ids_.pop_back();
+      }
+      index_.add(id, entry->constraint);
+      entries_[id] = std::move(entry);
+      ids.push_back(id);
+    }
+  }
 }
 
 std::vector<FlowTriggerMatch> FlowTriggers::fire(const Execution& execution, std::vector<std::string>* warnings) {
@@ -184,7 +202,13 @@ std::vector<FlowTriggerMatch> FlowTriggers::evaluate(const Execution& execution,
   std::shared_lock lock(mutex_);
   Value trigger = flow_trigger_variables(execution);
   Value variables;  // built on the first candidate: most events meet none
-  for (uint32_t id : index_.candidates(execution.ns, execution.flow_id, state)) {
+  auto candidates = index_.candidates(execution.ns, execution.flow_id, state);
+  // Ids are reused as flows come and go: the monitoring flows start in the order of their
+  // keys and of their triggers, whatever the ids.
+  if (candidates.size() > 1)
+    std::sort(candidates.begin(), candidates.end(),
+              [this](std::uint32_t a, std::uint32_t b) { return entries_[a]->order() < entries_[b]->order(); });
+  for (std::uint32_t id : candidates) {
     const Entry& entry = *entries_[id];
     if (entry.flow->ns == execution.ns && entry.flow->id == execution.flow_id) continue;  // never itself
     if (!(entry.states & state_bit(state))) continue;
@@ -203,7 +227,7 @@ std::vector<FlowTriggerMatch> FlowTriggers::evaluate(const Execution& execution,
 
 size_t FlowTriggers::size() const {
   std::shared_lock lock(mutex_);
-  return entries_.size();
+  return entries_.size() - free_ids_.size();
 }
 
 }  // namespace runwatch

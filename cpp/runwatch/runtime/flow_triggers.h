@@ -7,7 +7,9 @@
 // WindowStore).
 #include <memory>
 #include <shared_mutex>
+#include <cstdint>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 #include "runwatch/condition/condition.h"
@@ -15,6 +17,7 @@
 #include "runwatch/condition/trigger_index.h"
 #include "runwatch/model/execution.h"
 #include "runwatch/model/flow.h"
+#include "runwatch/runtime/flow_registry.h"
 #include "runwatch/runtime/window_store.h"
 
 namespace runwatch {
@@ -29,9 +32,10 @@ class FlowTriggers {
  public:
   explicit FlowTriggers(std::unique_ptr<WindowStore> windows = std::make_unique<MemoryWindowStore>());
   ~FlowTriggers();
-  // The triggers of these flows (called whenever the loaded flows change); those of flows
-  // already given are kept as compiled.
-  void set_flows(const std::vector<std::shared_ptr<const Flow>>& flows);
+  // Takes in the changed flows: a removed or replaced flow's triggers leave the index, a new
+  // or replaced one's are compiled and enter it; the other flows' are not touched, so a
+  // change costs what the changed flows hold, not what all the loaded flows do.
+  void change_flows(const std::vector<FlowChange>& changes);
   // The triggers that fire for this execution in its current state, its time in the
   // windows counted; never the execution's own flow. `warnings` receives conditions
   // that failed to evaluate. Call it once per state change, in order.
@@ -48,9 +52,14 @@ class FlowTriggers {
   bool completes_windows(const Entry& entry, const ConditionInput& input, std::vector<std::string>* warnings,
                          bool count_in_windows) const;
 
+  // The flow's triggers that watch executions, compiled (none for a null or disabled flow).
+  static std::vector<std::shared_ptr<const Entry>> compile(const std::shared_ptr<const Flow>& flow);
+
   std::unique_ptr<WindowStore> windows_;
   mutable std::shared_mutex mutex_;
-  std::vector<std::shared_ptr<const Entry>> entries_;
+  std::vector<std::shared_ptr<const Entry>> entries_;  // by index id; null: a free id
+  std::vector<std::uint32_t> free_ids_;
+  std::unordered_map<std::string, std::vector<std::uint32_t>> ids_of_flow_;  // Flow::key() -> its entries' ids
   TriggerIndex index_;
 };
 

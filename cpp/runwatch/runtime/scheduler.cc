@@ -35,10 +35,9 @@ std::shared_ptr<const ConditionSet> schedule_conditions(const TriggerDef& trigge
 
 }  // namespace
 
-Scheduler::Scheduler(const Clock& clock, const FlowRegistry& flows, const SecretStore& secrets, Submit submit,
-                     const metrics::Catalog* metrics, ScheduleState* state)
+Scheduler::Scheduler(const Clock& clock, const SecretStore& secrets, Submit submit, const metrics::Catalog* metrics,
+                     ScheduleState* state)
     : clock_(clock),
-      flows_(flows),
       secrets_(secrets),
       submit_(std::move(submit)),
       state_(state),
@@ -66,13 +65,17 @@ bool Scheduler::running() const {
   return !stopping_;
 }
 
-void Scheduler::flows_changed() {
+void Scheduler::flows_changed(const std::vector<FlowChange>& changes) {
   std::lock_guard lock(mutex_);
   auto now = clock_.now();
-  auto previous = std::move(entries_);
-  entries_.clear();
-  for (const auto& flow : flows_.all()) {
-    if (flow->disabled) continue;
+  for (const auto& change : changes) {
+    const Flow& changed = change.flow();
+    std::map<Key, Entry> previous;  // the flow's schedules as they were
+    for (auto it = entries_.lower_bound(Key{changed.ns, changed.id, ""});
+         it != entries_.end() && std::get<0>(it->first) == changed.ns && std::get<1>(it->first) == changed.id;)
+      previous.insert(entries_.extract(it++));
+    const auto& flow = change.after;
+    if (!flow || flow->disabled) continue;
     for (const auto& trigger : flow->triggers) {
       if (trigger.type != kScheduleTriggerType || trigger.disabled) continue;
       Key key{flow->ns, flow->id, trigger.id};

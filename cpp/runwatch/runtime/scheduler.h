@@ -98,14 +98,15 @@ class Scheduler {
   using Submit = std::function<void(const ScheduledExecution&)>;
 
   // Starts the thread.
-  Scheduler(const Clock& clock, const FlowRegistry& flows, const SecretStore& secrets, Submit submit,
-            const metrics::Catalog* metrics = nullptr, ScheduleState* state = nullptr);
+  Scheduler(const Clock& clock, const SecretStore& secrets, Submit submit, const metrics::Catalog* metrics = nullptr,
+            ScheduleState* state = nullptr);
   ~Scheduler();
   Scheduler(const Scheduler&) = delete;
   Scheduler& operator=(const Scheduler&) = delete;
 
-  // Reads the flows again (call after adding, replacing or removing flows).
-  void flows_changed();
+  // Takes in the schedules of the changed flows (added, replaced, removed); the others'
+  // are not touched.
+  void flows_changed(const std::vector<FlowChange>& changes);
   // Sorted by namespace, flow and trigger.
   std::vector<ScheduledTrigger> schedules() const;
   SchedulerStats stats() const;
@@ -161,7 +162,6 @@ class Scheduler {
   void record(const Firing& firing, const Outcome& outcome);
 
   const Clock& clock_;
-  const FlowRegistry& flows_;
   const SecretStore& secrets_;
   const Submit submit_;
   ScheduleState* const state_;  // may be null
