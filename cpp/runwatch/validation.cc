@@ -34,8 +34,9 @@ std::shared_ptr<Flow> flow_from_file(const std::filesystem::path& path, const Va
 
 std::vector<ValidationIssue> lint_flows(const std::vector<std::shared_ptr<const Flow>>& flows,
                                         const std::vector<std::shared_ptr<const Flow>>& scope) {
-  LintScope known;
-  for (const auto& f : scope) known.flows.push_back(f.get());
+  std::vector<const Flow*> scope_flows;
+  for (const auto& f : scope) scope_flows.push_back(f.get());
+  const LintScope known(scope_flows);
   std::vector<ValidationIssue> issues;
   for (const auto& f : flows)
     for (auto& issue : lint_flow(*f, known)) issues.push_back(std::move(issue));

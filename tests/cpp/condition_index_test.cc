@@ -36,6 +36,13 @@ TEST_F(ConditionIndex, EachEventMeetsExactlyTheTriggersWhoseNamespaceFlowAndStat
   EXPECT_EQ(index.candidates("", "", State::CREATED), (Ids{6}));
 }
 
+TEST_F(ConditionIndex, AFlowMeetsTheTriggersThatAdmitSomeOfItsExecutions) {
+  EXPECT_EQ(index.candidates_of_flow("company.system", "cleanup"), (Ids{1, 3, 5, 6}));
+  EXPECT_EQ(index.candidates_of_flow("company.system", "other"), (Ids{3, 5, 6}));
+  EXPECT_EQ(index.candidates_of_flow("company.product", "etl"), (Ids{2, 3, 4, 5, 6, 7}));
+  EXPECT_EQ(index.candidates_of_flow("other", "x"), (Ids{5, 6}));
+}
+
 TEST_F(ConditionIndex, RemoveAndReplace) {
   index.remove(3);
   index.remove(42);  // not there: nothing happens

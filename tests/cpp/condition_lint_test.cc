@@ -6,6 +6,7 @@
 namespace runwatch {
 namespace {
 
+using testing::indented;
 using testing::load_or_fail;
 using testing::monitoring_flow;
 
@@ -231,14 +232,15 @@ class ConditionLintScope : public ::testing::Test {
                                                       "    message: hi\n"
                                                 : monitoring_flow(id, ns, conditions));
     flows.push_back(flow);
-    scope.flows.push_back(flow.get());
+    in_scope.push_back(flow.get());
     return flow;
   }
   static std::string listening_to(const std::string& prefix) {
     return "- type: io.kestra.plugin.core.condition.ExecutionNamespace\n  namespace: " + prefix + "\n  prefix: true";
   }
+  LintScope scope() const { return LintScope(in_scope); }
   std::vector<std::shared_ptr<Flow>> flows;
-  LintScope scope;
+  std::vector<const Flow*> in_scope;
 };
 
 TEST_F(ConditionLintScope, ExecutionFlowNamingAFlowNotLoaded) {
@@ -249,7 +251,7 @@ TEST_F(ConditionLintScope, ExecutionFlowNamingAFlowNotLoaded) {
                          "      flowId: clenaup\n" +
                          "    - type: io.kestra.plugin.core.condition.ExecutionFlow\n      namespace: company.monitoring\n"
                          "      flowId: monitor");
-  auto issues = lint_flow(*monitor, scope);
+  auto issues = lint_flow(*monitor, scope());
   ASSERT_EQ(messages(issues), std::vector<std::string>{"triggers[0].conditions[1].conditions[0]: ExecutionFlow names "
                                                        "company.system.clenaup, which is not a loaded flow"});
   EXPECT_EQ(issues[0].line, 15);
@@ -264,7 +266,7 @@ TEST_F(ConditionLintScope, PreconditionsAndDependsOnNamingAFlowNotLoaded) {
                                               "    - namespace: company.system\n      flowId: cleanup\n"
                                               "    - namespace: company.system\n      flowId: clenaup\n"
                                               "    - namespace: company.system\n"));
-  auto issues = lint_flow(*monitor, scope);
+  auto issues = lint_flow(*monitor, scope());
   ASSERT_EQ(messages(issues), std::vector<std::string>{"triggers[0].preconditions.flows[1]: preconditions name "
                                                        "company.system.clenaup, which is not a loaded flow"});
   EXPECT_EQ(issues[0].line, 8);
@@ -273,7 +275,7 @@ TEST_F(ConditionLintScope, PreconditionsAndDependsOnNamingAFlowNotLoaded) {
   auto depending = load_or_fail(monitoring_flow("monitor", "company.monitoring", "",
                                                 "dependsOn:\n  - namespace: company.system\n    flowId: clenaup\n"
                                                 "  - flowId: clenaup\n"));
-  EXPECT_EQ(messages(lint_flow(*depending, scope)),
+  EXPECT_EQ(messages(lint_flow(*depending, scope())),
             std::vector<std::string>{"triggers[0].dependsOn[0]: dependsOn names company.system.clenaup, which is not a "
                                      "loaded flow"});
 }
@@ -283,8 +285,8 @@ TEST_F(ConditionLintScope, FlowsDependingOnEachOther) {
   auto b = load_or_fail(monitoring_flow("alert", "company.b", "",
                                         "dependsOn:\n  - namespace: company.a\n    flowId: alert\n"
                                         "  - namespace: company.c\n"));
-  scope.flows.push_back(b.get());
-  EXPECT_EQ(messages(lint_flow(*a, scope)),
+  in_scope.push_back(b.get());
+  EXPECT_EQ(messages(lint_flow(*a, scope())),
             std::vector<std::string>{"triggers[0]: flows can trigger each other in a loop: company.a.alert -> "
                                      "company.b.alert -> company.a.alert (each one's executions fire the next one's "
                                      "Flow trigger)"});
@@ -296,15 +298,15 @@ TEST_F(ConditionLintScope, FlowsWaitingForOtherFlowsDoNotTriggerEachOther) {
   add("extract", "company.team", "");
   auto a = load_or_fail(monitoring_flow("alert", "company.a", "", waiting_for_extract));
   auto b = load_or_fail(monitoring_flow("alert", "company.b", "", waiting_for_extract));
-  scope.flows.push_back(a.get());
-  scope.flows.push_back(b.get());
-  EXPECT_TRUE(lint_flow(*a, scope).empty());
+  in_scope.push_back(a.get());
+  in_scope.push_back(b.get());
+  EXPECT_TRUE(lint_flow(*a, scope()).empty());
 }
 
 TEST_F(ConditionLintScope, TwoFlowsTriggeringEachOther) {
   auto a = add("alert", "company.a", listening_to("company.b"));
   add("alert", "company.b", listening_to("company.a"));
-  EXPECT_EQ(messages(lint_flow(*a, scope)),
+  EXPECT_EQ(messages(lint_flow(*a, scope())),
             std::vector<std::string>{"triggers[0]: flows can trigger each other in a loop: company.a.alert -> "
                                      "company.b.alert -> company.a.alert (each one's executions fire the next one's "
                                      "Flow trigger)"});
@@ -315,16 +317,58 @@ TEST_F(ConditionLintScope, ALongerRing) {
   add("alert", "company.b", listening_to("company.a"));
   add("alert", "company.c", listening_to("company.b"));
   add("bystander", "company.d", listening_to("company.a"));
-  EXPECT_EQ(messages(lint_flow(*a, scope)),
+  EXPECT_EQ(messages(lint_flow(*a, scope())),
             std::vector<std::string>{"triggers[0]: flows can trigger each other in a loop: company.a.alert -> "
                                      "company.b.alert -> company.c.alert -> company.a.alert (each one's executions "
                                      "fire the next one's Flow trigger)"});
 }
 
+TEST_F(ConditionLintScope, ALoopElsewhereIsNotThisFlows) {
+  auto a = add("alert", "company.a", listening_to("company.z"));
+  add("alert", "company.b",
+      "- type: io.kestra.plugin.core.condition.Or\n  conditions:\n" + indented(listening_to("company.a"), "    ") +
+          indented(listening_to("company.c"), "    "));
+  add("alert", "company.c", listening_to("company.b"));
+  EXPECT_TRUE(lint_flow(*a, scope()).empty());  // a starts b, b and c start each other: nothing starts a
+  const auto b = LintScope(in_scope).loops_through(*flows[1]);
+  ASSERT_EQ(b.size(), 1u);
+  EXPECT_EQ(b[0], (std::vector<const Flow*>{flows[2].get(), flows[1].get()}));
+}
+
+TEST_F(ConditionLintScope, ANewRevisionIsLintedInPlaceOfTheLoadedOne) {
+  add("alert", "company.a", listening_to("company.z"));
+  add("alert", "company.b", listening_to("company.a"));
+  const LintScope loaded = scope();
+  EXPECT_TRUE(lint_flow(*flows[0], loaded).empty());
+  auto changed = load_or_fail(monitoring_flow("alert", "company.a", listening_to("company.b")));
+  EXPECT_EQ(messages(lint_flow(*changed, loaded)),
+            std::vector<std::string>{"triggers[0]: flows can trigger each other in a loop: company.a.alert -> "
+                                     "company.b.alert -> company.a.alert (each one's executions fire the next one's "
+                                     "Flow trigger)"});
+  // And back: the loaded revision's loop is not the new one's.
+  in_scope[0] = changed.get();
+  auto quiet = load_or_fail(monitoring_flow("alert", "company.a", listening_to("company.z")));
+  EXPECT_FALSE(lint_flow(*changed, scope()).empty());
+  EXPECT_TRUE(lint_flow(*quiet, scope()).empty());
+}
+
+TEST_F(ConditionLintScope, OfTwoFlowsWithOneKeyTheLastCountsAndADisabledFlowStartsNothing) {
+  auto first = add("alert", "company.a", listening_to("company.b"));
+  add("alert", "company.b", listening_to("company.a"));
+  auto last = add("alert", "company.a", listening_to("company.z"));
+  EXPECT_TRUE(lint_flow(*last, scope()).empty());
+  EXPECT_EQ(lint_flow(*first, scope()).size(), 1u);  // linted in the last one's place
+  auto disabled = load_or_fail(monitoring_flow("alert", "company.b", listening_to("company.a")) + "disabled: true\n");
+  in_scope = {first.get(), disabled.get()};
+  EXPECT_TRUE(lint_flow(*first, scope()).empty());
+  EXPECT_TRUE(scope().is_loaded("company.b", "alert"));  // loaded all the same: references to it hold
+  EXPECT_FALSE(scope().is_loaded("company", "b.alert"));
+}
+
 TEST_F(ConditionLintScope, AFlowNeverTriggersItself) {
   auto a = add("alert", "company.a", listening_to("company"));
   add("etl", "company.b", "");
-  EXPECT_TRUE(lint_flow(*a, scope).empty());
+  EXPECT_TRUE(lint_flow(*a, scope()).empty());
 }
 
 TEST_F(ConditionLintScope, NoLoopWhenTheOtherTriggerExcludesThisFlow) {
@@ -332,7 +376,7 @@ TEST_F(ConditionLintScope, NoLoopWhenTheOtherTriggerExcludesThisFlow) {
   add("alert", "company.b",
       listening_to("company") + "\n- type: io.kestra.plugin.core.condition.Not\n  conditions:\n" +
           "    - type: io.kestra.plugin.core.condition.ExecutionNamespace\n      namespace: company.a");
-  EXPECT_TRUE(lint_flow(*a, scope).empty());
+  EXPECT_TRUE(lint_flow(*a, scope()).empty());
 }
 
 }  // namespace

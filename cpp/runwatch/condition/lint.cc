@@ -86,7 +86,7 @@ std::vector<ValidationIssue> lint_flow(const Flow& flow, const LintScope& scope)
   auto add = [&](std::vector<ValidationIssue> issues) { out.insert(out.end(), issues.begin(), issues.end()); };
   add(never_firing_triggers(flow));
   add(unseen_statuses(flow));
-  if (!scope.flows.empty()) {
+  if (scope.known()) {
     add(unknown_flow_references(flow, scope));
     add(trigger_loops(flow, scope));
   }

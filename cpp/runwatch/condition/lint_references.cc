@@ -7,10 +7,7 @@ namespace runwatch {
 namespace {
 
 bool is_loaded(const Flow& flow, const LintScope& scope, const std::string& ns, const std::string& id) {
-  if (flow.ns == ns && flow.id == id) return true;
-  for (const auto* other : scope.flows)
-    if (other->ns == ns && other->id == id) return true;
-  return false;
+  return (flow.ns == ns && flow.id == id) || scope.is_loaded(ns, id);
 }
 
 void check(const Flow& flow, const LintScope& scope, const std::vector<ConditionDef>& conditions,

@@ -45,27 +45,37 @@ void TriggerIndex::remove(std::uint32_t id) {
   constraints_.erase(it);
 }
 
-void TriggerIndex::collect(const Entries& entries, std::string_view ns, std::string_view flow_id, State state,
-                           std::vector<std::uint32_t>& out) {
-  for (const auto& entry : entries)
-    if (entry.box->contains_some_labels(ns, flow_id, state)) out.push_back(entry.id);
-}
-
-std::vector<std::uint32_t> TriggerIndex::candidates(std::string_view ns, std::string_view flow_id, State state) const {
+template <typename Keep>
+std::vector<std::uint32_t> TriggerIndex::gather(std::string_view ns, std::string_view flow_id, StateMask by_state,
+                                                Keep keeps) const {
   std::vector<std::uint32_t> out;
+  auto collect = [&](const Entries& entries) {
+    for (const auto& entry : entries)
+      if (keeps(*entry.box)) out.push_back(entry.id);
+  };
   namespaces_.for_each_affix_of(ns, [&](std::uint32_t slot, bool whole) {
     const auto& entries = by_namespace_[slot];
-    collect(entries.prefixed, ns, flow_id, state, out);
+    collect(entries.prefixed);
     if (!whole) return;
-    collect(entries.any_flow, ns, flow_id, state, out);
-    if (auto it = entries.by_flow.find(flow_id); it != entries.by_flow.end()) collect(it->second, ns, flow_id, state, out);
+    collect(entries.any_flow);
+    if (auto it = entries.by_flow.find(flow_id); it != entries.by_flow.end()) collect(it->second);
   });
-  suffixes_.for_each_affix_of(
-      ns, [&](std::uint32_t slot, bool) { collect(by_suffix_[slot], ns, flow_id, state, out); });
-  collect(by_state_[static_cast<size_t>(state)], ns, flow_id, state, out);
+  suffixes_.for_each_affix_of(ns, [&](std::uint32_t slot, bool) { collect(by_suffix_[slot]); });
+  for (size_t state = 0; state < by_state_.size(); ++state)
+    if (by_state & (1u << state)) collect(by_state_[state]);
   std::sort(out.begin(), out.end());
   out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
+}
+
+std::vector<std::uint32_t> TriggerIndex::candidates(std::string_view ns, std::string_view flow_id, State state) const {
+  return gather(ns, flow_id, state_bit(state),
+                [&](const ExecutionBox& box) { return box.contains_some_labels(ns, flow_id, state); });
+}
+
+std::vector<std::uint32_t> TriggerIndex::candidates_of_flow(std::string_view ns, std::string_view flow_id) const {
+  return gather(ns, flow_id, kAllStates,
+                [&](const ExecutionBox& box) { return box.ns.contains(ns) && box.flow_id.contains(flow_id); });
 }
 
 }  // namespace runwatch

@@ -41,6 +41,9 @@ class TriggerIndex {
   // constraint contains the event, labels are the caller's to check (Constraint::contains
   // or the conditions themselves).
   std::vector<std::uint32_t> candidates(std::string_view ns, std::string_view flow_id, State state) const;
+  // The triggers whose constraint holds for some execution of this namespace and flow, in
+  // any state, with any labels: exactly those whose Constraint::admits_flow does.
+  std::vector<std::uint32_t> candidates_of_flow(std::string_view ns, std::string_view flow_id) const;
 
  private:
   struct Entry {
@@ -62,8 +65,11 @@ class TriggerIndex {
   // Calls fn(entries) for each list the box is filed in, creating the lists.
   template <typename Fn>
   void for_each_list(const ExecutionBox& box, Fn fn);
-  static void collect(const Entries& entries, std::string_view ns, std::string_view flow_id, State state,
-                      std::vector<std::uint32_t>& out);
+  // The ids of the entries filed under this namespace's lists (not the by-state ones) whose
+  // box `keeps`, then of `by_state` lists; sorted, each once.
+  template <typename Keep>
+  std::vector<std::uint32_t> gather(std::string_view ns, std::string_view flow_id, StateMask by_state,
+                                    Keep keeps) const;
   NamespaceEntries& namespace_entries(std::string_view text);
   Entries& suffix_entries(std::string_view text);
 
