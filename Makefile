@@ -3,7 +3,9 @@ SHELL := /bin/bash
 VENV ?= .venv
 PY := $(VENV)/bin/python
 JOBS ?= 2
-CMAKE_FLAGS := -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRUNWATCH_TESTS=ON -DRUNWATCH_BENCH=ON
+# ON: the modules compile in batches (CMakeLists.txt), for one-off clean builds like CI's.
+UNITY ?= OFF
+CMAKE_FLAGS := -DCMAKE_BUILD_TYPE=RelWithDebInfo -DRUNWATCH_TESTS=ON -DRUNWATCH_BENCH=ON -DRUNWATCH_UNITY_BUILD=$(UNITY)
 export CMAKE_BUILD_PARALLEL_LEVEL := $(JOBS)
 
 FUZZ_SECONDS ?= 60
@@ -32,7 +34,8 @@ $(PY):
 install: deps $(PY)
 	$(PY) -m pip install -q "scikit-build-core>=0.10" "pybind11>=2.12" "pytest>=7" "setuptools>=61" wheel
 	CMAKE_GENERATOR="Unix Makefiles" $(PY) -m pip install -q --no-build-isolation -C build-dir=build/cpp \
-		-C cmake.build-type=RelWithDebInfo -C cmake.define.RUNWATCH_TESTS=ON -C cmake.define.RUNWATCH_BENCH=ON ".[test]"
+		-C cmake.build-type=RelWithDebInfo -C cmake.define.RUNWATCH_TESTS=ON -C cmake.define.RUNWATCH_BENCH=ON \
+		-C cmake.define.RUNWATCH_UNITY_BUILD=$(UNITY) ".[test]"
 	$(PY) -m pip install -q --no-build-isolation --no-deps ./examples/plugins/github-issue
 
 build/cpp/Makefile: deps
@@ -47,7 +50,8 @@ py-test: install
 	cd tests/python && ../../$(VENV)/bin/python -m pytest -q -p no:cacheprovider . ../../examples/plugins/github-issue/tests
 
 sanitize: deps
-	cmake -S . -B build/sanitize -DCMAKE_BUILD_TYPE=Debug -DRUNWATCH_TESTS=ON -DRUNWATCH_SANITIZE=ON
+	cmake -S . -B build/sanitize -DCMAKE_BUILD_TYPE=Debug -DRUNWATCH_TESTS=ON -DRUNWATCH_SANITIZE=ON \
+		-DRUNWATCH_UNITY_BUILD=$(UNITY)
 	cmake --build build/sanitize
 	ASAN_OPTIONS=detect_leaks=1:abort_on_error=1 UBSAN_OPTIONS=print_stacktrace=1:halt_on_error=1 \
 		build/sanitize/runwatch_tests

@@ -13,7 +13,7 @@ namespace {
 
 using T = PropertyType;
 
-std::set<State> states_of(const Value& names, std::set<State> fallback) {
+std::set<State> named_states(const Value& names, std::set<State> fallback) {
   if (!names.is_array()) return fallback;
   std::set<State> out;
   for (const auto& name : names)
@@ -40,8 +40,8 @@ void check_consecutive(const Value& properties, std::vector<PropertyProblem>& pr
 
 void check_states(const Value& properties, std::vector<PropertyProblem>& problems) {
   const AlertRule defaults;
-  auto firing = states_of(properties.value("firing", Value()), defaults.firing);
-  auto resolving = states_of(properties.value("resolving", Value()), defaults.resolving);
+  auto firing = named_states(properties.value("firing", Value()), defaults.firing);
+  auto resolving = named_states(properties.value("resolving", Value()), defaults.resolving);
   if (firing.empty())
     problems.push_back({"firing", "'firing' must name at least one state: the alert could never fire"});
   for (State state : firing)
@@ -344,7 +344,7 @@ AlertRule alert_rule_of(const TriggerDef& trigger) {
   if (trigger.type == kAbsenceTriggerType) {
     rule.kind = AlertKind::Absence;
     rule.firing = {};
-    rule.resolving = states_of(states, {State::SUCCESS, State::WARNING});
+    rule.resolving = named_states(states, {State::SUCCESS, State::WARNING});
     rule.expect_by = text_or(p, "expectBy", "");
     rule.timezone = text_or(p, "timezone", "UTC");
     if (auto it = p.find("maxInterval"); it != p.end() && it->is_string())
@@ -353,12 +353,12 @@ AlertRule alert_rule_of(const TriggerDef& trigger) {
     if (default_grouping) rule.expected_flows = named_flows(trigger.conditions);
   } else if (trigger.type == kStuckTriggerType) {
     rule.kind = AlertKind::Stuck;
-    rule.firing = states_of(states, {State::CREATED, State::QUEUED, State::RUNNING, State::PAUSED});
+    rule.firing = named_states(states, {State::CREATED, State::QUEUED, State::RUNNING, State::PAUSED});
     rule.resolving = {};
     rule.after = duration_of(p, "after", Duration::zero()).value_or(Duration::zero());
   } else {
-    rule.firing = states_of(p.value("firing", Value()), rule.firing);
-    rule.resolving = states_of(p.value("resolving", Value()), rule.resolving);
+    rule.firing = named_states(p.value("firing", Value()), rule.firing);
+    rule.resolving = named_states(p.value("resolving", Value()), rule.resolving);
     if (auto it = p.find("consecutive"); it != p.end() && it->is_number_integer()) rule.consecutive = it->get<int>();
   }
   return rule;

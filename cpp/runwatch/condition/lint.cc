@@ -66,6 +66,12 @@ std::string summarize(const ConditionDef& condition) {
   return type;
 }
 
+std::string state_names(StateMask states) {
+  std::string names;
+  for (State s : states_of(states)) names += (names.empty() ? "" : ", ") + std::string(to_string(s));
+  return names;
+}
+
 Constraint constraint_of(const ConditionDef& condition) {
   try {
     return compile_condition(condition)->constraint();

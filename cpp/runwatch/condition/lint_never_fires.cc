@@ -24,14 +24,8 @@ struct Part {
 
 constexpr size_t kLargestSubsetSearched = 4;
 
-std::string names_of(StateMask states) {
-  std::string names;
-  for (State s : states_of(states)) names += (names.empty() ? "" : ", ") + std::string(to_string(s));
-  return names;
-}
-
 std::string states_name(const TriggerDef& trigger) {
-  std::string names = names_of(flow_trigger_states(trigger));
+  std::string names = state_names(flow_trigger_states(trigger));
   bool given = trigger.properties.contains("states") && !trigger.properties["states"].is_null();
   return (given ? "states [" : "the default states (the terminal ones: ") + names + (given ? "]" : ")");
 }
@@ -49,15 +43,15 @@ std::vector<Watched> watched_states(const TriggerDef& trigger) {
   auto rule = alert_rule_of(trigger);
   if (rule.kind == AlertKind::Absence) {
     StateMask runs = state_mask(rule.resolving);
-    return {{runs, "its states [" + names_of(runs) + "]", "no execution counts as a run: its alerts never resolve"}};
+    return {{runs, "its states [" + state_names(runs) + "]", "no execution counts as a run: its alerts never resolve"}};
   }
   if (rule.kind == AlertKind::Stuck) {
     StateMask stuck = state_mask(rule.firing);
-    return {{stuck, "its states [" + names_of(stuck) + "]", "this trigger never fires"}};
+    return {{stuck, "its states [" + state_names(stuck) + "]", "this trigger never fires"}};
   }
   StateMask firing = state_mask(rule.firing), resolving = state_mask(rule.resolving);
-  return {{firing, "its firing states [" + names_of(firing) + "]", "this trigger never fires"},
-          {resolving, "its resolving states [" + names_of(resolving) + "]", "its alerts never resolve"}};
+  return {{firing, "its firing states [" + state_names(firing) + "]", "this trigger never fires"},
+          {resolving, "its resolving states [" + state_names(resolving) + "]", "its alerts never resolve"}};
 }
 
 std::vector<Part> parts_of(const Flow& flow, const TriggerDef& trigger, const Watched& watched) {

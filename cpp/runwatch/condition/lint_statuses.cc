@@ -9,12 +9,6 @@
 namespace runwatch {
 namespace {
 
-std::string state_names(StateMask mask) {
-  std::string out;
-  for (State s : states_of(mask)) out += (out.empty() ? "" : ", ") + std::string(to_string(s));
-  return out;
-}
-
 // ExecutionStatus conditions whose `in` must hold for the trigger to fire: at the top
 // level or under Or and MultipleCondition, not under Not.
 void collect_statuses(const std::vector<ConditionDef>& conditions, std::vector<const ConditionDef*>& out) {

@@ -10,6 +10,8 @@
 namespace runwatch {
 
 ValidationIssue lint_warning(const Flow& flow, const std::string& path, SourcePos pos, std::string message);
+// "FAILED, WARNING": the states of a mask, comma-separated.
+std::string state_names(StateMask states);
 // "ExecutionNamespace company.product*", "ExecutionFlow company.system.cleanup", ...
 std::string summarize(const ConditionDef& condition);
 // The constraint of one condition; unknown() when it does not compile (the loader or

@@ -3,9 +3,10 @@
 
 #include "runwatch/expr/filter_support.h"
 #include "runwatch/expr/filters.h"
+#include "runwatch/expr/lexer.h"
 #include "runwatch/expr/value_tests.h"
-#include "runwatch/regex/pattern.h"
 #include "runwatch/model/size_limits.h"
+#include "runwatch/regex/pattern.h"
 
 namespace runwatch::expr {
 namespace {
@@ -19,8 +20,6 @@ Value map_chars(const Value& input, const FilterArgs&) {
     if (static_cast<unsigned char>(c) < 0x80) c = static_cast<char>(Map(static_cast<unsigned char>(c)));
   return out;
 }
-
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 
 Value capitalize(const Value& input, const FilterArgs&) {
   if (!input.is_string()) return input;

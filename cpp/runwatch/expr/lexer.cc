@@ -9,7 +9,6 @@
 namespace runwatch::expr {
 namespace {
 
-bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
 bool is_digit(char c) { return c >= '0' && c <= '9'; }
 // Non-ASCII bytes count as letters, as Pebble's \p{IsLetter} accepts accented names.
 bool is_name_start(char c) {

@@ -8,6 +8,9 @@
 
 namespace runwatch::expr {
 
+// Pebble's whitespace: space, tab, line feed, carriage return, form feed, vertical tab.
+inline bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r' || c == '\f' || c == '\v'; }
+
 enum class TokenKind {
   Text,
   PrintOpen,   // {{

@@ -67,12 +67,6 @@ std::vector<std::string> type_names() {
   return out;
 }
 
-std::string joined(const std::vector<std::string>& names) {
-  std::string out;
-  for (const auto& n : names) out += (out.empty() ? "" : ", ") + n;
-  return out;
-}
-
 class InputParser {
  public:
   InputParser(IssueList& issues, bool outputs) : issues_(issues), outputs_(outputs) {}
@@ -131,7 +125,7 @@ const std::vector<PropertySpec>* InputParser::type(InputDef& input, const std::v
   const auto* type = find_entry(entries, "type");
   if (!type || is_null(type->value)) {
     issues_.error(key_path(input.path, "type"), type ? type->value_pos() : input.pos,
-                  "missing required property 'type' (" + joined(type_names()) + ")");
+                  "missing required property 'type' (" + comma_joined(type_names()) + ")");
     return nullptr;
   }
   input.type = scalar_text(type->value);

@@ -12,6 +12,11 @@ bool same_letter(char a, char b) {
 
 }  // namespace
 
+std::string_view package_of(std::string_view name) {
+  auto dot = name.rfind('.');
+  return dot == std::string_view::npos ? std::string_view() : name.substr(0, dot);
+}
+
 // Optimal string alignment: insertions, deletions, substitutions and swaps of two
 // neighbours (`Lgo` is one edit from `Log`) count one each; letter case is ignored.
 size_t edit_distance(std::string_view a, std::string_view b) {
@@ -35,11 +40,6 @@ namespace {
 std::string_view last_segment(std::string_view name) {
   auto dot = name.rfind('.');
   return dot == std::string_view::npos ? name : name.substr(dot + 1);
-}
-
-std::string_view package_of(std::string_view name) {
-  auto dot = name.rfind('.');
-  return dot == std::string_view::npos ? std::string_view() : name.substr(0, dot);
 }
 
 }  // namespace

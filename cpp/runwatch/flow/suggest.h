@@ -16,6 +16,10 @@ size_t edit_distance(std::string_view a, std::string_view b);
 std::vector<std::string> closest_names(std::string_view name, const std::vector<std::string>& candidates,
                                        size_t limit = 3);
 
+// What comes before the last dot of a dotted name ("io.kestra.core.log" of
+// "io.kestra.core.log.Log"); empty without a dot.
+std::string_view package_of(std::string_view name);
+
 // "; did you mean a, b?" or "" when there is nothing to suggest.
 std::string did_you_mean(const std::vector<std::string>& suggestions);
 

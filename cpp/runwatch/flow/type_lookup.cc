@@ -33,11 +33,6 @@ bool is_kestra_class_name(std::string_view simple_name) {
 // How far a package may be from one runwatch has and still be read as a typo of it.
 constexpr size_t kPackageTypos = 2;
 
-std::string_view package_of(std::string_view name) {
-  auto dot = name.rfind('.');
-  return dot == std::string_view::npos ? std::string_view() : name.substr(0, dot);
-}
-
 std::string_view class_of(std::string_view name) {
   auto dot = name.rfind('.');
   return dot == std::string_view::npos ? name : name.substr(dot + 1);

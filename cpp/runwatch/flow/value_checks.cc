@@ -117,12 +117,6 @@ std::string offending(PropertyType type, const YAML::Node& node) {
   return text_matters ? shown(node) : describe(node);
 }
 
-std::string joined(const std::vector<std::string>& values) {
-  std::string out;
-  for (const auto& v : values) out += (out.empty() ? "" : ", ") + v;
-  return out;
-}
-
 }  // namespace
 
 bool is_templated(std::string_view text) {
@@ -136,11 +130,17 @@ std::string type_error(const PropertySpec& spec, const YAML::Node& value) {
   if (!spec.allowed_values.empty() && value.IsScalar() && !is_templated(value.Scalar())) {
     const auto& allowed = spec.allowed_values;
     if (std::find(allowed.begin(), allowed.end(), value.Scalar()) == allowed.end())
-      return "'" + spec.name + "' must be one of " + joined(allowed) + ", not '" + value.Scalar() + "'";
+      return "'" + spec.name + "' must be one of " + comma_joined(allowed) + ", not '" + value.Scalar() + "'";
   }
   return "";
 }
 
 std::string regex_error(const std::string& pattern) { return regex::pattern_error(pattern); }
+
+std::string comma_joined(const std::vector<std::string>& values) {
+  std::string out;
+  for (const auto& v : values) out += (out.empty() ? "" : ", ") + v;
+  return out;
+}
 
 }  // namespace runwatch

@@ -17,6 +17,9 @@ bool is_templated(std::string_view text);
 // are structural and checked by the parser, not here.
 std::string type_error(const PropertySpec& spec, const YAML::Node& value);
 
+// "a, b, c".
+std::string comma_joined(const std::vector<std::string>& values);
+
 // Compiles a validator the way Java would accept it; empty when valid, else the reason.
 std::string regex_error(const std::string& pattern);
 

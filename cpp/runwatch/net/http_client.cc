@@ -83,8 +83,6 @@ std::string describe(httplib::Error error, const Url& url, const Connection& c, 
   }
 }
 
-bool has_line_break(std::string_view text) { return text.find_first_of("\r\n") != std::string_view::npos; }
-
 httplib::Request to_httplib(const HttpRequest& request, const Url& url) {
   httplib::Request out;
   out.method = request.method;

@@ -15,13 +15,14 @@
 #include <memory>
 
 #include "runwatch/crypto/base64.h"
+#include "runwatch/net/url.h"
 
 namespace runwatch {
 
 using crypto::base64_encode;
 namespace {
 
-using Clock = std::chrono::steady_clock;
+using SteadyClock = std::chrono::steady_clock;
 
 // Base64 lines of a part, as RFC 2045 asks (at most 76 characters).
 constexpr std::size_t kBase64Line = 76;
@@ -146,8 +147,8 @@ class Session {
     if (int rc = getaddrinfo(options_.host.c_str(), port.c_str(), &hints, &found); rc != 0)
       throw SmtpError("Could not resolve the mail server '" + options_.host + "': " + gai_strerror(rc), true);
     std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> addresses(found, freeaddrinfo);
-    session_end_ = Clock::now() + options_.timeout * kSessionTimeouts;
-    deadline_ = Clock::now() + options_.timeout;
+    session_end_ = SteadyClock::now() + options_.timeout * kSessionTimeouts;
+    deadline_ = SteadyClock::now() + options_.timeout;
     std::string failure = "no address";
     for (addrinfo* a = found; a; a = a->ai_next) {
       fd_ = ::socket(a->ai_family, a->ai_socktype | SOCK_NONBLOCK | SOCK_CLOEXEC, a->ai_protocol);
@@ -183,14 +184,14 @@ class Session {
   }
 
   int remaining_ms() const {
-    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - Clock::now()).count();
+    auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline_ - SteadyClock::now()).count();
     return static_cast<int>(std::clamp<long long>(left, 0, 1 << 30));
   }
 
   // Every read and write gets the whole timeout again (a slow but living server passes),
   // within the session's limit.
   void wait_for(short events, const char* doing) {
-    deadline_ = std::min(Clock::now() + options_.timeout, session_end_);
+    deadline_ = std::min(SteadyClock::now() + options_.timeout, session_end_);
     if (ssl_ && (events & POLLIN) && SSL_pending(ssl_.get()) > 0) return;
     pollfd p{fd_, events, 0};
     int rc;
@@ -222,8 +223,8 @@ class Session {
   const SmtpOptions& options_;
   std::string where_;
   int fd_ = -1;
-  Clock::time_point deadline_;
-  Clock::time_point session_end_;
+  SteadyClock::time_point deadline_;
+  SteadyClock::time_point session_end_;
   std::unique_ptr<SSL_CTX, SslFree> ctx_;
   std::unique_ptr<SSL, SslFree> ssl_;
   SmtpReplyReader replies_;
@@ -238,8 +239,6 @@ std::string mail_date(TimePoint at) {
   std::strftime(text, sizeof text, "%a, %d %b %Y %H:%M:%S +0000", &utc);
   return text;
 }
-
-bool has_line_break(std::string_view text) { return text.find_first_of("\r\n") != std::string_view::npos; }
 
 bool is_ascii(std::string_view text) {
   return std::all_of(text.begin(), text.end(), [](char c) { return static_cast<unsigned char>(c) < 0x80; });
@@ -372,7 +371,7 @@ SmtpReceipt send_mail(const SmtpOptions& options, const MailMessage& message) {
   if (recipients.empty()) throw Error("A mail needs at least one recipient");
   const std::string data = dot_stuffed(mime_message(message));
 
-  const auto started = Clock::now();
+  const auto started = SteadyClock::now();
   Session session(options);
   session.expect(220, "the connection");
   std::string extensions = session.command("EHLO localhost", 250, "EHLO");
@@ -397,7 +396,7 @@ SmtpReceipt send_mail(const SmtpOptions& options, const MailMessage& message) {
   } catch (const SmtpError&) {
     // The message is accepted; a server that ends the session its own way changes nothing.
   }
-  return {reply, std::chrono::duration_cast<std::chrono::milliseconds>(Clock::now() - started)};
+  return {reply, std::chrono::duration_cast<std::chrono::milliseconds>(SteadyClock::now() - started)};
 }
 
 }  // namespace runwatch

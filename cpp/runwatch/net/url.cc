@@ -140,4 +140,6 @@ std::string receiver_of(std::string_view url) {
   }
 }
 
+bool has_line_break(std::string_view text) { return text.find_first_of("\r\n") != std::string_view::npos; }
+
 }  // namespace runwatch

@@ -48,4 +48,7 @@ std::string form_encoded(const FormFields& fields);
 // The fields of a query string or a form body ("a=1&b=x%20y"), decoded, in order.
 FormFields form_fields(std::string_view encoded);
 
+// Whether a header, an address or an SMTP argument would start another line (injection).
+bool has_line_break(std::string_view text);
+
 }  // namespace runwatch
