@@ -200,8 +200,9 @@ std::vector<FlowTriggerMatch> FlowTriggers::evaluate(const Execution& execution,
   std::vector<FlowTriggerMatch> out;
   State state = execution.state.current();
   std::shared_lock lock(mutex_);
-  Value trigger = flow_trigger_variables(execution);
-  Value variables;  // built on the first candidate: most events meet none
+  // Both built on the first candidate: most events meet none.
+  Value trigger;
+  Value variables;
   auto candidates = index_.candidates(execution.ns, execution.flow_id, state);
   // Ids are reused as flows come and go: the monitoring flows start in the order of their
   // keys and of their triggers, whatever the ids.
@@ -212,7 +213,10 @@ std::vector<FlowTriggerMatch> FlowTriggers::evaluate(const Execution& execution,
     const Entry& entry = *entries_[id];
     if (entry.flow->ns == execution.ns && entry.flow->id == execution.flow_id) continue;  // never itself
     if (!(entry.states & state_bit(state))) continue;
-    if (variables.is_null()) variables = event_variables(execution, trigger);
+    if (variables.is_null()) {
+      trigger = flow_trigger_variables(execution);
+      variables = event_variables(execution, trigger);
+    }
     ConditionInput input{&execution, execution.state.history().back().date, &variables};
     if (!entry.admits(input, warnings)) continue;
     std::string why;
