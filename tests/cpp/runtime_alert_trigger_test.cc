@@ -128,6 +128,30 @@ TEST_F(AlertTriggerTest, AStormOfTwentyFlowsIsOneNotificationThenNewRepeatAndRes
   EXPECT_EQ(notifications().size(), 4u);
 }
 
+TEST_F(AlertTriggerTest, EachTriggerWakesAtItsOwnTimeWhateverTheOrderOfItsFlowAndARemovedOneNever) {
+  open();
+  engine->add_flow(job("nightly"), "nightly.yaml");
+  auto waiting = [](const std::string& id, const std::string& group_wait) {
+    std::string flow = alert_flow("    groupWait: " + group_wait + "\n");
+    return flow.replace(flow.find("id: alerts"), 10, "id: " + id);
+  };
+  engine->add_flow(waiting("alerts", "PT1M"), "alerts.yaml");
+  engine->add_flow(waiting("early", "PT10S"), "early.yaml");  // due first, though its key sorts after
+  engine->add_flow(waiting("removed", "PT5S"), "removed.yaml");
+  run("nightly", true);
+  ASSERT_TRUE(engine->remove_flow("company.monitoring", "removed"));  // its due wake goes with it
+  advance(10s);
+  auto sent = notifications();
+  ASSERT_EQ(sent.size(), 1u);
+  EXPECT_EQ(sent[0]["groupKey"], "company.monitoring.early/failures");
+  advance(49s);
+  EXPECT_EQ(notifications().size(), 1u);
+  advance(1s);
+  sent = notifications();
+  ASSERT_EQ(sent.size(), 2u);
+  EXPECT_EQ(sent[1]["groupKey"], "company.monitoring.alerts/failures");
+}
+
 TEST_F(AlertTriggerTest, StatesInNeitherListNeitherExtendNorBreakAStreak) {
   open();
   engine->add_flow(job("nightly"), "nightly.yaml");
