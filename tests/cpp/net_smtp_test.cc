@@ -51,6 +51,13 @@ TEST(NetSmtp, TransportStrategiesAreKestrasNames) {
   EXPECT_EQ(parse_smtp_transport("smtps"), std::nullopt);
 }
 
+TEST(NetSmtp, ThePortIsTheGivenOneOrTheTransports) {
+  EXPECT_EQ(smtp_port({.host = "mail", .port = 2525, .transport = SmtpTransport::Smtp}), 2525);
+  EXPECT_EQ(smtp_port({.host = "mail", .transport = SmtpTransport::Smtp}), 25);
+  EXPECT_EQ(smtp_port({.host = "mail", .transport = SmtpTransport::Smtps}), 465);
+  EXPECT_EQ(smtp_port({.host = "mail", .transport = SmtpTransport::StartTls}), 587);
+}
+
 TEST(NetSmtp, TwoPartsMakeAMultipartAlternativeWithBase64Parts) {
   const std::string boundary = "runwatch-exec-1.tr-2@runwatch";
   EXPECT_EQ(mime_message(message()),

@@ -90,6 +90,11 @@ TEST(ReceiverOf, IsTheUrlWithoutItsQuery) {
   EXPECT_EQ(receiver_of("HTTP://Example.com"), "http://example.com:80/");
 }
 
+TEST(ReceiverOf, AServerIsItsSchemeItsHostInLowerCaseAndItsPort) {
+  EXPECT_EQ(endpoint_of("smtp", "Mail.Example.COM", 465), "smtp://mail.example.com:465");
+  EXPECT_EQ(endpoint_of("smtp", "FE80::1", 25), "smtp://[fe80::1]:25");
+}
+
 TEST(ReceiverOf, TextThatIsNotAUrlIsItsOwnReceiver) {
   EXPECT_EQ(receiver_of("smtp://mail:25"), "smtp://mail:25");
   EXPECT_EQ(receiver_of("https://hooks.example/\x01"), "https://hooks.example/\x01");  // a control character

@@ -60,9 +60,7 @@ struct SslFree {
 class Session {
  public:
   explicit Session(const SmtpOptions& options)
-      : options_(options),
-        where_(options.host + ":" + std::to_string(options.port ? options.port : default_port(options.transport))),
-        replies_(where_) {
+      : options_(options), where_(options.host + ":" + std::to_string(smtp_port(options))), replies_(where_) {
     connect();
     if (options.transport == SmtpTransport::Smtps) start_tls();
   }
@@ -143,7 +141,7 @@ class Session {
     hints.ai_family = AF_UNSPEC;
     hints.ai_socktype = SOCK_STREAM;
     addrinfo* found = nullptr;
-    const std::string port = std::to_string(options_.port ? options_.port : default_port(options_.transport));
+    const std::string port = std::to_string(smtp_port(options_));
     if (int rc = getaddrinfo(options_.host.c_str(), port.c_str(), &hints, &found); rc != 0)
       throw SmtpError("Could not resolve the mail server '" + options_.host + "': " + gai_strerror(rc), true);
     std::unique_ptr<addrinfo, decltype(&freeaddrinfo)> addresses(found, freeaddrinfo);
@@ -305,6 +303,8 @@ void authenticate(Session& session, const SmtpOptions& options, const std::strin
 }
 
 }  // namespace
+
+int smtp_port(const SmtpOptions& options) { return options.port ? options.port : default_port(options.transport); }
 
 std::optional<SmtpTransport> parse_smtp_transport(std::string_view name) {
   if (name == "SMTP") return SmtpTransport::Smtp;

@@ -33,6 +33,9 @@ struct SmtpOptions {
   std::string extra_ca_file;                    // a PEM file trusted besides the system's CAs
 };
 
+// The port the client connects to: the given one, or the transport's (25, 465 or 587).
+int smtp_port(const SmtpOptions& options);
+
 struct MailMessage {
   std::string from;
   std::vector<std::string> to;

@@ -131,10 +131,14 @@ FormFields form_fields(std::string_view encoded) {
   return fields;
 }
 
+std::string endpoint_of(std::string_view scheme, std::string_view host, int port) {
+  return std::string(scheme) + "://" + lower(Url{.host = std::string(host), .port = port}.authority());
+}
+
 std::string receiver_of(std::string_view url) {
   try {
     Url parsed = parse_url(url);
-    return parsed.scheme + "://" + lower(parsed.authority()) + parsed.target.substr(0, parsed.target.find('?'));
+    return endpoint_of(parsed.scheme, parsed.host, parsed.port) + parsed.target.substr(0, parsed.target.find('?'));
   } catch (const UrlError&) {
     return std::string(url);
   }

@@ -37,6 +37,10 @@ std::string percent_encoded(std::string_view text);
 // Back from percent-encoding, '+' read as a space (a form's or a query's encoding).
 std::string form_decoded(std::string_view text);
 
+// "scheme://host:port" with the host in lower case (IPv6 literals bracketed): a server
+// as a rate limit keys it.
+std::string endpoint_of(std::string_view scheme, std::string_view host, int port);
+
 // What one receiver is, for a rate limit: the URL without its query, its host in lower
 // case ("https://hooks.slack.com:443/services/T/B/X": one webhook). Text that is not a
 // URL is its own receiver.

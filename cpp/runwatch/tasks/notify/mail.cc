@@ -5,6 +5,7 @@
 #include <array>
 
 #include "runwatch/net/smtp_client.h"
+#include "runwatch/net/url.h"
 #include "runwatch/tasks/core/properties.h"
 #include "runwatch/tasks/notify/delivery.h"
 #include "runwatch/tasks/notify/execution_summary.h"
@@ -53,7 +54,7 @@ TaskResult send(RunContext& ctx, const Value& properties, const MailMessage& mes
   const SmtpOptions options = smtp_options(properties);
   Delivery delivery{.ctx = ctx,
                     .receiver = "Mail server " + options.host,
-                    .endpoint = "smtp://" + options.host + (options.port ? ":" + std::to_string(options.port) : "")};
+                    .endpoint = endpoint_of("smtp", options.host, smtp_port(options))};
   const DeliveryStage send_stage = [&](Delivery& d, const DeliveryNext& next) {
     SmtpReceipt receipt;
     try {
