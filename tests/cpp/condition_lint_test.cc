@@ -365,6 +365,19 @@ TEST_F(ConditionLintScope, OfTwoFlowsWithOneKeyTheLastCountsAndADisabledFlowStar
   EXPECT_FALSE(scope().is_loaded("company", "b.alert"));
 }
 
+TEST_F(ConditionLintScope, ARingOfThousandsIsFoundWithoutRecursion) {
+  constexpr int kRing = 3000;      // deeper than a recursive search of the graph could go safely
+  for (int i = 0; i < kRing; ++i)  // each watches the one before it, by its exact namespace
+    add("alert", "company.r" + std::to_string(i),
+        "- type: io.kestra.plugin.core.condition.ExecutionNamespace\n  namespace: company.r" +
+            std::to_string((i + kRing - 1) % kRing));
+  const auto loops = scope().loops_through(*flows[0]);
+  ASSERT_EQ(loops.size(), 1u);
+  EXPECT_EQ(loops[0].size(), static_cast<size_t>(kRing));
+  EXPECT_EQ(loops[0].front(), flows[1].get());
+  EXPECT_EQ(loops[0].back(), flows[0].get());
+}
+
 TEST_F(ConditionLintScope, AFlowNeverTriggersItself) {
   auto a = add("alert", "company.a", listening_to("company"));
   add("etl", "company.b", "");

@@ -155,7 +155,6 @@ std::vector<const TriggerDef*> AlertMonitor::change_flows(const std::vector<Flow
 
 void AlertMonitor::enter_locked(const AlertTriggerKey& key, Book book) {
   if (book.rule.kind == AlertKind::Absence) absences_.insert(key);
-  book.scheduled.reset();
   schedule_locked(key, books_.emplace(key, std::move(book)).first->second);
 }
 
